@@ -1,0 +1,81 @@
+/**
+ * Field-level configuration errors. A `FieldError` names the offending field with a dotted/bracketed
+ * path (`lines[2].port`) and says what was expected; `formatFieldError` prints it as `path: message`.
+ */
+
+export interface FieldError {
+  /** Path of the field, e.g. `lines[2].port`; `(root)` for the document itself. */
+  path: string;
+  message: string;
+}
+
+/** Turns a path of keys and indices into `http.port` / `lines[2].simSwitch.port`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else {
+      const key = String(seg);
+      if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`;
+      else out += `[${JSON.stringify(key)}]`;
+    }
+  }
+  return out === '' ? '(root)' : out;
+}
+
+export function formatFieldError(e: FieldError): string {
+  return `${e.path}: ${e.message}`;
+}
+
+/** One `path: message` line per error, in order. */
+export function formatFieldErrors(errors: ReadonlyArray<FieldError>): string[] {
+  return errors.map(formatFieldError);
+}
+
+/** A configuration document (or a proposed change to one) failed validation. */
+export class ConfigError extends Error {
+  readonly errors: FieldError[];
+  readonly file: string | undefined;
+
+  constructor(errors: FieldError[], opts: { file?: string; summary?: string } = {}) {
+    const head = opts.summary ?? (opts.file ? `${opts.file} is invalid` : 'invalid configuration');
+    super([`${head}:`, ...formatFieldErrors(errors).map((l) => `  ${l}`)].join('\n'));
+    this.name = 'ConfigError';
+    this.errors = errors;
+    this.file = opts.file;
+  }
+}
+
+/**
+ * Renders a received value for an error message: strings quoted (and shortened), numbers and
+ * booleans as they are, containers by kind.
+ */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') {
+    const s = v.length > 40 ? `${v.slice(0, 37)}...` : v;
+    return JSON.stringify(s);
+  }
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(v);
+    } catch {
+      json = undefined;
+    }
+    return json !== undefined && json.length <= 40 ? json.replace(/,/g, ', ') : `an array of ${v.length} items`;
+  }
+  if (typeof v === 'object') return 'an object';
+  return typeof v;
+}
+
+/** Like `describeValue` but never shows the value itself: for secrets such as PINs. */
+export function describeSecret(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return `a string of ${v.length} character${v.length === 1 ? '' : 's'}`;
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}

@@ -1,0 +1,397 @@
+/**
+ * The cellgate configuration document (zod 4), with defaults so that `{}` is a complete configuration.
+ * Every key is described in docs/configuration.md.
+ *
+ * Validation is in two passes: the schema checks each field on its own (type, range, format, unknown
+ * keys); when that passes, `crossFieldErrors` checks rules that relate fields (unique ids, ports and
+ * IMEIs, "manual" operator selection needs a PLMN, ...). Errors are `{ path, message }` pairs whose
+ * message names what was expected and what was found, e.g.
+ * `http.port: expected an integer from 1 to 65535, got "abc"`.
+ */
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { describeSecret, describeValue, formatPath, type FieldError } from './errors.js';
+import { didYouMean } from './did-you-mean.js';
+import { isValidImei, luhnCheckDigit } from './luhn.js';
+import type { ValidationResult } from './json-store.js';
+import { compileReplyPattern, parseCommandTemplate } from '../../modem-drivers/sim-switch/template.js';
+
+// ---------------------------------------------------------------------------------------------
+// Message helpers. Each schema leaf carries its own error function so messages say what is expected.
+
+interface IssueLike {
+  readonly input?: unknown;
+  readonly code?: string;
+}
+
+/** `expected <what>, got <received>` (or `missing; expected <what>` for an absent required key). */
+function expected(what: string) {
+  return (iss: IssueLike): string =>
+    iss.input === undefined ? `missing; expected ${what}` : `expected ${what}, got ${describeValue(iss.input)}`;
+}
+
+const UNKNOWN_KEYS_MARK = '\u0000unknown-keys:';
+
+/** A closed object: unknown keys are errors (reported one per key with a spelling suggestion). */
+function obj<S extends z.core.$ZodLooseShape>(shape: S, what = 'an object', opts: { secret?: boolean } = {}) {
+  const known = Object.keys(shape);
+  const wrong = opts.secret ? (iss: IssueLike) => `expected ${what}, got ${describeSecret(iss.input)}` : expected(what);
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? UNKNOWN_KEYS_MARK + JSON.stringify(known) : wrong(iss)),
+  });
+}
+
+function int(min: number, max: number) {
+  const e = expected(`an integer from ${min} to ${max}`);
+  return z.int({ error: e }).min(min, { error: e }).max(max, { error: e });
+}
+
+function bool() {
+  return z.boolean({ error: expected('true or false') });
+}
+
+function oneOf<const V extends readonly [string, ...string[]]>(values: V) {
+  return z.enum(values, { error: expected(`one of ${values.map((v) => JSON.stringify(v)).join(', ')}`) });
+}
+
+function pattern(re: RegExp, what: string) {
+  const e = expected(what);
+  return z.string({ error: e }).regex(re, { error: e });
+}
+
+function text(min: number, max: number, what = `a text of ${min} to ${max} characters`) {
+  const e = expected(what);
+  return z.string({ error: e }).min(min, { error: e }).max(max, { error: e });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field types
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export const MODEM_FAMILIES = ['auto', 'generic', 'quectel', 'simcom'] as const;
+export const SLOTS = ['A', 'B', 'C', 'D'] as const;
+export type SlotLetter = (typeof SLOTS)[number];
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z
+  .string({ error: expected('an IANA time zone such as "Europe/Berlin"') })
+  .refine(isTimeZone, { error: expected('an IANA time zone such as "Europe/Berlin"') });
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const listenHost = z
+  .string({ error: expected('an IP address or host name to listen on, such as "0.0.0.0" or "::"') })
+  .refine((h) => isIP(h) !== 0 || HOSTNAME.test(h), {
+    error: expected('an IP address or host name to listen on, such as "0.0.0.0" or "::"'),
+  });
+
+const devicePath = pattern(/^\/\S+$/, 'an absolute device path such as "/dev/ttyUSB2"');
+const usbPath = pattern(/^\d+-\d+(?:\.\d+)*$/, 'a USB port path as listed in /sys/bus/usb/devices, such as "1-1.3"');
+const imeiDigits = pattern(/^\d{15}$/, 'an IMEI of 15 digits, written as a string');
+/** SIM PINs are secrets: their error messages describe the received value without showing it. */
+const pinWhat = 'a PIN of 4 to 8 digits, written as a string';
+const pinError = (iss: IssueLike) =>
+  iss.input === undefined ? `missing; expected ${pinWhat}` : `expected ${pinWhat}, got ${describeSecret(iss.input)}`;
+const pin = z.string({ error: pinError }).regex(/^\d{4,8}$/, { error: pinError });
+const plmn = pattern(/^\d{5,6}$/, 'a PLMN of 5 or 6 digits (MCC + MNC), such as "26201"');
+
+/** An IMEI to program into a modem: 15 digits whose last one is the Luhn check digit (3GPP TS 23.003 §6.2.1). */
+const imeiToWrite = imeiDigits.refine((s) => !/^\d{15}$/.test(s) || isValidImei(s), {
+  error: (iss: IssueLike) => {
+    const s = String(iss.input);
+    return `expected an IMEI with a valid Luhn check digit (the last digit should be ${luhnCheckDigit(s.slice(0, 14))}), got ${describeValue(s)}`;
+  },
+});
+
+// The serial switch board's template and reply patterns are checked by the sim-switch driver's own
+// (pure) parsers, so that the configuration accepts exactly what the driver will run.
+const templateExample = 'a command template such as "SIM {line} {slot}\\r\\n"';
+const switchTemplate = z
+  .string({ error: expected(templateExample) })
+  .min(1, { error: expected(templateExample) })
+  .refine((t) => parseCommandTemplate(t).ok, {
+    error: (iss: IssueLike) => {
+      const r = parseCommandTemplate(String(iss.input));
+      return r.ok ? expected(templateExample)(iss) : r.error.replace(/^template:\s*/, '');
+    },
+  });
+
+function replyPattern(what: string) {
+  const sample = { line: '1', slot: 'A' } as const;
+  return z.string({ error: expected(what) }).refine((p) => compileReplyPattern(p, sample).ok, {
+    error: (iss: IssueLike) => {
+      const r = compileReplyPattern(String(iss.input), sample);
+      if (r.ok) return expected(what)(iss);
+      const why = /:\s*([^:]+)$/.exec(r.error)?.[1] ?? r.error;
+      return `expected a valid regular expression, got ${describeValue(iss.input)} (${why})`;
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+const gpioOffset = int(0, 4095);
+const slotLetter = oneOf(SLOTS);
+
+const simSwitchSchema = z.discriminatedUnion(
+  'backend',
+  [
+    obj({ backend: z.literal('none') }),
+    obj({
+      backend: z.literal('simulated'),
+      delayMs: int(0, 60_000).optional(),
+      initial: slotLetter.nullable().optional(),
+      slots: z.array(slotLetter, { error: expected('a list of slots such as ["A", "B"]') }).min(1, { error: expected('at least one slot') }).optional(),
+      failSlots: z.array(slotLetter, { error: expected('a list of slots such as ["C"]') }).optional(),
+    }),
+    obj({
+      backend: z.literal('gpio'),
+      chip: pattern(/^(?:gpiochip\d+|\d+|\/dev\/gpiochip\d+)$/, 'a GPIO chip such as "gpiochip0", "0" or "/dev/gpiochip0"').default('gpiochip0'),
+      lines: z.tuple([gpioOffset, gpioOffset], {
+        error: expected('two GPIO line offsets such as [17, 27] (low bit, high bit of the slot number)'),
+      }),
+      activeLow: bool().optional(),
+      settleMs: int(0, 10_000).optional(),
+      gpiosetPath: text(1, 4096, 'a program name or path').optional(),
+    }),
+    obj({
+      backend: z.literal('serial'),
+      port: devicePath,
+      baudRate: int(300, 4_000_000).default(115200),
+      template: switchTemplate,
+      expect: replyPattern('a regular expression the board answers with on success, such as "^OK"').optional(),
+      fail: replyPattern('a regular expression the board answers with on failure, such as "^ERR"').optional(),
+      timeoutMs: int(50, 60_000).default(1000),
+    }),
+    obj({
+      backend: z.literal('dual-sim'),
+      slots: z.literal(2, { error: expected('2 (a dual-SIM modem switches between slots A and B)') }).default(2),
+    }),
+  ],
+  {
+    error: (iss) => {
+      const input = iss.input as { backend?: unknown } | undefined;
+      const names = '"none", "simulated", "gpio", "serial", "dual-sim"';
+      if (iss.code === 'invalid_union' && typeof input === 'object' && input !== null) {
+        return input.backend === undefined
+          ? `missing; expected one of ${names}`
+          : `expected one of ${names}, got ${describeValue(input.backend)}`;
+      }
+      return expected('an object with a "backend" key')(iss);
+    },
+  },
+);
+
+const pinsSchema = obj({ A: pin.optional(), B: pin.optional(), C: pin.optional(), D: pin.optional() }, 'an object such as {"A": "1234"}', {
+  secret: true,
+});
+
+const imeiWriteSchema = obj({
+  mode: oneOf(['off', 'per-line', 'per-sim']).default('off'),
+  imei: imeiToWrite.optional(),
+  perSim: obj({ A: imeiToWrite.optional(), B: imeiToWrite.optional(), C: imeiToWrite.optional(), D: imeiToWrite.optional() }).optional(),
+});
+
+const lineSchema = obj({
+  id: int(1, 9999).optional(),
+  name: text(1, 64).optional(),
+  enabled: bool().default(true),
+  port: devicePath.optional(),
+  usbPath: usbPath.optional(),
+  imei: imeiDigits.optional(),
+  family: oneOf(MODEM_FAMILIES).default('auto'),
+  baudRate: int(300, 4_000_000).default(115200),
+  operator: obj({ mode: oneOf(['auto', 'manual']).default('auto'), plmn: plmn.optional() }).prefault({}),
+  pins: pinsSchema.prefault({}),
+  imeiWrite: imeiWriteSchema.prefault({}),
+  simSwitch: simSwitchSchema.default(() => ({ backend: 'none' as const })),
+  reset: obj({
+    usbPowerCycle: bool().default(true),
+    // [program, ...arguments]; arguments may be empty strings, the program may not.
+    command: z
+      .tuple([text(1, 4096, 'a program name or path')], z.string({ error: expected('a string argument') }), {
+        error: expected('a program and its arguments, such as ["gpioset", "gpiochip0", "5=0"]'),
+      })
+      .optional(),
+  }).prefault({}),
+});
+
+export const MAX_LINES = 64;
+
+export const configSchema = obj({
+  device: obj({
+    name: text(1, 64).default('cellgate'),
+    timezone: timeZone.default('UTC'),
+  }).prefault({}),
+  http: obj({
+    port: int(1, 65535).default(8080),
+    host: listenHost.default('0.0.0.0'),
+  }).prefault({}),
+  log: obj({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
+  modems: obj({
+    autoDetect: bool().default(true),
+    probeIntervalMs: int(250, 10_000).default(3000),
+    unresponsiveAfterMs: int(1000, 10_000).default(8000),
+    commandTimeoutMs: int(100, 600_000).default(5000),
+  }).prefault({}),
+  security: obj({ allowImeiWrite: bool().default(false) }).prefault({}),
+  lines: z
+    .array(lineSchema, { error: expected('a list of lines') })
+    .max(MAX_LINES, {
+      error: (iss: IssueLike) =>
+        `expected at most ${MAX_LINES} lines, got ${Array.isArray(iss.input) ? iss.input.length : describeValue(iss.input)}`,
+    })
+    // A line without "id" gets its position + 1 (the first line is 1).
+    .transform((lines) => lines.map((l, i) => ({ ...l, id: l.id ?? i + 1 })))
+    .default(() => []),
+}, 'a JSON object');
+
+/** What the configuration file may contain (every key optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** A validated configuration with every default filled in. */
+export type Config = z.output<typeof configSchema>;
+export type LineConfig = Config['lines'][number];
+export type SimSwitchConfig = LineConfig['simSwitch'];
+export type ImeiWriteConfig = LineConfig['imeiWrite'];
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+/** Validates a parsed JSON document: schema, then cross-field rules. Never throws. */
+export function validateConfig(doc: unknown): ValidationResult<Config> {
+  const r = configSchema.safeParse(doc);
+  if (!r.success) return { ok: false, errors: issuesToFieldErrors(r.error.issues) };
+  const errors = crossFieldErrors(r.data, doc);
+  return errors.length === 0 ? { ok: true, value: r.data } : { ok: false, errors };
+}
+
+/** The configuration `{}` stands for. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/** zod issues as field errors; an unknown-keys issue becomes one error per key with a suggestion. */
+export function issuesToFieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>): FieldError[] {
+  const out: FieldError[] = [];
+  for (const iss of issues) {
+    if (iss.code === 'unrecognized_keys') {
+      let known: string[] = [];
+      if (iss.message.startsWith(UNKNOWN_KEYS_MARK)) {
+        try {
+          known = JSON.parse(iss.message.slice(UNKNOWN_KEYS_MARK.length)) as string[];
+        } catch {
+          known = [];
+        }
+      }
+      for (const key of iss.keys) {
+        const guess = didYouMean(key, known);
+        const message = guess
+          ? `unknown key (did you mean ${JSON.stringify(guess)}?)`
+          : known.length > 0
+            ? `unknown key (expected one of: ${known.join(', ')})`
+            : 'unknown key';
+        out.push({ path: formatPath([...iss.path, key]), message });
+      }
+      continue;
+    }
+    out.push({ path: formatPath(iss.path), message: iss.message });
+  }
+  return out;
+}
+
+function rawLine(doc: unknown, i: number): Record<string, unknown> | undefined {
+  const lines = (doc as { lines?: unknown } | null)?.lines;
+  const l = Array.isArray(lines) ? lines[i] : undefined;
+  return typeof l === 'object' && l !== null ? (l as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Rules that relate fields to each other. `doc` is the document as written (to tell a defaulted id
+ * from one the operator wrote).
+ */
+export function crossFieldErrors(cfg: Config, doc?: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  const add = (path: string, message: string) => errors.push({ path, message });
+
+  if (cfg.modems.unresponsiveAfterMs <= cfg.modems.probeIntervalMs) {
+    add(
+      'modems.unresponsiveAfterMs',
+      `expected more than modems.probeIntervalMs (${cfg.modems.probeIntervalMs}), got ${cfg.modems.unresponsiveAfterMs}`,
+    );
+  }
+
+  const firstById = new Map<number, number>();
+  const firstByPort = new Map<string, number>();
+  const firstByUsb = new Map<string, number>();
+  const firstByImei = new Map<string, number>();
+  const unique = (map: Map<string, number>, value: string | undefined, i: number, key: string) => {
+    if (value === undefined) return;
+    const prev = map.get(value);
+    if (prev === undefined) map.set(value, i);
+    else add(`lines[${i}].${key}`, `${JSON.stringify(value)} is already used by lines[${prev}]`);
+  };
+
+  cfg.lines.forEach((line, i) => {
+    const at = `lines[${i}]`;
+    if (line.port === undefined && line.usbPath === undefined && line.imei === undefined) {
+      add(at, 'expected "port", "usbPath" or "imei" to find the modem of this line');
+    }
+    const prevId = firstById.get(line.id);
+    if (prevId === undefined) firstById.set(line.id, i);
+    else {
+      const defaulted = rawLine(doc, i)?.id === undefined;
+      add(
+        `${at}.id`,
+        `duplicate id ${line.id} (also used by lines[${prevId}]${defaulted ? '; a line without "id" gets its position + 1' : ''})`,
+      );
+    }
+    unique(firstByPort, line.port, i, 'port');
+    unique(firstByUsb, line.usbPath, i, 'usbPath');
+    unique(firstByImei, line.imei, i, 'imei');
+
+    if (line.operator.mode === 'manual' && line.operator.plmn === undefined) {
+      add(`${at}.operator.plmn`, 'missing; expected a PLMN of 5 or 6 digits (MCC + MNC) such as "26201" when operator.mode is "manual"');
+    }
+
+    const iw = line.imeiWrite;
+    if (iw.mode !== 'off' && !cfg.security.allowImeiWrite) {
+      add(`${at}.imeiWrite.mode`, `expected "off" unless security.allowImeiWrite is true, got ${JSON.stringify(iw.mode)}`);
+    }
+    if (iw.mode === 'per-line' && iw.imei === undefined) {
+      add(`${at}.imeiWrite.imei`, 'missing; expected the 15-digit IMEI to write when imeiWrite.mode is "per-line"');
+    }
+    if (iw.mode === 'per-sim' && (iw.perSim === undefined || SLOTS.every((s) => iw.perSim?.[s] === undefined))) {
+      add(`${at}.imeiWrite.perSim`, 'missing; expected an IMEI for at least one slot, such as {"A": "490154203237518"}, when imeiWrite.mode is "per-sim"');
+    }
+
+    const sw = line.simSwitch;
+    if (sw.backend === 'gpio' && sw.lines[0] === sw.lines[1]) {
+      add(`${at}.simSwitch.lines`, `expected two different GPIO line offsets, got [${sw.lines[0]}, ${sw.lines[1]}]`);
+    }
+    if (sw.backend === 'dual-sim') {
+      for (const s of ['C', 'D'] as const) {
+        if (line.pins[s] !== undefined) add(`${at}.pins.${s}`, 'slot does not exist: a dual-SIM modem has slots A and B');
+        if (iw.perSim?.[s] !== undefined) add(`${at}.imeiWrite.perSim.${s}`, 'slot does not exist: a dual-SIM modem has slots A and B');
+      }
+    }
+  });
+
+  // A switch board's control port cannot also be a modem's AT port.
+  cfg.lines.forEach((line, i) => {
+    const sw = line.simSwitch;
+    if (sw.backend !== 'serial') return;
+    const owner = firstByPort.get(sw.port);
+    if (owner !== undefined) add(`lines[${i}].simSwitch.port`, `${JSON.stringify(sw.port)} is the modem port of lines[${owner}]`);
+  });
+
+  return errors;
+}

@@ -1,0 +1,300 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { defaultConfig, validateConfig, type Config } from '../../src/config/schema.js';
+import { formatFieldErrors, formatPath } from '../../src/config/errors.js';
+import { didYouMean, editDistance } from '../../src/config/did-you-mean.js';
+import { isValidImei, luhnCheckDigit } from '../../src/config/luhn.js';
+
+/** Formatted error lines for a document the test expects to be rejected. */
+function errorsOf(doc: unknown): string[] {
+  const r = validateConfig(doc);
+  assert.equal(r.ok, false, 'expected the document to be rejected');
+  return r.ok ? [] : formatFieldErrors(r.errors);
+}
+
+function valid(doc: unknown): Config {
+  const r = validateConfig(doc);
+  if (!r.ok) assert.fail(`unexpected errors:\n${formatFieldErrors(r.errors).join('\n')}`);
+  return r.value;
+}
+
+// A valid IMEI from 3GPP TS 23.003 Annex B (TAC+SNR 49015420323751, check digit 8).
+const IMEI_OK = '490154203237518';
+
+test('{} is a complete configuration with every default', () => {
+  const c = valid({});
+  assert.deepEqual(c, {
+    device: { name: 'cellgate', timezone: 'UTC' },
+    http: { port: 8080, host: '0.0.0.0' },
+    log: { level: 'info' },
+    modems: { autoDetect: true, probeIntervalMs: 3000, unresponsiveAfterMs: 8000, commandTimeoutMs: 5000 },
+    security: { allowImeiWrite: false },
+    lines: [],
+  });
+  assert.deepEqual(defaultConfig(), c);
+});
+
+test('a minimal line gets its defaults; id defaults to position + 1', () => {
+  const c = valid({ lines: [{ port: '/dev/ttyUSB2' }, { usbPath: '1-1.3', id: 7 }, { imei: '861234567890123' }] });
+  assert.deepEqual(c.lines[0], {
+    id: 1,
+    enabled: true,
+    port: '/dev/ttyUSB2',
+    family: 'auto',
+    baudRate: 115200,
+    operator: { mode: 'auto' },
+    pins: {},
+    imeiWrite: { mode: 'off' },
+    simSwitch: { backend: 'none' },
+    reset: { usbPowerCycle: true },
+  });
+  assert.equal(c.lines[1]!.id, 7);
+  assert.equal(c.lines[2]!.id, 3);
+});
+
+test('every sim switch backend is accepted with its defaults', () => {
+  const c = valid({
+    lines: [
+      { port: '/dev/ttyUSB0', simSwitch: { backend: 'simulated' } },
+      { port: '/dev/ttyUSB1', simSwitch: { backend: 'gpio', lines: [17, 27], activeLow: true } },
+      { port: '/dev/ttyUSB2', simSwitch: { backend: 'serial', port: '/dev/ttyS1', template: 'SIM {line} {slot}\r\n', expect: '^OK' } },
+      { port: '/dev/ttyUSB3', simSwitch: { backend: 'dual-sim' }, reset: { command: ['gpioset', 'gpiochip0', '5=0'] } },
+    ],
+  });
+  assert.deepEqual(c.lines[1]!.simSwitch, { backend: 'gpio', chip: 'gpiochip0', lines: [17, 27], activeLow: true });
+  assert.deepEqual(c.lines[2]!.simSwitch, {
+    backend: 'serial',
+    port: '/dev/ttyS1',
+    baudRate: 115200,
+    template: 'SIM {line} {slot}\r\n',
+    expect: '^OK',
+    timeoutMs: 1000,
+  });
+  assert.deepEqual(c.lines[3]!.simSwitch, { backend: 'dual-sim', slots: 2 });
+  assert.deepEqual(c.lines[3]!.reset, { usbPowerCycle: true, command: ['gpioset', 'gpiochip0', '5=0'] });
+});
+
+test('error strings: bad port type', () => {
+  assert.deepEqual(errorsOf({ http: { port: 'abc' } }), ['http.port: expected an integer from 1 to 65535, got "abc"']);
+  assert.deepEqual(errorsOf({ http: { port: 0 } }), ['http.port: expected an integer from 1 to 65535, got 0']);
+  assert.deepEqual(errorsOf({ http: { port: 80.5 } }), ['http.port: expected an integer from 1 to 65535, got 80.5']);
+});
+
+test('error strings: bad plmn', () => {
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/ttyUSB0', operator: { mode: 'manual', plmn: '2620' } }] }), [
+    'lines[0].operator.plmn: expected a PLMN of 5 or 6 digits (MCC + MNC), such as "26201", got "2620"',
+  ]);
+});
+
+test('error strings: unknown key with a suggestion, and without one', () => {
+  assert.deepEqual(errorsOf({ lines: [{ prot: '/dev/ttyUSB0' }] }), ['lines[0].prot: unknown key (did you mean "port"?)']);
+  assert.deepEqual(errorsOf({ htp: {} }), ['htp: unknown key (did you mean "http"?)']);
+  assert.deepEqual(errorsOf({ device: { Name: 'x' } }), ['device.Name: unknown key (did you mean "name"?)']);
+  assert.deepEqual(errorsOf({ log: { colour: true } }), ['log.colour: unknown key (expected one of: level)']);
+  // one- and two-letter keys get no guess
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/ttyUSB0', pins: { E: '1234' } }] }), [
+    'lines[0].pins.E: unknown key (expected one of: A, B, C, D)',
+  ]);
+});
+
+test('error strings: duplicate id (explicit and defaulted)', () => {
+  assert.deepEqual(errorsOf({ lines: [{ id: 1, port: '/dev/ttyUSB0' }, { id: 1, port: '/dev/ttyUSB1' }] }), [
+    'lines[1].id: duplicate id 1 (also used by lines[0])',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ id: 2, port: '/dev/ttyUSB0' }, { port: '/dev/ttyUSB1' }] }), [
+    'lines[1].id: duplicate id 2 (also used by lines[0]; a line without "id" gets its position + 1)',
+  ]);
+});
+
+test('error strings: Luhn failure of an IMEI to write', () => {
+  assert.deepEqual(
+    errorsOf({
+      security: { allowImeiWrite: true },
+      lines: [{ port: '/dev/ttyUSB0', imeiWrite: { mode: 'per-line', imei: '490154203237517' } }],
+    }),
+    ['lines[0].imeiWrite.imei: expected an IMEI with a valid Luhn check digit (the last digit should be 8), got "490154203237517"'],
+  );
+  // The identifying IMEI of a line is only checked for 15 digits: some modems report invalid ones.
+  valid({ lines: [{ imei: '490154203237517' }] });
+});
+
+test('messages name what was expected for wrong types and formats', () => {
+  assert.deepEqual(errorsOf({ device: { timezone: 'Mars/Olympus' } }), [
+    'device.timezone: expected an IANA time zone such as "Europe/Berlin", got "Mars/Olympus"',
+  ]);
+  assert.deepEqual(errorsOf({ log: { level: 'verbose' } }), [
+    'log.level: expected one of "fatal", "error", "warn", "info", "debug", "trace", got "verbose"',
+  ]);
+  assert.deepEqual(errorsOf({ modems: { unresponsiveAfterMs: 20000 } }), [
+    'modems.unresponsiveAfterMs: expected an integer from 1000 to 10000, got 20000',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ usbPath: 'usb1' }] }), [
+    'lines[0].usbPath: expected a USB port path as listed in /sys/bus/usb/devices, such as "1-1.3", got "usb1"',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ imei: 490154203237518 }] }), [
+    'lines[0].imei: expected an IMEI of 15 digits, written as a string, got 490154203237518',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ port: 'ttyUSB0' }] }), [
+    'lines[0].port: expected an absolute device path such as "/dev/ttyUSB2", got "ttyUSB0"',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', simSwitch: { backend: 'relay' } }] }), [
+    'lines[0].simSwitch.backend: expected one of "none", "simulated", "gpio", "serial", "dual-sim", got "relay"',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', simSwitch: { backend: 'serial', template: 'x' } }] }), [
+    'lines[0].simSwitch.port: missing; expected an absolute device path such as "/dev/ttyUSB2"',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', simSwitch: { backend: 'gpio', lines: [5] } }] }), [
+    'lines[0].simSwitch.lines: expected two GPIO line offsets such as [17, 27] (low bit, high bit of the slot number), got [5]',
+  ]);
+  assert.deepEqual(errorsOf({ lines: 'all' }), ['lines: expected a list of lines, got "all"']);
+  assert.deepEqual(errorsOf([]), ['(root): expected a JSON object, got []']);
+  assert.deepEqual(errorsOf({ lines: Array.from({ length: 65 }, (_, i) => ({ port: `/dev/ttyUSB${i}` })) }), [
+    'lines: expected at most 64 lines, got 65',
+  ]);
+});
+
+test('PIN errors never show the PIN', () => {
+  const lines = errorsOf({ lines: [{ port: '/dev/a', pins: { A: 1234, B: '12a4' } }] });
+  assert.deepEqual(lines, [
+    'lines[0].pins.A: expected a PIN of 4 to 8 digits, written as a string, got a number',
+    'lines[0].pins.B: expected a PIN of 4 to 8 digits, written as a string, got a string of 4 characters',
+  ]);
+  assert.ok(!lines.join('\n').includes('1234') && !lines.join('\n').includes('12a4'));
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', pins: '4321' }] }), [
+    'lines[0].pins: expected an object such as {"A": "1234"}, got a string of 4 characters',
+  ]);
+});
+
+test('switch command template placeholders and reply patterns are checked (by the sim-switch parsers)', () => {
+  const serial = (x: object) => ({
+    lines: [{ port: '/dev/a', simSwitch: { backend: 'serial', port: '/dev/ttyS1', template: 'SIM {line} {slot}\r\n', ...x } }],
+  });
+  assert.deepEqual(errorsOf(serial({ template: 'SIM {ln}', expect: '(', fail: '[' })), [
+    'lines[0].simSwitch.template: unknown placeholder at 4 (use {line} {slot} {slotIndex} {slotNumber}, or \\{ for a literal brace)',
+    'lines[0].simSwitch.expect: expected a valid regular expression, got "(" (Unterminated group)',
+    'lines[0].simSwitch.fail: expected a valid regular expression, got "[" (Unterminated character class)',
+  ]);
+  const c = valid(serial({ template: 'SIM {line} {slotIndex} {slotNumber}\\r', expect: '^OK {slot}$', fail: '^ERR' }));
+  assert.equal(c.lines[0]!.simSwitch.backend, 'serial');
+});
+
+test('driver options of the simulated and gpio switches are accepted', () => {
+  const c = valid({
+    lines: [
+      { port: '/dev/a', simSwitch: { backend: 'simulated', slots: ['A', 'B'], initial: null, delayMs: 10, failSlots: ['B'] } },
+      { port: '/dev/b', simSwitch: { backend: 'gpio', chip: '/dev/gpiochip1', lines: [1, 2], settleMs: 100, gpiosetPath: '/usr/bin/gpioset' } },
+    ],
+  });
+  assert.deepEqual(c.lines[0]!.simSwitch, { backend: 'simulated', slots: ['A', 'B'], initial: null, delayMs: 10, failSlots: ['B'] });
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', simSwitch: { backend: 'simulated', slots: ['A', 'E'] } }] }), [
+    'lines[0].simSwitch.slots[1]: expected one of "A", "B", "C", "D", got "E"',
+  ]);
+});
+
+test('cross-field rule: a line must name its modem', () => {
+  assert.deepEqual(errorsOf({ lines: [{ name: 'L1' }] }), ['lines[0]: expected "port", "usbPath" or "imei" to find the modem of this line']);
+});
+
+test('cross-field rule: unique ports, USB paths and IMEIs', () => {
+  assert.deepEqual(
+    errorsOf({
+      lines: [
+        { port: '/dev/ttyUSB2', usbPath: '1-1.2', imei: '861234567890123' },
+        { port: '/dev/ttyUSB2', usbPath: '1-1.2', imei: '861234567890123' },
+      ],
+    }),
+    [
+      'lines[1].port: "/dev/ttyUSB2" is already used by lines[0]',
+      'lines[1].usbPath: "1-1.2" is already used by lines[0]',
+      'lines[1].imei: "861234567890123" is already used by lines[0]',
+    ],
+  );
+});
+
+test('cross-field rule: manual operator selection needs a PLMN', () => {
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', operator: { mode: 'manual' } }] }), [
+    'lines[0].operator.plmn: missing; expected a PLMN of 5 or 6 digits (MCC + MNC) such as "26201" when operator.mode is "manual"',
+  ]);
+  valid({ lines: [{ port: '/dev/a', operator: { mode: 'manual', plmn: '310410' } }] });
+});
+
+test('cross-field rules: IMEI writing needs the security switch and its IMEIs', () => {
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', imeiWrite: { mode: 'per-line', imei: IMEI_OK } }] }), [
+    'lines[0].imeiWrite.mode: expected "off" unless security.allowImeiWrite is true, got "per-line"',
+  ]);
+  const allow = { security: { allowImeiWrite: true } };
+  assert.deepEqual(errorsOf({ ...allow, lines: [{ port: '/dev/a', imeiWrite: { mode: 'per-sim' } }] }), [
+    'lines[0].imeiWrite.perSim: missing; expected an IMEI for at least one slot, such as {"A": "490154203237518"}, when imeiWrite.mode is "per-sim"',
+  ]);
+  assert.deepEqual(errorsOf({ ...allow, lines: [{ port: '/dev/a', imeiWrite: { mode: 'per-sim', perSim: {} } }] }), [
+    'lines[0].imeiWrite.perSim: missing; expected an IMEI for at least one slot, such as {"A": "490154203237518"}, when imeiWrite.mode is "per-sim"',
+  ]);
+  assert.deepEqual(errorsOf({ ...allow, lines: [{ port: '/dev/a', imeiWrite: { mode: 'per-line' } }] }), [
+    'lines[0].imeiWrite.imei: missing; expected the 15-digit IMEI to write when imeiWrite.mode is "per-line"',
+  ]);
+  const c = valid({ ...allow, lines: [{ port: '/dev/a', imeiWrite: { mode: 'per-sim', perSim: { A: IMEI_OK, C: '356938035643809' } } }] });
+  assert.deepEqual(c.lines[0]!.imeiWrite.perSim, { A: IMEI_OK, C: '356938035643809' });
+});
+
+test('cross-field rules: probe interval, GPIO offsets, dual-SIM slots, switch port', () => {
+  assert.deepEqual(errorsOf({ modems: { probeIntervalMs: 9000, unresponsiveAfterMs: 8000 } }), [
+    'modems.unresponsiveAfterMs: expected more than modems.probeIntervalMs (9000), got 8000',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', simSwitch: { backend: 'gpio', lines: [4, 4] } }] }), [
+    'lines[0].simSwitch.lines: expected two different GPIO line offsets, got [4, 4]',
+  ]);
+  assert.deepEqual(errorsOf({ lines: [{ port: '/dev/a', pins: { C: '1234' }, simSwitch: { backend: 'dual-sim' } }] }), [
+    'lines[0].pins.C: slot does not exist: a dual-SIM modem has slots A and B',
+  ]);
+  assert.deepEqual(
+    errorsOf({
+      lines: [
+        { port: '/dev/ttyUSB0' },
+        { port: '/dev/ttyUSB4', simSwitch: { backend: 'serial', port: '/dev/ttyUSB0', template: 'SIM {line} {slot}\r\n' } },
+      ],
+    }),
+    ['lines[1].simSwitch.port: "/dev/ttyUSB0" is the modem port of lines[0]'],
+  );
+});
+
+test('validateConfig never throws on odd input', () => {
+  for (const doc of [undefined, null, 0, 'x', [], { lines: [null] }, { lines: [[]] }, { http: null }, { __proto__: { x: 1 } }]) {
+    const r = validateConfig(doc);
+    assert.equal(typeof r.ok, 'boolean');
+  }
+});
+
+test('formatPath', () => {
+  assert.equal(formatPath([]), '(root)');
+  assert.equal(formatPath(['lines', 2, 'port']), 'lines[2].port');
+  assert.equal(formatPath(['users', 'a b']), 'users["a b"]');
+});
+
+test('did-you-mean and edit distance', () => {
+  assert.equal(editDistance('prot', 'port'), 1); // transposition
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+  assert.equal(didYouMean('prot', ['name', 'port', 'pins']), 'port');
+  assert.equal(didYouMean('baudrate', ['baudRate']), 'baudRate');
+  assert.equal(didYouMean('timeout', ['timeoutMs', 'port']), 'timeoutMs');
+  assert.equal(didYouMean('zzz', ['port']), undefined);
+});
+
+test('Luhn check digit (3GPP TS 23.003 Annex B example)', () => {
+  assert.equal(luhnCheckDigit('49015420323751'), 8);
+  assert.equal(isValidImei('490154203237518'), true);
+  assert.equal(isValidImei('490154203237517'), false);
+  assert.equal(isValidImei('49015420323751'), false);
+  assert.equal(isValidImei('35693803564380x'), false);
+});
+
+test('the full example in docs/configuration.md is valid', () => {
+  // test/config/ under tsx, dist/test/config/ when compiled
+  const up = import.meta.url.endsWith('.ts') ? '../../' : '../../../';
+  const md = readFileSync(new URL(`${up}docs/configuration.md`, import.meta.url), 'utf8');
+  const block = /## Full example\s+```json\n([\s\S]*?)```/.exec(md);
+  assert.ok(block, 'the full example block exists');
+  const c = valid(JSON.parse(block[1]!));
+  assert.equal(c.lines.length, 3);
+  assert.deepEqual(c.lines.map((l) => l.simSwitch.backend), ['gpio', 'serial', 'dual-sim']);
+});
