@@ -1,0 +1,127 @@
+/**
+ * The JSON API, as a table: each route names its method, path (under /api) and who may call it
+ * (`'public'`, or the roles allowed). `app.ts` turns the table into @koa/router routes with the
+ * authentication and role checks in front.
+ */
+import type { Context } from 'koa';
+import type { LineRegistry } from '../line/types.js';
+import type { Logger } from '../util/log.js';
+import { ApiError } from './api-error.js';
+import { loggableUser, remoteAddress, SESSION_COOKIE, tooManyAttempts, type WebState } from './auth-gate.js';
+import type { Authenticator, Role } from './authenticator.js';
+import type { FailureLimiter } from './failure-limiter.js';
+import { clearedCookie, readCookie, sessionCookie } from './http-credentials.js';
+import { readJsonBody } from './json-body.js';
+import type { SessionStore } from './sessions.js';
+
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** Path under /api, in @koa/router syntax (`/lines/:id`). */
+  path: string;
+  /** `'public'`: no authentication; otherwise the roles allowed. */
+  access: 'public' | readonly Role[];
+  handler: (ctx: Context) => Promise<void> | void;
+}
+
+export interface ApiDeps {
+  registry: LineRegistry;
+  auth: Authenticator;
+  sessions: SessionStore;
+  limiter: FailureLimiter;
+  log: Logger;
+  bodyLimit: number;
+  onLogin?: (user: string) => void;
+}
+
+const ADMIN: readonly Role[] = ['admin'];
+const MAX_USER_LENGTH = 256;
+const MAX_PASSWORD_LENGTH = 1024;
+
+export function apiRoutes(deps: ApiDeps): ApiRoute[] {
+  const { registry, auth, sessions, limiter, log } = deps;
+
+  async function login(ctx: Context): Promise<void> {
+    const body = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit);
+    const creds = loginBody(body);
+    const address = remoteAddress(ctx);
+    const decision = limiter.begin(address);
+    if (!decision.allowed) {
+      log.warn({ address, user: loggableUser(creds.user), retryAfter: decision.retryAfterSeconds }, 'login refused: too many failed attempts');
+      throw tooManyAttempts(decision.retryAfterSeconds);
+    }
+    const ok = await auth.verify(creds.user, creds.password);
+    const role = ok ? auth.role(creds.user) : null;
+    if (role == null) {
+      log.warn({ address, user: loggableUser(creds.user) }, 'login failed');
+      throw new ApiError(401, 'invalid user or password');
+    }
+    limiter.succeeded(address);
+    // A new token on every login (no session fixation); a previous one from this browser ends.
+    sessions.end(readCookie(ctx.get('cookie') || undefined, SESSION_COOKIE));
+    const token = sessions.create(creds.user, role);
+    ctx.set('Set-Cookie', sessionCookie(SESSION_COOKIE, token, { secure: ctx.secure }));
+    log.info({ address, user: creds.user, role }, 'login');
+    if (deps.onLogin) {
+      try {
+        deps.onLogin(creds.user);
+      } catch (err) {
+        log.error({ err }, 'onLogin callback failed');
+      }
+    }
+    ctx.body = { user: creds.user, role };
+  }
+
+  function logout(ctx: Context): void {
+    const token = readCookie(ctx.get('cookie') || undefined, SESSION_COOKIE);
+    const ended = sessions.end(token);
+    ctx.set('Set-Cookie', clearedCookie(SESSION_COOKIE, { secure: ctx.secure }));
+    if (ended) log.info({ address: remoteAddress(ctx) }, 'logout');
+    ctx.body = { ok: true };
+  }
+
+  function lines(ctx: Context): void {
+    ctx.body = { lines: registry.list() };
+  }
+
+  function line(ctx: Context): void {
+    const raw = (ctx as Context & { params?: Record<string, string> }).params?.['id'] ?? '';
+    if (!/^\d{1,9}$/.test(raw)) throw new ApiError(400, `line id must be a positive integer, got ${JSON.stringify(raw)}`);
+    const id = Number(raw);
+    const status = registry.get(id);
+    if (!status) throw new ApiError(404, `no line ${id}`);
+    ctx.body = status;
+  }
+
+  function device(ctx: Context): void {
+    ctx.body = registry.device();
+  }
+
+  function health(ctx: Context): void {
+    ctx.body = { ok: true };
+  }
+
+  function whoami(ctx: Context): void {
+    const p = (ctx.state as WebState).principal;
+    ctx.body = p ? { user: p.user, role: p.role, via: p.via } : {};
+  }
+
+  return [
+    { method: 'GET', path: '/health', access: 'public', handler: health },
+    { method: 'POST', path: '/login', access: 'public', handler: login },
+    { method: 'POST', path: '/logout', access: 'public', handler: logout },
+    { method: 'GET', path: '/me', access: ['admin', 'user', 'sms'], handler: whoami },
+    { method: 'GET', path: '/lines', access: ADMIN, handler: lines },
+    { method: 'GET', path: '/lines/:id', access: ADMIN, handler: line },
+    { method: 'GET', path: '/device', access: ADMIN, handler: device },
+  ];
+}
+
+function loginBody(body: unknown): { user: string; password: string } {
+  const shape = 'expected {"user": string, "password": string}';
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, shape);
+  const { user, password } = body as Record<string, unknown>;
+  if (typeof user !== 'string' || typeof password !== 'string') throw new ApiError(400, shape);
+  if (user === '' || user.length > MAX_USER_LENGTH) throw new ApiError(400, `user must be 1 to ${MAX_USER_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw new ApiError(400, `password must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  return { user, password };
+}

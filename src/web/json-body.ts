@@ -1,0 +1,105 @@
+/**
+ * Reads a request body as JSON: Content-Type must be JSON (415 otherwise), the body must fit in
+ * `limit` bytes (413), be UTF-8 (RFC 8259 §8.1) and parse (400 "invalid JSON body: ...").
+ * Stands in for a body-parser package so the limit and the messages are ours.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './api-error.js';
+
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+
+const JSON_TYPE = /^application\/(?:json|[a-z0-9!#$&^_.+-]+\+json)$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+export interface BodyRequest {
+  /** Media type without parameters, lower case ('' when absent): Koa's `ctx.request.type`. */
+  type: string;
+  /** Charset parameter ('' when absent): Koa's `ctx.request.charset`. */
+  charset: string;
+  req: IncomingMessage;
+}
+
+export async function readJsonBody(r: BodyRequest, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  if (!JSON_TYPE.test(r.type)) {
+    throw new ApiError(415, `expected Content-Type: application/json, got ${r.type === '' ? 'none' : JSON.stringify(r.type)}`);
+  }
+  if (r.charset !== '' && !/^utf-?8$/i.test(r.charset)) {
+    throw new ApiError(415, `expected a UTF-8 body, got charset ${JSON.stringify(r.charset)}`);
+  }
+  const encoding = r.req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new ApiError(415, `compressed request bodies are not accepted (Content-Encoding: ${encoding})`);
+  }
+  const declared = r.req.headers['content-length'];
+  if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
+    discard(r.req);
+    throw tooLarge(limit, Number(declared));
+  }
+  const raw = await collect(r.req, limit);
+  let text: string;
+  try {
+    text = UTF8.decode(raw);
+  } catch {
+    throw new ApiError(400, 'invalid JSON body: not valid UTF-8');
+  }
+  if (text.trim() === '') throw new ApiError(400, 'invalid JSON body: empty');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ApiError(400, `invalid JSON body: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function tooLarge(limit: number, size?: number): ApiError {
+  const got = size === undefined ? `more than ${limit} bytes` : `${size} bytes`;
+  return new ApiError(413, `request body too large: ${got}, limit ${limit} bytes`);
+}
+
+/** Lets the rest of an unwanted body flow past so the response can still be sent. */
+function discard(req: IncomingMessage): void {
+  req.on('error', () => undefined);
+  req.resume();
+}
+
+function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (err: ApiError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      req.off('close', onClose);
+      if (err) {
+        discard(req);
+        reject(err);
+      } else {
+        resolve(Buffer.concat(chunks, size));
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) finish(tooLarge(limit));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => finish(undefined);
+    const onError = (): void => finish(new ApiError(400, 'request body was not received completely'));
+    const onAborted = onError;
+    const onClose = (): void => {
+      if (!req.complete) onError();
+    };
+    if (req.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
+    }
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+    req.on('close', onClose);
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Serves the operator UI's built files from one directory, read-only: GET/HEAD only, no directory
+ * listings, no dot-files, and no way out of the directory (`..` segments, encoded or not, and
+ * symlinks pointing outside are refused with a 404).
+ */
+import { createReadStream, type Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+};
+
+export function contentTypeFor(file: string): string {
+  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export type StaticLookup =
+  | { kind: 'file'; path: string; size: number; mtime: Date; contentType: string }
+  | { kind: 'refused' }
+  | { kind: 'missing' };
+
+/**
+ * Maps a raw URL path (still percent-encoded, as Koa's `ctx.path`) to a file under `root`.
+ * `/` and directories map to their index.html.
+ */
+export async function lookupStatic(root: string, urlPath: string): Promise<StaticLookup> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return { kind: 'refused' };
+  }
+  if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\')) return { kind: 'refused' };
+  const segments = decoded.split('/').filter((s) => s !== '');
+  if (segments.some((s) => s.startsWith('.'))) return { kind: 'refused' };
+
+  let rootReal: string;
+  try {
+    rootReal = await realpath(root);
+  } catch {
+    return { kind: 'missing' };
+  }
+  let candidate = join(rootReal, ...segments);
+  let info = await statOrUndefined(candidate);
+  if (info?.isDirectory()) {
+    candidate = join(candidate, 'index.html');
+    info = await statOrUndefined(candidate);
+  }
+  if (!info || !info.isFile()) return { kind: 'missing' };
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    return { kind: 'missing' };
+  }
+  if (!real.startsWith(rootReal + sep)) return { kind: 'refused' };
+  return { kind: 'file', path: real, size: info.size, mtime: info.mtime, contentType: contentTypeFor(real) };
+}
+
+/** Opens a file found by `lookupStatic` for streaming. */
+export function openStatic(path: string): NodeJS.ReadableStream {
+  return createReadStream(path);
+}
+
+async function statOrUndefined(p: string): Promise<Stats | undefined> {
+  try {
+    return await stat(p);
+  } catch {
+    return undefined;
+  }
+}

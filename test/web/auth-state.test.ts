@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CredentialCache } from '../../src/web/credential-cache.js';
+import { FailureLimiter } from '../../src/web/failure-limiter.js';
+import { DEFAULT_SESSION_IDLE_MS, SessionStore } from '../../src/web/sessions.js';
+import { Clock } from './harness.js';
+
+test('SessionStore: random base64url tokens, idle expiry, end, endUser', () => {
+  const clock = new Clock();
+  const s = new SessionStore({ idleMs: 1000, now: clock.now });
+  const a = s.create('admin', 'admin');
+  const b = s.create('admin', 'admin');
+  const c = s.create('ops', 'user');
+  assert.match(a, /^[A-Za-z0-9_-]{43}$/);
+  assert.notEqual(a, b);
+  assert.equal(s.size, 3);
+  assert.equal(s.touch(a)?.user, 'admin');
+  assert.equal(s.touch(c)?.role, 'user');
+  assert.ok(s.touch(b));
+  clock.advance(1000);
+  assert.ok(s.touch(a), 'exactly the idle time is still alive');
+  clock.advance(1001);
+  assert.equal(s.touch(a), undefined);
+  assert.equal(s.size, 0, 'all idle sessions gone');
+  const d = s.create('admin', 'admin');
+  const e = s.create('ops', 'user');
+  assert.equal(s.endUser('admin'), 1);
+  assert.equal(s.touch(d), undefined);
+  assert.equal(s.end(e), true);
+  assert.equal(s.end(e), false);
+  assert.equal(s.touch(undefined), undefined);
+  assert.equal(s.touch('short'), undefined);
+  assert.equal(new SessionStore().idleMs, DEFAULT_SESSION_IDLE_MS);
+});
+
+test('SessionStore: bounded, least recently used goes first', () => {
+  const s = new SessionStore({ maxSessions: 3 });
+  const t1 = s.create('u1', 'admin');
+  const t2 = s.create('u2', 'admin');
+  const t3 = s.create('u3', 'admin');
+  s.touch(t1);
+  s.create('u4', 'admin');
+  assert.equal(s.size, 3);
+  assert.ok(s.touch(t1));
+  assert.equal(s.touch(t2), undefined);
+  assert.ok(s.touch(t3));
+});
+
+test('CredentialCache: remembers by header hash for the TTL; bounded', () => {
+  const clock = new Clock();
+  const c = new CredentialCache({ ttlMs: 60_000, maxEntries: 2, now: clock.now });
+  c.remember('Basic aaa', 'admin');
+  assert.equal(c.get('Basic aaa'), 'admin');
+  assert.equal(c.get('Basic aab'), undefined);
+  clock.advance(59_999);
+  assert.equal(c.get('Basic aaa'), 'admin');
+  clock.advance(1);
+  assert.equal(c.get('Basic aaa'), undefined);
+  c.remember('h1', 'a');
+  c.remember('h2', 'b');
+  c.remember('h3', 'c');
+  assert.equal(c.get('h1'), undefined);
+  assert.equal(c.get('h3'), 'c');
+  c.clear();
+  assert.equal(c.get('h3'), undefined);
+});
+
+test('FailureLimiter: sliding window per address, success clears', () => {
+  const clock = new Clock();
+  const l = new FailureLimiter({ max: 3, windowMs: 60_000, now: clock.now });
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(l.begin('1.2.3.4'), { allowed: true });
+    clock.advance(10_000);
+  }
+  assert.deepEqual(l.begin('1.2.3.4'), { allowed: false, retryAfterSeconds: 30 });
+  assert.deepEqual(l.check('5.6.7.8'), { allowed: true }, 'other addresses are unaffected');
+  clock.advance(30_000);
+  assert.deepEqual(l.check('1.2.3.4'), { allowed: true }, 'the oldest failure left the window');
+  l.begin('1.2.3.4');
+  assert.equal(l.check('1.2.3.4').allowed, false);
+  l.succeeded('1.2.3.4');
+  assert.deepEqual(l.check('1.2.3.4'), { allowed: true });
+});
+
+test('FailureLimiter: tracks a bounded number of addresses', () => {
+  const l = new FailureLimiter({ max: 1, maxAddresses: 2 });
+  l.begin('a');
+  l.begin('b');
+  l.begin('c');
+  assert.equal(l.check('a').allowed, true, 'the oldest address was forgotten');
+  assert.equal(l.check('b').allowed, false);
+  assert.equal(l.check('c').allowed, false);
+});
