@@ -1,0 +1,181 @@
+/**
+ * Builds the lines from the configuration, adds lines for USB modems nobody configured (when
+ * modems.autoDetect is on), finds modems again by IMEI after they re-enumerate, and answers the web
+ * layer's questions. Lines run independently: one line's failure never touches another.
+ */
+import { AtChannel } from '../at/channel.js';
+import type { Config, LineConfig } from '../config/schema.js';
+import type { Logger } from '../util/log.js';
+import { createSimSwitch } from '../../modem-drivers/sim-switch/index.js';
+import type { SimSwitchConfig } from '../../modem-drivers/sim-switch/config.js';
+import { USB_VENDOR_QUALCOMM, USB_VENDOR_QUECTEL, USB_VENDOR_SIMCOM } from '../../modem-drivers/detect.js';
+import { Line, type LineOptions, type LineTiming } from './line.js';
+import type { PortProvider } from './port-provider.js';
+import { atPortOf, SerialPortProvider, type ImeiLocator, type TransportOpener } from './serial-port-provider.js';
+import { openSerialTransport } from './serial-transport.js';
+import { scanUsbModems, type DiscoveryRoots, type UsbModem } from './usb-discovery.js';
+import type { LineStatus, SlotId } from './types.js';
+
+const MODEM_VENDORS = new Set([USB_VENDOR_QUECTEL, USB_VENDOR_SIMCOM, USB_VENDOR_QUALCOMM]);
+
+export interface LineManagerOptions {
+  config: Config;
+  log: Logger;
+  openTransport?: TransportOpener;
+  roots?: DiscoveryRoots;
+  /** Overrides how a configured line gets its port (tests, simulated modems). */
+  portFor?: (line: LineConfig) => PortProvider | null;
+  timing?: Partial<LineTiming>;
+}
+
+export class LineManager implements ImeiLocator {
+  private readonly lines = new Map<number, Line>();
+  private readonly openTransport: TransportOpener;
+  private readonly imeiCache = new Map<string, string>(); // usbPath → IMEI
+
+  constructor(private readonly o: LineManagerOptions) {
+    this.openTransport = o.openTransport ?? openSerialTransport;
+  }
+
+  /** Creates and starts every line. Returns once they are started (not once modems are up). */
+  async start(): Promise<void> {
+    const cfg = this.o.config;
+    for (const lc of cfg.lines) this.add(lc, this.providerFor(lc));
+    if (cfg.modems.autoDetect) {
+      const claimed = new Set(cfg.lines.flatMap((l) => [l.usbPath, l.port].filter((x): x is string => !!x)));
+      let next = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0)) + 1;
+      for (const m of scanUsbModems(this.o.roots)) {
+        if (!MODEM_VENDORS.has(m.vendorId)) continue;
+        if (claimed.has(m.usbPath) || m.ports.some((p) => claimed.has(p.devPath))) continue;
+        if (cfg.lines.some((l) => l.imei && !l.port && !l.usbPath)) {
+          // An IMEI-only line may want this modem: ask it before giving the modem a line of its own.
+          const imei = await this.imeiOf(m).catch(() => null);
+          if (imei && cfg.lines.some((l) => l.imei === imei)) continue;
+        }
+        const lc = this.autoLineConfig(next++, m);
+        this.o.log.info({ line: lc.id, usbPath: m.usbPath, vendor: m.vendorId.toString(16), product: m.productId.toString(16) }, 'modem found on USB; added as a line');
+        this.add(lc, this.providerFor(lc));
+      }
+    }
+    if (this.lines.size === 0) this.o.log.warn('no lines: no modem configured and none found on USB');
+    for (const l of this.lines.values()) l.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.lines.values()].map((l) => l.stop()));
+  }
+
+  list(): LineStatus[] {
+    return [...this.lines.values()].sort((a, b) => a.id - b.id).map((l) => l.status());
+  }
+
+  get(id: number): Line | undefined {
+    return this.lines.get(id);
+  }
+
+  all(): Line[] {
+    return [...this.lines.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Searches the USB modems that no running line holds for one with this IMEI (AT+CGSN). */
+  async findByImei(imei: string): Promise<UsbModem | null> {
+    const held = new Set(this.all().map((l) => l.status().modem.usbPath).filter((x): x is string => !!x));
+    for (const m of scanUsbModems(this.o.roots)) {
+      if (held.has(m.usbPath)) continue;
+      const got = await this.imeiOf(m).catch(() => null);
+      if (got === imei) return m;
+    }
+    return null;
+  }
+
+  private async imeiOf(m: UsbModem): Promise<string | null> {
+    const key = `${m.usbPath}:${m.vendorId}:${m.productId}:${m.serial ?? ''}`;
+    const cached = this.imeiCache.get(key);
+    if (cached) return cached;
+    const path = atPortOf(m);
+    if (!path) return null;
+    const t = await this.openTransport(path, 115200);
+    const ch = new AtChannel(t, { log: this.o.log, name: path, defaultTimeoutMs: 1500 });
+    try {
+      await ch.send({ cmd: 'ATE0' });
+      const lines = await ch.exec({ cmd: 'AT+CGSN' });
+      const imei = lines.map((l) => l.replace(/^\+CGSN:\s*/, '').replace(/"/g, '').trim()).find((l) => /^\d{15}$/.test(l)) ?? null;
+      if (imei) this.imeiCache.set(key, imei);
+      return imei;
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  }
+
+  private autoLineConfig(id: number, m: UsbModem): LineConfig {
+    return {
+      id,
+      enabled: true,
+      usbPath: m.usbPath,
+      family: 'auto',
+      baudRate: 115200,
+      operator: { mode: 'auto' },
+      pins: {},
+      imeiWrite: { mode: 'off' },
+      simSwitch: { backend: 'none' },
+      reset: { usbPowerCycle: true },
+    } as LineConfig;
+  }
+
+  private providerFor(lc: LineConfig): PortProvider {
+    const custom = this.o.portFor?.(lc);
+    if (custom) return custom;
+    return new SerialPortProvider({
+      ...(lc.port ? { port: lc.port } : {}),
+      ...(lc.usbPath ? { usbPath: lc.usbPath } : {}),
+      ...(lc.imei ? { imei: lc.imei } : {}),
+      baudRate: lc.baudRate,
+      family: lc.family,
+      reset: { usbPowerCycle: lc.reset.usbPowerCycle, ...(lc.reset.command ? { command: lc.reset.command } : {}) },
+      openTransport: this.openTransport,
+      locator: this,
+      ...(this.o.roots ? { roots: this.o.roots } : {}),
+      log: this.o.log.child({ line: lc.id }),
+    });
+  }
+
+  private add(lc: LineConfig, port: PortProvider): void {
+    const cfg = this.o.config;
+    const id = lc.id!;
+    // The schema refuses imeiWrite unless security.allowImeiWrite is true; checked again here on purpose.
+    const iw = lc.imeiWrite;
+    const imeiFor =
+      !cfg.security.allowImeiWrite || iw.mode === 'off'
+        ? null
+        : (slot: SlotId) => (iw.mode === 'per-line' ? iw.imei ?? null : iw.perSim?.[slot] ?? null);
+    const sw = lc.simSwitch as unknown as SimSwitchConfig;
+    const opts: LineOptions = {
+      id,
+      ...(lc.name ? { name: lc.name } : {}),
+      enabled: lc.enabled,
+      port,
+      log: this.o.log,
+      family: lc.family,
+      imei: lc.imei ?? null,
+      pins: lc.pins,
+      operator: lc.operator.mode === 'manual' && lc.operator.plmn ? { mode: 'manual', plmn: lc.operator.plmn } : { mode: 'auto' },
+      imeiFor,
+      simSwitch:
+        sw.backend === 'none'
+          ? null
+          : ({ channel, family }) =>
+              createSimSwitch(
+                sw.backend === 'dual-sim' ? ({ backend: 'dual-sim', family: family === 'simcom' ? 'simcom' : 'quectel' } as SimSwitchConfig) : sw,
+                { lineId: String(id), log: this.o.log, channel },
+              ),
+      timing: {
+        probeIntervalMs: cfg.modems.probeIntervalMs,
+        unresponsiveAfterMs: cfg.modems.unresponsiveAfterMs,
+        commandTimeoutMs: cfg.modems.commandTimeoutMs,
+        ...this.o.timing,
+      },
+    };
+    this.lines.set(id, new Line(opts));
+  }
+}
+

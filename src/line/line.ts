@@ -1,0 +1,628 @@
+/**
+ * A Line is one modem plus its SIM slots. It brings the modem up (probe → enable → SIM ready →
+ * registered), keeps its status fresh, follows its calls, and recovers it by itself: a modem that stops
+ * answering is declared unresponsive within `unresponsiveAfterMs` (≤ 10 s), power-cycled through the port
+ * provider, reopened (found again by IMEI if it re-enumerated) and brought up again. Each line runs on
+ * its own; nothing here touches another line.
+ */
+import { EventEmitter } from 'node:events';
+import { AtChannel } from '../at/channel.js';
+import { AtTimeoutError, type AtChannelApi } from '../at/types.js';
+import type { Logger } from '../util/log.js';
+import { createDriver, detectFamily } from '../../modem-drivers/index.js';
+import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
+import type { Family, ModemDriver, ModemEvent, Registration, SimState } from '../../modem-drivers/types.js';
+import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
+import { callTransition, canTransition, type CallEvent } from './call-state.js';
+import type { OpenedPort, PortProvider } from './port-provider.js';
+import type { CallState, Health, Lifecycle, LineStatus, SlotId } from './types.js';
+
+export interface LineTiming {
+  /** Idle keep-alive / signal poll period. */
+  probeIntervalMs: number;
+  /** No byte from the modem for this long, with a command timed out meanwhile → unresponsive. */
+  unresponsiveAfterMs: number;
+  /** Default AT command timeout. */
+  commandTimeoutMs: number;
+  /** Polls that pass between full refreshes (registration, operator, VoLTE, SIM). */
+  refreshEvery: number;
+  /** Delay before reopening after a reset; doubled on every failed reopen up to maxReopenDelayMs. */
+  reopenDelayMs: number;
+  maxReopenDelayMs: number;
+  /** SIM checks while no SIM / SIM locked. */
+  simRetryMs: number;
+}
+
+export const DEFAULT_TIMING: LineTiming = {
+  probeIntervalMs: 3000,
+  unresponsiveAfterMs: 8000,
+  commandTimeoutMs: 5000,
+  refreshEvery: 10,
+  reopenDelayMs: 1000,
+  maxReopenDelayMs: 30000,
+  simRetryMs: 10000,
+};
+
+export interface LineOptions {
+  id: number;
+  name?: string;
+  enabled?: boolean;
+  port: PortProvider;
+  log: Logger;
+  /** Configured family, or 'auto' to detect from the modem. */
+  family?: Family | 'auto';
+  /** IMEI the configuration pins this line to (a different modem on the port is refused). */
+  imei?: string | null;
+  pins?: Partial<Record<SlotId, string>>;
+  operator?: { mode: 'auto' } | { mode: 'manual'; plmn: string };
+  /**
+   * Builds the line's SIM switch for a connection (a dual-SIM switch needs the connection's AT channel
+   * and the detected family); null or absent: the line has one slot, A.
+   */
+  simSwitch?: ((ctx: { channel: AtChannelApi; family: Family }) => SimSwitch) | null;
+  /**
+   * IMEI to program for the bound slot (manual §4.9: per line, or per SIM slot); null to leave it.
+   * Only given when the configuration allows it (security.allowImeiWrite).
+   */
+  imeiFor?: ((slot: SlotId) => string | null) | null;
+  timing?: Partial<LineTiming>;
+  now?: () => number;
+}
+
+class ConnectionLost extends Error {
+  constructor(readonly reason: string, readonly unresponsive: boolean) {
+    super(reason);
+  }
+}
+
+interface Connection {
+  opened: OpenedPort;
+  channel: AtChannel;
+  driver: ModemDriver;
+  lost: Promise<never>;
+  lose: (e: ConnectionLost) => void;
+  isLost: boolean;
+  simSwitch: SimSwitch | null;
+  /** Time of the first command timeout since the last byte received; 0 when none. */
+  timeoutSinceRx: number;
+  watchdog: NodeJS.Timeout | null;
+}
+
+export class Line extends EventEmitter {
+  readonly id: number;
+  readonly name: string;
+  private readonly log: Logger;
+  private readonly timing: LineTiming;
+  private readonly now: () => number;
+  private enabled: boolean;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private conn: Connection | null = null;
+  private wake: (() => void) | null = null;
+  private pinFailed = new Set<string>();
+
+  private st: LineStatus;
+
+  constructor(private readonly opts: LineOptions) {
+    super();
+    this.id = opts.id;
+    this.name = opts.name ?? `L${opts.id}`;
+    this.log = opts.log.child({ line: this.id });
+    this.timing = { ...DEFAULT_TIMING, ...opts.timing };
+    this.now = opts.now ?? Date.now;
+    this.enabled = opts.enabled ?? true;
+    this.st = {
+      id: this.id,
+      name: this.name,
+      enabled: this.enabled,
+      lifecycle: 'probe',
+      health: this.enabled ? 'ok' : 'disabled',
+      detail: null,
+      callState: 'IDLE',
+      callNumber: null,
+      slot: null,
+      reg: 'N',
+      signal: 99,
+      signalDbm: null,
+      operator: null,
+      plmn: null,
+      volte: null,
+      idleMinutes: null,
+      bindMinutes: null,
+      modem: { family: null, manufacturer: null, model: null, firmware: null, imei: opts.imei ?? null, port: null, usbPath: null },
+      sim: { state: null, iccid: null, imsi: null, number: null },
+      resets: 0,
+      lastReset: null,
+    };
+    this.setMaxListeners(50);
+  }
+
+  // ---------------------------------------------------------------- public surface
+
+  status(): LineStatus {
+    const now = this.now();
+    return {
+      ...this.st,
+      modem: { ...this.st.modem },
+      sim: { ...this.st.sim },
+      idleMinutes: this.lastConnectedEnd === null ? null : Math.floor((now - this.lastConnectedEnd) / 60000),
+      bindMinutes: this.boundAt === null ? null : Math.floor((now - this.boundAt) / 60000),
+    };
+  }
+
+  /** The driver of the current connection, for features built on top (SMS, USSD); null while down. */
+  get driver(): ModemDriver | null {
+    return this.conn && !this.conn.isLost ? this.conn.driver : null;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((e) => this.log.error({ err: e }, 'line loop ended with an error'));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.conn?.lose(new ConnectionLost('line stopped', false));
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Enables or disables the line (manual §3.2.1 open/close). A disabled line releases its modem port. */
+  setEnabled(on: boolean): void {
+    if (on === this.enabled) return;
+    this.enabled = on;
+    this.st.enabled = on;
+    if (!on) {
+      this.update({ health: 'disabled', detail: 'disabled by the operator' });
+      this.conn?.lose(new ConnectionLost('disabled', false));
+    } else {
+      this.update({ health: 'ok', detail: null });
+    }
+    this.wake?.();
+  }
+
+  /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
+  async dial(number: string): Promise<void> {
+    const d = this.requireReady();
+    if (this.st.callState !== 'IDLE' && this.st.callState !== 'ACTIVE') throw new Error(`line ${this.id} is busy (${this.st.callState})`);
+    this.call('dial', number);
+    try {
+      await d.dial(number);
+    } catch (e) {
+      this.call('ended');
+      throw e;
+    }
+  }
+
+  async answer(): Promise<void> {
+    const d = this.requireReady();
+    if (this.st.callState !== 'INCOMING') throw new Error(`line ${this.id} has no incoming call`);
+    await d.answer();
+    this.call('answered');
+  }
+
+  async hangup(): Promise<void> {
+    const d = this.requireReady();
+    await d.hangup();
+    this.call('ended');
+  }
+
+  // ---------------------------------------------------------------- main loop
+
+  private async run(): Promise<void> {
+    let delay = this.timing.reopenDelayMs;
+    while (this.running) {
+      if (!this.enabled) {
+        await this.sleep(60_000);
+        continue;
+      }
+      let opened: OpenedPort;
+      try {
+        opened = await this.opts.port.open(this.st.modem.imei);
+      } catch (e) {
+        this.update({ health: 'absent', lifecycle: 'probe', detail: `modem not found (${this.opts.port.describe()}): ${(e as Error).message}` });
+        this.clearRadio();
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, this.timing.maxReopenDelayMs);
+        continue;
+      }
+      delay = this.timing.reopenDelayMs;
+      const conn = this.connect(opened);
+      let lost: ConnectionLost;
+      try {
+        await this.race(conn, this.bringUp(conn));
+        await this.race(conn, this.monitor(conn));
+        lost = new ConnectionLost('monitor ended', false);
+      } catch (e) {
+        lost = e instanceof ConnectionLost ? e : this.classify(conn, e as Error);
+      }
+      await this.disconnect(conn, lost);
+      if (!this.running || !this.enabled) continue;
+      if (lost.unresponsive) await this.recover(conn, lost.reason);
+      else await this.sleep(this.timing.reopenDelayMs);
+    }
+    this.update({ health: this.enabled ? this.st.health : 'disabled' });
+  }
+
+  private connect(opened: OpenedPort): Connection {
+    const channel = new AtChannel(opened.transport, {
+      log: this.log,
+      name: `L${this.id}`,
+      defaultTimeoutMs: this.timing.commandTimeoutMs,
+    });
+    let lose!: (e: ConnectionLost) => void;
+    const lost = new Promise<never>((_, reject) => (lose = reject));
+    lost.catch(() => {});
+    const conn: Connection = {
+      opened,
+      channel,
+      driver: new GenericDriver(channel, { log: this.log }),
+      lost,
+      lose: (e) => {
+        if (conn.isLost) return;
+        conn.isLost = true;
+        lose(e);
+      },
+      isLost: false,
+      simSwitch: null,
+      timeoutSinceRx: 0,
+      watchdog: null,
+    };
+    this.conn = conn;
+    this.update({ modem: { ...this.st.modem, port: opened.path, usbPath: opened.usbPath } });
+    channel.onEvent((ev) => {
+      if (ev.type === 'closed') conn.lose(new ConnectionLost(`port closed${ev.error ? `: ${ev.error.message}` : ''}`, false));
+      else if (ev.type === 'timeout') this.onTimeout(conn);
+    });
+    return conn;
+  }
+
+  /**
+   * Watchdog: a timeout alone does not condemn a modem (a slow network command can time out); silence
+   * does. The modem is unresponsive when a command timed out and no byte at all arrived for
+   * unresponsiveAfterMs. Checked at the timeout and again when that silence would be reached.
+   */
+  private onTimeout(conn: Connection): void {
+    const now = this.now();
+    if (conn.timeoutSinceRx === 0 || conn.timeoutSinceRx < conn.channel.lastRxAt) conn.timeoutSinceRx = now;
+    const check = () => {
+      conn.watchdog = null;
+      if (conn.isLost) return;
+      const lastRx = Math.max(conn.channel.lastRxAt, this.connectedAt);
+      if (conn.timeoutSinceRx < lastRx) return; // the modem spoke after the timeout
+      const silent = this.now() - lastRx;
+      if (silent >= this.timing.unresponsiveAfterMs) {
+        conn.lose(new ConnectionLost(`no answer from the modem for ${Math.round(silent / 1000)} s`, true));
+      } else if (!conn.watchdog) {
+        conn.watchdog = setTimeout(check, this.timing.unresponsiveAfterMs - silent + 5);
+      }
+    };
+    check();
+  }
+
+  private connectedAt = 0;
+
+  private async disconnect(conn: Connection, why: ConnectionLost): Promise<void> {
+    conn.lose(why);
+    if (conn.watchdog) clearTimeout(conn.watchdog);
+    if (this.conn === conn) this.conn = null;
+    await conn.simSwitch?.close().catch(() => {});
+    if (this.st.callState !== 'IDLE') this.call('ended');
+    this.log.info({ reason: why.reason }, 'modem connection closed');
+    await conn.channel.close(why.reason).catch(() => {});
+  }
+
+  private async recover(conn: Connection, reason: string): Promise<void> {
+    this.st.resets++;
+    this.st.lastReset = { at: new Date(this.now()).toISOString(), reason };
+    this.update({ health: 'resetting', detail: `resetting: ${reason}`, lifecycle: 'probe' });
+    this.clearRadio();
+    this.log.warn({ reason }, 'modem unresponsive; resetting');
+    let how: string | null = null;
+    try {
+      how = await this.opts.port.hardReset(reason);
+    } catch (e) {
+      this.log.error({ err: e }, 'hard reset failed');
+    }
+    this.log.info({ how: how ?? 'no power-cycle available; reopening the port', port: conn.opened.path }, 'modem reset');
+    await this.sleep(this.timing.reopenDelayMs);
+  }
+
+  private classify(conn: Connection, e: Error): ConnectionLost {
+    if (e instanceof AtTimeoutError) {
+      const silent = this.now() - Math.max(conn.channel.lastRxAt, this.connectedAt);
+      return new ConnectionLost(`${e.message} (silent for ${Math.round(silent / 1000)} s)`, true);
+    }
+    this.log.error({ err: e }, 'line bring-up failed');
+    this.update({ detail: e.message });
+    return new ConnectionLost(e.message, false);
+  }
+
+  private race<T>(conn: Connection, p: Promise<T>): Promise<T> {
+    p.catch(() => {});
+    return Promise.race([p, conn.lost]);
+  }
+
+  // ---------------------------------------------------------------- bring-up
+
+  private async bringUp(conn: Connection): Promise<void> {
+    this.connectedAt = this.now();
+    this.update({ lifecycle: 'probe', health: 'ok', detail: 'probing modem' });
+    await this.probe(conn);
+
+    const generic = conn.driver;
+    const id = await generic.identity();
+    const family = this.opts.family && this.opts.family !== 'auto' ? this.opts.family : detectFamily({
+      manufacturer: id.manufacturer,
+      model: id.model,
+      revision: id.revision,
+      usbVendorId: conn.opened.usbVendorId,
+      usbProductId: conn.opened.usbProductId,
+    });
+    if (this.opts.imei && id.imei !== this.opts.imei) {
+      throw new Error(`the modem on ${conn.opened.path} has IMEI ${id.imei}, but line ${this.id} is configured for IMEI ${this.opts.imei}`);
+    }
+    conn.driver = family === 'generic' ? generic : createDriver(family, conn.channel, { log: this.log });
+    this.update({
+      modem: { ...this.st.modem, family, manufacturer: id.manufacturer, model: id.model, firmware: id.revision, imei: id.imei },
+    });
+    this.log.info({ family, model: id.model, imei: id.imei, port: conn.opened.path }, 'modem identified');
+    conn.driver.onEvent((e) => this.onModemEvent(conn, e));
+    await conn.driver.init();
+
+    this.update({ lifecycle: 'enable', detail: 'enabling' });
+    await this.bindSlot(conn);
+    const imei = this.opts.imeiFor?.(this.st.slot ?? 'A') ?? null;
+    if (imei && imei !== id.imei) {
+      this.log.warn({ from: id.imei, to: imei }, 'writing IMEI as configured (security.allowImeiWrite)');
+      await conn.driver.writeImei(imei);
+      this.update({ modem: { ...this.st.modem, imei } });
+    }
+    await this.applyOperator(conn);
+
+    await this.simReady(conn);
+    this.update({ lifecycle: 'sim-ready', detail: 'waiting for network registration' });
+    await this.refresh(conn, true);
+  }
+
+  /** ESC (leave a prompt some earlier program left open) then AT until the modem answers. */
+  private async probe(conn: Connection): Promise<void> {
+    conn.channel.escape();
+    for (let i = 0; ; i++) {
+      try {
+        const r = await conn.channel.send({ cmd: 'AT', timeoutMs: 1500 });
+        if (r.ok) return;
+      } catch (e) {
+        if (!(e instanceof AtTimeoutError)) throw e;
+        if (i >= 3) throw new ConnectionLost('modem does not answer AT', true);
+      }
+    }
+  }
+
+  /** Binds the first slot the switch offers (slot choice by policy comes with the SIM policy engine). */
+  private async bindSlot(conn: Connection): Promise<void> {
+    const sw = this.opts.simSwitch?.({ channel: conn.channel, family: this.st.modem.family ?? 'generic' }) ?? null;
+    conn.simSwitch = sw;
+    const slot: SlotId = sw?.slots[0] ?? 'A';
+    if (sw && sw.kind !== 'none') {
+      const cur = await sw.current();
+      if (cur !== slot) await sw.select(slot);
+    }
+    if (this.st.slot !== slot) this.boundAt = this.now();
+    this.update({ slot });
+  }
+
+  private async applyOperator(conn: Connection): Promise<void> {
+    const sel = this.opts.operator ?? { mode: 'auto' };
+    const cur = await conn.driver.operator().catch(() => null);
+    if (sel.mode === 'manual') {
+      if (cur?.mode !== 'manual' || cur.plmn !== sel.plmn) {
+        this.log.info({ plmn: sel.plmn }, 'selecting operator manually (manual §4.11)');
+        await conn.driver.selectOperator({ mode: 'manual', plmn: sel.plmn });
+      }
+    } else if (cur?.mode === 'manual') {
+      await conn.driver.selectOperator({ mode: 'auto' });
+    }
+  }
+
+  private async simReady(conn: Connection): Promise<void> {
+    for (;;) {
+      const state = await conn.driver.simState();
+      this.st.sim.state = state;
+      if (state === 'READY') break;
+      await this.handleSimNotReady(conn, state);
+    }
+    const d = conn.driver;
+    const [iccid, imsi, number] = [await d.iccid().catch(() => null), await d.imsi().catch(() => null), await d.ownNumber().catch(() => null)];
+    this.update({ health: 'ok', sim: { state: 'READY', iccid, imsi, number } });
+    try {
+      await d.initSms();
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'SMS set-up failed; SMS may not be received on this line');
+    }
+  }
+
+  private async handleSimNotReady(conn: Connection, state: SimState): Promise<void> {
+    const slot = this.st.slot ?? 'A';
+    if (state === 'SIM PIN') {
+      const pin = this.opts.pins?.[slot];
+      const key = `${slot}:${pin ?? ''}`;
+      if (pin && !this.pinFailed.has(key)) {
+        try {
+          await conn.driver.enterPin(pin);
+          this.log.info({ slot }, 'SIM PIN accepted');
+          return;
+        } catch (e) {
+          // Never retry a refused PIN automatically: three wrong tries lock the SIM behind its PUK.
+          this.pinFailed.add(key);
+          this.log.error({ slot, err: (e as Error).message }, 'SIM PIN refused; not retrying');
+        }
+      }
+      this.update({
+        health: 'sim-locked',
+        detail: pin ? `SIM in slot ${slot} refused the configured PIN` : `SIM in slot ${slot} needs a PIN; none configured (lines[].pins.${slot})`,
+      });
+    } else if (state === 'SIM PUK' || state === 'SIM PUK2' || state === 'PH-SIM PIN' || state === 'SIM PIN2') {
+      this.update({ health: 'sim-locked', detail: `SIM in slot ${slot} is locked (${state})` });
+    } else if (state === 'NOT INSERTED') {
+      this.update({ health: 'no-sim', detail: `no SIM in slot ${slot}`, sim: { state, iccid: null, imsi: null, number: null } });
+    } else {
+      this.update({ health: 'no-sim', detail: `SIM in slot ${slot} not ready (${state})` });
+    }
+    this.clearRadio();
+    await this.sleep(this.timing.simRetryMs);
+    if (conn.isLost) throw new ConnectionLost('lost while waiting for the SIM', false);
+  }
+
+  // ---------------------------------------------------------------- monitoring
+
+  private async monitor(conn: Connection): Promise<void> {
+    let n = 0;
+    while (this.running && !conn.isLost) {
+      await this.sleep(this.timing.probeIntervalMs);
+      if (conn.isLost || !this.running) return;
+      n++;
+      await this.refresh(conn, n % this.timing.refreshEvery === 0);
+    }
+  }
+
+  /** Signal every poll (this is also the keep-alive); registration/operator/VoLTE/SIM on `full`. */
+  private async refresh(conn: Connection, full: boolean): Promise<void> {
+    const d = conn.driver;
+    const sig = await d.signal();
+    this.update({ signal: sig.rssi, signalDbm: sig.dbm });
+    if (this.st.callState !== 'IDLE') await this.pollCalls(conn);
+    if (!full && this.st.lifecycle === 'registered') return;
+    if (full) {
+      const sim = await d.simState();
+      if (sim !== 'READY') {
+        this.st.sim.state = sim;
+        throw new ConnectionLost(`SIM state changed to ${sim}`, false);
+      }
+    }
+    const regs = await d.registration();
+    this.applyRegistration(regs);
+    if (this.st.lifecycle === 'registered') {
+      const op = await d.operator().catch(() => null);
+      if (op) this.update({ operator: op.name, plmn: op.plmn, reg: op.rat ?? this.st.reg });
+      const volte = await d.volte().catch(() => null);
+      this.update({ volte });
+    }
+  }
+
+  private applyRegistration(regs: Registration[]): void {
+    // Prefer the domain with the newest technology that is registered (EPS, then PS, then CS).
+    const order = { eps: 0, ps: 1, cs: 2 } as const;
+    const sorted = [...regs].sort((a, b) => order[a.domain] - order[b.domain]);
+    const reg = sorted.find((r) => r.stat === 'home' || r.stat === 'roaming' || r.stat === 'sms-only');
+    if (reg) {
+      this.update({ lifecycle: 'registered', health: 'ok', detail: reg.stat === 'roaming' ? 'registered (roaming)' : null, reg: reg.rat ?? (this.st.reg === 'N' ? '4G' : this.st.reg) });
+      return;
+    }
+    const denied = sorted.some((r) => r.stat === 'denied');
+    this.update({
+      lifecycle: 'sim-ready',
+      health: denied ? 'denied' : 'searching',
+      detail: denied ? 'registration denied by the network' : 'searching for a network',
+      reg: 'N',
+      operator: null,
+      plmn: null,
+      volte: null,
+    });
+  }
+
+  private async pollCalls(conn: Connection): Promise<void> {
+    const calls = await conn.driver.listCalls();
+    this.onModemEvent(conn, { type: 'call-state', calls });
+  }
+
+  private onModemEvent(conn: Connection, e: ModemEvent): void {
+    if (conn.isLost) return;
+    switch (e.type) {
+      case 'registration':
+        this.applyRegistration([e.reg]);
+        break;
+      case 'ring':
+        if (canTransition(this.st.callState, 'incoming')) this.call('incoming');
+        break;
+      case 'clip':
+        if (canTransition(this.st.callState, 'incoming')) this.call('incoming', e.number);
+        break;
+      case 'call-ended':
+        if (this.st.callState !== 'IDLE') this.call('ended');
+        break;
+      case 'call-state': {
+        const voice = e.calls.filter((c) => c.mode === 'voice');
+        if (voice.length === 0) {
+          if (this.st.callState !== 'IDLE' && this.st.callState !== 'ACTIVE') this.call('ended');
+          break;
+        }
+        const c = voice[0]!;
+        if (c.state === 'alerting' && canTransition(this.st.callState, 'alerting')) this.call('alerting');
+        else if (c.state === 'active' && canTransition(this.st.callState, 'answered') && this.st.callState !== 'INCOMING') this.call('answered');
+        else if ((c.state === 'incoming' || c.state === 'waiting') && this.st.callState === 'IDLE') this.call('incoming', c.number);
+        break;
+      }
+      case 'sim-state':
+        if (e.state !== 'READY') conn.lose(new ConnectionLost(`SIM state changed to ${e.state}`, false));
+        break;
+      case 'modem-ready':
+        // The modem restarted on its own (boot URCs such as RDY): bring it up again from the start.
+        if (this.st.lifecycle !== 'probe') conn.lose(new ConnectionLost('modem restarted by itself', false));
+        break;
+      default:
+        break;
+    }
+    this.emit('modem-event', e);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private lastConnectedEnd: number | null = null;
+  private boundAt: number | null = null;
+
+  private call(ev: CallEvent, number?: string | null): void {
+    const from = this.st.callState;
+    const to = callTransition(from, ev);
+    if (from === 'CONNECTED' && to === 'IDLE') this.lastConnectedEnd = this.now();
+    this.update({ callState: to, callNumber: to === 'IDLE' ? null : number ?? this.st.callNumber });
+    if (from !== to) this.emit('call', { from, to, event: ev, number: this.st.callNumber });
+  }
+
+  private requireReady(): ModemDriver {
+    const d = this.driver;
+    if (!d || this.st.lifecycle !== 'registered') throw new Error(`line ${this.id} is not ready (${this.st.health}${this.st.detail ? `: ${this.st.detail}` : ''})`);
+    return d;
+  }
+
+  private clearRadio(): void {
+    this.update({ reg: 'N', signal: 99, signalDbm: null, operator: null, plmn: null, volte: null });
+  }
+
+  private update(patch: Partial<LineStatus>): void {
+    const before = this.st.health;
+    Object.assign(this.st, patch);
+    if (patch.health && patch.health !== before) {
+      this.log.info({ health: patch.health, detail: this.st.detail }, 'line health');
+      this.emit('health', patch.health as Health, before);
+    }
+    if (patch.lifecycle) this.emit('lifecycle', patch.lifecycle as Lifecycle);
+    this.emit('status');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const conn = this.conn;
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+      conn?.lost.catch(done);
+    });
+  }
+}
+
+export type { CallState };

@@ -1,0 +1,30 @@
+/**
+ * Where a line gets its AT port from, and how it power-cycles its modem. The line only knows this
+ * interface; serial hardware, pseudo-terminals and in-process fakes each provide one.
+ */
+import type { AtTransport } from '../at/types.js';
+
+export interface OpenedPort {
+  transport: AtTransport;
+  /** Device path or another description of what was opened. */
+  path: string;
+  usbPath: string | null;
+  usbVendorId: number | null;
+  usbProductId: number | null;
+}
+
+export interface PortProvider {
+  /** For logs and the API: "/dev/ttyUSB2", "usb 1-1.3", "imei 861234567890123". */
+  describe(): string;
+  /**
+   * Opens the AT port. `imei` is the identity the line last saw (or was configured with), so a provider
+   * that has to search can find the modem again after it re-enumerated under other ttyUSB numbers.
+   * Rejects with a clear message when the modem is not there.
+   */
+  open(imei: string | null): Promise<OpenedPort>;
+  /**
+   * Power-cycles the modem by means outside AT (USB de-authorise/authorise, an external command).
+   * Resolves with a description of what was done, or null when the provider has no such means.
+   */
+  hardReset(reason: string): Promise<string | null>;
+}

@@ -1,0 +1,87 @@
+/**
+ * What a line shows to the rest of the daemon and to the API (manual §3.2.1 columns that exist so far).
+ */
+import type { Family, Rat, SimState } from '../../modem-drivers/types.js';
+
+export type SlotId = 'A' | 'B' | 'C' | 'D';
+
+/** Where a line is in bringing its modem up: probe → enable → SIM ready → registered. */
+export type Lifecycle = 'probe' | 'enable' | 'sim-ready' | 'registered';
+
+/**
+ * Health, independent of the lifecycle step: `ok` while things go as they should; otherwise the reason
+ * the line cannot serve (manual §3.2.1 / §3.2.4 states, plus `absent` when the modem's port is gone).
+ */
+export type Health = 'ok' | 'no-sim' | 'sim-locked' | 'searching' | 'denied' | 'unresponsive' | 'resetting' | 'disabled' | 'absent';
+
+/** Call states of the manual §3.2.1 "状态" column. */
+export type CallState = 'IDLE' | 'DIALING' | 'ALERTING' | 'CONNECTED' | 'ACTIVE' | 'INCOMING';
+
+export interface LineStatus {
+  id: number;
+  name: string;
+  enabled: boolean;
+  lifecycle: Lifecycle;
+  health: Health;
+  /** Human-readable reason for the health (e.g. "SIM PIN required, no PIN configured for slot A"). */
+  detail: string | null;
+  callState: CallState;
+  /** Remote number of the current call, if any. */
+  callNumber: string | null;
+  /** Bound SIM slot, null = "N" (none bound). */
+  slot: SlotId | null;
+  /** "N" when not registered, else the radio technology in use. */
+  reg: 'N' | Rat;
+  /** +CSQ 0..31, 99 = unknown (manual §3.2.1 "信号"). */
+  signal: number;
+  signalDbm: number | null;
+  operator: string | null;
+  plmn: string | null;
+  /** VoLTE registered; null when the modem cannot tell. */
+  volte: boolean | null;
+  /** Minutes since the last connected call ended (null: none since start). */
+  idleMinutes: number | null;
+  /** Minutes the current SIM has been bound. */
+  bindMinutes: number | null;
+  modem: {
+    family: Family | null;
+    manufacturer: string | null;
+    model: string | null;
+    firmware: string | null;
+    imei: string | null;
+    port: string | null;
+    usbPath: string | null;
+  };
+  sim: {
+    state: SimState | null;
+    iccid: string | null;
+    imsi: string | null;
+    number: string | null;
+  };
+  /** Times the modem was reset since the daemon started, and the last reason. */
+  resets: number;
+  lastReset: { at: string; reason: string } | null;
+}
+
+export interface DeviceStatus {
+  name: string;
+  version: string;
+  /** Seconds since the daemon started. */
+  uptime: number;
+  startedAt: string;
+  time: string;
+  timezone: string;
+  /** "hardware" normally; "demo" when running on simulated modems. */
+  mode: 'hardware' | 'demo';
+  lines: { total: number; registered: number };
+  node: string;
+  platform: string;
+  lastLogin: string | null;
+}
+
+/** What the web layer reads from the daemon. */
+export interface LineRegistry {
+  list(): LineStatus[];
+  get(id: number): LineStatus | undefined;
+  device(): DeviceStatus;
+}

@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Line } from '../../src/line/line.js';
+import type { Health, LineStatus } from '../../src/line/types.js';
+import { silentLogger } from '../../src/util/log.js';
+import { MiniModem, MiniModemProvider } from '../helpers/mini-modem.js';
+
+const FAST = { probeIntervalMs: 100, unresponsiveAfterMs: 800, commandTimeoutMs: 300, reopenDelayMs: 50, simRetryMs: 100, refreshEvery: 3 };
+
+async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function makeLine(modem: MiniModem, extra: Partial<ConstructorParameters<typeof Line>[0]> = {}) {
+  const provider = new MiniModemProvider(modem);
+  const line = new Line({ id: 1, port: provider, log: silentLogger(), timing: FAST, ...extra });
+  return { line, provider };
+}
+
+test('a line brings its modem up: probe → enable → SIM ready → registered, with the §3.2.1 columns filled', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line } = makeLine(modem);
+  const seen: string[] = [];
+  line.on('lifecycle', (l) => seen.push(l));
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered' && line.status().operator !== null);
+    const s: LineStatus = line.status();
+    assert.deepEqual(seen.filter((x, i) => seen.indexOf(x) === i), ['probe', 'enable', 'sim-ready', 'registered']);
+    assert.equal(s.health, 'ok');
+    assert.equal(s.slot, 'A');
+    assert.equal(s.reg, '4G');
+    assert.equal(s.signal, 25);
+    assert.equal(s.signalDbm, -63);
+    assert.equal(s.plmn, '46000');
+    assert.equal(s.callState, 'IDLE');
+    assert.equal(s.modem.family, 'quectel');
+    assert.equal(s.modem.imei, '861234567890123');
+    assert.equal(s.sim.iccid, '89860012345678901234');
+    assert.equal(s.sim.imsi, '460001234567890');
+    assert.equal(s.sim.number, '+8613800000001');
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a configured PIN unlocks the SIM; a refused PIN is never retried (no PUK lock-out)', async () => {
+  const good = new MiniModem({ imei: '861234567890123', pin: '1234' });
+  const a = makeLine(good, { pins: { A: '1234' } });
+  a.line.start();
+  const bad = new MiniModem({ imei: '861234567890124', pin: '1234' });
+  const b = makeLine(bad, { pins: { A: '9999' } });
+  b.line.start();
+  try {
+    await until('line A registered', () => a.line.status().lifecycle === 'registered');
+    await until('line B sim-locked', () => b.line.status().health === 'sim-locked');
+    await new Promise((r) => setTimeout(r, 400)); // several SIM retries pass
+    assert.equal(bad.commands.filter((c) => c.startsWith('AT+CPIN=')).length, 1);
+    assert.match(b.line.status().detail ?? '', /refused the configured PIN/);
+    assert.ok(!JSON.stringify(b.line.status()).includes('9999'), 'the PIN is not in the status');
+  } finally {
+    await Promise.all([a.line.stop(), b.line.stop()]);
+  }
+});
+
+test('no SIM, registration denied, and searching show as health', async () => {
+  const cases: [Partial<ConstructorParameters<typeof MiniModem>[0]>, Health][] = [
+    [{ simInserted: false }, 'no-sim'],
+    [{ regStat: 3 }, 'denied'],
+    [{ regStat: 2 }, 'searching'],
+  ];
+  for (const [o, want] of cases) {
+    const { line } = makeLine(new MiniModem({ imei: '861234567890123', ...o }));
+    line.start();
+    try {
+      await until(want, () => line.status().health === want);
+      assert.equal(line.status().reg, 'N');
+    } finally {
+      await line.stop();
+    }
+  }
+});
+
+test('a modem with another IMEI than configured is refused', async () => {
+  const { line } = makeLine(new MiniModem({ imei: '861234567890123' }), { imei: '861234567890999' });
+  line.start();
+  try {
+    await until('refusal', () => /configured for IMEI 861234567890999/.test(line.status().detail ?? ''));
+    assert.notEqual(line.status().lifecycle, 'registered');
+  } finally {
+    await line.stop();
+  }
+});
+
+test('incoming call: RING/+CLIP → INCOMING, answer → CONNECTED, NO CARRIER → IDLE', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line } = makeLine(modem);
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    modem.port!.send('\r\nRING\r\n\r\n+CLIP: "+8613912345678",145,,,,0\r\n');
+    await until('INCOMING', () => line.status().callState === 'INCOMING' && line.status().callNumber === '+8613912345678');
+    await line.answer();
+    assert.equal(line.status().callState, 'CONNECTED');
+    modem.port!.send('\r\nNO CARRIER\r\n');
+    await until('IDLE', () => line.status().callState === 'IDLE');
+    assert.equal(line.status().idleMinutes, 0);
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a disabled line releases its modem and shows disabled; enabling brings it back', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line, provider } = makeLine(modem);
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    line.setEnabled(false);
+    await until('disabled', () => line.status().health === 'disabled');
+    await until('port closed', () => modem.port?.closed === true);
+    line.setEnabled(true);
+    await until('registered again', () => line.status().lifecycle === 'registered' && line.status().health === 'ok');
+    assert.equal(provider.opens, 2);
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a modem that vanishes (USB unplug) shows absent and is picked up again when it returns', async () => {
+  const modem = new MiniModem({ imei: '861234567890123', bootMs: 400 });
+  const { line } = makeLine(modem);
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    modem.powerCycle(); // port disappears; the device is back after 400 ms
+    await until('absent', () => line.status().health === 'absent');
+    await until('registered again', () => line.status().lifecycle === 'registered' && line.status().health === 'ok');
+    assert.equal(line.status().resets, 0, 'a vanished port is not counted as an unresponsive-modem reset');
+  } finally {
+    await line.stop();
+  }
+});
