@@ -1,0 +1,184 @@
+/**
+ * Pure parsers for the Quectel EC2x / EG2x replies and URCs the Quectel driver uses. No I/O, never throw:
+ * each returns a ParseResult (see ../generic/parse.ts) or, for URC classification, a tagged value.
+ *
+ * Sources (formats, not wording): Quectel EC25&EC21 AT Commands Manual V1.3 — §5.7 AT+QCCID, §6.9 AT+QNWINFO,
+ * §6.10 AT+QSPN, AT+QINDCFG (the "csq" / "act" / "smsfull" URCs) and the summary of URCs (RDY,
+ * +QIND: SMS DONE, +QIND: PB DONE); Quectel QCFG AT commands / IMS application note for AT+QCFG="ims";
+ * AT+EGMR=0,7 (IMEI read, `+EGMR: "<imei>"`) as used with EC2x modules. docs/modems.md lists what is
+ * documented and what is only reported by users.
+ */
+import type { Rat } from '../types.js';
+import { infoParams, paramInt, paramStr, parseIccid, type ParseResult } from '../generic/parse.js';
+
+const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
+const bad = (what: string, line: string, why: string): ParseResult<never> => ({
+  ok: false,
+  error: `${what}: ${why} in ${JSON.stringify(line.length > 200 ? line.slice(0, 200) + '...' : line)}`,
+});
+
+/** `+QCCID: <iccid>` (§5.7) → ICCID (trailing F filler removed). */
+export function parseQccid(line: string): ParseResult<string> {
+  if (!line.startsWith('+QCCID:')) return bad('+QCCID', line, 'not a +QCCID line');
+  return parseIccid(line);
+}
+
+export interface QcfgIms {
+  /** 0: the carrier configuration (MBN) decides, 1: IMS enabled, 2: IMS disabled; null for other values. */
+  config: 0 | 1 | 2 | null;
+  /** VoLTE state: true ready, false not ready; null when the firmware does not report it. */
+  volte: boolean | null;
+}
+
+/**
+ * `+QCFG: "ims",<value>[,<VoLTE_state>]`. Older firmware answers without the second field; the VoLTE state
+ * is then unknown (null), not false.
+ */
+export function parseQcfgIms(line: string): ParseResult<QcfgIms> {
+  const p = infoParams(line, '+QCFG:');
+  if (!p) return bad('+QCFG', line, 'not a +QCFG line');
+  if (paramStr(p[0])?.toLowerCase() !== 'ims') return bad('+QCFG', line, 'not the "ims" setting');
+  const value = paramInt(p[1]);
+  if (value === undefined) return bad('+QCFG', line, 'needs a numeric <value>');
+  const config = value === 0 || value === 1 || value === 2 ? value : null;
+  const state = paramInt(p[2]);
+  return ok({ config, volte: state === 1 ? true : state === 0 ? false : null });
+}
+
+export interface QnwInfo {
+  /** Access technology text as reported: "FDD LTE", "WCDMA", "GSM", "No Service", ... */
+  act: string;
+  rat: Rat | null;
+  /** Numeric operator (MCC+MNC). */
+  plmn: string | null;
+  band: string | null;
+  channel: number | null;
+}
+
+/**
+ * <Act> text of +QNWINFO (§6.9) → generation. The manual lists NONE/No Service, CDMA1X, CDMA1X AND HDR,
+ * CDMA1X AND EHRPD, HDR, HDR-EHRPD, GSM, GPRS, EDGE, WCDMA, HSDPA, HSUPA, HSPA+, TDSCDMA, TDD LTE, FDD LTE.
+ */
+export function qnwinfoActToRat(act: string): Rat | null {
+  const a = act.trim().toUpperCase();
+  if (a === '' || a === 'NONE' || a === 'NO SERVICE') return null;
+  if (a.startsWith('NR5G')) return '5G';
+  if (a.includes('LTE')) return '4G';
+  if (a === 'GSM' || a === 'GPRS' || a === 'EDGE' || a === 'CDMA1X') return '2G';
+  if (/WCDMA|HSDPA|HSUPA|HSPA|TDSCDMA|TD-SCDMA|HDR|EHRPD|EVDO/.test(a)) return '3G';
+  return null;
+}
+
+/** `+QNWINFO: <Act>,<oper>,<band>,<channel>` or `+QNWINFO: No Service` (§6.9). */
+export function parseQnwinfo(line: string): ParseResult<QnwInfo> {
+  const p = infoParams(line, '+QNWINFO:');
+  if (!p) return bad('+QNWINFO', line, 'not a +QNWINFO line');
+  const act = paramStr(p[0])?.trim();
+  if (!act) return bad('+QNWINFO', line, 'no <Act>');
+  const oper = paramStr(p[1]);
+  return ok({
+    act,
+    rat: qnwinfoActToRat(act),
+    plmn: oper && /^\d{5,6}$/.test(oper) ? oper : null,
+    band: paramStr(p[2]) ?? null,
+    channel: paramInt(p[3]) ?? null,
+  });
+}
+
+export interface QspnInfo {
+  fullName: string | null;
+  shortName: string | null;
+  spn: string | null;
+  /** 0: GSM 7-bit default alphabet, 1: UCS2 (the names are then hex UCS2 and decoded here). */
+  alphabet: number | null;
+  /** Registered PLMN, MCC+MNC. */
+  rplmn: string | null;
+}
+
+/** Hex UCS2 (big-endian, TS 27.007 §5.5 character set "UCS2") → text; undefined when not hex UCS2. */
+export function decodeUcs2Hex(hex: string): string | undefined {
+  if (!/^(?:[0-9A-Fa-f]{4})+$/.test(hex)) return undefined;
+  let s = '';
+  for (let i = 0; i < hex.length; i += 4) s += String.fromCharCode(parseInt(hex.slice(i, i + 4), 16));
+  return s;
+}
+
+/** `+QSPN: <FNN>,<SNN>,<SPN>,<alphabet>,<RPLMN>` (§6.10). */
+export function parseQspn(line: string): ParseResult<QspnInfo> {
+  const p = infoParams(line, '+QSPN:');
+  if (!p) return bad('+QSPN', line, 'not a +QSPN line');
+  if (p.length < 2) return bad('+QSPN', line, 'needs at least <FNN>,<SNN>');
+  const alphabet = paramInt(p[3]) ?? null;
+  const name = (v: string | undefined) => {
+    if (v === undefined || v === '') return null;
+    return alphabet === 1 ? decodeUcs2Hex(v) ?? v : v;
+  };
+  const rplmn = paramStr(p[4]);
+  return ok({
+    fullName: name(paramStr(p[0])),
+    shortName: name(paramStr(p[1])),
+    spn: name(paramStr(p[2])),
+    alphabet,
+    rplmn: rplmn && /^\d{5,6}$/.test(rplmn) ? rplmn : null,
+  });
+}
+
+export type QindEvent =
+  | { kind: 'sms-done' }
+  | { kind: 'pb-done' }
+  | { kind: 'csq'; rssi: number; ber: number }
+  | { kind: 'act'; act: string }
+  | { kind: 'smsfull'; storage: string }
+  | { kind: 'other'; text: string };
+
+/**
+ * `+QIND: SMS DONE`, `+QIND: PB DONE` (start-up), `+QIND: "csq",<rssi>,<ber>`, `+QIND: "act",<actvalue>`,
+ * `+QIND: "smsfull",<storage>` (AT+QINDCFG). Anything else is 'other' (e.g. `+QIND: "FOTA",...`).
+ */
+export function classifyQind(line: string): QindEvent {
+  const text = line.startsWith('+QIND:') ? line.slice(6).trim() : line.trim();
+  const up = text.toUpperCase();
+  if (up === 'SMS DONE') return { kind: 'sms-done' };
+  if (up === 'PB DONE') return { kind: 'pb-done' };
+  const p = infoParams('+QIND:' + text, '+QIND:') ?? [];
+  const type = paramStr(p[0])?.toLowerCase();
+  if (type === 'csq') {
+    const rssi = paramInt(p[1]);
+    const ber = paramInt(p[2]);
+    if (rssi !== undefined && ber !== undefined) return { kind: 'csq', rssi, ber };
+  }
+  const arg = paramStr(p[1]);
+  if (type === 'act' && arg) return { kind: 'act', act: arg };
+  if (type === 'smsfull' && arg) return { kind: 'smsfull', storage: arg };
+  return { kind: 'other', text };
+}
+
+/** `+EGMR: "<imei>"` (reply of AT+EGMR=0,7) → the 15 digits. */
+export function parseEgmrImei(line: string): ParseResult<string> {
+  const p = infoParams(line, '+EGMR:');
+  if (!p) return bad('+EGMR', line, 'not a +EGMR line');
+  const s = paramStr(p[0]);
+  return s !== undefined && /^\d{15}$/.test(s) ? ok(s) : bad('+EGMR', line, 'expected a 15-digit IMEI');
+}
+
+/**
+ * Why `imei` cannot be written, or null when it can: 15 digits whose last is the Luhn check digit of the
+ * first 14 (3GPP TS 23.003 §6.2.1 and Annex B).
+ */
+export function imeiProblem(imei: string): string | null {
+  if (typeof imei !== 'string' || !/^\d{15}$/.test(imei)) return `IMEI must be 15 digits, got ${JSON.stringify(imei)}`;
+  return luhnOk(imei) ? null : `IMEI ${imei} fails the check digit (TS 23.003 Annex B)`;
+}
+
+function luhnOk(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

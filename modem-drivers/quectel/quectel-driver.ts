@@ -1,0 +1,275 @@
+/**
+ * Quectel EC2x / EG2x / EG9x (EC20, EC21, EC25, EG25-G, EG91, EG95) driver: the TS 27.007 / 27.005
+ * baseline plus what these modules do differently. Everything not overridden here is GenericDriver.
+ *
+ * What differs (sources in docs/modems.md):
+ *  - ICCID: AT+QCCID → `+QCCID: <iccid>` (EC25&EC21 AT Commands Manual V1.3 §5.7), before the generic
+ *    fallbacks.
+ *  - VoLTE: AT+QCFG="ims" → `+QCFG: "ims",<value>,<VoLTE_state>`; the second field says whether VoLTE is
+ *    ready. Firmware answering without it falls back to the generic AT+CIREG?.
+ *  - Operator name: AT+QSPN (§6.10) instead of switching the +COPS format twice; access technology from
+ *    AT+QNWINFO (§6.9) when +COPS? reported none.
+ *  - Call audio over USB: AT+QPCMV=1,<port> ("Voice over USB and UAC" application note). Port 0 sends
+ *    8 kHz 16-bit mono PCM over the USB NMEA interface (interface 1, usually ttyUSB1), 2 uses the USB audio
+ *    class sound card (needs AT+QCFG="usbcfg" with UAC enabled); 1 (reportedly the UART) is not
+ *    used. Not kept across restarts.
+ *  - IMEI: AT+EGMR=1,7,"<imei>" writes, AT+EGMR=0,7 reads back (`+EGMR: "<imei>"`).
+ *  - Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic → 'sim-state'), +QUSIM: 1,
+ *    +QIND: SMS DONE, +QIND: PB DONE (recorded in `startup`); +QIND: "csq",<rssi>,<ber> when enabled with
+ *    AT+QINDCFG="csq",1 (recorded in `lastSignal`).
+ *  - Status reports: with +CNMI <ds>=2 the EC25/EG25-G announce a stored SMS-STATUS-REPORT as
+ *    `+CDSI: "SM",<n>` although it is kept in the separate "SR" memory, so AT+CMGR=<n> on "SM" returns
+ *    nothing or an unrelated message (reported on EC25EFAR06A10M4G, EC25EFAR06A15M4G, EC25EFAR08A04M4G and
+ *    EG25-G). The event therefore says mem "SR", and readStatusReport()/deleteStatusReport() switch the
+ *    read memory to "SR" for the one command and back.
+ */
+import { firstOf, type SeqStep } from '../../src/at/sequence.js';
+import type { AtChannelApi, Urc, UrcSpec } from '../../src/at/types.js';
+import type { DriverOptions, Family, OperatorInfo, Signal, StoredSms } from '../types.js';
+import { firstValue, GenericDriver } from '../generic/generic-driver.js';
+import { InvalidArgumentError, ModemResponseError } from '../generic/errors.js';
+import { parseCpms, parseMemIndex } from '../generic/parse.js';
+import { classifyQind, imeiProblem, parseEgmrImei, parseQccid, parseQcfgIms, parseQnwinfo, parseQspn, type QnwInfo } from './parse.js';
+
+export interface QuectelDriverOptions extends DriverOptions {
+  /**
+   * <port> of AT+QPCMV=1,<port>: 0 = PCM over the USB NMEA serial interface (default; what the gateway's
+   * media bridge reads), 2 = USB audio class sound card.
+   */
+  usbAudioPort?: 0 | 2;
+  /**
+   * Read `+CDSI: "SM",<n>` as a report stored in "SR" (the EC25/EG25-G behaviour described above).
+   * Default true; set false for firmware that announces the memory it really used.
+   */
+  statusReportInSr?: boolean;
+}
+
+/** Start-up progress as the modem reports it after power-on or AT+CFUN=1,1. */
+export interface QuectelStartup {
+  /** RDY: the AT interface is up. */
+  rdy: boolean;
+  /** +QIND: SMS DONE: SMS storage is initialised; +CPMS/+CMGR work from now on. */
+  smsDone: boolean;
+  /** +QIND: PB DONE: the (U)SIM phonebook is read; SIM initialisation is complete. */
+  pbDone: boolean;
+}
+
+export const QUECTEL_URCS: readonly UrcSpec[] = [
+  { prefix: 'RDY' },
+  { prefix: '+QIND:' },
+  { prefix: '+QUSIM:' },
+  { prefix: 'POWERED DOWN' },
+];
+
+const QUECTEL_TIMEOUTS = {
+  /** AT+EGMR writes NV memory. */
+  imeiWrite: 10_000,
+  /** AT+QPCMV sets up the PCM path. */
+  usbAudio: 5_000,
+};
+
+export class QuectelDriver extends GenericDriver {
+  override readonly family: Family = 'quectel';
+  readonly startup: QuectelStartup = { rdy: false, smsDone: false, pbDone: false };
+  /** The last +QIND: "csq" report (only sent after AT+QINDCFG="csq",1), else null. */
+  lastSignal: Signal | null = null;
+  private readonly usbAudioPort: 0 | 2;
+  private readonly statusReportInSr: boolean;
+  /** Serialises the message-storage commands, because reading "SR" switches the read memory for a while. */
+  private storage: Promise<unknown> = Promise.resolve();
+
+  constructor(channel: AtChannelApi, opts: QuectelDriverOptions) {
+    super(channel, opts);
+    this.usbAudioPort = opts.usbAudioPort ?? 0;
+    this.statusReportInSr = opts.statusReportInSr ?? true;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // URCs
+
+  protected override urcSpecs(): UrcSpec[] {
+    return [...super.urcSpecs(), ...QUECTEL_URCS];
+  }
+
+  protected override handleUrc(urc: Urc): boolean {
+    const line = urc.line.trim();
+    if (line === 'RDY') {
+      this.startup.rdy = true;
+      this.startup.smsDone = false;
+      this.startup.pbDone = false;
+      this.emit({ type: 'modem-ready' });
+      return true;
+    }
+    if (line.startsWith('+QIND:')) return this.qind(line);
+    if (line.startsWith('+QUSIM:')) {
+      // +QUSIM: 1 (USIM) / 0 (SIM) during start-up: nothing to act on.
+      this.log.debug({ urc: line }, 'SIM type reported');
+      return true;
+    }
+    if (line === 'POWERED DOWN') {
+      this.log.warn('modem reports POWERED DOWN');
+      this.startup.rdy = false;
+      return true;
+    }
+    if (line.startsWith('+CDSI:') && this.statusReportInSr) {
+      const m = parseMemIndex(line, '+CDSI:');
+      if (m.ok && m.value.mem.toUpperCase() === 'SM') {
+        this.log.debug({ urc: line }, 'status report announced in "SM" but stored in "SR" (EC2x behaviour)');
+        this.emit({ type: 'status-report-stored', mem: 'SR', index: m.value.index });
+        return true;
+      }
+    }
+    return super.handleUrc(urc);
+  }
+
+  private qind(line: string): boolean {
+    const q = classifyQind(line);
+    switch (q.kind) {
+      case 'sms-done':
+        this.startup.smsDone = true;
+        this.log.info('SMS storage ready (+QIND: SMS DONE)');
+        return true;
+      case 'pb-done':
+        this.startup.pbDone = true;
+        this.log.info('SIM initialised (+QIND: PB DONE)');
+        return true;
+      case 'csq':
+        this.lastSignal = { rssi: q.rssi, ber: q.ber, dbm: q.rssi <= 31 ? -113 + 2 * q.rssi : null };
+        return true;
+      case 'act':
+        this.log.debug({ act: q.act }, 'access technology changed');
+        return true;
+      case 'smsfull':
+        this.log.warn({ storage: q.storage }, 'SMS storage full');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // SIM and network
+
+  protected override iccidSteps(): SeqStep<string>[] {
+    return [
+      { cmd: { cmd: 'AT+QCCID', prefixes: ['+QCCID:'] }, on: firstOf((r) => firstValue(r.lines, parseQccid)), optional: true },
+      ...super.iccidSteps(),
+    ];
+  }
+
+  /** VoLTE state from AT+QCFG="ims"; the generic +CIREG? when the firmware does not report it there. */
+  override async volte(): Promise<boolean | null> {
+    const r = await this.channel.send({ cmd: 'AT+QCFG="ims"', prefixes: ['+QCFG:'] });
+    if (r.ok) {
+      const ims = firstValue(r.lines, parseQcfgIms);
+      if (ims && ims.volte !== null) return ims.volte;
+    }
+    return super.volte();
+  }
+
+  /** AT+QSPN full network name (short name if the full one is empty); the +COPS way if refused. */
+  protected override async operatorName(): Promise<string | null> {
+    const r = await this.channel.send({ cmd: 'AT+QSPN', prefixes: ['+QSPN:'] });
+    if (r.ok) {
+      const s = firstValue(r.lines, parseQspn);
+      const name = s?.fullName ?? s?.shortName ?? null;
+      if (name) return name;
+    }
+    return super.operatorName();
+  }
+
+  override async operator(): Promise<OperatorInfo> {
+    const info = await super.operator();
+    if (info.rat === null && info.plmn !== null) {
+      const nw = await this.networkInfo();
+      if (nw) {
+        info.rat = nw.rat;
+        info.plmn ??= nw.plmn;
+      }
+    }
+    return info;
+  }
+
+  /** AT+QNWINFO: access technology, operator, band, channel; null when refused or unreadable. */
+  async networkInfo(): Promise<QnwInfo | null> {
+    const r = await this.channel.send({ cmd: 'AT+QNWINFO', prefixes: ['+QNWINFO:'] });
+    if (!r.ok) return null;
+    return firstValue(r.lines, parseQnwinfo) ?? null;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Status reports in "SR"
+
+  override readSms(index: number): Promise<StoredSms | null> {
+    return this.withStorage(() => super.readSms(index));
+  }
+
+  override listSms(stat?: number): Promise<StoredSms[]> {
+    return this.withStorage(() => super.listSms(stat));
+  }
+
+  override deleteSms(index: number): Promise<void> {
+    return this.withStorage(() => super.deleteSms(index));
+  }
+
+  /**
+   * Reads the SMS-STATUS-REPORT at `index` of the "SR" memory (TS 27.005 §3.2.2 <mem1> = "SR", then
+   * AT+CMGR §3.4.3), restoring the previous read memory afterwards. Null for an empty slot.
+   */
+  readStatusReport(index: number): Promise<StoredSms | null> {
+    return this.withStorage(() => this.inSr(() => super.readSms(index)));
+  }
+
+  /** Deletes the status report at `index` of the "SR" memory (AT+CMGD, TS 27.005 §3.5.4). */
+  deleteStatusReport(index: number): Promise<void> {
+    return this.withStorage(() => this.inSr(() => super.deleteSms(index)));
+  }
+
+  /** Runs `fn` with <mem1> = "SR" and then puts back the <mem1> that was in use. */
+  private async inSr<T>(fn: () => Promise<T>): Promise<T> {
+    const lines = await this.execOk({ cmd: 'AT+CPMS?', prefixes: ['+CPMS:'] });
+    const current = firstValue(lines, parseCpms)?.[0]?.mem;
+    if (!current) throw new ModemResponseError('AT+CPMS?', 'no current <mem1> in the reply', lines);
+    if (current.toUpperCase() === 'SR') return fn();
+    await this.execOk({ cmd: 'AT+CPMS="SR"', prefixes: ['+CPMS:'] });
+    try {
+      return await fn();
+    } finally {
+      const back = await this.channel.send({ cmd: `AT+CPMS="${current}"`, prefixes: ['+CPMS:'] });
+      if (!back.ok) this.log.error({ mem: current }, 'could not restore the SMS read memory after reading "SR"');
+    }
+  }
+
+  private withStorage<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.storage.then(fn, fn);
+    this.storage = run.catch(() => undefined);
+    return run;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Audio, IMEI
+
+  /** AT+QPCMV=1,<port> (default port 0: PCM over the USB NMEA interface). */
+  override async enableUsbAudio(): Promise<void> {
+    await this.execOk({ cmd: `AT+QPCMV=1,${this.usbAudioPort}`, timeoutMs: QUECTEL_TIMEOUTS.usbAudio });
+  }
+
+  /** AT+QPCMV=0: voice back to the module's own audio path. */
+  async disableUsbAudio(): Promise<void> {
+    await this.execOk({ cmd: 'AT+QPCMV=0', timeoutMs: QUECTEL_TIMEOUTS.usbAudio });
+  }
+
+  /**
+   * AT+EGMR=1,7,"<imei>" then AT+EGMR=0,7 to check what was stored. The new IMEI is used by the network
+   * side after the next restart (reset()). Re-programming an IMEI is unlawful in some countries: the
+   * caller checks the configuration allows it (security.allowImeiWrite).
+   */
+  override async writeImei(imei: string): Promise<void> {
+    const problem = imeiProblem(imei);
+    if (problem) throw new InvalidArgumentError(problem);
+    await this.execOk({ cmd: `AT+EGMR=1,7,"${imei}"`, timeoutMs: QUECTEL_TIMEOUTS.imeiWrite });
+    const lines = await this.execOk({ cmd: 'AT+EGMR=0,7', prefixes: ['+EGMR:'] });
+    const stored = this.pick('AT+EGMR=0,7', lines, parseEgmrImei);
+    if (stored !== imei) throw new ModemResponseError('AT+EGMR=0,7', `IMEI read back as ${stored}, expected ${imei}`, lines);
+  }
+}

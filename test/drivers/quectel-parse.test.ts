@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  classifyQind,
+  decodeUcs2Hex,
+  imeiProblem,
+  parseEgmrImei,
+  parseQccid,
+  parseQcfgIms,
+  parseQnwinfo,
+  parseQspn,
+  qnwinfoActToRat,
+} from '../../modem-drivers/quectel/parse.js';
+
+const value = <T>(r: { ok: true; value: T } | { ok: false; error: string }): T => {
+  assert.ok(r.ok, r.ok ? '' : r.error);
+  return r.value;
+};
+
+test('parseQccid', () => {
+  assert.equal(value(parseQccid('+QCCID: 89860025128306012474')), '89860025128306012474');
+  assert.equal(value(parseQccid('+QCCID: 8944110069265987985F')), '8944110069265987985');
+  const bad = parseQccid('+QCCID: 1234');
+  assert.ok(!bad.ok && /ICCID/.test(bad.error));
+  assert.ok(!parseQccid('+CCID: 89860025128306012474').ok);
+});
+
+test('parseQcfgIms: config and VoLTE state', () => {
+  assert.deepEqual(value(parseQcfgIms('+QCFG: "ims",1,1')), { config: 1, volte: true });
+  assert.deepEqual(value(parseQcfgIms('+QCFG: "ims",0,0')), { config: 0, volte: false });
+  assert.deepEqual(value(parseQcfgIms('+QCFG: "ims",2,0')), { config: 2, volte: false });
+  assert.deepEqual(value(parseQcfgIms('+QCFG: "ims",1')), { config: 1, volte: null });
+  assert.deepEqual(value(parseQcfgIms('+QCFG: "IMS",7,5')), { config: null, volte: null });
+  assert.ok(!parseQcfgIms('+QCFG: "nwscanmode",0').ok);
+  assert.ok(!parseQcfgIms('+QCFG: "ims"').ok);
+  assert.ok(!parseQcfgIms('+QSPN: "ims",1,1').ok);
+});
+
+test('qnwinfoActToRat covers the access technologies the manual lists', () => {
+  const table: [string, string | null][] = [
+    ['No Service', null],
+    ['NONE', null],
+    ['GSM', '2G'],
+    ['GPRS', '2G'],
+    ['EDGE', '2G'],
+    ['CDMA1X', '2G'],
+    ['CDMA1X AND HDR', '3G'],
+    ['CDMA1X AND EHRPD', '3G'],
+    ['HDR', '3G'],
+    ['HDR-EHRPD', '3G'],
+    ['WCDMA', '3G'],
+    ['HSDPA', '3G'],
+    ['HSUPA', '3G'],
+    ['HSPA+', '3G'],
+    ['TDSCDMA', '3G'],
+    ['TDD LTE', '4G'],
+    ['FDD LTE', '4G'],
+    ['NR5G-SA', '5G'],
+    ['something new', null],
+  ];
+  for (const [act, rat] of table) assert.equal(qnwinfoActToRat(act), rat, act);
+});
+
+test('parseQnwinfo', () => {
+  assert.deepEqual(value(parseQnwinfo('+QNWINFO: "FDD LTE","46001","LTE BAND 3",1650')), {
+    act: 'FDD LTE',
+    rat: '4G',
+    plmn: '46001',
+    band: 'LTE BAND 3',
+    channel: 1650,
+  });
+  assert.deepEqual(value(parseQnwinfo('+QNWINFO: "GSM","46000","GSM 900",62')), { act: 'GSM', rat: '2G', plmn: '46000', band: 'GSM 900', channel: 62 });
+  assert.deepEqual(value(parseQnwinfo('+QNWINFO: No Service')), { act: 'No Service', rat: null, plmn: null, band: null, channel: null });
+  assert.ok(!parseQnwinfo('+QNWINFO: ').ok);
+  assert.ok(!parseQnwinfo('+QSPN: "x"').ok);
+});
+
+test('parseQspn, including UCS2 names', () => {
+  assert.deepEqual(value(parseQspn('+QSPN: "CHN-UNICOM","UNICOM","",0,"46001"')), {
+    fullName: 'CHN-UNICOM',
+    shortName: 'UNICOM',
+    spn: null,
+    alphabet: 0,
+    rplmn: '46001',
+  });
+  // "中国联通" (China Unicom) in UCS2.
+  assert.deepEqual(value(parseQspn('+QSPN: "4E2D56FD8054901A","8054901A","",1,"46001"')), {
+    fullName: '中国联通',
+    shortName: '联通',
+    spn: null,
+    alphabet: 1,
+    rplmn: '46001',
+  });
+  assert.ok(!parseQspn('+QSPN: "only"').ok);
+  assert.equal(decodeUcs2Hex('004F004B'), 'OK');
+  assert.equal(decodeUcs2Hex('4F4'), undefined);
+});
+
+test('classifyQind', () => {
+  assert.deepEqual(classifyQind('+QIND: SMS DONE'), { kind: 'sms-done' });
+  assert.deepEqual(classifyQind('+QIND: PB DONE'), { kind: 'pb-done' });
+  assert.deepEqual(classifyQind('+QIND: "csq",20,99'), { kind: 'csq', rssi: 20, ber: 99 });
+  assert.deepEqual(classifyQind('+QIND: "act","LTE"'), { kind: 'act', act: 'LTE' });
+  assert.deepEqual(classifyQind('+QIND: "smsfull","SM"'), { kind: 'smsfull', storage: 'SM' });
+  assert.deepEqual(classifyQind('+QIND: "csq",x'), { kind: 'other', text: '"csq",x' });
+  assert.deepEqual(classifyQind('+QIND: "FOTA","START"'), { kind: 'other', text: '"FOTA","START"' });
+});
+
+test('parseEgmrImei', () => {
+  assert.equal(value(parseEgmrImei('+EGMR: "490154203237518"')), '490154203237518');
+  assert.equal(value(parseEgmrImei('+EGMR: 490154203237518')), '490154203237518');
+  assert.ok(!parseEgmrImei('+EGMR: "MT6261"').ok);
+  assert.ok(!parseEgmrImei('490154203237518').ok);
+});
+
+test('imeiProblem: 15 digits with a valid check digit (TS 23.003 Annex B)', () => {
+  assert.equal(imeiProblem('490154203237518'), null);
+  assert.match(imeiProblem('490154203237519')!, /check digit/);
+  assert.match(imeiProblem('49015420323751')!, /15 digits/);
+  assert.match(imeiProblem(12345 as unknown as string)!, /15 digits/);
+});
+
+test('parsers never throw on arbitrary lines', () => {
+  fc.assert(
+    fc.property(fc.string(), fc.constantFrom('+QCCID: ', '+QCFG: ', '+QNWINFO: ', '+QSPN: ', '+QIND: ', '+EGMR: ', ''), (s, prefix) => {
+      const line = prefix + s;
+      for (const f of [parseQccid, parseQcfgIms, parseQnwinfo, parseQspn, parseEgmrImei]) {
+        const r = f(line);
+        assert.equal(typeof r.ok, 'boolean');
+      }
+      assert.equal(typeof classifyQind(line).kind, 'string');
+      assert.equal(typeof (imeiProblem(s) ?? ''), 'string');
+    }),
+  );
+});

@@ -1,0 +1,231 @@
+/**
+ * SimcomDriver against the fixtures/simcom/sim7600 transcripts, over the real AtChannel and a ScriptedModem:
+ * every command must be byte-for-byte what the transcript expects and every transcript is played to the end.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AtChannel } from '../../src/at/channel.js';
+import { silentLogger } from '../../src/util/log.js';
+import { SimcomDriver, type SimcomDriverOptions } from '../../modem-drivers/simcom/simcom-driver.js';
+import { InvalidArgumentError, ModemCommandError } from '../../modem-drivers/generic/errors.js';
+import { detectFamily } from '../../modem-drivers/detect.js';
+import type { ModemEvent } from '../../modem-drivers/types.js';
+import { loadTranscript, repoRoot, ScriptedModem } from '../helpers/transcript.js';
+
+const DIR = join(repoRoot(), 'fixtures', 'simcom', 'sim7600');
+/** Short grace window so the tests do not wait long for a VOICE CALL: END to settle. */
+const GRACE = 30;
+
+interface Played {
+  driver: SimcomDriver;
+  modem: ScriptedModem;
+  events: ModemEvent[];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+async function waitFor(events: ModemEvent[], type: ModemEvent['type'], ms = 1000): Promise<ModemEvent> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const e = events.find((x) => x.type === type);
+    if (e) return e;
+    if (Date.now() > end) throw new Error(`no '${type}' event within ${ms} ms`);
+    await sleep(2);
+  }
+}
+
+const played = new Set<string>();
+
+/** Waits until `events` holds `n` events (timer-driven ones may come late on a loaded machine). */
+async function waitCount(events: ModemEvent[], n: number, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (events.length < n) {
+    if (Date.now() > end) throw new Error(`only ${events.length} of ${n} events within ${ms} ms`);
+    await sleep(2);
+  }
+}
+
+async function play(name: string, body: (p: Played) => Promise<void>, opts: Partial<SimcomDriverOptions> = {}): Promise<Played> {
+  played.add(name);
+  const modem = new ScriptedModem(loadTranscript(join(DIR, name)));
+  const channel = new AtChannel(modem, { log: silentLogger(), name, defaultTimeoutMs: 2000 });
+  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: GRACE, ...opts });
+  const events: ModemEvent[] = [];
+  driver.onEvent((e) => events.push(e));
+  const p = { driver, modem, events };
+  try {
+    await settle();
+    await body(p);
+    await settle();
+    assert.deepEqual(modem.errors, [], `${name}: host/transcript mismatch`);
+    assert.ok(modem.finished, `${name}: transcript not played to the end`);
+  } finally {
+    driver.dispose();
+    await channel.close('test done');
+  }
+  return p;
+}
+
+test('start-up: +CPIN: READY becomes sim-state, SMS DONE / PB DONE are recorded; init and initSms run the generic sequences', async () => {
+  const { driver, events } = await play('startup.txt', async ({ driver }) => {
+    assert.equal(driver.family, 'simcom');
+    await driver.init();
+    await driver.initSms();
+  });
+  assert.deepEqual(events, [{ type: 'sim-state', state: 'READY' }]);
+  assert.deepEqual(driver.startup, { rdy: false, smsDone: true, pbDone: true });
+});
+
+test('identity replies of a SIM7600G-H (prefixed +CGMR) are recognised as the simcom family', async () => {
+  await play('identity.txt', async ({ driver }) => {
+    const id = await driver.identity();
+    assert.deepEqual(id, { manufacturer: 'SIMCOM INCORPORATED', model: 'SIMCOM_SIM7600G-H', revision: 'LE20B04SIM7600G22', imei: '862656040123453' });
+    assert.equal(detectFamily(id), 'simcom');
+  });
+});
+
+test('iccid from AT+CICCID', async () => {
+  await play('iccid.txt', async ({ driver }) => {
+    assert.equal(await driver.iccid(), '89860318740211234567');
+  });
+});
+
+test('registration and signal as a SIM7600 formats them; access technology from +CNSMOD, else +CPSI, else null', async () => {
+  await play('network.txt', async ({ driver }) => {
+    assert.deepEqual(await driver.registration(), [
+      { domain: 'cs', stat: 'home', lac: '5A1E', ci: '0B28A4D2', act: 7, rat: '4G' },
+      { domain: 'ps', stat: 'home', rat: null },
+      { domain: 'eps', stat: 'home', lac: '5A1E', ci: '0B28A4D2', act: 7, rat: '4G' },
+    ]);
+    assert.deepEqual(await driver.signal(), { rssi: 31, ber: 99, dbm: -51 });
+    assert.deepEqual(await driver.operator(), { mode: 'auto', name: 'CHINA MOBILE', plmn: '46000', rat: '4G' });
+    assert.equal(await driver.networkMode(), '4G');
+    assert.equal(await driver.networkMode(), null);
+  });
+});
+
+test('volte: generic +CIREG? (no SIMCom query documented), null when refused', async () => {
+  await play('volte.txt', async ({ driver }) => {
+    assert.equal(await driver.volte(), true);
+    assert.equal(await driver.volte(), null);
+  });
+});
+
+test('outgoing call: VOICE CALL: BEGIN → call-state (active) → USB audio on; local hang-up → one call-ended HANGUP', async () => {
+  const { driver, events } = await play('call-mo.txt', async ({ driver, events }) => {
+    await driver.dial('10086');
+    const cs = await waitFor(events, 'call-state');
+    assert.deepEqual(cs, {
+      type: 'call-state',
+      calls: [{ index: 1, direction: 'mo', state: 'active', mode: 'voice', multiparty: false, number: '10086', type: 129 }],
+    });
+    await driver.enableUsbAudio();
+    await driver.hangup();
+    await driver.disableUsbAudio();
+    await waitCount(events, 2);
+    await sleep(GRACE * 2);
+  });
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['call-state', 'call-ended'],
+  );
+  assert.deepEqual(events[1], { type: 'call-ended', reason: 'HANGUP' });
+  assert.equal(driver.lastCallSeconds, 12);
+});
+
+test('enableUsbAudio without a connected call: the module refuses, rejects with ERROR', async () => {
+  await play('usb-audio-no-call.txt', async ({ driver }) => {
+    await assert.rejects(driver.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
+  });
+});
+
+test('VOICE CALL: END then NO CARRIER: one call-ended, reason NO CARRIER', async () => {
+  const { events } = await play('call-end-no-carrier.txt', async () => {
+    await sleep(GRACE * 3);
+  });
+  assert.deepEqual(events, [{ type: 'call-ended', reason: 'NO CARRIER' }]);
+});
+
+test('BUSY then VOICE CALL: END: one call-ended, reason BUSY', async () => {
+  const { events } = await play('call-end-busy.txt', async () => {
+    await sleep(GRACE * 3);
+  });
+  assert.deepEqual(events, [{ type: 'call-ended', reason: 'BUSY' }]);
+});
+
+test('missed incoming call: ring, clip, ring, clip, then call-ended NO ANSWER', async () => {
+  const { events } = await play('call-missed.txt', async ({ events }) => {
+    await waitCount(events, 5);
+    await sleep(GRACE * 2);
+  });
+  const clip = { type: 'clip', number: '13800138000', numberType: 129 };
+  assert.deepEqual(events, [{ type: 'ring' }, clip, { type: 'ring' }, clip, { type: 'call-ended', reason: 'NO ANSWER' }]);
+});
+
+test('a later call end is not swallowed by the grace window of an earlier one', async () => {
+  const steps = ['\r\nNO CARRIER\r\n'].map((m) => ({ dir: 'modem' as const, data: Buffer.from(m) }));
+  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: GRACE });
+  const events: ModemEvent[] = [];
+  driver.onEvent((e) => events.push(e));
+  await settle();
+  await sleep(GRACE * 2);
+  // A second call ends well after the first one's window: VOICE CALL: END alone must end it.
+  (driver as unknown as { handleUrc(u: { line: string; known: boolean }): boolean }).handleUrc({ line: 'VOICE CALL: END: 000030', known: true });
+  await waitCount(events, 2);
+  await sleep(GRACE * 2);
+  assert.deepEqual(events, [
+    { type: 'call-ended', reason: 'NO CARRIER' },
+    { type: 'call-ended', reason: 'HANGUP' },
+  ]);
+  assert.equal(driver.lastCallSeconds, 30);
+  driver.dispose();
+  await channel.close();
+});
+
+test('dispose cancels a pending VOICE CALL: END', async () => {
+  const steps = [{ dir: 'modem' as const, data: Buffer.from('\r\nVOICE CALL: END: 000001\r\n') }];
+  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: GRACE });
+  const events: ModemEvent[] = [];
+  driver.onEvent((e) => events.push(e));
+  await settle();
+  driver.dispose();
+  await sleep(GRACE * 3);
+  assert.deepEqual(events, []);
+  await channel.close();
+});
+
+test('writeImei: AT+SIMEI write and read-back; malformed IMEI refused before sending', async () => {
+  await play('imei-write.txt', async ({ driver, modem }) => {
+    const before = modem.written.length;
+    await assert.rejects(driver.writeImei('49015420323751'), InvalidArgumentError);
+    await assert.rejects(driver.writeImei('490154203237510'), InvalidArgumentError);
+    assert.equal(modem.written.length, before);
+    await driver.writeImei('490154203237518');
+  });
+});
+
+test('URCs: RDY → modem-ready (start-up flags reset), +CPIN → sim-state, SMS/PB DONE recorded, +CMTI → sms-stored, unknown passed on', async () => {
+  const { driver, events } = await play('urcs.txt', async () => {});
+  assert.deepEqual(events, [
+    { type: 'modem-ready' },
+    { type: 'sim-state', state: 'READY' },
+    { type: 'sms-stored', mem: 'ME', index: 2 },
+    { type: 'unknown', line: '+CGEV: NW DETACH' },
+  ]);
+  assert.deepEqual(driver.startup, { rdy: true, smsDone: true, pbDone: true });
+});
+
+test('every simcom/sim7600 fixture is played by a test above', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.txt'));
+  assert.deepEqual(files.filter((f) => !played.has(f)), []);
+});
