@@ -10,6 +10,9 @@
  */
 import type { Rat } from '../types.js';
 import { infoParams, paramInt, paramStr, parseIccid, type ParseResult } from '../generic/parse.js';
+import { imeiProblem } from '../../src/gsm/imei.js';
+
+export { imeiProblem };
 
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
 const bad = (what: string, line: string, why: string): ParseResult<never> => ({
@@ -161,24 +164,3 @@ export function parseEgmrImei(line: string): ParseResult<string> {
   return s !== undefined && /^\d{15}$/.test(s) ? ok(s) : bad('+EGMR', line, 'expected a 15-digit IMEI');
 }
 
-/**
- * Why `imei` cannot be written, or null when it can: 15 digits whose last is the Luhn check digit of the
- * first 14 (3GPP TS 23.003 §6.2.1 and Annex B).
- */
-export function imeiProblem(imei: string): string | null {
-  if (typeof imei !== 'string' || !/^\d{15}$/.test(imei)) return `IMEI must be 15 digits, got ${JSON.stringify(imei)}`;
-  return luhnOk(imei) ? null : `IMEI ${imei} fails the check digit (TS 23.003 Annex B)`;
-}
-
-function luhnOk(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { describeSecret, describeValue, formatPath, type FieldError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
-import { isValidImei, luhnCheckDigit } from './luhn.js';
+import { isValidImei, luhnCheckDigit } from '../gsm/imei.js';
 import type { ValidationResult } from './json-store.js';
 import { compileReplyPattern, parseCommandTemplate } from '../../modem-drivers/sim-switch/template.js';
 

@@ -363,7 +363,11 @@ export class Line extends EventEmitter {
     if (this.opts.imei && id.imei !== this.opts.imei) {
       throw new Error(`the modem on ${conn.opened.path} has IMEI ${id.imei}, but line ${this.id} is configured for IMEI ${this.opts.imei}`);
     }
-    conn.driver = family === 'generic' ? generic : createDriver(family, conn.channel, { log: this.log });
+    if (family !== 'generic') {
+      // The probing driver stops listening to URCs; the family driver takes over the channel.
+      (generic as GenericDriver).dispose();
+      conn.driver = createDriver(family, conn.channel, { log: this.log });
+    }
     this.update({
       modem: { ...this.st.modem, family, manufacturer: id.manufacturer, model: id.model, firmware: id.revision, imei: id.imei },
     });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { defaultConfig, validateConfig, type Config } from '../../src/config/schema.js';
 import { formatFieldErrors, formatPath } from '../../src/config/errors.js';
 import { didYouMean, editDistance } from '../../src/config/did-you-mean.js';
-import { isValidImei, luhnCheckDigit } from '../../src/config/luhn.js';
+import { isValidImei, luhnCheckDigit } from '../../src/gsm/imei.js';
 
 /** Formatted error lines for a document the test expects to be rejected. */
 function errorsOf(doc: unknown): string[] {

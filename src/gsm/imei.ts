@@ -22,3 +22,9 @@ export function luhnCheckDigit(digits: string): number {
 export function isValidImei(imei: string): boolean {
   return /^\d{15}$/.test(imei) && luhnCheckDigit(imei.slice(0, 14)) === imei.charCodeAt(14) - 48;
 }
+
+/** Why `imei` cannot be written to a modem, or null when it can (TS 23.003 §6.2.1, Annex B). */
+export function imeiProblem(imei: string): string | null {
+  if (typeof imei !== 'string' || !/^\d{15}$/.test(imei)) return `IMEI must be 15 digits, got ${JSON.stringify(imei)}`;
+  return isValidImei(imei) ? null : `IMEI ${imei} fails the check digit (TS 23.003 Annex B)`;
+}
