@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AtChannel } from '../at/channel.js';
-import { AtTimeoutError, type AtChannelApi } from '../at/types.js';
+import { AtClosedError, AtTimeoutError, type AtChannelApi } from '../at/types.js';
 import type { Logger } from '../util/log.js';
 import { createDriver, detectFamily } from '../../modem-drivers/index.js';
 import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
@@ -263,6 +263,7 @@ export class Line extends EventEmitter {
         if (conn.isLost) return;
         conn.isLost = true;
         lose(e);
+        this.wake?.();
       },
       isLost: false,
       simSwitch: null,
@@ -331,8 +332,9 @@ export class Line extends EventEmitter {
 
   private classify(conn: Connection, e: Error): ConnectionLost {
     if (e instanceof AtTimeoutError) {
+      // Bring-up cannot go on without an answer; whether that calls for a reset is the silence rule's call.
       const silent = this.now() - Math.max(conn.channel.lastRxAt, this.connectedAt);
-      return new ConnectionLost(`${e.message} (silent for ${Math.round(silent / 1000)} s)`, true);
+      return new ConnectionLost(`${e.message} (silent for ${Math.round(silent / 1000)} s)`, silent >= this.timing.unresponsiveAfterMs);
     }
     this.log.error({ err: e }, 'line bring-up failed');
     this.update({ detail: e.message });
@@ -487,7 +489,13 @@ export class Line extends EventEmitter {
       await this.sleep(this.timing.probeIntervalMs);
       if (conn.isLost || !this.running) return;
       n++;
-      await this.refresh(conn, n % this.timing.refreshEvery === 0);
+      try {
+        await this.refresh(conn, n % this.timing.refreshEvery === 0);
+      } catch (e) {
+        if (e instanceof ConnectionLost || e instanceof AtClosedError) throw e;
+        // A timeout is judged by the watchdog (silence), an ERROR reply is the modem's answer: go on polling.
+        this.log.warn({ err: (e as Error).message }, 'status poll failed');
+      }
     }
   }
 
@@ -615,16 +623,16 @@ export class Line extends EventEmitter {
     this.emit('status');
   }
 
+  /** Waits; cut short by stop(), setEnabled() and a lost connection (all call `wake`). */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      const conn = this.conn;
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        if (this.wake === done) this.wake = null;
         resolve();
-      }
+      };
+      const t = setTimeout(done, ms);
       this.wake = done;
-      conn?.lost.catch(done);
     });
   }
 }

@@ -29,6 +29,8 @@ export class MiniModem {
   boots = 0;
   readonly commands: string[] = [];
   copsFormat = 0;
+  /** Commands (upper case) the modem never answers while otherwise working. */
+  readonly ignore = new Set<string>();
   opts: Required<MiniModemOptions>;
 
   constructor(o: MiniModemOptions) {
@@ -75,6 +77,7 @@ export class MiniModem {
     this.commands.push(cmd);
     const o = this.opts;
     const u = cmd.toUpperCase();
+    if (this.ignore.has(u)) return;
     const ok = (lines: string[] = []) => p.reply(lines);
     const err = (e = 'ERROR') => p.reply([], e);
     if (u === 'AT' || /^ATE[01]$/.test(u) || u === 'ATV1' || u === 'ATZ' || u === 'AT&F') return ok();

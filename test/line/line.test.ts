@@ -145,3 +145,20 @@ test('a modem that vanishes (USB unplug) shows absent and is picked up again whe
     await line.stop();
   }
 });
+
+test('a command that times out on a modem that still talks does not get the modem reset', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line, provider } = makeLine(modem);
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    modem.ignore.add('AT+CSQ');
+    await new Promise((r) => setTimeout(r, 2500)); // > 3x unresponsiveAfterMs of the FAST timing
+    assert.ok(modem.commands.filter((c) => c === 'AT+CSQ').length >= 3, 'polls went on');
+    assert.equal(line.status().resets, 0);
+    assert.deepEqual(provider.resets, []);
+    assert.equal(line.status().lifecycle, 'registered');
+  } finally {
+    await line.stop();
+  }
+});
