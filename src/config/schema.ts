@@ -243,6 +243,13 @@ export const configSchema = obj({
     commandTimeoutMs: int(100, 600_000).default(5000),
   }).prefault({}),
   security: obj({ allowImeiWrite: bool().default(false) }).prefault({}),
+  simulator: obj({
+    mode: oneOf(['auto', 'on', 'off']).default('auto'),
+    modems: int(1, MAX_LINES).default(4),
+    timing: oneOf(['realistic', 'fast', 'zero']).default('realistic'),
+    controlPort: int(0, 65535).default(8081),
+    controlHost: listenHost.default('127.0.0.1'),
+  }).prefault({}),
   lines: z
     .array(lineSchema, { error: expected('a list of lines') })
     .max(MAX_LINES, {

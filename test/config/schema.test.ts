@@ -30,6 +30,7 @@ test('{} is a complete configuration with every default', () => {
     log: { level: 'info' },
     modems: { autoDetect: true, probeIntervalMs: 3000, unresponsiveAfterMs: 8000, commandTimeoutMs: 5000 },
     security: { allowImeiWrite: false },
+    simulator: { mode: 'auto', modems: 4, timing: 'realistic', controlPort: 8081, controlHost: '127.0.0.1' },
     lines: [],
   });
   assert.deepEqual(defaultConfig(), c);
