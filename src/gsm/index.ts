@@ -76,3 +76,12 @@ export {
   type UssdDecoded,
   type UssdEncoding,
 } from './ussd.js';
+export {
+  buildDeliverTpdus,
+  encodeDeliver,
+  encodeStatusReport,
+  type BuildDeliverOptions,
+  type DeliverOptions,
+  type RawUserData,
+  type StatusReportOptions,
+} from './deliver-encode.js';
