@@ -8,7 +8,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { AuthStore } from './config/auth-store.js';
 import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
-import { LineManager, type LineManagerOptions } from './line/line-manager.js';
+import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
+import { SimPortProvider } from './line/sim-port-provider.js';
+import { Simulator } from '../modem-drivers/simulator/simulator.js';
+import { startControlApi, type ControlApi } from '../modem-drivers/simulator/control-api.js';
 import type { DeviceStatus, LineRegistry } from './line/types.js';
 import type { Logger } from './util/log.js';
 import { createWebApp } from './web/app.js';
@@ -25,10 +28,15 @@ export interface DaemonOptions {
   /** Test hooks for the line manager (ports of simulated modems, sysfs roots, timing). */
   lines?: Partial<Omit<LineManagerOptions, 'config' | 'log'>>;
   mode?: DeviceStatus['mode'];
+  /** Override simulator.controlHost / controlPort (`--sim-control-port`). */
+  simControlHost?: string;
+  simControlPort?: number;
 }
 
 export interface Daemon {
   port: number;
+  simulator: Simulator | null;
+  control: ControlApi | null;
   config: ConfigStore;
   auth: AuthStore;
   lines: LineManager;
@@ -69,7 +77,34 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     );
   }
 
-  const lines = new LineManager({ config: cfg, log, ...o.lines });
+  // Demo mode (simulator.mode): simulated modems when nothing real is configured or found.
+  const simCfg = cfg.simulator;
+  const realModems = cfg.lines.length > 0 || (cfg.modems.autoDetect && findUsbModems(o.lines?.roots).length > 0);
+  const useSim = simCfg.mode === 'on' || (simCfg.mode === 'auto' && !realModems);
+  let simulator: Simulator | null = null;
+  let control: ControlApi | null = null;
+  const extraLines: ExtraLine[] = [];
+  if (useSim) {
+    simulator = new Simulator({ modems: simCfg.modems, timing: simCfg.timing, log: log.child({ component: 'simulator' }) });
+    const sim = simulator;
+    const base = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0));
+    for (const m of sim.modems) {
+      extraLines.push({
+        config: lineConfig({ id: base + m.id, name: `SIM${m.id}`, imei: m.imei, simSwitch: { backend: 'simulated' } }),
+        port: new SimPortProvider(() => sim.modems, m.imei),
+        onSlotSelect: (slot) => m.selectSlot(slot),
+      });
+    }
+    control = await startControlApi(sim, { host: o.simControlHost ?? simCfg.controlHost, port: o.simControlPort ?? simCfg.controlPort, log });
+    log.warn(
+      { modems: sim.modems.length, timing: simCfg.timing, control: control.url },
+      simCfg.mode === 'on'
+        ? 'simulated modems running beside the real ones (simulator.mode = "on")'
+        : 'demo mode: no modem configured or found, running simulated modems (set simulator.mode to "off" to disable)',
+    );
+  }
+
+  const lines = new LineManager({ config: cfg, log, ...o.lines, extraLines: [...(o.lines?.extraLines ?? []), ...extraLines] });
   await lines.start();
 
   const startedAt = Date.now();
@@ -87,7 +122,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         startedAt: new Date(startedAt).toISOString(),
         time: new Date().toISOString(),
         timezone: cfg.device.timezone,
-        mode: o.mode ?? 'hardware',
+        mode: o.mode ?? (simulator && !realModems ? 'demo' : 'hardware'),
+        simulator: control ? { modems: simulator!.modems.length, controlApi: control.url } : null,
         lines: { total: all.length, registered: all.filter((l) => l.lifecycle === 'registered').length },
         node: process.version,
         platform: `${os.type()} ${os.release()} ${os.arch()}`,
@@ -118,6 +154,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
 
   return {
     port: bound,
+    simulator,
+    control,
     config,
     auth,
     lines,
@@ -128,6 +166,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         server.closeAllConnections();
       });
       await lines.stop();
+      await control?.close();
+      simulator?.close();
     },
   };
 }

@@ -15,7 +15,7 @@ import { createLogger } from './util/log.js';
 import { packageVersion, startDaemon } from './app.js';
 
 const USAGE = `usage:
-  cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL]
+  cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL] [--sim-control-port N]
   cellgate config check FILE
   cellgate passwd [--data DIR] [--user NAME]
   cellgate --version
@@ -60,6 +60,7 @@ async function start(args: string[]): Promise<number> {
     data: { type: 'string' },
     'http-port': { type: 'string' },
     'log-level': { type: 'string' },
+    'sim-control-port': { type: 'string' },
   });
   const log = createLogger(values['log-level'] ? { level: values['log-level'] as 'info' } : {});
   let httpPort: number | undefined;
@@ -70,8 +71,17 @@ async function start(args: string[]): Promise<number> {
       return 2;
     }
   }
+  let simControlPort: number | undefined;
+  if (values['sim-control-port'] !== undefined) {
+    simControlPort = Number(values['sim-control-port']);
+    if (!Number.isInteger(simControlPort) || simControlPort < 0 || simControlPort > 65535) {
+      console.error(`--sim-control-port: expected an integer from 0 to 65535, got "${values['sim-control-port']}"`);
+      return 2;
+    }
+  }
   const dataDir = (values.data as string | undefined) ?? defaultDataDir();
   const daemon = await startDaemon({
+    ...(simControlPort !== undefined ? { simControlPort } : {}),
     dataDir,
     ...(values.config ? { configFile: values.config as string } : {}),
     ...(httpPort !== undefined ? { httpPort } : {}),

@@ -4,7 +4,7 @@
  * layer's questions. Lines run independently: one line's failure never touches another.
  */
 import { AtChannel } from '../at/channel.js';
-import type { Config, LineConfig } from '../config/schema.js';
+import { validateConfig, type Config, type ConfigInput, type LineConfig } from '../config/schema.js';
 import type { Logger } from '../util/log.js';
 import { createSimSwitch } from '../../modem-drivers/sim-switch/index.js';
 import type { SimSwitchConfig } from '../../modem-drivers/sim-switch/config.js';
@@ -18,6 +18,11 @@ import type { LineStatus, SlotId } from './types.js';
 
 const MODEM_VENDORS = new Set([USB_VENDOR_QUECTEL, USB_VENDOR_SIMCOM, USB_VENDOR_QUALCOMM]);
 
+/** USB devices of the modem vendors cellgate knows (other USB serial devices, e.g. SIM boards, are left alone). */
+export function findUsbModems(roots?: DiscoveryRoots): UsbModem[] {
+  return scanUsbModems(roots).filter((m) => MODEM_VENDORS.has(m.vendorId));
+}
+
 export interface LineManagerOptions {
   config: Config;
   log: Logger;
@@ -25,7 +30,23 @@ export interface LineManagerOptions {
   roots?: DiscoveryRoots;
   /** Overrides how a configured line gets its port (tests, simulated modems). */
   portFor?: (line: LineConfig) => PortProvider | null;
+  /** Lines that exist besides the configured ones (simulated modems in demo mode). */
+  extraLines?: ExtraLine[];
   timing?: Partial<LineTiming>;
+}
+
+/** A line entry with every default the schema gives (for lines the configuration does not list). */
+export function lineConfig(entry: NonNullable<ConfigInput['lines']>[number]): LineConfig {
+  const r = validateConfig({ lines: [entry] });
+  if (!r.ok) throw new Error(`internal line entry rejected: ${JSON.stringify(r.errors)}`);
+  return r.value.lines[0]!;
+}
+
+export interface ExtraLine {
+  config: LineConfig;
+  port: PortProvider;
+  /** For a `simulated` SIM switch: tells the simulated modem which card to use. */
+  onSlotSelect?: (slot: SlotId) => void;
 }
 
 export class LineManager implements ImeiLocator {
@@ -43,20 +64,20 @@ export class LineManager implements ImeiLocator {
     for (const lc of cfg.lines) this.add(lc, this.providerFor(lc));
     if (cfg.modems.autoDetect) {
       const claimed = new Set(cfg.lines.flatMap((l) => [l.usbPath, l.port].filter((x): x is string => !!x)));
-      let next = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0)) + 1;
-      for (const m of scanUsbModems(this.o.roots)) {
-        if (!MODEM_VENDORS.has(m.vendorId)) continue;
+      let next = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0), ...(this.o.extraLines ?? []).map((x) => x.config.id ?? 0)) + 1;
+      for (const m of findUsbModems(this.o.roots)) {
         if (claimed.has(m.usbPath) || m.ports.some((p) => claimed.has(p.devPath))) continue;
         if (cfg.lines.some((l) => l.imei && !l.port && !l.usbPath)) {
           // An IMEI-only line may want this modem: ask it before giving the modem a line of its own.
           const imei = await this.imeiOf(m).catch(() => null);
           if (imei && cfg.lines.some((l) => l.imei === imei)) continue;
         }
-        const lc = this.autoLineConfig(next++, m);
+        const lc = lineConfig({ id: next++, usbPath: m.usbPath });
         this.o.log.info({ line: lc.id, usbPath: m.usbPath, vendor: m.vendorId.toString(16), product: m.productId.toString(16) }, 'modem found on USB; added as a line');
         this.add(lc, this.providerFor(lc));
       }
     }
+    for (const x of this.o.extraLines ?? []) this.add(x.config, x.port, x.onSlotSelect);
     if (this.lines.size === 0) this.o.log.warn('no lines: no modem configured and none found on USB');
     for (const l of this.lines.values()) l.start();
   }
@@ -107,20 +128,6 @@ export class LineManager implements ImeiLocator {
     }
   }
 
-  private autoLineConfig(id: number, m: UsbModem): LineConfig {
-    return {
-      id,
-      enabled: true,
-      usbPath: m.usbPath,
-      family: 'auto',
-      baudRate: 115200,
-      operator: { mode: 'auto' },
-      pins: {},
-      imeiWrite: { mode: 'off' },
-      simSwitch: { backend: 'none' },
-      reset: { usbPowerCycle: true },
-    } as LineConfig;
-  }
 
   private providerFor(lc: LineConfig): PortProvider {
     const custom = this.o.portFor?.(lc);
@@ -139,7 +146,7 @@ export class LineManager implements ImeiLocator {
     });
   }
 
-  private add(lc: LineConfig, port: PortProvider): void {
+  private add(lc: LineConfig, port: PortProvider, onSlotSelect?: (slot: SlotId) => void): void {
     const cfg = this.o.config;
     const id = lc.id!;
     // The schema refuses imeiWrite unless security.allowImeiWrite is true; checked again here on purpose.
@@ -166,7 +173,7 @@ export class LineManager implements ImeiLocator {
           : ({ channel, family }) =>
               createSimSwitch(
                 sw.backend === 'dual-sim' ? ({ backend: 'dual-sim', family: family === 'simcom' ? 'simcom' : 'quectel' } as SimSwitchConfig) : sw,
-                { lineId: String(id), log: this.o.log, channel },
+                { lineId: String(id), log: this.o.log, channel, ...(onSlotSelect ? { onSelect: onSlotSelect } : {}) },
               ),
       timing: {
         probeIntervalMs: cfg.modems.probeIntervalMs,

@@ -505,7 +505,9 @@ export class Line extends EventEmitter {
     const sig = await d.signal();
     this.update({ signal: sig.rssi, signalDbm: sig.dbm });
     if (this.st.callState !== 'IDLE') await this.pollCalls(conn);
-    if (!full && this.st.lifecycle === 'registered') return;
+    // Registration, operator and VoLTE: on a full refresh, and on every poll until known (a line that
+    // registered through a URC between polls still needs its operator read).
+    if (!full && this.st.lifecycle === 'registered' && this.st.operator !== null) return;
     if (full) {
       const sim = await d.simState();
       if (sim !== 'READY') {

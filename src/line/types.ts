@@ -77,6 +77,8 @@ export interface DeviceStatus {
   node: string;
   platform: string;
   lastLogin: string | null;
+  /** Simulated modems running in this process (demo mode), and where their control API listens. */
+  simulator: { modems: number; controlApi: string } | null;
 }
 
 /** What the web layer reads from the daemon. */

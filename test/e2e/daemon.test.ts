@@ -103,7 +103,7 @@ test('cellgate config check names the field and what is wrong', () => {
 
 test('cellgate passwd sets the admin password from stdin; the daemon accepts it', { timeout: 30_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-pw-'));
-  writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false } }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'off' } }));
   const short = spawnSync(process.execPath, [bin, 'passwd', '--data', dir], { input: 'short\n', encoding: 'utf8' });
   assert.equal(short.status, 2);
   assert.match(short.stderr, /at least 8 characters/);

@@ -59,6 +59,7 @@ export function deviceStatus(): DeviceStatus {
     node: process.version,
     platform: 'linux',
     lastLogin: null,
+    simulator: { modems: 4, controlApi: 'http://127.0.0.1:8081' },
   };
 }
 

@@ -1,0 +1,39 @@
+/**
+ * PortProvider for a simulated modem in this process (demo mode, tests, benchmarks). It finds the modem
+ * by IMEI like the USB provider does, so a simulated "USB disappearance" that brings the modem back under
+ * another device path is handled the same way as on hardware.
+ */
+import type { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
+import type { OpenedPort, PortProvider } from './port-provider.js';
+
+const USB_IDS: Record<string, [number, number]> = {
+  'quectel-ec25': [0x2c7c, 0x0125],
+  'simcom-sim7600': [0x1e0e, 0x9001],
+};
+
+export class SimPortProvider implements PortProvider {
+  constructor(
+    private readonly modems: () => readonly SimulatedModem[],
+    private readonly imei: string,
+  ) {}
+
+  describe(): string {
+    return `simulated modem ${this.imei}`;
+  }
+
+  async open(imei: string | null): Promise<OpenedPort> {
+    const want = imei ?? this.imei;
+    const m = this.modems().find((x) => x.imei === want) ?? this.modems().find((x) => x.imei === this.imei);
+    if (!m) throw new Error(`no simulated modem with IMEI ${want}`);
+    const transport = m.open(); // throws "<path>: no such device" while unplugged or booting
+    const [vid, pid] = USB_IDS[m.dialect] ?? [null, null];
+    return { transport, path: m.devicePath, usbPath: null, usbVendorId: vid, usbProductId: pid };
+  }
+
+  async hardReset(): Promise<string | null> {
+    const m = this.modems().find((x) => x.imei === this.imei);
+    if (!m) return null;
+    m.powerCycle();
+    return `power-cycled simulated modem ${m.id}`;
+  }
+}
