@@ -13,11 +13,13 @@ import { AuthStore, PasswordPolicyError } from './config/auth-store.js';
 import { defaultDataDir } from './config/load.js';
 import { createLogger } from './util/log.js';
 import { packageVersion, startDaemon } from './app.js';
+import { simulateMain } from './simulate-cli.js';
 
 const USAGE = `usage:
   cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL] [--sim-control-port N]
   cellgate config check FILE
   cellgate passwd [--data DIR] [--user NAME]
+  cellgate simulate --ptys DIR [--modems N] [--timing zero|fast|realistic]   (see: cellgate simulate)
   cellgate --version
 
 --data defaults to /var/lib/cellgate as root, else ./data; the configuration is DIR/config.json
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     return r.code;
   }
   if (cmd === 'passwd') return passwd(rest);
+  if (cmd === 'simulate') return simulateMain(rest);
   console.error(`unknown command "${cmd}"\n${USAGE}`);
   return 2;
 }

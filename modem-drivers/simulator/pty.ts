@@ -1,0 +1,107 @@
+/**
+ * Puts simulated modems behind real pseudo-terminals, so the daemon's serial path and third-party AT
+ * software (gammu, smstools, Kannel) use them exactly as hardware: `socat PTY,link=DIR/ttySIMn,rawer
+ * TCP:127.0.0.1:<port>` per modem, each TCP connection bridged to the modem's AT port.
+ *
+ * socat (Debian package `socat`) is required; Node has no pseudo-terminal API of its own. When the
+ * modem's port goes away (reset, unplug), the TCP connection is closed, socat exits and the pty vanishes,
+ * as a USB tty does; it is created again, under the modem's current device name, once the modem is back.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import type { Logger } from '../../src/util/log.js';
+import type { SimulatedModem } from './modem/simulated-modem.js';
+
+export function haveSocat(): boolean {
+  return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+export class PtyExposure {
+  private server: Server | null = null;
+  private socat: ChildProcess | null = null;
+  private stopped = false;
+  private retry: NodeJS.Timeout | null = null;
+  private sockets = new Set<Socket>();
+  private port = 0;
+  /** Path of the pty link while it exists. */
+  path: string | null = null;
+
+  constructor(
+    private readonly modem: SimulatedModem,
+    private readonly dir: string,
+    private readonly log?: Logger,
+  ) {}
+
+  /** Starts and resolves once the pty link exists. */
+  async start(): Promise<string> {
+    this.server = createServer((sock) => this.bridge(sock));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.spawnSocat();
+    const path = this.linkPath();
+    const end = Date.now() + 5000;
+    while (!existsSync(path)) {
+      if (Date.now() > end) throw new Error(`socat did not create ${path}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return path;
+  }
+
+  private linkPath(): string {
+    return join(this.dir, basename(this.modem.devicePath));
+  }
+
+  private spawnSocat(): void {
+    if (this.stopped) return;
+    const path = this.linkPath();
+    this.path = path;
+    const c = spawn('socat', [`PTY,link=${path},rawer`, `TCP:127.0.0.1:${this.port}`], { stdio: 'ignore' });
+    this.socat = c;
+    c.on('error', (e) => this.log?.error({ err: e.message }, 'cannot run socat'));
+    c.on('exit', () => {
+      if (this.socat === c) this.socat = null;
+      if (this.path === path) this.path = null;
+      if (!this.stopped) this.scheduleRespawn();
+    });
+  }
+
+  /** Polls only while the modem is away (a few hundred ms at a time), never at idle. */
+  private scheduleRespawn(): void {
+    if (this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.modem.status().present) this.spawnSocat();
+      else this.scheduleRespawn();
+    }, 250);
+  }
+
+  private bridge(sock: Socket): void {
+    this.sockets.add(sock);
+    sock.on('close', () => this.sockets.delete(sock));
+    sock.on('error', () => {});
+    let t;
+    try {
+      t = this.modem.open();
+    } catch (e) {
+      this.log?.debug({ err: (e as Error).message }, 'simulated modem not there; closing pty');
+      sock.destroy();
+      return;
+    }
+    t.onData((b) => sock.write(b));
+    t.onClose(() => sock.destroy());
+    sock.on('data', (d) => t.write(d));
+    sock.on('close', () => void t.close());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.socat?.kill('SIGTERM');
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    if (this.path) rmSync(this.path, { force: true });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * `cellgate simulate`: run simulated modems on pseudo-terminals, or drive a running simulator's control
+ * API (the daemon's demo mode or a `cellgate simulate --ptys` process). See docs/simulator.md.
+ */
+import { mkdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createLogger } from './util/log.js';
+import { Simulator, type TimingPreset } from '../modem-drivers/simulator/simulator.js';
+import { startControlApi } from '../modem-drivers/simulator/control-api.js';
+import { haveSocat, PtyExposure } from '../modem-drivers/simulator/pty.js';
+
+export const SIMULATE_USAGE = `usage:
+  cellgate simulate --ptys DIR [--modems N] [--timing zero|fast|realistic] [--control-port N]
+      run N simulated modems (default 4), one pseudo-terminal each in DIR, plus the control API
+  cellgate simulate [--api URL] COMMAND      talk to a running simulator (default http://127.0.0.1:8081)
+      modems | sims | calls | outbox
+      log IMSI
+      sms --to NUMBER (--text TEXT | --pdu HEX) [--from NUMBER]
+      call --to NUMBER [--from NUMBER]
+      answer CALL_ID | hangup CALL_ID
+      signal IMSI RSSI
+      registration IMSI denied|searching|not-registered|normal
+      slot MODEM A|B|C|D
+      sim MODEM SLOT remove
+      fault MODEM hang|unhang|stuck-prompt|garbage|reset|power-cycle
+      fault MODEM fail-command --command AT+CSQ [--final "+CME ERROR: 100"] [--times N]
+      fault MODEM unplug [--ms N] [--new-path /dev/ttySIM9]`;
+
+const TIMINGS = new Set(['zero', 'fast', 'realistic']);
+
+export async function simulateMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      ptys: { type: 'string' },
+      modems: { type: 'string' },
+      timing: { type: 'string' },
+      'control-port': { type: 'string' },
+      api: { type: 'string' },
+      to: { type: 'string' },
+      from: { type: 'string' },
+      text: { type: 'string' },
+      pdu: { type: 'string' },
+      command: { type: 'string' },
+      final: { type: 'string' },
+      times: { type: 'string' },
+      ms: { type: 'string' },
+      'new-path': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+  });
+  if (values.ptys !== undefined) return runPtys(values);
+  if (positionals.length === 0) {
+    console.log(SIMULATE_USAGE);
+    return 2;
+  }
+  return control((values.api as string | undefined) ?? 'http://127.0.0.1:8081', positionals, values);
+}
+
+async function runPtys(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const n = values.modems === undefined ? 4 : Number(values.modems);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    console.error(`--modems: expected an integer from 1 to 64, got "${values.modems}"`);
+    return 2;
+  }
+  const timing = (values.timing as string | undefined) ?? 'realistic';
+  if (!TIMINGS.has(timing)) {
+    console.error(`--timing: expected zero, fast or realistic, got "${timing}"`);
+    return 2;
+  }
+  const port = values['control-port'] === undefined ? 8081 : Number(values['control-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--control-port: expected an integer from 0 to 65535, got "${values['control-port']}"`);
+    return 2;
+  }
+  if (!haveSocat()) {
+    console.error('cellgate simulate --ptys needs socat (Debian/Ubuntu: apt-get install socat)');
+    return 1;
+  }
+  const dir = values.ptys as string;
+  mkdirSync(dir, { recursive: true });
+  const log = createLogger({ level: ((values['log-level'] as string | undefined) ?? 'warn') as 'warn', destination: process.stderr });
+  const sim = new Simulator({ modems: n, timing: timing as TimingPreset, log });
+  const ptys = sim.modems.map((m) => new PtyExposure(m, dir, log));
+  const paths = await Promise.all(ptys.map((p) => p.start()));
+  const api = await startControlApi(sim, { port, log });
+  for (let i = 0; i < paths.length; i++) {
+    const m = sim.modems[i]!;
+    console.log(`${paths[i]} modem ${m.id} ${m.dialect} IMEI ${m.imei}`);
+  }
+  console.log(`control API ${api.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await Promise.all(ptys.map((p) => p.stop()));
+  await api.close();
+  sim.close();
+  return 0;
+}
+
+async function control(api: string, pos: string[], v: Record<string, string | boolean | undefined>): Promise<number> {
+  const [cmd, a, b, c] = pos;
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    let r: Response;
+    try {
+      r = await fetch(api.replace(/\/$/, '') + path, {
+        method,
+        ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      });
+    } catch (e) {
+      console.error(`cannot reach the simulator control API at ${api}: ${(e as Error).message}`);
+      return 1;
+    }
+    const text = await r.text();
+    (r.ok ? process.stdout : process.stderr).write(text.endsWith('\n') ? text : text + '\n');
+    return r.ok ? 0 : 1;
+  };
+  const need = (x: string | undefined, what: string): x is string => {
+    if (x === undefined) console.error(`simulate ${cmd}: missing ${what}\n${SIMULATE_USAGE}`);
+    return x !== undefined;
+  };
+  switch (cmd) {
+    case 'modems':
+      return call('GET', '/modems');
+    case 'sims':
+      return call('GET', '/sims');
+    case 'calls':
+      return call('GET', '/calls');
+    case 'outbox':
+      return call('GET', '/outside/sms');
+    case 'log':
+      return need(a, 'IMSI') ? call('GET', `/sims/${encodeURIComponent(a)}/log`) : 2;
+    case 'sms':
+      if (!need(v.to as string | undefined, '--to')) return 2;
+      return call('POST', '/sms', {
+        from: (v.from as string | undefined) ?? '+8613912345678',
+        to: v.to,
+        ...(v.pdu !== undefined ? { pdu: v.pdu } : { text: (v.text as string | undefined) ?? '' }),
+      });
+    case 'call':
+      if (!need(v.to as string | undefined, '--to')) return 2;
+      return call('POST', '/calls', { from: (v.from as string | undefined) ?? '+8613912345678', to: v.to });
+    case 'answer':
+    case 'hangup':
+      return need(a, 'CALL_ID') ? call('POST', `/calls/${encodeURIComponent(a)}/${cmd}`) : 2;
+    case 'signal':
+      return need(a, 'IMSI') && need(b, 'RSSI') ? call('POST', `/sims/${a}/signal`, { rssi: Number(b) }) : 2;
+    case 'registration':
+      return need(a, 'IMSI') && need(b, 'STATE') ? call('POST', `/sims/${a}/registration`, { state: b === 'normal' ? null : b }) : 2;
+    case 'slot':
+      return need(a, 'MODEM') && need(b, 'SLOT') ? call('POST', `/modems/${a}/slot`, { slot: b }) : 2;
+    case 'sim':
+      return need(a, 'MODEM') && need(b, 'SLOT') && c === 'remove' ? call('POST', `/modems/${a}/sims/${b}`, { remove: true }) : 2;
+    case 'fault': {
+      if (!need(a, 'MODEM') || !need(b, 'FAULT')) return 2;
+      const body: Record<string, unknown> = { fault: b };
+      if (v.command !== undefined) body.command = v.command;
+      if (v.final !== undefined) body.final = v.final;
+      if (v.times !== undefined) body.times = Number(v.times);
+      if (v.ms !== undefined) body.ms = Number(v.ms);
+      if (v['new-path'] !== undefined) body.newPath = v['new-path'];
+      return call('POST', `/modems/${a}/faults`, body);
+    }
+    default:
+      console.error(`simulate: unknown command "${cmd}"\n${SIMULATE_USAGE}`);
+      return 2;
+  }
+}
