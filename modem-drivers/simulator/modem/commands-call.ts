@@ -1,0 +1,160 @@
+/**
+ * Voice calls and USSD: ATD (V.250 §6.3.1, TS 27.007 §6.2), ATA (§6.3.5), ATH (§6.3.6), +CHUP (§6.5),
+ * +CLCC (§7.18), +CLIP (§7.6), +CEER (§6.10), +CVHU (§6.20), +CUSD (§7.15), and the vendors' USB audio
+ * commands (Quectel AT+QPCMV, SIMCom AT+CPCMREG).
+ */
+import { decodeString } from './charset.js';
+import { argInt, argStr, intsIn, type ExtendedCommand, type Handler } from './command-args.js';
+import { numberType, type ModemCore } from './modem-core.js';
+import { cme, ERROR, info, OK, type Outcome } from './outcome.js';
+
+/** <stat> of +CLCC (TS 27.007 §7.18). */
+const CLCC_STAT = { active: 0, dialing: 2, alerting: 3, incoming: 4, ended: 0 } as const;
+
+export const callCommands: Handler = (core, c) => {
+  if (c.kind === 'dial') return dial(core, c.dialString, c.voice);
+  if (c.kind === 'basic') {
+    if (c.name === 'A') return answer(core);
+    if (c.name === 'H') return hangup(core);
+    return undefined;
+  }
+  if (c.kind !== 'extended') return undefined;
+  const test = c.op === 'test';
+  switch (c.name) {
+    case '+CHUP':
+      if (test) return OK;
+      return c.op === 'exec' ? hangup(core) : ERROR;
+    case '+CLCC': {
+      if (test) return OK;
+      if (c.op !== 'exec') return ERROR;
+      const s = core.call;
+      if (!s) return OK;
+      const dir = s.direction === 'mo' ? 0 : 1;
+      return info(`+CLCC: 1,${dir},${CLCC_STAT[s.state]},0,0,"${s.number}",${numberType(s.number)}`);
+    }
+    case '+CLIP':
+      if (test) return info('+CLIP: (0,1)');
+      if (c.op === 'read') return info(`+CLIP: ${core.s.clip},1`);
+      if (c.op !== 'set' || !intsIn(c, [[0, 1]])) return cme(4);
+      core.s.clip = (argInt(c, 0) ?? 0) as 0 | 1;
+      return OK;
+    case '+CEER':
+      if (test) return OK;
+      return c.op === 'exec' ? info(`+CEER: ${core.ceerText()}`) : ERROR;
+    case '+CVHU':
+      if (test) return info('+CVHU: (0-1)');
+      if (c.op === 'read') return info('+CVHU: 0');
+      return OK;
+    case '+CRC':
+    case '+COLP':
+      if (test) return info(`${c.name}: (0,1)`);
+      if (c.op === 'read') return info(c.name === '+CRC' ? '+CRC: 0' : '+COLP: 0,1');
+      return argInt(c, 0) === 0 || c.op === 'exec' ? OK : cme(4);
+    case '+CUSD':
+      return cusd(core, c);
+    case '+QPCMV':
+      return core.profile.audio === 'qpcmv' ? qpcmv(core, c) : undefined;
+    case '+CPCMREG':
+      return core.profile.audio === 'cpcmreg' ? cpcmreg(core, c) : undefined;
+    default:
+      return undefined;
+  }
+};
+
+function dial(core: ModemCore, dialString: string, voice: boolean): Outcome {
+  // Only voice calls to plain numbers: memory dialling (ATD>…) and data calls are not simulated.
+  if (!voice) return { final: { kind: 'NO CARRIER' } };
+  const number = dialString.replace(/[,TPW!@]/gi, '').replace(/[ID]$/i, '');
+  if (!/^\+?[0-9*#]{1,40}$/.test(number)) return cme(27);
+  const e = core.simError();
+  if (e !== null) return cme(e);
+  return core.dial(number);
+}
+
+function answer(core: ModemCore): Outcome {
+  const s = core.call;
+  if (!s || s.direction !== 'mt' || s.state !== 'incoming') return { final: { kind: 'NO CARRIER' } };
+  try {
+    s.leg.answer();
+  } catch (err) {
+    core.log?.warn({ err }, 'simulated modem: leg.answer threw');
+    return { final: { kind: 'NO CARRIER' } };
+  }
+  if (core.call !== s) return { final: { kind: 'NO CARRIER' } };
+  return OK;
+}
+
+function hangup(core: ModemCore): Outcome {
+  const lines = core.hangupLocal();
+  // fixtures/simcom/sim7600/call-mo.txt: VOICE CALL: END is printed inside the AT+CHUP reply, before OK.
+  return lines.length > 0 ? { info: lines.map((l) => [l]) } : OK;
+}
+
+/** AT+CUSD=[<n>[,<str>[,<dcs>]]]: OK at once, the network's answer as a +CUSD URC (TS 27.007 §7.15). */
+function cusd(core: ModemCore, c: ExtendedCommand): Outcome {
+  if (c.op === 'test') return info('+CUSD: (0-2)');
+  if (c.op === 'read') return info(`+CUSD: ${core.s.cusd}`);
+  const n = c.op === 'exec' ? 0 : argInt(c, 0);
+  if (n === undefined || Number.isNaN(n) || n > 2) return cme(4);
+  if (n === 2) {
+    if (core.ussdOpen) core.attachment?.ussdCancel();
+    core.ussdOpen = false;
+    return OK;
+  }
+  core.s.cusd = n as 0 | 1;
+  const raw = argStr(c, 1);
+  if (raw === undefined) return OK;
+  const e = core.simError();
+  if (e !== null) return cme(e);
+  const dcs = argInt(c, 2) ?? 15;
+  const text = dcs === 72 ? decodeString(raw, 'UCS2') : decodeString(raw, core.s.cscs);
+  if (text === undefined || text === '') return cme(25);
+  const att = core.attachment;
+  if (!att || !core.registered) return cme(30);
+  core.ussdOpen = true;
+  const reply = att.ussd(text);
+  reply.then(
+    (r) => {
+      if (core.attachment === att) core.onUssd(r);
+    },
+    (err: unknown) => {
+      core.log?.debug({ err }, 'simulated modem: USSD failed');
+      if (core.attachment === att) {
+        core.ussdOpen = false;
+        if (core.s.cusd === 1) core.host.urc(['+CUSD: 4']);
+      }
+    },
+  );
+  return OK;
+}
+
+/** AT+QPCMV=<enable>[,<port>]: port 0 (USB NMEA) works; 2 (UAC) is refused as on a module without UAC. */
+function qpcmv(core: ModemCore, c: ExtendedCommand): Outcome {
+  if (c.op === 'test') return info('+QPCMV: (0,1),(0-2)');
+  if (c.op === 'read') return info(core.usbAudio.enabled ? `+QPCMV: 1,${core.usbAudio.port}` : '+QPCMV: 0');
+  if (c.op !== 'set') return ERROR;
+  const enable = argInt(c, 0);
+  const port = argInt(c, 1) ?? 0;
+  if (enable === 0) {
+    core.usbAudio = { enabled: false, port: 0 };
+    return OK;
+  }
+  if (enable !== 1 || port !== 0) return ERROR;
+  core.usbAudio = { enabled: true, port };
+  return OK;
+}
+
+/** AT+CPCMREG=<0|1>: 1 only while a call is connected (fixtures/simcom/sim7600/usb-audio-no-call.txt). */
+function cpcmreg(core: ModemCore, c: ExtendedCommand): Outcome {
+  if (c.op === 'test') return info('+CPCMREG: (0-1)');
+  if (c.op === 'read') return info(`+CPCMREG: ${core.usbAudio.enabled ? 1 : 0}`);
+  if (c.op !== 'set') return ERROR;
+  const v = argInt(c, 0);
+  if (v === 0) {
+    core.usbAudio = { enabled: false, port: 0 };
+    return OK;
+  }
+  if (v !== 1 || core.call?.state !== 'active') return ERROR;
+  core.usbAudio = { enabled: true, port: 0 };
+  return OK;
+}

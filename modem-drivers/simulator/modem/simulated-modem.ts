@@ -1,0 +1,602 @@
+/**
+ * A simulated Quectel EC25 or SIMCom SIM7600: its AT port (an AtTransport the host opens like a tty), four
+ * SIM holders behind the simulated SIM switch, and the faults a gateway has to survive (hang, stuck `> `
+ * prompt, line noise, failing commands, spontaneous restarts, USB disappearance).
+ *
+ * The port: bytes the host writes are echoed (ATE1, the power-on default) and fed to the V.250 parser
+ * one at a time; a complete command line runs through the command handlers, and its answer is written
+ * after `timing.commandMs` (0: on the next turn of the event loop, never inside the host's write()).
+ * While a line runs or a `> ` prompt waits, unsolicited result codes are held back and written after the
+ * final result (the +CNMI <mode>=2 behaviour of TS 27.005 §3.4.1, applied to every URC).
+ *
+ * Restart (AT+CFUN=1,1, reset(), powerCycle()): the port closes, open() fails for `timing.bootMs`, then the
+ * modem is back with its power-on settings; the boot URCs (EC25: RDY, +CPIN: READY, +QUSIM: 1,
+ * +QIND: SMS DONE, +QIND: PB DONE; SIM7600: +CPIN: READY, SMS DONE, PB DONE) wait for the first open().
+ *
+ * SIM switch: selectSlot() is a hot swap (the EC25 and SIM7600 detect the card change): the old SIM is
+ * detached (a call drops with NO CARRIER), `+CPIN: NOT READY` is printed, then the new card's +CPIN and
+ * the vendor's SIM-initialised URCs, and the modem attaches with it. No restart is needed.
+ *
+ * Idle cost: no timers run unless a command is being answered with latency, a call is ringing, a +CMT
+ * waits for +CNMA, a manual +COPS waits, or a restart / replug is pending.
+ */
+import type { AtTransport } from '../../../src/at/types.js';
+import type { Logger } from '../../../src/util/log.js';
+import { ZERO_TIMING, type Clock, type RadioNetwork, type SimCard, type Timing } from '../types.js';
+import { AtParser, type AtCommand, type ParsedLine, type ParserEvent } from './at-parser.js';
+import { basicCommands } from './commands-basic.js';
+import { callCommands } from './commands-call.js';
+import type { Handler } from './command-args.js';
+import { networkCommands } from './commands-network.js';
+import { simCommands } from './commands-sim.js';
+import { smsCommands } from './commands-sms.js';
+import { dialectProfile, type Dialect } from './dialect.js';
+import { ModemCore, SLOT_IDS, type CoreHost, type PinState, type SlotId } from './modem-core.js';
+import { simRuntime } from './sim-runtime.js';
+import { frameFinal, frameInfo, type Final, type FrameOptions, type Outcome, type PromptHandler } from './outcome.js';
+
+export type { Dialect } from './dialect.js';
+export type { SlotId, PinState } from './modem-core.js';
+
+export interface SimulatedModemOptions {
+  id: number;
+  dialect: Dialect;
+  imei: string;
+  /** SIM holders A..D (null = empty); shorter lists leave the rest empty. */
+  sims: (SimCard | null)[];
+  /** Holder in use at power-on; A by default. */
+  slot?: SlotId;
+  network: RadioNetwork;
+  clock: Clock;
+  timing?: Partial<Timing>;
+  /** What open() errors name and status() reports; `/dev/ttySIM<id>` by default. */
+  devicePath?: string;
+  log?: Logger;
+}
+
+export interface SimStatus {
+  slot: SlotId;
+  iccid: string;
+  imsi: string;
+  number: string | null;
+  pinState: PinState;
+}
+
+export interface ModemStatus {
+  id: number;
+  dialect: Dialect;
+  imei: string;
+  devicePath: string;
+  /** False while restarting or unplugged (open() fails). */
+  present: boolean;
+  /** The port is opened by a host. */
+  open: boolean;
+  hung: boolean;
+  slot: SlotId;
+  sims: SimStatus[];
+  registration: { state: string; rat: string | null; plmn: string | null; operator: string | null; rssi: number };
+  call: { direction: 'mo' | 'mt'; number: string; state: string; since: number } | null;
+  echo: boolean;
+  cscs: string;
+  /** Messages in the current SIM's "SM" plus the modem's "ME" and "SR" memories. */
+  storedSms: number;
+}
+
+const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands];
+
+/** Garbage bytes: C0 controls and high-half bytes, never CR, LF, Ctrl-Z or ESC. */
+const NOISE = [...Array.from({ length: 32 }, (_, i) => i).filter((b) => ![10, 13, 26, 27].includes(b)), ...Array.from({ length: 128 }, (_, i) => i + 128)];
+
+/** The host's end of the AT port. */
+class SimPort implements AtTransport {
+  closed = false;
+  private listener: ((chunk: Buffer) => void) | null = null;
+  private closeListener: ((err?: Error) => void) | null = null;
+  private out: string[] = [];
+  private scheduled = false;
+  private waiters: (() => void)[] = [];
+
+  constructor(private readonly released: (p: SimPort) => void) {}
+
+  write(data: Buffer | string): void {
+    if (this.closed) return;
+    this.input?.(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
+  }
+
+  /** Set by the modem: where host bytes go. */
+  input: ((b: Buffer) => void) | null = null;
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.listener = listener;
+    this.schedule();
+  }
+
+  onClose(listener: (err?: Error) => void): void {
+    this.closeListener = listener;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.gone();
+    this.released(this);
+  }
+
+  /** Modem → host bytes (latin1), delivered on a later turn of the event loop. */
+  send(s: string): void {
+    if (this.closed || s === '') return;
+    this.out.push(s);
+    this.schedule();
+  }
+
+  /** Runs `fn` once everything written so far has reached the host (or the port is gone). */
+  whenFlushed(fn: () => void): void {
+    if (this.closed || (this.out.length === 0 && !this.scheduled)) setImmediate(fn);
+    else this.waiters.push(fn);
+  }
+
+  drop(): void {
+    this.out = [];
+  }
+
+  /** The port disappears (restart, unplug, host close): the close listener hears about it once. */
+  gone(err?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.out = [];
+    const w = this.waiters.splice(0);
+    setImmediate(() => {
+      this.closeListener?.(err);
+      for (const f of w) f();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.out.length === 0 || !this.listener) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.closed) return;
+    const data = this.out.join('');
+    this.out = [];
+    if (data !== '' && this.listener) {
+      try {
+        this.listener(Buffer.from(data, 'latin1'));
+      } catch {
+        // a throwing host listener must not break the modem
+      }
+    }
+    if (this.out.length === 0) for (const f of this.waiters.splice(0)) f();
+  }
+}
+
+export class SimulatedModem {
+  readonly id: number;
+  readonly dialect: Dialect;
+  private devicePathNow: string;
+  private readonly core: ModemCore;
+  private readonly sims: (SimCard | null)[];
+  private slotNow: SlotId;
+  private readonly timing: Timing;
+  private readonly log: Logger | undefined;
+  private readonly parser = new AtParser();
+  private port: SimPort | null = null;
+  private present = false;
+  private closed = false;
+  private hung = false;
+  private busy = false;
+  private epoch = 0;
+  private input: Buffer[] = [];
+  private inputPos = 0;
+  private prompt: PromptHandler | 'stuck' | null = null;
+  private held: string[][] = [];
+  private deferred: string[][] = [];
+  private lastLine: ParsedLine | null = null;
+  private readonly faults: { prefix: string; final: string; times: number }[] = [];
+
+  constructor(opts: SimulatedModemOptions) {
+    this.id = opts.id;
+    this.dialect = opts.dialect;
+    this.devicePathNow = opts.devicePath ?? `/dev/ttySIM${opts.id}`;
+    this.timing = { ...ZERO_TIMING, ...opts.timing };
+    this.log = opts.log;
+    this.sims = SLOT_IDS.map((_, i) => opts.sims[i] ?? null);
+    this.slotNow = opts.slot ?? 'A';
+    const self = this;
+    const host: CoreHost = {
+      urc: (lines) => this.urc(lines),
+      reboot: () => {
+        // the OK of AT+CFUN=1,1 reaches the host before the port goes away
+        if (this.port) this.port.whenFlushed(() => this.restart('modem restarting (AT+CFUN=1,1)'));
+        else this.restart('modem restarting (AT+CFUN=1,1)');
+      },
+      selectSlot: (slot) => this.selectSlot(slot),
+      get slot() {
+        return self.slotNow;
+      },
+    };
+    this.core = new ModemCore(dialectProfile(opts.dialect), opts.network, opts.clock, this.timing, opts.log, opts.imei, host);
+    this.core.sim = this.sims[SLOT_IDS.indexOf(this.slotNow)] ?? null;
+    this.boot();
+  }
+
+  get devicePath(): string {
+    return this.devicePathNow;
+  }
+
+  /** The IMEI now in effect (AT+EGMR / AT+SIMEI change it). */
+  get imei(): string {
+    return this.core.imei;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // The port
+
+  /** Opens the AT port. Throws while the modem is absent, or while another host holds it open. */
+  open(): AtTransport {
+    if (this.closed || !this.present) throw new Error(`${this.devicePathNow}: no such device`);
+    if (this.port) throw new Error(`${this.devicePathNow}: device or resource busy (already open)`);
+    const port = new SimPort((p) => this.released(p));
+    port.input = (b) => this.receive(port, b);
+    this.port = port;
+    this.epoch++; // an answer still being prepared for an earlier host is not written to this one
+    this.parser.reset();
+    this.prompt = null;
+    this.busy = false;
+    const held = this.held.splice(0);
+    for (const lines of held) port.send(frameInfo([lines], this.frameOptions()));
+    return port;
+  }
+
+  private released(p: SimPort): void {
+    if (this.port !== p) return;
+    this.port = null;
+    this.input = [];
+    this.inputPos = 0;
+    this.deferred = [];
+  }
+
+  private frameOptions(): FrameOptions {
+    return { verbose: this.core.s.verbose, quiet: this.core.s.quiet, cmee: this.core.s.cmee };
+  }
+
+  private send(s: string): void {
+    if (this.hung || !this.port) return;
+    this.port.send(s);
+  }
+
+  /** An unsolicited result: now, after the running command, or lost when nobody has the port open. */
+  private urc(lines: string[]): void {
+    if (!this.present || this.closed || !this.port || this.hung) return;
+    if (this.busy || this.parser.inPrompt) {
+      this.deferred.push(lines);
+      return;
+    }
+    this.send(frameInfo([lines], this.frameOptions()));
+  }
+
+  private flushDeferred(): void {
+    const d = this.deferred.splice(0);
+    for (const lines of d) this.send(frameInfo([lines], this.frameOptions()));
+  }
+
+  private receive(port: SimPort, b: Buffer): void {
+    if (port !== this.port || this.hung || b.length === 0) return;
+    this.input.push(b);
+    this.pump();
+  }
+
+  private pump(): void {
+    let echo = '';
+    while (!this.busy && this.port && !this.hung && this.input.length > 0) {
+      const chunk = this.input[0]!;
+      const byte = chunk[this.inputPos++]!;
+      if (this.inputPos >= chunk.length) {
+        this.input.shift();
+        this.inputPos = 0;
+      }
+      if (this.core.s.echo) echo += String.fromCharCode(byte);
+      const ev = this.parser.push(byte);
+      if (ev) {
+        if (echo) this.send(echo);
+        echo = '';
+        this.handle(ev);
+      }
+    }
+    if (echo) this.send(echo);
+  }
+
+  private handle(ev: ParserEvent): void {
+    switch (ev.kind) {
+      case 'line':
+        this.lastLine = ev.parsed;
+        this.runLine(ev.parsed);
+        return;
+      case 'repeat':
+        if (this.lastLine) this.runLine(this.lastLine);
+        else this.runSteps([() => ({ final: { kind: 'ERROR' } })], true);
+        return;
+      case 'overflow':
+        this.runSteps([() => ({ final: { kind: 'ERROR' } })], true);
+        return;
+      case 'ignored':
+        return;
+      case 'prompt-data':
+      case 'prompt-cancel': {
+        const h = this.prompt;
+        this.prompt = null;
+        if (h === null || h === 'stuck') {
+          // A prompt no command opened (stuckPrompt()): ESC frees it with OK, data is not a valid PDU.
+          this.runSteps([() => (ev.kind === 'prompt-cancel' ? {} : { final: { kind: 'CMS', code: 304 } })], true);
+          return;
+        }
+        const text = ev.data;
+        this.runSteps([() => (ev.kind === 'prompt-cancel' ? h.cancel() : h.data(text))], true);
+        return;
+      }
+    }
+  }
+
+  private runLine(parsed: ParsedLine): void {
+    const steps = parsed.commands.map((c) => () => this.execute(c));
+    this.runSteps(steps, parsed.ok);
+  }
+
+  /** failCommand rules first, then the handlers in order; unknown commands answer ERROR. */
+  private execute(c: AtCommand): Outcome | Promise<Outcome> {
+    const text = c.text.toUpperCase();
+    const rule = this.faults.find((f) => text.startsWith(f.prefix));
+    if (rule) {
+      if (--rule.times <= 0) this.faults.splice(this.faults.indexOf(rule), 1);
+      return { final: { kind: 'RAW', text: rule.final } };
+    }
+    for (const h of HANDLERS) {
+      const r = h(this.core, c);
+      if (r !== undefined) return r;
+    }
+    return { final: { kind: 'ERROR' } };
+  }
+
+  private runSteps(steps: (() => Outcome | Promise<Outcome>)[], syntaxOk: boolean): void {
+    this.busy = true;
+    const epoch = this.epoch;
+    this.runStepsAsync(steps, syntaxOk, epoch).catch((err: unknown) => {
+      this.log?.error({ err, modem: this.id }, 'simulated modem: command failed');
+      if (epoch !== this.epoch) return;
+      this.send(frameFinal({ kind: 'ERROR' }, this.frameOptions()));
+      this.finishLine([]);
+    });
+  }
+
+  private async runStepsAsync(steps: (() => Outcome | Promise<Outcome>)[], syntaxOk: boolean, epoch: number): Promise<void> {
+    let out = '';
+    let final: Final = { kind: 'OK' };
+    let prompt: PromptHandler | undefined;
+    const after: (() => void)[] = [];
+    for (const step of steps) {
+      let r = step();
+      if (r instanceof Promise) {
+        r = await r;
+        if (epoch !== this.epoch) return;
+      }
+      out += frameInfo(r.info, this.frameOptions());
+      if (r.after) after.push(r.after);
+      if (r.prompt) {
+        prompt = r.prompt;
+        break;
+      }
+      if (r.final && r.final.kind !== 'OK') {
+        final = r.final;
+        break;
+      }
+    }
+    if (!syntaxOk && final.kind === 'OK' && !prompt) final = { kind: 'ERROR' };
+    if (this.timing.commandMs > 0) {
+      await new Promise<void>((resolve) => this.core.timer(resolve, this.timing.commandMs));
+      if (epoch !== this.epoch) return;
+    }
+    if (prompt) {
+      // TS 27.005 §3.5.1: <CR><LF><greater_than><space>, then the PDU up to Ctrl-Z.
+      this.send(out + '\r\n> ');
+      this.parser.enterPrompt();
+      this.prompt = prompt;
+      this.finishLine(after);
+      return;
+    }
+    this.send(out + frameFinal(final, this.frameOptions()));
+    this.finishLine(after);
+  }
+
+  private finishLine(after: (() => void)[]): void {
+    this.busy = false;
+    this.parser.s3 = this.core.s.sregs.get(3) ?? 13;
+    this.parser.s5 = this.core.s.sregs.get(5) ?? 8;
+    for (const f of after) {
+      try {
+        f();
+      } catch (err) {
+        this.log?.error({ err, modem: this.id }, 'simulated modem: post-command action failed');
+      }
+    }
+    if (!this.parser.inPrompt) this.flushDeferred();
+    this.pump();
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Power
+
+  private boot(): void {
+    this.epoch++;
+    this.present = true;
+    this.hung = false;
+    this.parser.reset();
+    this.prompt = null;
+    this.busy = false;
+    this.core.sim = this.sims[SLOT_IDS.indexOf(this.slotNow)] ?? null;
+    this.core.powerOn();
+    this.held = this.core.bootUrcs().map((l) => [l]);
+  }
+
+  /** The modem leaves (restart or USB loss): the port closes, the network loses the UE. */
+  private goAbsent(reason: string): void {
+    this.epoch++;
+    this.present = false;
+    this.busy = false;
+    this.prompt = null;
+    this.parser.reset();
+    this.input = [];
+    this.inputPos = 0;
+    this.deferred = [];
+    this.held = [];
+    this.core.powerOff();
+    const p = this.port;
+    this.port = null;
+    p?.gone(new Error(reason));
+  }
+
+  private restart(reason: string): void {
+    if (this.closed) return;
+    this.goAbsent(reason);
+    this.core.timer(() => this.boot(), this.timing.bootMs);
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // SIM holders (what the simulated SIM switch drives)
+
+  /** Switches the active holder: a hot swap (see the file comment). */
+  selectSlot(slot: SlotId): void {
+    if (!SLOT_IDS.includes(slot)) throw new Error(`SIM slot must be one of ${SLOT_IDS.join(', ')}, got ${String(slot)}`);
+    this.slotNow = slot;
+    if (this.present) this.core.setSim(this.sims[SLOT_IDS.indexOf(slot)] ?? null);
+    else this.core.sim = this.sims[SLOT_IDS.indexOf(slot)] ?? null;
+  }
+
+  insertSim(slot: SlotId, sim: SimCard): void {
+    const i = SLOT_IDS.indexOf(slot);
+    if (i < 0) throw new Error(`SIM slot must be one of ${SLOT_IDS.join(', ')}, got ${String(slot)}`);
+    this.sims[i] = sim;
+    if (slot === this.slotNow) this.selectSlot(slot);
+  }
+
+  removeSim(slot: SlotId): void {
+    const i = SLOT_IDS.indexOf(slot);
+    if (i < 0) throw new Error(`SIM slot must be one of ${SLOT_IDS.join(', ')}, got ${String(slot)}`);
+    this.sims[i] = null;
+    if (slot === this.slotNow) this.selectSlot(slot);
+  }
+
+  slots(): { slot: SlotId; sim: SimCard | null; active: boolean }[] {
+    return SLOT_IDS.map((slot, i) => ({ slot, sim: this.sims[i] ?? null, active: slot === this.slotNow }));
+  }
+
+  get slot(): SlotId {
+    return this.slotNow;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Faults
+
+  /**
+   * The firmware stops answering anything (ESC included); input is swallowed and URCs are lost. Off: it
+   * answers again. A restart (reset(), powerCycle(), unplug()) also ends the hang.
+   */
+  setHung(on: boolean): void {
+    this.hung = on;
+    this.input = [];
+    this.inputPos = 0;
+    this.deferred = [];
+    this.port?.drop();
+    if (!on) {
+      this.parser.reset();
+      this.prompt = null;
+    }
+  }
+
+  /** The modem shows `> ` on its own and waits for PDU input until ESC or Ctrl-Z. */
+  stuckPrompt(): void {
+    if (!this.port || this.hung) return;
+    this.parser.enterPrompt();
+    this.prompt = 'stuck';
+    this.send('\r\n> ');
+  }
+
+  /** Writes line noise now: the given bytes, or 16 random non-printable ones. */
+  injectGarbage(bytes?: Uint8Array | readonly number[]): void {
+    const b = bytes ? Array.from(bytes) : Array.from({ length: 16 }, () => NOISE[Math.floor(Math.random() * NOISE.length)]!);
+    this.send(String.fromCharCode(...b.map((x) => x & 0xff)));
+  }
+
+  /** The next `times` commands whose text starts with `prefix` (e.g. `AT+CSQ` or `+CSQ`) end with `final`. */
+  failCommand(prefix: string, final = '+CME ERROR: 100', times = 1): void {
+    const p = prefix.toUpperCase().replace(/^AT/, '');
+    if (times > 0) this.faults.push({ prefix: p, final, times });
+  }
+
+  /** A spontaneous restart: the port closes, the modem is back after bootMs with its boot URCs. */
+  reset(): void {
+    this.restart('modem reset');
+  }
+
+  /** USB disappearance: the port closes, open() fails for `ms`, then the modem is back (under a new path). */
+  unplug(ms: number, newDevicePath?: string): void {
+    if (this.closed) return;
+    this.goAbsent('USB device disconnected');
+    this.core.timer(() => {
+      if (newDevicePath) this.devicePathNow = newDevicePath;
+      this.boot();
+    }, Math.max(0, ms));
+  }
+
+  /** Power removed and restored: like reset(), the SIM's PIN has to be entered again. */
+  powerCycle(): void {
+    this.restart('power cycle');
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Introspection and shutdown
+
+  status(): ModemStatus {
+    const c = this.core;
+    const call = c.call;
+    const op = c.attachment?.operator ?? null;
+    const stored = c.me.used + c.sr.used + (c.simRt?.sm.used ?? 0);
+    return {
+      id: this.id,
+      dialect: this.dialect,
+      imei: c.imei,
+      devicePath: this.devicePathNow,
+      present: this.present,
+      open: this.port !== null,
+      hung: this.hung,
+      slot: this.slotNow,
+      sims: SLOT_IDS.flatMap((slot, i) => {
+        const sim = this.sims[i];
+        if (!sim) return [];
+        const rt = simRuntime(sim, c.profile.capacity.SM);
+        const pinState: PinState =
+          slot === this.slotNow && this.present ? c.pinState() : rt.dead ? 'SIM FAILURE' : rt.pinBlocked ? 'SIM PUK' : rt.pin === null ? 'READY' : 'SIM PIN';
+        return [{ slot, iccid: sim.iccid, imsi: sim.imsi, number: sim.number, pinState }];
+      }),
+      registration: { state: c.attachment ? c.regState : 'not-registered', rat: c.rat, plmn: op?.plmn ?? null, operator: op?.longName ?? null, rssi: c.attachment ? c.rssi : 99 },
+      call: call ? { direction: call.direction, number: call.number, state: call.state, since: call.startedAt } : null,
+      echo: c.s.echo,
+      cscs: c.s.cscs,
+      storedSms: stored,
+    };
+  }
+
+  /** Timers the modem holds now (0 when idle). */
+  get pendingTimers(): number {
+    return this.core.pendingTimers;
+  }
+
+  /** Releases the network attachment and every timer; open() fails from now on. */
+  close(): void {
+    if (this.closed) return;
+    this.goAbsent('modem closed');
+    this.closed = true;
+    this.core.cancelTimers();
+  }
+}
