@@ -9,9 +9,8 @@ import os from 'node:os';
 import { AuthStore } from './config/auth-store.js';
 import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
-import { SimPortProvider } from './line/sim-port-provider.js';
-import { Simulator } from '../modem-drivers/simulator/simulator.js';
-import { startControlApi, type ControlApi } from '../modem-drivers/simulator/control-api.js';
+import type { Simulator } from '../modem-drivers/simulator/simulator.js';
+import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
 import type { DeviceStatus, LineRegistry } from './line/types.js';
 import type { Logger } from './util/log.js';
 import { createWebApp } from './web/app.js';
@@ -23,6 +22,8 @@ export interface DaemonOptions {
   httpPort?: number;
   httpHost?: string;
   log: Logger;
+  /** Overrides log.level from the configuration (`--log-level`). */
+  logLevel?: string;
   /** Where the first-start admin password is printed (once). */
   out?: NodeJS.WritableStream;
   /** Test hooks for the line manager (ports of simulated modems, sysfs roots, timing). */
@@ -64,7 +65,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   const config = await openConfig({ file: o.configFile ?? configFilePath(o.dataDir), log });
   const cfg = config.get();
-  log.level = cfg.log.level;
+  log.level = o.logLevel ?? cfg.log.level;
   log.info({ dataDir: o.dataDir, config: config.file }, 'configuration loaded');
 
   const auth = await AuthStore.open({ dataDir: o.dataDir, log });
@@ -85,6 +86,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   let control: ControlApi | null = null;
   const extraLines: ExtraLine[] = [];
   if (useSim) {
+    // Loaded only when used: a gateway on real modems does not carry the simulator in memory.
+    const [{ Simulator }, { startControlApi }, { SimPortProvider }] = await Promise.all([
+      import('../modem-drivers/simulator/simulator.js'),
+      import('../modem-drivers/simulator/control-api.js'),
+      import('./line/sim-port-provider.js'),
+    ]);
     simulator = new Simulator({ modems: simCfg.modems, timing: simCfg.timing, log: log.child({ component: 'simulator' }) });
     const sim = simulator;
     const base = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0));

@@ -65,7 +65,12 @@ async function start(args: string[]): Promise<number> {
     'log-level': { type: 'string' },
     'sim-control-port': { type: 'string' },
   });
-  const log = createLogger(values['log-level'] ? { level: values['log-level'] as 'info' } : {});
+  const level = values['log-level'] as string | undefined;
+  if (level !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
+    console.error(`--log-level: expected fatal, error, warn, info, debug, trace or silent, got "${level}"`);
+    return 2;
+  }
+  const log = createLogger(level ? { level: level as 'info' } : {});
   let httpPort: number | undefined;
   if (values['http-port'] !== undefined) {
     httpPort = Number(values['http-port']);
@@ -85,12 +90,12 @@ async function start(args: string[]): Promise<number> {
   const dataDir = (values.data as string | undefined) ?? defaultDataDir();
   const daemon = await startDaemon({
     ...(simControlPort !== undefined ? { simControlPort } : {}),
+    ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
     dataDir,
     ...(values.config ? { configFile: values.config as string } : {}),
     ...(httpPort !== undefined ? { httpPort } : {}),
     log,
   });
-  if (values['log-level']) log.level = values['log-level'] as string;
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (sig: string) => {
