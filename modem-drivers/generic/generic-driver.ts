@@ -78,7 +78,19 @@ export const GENERIC_URCS: readonly UrcSpec[] = [
   { prefix: '+CDSI:' },
   { prefix: '+CUSD:' },
   { prefix: '+CPIN:' },
+  // Boot URC of Qualcomm-based modules (Quectel EC2x, SIMCom SIM7600): the AT interface is up.
+  { prefix: 'RDY' },
 ];
+
+/** Start-up progress as the modem reports it after power-on or a reset (RDY, then its SMS/phonebook ready URCs). */
+export interface ModemStartup {
+  /** RDY: the AT interface is up. */
+  rdy: boolean;
+  /** SMS storage initialised (Quectel `+QIND: SMS DONE`, SIMCom `SMS DONE`). */
+  smsDone: boolean;
+  /** Phonebook read; SIM initialisation complete (Quectel `+QIND: PB DONE`, SIMCom `PB DONE`). */
+  pbDone: boolean;
+}
 
 /** Command timeouts (ms) where the channel default (a few seconds) is too short. */
 export const GENERIC_TIMEOUTS = {
@@ -238,8 +250,31 @@ export class GenericDriver implements ModemDriver {
    * Turns a URC into an event; returns false when the line is not one this driver understands (or is
    * malformed). Subclasses handle their own URCs first and fall back to `super.handleUrc(urc)`.
    */
+  /** Boot progress; vendors report SMS/phonebook readiness through `bootProgress`. */
+  readonly startup: ModemStartup = { rdy: false, smsDone: false, pbDone: false };
+
+  /** Records a boot URC; RDY (a restart) clears the later stages and tells the line the modem restarted. */
+  protected bootProgress(stage: 'rdy' | 'sms-done' | 'pb-done'): void {
+    if (stage === 'rdy') {
+      this.startup.rdy = true;
+      this.startup.smsDone = false;
+      this.startup.pbDone = false;
+      this.emit({ type: 'modem-ready' });
+    } else if (stage === 'sms-done') {
+      this.startup.smsDone = true;
+      this.log.info('SMS storage ready');
+    } else {
+      this.startup.pbDone = true;
+      this.log.info('SIM initialised (phonebook ready)');
+    }
+  }
+
   protected handleUrc(urc: Urc): boolean {
     const line = urc.line.trim();
+    if (line === 'RDY') {
+      this.bootProgress('rdy');
+      return true;
+    }
     if (line === 'RING' || line.startsWith('+CRING:')) {
       // TS 27.007 §6.11: +CRING: <type> replaces RING when +CRC=1.
       this.emit({ type: 'ring' });

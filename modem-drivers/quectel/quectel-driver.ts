@@ -26,7 +26,7 @@
 import { firstOf, type SeqStep } from '../../src/at/sequence.js';
 import type { AtChannelApi, Urc, UrcSpec } from '../../src/at/types.js';
 import type { DriverOptions, Family, OperatorInfo, Signal, StoredSms } from '../types.js';
-import { firstValue, GenericDriver } from '../generic/generic-driver.js';
+import { firstValue, GenericDriver, type ModemStartup } from '../generic/generic-driver.js';
 import { InvalidArgumentError, ModemResponseError } from '../generic/errors.js';
 import { parseCpms, parseMemIndex } from '../generic/parse.js';
 import { classifyQind, imeiProblem, parseEgmrImei, parseQccid, parseQcfgIms, parseQnwinfo, parseQspn, type QnwInfo } from './parse.js';
@@ -44,18 +44,10 @@ export interface QuectelDriverOptions extends DriverOptions {
   statusReportInSr?: boolean;
 }
 
-/** Start-up progress as the modem reports it after power-on or AT+CFUN=1,1. */
-export interface QuectelStartup {
-  /** RDY: the AT interface is up. */
-  rdy: boolean;
-  /** +QIND: SMS DONE: SMS storage is initialised; +CPMS/+CMGR work from now on. */
-  smsDone: boolean;
-  /** +QIND: PB DONE: the (U)SIM phonebook is read; SIM initialisation is complete. */
-  pbDone: boolean;
-}
+/** Start-up progress (RDY, +QIND: SMS DONE, +QIND: PB DONE). */
+export type QuectelStartup = ModemStartup;
 
 export const QUECTEL_URCS: readonly UrcSpec[] = [
-  { prefix: 'RDY' },
   { prefix: '+QIND:' },
   { prefix: '+QUSIM:' },
   { prefix: 'POWERED DOWN' },
@@ -70,7 +62,6 @@ const QUECTEL_TIMEOUTS = {
 
 export class QuectelDriver extends GenericDriver {
   override readonly family: Family = 'quectel';
-  readonly startup: QuectelStartup = { rdy: false, smsDone: false, pbDone: false };
   /** The last +QIND: "csq" report (only sent after AT+QINDCFG="csq",1), else null. */
   lastSignal: Signal | null = null;
   private readonly usbAudioPort: 0 | 2;
@@ -93,13 +84,6 @@ export class QuectelDriver extends GenericDriver {
 
   protected override handleUrc(urc: Urc): boolean {
     const line = urc.line.trim();
-    if (line === 'RDY') {
-      this.startup.rdy = true;
-      this.startup.smsDone = false;
-      this.startup.pbDone = false;
-      this.emit({ type: 'modem-ready' });
-      return true;
-    }
     if (line.startsWith('+QIND:')) return this.qind(line);
     if (line.startsWith('+QUSIM:')) {
       // +QUSIM: 1 (USIM) / 0 (SIM) during start-up: nothing to act on.
@@ -126,12 +110,10 @@ export class QuectelDriver extends GenericDriver {
     const q = classifyQind(line);
     switch (q.kind) {
       case 'sms-done':
-        this.startup.smsDone = true;
-        this.log.info('SMS storage ready (+QIND: SMS DONE)');
+        this.bootProgress('sms-done');
         return true;
       case 'pb-done':
-        this.startup.pbDone = true;
-        this.log.info('SIM initialised (+QIND: PB DONE)');
+        this.bootProgress('pb-done');
         return true;
       case 'csq':
         this.lastSignal = { rssi: q.rssi, ber: q.ber, dbm: q.rssi <= 31 ? -113 + 2 * q.rssi : null };

@@ -26,7 +26,7 @@
 import { firstOf, type SeqStep } from '../../src/at/sequence.js';
 import type { AtChannelApi, Urc, UrcSpec } from '../../src/at/types.js';
 import type { DriverOptions, Family, ModemEvent, OperatorInfo, Rat } from '../types.js';
-import { firstValue, GenericDriver } from '../generic/generic-driver.js';
+import { firstValue, GenericDriver, type ModemStartup } from '../generic/generic-driver.js';
 import { InvalidArgumentError, ModemResponseError } from '../generic/errors.js';
 import { imeiProblem, parseCiccid, parseCnsmod, parseCpsi, parseMissedCall, parseSimei, parseVoiceCallEnd, cnsmodToRat } from './parse.js';
 
@@ -39,17 +39,10 @@ export interface SimcomDriverOptions extends DriverOptions {
   callEndGraceMs?: number;
 }
 
-/** Start-up progress as the modem reports it after power-on or a reset. */
-export interface SimcomStartup {
-  rdy: boolean;
-  /** SMS DONE: SMS storage initialised. */
-  smsDone: boolean;
-  /** PB DONE: phonebook read; SIM initialisation complete. */
-  pbDone: boolean;
-}
+/** Start-up progress (RDY, SMS DONE, PB DONE). */
+export type SimcomStartup = ModemStartup;
 
 export const SIMCOM_URCS: readonly UrcSpec[] = [
-  { prefix: 'RDY' },
   { prefix: 'SMS DONE' },
   { prefix: 'PB DONE' },
   { prefix: 'VOICE CALL:' },
@@ -66,7 +59,6 @@ type EndReason = Extract<ModemEvent, { type: 'call-ended' }>['reason'];
 
 export class SimcomDriver extends GenericDriver {
   override readonly family: Family = 'simcom';
-  readonly startup: SimcomStartup = { rdy: false, smsDone: false, pbDone: false };
   /** Seconds reported by the last `VOICE CALL: END: <time>` (null when unreadable or none yet). */
   lastCallSeconds: number | null = null;
   private readonly graceMs: number;
@@ -94,21 +86,12 @@ export class SimcomDriver extends GenericDriver {
 
   protected override handleUrc(urc: Urc): boolean {
     const line = urc.line.trim();
-    if (line === 'RDY') {
-      this.startup.rdy = true;
-      this.startup.smsDone = false;
-      this.startup.pbDone = false;
-      this.emit({ type: 'modem-ready' });
-      return true;
-    }
     if (line === 'SMS DONE') {
-      this.startup.smsDone = true;
-      this.log.info('SMS storage ready (SMS DONE)');
+      this.bootProgress('sms-done');
       return true;
     }
     if (line === 'PB DONE') {
-      this.startup.pbDone = true;
-      this.log.info('SIM initialised (PB DONE)');
+      this.bootProgress('pb-done');
       return true;
     }
     if (line.startsWith('VOICE CALL:')) {
