@@ -4,6 +4,7 @@
  * Only scrypt hashes are stored, never a password. Today there is one account, `admin`; the `role`
  * field leaves room for `user` (read-only operator) and `sms` (SMS API) accounts.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -59,12 +60,36 @@ export interface AuthStoreOptions {
 
 export class AuthStore {
   readonly file: string;
-  private readonly store: JsonStore<AuthDocument>;
+  private store: JsonStore<AuthDocument>;
   private dummyHash: Promise<string> | undefined;
+  /** mtime+size of auth.json as last read or written by this process. */
+  private seen = '';
 
-  private constructor(store: JsonStore<AuthDocument>) {
+  private constructor(store: JsonStore<AuthDocument>, private readonly opts: AuthStoreOptions) {
     this.store = store;
     this.file = store.file;
+    this.seen = this.stamp();
+  }
+
+  private stamp(): string {
+    try {
+      const st = statSync(this.file);
+      return `${st.mtimeMs}:${st.size}`;
+    } catch {
+      return '';
+    }
+  }
+
+  /**
+   * Picks up a password changed by another process (`cellgate passwd` while the daemon runs): when
+   * auth.json changed on disk since this process last read or wrote it, it is read again.
+   */
+  private async refresh(): Promise<void> {
+    const now = this.stamp();
+    if (now === this.seen || now === '') return;
+    await this.store.flush();
+    this.store = await AuthStore.openStore(this.opts);
+    this.seen = this.stamp();
   }
 
   /**
@@ -72,7 +97,11 @@ export class AuthStore {
    * `auth.json.bak` with a warning; if both are unusable this throws.
    */
   static async open(opts: AuthStoreOptions): Promise<AuthStore> {
-    const store = await JsonStore.open<AuthDocument>({
+    return new AuthStore(await AuthStore.openStore(opts), opts);
+  }
+
+  private static openStore(opts: AuthStoreOptions): Promise<JsonStore<AuthDocument>> {
+    return JsonStore.open<AuthDocument>({
       file: path.join(opts.dataDir, AUTH_FILE_NAME),
       validate: validateAuth,
       defaults: () => ({ version: 1, users: {} }),
@@ -84,7 +113,6 @@ export class AuthStore {
       },
       onRecovery: (r) => opts.log?.warn({ file: r.file, backup: r.backup, reason: r.reason }, r.message),
     });
-    return new AuthStore(store);
   }
 
   hasUser(user: string): boolean {
@@ -97,6 +125,7 @@ export class AuthStore {
 
   /** True when `user` exists and `password` is theirs. Unknown users cost the same time as known ones. */
   async verify(user: string, password: string): Promise<boolean> {
+    await this.refresh().catch((e: Error) => this.opts.log?.error({ err: e.message, file: this.file }, 'cannot re-read auth.json; keeping the accounts in memory'));
     if (typeof password !== 'string' || password.length > MAX_PASSWORD_LENGTH) return false;
     const rec = this.hasUser(user) ? this.store.get().users[user] : undefined;
     if (!rec) {
@@ -125,6 +154,7 @@ export class AuthStore {
     await this.store.update((d) => {
       d.users[user] = { hash, role, changedAt: new Date().toISOString() };
     });
+    this.seen = this.stamp();
   }
 
   /**
@@ -142,6 +172,7 @@ export class AuthStore {
       d.users.admin = { hash, role: 'admin', changedAt: new Date().toISOString() };
       created = true;
     });
+    this.seen = this.stamp();
     return created ? password : undefined;
   }
 }

@@ -98,3 +98,15 @@ test('a damaged auth.json falls back to auth.json.bak', async (t) => {
   assert.equal(await reopened.verify('admin', 'kept-password'), true);
   assert.equal(await reopened.ensureAdminPassword(), undefined);
 });
+
+test('a password changed by another process (cellgate passwd) is picked up without a restart', async (t) => {
+  const dir = tempDir(t);
+  const daemon = await AuthStore.open({ dataDir: dir });
+  await daemon.setPassword('admin', 'first password');
+  assert.equal(await daemon.verify('admin', 'first password'), true);
+  await new Promise((r) => setTimeout(r, 20)); // a later mtime
+  const cli = await AuthStore.open({ dataDir: dir });
+  await cli.setPassword('admin', 'second password');
+  assert.equal(await daemon.verify('admin', 'second password'), true);
+  assert.equal(await daemon.verify('admin', 'first password'), false);
+});
