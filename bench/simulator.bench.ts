@@ -116,7 +116,14 @@ async function processes(): Promise<void> {
     children.push(simProc);
     let simOut = '';
     simProc.stdout!.on('data', (d) => (simOut += d));
-    while (!/control API/.test(simOut)) await sleep(50);
+    const deadline = Date.now() + 30_000;
+    const waitFor = async (what: string, cond: () => boolean | Promise<boolean>) => {
+      while (!(await cond())) {
+        if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+        await sleep(10);
+      }
+    };
+    await waitFor('the simulator', () => /control API/.test(simOut));
     const ptys = [...simOut.matchAll(/^(\S+) modem \d+/gm)].map((m) => m[1]!);
     writeFileSync(
       join(dir, 'config.json'),
@@ -128,8 +135,8 @@ async function processes(): Promise<void> {
     let out = '';
     d.stdout!.on('data', (c) => (out += c));
     let port = '';
-    while (!(port = /"port":(\d+)[^\n]*cellgate API listening/.exec(out)?.[1] ?? '')) await sleep(5);
-    while ((await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status !== 200) await sleep(5);
+    await waitFor('the daemon to listen', () => !!(port = /"port":(\d+)[^\n]*cellgate API listening/.exec(out)?.[1] ?? ''));
+    await waitFor('/api/health', async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status === 200);
     const ready = Date.now() - t0;
     const pw = /admin \/ (\S+)/.exec(out)![1]!;
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${pw}`).toString('base64') };

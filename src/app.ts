@@ -102,7 +102,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         onSlotSelect: (slot) => m.selectSlot(slot),
       });
     }
-    control = await startControlApi(sim, { host: o.simControlHost ?? simCfg.controlHost, port: o.simControlPort ?? simCfg.controlPort, log });
+    try {
+      control = await startControlApi(sim, { host: o.simControlHost ?? simCfg.controlHost, port: o.simControlPort ?? simCfg.controlPort, log });
+    } catch (e) {
+      sim.close();
+      throw new Error(`simulator control API on ${simCfg.controlHost}:${o.simControlPort ?? simCfg.controlPort}: ${(e as Error).message}`);
+    }
     log.warn(
       { modems: sim.modems.length, timing: simCfg.timing, control: control.url },
       simCfg.mode === 'on'
@@ -112,7 +117,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   }
 
   const lines = new LineManager({ config: cfg, log, ...o.lines, extraLines: [...(o.lines?.extraLines ?? []), ...extraLines] });
-  await lines.start();
 
   const startedAt = Date.now();
   let lastLogin: string | null = null;
@@ -149,13 +153,22 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const server = createServer(app.callback());
   const port = o.httpPort ?? cfg.http.port;
   const host = o.httpHost ?? cfg.http.host;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // Nothing was started yet but the simulator: leave no port or timer behind.
+    await control?.close();
+    simulator?.close();
+    throw new Error(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
+  }
+  // The API answers first; modems come up behind it.
+  await lines.start();
   const bound = (server.address() as AddressInfo).port;
   log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
 

@@ -73,7 +73,7 @@ async function start(args: string[]): Promise<number> {
   const log = createLogger(level ? { level: level as 'info' } : {});
   let httpPort: number | undefined;
   if (values['http-port'] !== undefined) {
-    httpPort = Number(values['http-port']);
+    httpPort = /^\d{1,5}$/.test(values['http-port'] as string) ? Number(values['http-port']) : NaN;
     if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) {
       console.error(`--http-port: expected an integer from 0 to 65535, got "${values['http-port']}"`);
       return 2;
@@ -81,7 +81,7 @@ async function start(args: string[]): Promise<number> {
   }
   let simControlPort: number | undefined;
   if (values['sim-control-port'] !== undefined) {
-    simControlPort = Number(values['sim-control-port']);
+    simControlPort = /^\d{1,5}$/.test(values['sim-control-port'] as string) ? Number(values['sim-control-port']) : NaN;
     if (!Number.isInteger(simControlPort) || simControlPort < 0 || simControlPort > 65535) {
       console.error(`--sim-control-port: expected an integer from 0 to 65535, got "${values['sim-control-port']}"`);
       return 2;
@@ -172,6 +172,7 @@ main(process.argv.slice(2)).then(
   },
   (e: Error) => {
     console.error(`cellgate: ${e.message}`);
-    process.exitCode = 1;
+    // Whatever the failed start left running (timers, ports) must not keep the process alive.
+    process.exit(1);
   },
 );

@@ -84,8 +84,18 @@ async function runPtys(values: Record<string, string | boolean | undefined>): Pr
   const log = createLogger({ level: ((values['log-level'] as string | undefined) ?? 'warn') as 'warn', destination: process.stderr });
   const sim = new Simulator({ modems: n, timing: timing as TimingPreset, log });
   const ptys = sim.modems.map((m) => new PtyExposure(m, dir, log));
-  const paths = await Promise.all(ptys.map((p) => p.start()));
-  const api = await startControlApi(sim, { port, log });
+  let paths: string[];
+  let api;
+  try {
+    api = await startControlApi(sim, { port, log });
+    paths = await Promise.all(ptys.map((p) => p.start()));
+  } catch (e) {
+    await Promise.all(ptys.map((p) => p.stop()));
+    await api?.close();
+    sim.close();
+    console.error(`cellgate simulate: ${(e as Error).message}`);
+    return 1;
+  }
   for (let i = 0; i < paths.length; i++) {
     const m = sim.modems[i]!;
     console.log(`${paths[i]} modem ${m.id} ${m.dialect} IMEI ${m.imei}`);

@@ -568,7 +568,7 @@ export class GenericDriver implements ModemDriver {
       }
       cmd = `AT+COPS=1,2,"${sel.plmn}"${sel.act !== undefined ? `,${sel.act}` : ''}`;
     }
-    await this.execOk({ cmd, timeoutMs: this.timeouts.selectOperator });
+    await this.execOk({ cmd, timeoutMs: this.timeouts.selectOperator, network: true });
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -582,12 +582,12 @@ export class GenericDriver implements ModemDriver {
     if (!DIAL_STRING.test(number) || !/\d/.test(number)) {
       throw new InvalidArgumentError(`dial string may hold only digits, +, * and # (1 to 64 characters), got ${JSON.stringify(number)}`);
     }
-    await this.execOk({ cmd: `ATD${number};`, extraFinals: DIAL_FINALS, timeoutMs: this.timeouts.dial, priority: 'high' });
+    await this.execOk({ cmd: `ATD${number};`, extraFinals: DIAL_FINALS, timeoutMs: this.timeouts.dial, priority: 'high', network: true });
   }
 
   /** ATA (V.250 §6.3.5); NO CARRIER when the caller gave up first. */
   async answer(): Promise<void> {
-    await this.execOk({ cmd: 'ATA', extraFinals: ['NO CARRIER'], timeoutMs: this.timeouts.answer, priority: 'high' });
+    await this.execOk({ cmd: 'ATA', extraFinals: ['NO CARRIER'], timeoutMs: this.timeouts.answer, priority: 'high', network: true });
   }
 
   async hangup(): Promise<void> {
@@ -600,9 +600,9 @@ export class GenericDriver implements ModemDriver {
    */
   protected hangupSteps(): SeqStep<true>[] {
     return [
-      { cmd: { cmd: 'AT+CHUP', priority: 'urgent', timeoutMs: this.timeouts.hangup }, on: (r) => (r.ok ? done(true as const) : next), optional: true },
+      { cmd: { cmd: 'AT+CHUP', priority: 'urgent', timeoutMs: this.timeouts.hangup, network: true }, on: (r) => (r.ok ? done(true as const) : next), optional: true },
       {
-        cmd: { cmd: 'ATH', priority: 'urgent', timeoutMs: this.timeouts.hangup },
+        cmd: { cmd: 'ATH', priority: 'urgent', timeoutMs: this.timeouts.hangup, network: true },
         on: (r) => (r.ok ? done(true as const) : fail(`ATH: ${describeFinal(r.final)}`)),
       },
     ];
@@ -645,7 +645,7 @@ export class GenericDriver implements ModemDriver {
       );
     }
     const cmd = `AT+CMGS=${tpduLength}`;
-    const lines = await this.execOk({ cmd, prefixes: ['+CMGS:'], promptData: pduHex.toUpperCase(), timeoutMs: this.timeouts.sendSms });
+    const lines = await this.execOk({ cmd, prefixes: ['+CMGS:'], promptData: pduHex.toUpperCase(), timeoutMs: this.timeouts.sendSms, network: true });
     return this.pick(cmd, lines, parseCmgs);
   }
 
@@ -709,7 +709,7 @@ export class GenericDriver implements ModemDriver {
    */
   async sendUssd(code: string): Promise<void> {
     if (!USSD_STRING.test(code)) throw new InvalidArgumentError(`USSD string may hold only digits, *, # and + (1 to 160), got ${JSON.stringify(code)}`);
-    await this.execOk({ cmd: `AT+CUSD=1,"${code}",15`, bare: false, timeoutMs: this.timeouts.ussd });
+    await this.execOk({ cmd: `AT+CUSD=1,"${code}",15`, bare: false, timeoutMs: this.timeouts.ussd, network: true });
   }
 
   /** AT+CUSD=2 closes the session; a refusal (no session open) is logged, not thrown. */
@@ -748,9 +748,9 @@ export class GenericDriver implements ModemDriver {
   protected resetSteps(): SeqStep<true>[] {
     const t = this.timeouts.cfun;
     return [
-      { cmd: { cmd: 'AT+CFUN=1,1', timeoutMs: t }, on: (r) => (r.ok ? done(true as const) : next) },
-      { cmd: { cmd: 'AT+CFUN=0', timeoutMs: t }, on: (r) => (r.ok ? next : fail(`AT+CFUN=0: ${describeFinal(r.final)}`)) },
-      { cmd: { cmd: 'AT+CFUN=1', timeoutMs: t }, on: (r) => (r.ok ? done(true as const) : fail(`AT+CFUN=1: ${describeFinal(r.final)}`)) },
+      { cmd: { cmd: 'AT+CFUN=1,1', timeoutMs: t, network: true }, on: (r) => (r.ok ? done(true as const) : next) },
+      { cmd: { cmd: 'AT+CFUN=0', timeoutMs: t, network: true }, on: (r) => (r.ok ? next : fail(`AT+CFUN=0: ${describeFinal(r.final)}`)) },
+      { cmd: { cmd: 'AT+CFUN=1', timeoutMs: t, network: true }, on: (r) => (r.ok ? done(true as const) : fail(`AT+CFUN=1: ${describeFinal(r.final)}`)) },
     ];
   }
 }

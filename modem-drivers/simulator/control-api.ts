@@ -150,7 +150,7 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
             break;
           case 'unplug': {
             const ms = b.ms === undefined ? 5000 : Number(b.ms);
-            if (!Number.isFinite(ms) || ms < 0) throw new HttpError(400, 'ms: expected a number of milliseconds');
+            if (!Number.isInteger(ms) || ms < 0 || ms > 86_400_000) throw new HttpError(400, 'ms: expected milliseconds from 0 to 86400000 (one day)');
             m.unplug(ms, str(b, 'newPath', false));
             break;
           }
@@ -242,10 +242,14 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
     let body: Record<string, unknown> = {};
     try {
+      let path: string;
+      try {
+        path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
+      } catch {
+        throw new HttpError(400, 'malformed request URL');
+      }
       if (req.method === 'POST') body = await readJson(req);
       const matching = routes.filter(([, re]) => re.test(path));
       if (matching.length === 0) throw new HttpError(404, `no route ${path}`);

@@ -44,6 +44,8 @@ export interface AtChannelOptions {
 }
 
 export type ChannelEvent =
+  /** A command was written to the modem (`network`: silence until its answer is normal). */
+  | { type: 'sent'; network: boolean }
   | { type: 'timeout'; cmd: string; timeoutMs: number }
   | { type: 'garbage'; bytes: number; sample: string }
   | { type: 'stray'; line: string }
@@ -81,6 +83,7 @@ interface Pending {
 type Phase = 'response' | 'await-prompt' | 'after-prompt';
 
 interface InFlight extends Pending {
+  startedAt: number;
   lines: string[];
   phase: Phase;
   pduNext: boolean;
@@ -107,7 +110,10 @@ export class AtChannel implements AtChannelApi {
 
   /** Milliseconds-since-epoch of the last byte received; 0 before any. */
   lastRxAt = 0;
-  readonly stats = { commands: 0, timeouts: 0, garbageBytes: 0, urcs: 0 };
+  /** Chunks received so far: tells "anything since?" exactly, where two times in one millisecond cannot. */
+  rxChunks = 0;
+  /** Counters since the channel opened: commands sent, timeouts, non-OK final results, garbage bytes, URCs. */
+  readonly stats = { commands: 0, timeouts: 0, errors: 0, garbageBytes: 0, urcs: 0 };
 
   constructor(private readonly transport: AtTransport, opts: AtChannelOptions) {
     this.log = opts.log;
@@ -116,6 +122,7 @@ export class AtChannel implements AtChannelApi {
     this.resyncQuietMs = opts.resyncQuietMs ?? 100;
     transport.onData((chunk) => {
       this.lastRxAt = Date.now();
+      this.rxChunks++;
       if (!this.current?.command.secret && this.log.isLevelEnabled('trace')) this.log.trace({ port: this.name, rx: chunk.toString('latin1') }, 'AT rx bytes');
       this.framer.feed(chunk, this.onToken);
     });
@@ -139,6 +146,13 @@ export class AtChannel implements AtChannelApi {
 
   get isClosed(): boolean {
     return this.closedError !== null;
+  }
+
+  /** The command in flight: when it was written and whether silence is normal for it; null when idle. */
+  inFlight(): { cmd: string; startedAt: number; network: boolean } | null {
+    const f = this.current;
+    if (!f) return null;
+    return { cmd: f.command.secret ? redact(f.command.cmd) : f.command.cmd, startedAt: f.startedAt, network: f.command.network === true };
   }
 
   /** Commands waiting plus the one in flight. */
@@ -201,6 +215,7 @@ export class AtChannel implements AtChannelApi {
     const timeoutMs = c.timeoutMs ?? this.defaultTimeoutMs;
     const f: InFlight = {
       ...p,
+      startedAt: Date.now(),
       lines: [],
       phase: c.promptData !== undefined ? 'await-prompt' : 'response',
       pduNext: false,
@@ -211,12 +226,14 @@ export class AtChannel implements AtChannelApi {
     this.stats.commands++;
     if (this.log.isLevelEnabled('debug')) this.log.debug({ port: this.name, tx: c.secret ? redact(c.cmd) : c.cmd }, 'AT >');
     this.transport.write(c.cmd + '\r');
+    if (this.eventListeners.size > 0) this.emit({ type: 'sent', network: c.network === true });
   }
 
   private finish(f: InFlight, final: FinalResult): void {
     clearTimeout(f.timer);
     this.current = null;
     const r: AtResponse = { cmd: f.command.cmd, final, lines: f.lines, ok: final.kind === 'OK' || final.kind === 'CONNECT' };
+    if (!r.ok && !f.internal) this.stats.errors++;
     f.resolve(r);
     this.pump();
   }
@@ -244,7 +261,9 @@ export class AtChannel implements AtChannelApi {
       clearTimeout(f.timer);
       f.reject(new AtClosedError(f.command.secret ? redact(f.command.cmd) : f.command.cmd, this.closedError.message));
     }
-    for (const q of this.queues) for (const p of q.splice(0)) p.reject(new AtClosedError(p.command.cmd, this.closedError.message));
+    for (const q of this.queues) {
+      for (const p of q.splice(0)) p.reject(new AtClosedError(p.command.secret ? redact(p.command.cmd) : p.command.cmd, this.closedError.message));
+    }
     this.emit({ type: 'closed', ...(err ? { error: err } : {}) });
   }
 

@@ -60,6 +60,11 @@ export interface AtCommand {
   priority?: Priority;
   /** Keep the command text out of logs (PIN/PUK entry, passwords). */
   secret?: boolean;
+  /**
+   * The modem waits for the network before answering (ATD, AT+CMGS, AT+CUSD, AT+COPS=…): silence while
+   * this command is in flight is normal, so the line's watchdog does not judge the modem by it.
+   */
+  network?: boolean;
 }
 
 export interface AtResponse {

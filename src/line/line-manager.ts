@@ -52,7 +52,6 @@ export interface ExtraLine {
 export class LineManager implements ImeiLocator {
   private readonly lines = new Map<number, Line>();
   private readonly openTransport: TransportOpener;
-  private readonly imeiCache = new Map<string, string>(); // usbPath → IMEI
 
   constructor(private readonly o: LineManagerOptions) {
     this.openTransport = o.openTransport ?? openSerialTransport;
@@ -98,10 +97,13 @@ export class LineManager implements ImeiLocator {
     return [...this.lines.values()].sort((a, b) => a.id - b.id);
   }
 
-  /** Searches the USB modems that no running line holds for one with this IMEI (AT+CGSN). */
+  /**
+   * Searches the USB modems that no connected line holds for one with this IMEI (AT+CGSN on its AT
+   * port). A line's own last USB path counts as free: it is disconnected while it searches.
+   */
   async findByImei(imei: string): Promise<UsbModem | null> {
     const held = new Set(this.all().map((l) => l.status().modem.usbPath).filter((x): x is string => !!x));
-    for (const m of scanUsbModems(this.o.roots)) {
+    for (const m of findUsbModems(this.o.roots)) {
       if (held.has(m.usbPath)) continue;
       const got = await this.imeiOf(m).catch(() => null);
       if (got === imei) return m;
@@ -109,10 +111,8 @@ export class LineManager implements ImeiLocator {
     return null;
   }
 
+  /** Asks a modem for its IMEI. Not cached: a modem swapped into the same socket must be asked again. */
   private async imeiOf(m: UsbModem): Promise<string | null> {
-    const key = `${m.usbPath}:${m.vendorId}:${m.productId}:${m.serial ?? ''}`;
-    const cached = this.imeiCache.get(key);
-    if (cached) return cached;
     const path = atPortOf(m);
     if (!path) return null;
     const t = await this.openTransport(path, 115200);
@@ -120,14 +120,11 @@ export class LineManager implements ImeiLocator {
     try {
       await ch.send({ cmd: 'ATE0' });
       const lines = await ch.exec({ cmd: 'AT+CGSN' });
-      const imei = lines.map((l) => l.replace(/^\+CGSN:\s*/, '').replace(/"/g, '').trim()).find((l) => /^\d{15}$/.test(l)) ?? null;
-      if (imei) this.imeiCache.set(key, imei);
-      return imei;
+      return lines.map((l) => l.replace(/^\+CGSN:\s*/, '').replace(/"/g, '').trim()).find((l) => /^\d{15}$/.test(l)) ?? null;
     } finally {
       await ch.close().catch(() => {});
     }
   }
-
 
   private providerFor(lc: LineConfig): PortProvider {
     const custom = this.o.portFor?.(lc);

@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { AtChannel } from '../at/channel.js';
-import { AtClosedError, AtTimeoutError, type AtChannelApi } from '../at/types.js';
+import { AtClosedError, AtCommandError, AtTimeoutError, type AtChannelApi } from '../at/types.js';
 import type { Logger } from '../util/log.js';
 import { createDriver, detectFamily } from '../../modem-drivers/index.js';
 import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
@@ -83,8 +83,13 @@ interface Connection {
   lose: (e: ConnectionLost) => void;
   isLost: boolean;
   simSwitch: SimSwitch | null;
-  /** Time of the first command timeout since the last byte received; 0 when none. */
-  timeoutSinceRx: number;
+  /** When the oldest command still owed an answer was written (0: nothing owed). */
+  owedSince: number;
+  /** channel.rxChunks when that command was written: any chunk since then is an answer. */
+  owedRx: number;
+  /** The latest non-network command written: when, and channel.rxChunks at that moment. */
+  lastSentAt: number;
+  lastSentRx: number;
   watchdog: NodeJS.Timeout | null;
 }
 
@@ -98,10 +103,13 @@ export class Line extends EventEmitter {
   private running = false;
   private loop: Promise<void> | null = null;
   private conn: Connection | null = null;
-  private wake: (() => void) | null = null;
+  /** Pending sleeps; woken by stop(), setEnabled() and a lost connection. */
+  private readonly sleepers = new Set<() => void>();
   private pinFailed = new Set<string>();
 
   private st: LineStatus;
+  /** AT counters of closed connections (the open one's are added in status()). */
+  private readonly at = { commands: 0, timeouts: 0, errors: 0, garbageBytes: 0 };
 
   constructor(private readonly opts: LineOptions) {
     super();
@@ -133,6 +141,7 @@ export class Line extends EventEmitter {
       sim: { state: null, iccid: null, imsi: null, number: null },
       resets: 0,
       lastReset: null,
+      at: { commands: 0, timeouts: 0, errors: 0, garbageBytes: 0 },
     };
     this.setMaxListeners(50);
   }
@@ -145,6 +154,12 @@ export class Line extends EventEmitter {
       ...this.st,
       modem: { ...this.st.modem },
       sim: { ...this.st.sim },
+      at: {
+        commands: this.at.commands + (this.conn?.channel.stats.commands ?? 0),
+        errors: this.at.errors + (this.conn?.channel.stats.errors ?? 0),
+        timeouts: this.at.timeouts,
+        garbageBytes: this.at.garbageBytes,
+      },
       idleMinutes: this.lastConnectedEnd === null ? null : Math.floor((now - this.lastConnectedEnd) / 60000),
       bindMinutes: this.boundAt === null ? null : Math.floor((now - this.boundAt) / 60000),
     };
@@ -164,7 +179,7 @@ export class Line extends EventEmitter {
   async stop(): Promise<void> {
     this.running = false;
     this.conn?.lose(new ConnectionLost('line stopped', false));
-    this.wake?.();
+    this.wakeAll();
     await this.loop;
   }
 
@@ -179,7 +194,7 @@ export class Line extends EventEmitter {
     } else {
       this.update({ health: 'ok', detail: null });
     }
-    this.wake?.();
+    this.wakeAll();
   }
 
   /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
@@ -211,38 +226,63 @@ export class Line extends EventEmitter {
   // ---------------------------------------------------------------- main loop
 
   private async run(): Promise<void> {
-    let delay = this.timing.reopenDelayMs;
     while (this.running) {
-      if (!this.enabled) {
-        await this.sleep(60_000);
-        continue;
-      }
-      let opened: OpenedPort;
       try {
-        opened = await this.opts.port.open(this.st.modem.imei);
+        await this.cycle();
       } catch (e) {
-        this.update({ health: 'absent', lifecycle: 'probe', detail: `modem not found (${this.opts.port.describe()}): ${(e as Error).message}` });
-        this.clearRadio();
-        await this.sleep(delay);
-        delay = Math.min(delay * 2, this.timing.maxReopenDelayMs);
-        continue;
+        // Nothing may stop a line for good: log, wait, go round again.
+        this.log.error({ err: e }, 'line loop error; continuing');
+        await this.sleep(this.timing.reopenDelayMs);
       }
-      delay = this.timing.reopenDelayMs;
-      const conn = this.connect(opened);
-      let lost: ConnectionLost;
-      try {
-        await this.race(conn, this.bringUp(conn));
-        await this.race(conn, this.monitor(conn));
-        lost = new ConnectionLost('monitor ended', false);
-      } catch (e) {
-        lost = e instanceof ConnectionLost ? e : this.classify(conn, e as Error);
-      }
-      await this.disconnect(conn, lost);
-      if (!this.running || !this.enabled) continue;
-      if (lost.unresponsive) await this.recover(conn, lost.reason);
-      else await this.sleep(this.timing.reopenDelayMs);
     }
     this.update({ health: this.enabled ? this.st.health : 'disabled' });
+  }
+
+  private openDelay = 0;
+  private failDelay = 0;
+
+  /** One connection: open, bring up, monitor, close, recover. */
+  private async cycle(): Promise<void> {
+    if (!this.enabled) {
+      await this.sleep(60_000);
+      return;
+    }
+    let opened: OpenedPort;
+    try {
+      opened = await this.opts.port.open(this.st.modem.imei);
+    } catch (e) {
+      this.update({ health: 'absent', lifecycle: 'probe', detail: `modem not found (${this.opts.port.describe()}): ${(e as Error).message}` });
+      this.clearRadio();
+      this.openDelay = this.backoff(this.openDelay);
+      await this.sleep(this.openDelay);
+      return;
+    }
+    this.openDelay = 0;
+    const conn = this.connect(opened);
+    let lost: ConnectionLost;
+    let reachedMonitor = false;
+    try {
+      await this.race(conn, this.bringUp(conn));
+      reachedMonitor = true;
+      this.failDelay = 0;
+      await this.race(conn, this.monitor(conn));
+      lost = new ConnectionLost('monitor ended', false);
+    } catch (e) {
+      lost = e instanceof ConnectionLost ? e : this.classify(conn, e as Error);
+    }
+    await this.disconnect(conn, lost);
+    if (!this.running || !this.enabled) return;
+    if (lost.unresponsive) {
+      await this.recover(conn, lost.reason);
+      return;
+    }
+    // A bring-up that keeps failing (wrong IMEI, ERROR during identification) backs off.
+    this.failDelay = reachedMonitor ? 0 : this.backoff(this.failDelay);
+    await this.sleep(Math.max(this.failDelay, this.timing.reopenDelayMs));
+  }
+
+  private backoff(prev: number): number {
+    return prev === 0 ? this.timing.reopenDelayMs : Math.min(prev * 2, this.timing.maxReopenDelayMs);
   }
 
   private connect(opened: OpenedPort): Connection {
@@ -263,43 +303,78 @@ export class Line extends EventEmitter {
         if (conn.isLost) return;
         conn.isLost = true;
         lose(e);
-        this.wake?.();
+        this.wakeAll();
       },
       isLost: false,
       simSwitch: null,
-      timeoutSinceRx: 0,
+      owedSince: 0,
+      owedRx: 0,
+      lastSentAt: 0,
+      lastSentRx: 0,
       watchdog: null,
     };
     this.conn = conn;
     this.update({ modem: { ...this.st.modem, port: opened.path, usbPath: opened.usbPath } });
     channel.onEvent((ev) => {
-      if (ev.type === 'closed') conn.lose(new ConnectionLost(`port closed${ev.error ? `: ${ev.error.message}` : ''}`, false));
-      else if (ev.type === 'timeout') this.onTimeout(conn);
+      if (ev.type === 'sent') {
+        if (!ev.network) this.owe(conn);
+      } else if (ev.type === 'closed') conn.lose(new ConnectionLost(`port closed${ev.error ? `: ${ev.error.message}` : ''}`, false));
+      else if (ev.type === 'timeout') this.at.timeouts++;
+      else if (ev.type === 'garbage') this.at.garbageBytes += ev.bytes;
     });
     return conn;
   }
 
   /**
-   * Watchdog: a timeout alone does not condemn a modem (a slow network command can time out); silence
-   * does. The modem is unresponsive when a command timed out and no byte at all arrived for
-   * unresponsiveAfterMs. Checked at the timeout and again when that silence would be reached.
+   * Watchdog. Silence condemns a modem, not a timeout: the modem is unresponsive when a command that
+   * the modem answers by itself (not one waiting for the network, such as ATD or AT+CMGS) has been owed
+   * an answer for unresponsiveAfterMs and not a single byte came in meanwhile. Armed when such a command
+   * is written; no timer runs while nothing is owed.
    */
-  private onTimeout(conn: Connection): void {
-    const now = this.now();
-    if (conn.timeoutSinceRx === 0 || conn.timeoutSinceRx < conn.channel.lastRxAt) conn.timeoutSinceRx = now;
-    const check = () => {
-      conn.watchdog = null;
-      if (conn.isLost) return;
-      const lastRx = Math.max(conn.channel.lastRxAt, this.connectedAt);
-      if (conn.timeoutSinceRx < lastRx) return; // the modem spoke after the timeout
-      const silent = this.now() - lastRx;
-      if (silent >= this.timing.unresponsiveAfterMs) {
-        conn.lose(new ConnectionLost(`no answer from the modem for ${Math.round(silent / 1000)} s`, true));
-      } else if (!conn.watchdog) {
-        conn.watchdog = setTimeout(check, this.timing.unresponsiveAfterMs - silent + 5);
-      }
-    };
-    check();
+  private owe(conn: Connection): void {
+    const rx = conn.channel.rxChunks;
+    conn.lastSentAt = this.now();
+    conn.lastSentRx = rx;
+    if (conn.owedSince !== 0 && conn.owedRx === rx) return; // nothing came since: already counting
+    this.arm(conn, conn.lastSentAt, rx);
+  }
+
+  private arm(conn: Connection, since: number, rx: number): void {
+    conn.owedSince = since;
+    conn.owedRx = rx;
+    this.schedule(conn, this.silenceDue(conn));
+  }
+
+  /**
+   * When an owed answer becomes a verdict: unresponsiveAfterMs after the last byte from the modem, but
+   * never before the owed command had half that time (at most 4 s) to be answered. With the 3 s
+   * keep-alive and the 8 s default this condemns a hung modem 8 s after it last spoke.
+   */
+  private silenceDue(conn: Connection): number {
+    const u = this.timing.unresponsiveAfterMs;
+    return Math.max(Math.max(conn.channel.lastRxAt, this.connectedAt) + u, conn.owedSince + Math.min(u / 2, 4000));
+  }
+
+  private schedule(conn: Connection, at: number): void {
+    if (conn.watchdog) clearTimeout(conn.watchdog);
+    conn.watchdog = setTimeout(() => this.checkSilence(conn), Math.max(5, at - this.now() + 5));
+  }
+
+  private checkSilence(conn: Connection): void {
+    conn.watchdog = null;
+    if (conn.isLost) return;
+    const rx = conn.channel.rxChunks;
+    if (rx !== conn.owedRx) {
+      // Answered. A command written after that answer and still waiting is owed from its own start.
+      conn.owedSince = 0;
+      const f = conn.channel.inFlight();
+      if (f && !f.network && conn.lastSentRx === rx) this.arm(conn, conn.lastSentAt, rx);
+      return;
+    }
+    const due = this.silenceDue(conn);
+    if (this.now() < due) return this.schedule(conn, due);
+    const silent = this.now() - Math.max(conn.channel.lastRxAt, this.connectedAt);
+    conn.lose(new ConnectionLost(`no answer from the modem for ${Math.round(silent / 1000)} s`, true));
   }
 
   private connectedAt = 0;
@@ -310,7 +385,12 @@ export class Line extends EventEmitter {
     if (this.conn === conn) this.conn = null;
     await conn.simSwitch?.close().catch(() => {});
     if (this.st.callState !== 'IDLE') this.call('ended');
+    this.at.commands += conn.channel.stats.commands;
+    this.at.errors += conn.channel.stats.errors;
     this.log.info({ reason: why.reason }, 'modem connection closed');
+    // Nothing the closed connection reported is known any more.
+    this.clearRadio();
+    this.update({ lifecycle: 'probe', modem: { ...this.st.modem, port: null, usbPath: null } });
     await conn.channel.close(why.reason).catch(() => {});
   }
 
@@ -348,6 +428,11 @@ export class Line extends EventEmitter {
 
   // ---------------------------------------------------------------- bring-up
 
+  /** Throws when the connection went away while a bring-up step was awaited (race() returned already). */
+  private alive(conn: Connection): void {
+    if (conn.isLost) throw new ConnectionLost('connection lost during bring-up', false);
+  }
+
   private async bringUp(conn: Connection): Promise<void> {
     this.connectedAt = this.now();
     this.update({ lifecycle: 'probe', health: 'ok', detail: 'probing modem' });
@@ -376,9 +461,11 @@ export class Line extends EventEmitter {
     this.log.info({ family, model: id.model, imei: id.imei, port: conn.opened.path }, 'modem identified');
     conn.driver.onEvent((e) => this.onModemEvent(conn, e));
     await conn.driver.init();
+    this.alive(conn);
 
     this.update({ lifecycle: 'enable', detail: 'enabling' });
     await this.bindSlot(conn);
+    this.alive(conn);
     const imei = this.opts.imeiFor?.(this.st.slot ?? 'A') ?? null;
     if (imei && imei !== id.imei) {
       this.log.warn({ from: id.imei, to: imei }, 'writing IMEI as configured (security.allowImeiWrite)');
@@ -386,8 +473,10 @@ export class Line extends EventEmitter {
       this.update({ modem: { ...this.st.modem, imei } });
     }
     await this.applyOperator(conn);
+    this.alive(conn);
 
     await this.simReady(conn);
+    this.alive(conn);
     this.update({ lifecycle: 'sim-ready', detail: 'waiting for network registration' });
     await this.refresh(conn, true);
   }
@@ -435,12 +524,14 @@ export class Line extends EventEmitter {
   private async simReady(conn: Connection): Promise<void> {
     for (;;) {
       const state = await conn.driver.simState();
+      this.alive(conn);
       this.st.sim.state = state;
       if (state === 'READY') break;
       await this.handleSimNotReady(conn, state);
     }
     const d = conn.driver;
     const [iccid, imsi, number] = [await d.iccid().catch(() => null), await d.imsi().catch(() => null), await d.ownNumber().catch(() => null)];
+    this.alive(conn);
     this.update({ health: 'ok', sim: { state: 'READY', iccid, imsi, number } });
     try {
       await d.initSms();
@@ -453,13 +544,16 @@ export class Line extends EventEmitter {
     const slot = this.st.slot ?? 'A';
     if (state === 'SIM PIN') {
       const pin = this.opts.pins?.[slot];
-      const key = `${slot}:${pin ?? ''}`;
+      // Keyed by card and PIN: a new card in the slot, or a corrected PIN, gets its one try.
+      const iccid = await conn.driver.iccid().catch(() => null);
+      const key = `${slot}:${iccid ?? '?'}:${pin ?? ''}`;
       if (pin && !this.pinFailed.has(key)) {
         try {
           await conn.driver.enterPin(pin);
           this.log.info({ slot }, 'SIM PIN accepted');
           return;
         } catch (e) {
+          if (!isWrongPassword(e)) throw e; // busy SIM, timeout, closed port: try again later
           // Never retry a refused PIN automatically: three wrong tries lock the SIM behind its PUK.
           this.pinFailed.add(key);
           this.log.error({ slot, err: (e as Error).message }, 'SIM PIN refused; not retrying');
@@ -503,6 +597,7 @@ export class Line extends EventEmitter {
   private async refresh(conn: Connection, full: boolean): Promise<void> {
     const d = conn.driver;
     const sig = await d.signal();
+    this.alive(conn);
     this.update({ signal: sig.rssi, signalDbm: sig.dbm });
     if (this.st.callState !== 'IDLE') await this.pollCalls(conn);
     // Registration, operator and VoLTE: on a full refresh, and on every poll until known (a line that
@@ -516,6 +611,7 @@ export class Line extends EventEmitter {
       }
     }
     const regs = await d.registration();
+    this.alive(conn);
     this.applyRegistration(regs);
     if (this.st.lifecycle === 'registered') {
       const op = await d.operator().catch(() => null);
@@ -588,7 +684,7 @@ export class Line extends EventEmitter {
       default:
         break;
     }
-    this.emit('modem-event', e);
+    this.notify('modem-event', e);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -601,7 +697,7 @@ export class Line extends EventEmitter {
     const to = callTransition(from, ev);
     if (from === 'CONNECTED' && to === 'IDLE') this.lastConnectedEnd = this.now();
     this.update({ callState: to, callNumber: to === 'IDLE' ? null : number ?? this.st.callNumber });
-    if (from !== to) this.emit('call', { from, to, event: ev, number: this.st.callNumber });
+    if (from !== to) this.notify('call', { from, to, event: ev, number: this.st.callNumber });
   }
 
   private requireReady(): ModemDriver {
@@ -616,27 +712,48 @@ export class Line extends EventEmitter {
 
   private update(patch: Partial<LineStatus>): void {
     const before = this.st.health;
+    const lifecycleBefore = this.st.lifecycle;
     Object.assign(this.st, patch);
     if (patch.health && patch.health !== before) {
       this.log.info({ health: patch.health, detail: this.st.detail }, 'line health');
-      this.emit('health', patch.health as Health, before);
+      this.notify('health', patch.health as Health, before);
     }
-    if (patch.lifecycle) this.emit('lifecycle', patch.lifecycle as Lifecycle);
-    this.emit('status');
+    if (patch.lifecycle && patch.lifecycle !== lifecycleBefore) this.notify('lifecycle', patch.lifecycle as Lifecycle);
+    this.notify('status');
   }
 
-  /** Waits; cut short by stop(), setEnabled() and a lost connection (all call `wake`). */
+  /** emit(), but a listener that throws is logged instead of breaking the line. */
+  private notify(event: string, ...args: unknown[]): void {
+    try {
+      this.emit(event, ...args);
+    } catch (e) {
+      this.log.error({ err: e, event }, 'line event listener threw');
+    }
+  }
+
+  /** Waits; cut short by stop(), setEnabled() and a lost connection. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(t);
-        if (this.wake === done) this.wake = null;
+        this.sleepers.delete(done);
         resolve();
       };
       const t = setTimeout(done, ms);
-      this.wake = done;
+      this.sleepers.add(done);
     });
   }
+
+  private wakeAll(): void {
+    for (const w of [...this.sleepers]) w();
+  }
+}
+
+/** +CME ERROR: 16 "incorrect password" (TS 27.007 §9.2.1): the SIM refused the PIN itself. */
+function isWrongPassword(e: unknown): boolean {
+  if (!(e instanceof AtCommandError)) return false;
+  const f = e.final;
+  return f.kind === 'CME ERROR' && (f.code === 16 || /incorrect password/i.test(f.text ?? ''));
 }
 
 export type { CallState };

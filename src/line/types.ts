@@ -61,6 +61,8 @@ export interface LineStatus {
   /** Times the modem was reset since the daemon started, and the last reason. */
   resets: number;
   lastReset: { at: string; reason: string } | null;
+  /** AT traffic since the daemon started: commands sent, non-OK answers, timeouts, garbage bytes skipped. */
+  at: { commands: number; errors: number; timeouts: number; garbageBytes: number };
 }
 
 export interface DeviceStatus {

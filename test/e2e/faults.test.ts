@@ -111,23 +111,27 @@ test('stuck "> " prompt: the channel leaves it with ESC, the line stays register
   await expectStored(2, 'sent during stuck prompt');
 });
 
-test('garbage bytes: skipped, the line goes on, no reset', async () => {
+test('garbage bytes: skipped (counted), the line goes on, no reset', async () => {
   const before = await line(3);
   for (let i = 0; i < 5; i++) await control('POST', '/modems/3/faults', { fault: 'garbage' });
-  await new Promise((r) => setTimeout(r, 800));
-  const l = await line(3);
-  assert.equal(l.lifecycle, 'registered');
-  assert.equal(l.resets, before.resets);
+  const l = await waitLine(3, 'garbage counted', (x) => x.at.garbageBytes > before.at.garbageBytes);
+  await new Promise((r) => setTimeout(r, 600));
+  const after = await line(3);
+  assert.equal(after.lifecycle, 'registered');
+  assert.equal(after.health, 'ok');
+  assert.equal(after.resets, before.resets);
+  assert.ok(l.at.garbageBytes > before.at.garbageBytes);
 });
 
-test('+CME ERROR on a chosen command: the poll fails, the line goes on, no reset', async () => {
+test('+CME ERROR on a chosen command: the polls fail, the line goes on, no reset, and reads the signal again', async () => {
   const before = await line(3);
+  await control('POST', `/sims/${before.sim.imsi}/signal`, { rssi: 11 });
   await control('POST', '/modems/3/faults', { fault: 'fail-command', command: 'AT+CSQ', times: 3 });
-  await new Promise((r) => setTimeout(r, 1200));
-  const l = await line(3);
-  assert.equal(l.lifecycle, 'registered');
+  const failed = await waitLine(3, 'three failed polls', (x) => x.at.errors >= before.at.errors + 3);
+  assert.equal(failed.lifecycle, 'registered');
+  const l = await waitLine(3, 'signal read again', (x) => x.signal === 11);
   assert.equal(l.resets, before.resets);
-  assert.notEqual(l.signal, 99, 'signal read again once the errors stopped');
+  assert.equal(l.health, 'ok');
 });
 
 test('spontaneous reset: the line sees the port go, brings the modem up again; an SMS sent meanwhile is kept', async () => {

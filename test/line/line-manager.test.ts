@@ -108,3 +108,29 @@ test('a line configured by IMEI finds its modem again after it re-enumerates on 
     await mgr.stop();
   }
 });
+
+test('a line configured by IMEI finds its modem again when it comes back on the same USB port with new ttyUSB numbers', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cg-mgr-'));
+  const hw = hardware(root);
+  const mine = new MiniModem({ imei: '861234567890005', bootMs: 200 });
+  hw.plug([[{ usbPath: '1-1.3', vendorId: 0x2c7c, productId: 0x0125, firstTty: 0, interfaces: 4 }, mine]]);
+  const mgr = new LineManager({
+    config: config({ modems: { autoDetect: false }, lines: [{ id: 1, imei: '861234567890005' }] }),
+    log: silentLogger(),
+    roots: hw.roots,
+    openTransport: hw.openTransport,
+    timing: FAST,
+  });
+  await mgr.start();
+  try {
+    const line = mgr.get(1)!;
+    await until('registered', () => line.status().lifecycle === 'registered');
+    assert.equal(line.status().modem.port, join(hw.roots.dev, 'ttyUSB2'));
+    mine.powerCycle(); // what a sysfs power-cycle does: same socket, the next free ttyUSB numbers
+    hw.plug([[{ usbPath: '1-1.3', vendorId: 0x2c7c, productId: 0x0125, firstTty: 4, interfaces: 4 }, mine]]);
+    await until('found again', () => line.status().lifecycle === 'registered' && line.status().modem.port === join(hw.roots.dev, 'ttyUSB6'));
+    assert.equal(line.status().modem.usbPath, '1-1.3');
+  } finally {
+    await mgr.stop();
+  }
+});

@@ -30,7 +30,8 @@ test('a line brings its modem up: probe → enable → SIM ready → registered,
   try {
     await until('registered', () => line.status().lifecycle === 'registered' && line.status().operator !== null);
     const s: LineStatus = line.status();
-    assert.deepEqual(seen.filter((x, i) => seen.indexOf(x) === i), ['probe', 'enable', 'sim-ready', 'registered']);
+    // starts in probe; then each step once
+    assert.deepEqual(seen.filter((x, i) => seen.indexOf(x) === i), ['enable', 'sim-ready', 'registered']);
     assert.equal(s.health, 'ok');
     assert.equal(s.slot, 'A');
     assert.equal(s.reg, '4G');
@@ -158,6 +159,69 @@ test('a command that times out on a modem that still talks does not get the mode
     assert.equal(line.status().resets, 0);
     assert.deepEqual(provider.resets, []);
     assert.equal(line.status().lifecycle, 'registered');
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a hang while a slow non-network command (AT+CMGL, 30 s timeout) runs is still caught by the silence rule', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line, provider } = makeLine(modem);
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    modem.hang();
+    const t0 = Date.now();
+    line.driver!.listSms(4).catch(() => {});
+    await until('reset', () => provider.resets.length === 1, 5000);
+    assert.ok(Date.now() - t0 < 2000, `caught after ${Date.now() - t0} ms (unresponsiveAfterMs 800, AT+CMGL timeout 30 s)`);
+    await until('registered again', () => line.status().lifecycle === 'registered' && line.status().health === 'ok');
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a PIN entry that times out is not taken for a refused PIN: the PIN is tried again and the SIM unlocks', async () => {
+  const modem = new MiniModem({ imei: '861234567890123', pin: '1234' });
+  modem.ignore.add('AT+CPIN="1234"');
+  const { line } = makeLine(modem, { pins: { A: '1234' } });
+  line.start();
+  try {
+    await until('first PIN attempt', () => modem.commands.includes('AT+CPIN="1234"'));
+    await new Promise((r) => setTimeout(r, 500));
+    modem.ignore.clear();
+    await until('registered', () => line.status().lifecycle === 'registered', 8000);
+    assert.ok(modem.commands.filter((c) => c === 'AT+CPIN="1234"').length >= 2);
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a disabled line does not show its old registration', async () => {
+  const { line } = makeLine(new MiniModem({ imei: '861234567890123' }));
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered' && line.status().operator !== null);
+    line.setEnabled(false);
+    await until('disabled', () => line.status().health === 'disabled' && line.status().modem.port === null);
+    const s = line.status();
+    assert.equal(s.reg, 'N');
+    assert.equal(s.operator, null);
+    assert.equal(s.signal, 99);
+    assert.notEqual(s.lifecycle, 'registered');
+  } finally {
+    await line.stop();
+  }
+});
+
+test('a status listener that throws does not stop the line', async () => {
+  const { line } = makeLine(new MiniModem({ imei: '861234567890123' }));
+  line.on('status', () => {
+    throw new Error('listener bug');
+  });
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
   } finally {
     await line.stop();
   }

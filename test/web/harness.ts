@@ -42,6 +42,7 @@ export function lineStatus(id: number, over: Partial<LineStatus> = {}): LineStat
     sim: { state: null, iccid: '89860012345678901234', imsi: '460001234567890', number: null },
     resets: 0,
     lastReset: null,
+    at: { commands: 120, errors: 1, timeouts: 0, garbageBytes: 0 },
     ...over,
   };
 }
