@@ -334,6 +334,16 @@ export function crossFieldErrors(cfg: Config, doc?: unknown): FieldError[] {
       'modems.unresponsiveAfterMs',
       `expected more than modems.probeIntervalMs (${cfg.modems.probeIntervalMs}), got ${cfg.modems.unresponsiveAfterMs}`,
     );
+  } else {
+    // A hung modem is condemned at most probeIntervalMs + min(unresponsiveAfterMs / 2, 4000) after it
+    // last spoke (src/line/line.ts, silenceDue); keep that within the promised 10 s.
+    const worst = cfg.modems.probeIntervalMs + Math.min(cfg.modems.unresponsiveAfterMs / 2, 4000);
+    if (worst > 10_000) {
+      add(
+        'modems.probeIntervalMs',
+        `expected at most ${10_000 - Math.min(cfg.modems.unresponsiveAfterMs / 2, 4000)} with modems.unresponsiveAfterMs ${cfg.modems.unresponsiveAfterMs} (a hung modem must be found within 10 s), got ${cfg.modems.probeIntervalMs}`,
+      );
+    }
   }
 
   const firstById = new Map<number, number>();

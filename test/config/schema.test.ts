@@ -239,6 +239,9 @@ test('cross-field rules: IMEI writing needs the security switch and its IMEIs', 
 });
 
 test('cross-field rules: probe interval, GPIO offsets, dual-SIM slots, switch port', () => {
+  assert.deepEqual(errorsOf({ modems: { probeIntervalMs: 8000, unresponsiveAfterMs: 10000 } }), [
+    'modems.probeIntervalMs: expected at most 6000 with modems.unresponsiveAfterMs 10000 (a hung modem must be found within 10 s), got 8000',
+  ]);
   assert.deepEqual(errorsOf({ modems: { probeIntervalMs: 9000, unresponsiveAfterMs: 8000 } }), [
     'modems.unresponsiveAfterMs: expected more than modems.probeIntervalMs (9000), got 8000',
   ]);
