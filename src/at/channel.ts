@@ -80,7 +80,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-type Phase = 'response' | 'await-prompt' | 'after-prompt';
+type Phase = 'response' | 'await-prompt' | 'after-prompt' | 'after-connect';
 
 interface InFlight extends Pending {
   startedAt: number;
@@ -303,6 +303,12 @@ export class AtChannel implements AtChannelApi {
       return;
     }
     const final = parseFinal(text);
+    if (final && final.kind === 'CONNECT' && f && f.command.connectData !== undefined && f.phase === 'response') {
+      // An intermediate CONNECT: the modem now takes the data, then answers with the final result.
+      f.phase = 'after-connect';
+      this.transport.write(f.command.connectData);
+      return;
+    }
     if (final) {
       if (f && (isAlwaysFinal(final) || f.command.extraFinals?.includes(final.kind))) {
         return this.finish(f, final);

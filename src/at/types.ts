@@ -51,6 +51,12 @@ export interface AtCommand {
   /** Text sent after the `> ` prompt, followed by Ctrl-Z (AT+CMGS / AT+CMGW, TS 27.005 §3.5.1). */
   promptData?: string;
   /**
+   * Bytes sent as they are after an intermediate `CONNECT` (vendor upload commands such as Quectel
+   * AT+QHTTPURL=<len>,<timeout>: CONNECT, then exactly <len> bytes, then OK). The command then goes on
+   * waiting for its final result.
+   */
+  connectData?: string;
+  /**
    * Result codes that end this command besides OK/ERROR/+CME/+CMS. ATD ends on NO CARRIER, BUSY,
    * NO ANSWER, NO DIALTONE or CONNECT; for other commands those lines are unsolicited (a call ended).
    */

@@ -194,3 +194,26 @@ test('secret commands (PIN entry) never reach the log, even at trace level', asy
   assert.ok(logged.length > 0);
   assert.ok(!logged.includes('4821'), logged);
 });
+
+test('connectData: bytes sent after an intermediate CONNECT, then the final result ends the command', async () => {
+  let got = '';
+  const port = new FakePort((cmd, p) => {
+    if (cmd.startsWith('AT+QHTTPURL=')) {
+      p.reply([], 'CONNECT');
+    }
+  });
+  const orig = port.write.bind(port);
+  port.write = (d) => {
+    const t = typeof d === 'string' ? d : d.toString('latin1');
+    if (!t.startsWith('AT') && !t.endsWith('\r')) {
+      got += t;
+      if (got === 'http://127.0.0.1/x') port.reply([]);
+      return;
+    }
+    orig(d);
+  };
+  const ch = new AtChannel(port, { log: silentLogger() });
+  const r = await ch.send({ cmd: 'AT+QHTTPURL=18,80', connectData: 'http://127.0.0.1/x', timeoutMs: 2000 });
+  assert.equal(r.final.kind, 'OK');
+  assert.equal(got, 'http://127.0.0.1/x');
+});
