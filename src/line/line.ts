@@ -106,6 +106,13 @@ export class Line extends EventEmitter {
   /** Pending sleeps; woken by stop(), setEnabled() and a lost connection. */
   private readonly sleepers = new Set<() => void>();
   private pinFailed = new Set<string>();
+  /** When the current connection opened; end of the last connected call; when the slot was bound. */
+  private connectedAt = 0;
+  private lastConnectedEnd: number | null = null;
+  private boundAt: number | null = null;
+  /** Back-off delays for a missing port and for a bring-up that keeps failing. */
+  private openDelay = 0;
+  private failDelay = 0;
 
   private st: LineStatus;
   /** AT counters of closed connections (the open one's are added in status()). */
@@ -237,9 +244,6 @@ export class Line extends EventEmitter {
     }
     this.update({ health: this.enabled ? this.st.health : 'disabled' });
   }
-
-  private openDelay = 0;
-  private failDelay = 0;
 
   /** One connection: open, bring up, monitor, close, recover. */
   private async cycle(): Promise<void> {
@@ -376,8 +380,6 @@ export class Line extends EventEmitter {
     const silent = this.now() - Math.max(conn.channel.lastRxAt, this.connectedAt);
     conn.lose(new ConnectionLost(`no answer from the modem for ${Math.round(silent / 1000)} s`, true));
   }
-
-  private connectedAt = 0;
 
   private async disconnect(conn: Connection, why: ConnectionLost): Promise<void> {
     conn.lose(why);
@@ -688,9 +690,6 @@ export class Line extends EventEmitter {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  private lastConnectedEnd: number | null = null;
-  private boundAt: number | null = null;
 
   private call(ev: CallEvent, number?: string | null): void {
     const from = this.st.callState;
