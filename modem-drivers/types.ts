@@ -99,6 +99,48 @@ export interface DriverOptions {
   log: Logger;
 }
 
+/** What httpCheck() fetches and how long it may take. */
+export interface HttpCheckOptions {
+  /** http:// or https:// URL the modem fetches with a GET. */
+  url: string;
+  /** APN of the data connection (PDP context 1); absent = the APN already configured in the modem. */
+  apn?: string;
+  /** Longest wait for the HTTP response, in ms (whole seconds on the wire). Default 60 000. */
+  timeoutMs?: number;
+}
+
+export interface HttpCheckResult {
+  /** HTTP status code the server answered (200, 404, ...). */
+  status: number;
+  /** Body length the modem reported (Content-Length or bytes received); 0 when it did not say. */
+  bytes: number;
+  /** Milliseconds from sending the GET to the modem's result. */
+  ms: number;
+}
+
+/**
+ * Why a data connectivity check failed, as a kind the API can show:
+ * - `no-data-connection`: the PDP context could not be activated, or the modem reports no network;
+ * - `dns`: the host name could not be resolved;
+ * - `connect`: no TCP (or TLS) connection to the server;
+ * - `timeout`: no response within the check's time (the modem's own timeout or ours);
+ * - `modem`: any other error the modem's HTTP client reported (its code and meaning in the message);
+ * - `invalid-request`: URL or APN refused before anything was sent.
+ */
+export type HttpCheckFailure = 'no-data-connection' | 'dns' | 'connect' | 'timeout' | 'modem' | 'invalid-request';
+
+export class HttpCheckError extends Error {
+  constructor(
+    readonly kind: HttpCheckFailure,
+    message: string,
+    /** The vendor's error code (Quectel 7xx, SIMCom 6xx/7xx), when there was one. */
+    readonly code: number | null = null,
+  ) {
+    super(message);
+    this.name = 'HttpCheckError';
+  }
+}
+
 export interface ModemDriver {
   readonly family: Family;
   readonly channel: AtChannelApi;
@@ -155,4 +197,13 @@ export interface ModemDriver {
   writeImei(imei: string): Promise<void>;
   /** Full modem restart (AT+CFUN=1,1); the port may vanish and come back. */
   reset(): Promise<void>;
+
+  /**
+   * Data connectivity check (the manual's "HTTP access test", §5.10): the modem GETs `url` through its own
+   * data connection (PDP context 1 with `apn`) using its built-in HTTP client. Resolves with the server's
+   * status code (a 404 is a working connection); rejects with HttpCheckError (no data connection, DNS,
+   * connect, timeout, the modem's HTTP error code), UnsupportedError for families without an HTTP client,
+   * or the channel's AtTimeoutError / AtClosedError.
+   */
+  httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult>;
 }

@@ -11,6 +11,8 @@ import type {
   CallInfo,
   DriverOptions,
   Family,
+  HttpCheckOptions,
+  HttpCheckResult,
   ModemDriver,
   ModemEvent,
   ModemIdentity,
@@ -727,6 +729,13 @@ export class GenericDriver implements ModemDriver {
 
   async writeImei(_imei: string): Promise<void> {
     throw new UnsupportedError('writing the IMEI', this.family);
+  }
+
+  /** TS 27.007 defines no HTTP client: only vendor families (Quectel, SIMCom) can run the check. */
+  async httpCheck(_opts: HttpCheckOptions): Promise<HttpCheckResult> {
+    const e = new UnsupportedError('the HTTP connectivity check', this.family);
+    e.message = `the ${this.family} driver has no built-in HTTP client (the data connectivity check needs a Quectel or SIMCom modem)`;
+    throw e;
   }
 
   /**

@@ -22,13 +22,27 @@
  *    nothing or an unrelated message (reported on EC25EFAR06A10M4G, EC25EFAR06A15M4G, EC25EFAR08A04M4G and
  *    EG25-G). The event therefore says mem "SR", and readStatusReport()/deleteStatusReport() switch the
  *    read memory to "SR" for the one command and back.
+ *  - Data connectivity check (httpCheck): PDP context 1 set with AT+QICSGP (when an APN is given) and
+ *    activated with AT+QIACT=1 unless AT+QIACT? lists it; AT+QHTTPCFG="contextid",1; the URL uploaded with
+ *    AT+QHTTPURL (CONNECT, the URL bytes, OK); AT+QHTTPGET=<seconds> answers OK and later the URC
+ *    `+QHTTPGET: <err>[,<status>[,<length>]]`. Error codes and sources in ./http.ts.
  */
 import { firstOf, type SeqStep } from '../../src/at/sequence.js';
-import type { AtChannelApi, Urc, UrcSpec } from '../../src/at/types.js';
-import type { DriverOptions, Family, OperatorInfo, Signal, StoredSms } from '../types.js';
+import type { AtChannelApi, AtCommand, Urc, UrcSpec } from '../../src/at/types.js';
+import { HttpCheckError, type DriverOptions, type Family, type HttpCheckFailure, type HttpCheckOptions, type HttpCheckResult, type OperatorInfo, type Signal, type StoredSms } from '../types.js';
 import { firstValue, GenericDriver, type ModemStartup } from '../generic/generic-driver.js';
 import { InvalidArgumentError, ModemResponseError } from '../generic/errors.js';
 import { parseCpms, parseMemIndex } from '../generic/parse.js';
+import { describeFinal } from '../generic/error-codes.js';
+import {
+  checkHttpRequest,
+  describeQuectelHttpError,
+  parseQhttpget,
+  parseQiact,
+  quectelHttpFailure,
+  QUECTEL_URL_MAX,
+  type QhttpgetResult,
+} from './http.js';
 import { classifyQind, imeiProblem, parseEgmrImei, parseQccid, parseQcfgIms, parseQnwinfo, parseQspn, type QnwInfo } from './parse.js';
 
 export interface QuectelDriverOptions extends DriverOptions {
@@ -51,6 +65,7 @@ export const QUECTEL_URCS: readonly UrcSpec[] = [
   { prefix: '+QIND:' },
   { prefix: '+QUSIM:' },
   { prefix: 'POWERED DOWN' },
+  { prefix: '+QHTTPGET:' },
 ];
 
 const QUECTEL_TIMEOUTS = {
@@ -58,6 +73,10 @@ const QUECTEL_TIMEOUTS = {
   imeiWrite: 10_000,
   /** AT+QPCMV sets up the PCM path. */
   usbAudio: 5_000,
+  /** <timeout> of AT+QHTTPURL: the URL bytes follow CONNECT at once. */
+  urlInputSeconds: 10,
+  /** Extra wait for +QHTTPGET beyond the modem's own <rsptime>, so its error code arrives before ours. */
+  urcSlackMs: 5_000,
 };
 
 export class QuectelDriver extends GenericDriver {
@@ -68,6 +87,10 @@ export class QuectelDriver extends GenericDriver {
   private readonly statusReportInSr: boolean;
   /** Serialises the message-storage commands, because reading "SR" switches the read memory for a while. */
   private storage: Promise<unknown> = Promise.resolve();
+  /** Serialises httpCheck(): the module has one HTTP(S) client. */
+  private http: Promise<unknown> = Promise.resolve();
+  /** The check waiting for its +QHTTPGET URC. */
+  private httpWaiter: { resolve: (line: string) => void; abandon: (err: Error) => void } | null = null;
 
   constructor(channel: AtChannelApi, opts: QuectelDriverOptions) {
     super(channel, opts);
@@ -88,6 +111,12 @@ export class QuectelDriver extends GenericDriver {
     if (line.startsWith('+QUSIM:')) {
       // +QUSIM: 1 (USIM) / 0 (SIM) during start-up: nothing to act on.
       this.log.debug({ urc: line }, 'SIM type reported');
+      return true;
+    }
+    if (line.startsWith('+QHTTPGET:')) {
+      const w = this.httpWaiter;
+      if (w) w.resolve(line);
+      else this.log.debug({ urc: line }, '+QHTTPGET with no check waiting (a check that timed out)');
       return true;
     }
     if (line === 'POWERED DOWN') {
@@ -253,5 +282,100 @@ export class QuectelDriver extends GenericDriver {
     const lines = await this.execOk({ cmd: 'AT+EGMR=0,7', prefixes: ['+EGMR:'] });
     const stored = this.pick('AT+EGMR=0,7', lines, parseEgmrImei);
     if (stored !== imei) throw new ModemResponseError('AT+EGMR=0,7', `IMEI read back as ${stored}, expected ${imei}`, lines);
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Data connectivity check
+
+  /** See ModemDriver.httpCheck; one check at a time (later ones wait their turn). */
+  override httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+    const run = this.http.then(
+      () => this.runHttpCheck(opts),
+      () => this.runHttpCheck(opts),
+    );
+    this.http = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runHttpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+    const req = checkHttpRequest(opts, QUECTEL_URL_MAX);
+    if (!req.ok) throw new HttpCheckError('invalid-request', req.error);
+    const { url, apn, seconds } = req.value;
+    const waitMs = seconds * 1000 + QUECTEL_TIMEOUTS.urcSlackMs;
+
+    // PDP context 1: IPv4 (<context_type> 1), no user name or password, <authentication> 1 as in the
+    // TCP/IP manual's example.
+    if (apn !== undefined) await this.httpStep({ cmd: `AT+QICSGP=1,1,"${apn}","","",1` }, 'no-data-connection', `setting APN "${apn}" on PDP context 1 failed`);
+    const rows = await this.httpStep({ cmd: 'AT+QIACT?', prefixes: ['+QIACT:'] }, 'modem', 'reading the PDP contexts failed');
+    const active = rows.some((l) => {
+      const r = parseQiact(l);
+      return r.ok && r.value.contextId === 1 && r.value.active;
+    });
+    if (!active) {
+      await this.httpStep(
+        { cmd: 'AT+QIACT=1', timeoutMs: waitMs, network: true },
+        'no-data-connection',
+        `PDP context 1${apn !== undefined ? ` (APN "${apn}")` : ''} could not be activated: no data connection`,
+      );
+    }
+    await this.httpStep({ cmd: 'AT+QHTTPCFG="contextid",1' }, 'modem', 'selecting PDP context 1 for HTTP failed');
+    await this.httpStep(
+      { cmd: `AT+QHTTPURL=${url.length},${QUECTEL_TIMEOUTS.urlInputSeconds}`, connectData: url, timeoutMs: QUECTEL_TIMEOUTS.urlInputSeconds * 1000 + 5000 },
+      'invalid-request',
+      'the modem refused the URL',
+    );
+
+    const started = Date.now();
+    const result = await this.waitQhttpget(waitMs, async () => {
+      await this.httpStep({ cmd: `AT+QHTTPGET=${seconds}`, bare: false, timeoutMs: waitMs, network: true }, 'modem', 'the GET request was refused');
+    });
+    const ms = Date.now() - started;
+    if (result.err !== 0) throw new HttpCheckError(quectelHttpFailure(result.err), `GET ${url}: ${describeQuectelHttpError(result.err)}`, result.err);
+    return { status: result.status ?? 0, bytes: result.length ?? 0, ms };
+  }
+
+  /** Runs `send` (which sends AT+QHTTPGET) and resolves with the +QHTTPGET URC that follows it. */
+  private waitQhttpget(waitMs: number, send: () => Promise<void>): Promise<QhttpgetResult> {
+    return new Promise<QhttpgetResult>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (f: () => void) => {
+        if (this.httpWaiter !== waiter) return;
+        this.httpWaiter = null;
+        if (timer) clearTimeout(timer);
+        f();
+      };
+      const waiter = {
+        resolve: (line: string) => {
+          const r = parseQhttpget(line);
+          if (r.ok) done(() => resolve(r.value));
+          else done(() => reject(new HttpCheckError('modem', `AT+QHTTPGET: ${r.error}`)));
+        },
+        abandon: (err: Error) => done(() => reject(err)),
+      };
+      this.httpWaiter = waiter;
+      send().then(
+        () => {
+          if (this.httpWaiter !== waiter) return;
+          timer = setTimeout(() => done(() => reject(new HttpCheckError('timeout', `no +QHTTPGET result within ${waitMs} ms`))), waitMs);
+        },
+        (err: unknown) => done(() => reject(err)),
+      );
+    });
+  }
+
+  /** Sends one command of the check; a refusal becomes an HttpCheckError (HTTP codes 7xx explained). */
+  private async httpStep(command: AtCommand, kind: HttpCheckFailure, what: string): Promise<string[]> {
+    const r = await this.channel.send(command);
+    if (r.ok) return r.lines;
+    const f = r.final;
+    if (f.kind === 'CME ERROR' && f.code !== null && f.code >= 700 && f.code < 800) {
+      throw new HttpCheckError(quectelHttpFailure(f.code), `${command.cmd}: ${what}: ${describeQuectelHttpError(f.code)}`, f.code);
+    }
+    throw new HttpCheckError(kind, `${command.cmd}: ${what} (${describeFinal(f)})`, f.kind === 'CME ERROR' ? f.code : null);
+  }
+
+  override dispose(): void {
+    this.httpWaiter?.abandon(new Error('driver disposed while an HTTP check was waiting for +QHTTPGET'));
+    super.dispose();
   }
 }

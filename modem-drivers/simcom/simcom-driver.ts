@@ -22,10 +22,24 @@
  *    ends the call, but only one 'call-ended' is emitted per call: a NO CARRIER / BUSY / NO ANSWER within
  *    `callEndGraceMs` before or after wins (it carries the network's reason); otherwise VOICE CALL: END
  *    gives reason 'HANGUP' and MISSED_CALL gives 'NO ANSWER' (nobody answered the incoming call).
+ *  - Data connectivity check (httpCheck): AT+CGDCONT=1,"IP","<apn>" (when an APN is given), AT+HTTPINIT
+ *    (starts the HTTP service and brings up the data connection), AT+HTTPPARA="URL","<url>",
+ *    AT+HTTPACTION=0 answers OK and later `+HTTPACTION: 0,<status>,<length>` (a status of 600 and up is
+ *    the module's own error), AT+HTTPTERM at the end, also after a failure. Codes and sources in ./http.ts.
  */
 import { firstOf, type SeqStep } from '../../src/at/sequence.js';
-import type { AtChannelApi, Urc, UrcSpec } from '../../src/at/types.js';
-import type { DriverOptions, Family, ModemEvent, OperatorInfo, Rat } from '../types.js';
+import type { AtChannelApi, AtCommand, Urc, UrcSpec } from '../../src/at/types.js';
+import { HttpCheckError, type DriverOptions, type Family, type HttpCheckFailure, type HttpCheckOptions, type HttpCheckResult, type ModemEvent, type OperatorInfo, type Rat } from '../types.js';
+import { describeFinal } from '../generic/error-codes.js';
+import {
+  checkHttpRequest,
+  describeSimcomHttpError,
+  isSimcomHttpError,
+  parseHttpAction,
+  simcomHttpFailure,
+  SIMCOM_URL_MAX,
+  type HttpActionResult,
+} from './http.js';
 import { firstValue, GenericDriver, type ModemStartup } from '../generic/generic-driver.js';
 import { InvalidArgumentError, ModemResponseError } from '../generic/errors.js';
 import { imeiProblem, parseCiccid, parseCnsmod, parseCpsi, parseMissedCall, parseSimei, parseVoiceCallEnd, cnsmodToRat } from './parse.js';
@@ -47,12 +61,18 @@ export const SIMCOM_URCS: readonly UrcSpec[] = [
   { prefix: 'PB DONE' },
   { prefix: 'VOICE CALL:' },
   { prefix: 'MISSED_CALL:' },
+  { prefix: '+HTTPACTION:' },
+  { prefix: '+HTTP_PEER_CLOSED' },
+  { prefix: '+HTTP_NONET_EVENT' },
 ];
 
 const SIMCOM_TIMEOUTS = {
   imeiWrite: 10_000,
   /** AT+CPCMREG=1 sets up the PCM stream. */
   usbAudio: 5_000,
+  /** Extra wait for +HTTPACTION beyond the check's time, so the module's own error code arrives first. */
+  urcSlackMs: 5_000,
+  httpTerm: 5_000,
 };
 
 type EndReason = Extract<ModemEvent, { type: 'call-ended' }>['reason'];
@@ -64,6 +84,10 @@ export class SimcomDriver extends GenericDriver {
   private readonly graceMs: number;
   private pendingEnd: NodeJS.Timeout | null = null;
   private lastEndAt = Number.NEGATIVE_INFINITY;
+  /** Serialises httpCheck(): the module has one HTTP client session. */
+  private http: Promise<unknown> = Promise.resolve();
+  /** The check waiting for its +HTTPACTION URC. */
+  private httpWaiter: { resolve: (line: string) => void; abandon: (err: Error) => void } | null = null;
 
   constructor(channel: AtChannelApi, opts: SimcomDriverOptions) {
     super(channel, opts);
@@ -72,6 +96,7 @@ export class SimcomDriver extends GenericDriver {
   }
 
   override dispose(): void {
+    this.httpWaiter?.abandon(new Error('driver disposed while an HTTP check was waiting for +HTTPACTION'));
     if (this.pendingEnd) clearTimeout(this.pendingEnd);
     this.pendingEnd = null;
     super.dispose();
@@ -92,6 +117,17 @@ export class SimcomDriver extends GenericDriver {
     }
     if (line === 'PB DONE') {
       this.bootProgress('pb-done');
+      return true;
+    }
+    if (line.startsWith('+HTTPACTION:')) {
+      const w = this.httpWaiter;
+      if (w) w.resolve(line);
+      else this.log.debug({ urc: line }, '+HTTPACTION with no check waiting (a check that timed out)');
+      return true;
+    }
+    if (line === '+HTTP_PEER_CLOSED' || line === '+HTTP_NONET_EVENT') {
+      // Notifications only: the result (or the error code) still comes with +HTTPACTION.
+      this.log.debug({ urc: line }, 'HTTP service notification');
       return true;
     }
     if (line.startsWith('VOICE CALL:')) {
@@ -200,5 +236,95 @@ export class SimcomDriver extends GenericDriver {
     const lines = await this.execOk({ cmd: 'AT+SIMEI?', prefixes: ['+SIMEI:'] });
     const stored = this.pick('AT+SIMEI?', lines, parseSimei);
     if (stored !== imei) throw new ModemResponseError('AT+SIMEI?', `IMEI read back as ${stored}, expected ${imei}`, lines);
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Data connectivity check
+
+  /** See ModemDriver.httpCheck; one check at a time (later ones wait their turn). */
+  override httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+    const run = this.http.then(
+      () => this.runHttpCheck(opts),
+      () => this.runHttpCheck(opts),
+    );
+    this.http = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runHttpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+    const req = checkHttpRequest(opts, SIMCOM_URL_MAX);
+    if (!req.ok) throw new HttpCheckError('invalid-request', req.error);
+    const { url, apn, seconds } = req.value;
+    const waitMs = seconds * 1000 + SIMCOM_TIMEOUTS.urcSlackMs;
+
+    // PDP context 1 (TS 27.007 §10.1.1), the one the HTTP service uses.
+    if (apn !== undefined) await this.httpStep({ cmd: `AT+CGDCONT=1,"IP","${apn}"` }, 'no-data-connection', `setting APN "${apn}" on PDP context 1 failed`);
+    const init: AtCommand = { cmd: 'AT+HTTPINIT', timeoutMs: waitMs, network: true };
+    const first = await this.channel.send(init);
+    if (!first.ok) {
+      // A session an earlier check (or another program) left open refuses a second HTTPINIT: close, retry.
+      this.log.debug({ final: describeFinal(first.final) }, 'AT+HTTPINIT refused; terminating a leftover session and retrying');
+      await this.httpTerm();
+      await this.httpStep(init, 'no-data-connection', 'the HTTP service could not start: no data connection');
+    }
+    try {
+      await this.httpStep({ cmd: `AT+HTTPPARA="URL","${url}"` }, 'invalid-request', 'the modem refused the URL');
+      const started = Date.now();
+      const r = await this.waitHttpAction(waitMs, async () => {
+        await this.httpStep({ cmd: 'AT+HTTPACTION=0', bare: false, timeoutMs: waitMs, network: true }, 'modem', 'the GET request was refused');
+      });
+      const ms = Date.now() - started;
+      if (isSimcomHttpError(r.status)) throw new HttpCheckError(simcomHttpFailure(r.status), `GET ${url}: ${describeSimcomHttpError(r.status)}`, r.status);
+      return { status: r.status, bytes: r.length, ms };
+    } finally {
+      await this.httpTerm();
+    }
+  }
+
+  /** AT+HTTPTERM; a refusal (no session) or a timeout is logged, not thrown. */
+  private async httpTerm(): Promise<void> {
+    try {
+      const r = await this.channel.send({ cmd: 'AT+HTTPTERM', timeoutMs: SIMCOM_TIMEOUTS.httpTerm });
+      if (!r.ok) this.log.debug({ final: describeFinal(r.final) }, 'AT+HTTPTERM refused');
+    } catch (err) {
+      this.log.warn({ err }, 'AT+HTTPTERM failed');
+    }
+  }
+
+  /** Runs `send` (which sends AT+HTTPACTION) and resolves with the +HTTPACTION URC that follows it. */
+  private waitHttpAction(waitMs: number, send: () => Promise<void>): Promise<HttpActionResult> {
+    return new Promise<HttpActionResult>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (f: () => void) => {
+        if (this.httpWaiter !== waiter) return;
+        this.httpWaiter = null;
+        if (timer) clearTimeout(timer);
+        f();
+      };
+      const waiter = {
+        resolve: (line: string) => {
+          const r = parseHttpAction(line);
+          if (r.ok) done(() => resolve(r.value));
+          else done(() => reject(new HttpCheckError('modem', `AT+HTTPACTION: ${r.error}`)));
+        },
+        abandon: (err: Error) => done(() => reject(err)),
+      };
+      this.httpWaiter = waiter;
+      send().then(
+        () => {
+          if (this.httpWaiter !== waiter) return;
+          timer = setTimeout(() => done(() => reject(new HttpCheckError('timeout', `no +HTTPACTION result within ${waitMs} ms`))), waitMs);
+        },
+        (err: unknown) => done(() => reject(err)),
+      );
+    });
+  }
+
+  /** Sends one command of the check; a refusal becomes an HttpCheckError. */
+  private async httpStep(command: AtCommand, kind: HttpCheckFailure, what: string): Promise<string[]> {
+    const r = await this.channel.send(command);
+    if (r.ok) return r.lines;
+    const f = r.final;
+    throw new HttpCheckError(kind, `${command.cmd}: ${what} (${describeFinal(f)})`, f.kind === 'CME ERROR' ? f.code : null);
   }
 }

@@ -197,7 +197,18 @@ for (const f of files) {
 // -----------------------------------------------------------------------------------------------------------
 // Transcripts with unsolicited lines only, or with a restart in the middle: driven by hand.
 
-const SPECIAL = ['ec25/reset.txt', 'ec25/urcs.txt', 'sim7600/call-end-busy.txt', 'sim7600/call-end-no-carrier.txt', 'sim7600/call-missed.txt', 'sim7600/urcs.txt'];
+const SPECIAL = [
+  'ec25/reset.txt',
+  'ec25/urcs.txt',
+  'sim7600/call-end-busy.txt',
+  'sim7600/call-end-no-carrier.txt',
+  'sim7600/call-missed.txt',
+  'sim7600/urcs.txt',
+  // data connectivity check: replayed (error cases) in modem-http-fixtures.test.ts; the success cases use a
+  // documentation address the simulator refuses to reach, and run against a local server in modem-http.test.ts
+  ...['http-get', 'http-get-active', 'http-dns-error', 'http-no-network', 'http-busy'].map((f) => `ec25/${f}.txt`),
+  ...['http-get', 'http-init-leftover', 'http-dns-error', 'http-no-network', 'http-network-error'].map((f) => `sim7600/${f}.txt`),
+];
 const fixture = (p: string) => loadTranscript(files.find((f) => f.endsWith(p))!);
 const chunk = (t: Transcript, i: number) => t.steps[i]!.data.toString('latin1');
 

@@ -11,6 +11,8 @@
  *  - Outside quoted strings, spaces are ignored and lower case is upper case (§5.2.1, §5.3).
  * Prompt state (3GPP TS 27.005 §3.5.1, after `AT+CMGS` / `AT+CMGW` printed `> `): bytes are collected
  * until Ctrl-Z (0x1A, send) or ESC (0x1B, cancel); the host's CR/LF are not part of the data.
+ * Data state (vendor upload commands such as Quectel AT+QHTTPURL=<len>,<timeout>, after `CONNECT`):
+ * exactly <len> bytes are taken as they are, whatever they hold, then the parser is back in command state.
  */
 
 /** One parameter of an extended command: null when omitted (`AT+CNMI=2,,0`). */
@@ -46,6 +48,8 @@ export type ParserEvent =
   | { kind: 'prompt-data'; data: string }
   /** Prompt abandoned with ESC. */
   | { kind: 'prompt-cancel'; data: string }
+  /** The <len> bytes announced to a data state (latin1). */
+  | { kind: 'connect-data'; data: string }
   /** A line longer than the buffer: dropped, answered ERROR. */
   | { kind: 'overflow'; bytes: number };
 
@@ -64,10 +68,26 @@ export class AtParser {
   private buf = '';
   private overflowed = 0;
   private prompt = false;
+  /** Bytes still expected in data state; 0 in command or prompt state. */
+  private dataLeft = 0;
 
   /** True while collecting prompt data. */
   get inPrompt(): boolean {
     return this.prompt;
+  }
+
+  /** True while collecting the bytes of a data state. */
+  get inData(): boolean {
+    return this.dataLeft > 0;
+  }
+
+  /** Enter data state for exactly `length` bytes (the DCE just printed CONNECT); 0 or less does nothing. */
+  enterData(length: number): void {
+    if (!(length > 0)) return;
+    this.prompt = false;
+    this.dataLeft = Math.floor(length);
+    this.buf = '';
+    this.overflowed = 0;
   }
 
   /** Enter prompt state (the DCE just printed `> `). */
@@ -80,13 +100,23 @@ export class AtParser {
   /** Forget everything half-received and return to command state (power-on, reopen). */
   reset(): void {
     this.prompt = false;
+    this.dataLeft = 0;
     this.buf = '';
     this.overflowed = 0;
   }
 
   /** Feeds one byte; returns the event it completes, if any. */
   push(b: number): ParserEvent | undefined {
+    if (this.dataLeft > 0) return this.pushData(b);
     return this.prompt ? this.pushPrompt(b) : this.pushCommand(b);
+  }
+
+  private pushData(b: number): ParserEvent | undefined {
+    this.buf += String.fromCharCode(b & 0xff);
+    if (--this.dataLeft > 0) return undefined;
+    const data = this.buf;
+    this.buf = '';
+    return { kind: 'connect-data', data };
   }
 
   /** Feeds a chunk, calling `out` for every event. */

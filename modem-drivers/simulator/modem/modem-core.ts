@@ -27,6 +27,7 @@ import { encodeString, type Charset } from './charset.js';
 import type { DialectProfile } from './dialect.js';
 import type { Outcome } from './outcome.js';
 import { simRuntime, type SimRuntime } from './sim-runtime.js';
+import { PacketData } from './packet-data.js';
 import { CombinedMemory, MessageMemory, type Memory } from './sms-store.js';
 
 export type SlotId = 'A' | 'B' | 'C' | 'D';
@@ -165,6 +166,8 @@ export class ModemCore {
   usbAudio: { enabled: boolean; port: number } = { enabled: false, port: 0 };
   /** Quectel AT+QCFG="ims" <value>. */
   imsConfig = 0;
+  /** PDP contexts and the HTTP client (commands-data.ts); new at every power-on. */
+  packet = new PacketData();
   private readonly taBuffer: string[][] = [];
   private readonly reported = new Map<'creg' | 'cgreg' | 'cereg', string>();
   private readonly reportedCell = new Map<'creg' | 'cgreg' | 'cereg', string>();
@@ -221,6 +224,7 @@ export class ModemCore {
     this.pinVerified = false;
     this.usbAudio = { enabled: false, port: 0 };
     this.ussdOpen = false;
+    this.packet = new PacketData();
     this.taBuffer.length = 0;
     this.reported.clear();
     this.reportedCell.clear();

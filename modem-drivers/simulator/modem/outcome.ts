@@ -27,6 +27,17 @@ export interface PromptHandler {
   cancel(): Outcome;
 }
 
+/** What the DCE does after an intermediate `CONNECT` of a vendor upload command (Quectel AT+QHTTPURL). */
+export interface ConnectHandler {
+  /** Exactly this many bytes are taken as data. */
+  length: number;
+  /** All bytes arrived (latin1 text); the outcome's final result ends the command. */
+  data(text: string): Outcome | Promise<Outcome>;
+  /** The bytes did not all arrive within this time (clock ms); `timeout()` ends the command. */
+  timeoutMs: number;
+  timeout(): Outcome;
+}
+
 export interface Outcome {
   /** Information responses; each inner list is one unit (a header and its PDU, a +CMGL entry). */
   info?: string[][];
@@ -34,6 +45,8 @@ export interface Outcome {
   final?: Final;
   /** Print `> ` and collect data; ends the command line. */
   prompt?: PromptHandler;
+  /** Print CONNECT and take a fixed number of data bytes; ends the command line. */
+  connect?: ConnectHandler;
   /** Runs once the final result has been written (CFUN=1,1 restarts after its OK). */
   after?: () => void;
 }
@@ -51,7 +64,7 @@ export function cms(code: number): Outcome {
   return { final: { kind: 'CMS', code } };
 }
 
-const NUMERIC: Record<string, number> = { OK: 0, 'NO CARRIER': 3, ERROR: 4, 'NO DIALTONE': 6, BUSY: 7, 'NO ANSWER': 8 };
+const NUMERIC: Record<string, number> = { OK: 0, CONNECT: 1, 'NO CARRIER': 3, ERROR: 4, 'NO DIALTONE': 6, BUSY: 7, 'NO ANSWER': 8 };
 
 export interface FrameOptions {
   verbose: boolean;

@@ -33,7 +33,8 @@ import { smsCommands } from './commands-sms.js';
 import { dialectProfile, type Dialect } from './dialect.js';
 import { ModemCore, SLOT_IDS, type CoreHost, type PinState, type SlotId } from './modem-core.js';
 import { simRuntime } from './sim-runtime.js';
-import { frameFinal, frameInfo, type Final, type FrameOptions, type Outcome, type PromptHandler } from './outcome.js';
+import { frameFinal, frameInfo, type ConnectHandler, type Final, type FrameOptions, type Outcome, type PromptHandler } from './outcome.js';
+import { dataCommands } from './commands-data.js';
 
 export type { Dialect } from './dialect.js';
 export type { SlotId, PinState } from './modem-core.js';
@@ -82,7 +83,7 @@ export interface ModemStatus {
   storedSms: number;
 }
 
-const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands];
+const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands, dataCommands];
 
 /** Garbage bytes: C0 controls and high-half bytes, never CR, LF, Ctrl-Z or ESC. */
 const NOISE = [...Array.from({ length: 32 }, (_, i) => i).filter((b) => ![10, 13, 26, 27].includes(b)), ...Array.from({ length: 128 }, (_, i) => i + 128)];
@@ -191,6 +192,8 @@ export class SimulatedModem {
   private input: Buffer[] = [];
   private inputPos = 0;
   private prompt: PromptHandler | 'stuck' | null = null;
+  /** Data state after CONNECT (AT+QHTTPURL): who takes the bytes, and the input timer. */
+  private dataMode: { handler: ConnectHandler; timer: { cancel(): void } } | null = null;
   private held: string[][] = [];
   private deferred: string[][] = [];
   private lastLine: ParsedLine | null = null;
@@ -244,6 +247,7 @@ export class SimulatedModem {
     this.epoch++; // an answer still being prepared for an earlier host is not written to this one
     this.parser.reset();
     this.prompt = null;
+    this.clearDataMode();
     this.busy = false;
     const held = this.held.splice(0);
     for (const lines of held) port.send(frameInfo([lines], this.frameOptions()));
@@ -270,7 +274,7 @@ export class SimulatedModem {
   /** An unsolicited result: now, after the running command, or lost when nobody has the port open. */
   private urc(lines: string[]): void {
     if (!this.present || this.closed || !this.port || this.hung) return;
-    if (this.busy || this.parser.inPrompt) {
+    if (this.busy || this.parser.inPrompt || this.parser.inData) {
       this.deferred.push(lines);
       return;
     }
@@ -297,7 +301,8 @@ export class SimulatedModem {
         this.input.shift();
         this.inputPos = 0;
       }
-      if (this.core.s.echo) echo += String.fromCharCode(byte);
+      // Data after CONNECT is not echoed.
+      if (this.core.s.echo && !this.parser.inData) echo += String.fromCharCode(byte);
       const ev = this.parser.push(byte);
       if (ev) {
         if (echo) this.send(echo);
@@ -323,6 +328,14 @@ export class SimulatedModem {
         return;
       case 'ignored':
         return;
+      case 'connect-data': {
+        const d = this.dataMode;
+        this.clearDataMode();
+        if (!d) return;
+        const text = ev.data;
+        this.runSteps([() => d.handler.data(text)], true);
+        return;
+      }
       case 'prompt-data':
       case 'prompt-cancel': {
         const h = this.prompt;
@@ -374,6 +387,7 @@ export class SimulatedModem {
     let out = '';
     let final: Final = { kind: 'OK' };
     let prompt: PromptHandler | undefined;
+    let connect: ConnectHandler | undefined;
     const after: (() => void)[] = [];
     for (const step of steps) {
       let r = step();
@@ -387,12 +401,16 @@ export class SimulatedModem {
         prompt = r.prompt;
         break;
       }
+      if (r.connect) {
+        connect = r.connect;
+        break;
+      }
       if (r.final && r.final.kind !== 'OK') {
         final = r.final;
         break;
       }
     }
-    if (!syntaxOk && final.kind === 'OK' && !prompt) final = { kind: 'ERROR' };
+    if (!syntaxOk && final.kind === 'OK' && !prompt && !connect) final = { kind: 'ERROR' };
     if (this.timing.commandMs > 0) {
       await new Promise<void>((resolve) => this.core.timer(resolve, this.timing.commandMs));
       if (epoch !== this.epoch) return;
@@ -402,6 +420,21 @@ export class SimulatedModem {
       this.send(out + '\r\n> ');
       this.parser.enterPrompt();
       this.prompt = prompt;
+      this.finishLine(after);
+      return;
+    }
+    if (connect) {
+      // Intermediate CONNECT (V.250 §5.7.1 result code 1), then exactly <length> bytes of data.
+      this.send(out + frameFinal({ kind: 'RAW', text: 'CONNECT' }, this.frameOptions()));
+      this.parser.enterData(connect.length);
+      const handler = connect;
+      const timer = this.core.timer(() => {
+        if (this.dataMode?.handler !== handler) return;
+        this.clearDataMode();
+        this.parser.reset();
+        this.runSteps([() => handler.timeout()], true);
+      }, connect.timeoutMs);
+      this.dataMode = { handler, timer };
       this.finishLine(after);
       return;
     }
@@ -420,8 +453,13 @@ export class SimulatedModem {
         this.log?.error({ err, modem: this.id }, 'simulated modem: post-command action failed');
       }
     }
-    if (!this.parser.inPrompt) this.flushDeferred();
+    if (!this.parser.inPrompt && !this.parser.inData) this.flushDeferred();
     this.pump();
+  }
+
+  private clearDataMode(): void {
+    this.dataMode?.timer.cancel();
+    this.dataMode = null;
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -433,6 +471,7 @@ export class SimulatedModem {
     this.hung = false;
     this.parser.reset();
     this.prompt = null;
+    this.clearDataMode();
     this.busy = false;
     this.core.sim = this.sims[SLOT_IDS.indexOf(this.slotNow)] ?? null;
     this.core.powerOn();
@@ -445,6 +484,7 @@ export class SimulatedModem {
     this.present = false;
     this.busy = false;
     this.prompt = null;
+    this.clearDataMode();
     this.parser.reset();
     this.input = [];
     this.inputPos = 0;
@@ -511,6 +551,7 @@ export class SimulatedModem {
     if (!on) {
       this.parser.reset();
       this.prompt = null;
+      this.clearDataMode();
     }
   }
 
