@@ -14,6 +14,9 @@ import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
 import type { DeviceStatus, LineRegistry } from './line/types.js';
 import type { Logger } from './util/log.js';
 import { createWebApp } from './web/app.js';
+import { lineRoutes } from './web/line-routes.js';
+import { CounterStore } from './store/counter-store.js';
+import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -36,6 +39,8 @@ export interface DaemonOptions {
 
 export interface Daemon {
   port: number;
+  store: CounterStore;
+  policy: SimPolicy;
   simulator: Simulator | null;
   control: ControlApi | null;
   config: ConfigStore;
@@ -116,7 +121,26 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     );
   }
 
-  const lines = new LineManager({ config: cfg, log, ...o.lines, extraLines: [...(o.lines?.extraLines ?? []), ...extraLines] });
+  // Counters and CDRs (SQLite, durable) and the SIM policy that uses them.
+  let store: CounterStore;
+  try {
+    store = CounterStore.open(o.dataDir);
+  } catch (e) {
+    await control?.close();
+    simulator?.close();
+    throw e;
+  }
+  const policyConfig = policyConfigOf(cfg);
+  const policy = new SimPolicy({ config: policyConfig, store, log: log.child({ component: 'policy' }) });
+
+  const lines = new LineManager({
+    config: cfg,
+    log,
+    ...o.lines,
+    extraLines: [...(o.lines?.extraLines ?? []), ...extraLines],
+    chooseSlot: (id, available) => policy.choose(id, available),
+    onLine: (line) => policy.attach(line),
+  });
 
   const startedAt = Date.now();
   let lastLogin: string | null = null;
@@ -144,6 +168,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
   const app = createWebApp({
     registry,
+    extraRoutes: (bodyLimit) => lineRoutes({ lines, policy, policyConfig, bodyLimit }),
     auth,
     log,
     onLogin: () => {
@@ -165,15 +190,19 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     // Nothing was started yet but the simulator: leave no port or timer behind.
     await control?.close();
     simulator?.close();
+    store.close();
     throw new Error(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
   }
   // The API answers first; modems come up behind it.
   await lines.start();
+  policy.start();
   const bound = (server.address() as AddressInfo).port;
   log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
 
   return {
     port: bound,
+    store,
+    policy,
     simulator,
     control,
     config,
@@ -185,9 +214,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         server.close(() => r());
         server.closeAllConnections();
       });
+      policy.stop();
       await lines.stop();
       await control?.close();
       simulator?.close();
+      store.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { describeSecret, describeValue, formatPath, type FieldError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { isValidImei, luhnCheckDigit } from '../gsm/imei.js';
+import { parseLimit } from '../policy/limit-syntax.js';
 import type { ValidationResult } from './json-store.js';
 import { compileReplyPattern, parseCommandTemplate } from '../../modem-drivers/sim-switch/template.js';
 
@@ -226,6 +227,58 @@ const lineSchema = obj({
 
 export const MAX_LINES = 64;
 
+// SIM limits and rotation (manual §4.8, §4.12; docs/policy.md). Limits are written in the manual's
+// syntax ("100", "05:00-12:00,100|12:00-23:00,200", "D5,1000") and parsed by the policy engine.
+const limitText = z
+  .string({ error: expected('a limit such as "100", "05:00-12:00,100|12:00-23:00,200" or "D5,1000"') })
+  .superRefine((v, ctx) => {
+    const r = parseLimit(v);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${r.error} (column ${r.column})` });
+  });
+
+const TRIGGERS = [
+  'bind-minutes',
+  'call-minutes',
+  'calls',
+  'connected-calls',
+  'sms',
+  'consecutive-no-answer',
+  'consecutive-failed',
+  'consecutive-no-ringing',
+  'consecutive-short',
+] as const;
+
+const limitsSchema = obj({
+  callMinutes: limitText.optional(),
+  callCount: limitText.optional(),
+  callCountIncludesUnanswered: bool().default(true),
+  smsCount: limitText.optional(),
+});
+
+const policySchema = obj({
+  billingPeriodSec: int(1, 3600).default(60),
+  onMinutesExhausted: oneOf(['hangup', 'finish']).default('hangup'),
+  onSmsExhausted: oneOf(['disable-sim', 'block-sms']).default('block-sms'),
+  shortCallSec: int(1, 3600).default(10),
+  limits: limitsSchema.prefault({}),
+  switchRules: obj({
+    strategy: oneOf(['sequential', 'random', 'most-minutes']).default('sequential'),
+    triggers: z.partialRecord(oneOf(TRIGGERS), int(1, 1_000_000)).default({}),
+    duringCall: oneOf(['hangup', 'wait']).default('wait'),
+    switchWhenExhausted: bool().default(true),
+  }).prefault({}),
+  disableRules: z
+    .array(
+      obj({
+        trigger: oneOf(TRIGGERS),
+        threshold: int(1, 1_000_000),
+        disableMinutes: z.union([int(0, 525_600), z.literal('manual')], { error: expected('minutes (0 = never) or "manual"') }),
+      }),
+      { error: expected('a list of disable rules') },
+    )
+    .default(() => []),
+});
+
 export const configSchema = obj({
   device: obj({
     name: text(1, 64).default('cellgate'),
@@ -243,6 +296,7 @@ export const configSchema = obj({
     commandTimeoutMs: int(100, 600_000).default(5000),
   }).prefault({}),
   security: obj({ allowImeiWrite: bool().default(false) }).prefault({}),
+  policy: policySchema.prefault({}),
   simulator: obj({
     mode: oneOf(['auto', 'on', 'off']).default('auto'),
     modems: int(1, MAX_LINES).default(4),

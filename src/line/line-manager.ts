@@ -32,6 +32,10 @@ export interface LineManagerOptions {
   portFor?: (line: LineConfig) => PortProvider | null;
   /** Lines that exist besides the configured ones (simulated modems in demo mode). */
   extraLines?: ExtraLine[];
+  /** Called for every line after it is created and before it starts (to attach listeners). */
+  onLine?: (line: Line) => void;
+  /** The SIM policy's slot choice for a line at bring-up (null: no usable slot). */
+  chooseSlot?: (lineId: number, available: readonly SlotId[]) => SlotId | null;
   timing?: Partial<LineTiming>;
 }
 
@@ -78,7 +82,10 @@ export class LineManager implements ImeiLocator {
     }
     for (const x of this.o.extraLines ?? []) this.add(x.config, x.port, x.onSlotSelect);
     if (this.lines.size === 0) this.o.log.warn('no lines: no modem configured and none found on USB');
-    for (const l of this.lines.values()) l.start();
+    for (const l of this.lines.values()) {
+      this.o.onLine?.(l);
+      l.start();
+    }
   }
 
   async stop(): Promise<void> {
@@ -153,6 +160,9 @@ export class LineManager implements ImeiLocator {
         ? null
         : (slot: SlotId) => (iw.mode === 'per-line' ? iw.imei ?? null : iw.perSim?.[slot] ?? null);
     const sw = lc.simSwitch as unknown as SimSwitchConfig;
+    // A switch that is not part of the modem keeps its state across the line's connections; the modem's
+    // own dual-SIM command is reached through each connection's channel.
+    let shared: ReturnType<typeof createSimSwitch> | null = null;
     const opts: LineOptions = {
       id,
       ...(lc.name ? { name: lc.name } : {}),
@@ -167,11 +177,15 @@ export class LineManager implements ImeiLocator {
       simSwitch:
         sw.backend === 'none'
           ? null
-          : ({ channel, family }) =>
-              createSimSwitch(
-                sw.backend === 'dual-sim' ? ({ backend: 'dual-sim', family: family === 'simcom' ? 'simcom' : 'quectel' } as SimSwitchConfig) : sw,
-                { lineId: String(id), log: this.o.log, channel, ...(onSlotSelect ? { onSelect: onSlotSelect } : {}) },
-              ),
+          : ({ channel, family }) => {
+              if (sw.backend === 'dual-sim') {
+                const dual = { backend: 'dual-sim', family: family === 'simcom' ? 'simcom' : 'quectel' } as SimSwitchConfig;
+                return createSimSwitch(dual, { lineId: String(id), log: this.o.log, channel });
+              }
+              shared ??= createSimSwitch(sw, { lineId: String(id), log: this.o.log, ...(onSlotSelect ? { onSelect: onSlotSelect } : {}) });
+              return shared;
+            },
+      ...(this.o.chooseSlot ? { chooseSlot: (available: readonly SlotId[]) => this.o.chooseSlot!(id, available) } : {}),
       timing: {
         probeIntervalMs: cfg.modems.probeIntervalMs,
         unresponsiveAfterMs: cfg.modems.unresponsiveAfterMs,

@@ -61,6 +61,11 @@ export interface LineOptions {
    */
   simSwitch?: ((ctx: { channel: AtChannelApi; family: Family }) => SimSwitch) | null;
   /**
+   * Which slot to bind, asked at every bring-up (the SIM policy); null: no slot is usable now. Absent:
+   * the first slot the switch offers.
+   */
+  chooseSlot?: (available: readonly SlotId[]) => SlotId | null;
+  /**
    * IMEI to program for the bound slot (manual §4.9: per line, or per SIM slot); null to leave it.
    * Only given when the configuration allows it (security.allowImeiWrite).
    */
@@ -106,6 +111,11 @@ export class Line extends EventEmitter {
   /** Pending sleeps; woken by stop(), setEnabled() and a lost connection. */
   private readonly sleepers = new Set<() => void>();
   private pinFailed = new Set<string>();
+  private lastSwitch: SimSwitch | null = null;
+  /** A slot the policy asked for (switchSlot), bound at the next bring-up. */
+  private wantSlot: SlotId | null = null;
+  /** The current call: when it started, whether it rang, when it was answered, how the modem ended it. */
+  private callInfo: { startedAt: number; alerted: boolean; answeredAt: number | null; endReason: string | null } | null = null;
   /** When the current connection opened; end of the last connected call; when the slot was bound. */
   private connectedAt = 0;
   private lastConnectedEnd: number | null = null;
@@ -188,6 +198,7 @@ export class Line extends EventEmitter {
     this.conn?.lose(new ConnectionLost('line stopped', false));
     this.wakeAll();
     await this.loop;
+    await this.lastSwitch?.close().catch(() => {});
   }
 
   /** Enables or disables the line (manual §3.2.1 open/close). A disabled line releases its modem port. */
@@ -204,6 +215,17 @@ export class Line extends EventEmitter {
     this.wakeAll();
   }
 
+  /**
+   * Moves the line to another SIM slot: the connection is closed, the SIM switch selects the slot and
+   * the modem is restarted on the new card (SIM policy decisions, operator's forced switch).
+   */
+  switchSlot(slot: SlotId): void {
+    this.wantSlot = slot;
+    this.log.info({ from: this.st.slot, to: slot }, 'switching SIM slot');
+    this.conn?.lose(new ConnectionLost(`switching to SIM slot ${slot}`, false));
+    this.wakeAll();
+  }
+
   /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
   async dial(number: string): Promise<void> {
     const d = this.requireReady();
@@ -212,7 +234,8 @@ export class Line extends EventEmitter {
     try {
       await d.dial(number);
     } catch (e) {
-      this.call('ended');
+      if (this.callInfo && e instanceof AtCommandError) this.callInfo.endReason = e.final.kind;
+      if (this.st.callState !== 'IDLE') this.call('ended');
       throw e;
     }
   }
@@ -385,7 +408,8 @@ export class Line extends EventEmitter {
     conn.lose(why);
     if (conn.watchdog) clearTimeout(conn.watchdog);
     if (this.conn === conn) this.conn = null;
-    await conn.simSwitch?.close().catch(() => {});
+    // The switch keeps holding the card while the line reconnects; it is released when the line stops.
+    if (conn.simSwitch) this.lastSwitch = conn.simSwitch;
     if (this.st.callState !== 'IDLE') this.call('ended');
     this.at.commands += conn.channel.stats.commands;
     this.at.errors += conn.channel.stats.errors;
@@ -497,17 +521,34 @@ export class Line extends EventEmitter {
     }
   }
 
-  /** Binds the first slot the switch offers (slot choice by policy comes with the SIM policy engine). */
+  /**
+   * Binds a slot: the one switchSlot() asked for, else the policy's choice, else the first the switch
+   * offers. Selecting another card restarts the modem on it (the next bring-up then finds it selected).
+   */
   private async bindSlot(conn: Connection): Promise<void> {
     const sw = this.opts.simSwitch?.({ channel: conn.channel, family: this.st.modem.family ?? 'generic' }) ?? null;
     conn.simSwitch = sw;
-    const slot: SlotId = sw?.slots[0] ?? 'A';
+    const available: readonly SlotId[] = sw?.slots ?? ['A'];
+    const chosen = this.wantSlot ?? (this.opts.chooseSlot ? this.opts.chooseSlot(available) : available[0]!);
+    if (chosen === null) {
+      this.update({ slot: null, health: 'no-sim', detail: 'no usable SIM slot: every card is disabled, missing or out of limits' });
+      throw new ConnectionLost('no usable SIM slot', false);
+    }
     if (sw && sw.kind !== 'none') {
       const cur = await sw.current();
-      if (cur !== slot) await sw.select(slot);
+      if (cur !== chosen) {
+        await sw.select(chosen);
+        this.wantSlot = chosen;
+        this.update({ slot: chosen });
+        this.boundAt = this.now();
+        // The modem keeps the old card's session until it restarts (TS 27.007 §8.2 AT+CFUN=1,1).
+        await conn.driver.reset().catch((e: Error) => this.log.warn({ err: e.message }, 'modem reset after SIM switch failed'));
+        throw new ConnectionLost(`restarting the modem on SIM slot ${chosen}`, false);
+      }
     }
-    if (this.st.slot !== slot) this.boundAt = this.now();
-    this.update({ slot });
+    this.wantSlot = null;
+    if (this.st.slot !== chosen) this.boundAt = this.now();
+    this.update({ slot: chosen });
   }
 
   private async applyOperator(conn: Connection): Promise<void> {
@@ -535,6 +576,7 @@ export class Line extends EventEmitter {
     const [iccid, imsi, number] = [await d.iccid().catch(() => null), await d.imsi().catch(() => null), await d.ownNumber().catch(() => null)];
     this.alive(conn);
     this.update({ health: 'ok', sim: { state: 'READY', iccid, imsi, number } });
+    this.notify('sim-bound', { slot: this.st.slot, iccid });
     try {
       await d.initSms();
     } catch (e) {
@@ -662,6 +704,7 @@ export class Line extends EventEmitter {
         if (canTransition(this.st.callState, 'incoming')) this.call('incoming', e.number);
         break;
       case 'call-ended':
+        if (this.callInfo) this.callInfo.endReason = e.reason;
         if (this.st.callState !== 'IDLE') this.call('ended');
         break;
       case 'call-state': {
@@ -694,9 +737,25 @@ export class Line extends EventEmitter {
   private call(ev: CallEvent, number?: string | null): void {
     const from = this.st.callState;
     const to = callTransition(from, ev);
-    if (from === 'CONNECTED' && to === 'IDLE') this.lastConnectedEnd = this.now();
+    const now = this.now();
+    if (from === 'IDLE' && to !== 'IDLE') this.callInfo = { startedAt: now, alerted: false, answeredAt: null, endReason: null };
+    const info = this.callInfo;
+    if (info && to === 'ALERTING') info.alerted = true;
+    if (info && to === 'CONNECTED' && info.answeredAt === null) info.answeredAt = now;
+    if (from === 'CONNECTED' && to === 'IDLE') this.lastConnectedEnd = now;
+    const callNumber = this.st.callNumber;
     this.update({ callState: to, callNumber: to === 'IDLE' ? null : number ?? this.st.callNumber });
-    if (from !== to) this.notify('call', { from, to, event: ev, number: this.st.callNumber });
+    if (from === to) return;
+    const detail: LineCallEvent = { from, to, event: ev, number: to === 'IDLE' ? callNumber : this.st.callNumber };
+    if (to === 'IDLE' && info) {
+      detail.startedAt = info.startedAt;
+      detail.alerted = info.alerted;
+      detail.answeredAt = info.answeredAt;
+      detail.durationSec = info.answeredAt === null ? 0 : Math.round((now - info.answeredAt) / 1000);
+      detail.endReason = info.endReason;
+      this.callInfo = null;
+    }
+    this.notify('call', detail);
   }
 
   private requireReady(): ModemDriver {
@@ -746,6 +805,20 @@ export class Line extends EventEmitter {
   private wakeAll(): void {
     for (const w of [...this.sleepers]) w();
   }
+}
+
+/** What a line's 'call' event carries; the end fields are set when the call returns to IDLE. */
+export interface LineCallEvent {
+  from: CallState;
+  to: CallState;
+  event: CallEvent;
+  number: string | null;
+  startedAt?: number;
+  alerted?: boolean;
+  answeredAt?: number | null;
+  durationSec?: number;
+  /** NO CARRIER / BUSY / NO ANSWER / NO DIALTONE / HANGUP as the modem said, or null (we hung up). */
+  endReason?: string | null;
 }
 
 /** +CME ERROR: 16 "incorrect password" (TS 27.007 §9.2.1): the SIM refused the PIN itself. */

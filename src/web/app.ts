@@ -15,7 +15,7 @@ import { Router } from '@koa/router';
 import type { LineRegistry } from '../line/types.js';
 import type { Logger } from '../util/log.js';
 import { ApiError, isApiError } from './api-error.js';
-import { apiRoutes } from './api-routes.js';
+import { apiRoutes, type ApiRoute } from './api-routes.js';
 import { createAuthGate, type WebState } from './auth-gate.js';
 import type { Authenticator } from './authenticator.js';
 import { CredentialCache, DEFAULT_CREDENTIAL_TTL_MS } from './credential-cache.js';
@@ -26,6 +26,8 @@ import { lookupStatic, openStatic } from './static-files.js';
 
 export interface WebAppDeps {
   registry: LineRegistry;
+  /** More routes (line actions, SIM policy), in the same table form and behind the same auth. */
+  extraRoutes?: (bodyLimit: number) => ApiRoute[];
   auth: Authenticator;
   log: Logger;
   /** Idle time after which a login session ends (default 12 h). */
@@ -119,7 +121,7 @@ export function createWebApp(deps: WebAppDeps): Koa<WebState> {
   });
 
   const router = new Router<WebState>({ prefix: API_PREFIX });
-  const routes = apiRoutes({ registry, auth, sessions, limiter, log, bodyLimit, onLogin: deps.onLogin });
+  const routes = [...apiRoutes({ registry, auth, sessions, limiter, log, bodyLimit, onLogin: deps.onLogin }), ...(deps.extraRoutes?.(bodyLimit) ?? [])];
   for (const r of routes) {
     const chain = r.access === 'public' ? [r.handler] : [gate.authenticate, gate.allow(r.access), r.handler];
     router.register(r.path, [r.method], chain);

@@ -30,6 +30,15 @@ test('{} is a complete configuration with every default', () => {
     log: { level: 'info' },
     modems: { autoDetect: true, probeIntervalMs: 3000, unresponsiveAfterMs: 8000, commandTimeoutMs: 5000 },
     security: { allowImeiWrite: false },
+    policy: {
+      billingPeriodSec: 60,
+      onMinutesExhausted: 'hangup',
+      onSmsExhausted: 'block-sms',
+      shortCallSec: 10,
+      limits: { callCountIncludesUnanswered: true },
+      switchRules: { strategy: 'sequential', triggers: {}, duringCall: 'wait', switchWhenExhausted: true },
+      disableRules: [],
+    },
     simulator: { mode: 'auto', modems: 4, timing: 'realistic', controlPort: 8081, controlHost: '127.0.0.1' },
     lines: [],
   });
@@ -301,4 +310,13 @@ test('the full example in docs/configuration.md is valid', () => {
   const c = valid(JSON.parse(block[1]!));
   assert.equal(c.lines.length, 3);
   assert.deepEqual(c.lines.map((l) => l.simSwitch.backend), ['gpio', 'serial', 'dual-sim']);
+});
+
+test('policy limits are checked in the manual syntax, with the parser\'s message and column', () => {
+  const errs = errorsOf({ policy: { limits: { callMinutes: '05:00-25:00,100', smsCount: 'D5,1000' } } });
+  assert.equal(errs.length, 1);
+  assert.match(errs[0]!, /^policy\.limits\.callMinutes: .*25.*\(column \d+\)$/);
+  assert.equal(validateConfig({ policy: { switchRules: { triggers: { calls: 2, sms: 5 } } } }).ok, true);
+  assert.match(errorsOf({ policy: { switchRules: { triggers: { callz: 2 } } } })[0]!, /^policy\.switchRules\.triggers/);
+  assert.match(errorsOf({ policy: { disableRules: [{ trigger: 'consecutive-no-answer', threshold: 3, disableMinutes: 'forever' }] } })[0]!, /disableMinutes: expected minutes \(0 = never\) or "manual"/);
 });

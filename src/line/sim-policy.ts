@@ -1,0 +1,219 @@
+/**
+ * Runs the pure SIM policy engine (src/policy) against the live lines: feeds it what the lines report
+ * (SIM bound, call progress and end, time passing), keeps its state durable in the counter store
+ * (the state is written in the same transaction as the CDR that changed it), and carries out its
+ * decisions (bind or switch a slot, hang up). I/O lives here; every rule lives in the engine.
+ */
+import { type Config } from '../config/schema.js';
+import {
+  canCall,
+  decide,
+  defaultPolicyConfig,
+  initialPolicyState,
+  nextDeadline,
+  parseLimit,
+  billedSeconds,
+  chooseSlot,
+  type CallEndCause,
+  type Decision,
+  type LimitSpec,
+  type PolicyConfig,
+  type PolicyEvent,
+  type PolicyState,
+  type SlotId,
+} from '../policy/index.js';
+import type { CounterStore } from '../store/counter-store.js';
+import type { Logger } from '../util/log.js';
+import type { Line, LineCallEvent } from './line.js';
+
+const STATE_KEY = 'policy';
+/** Ticks at least this often (windows, cycles and the 04:10 statistics day turn over between deadlines). */
+const TICK_MS = 60_000;
+/** A system clock before this is not set (no RTC, no NTP yet): window and monthly limits stay closed. */
+const TRUSTED_AFTER = Date.UTC(2025, 0, 1);
+
+export function policyConfigOf(cfg: Config): PolicyConfig {
+  const p = cfg.policy;
+  const limit = (t: string | undefined): LimitSpec | null => {
+    if (t === undefined) return null;
+    const r = parseLimit(t);
+    if (!r.ok) throw new Error(`policy limit "${t}": ${r.error}`); // the schema already refused it
+    return r.value;
+  };
+  return defaultPolicyConfig({
+    timezone: cfg.device.timezone,
+    billingPeriodSec: p.billingPeriodSec,
+    onMinutesExhausted: p.onMinutesExhausted,
+    onSmsExhausted: p.onSmsExhausted,
+    shortCallSec: p.shortCallSec,
+    limits: {
+      callMinutes: limit(p.limits.callMinutes),
+      callCount: limit(p.limits.callCount),
+      callCountIncludesUnanswered: p.limits.callCountIncludesUnanswered,
+      smsCount: limit(p.limits.smsCount),
+    },
+    switchRules: { ...p.switchRules, triggers: { ...p.switchRules.triggers } },
+    disableRules: p.disableRules.map((r) => ({ ...r })),
+  });
+}
+
+export interface SimPolicyOptions {
+  config: PolicyConfig;
+  store: CounterStore;
+  log: Logger;
+  now?: () => number;
+}
+
+export class SimPolicy {
+  private state: PolicyState;
+  private readonly lines = new Map<string, Line>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
+  private seq = 0;
+
+  constructor(private readonly o: SimPolicyOptions) {
+    this.now = o.now ?? Date.now;
+    const saved = o.store.loadState(STATE_KEY);
+    this.state = saved ? (JSON.parse(saved.json) as PolicyState) : initialPolicyState({ timeTrusted: false, seed: Date.now() & 0xffff });
+    const trusted = this.now() >= TRUSTED_AFTER;
+    if (trusted !== this.state.timeTrusted) this.feed({ type: 'time-trust', trusted, source: trusted ? 'system clock' : 'system clock not set' });
+  }
+
+  /** The slot a line should bind at bring-up; null when none is usable. */
+  choose(lineId: number, available: readonly SlotId[]): SlotId | null {
+    const line = String(lineId);
+    const bound = this.state.lines[line]?.bound ?? null;
+    const now = this.now();
+    // Keep the card the engine considers bound (a restart must not rotate SIMs), if it is still usable.
+    if (bound && available.includes(bound) && canCall(this.o.config, this.state, now, line, bound).ok) return bound;
+    const pick = chooseSlot(this.o.config, this.state, now, line, Math.random);
+    if (pick && available.includes(pick)) return pick;
+    // The strategy picked a slot this line's switch cannot select: the first selectable usable one.
+    return available.find((s) => canCall(this.o.config, this.state, now, line, s).ok) ?? null;
+  }
+
+  /** Whether the line's bound SIM may place a call now, and why not. */
+  mayCall(lineId: number): { ok: true } | { ok: false; reason: string } {
+    const line = String(lineId);
+    const slot = this.state.lines[line]?.bound;
+    if (!slot) return { ok: false, reason: `line ${lineId} has no SIM bound` };
+    return canCall(this.o.config, this.state, this.now(), line, slot);
+  }
+
+  /** The engine state (read-only view for the API). */
+  snapshot(): PolicyState {
+    return this.state;
+  }
+
+  attach(line: Line): void {
+    const id = String(line.id);
+    this.lines.set(id, line);
+    line.on('sim-bound', (b: { slot: SlotId | null; iccid: string | null }) => {
+      if (b.slot) this.feed({ type: 'sim-bound', line: id, slot: b.slot, iccid: b.iccid });
+    });
+    line.on('call', (c: LineCallEvent) => this.onCall(line, id, c));
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private onCall(line: Line, id: string, c: LineCallEvent): void {
+    if (c.from === 'IDLE' && c.to === 'DIALING') this.feed({ type: 'call-attempt', line: id });
+    else if (c.to === 'ALERTING') this.feed({ type: 'alerting', line: id });
+    else if (c.to === 'CONNECTED' && (c.from === 'DIALING' || c.from === 'ALERTING')) this.feed({ type: 'answered', line: id });
+    else if (c.to === 'IDLE' && c.startedAt !== undefined && (c.from === 'DIALING' || c.from === 'ALERTING' || c.from === 'CONNECTED')) {
+      const cause = endCause(c);
+      const durationSec = c.durationSec ?? 0;
+      const slot = this.state.lines[id]?.bound ?? null;
+      const st = line.status();
+      this.feed({ type: 'call-ended', line: id, durationSec, cause }, (json) =>
+        this.o.store.recordCall(
+          {
+            id: `${id}:${c.startedAt}:${++this.seq}`,
+            line: id,
+            slot: slot ? 'ABCD'.indexOf(slot) : 0,
+            iccid: st.sim.iccid,
+            direction: 'out',
+            number: c.number ?? '',
+            startedAt: c.startedAt!,
+            answeredAt: c.answeredAt ?? null,
+            endedAt: this.now(),
+            durationS: durationSec,
+            billedS: c.answeredAt ? billedSeconds(durationSec, this.o.config.billingPeriodSec) : 0,
+            cause,
+          },
+          [{ key: STATE_KEY, json }],
+        ),
+      );
+    }
+  }
+
+  /** Runs an event through the engine, persists the new state (with `record`, in one transaction), acts. */
+  private feed(event: PolicyEvent, record?: (stateJson: string) => void): void {
+    const r = decide(this.o.config, this.state, this.now(), event);
+    const json = JSON.stringify(r.state);
+    try {
+      if (record) record(json);
+      else this.o.store.saveState(STATE_KEY, json);
+    } catch (e) {
+      // Not durable, so not applied: the engine keeps its previous state.
+      this.o.log.error({ err: (e as Error).message, event: event.type }, 'policy state not saved; event ignored');
+      return;
+    }
+    this.state = r.state;
+    for (const d of r.decisions) this.apply(d);
+    this.schedule();
+  }
+
+  private apply(d: Decision): void {
+    const line = this.lines.get(d.line);
+    this.o.log.info({ line: d.line, decision: d.type, reason: d.reason, ...('to' in d ? { to: d.to } : {}), ...('slot' in d ? { slot: d.slot } : {}) }, 'SIM policy decision');
+    if (!line) return;
+    switch (d.type) {
+      case 'switch':
+        line.switchSlot(d.to);
+        break;
+      case 'bind':
+        if (line.status().slot !== d.slot) line.switchSlot(d.slot);
+        break;
+      case 'hangup':
+        line.hangup().catch((e: Error) => this.o.log.warn({ line: d.line, err: e.message }, 'policy hang-up failed'));
+        break;
+      default:
+        // disable / enable / unbind / block-sms: recorded in the state; binding follows from it.
+        break;
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const now = this.now();
+    const due = nextDeadline(this.o.config, this.state, now);
+    const at = Math.min(due ?? Infinity, now + TICK_MS);
+    this.timer = setTimeout(() => this.feed({ type: 'tick' }), Math.max(10, at - now));
+    this.timer.unref?.();
+  }
+}
+
+function endCause(c: LineCallEvent): CallEndCause {
+  if (c.answeredAt) return 'normal';
+  switch (c.endReason) {
+    case 'BUSY':
+      return 'busy';
+    case 'NO ANSWER':
+      return 'no-answer';
+    case 'NO CARRIER':
+    case 'HANGUP':
+    case null:
+    case undefined:
+      return c.alerted ? 'no-answer' : 'no-ringing';
+    default:
+      return 'failed';
+  }
+}

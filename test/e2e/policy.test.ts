@@ -1,0 +1,92 @@
+/**
+ * Issue 4 end to end on simulated modems through the daemon: SIM rotation by rule, driven by the call-test
+ * tool of the JSON API (§5.9), with counters kept in the durable store.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startDaemon, type Daemon } from '../../src/app.js';
+import { silentLogger } from '../../src/util/log.js';
+import type { LineStatus } from '../../src/line/types.js';
+
+const FAST = { probeIntervalMs: 200, unresponsiveAfterMs: 1500, commandTimeoutMs: 1000, reopenDelayMs: 100, maxReopenDelayMs: 400, simRetryMs: 200, refreshEvery: 3 };
+let d: Daemon;
+let api: string;
+const auth = { authorization: 'Basic ' + Buffer.from('admin:policy-test-password').toString('base64') };
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cellgate-policy-'));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify({
+      modems: { autoDetect: false },
+      simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 },
+      policy: {
+        switchRules: { strategy: 'sequential', triggers: { calls: 2 } },
+        disableRules: [{ trigger: 'consecutive-no-answer', threshold: 3, disableMinutes: 'manual' }],
+      },
+    }),
+  );
+  d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  await d.auth.setPassword('admin', 'policy-test-password');
+  api = `http://127.0.0.1:${d.port}`;
+  for (const id of [1, 2]) await waitLine(id, (l) => l.lifecycle === 'registered' && l.operator !== null);
+});
+
+after(async () => {
+  await d.stop();
+});
+
+async function line(id: number): Promise<LineStatus> {
+  return (await (await fetch(`${api}/api/lines/${id}`, { headers: auth })).json()) as LineStatus;
+}
+
+async function waitLine(id: number, cond: (l: LineStatus) => boolean, timeoutMs = 15_000): Promise<LineStatus> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const l = await line(id);
+    if (cond(l)) return l;
+    if (Date.now() > end) throw new Error(`line ${id}: condition not met; now ${JSON.stringify({ lifecycle: l.lifecycle, health: l.health, slot: l.slot, detail: l.detail })}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function testCall(id: number, number: string, seconds: number): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${api}/api/lines/${id}/test-call`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ number, seconds }) });
+  return { status: r.status, body: await r.json() };
+}
+
+async function sims(): Promise<any> {
+  return (await fetch(`${api}/api/sims`, { headers: auth })).json();
+}
+
+test('"switch after 2 calls": two test calls on slot A, then the line moves to slot B', async () => {
+  assert.equal((await line(1)).slot, 'A');
+  for (let i = 0; i < 2; i++) {
+    const r = await testCall(1, '+8613912345678', 1);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.answered, true);
+    assert.equal(r.body.slot, 'A');
+  }
+  const l = await waitLine(1, (x) => x.slot === 'B' && x.lifecycle === 'registered');
+  assert.equal(l.health, 'ok');
+  const s = await sims();
+  const l1 = s.lines.find((x: any) => x.line === 1);
+  assert.equal(l1.bound, 'B');
+  const a = l1.slots.find((x: any) => x.slot === 'A');
+  assert.equal(a.total.calls, 2);
+  assert.equal(a.total.connected, 2);
+  assert.equal(a.colour, 'green');
+  assert.equal(l1.slots.find((x: any) => x.slot === 'B').colour, 'blue');
+  // the CDRs are in the durable store
+  assert.equal((await d.store.totals({ line: '1' })).calls, 2);
+});
+
+test('bad test-call requests get clear errors', async () => {
+  assert.equal((await testCall(1, 'abc', 1)).status, 400);
+  assert.match((await testCall(1, '123', 9999)).body.error, /seconds: expected an integer from 0 to 600/);
+  assert.equal((await testCall(99, '123', 1)).status, 404);
+});
