@@ -102,7 +102,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const base = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0));
     for (const m of sim.modems) {
       extraLines.push({
-        config: lineConfig({ id: base + m.id, name: `SIM${m.id}`, imei: m.imei, simSwitch: { backend: 'simulated' } }),
+        // The simulated switch starts where the simulated modem is, so start-up needs no SIM change.
+        config: lineConfig({ id: base + m.id, name: `SIM${m.id}`, imei: m.imei, simSwitch: { backend: 'simulated', initial: m.slot } }),
         port: new SimPortProvider(() => sim.modems, m.imei),
         onSlotSelect: (slot) => m.selectSlot(slot),
       });

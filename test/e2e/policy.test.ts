@@ -2,7 +2,7 @@
  * Issue 4 end to end on simulated modems through the daemon: SIM rotation by rule, driven by the call-test
  * tool of the JSON API (§5.9), with counters kept in the durable store.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,28 +17,23 @@ let d: Daemon;
 let api: string;
 const auth = { authorization: 'Basic ' + Buffer.from('admin:policy-test-password').toString('base64') };
 
-before(async () => {
+/** A daemon in demo mode (2 simulated modems, fast timing) with the given policy section. */
+async function daemon(policy: unknown): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-policy-'));
   writeFileSync(
     join(dir, 'config.json'),
-    JSON.stringify({
-      modems: { autoDetect: false },
-      simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 },
-      policy: {
-        switchRules: { strategy: 'sequential', triggers: { calls: 2 } },
-        disableRules: [{ trigger: 'consecutive-no-answer', threshold: 3, disableMinutes: 'manual' }],
-      },
-    }),
+    JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 }, policy }),
   );
-  d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
-  await d.auth.setPassword('admin', 'policy-test-password');
+  const x = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  await x.auth.setPassword('admin', 'policy-test-password');
+  return x;
+}
+
+async function use(x: Daemon): Promise<void> {
+  d = x;
   api = `http://127.0.0.1:${d.port}`;
   for (const id of [1, 2]) await waitLine(id, (l) => l.lifecycle === 'registered' && l.operator !== null);
-});
-
-after(async () => {
-  await d.stop();
-});
+}
 
 async function line(id: number): Promise<LineStatus> {
   return (await (await fetch(`${api}/api/lines/${id}`, { headers: auth })).json()) as LineStatus;
@@ -63,7 +58,9 @@ async function sims(): Promise<any> {
   return (await fetch(`${api}/api/sims`, { headers: auth })).json();
 }
 
-test('"switch after 2 calls": two test calls on slot A, then the line moves to slot B', async () => {
+test('"switch after 2 calls": two test calls on slot A, then the line moves to slot B', async (t) => {
+  await use(await daemon({ switchRules: { strategy: 'sequential', triggers: { calls: 2 } } }));
+  t.after(() => d.stop());
   assert.equal((await line(1)).slot, 'A');
   for (let i = 0; i < 2; i++) {
     const r = await testCall(1, '+8613912345678', 1);
@@ -82,11 +79,29 @@ test('"switch after 2 calls": two test calls on slot A, then the line moves to s
   assert.equal(a.colour, 'green');
   assert.equal(l1.slots.find((x: any) => x.slot === 'B').colour, 'blue');
   // the CDRs are in the durable store
-  assert.equal((await d.store.totals({ line: '1' })).calls, 2);
-});
-
-test('bad test-call requests get clear errors', async () => {
+  assert.equal(d.store.totals({ line: '1' }).calls, 2);
+  // bad requests get clear errors
   assert.equal((await testCall(1, 'abc', 1)).status, 400);
   assert.match((await testCall(1, '123', 9999)).body.error, /seconds: expected an integer from 0 to 600/);
   assert.equal((await testCall(99, '123', 1)).status, 404);
+});
+
+test('three unanswered calls in a row disable the SIM (red) and the line moves on', { timeout: 60_000 }, async (t) => {
+  await use(await daemon({ disableRules: [{ trigger: 'consecutive-no-answer', threshold: 3, disableMinutes: 'manual' }] }));
+  t.after(() => d.stop());
+  const before = await line(2);
+  assert.equal(before.slot, 'A');
+  for (let i = 0; i < 3; i++) {
+    const r = await testCall(2, '+8613912349999', 1); // outside number ending 9999: rings, never answers
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.answered, false);
+  }
+  const l = await waitLine(2, (x) => x.slot !== 'A' && x.lifecycle === 'registered');
+  const s = await sims();
+  const l2 = s.lines.find((x: any) => x.line === 2);
+  const a = l2.slots.find((x: any) => x.slot === 'A');
+  assert.equal(a.colour, 'red');
+  assert.equal(a.status, 'disabled');
+  assert.equal(a.consecutive.noAnswer, 3);
+  assert.equal(l2.bound, l.slot);
 });
