@@ -100,6 +100,11 @@ export class SimPolicy {
     return canCall(this.o.config, this.state, this.now(), line, slot);
   }
 
+  /** An operator's action (enable/disable a slot, force a switch, reset statistics): durable, then applied. */
+  operator(event: Extract<PolicyEvent, { type: 'operator-enable' | 'operator-disable' | 'operator-switch' | 'reset-stats' }>): void {
+    this.feed(event);
+  }
+
   /** The engine state (read-only view for the API). */
   snapshot(): PolicyState {
     return this.state;

@@ -56,9 +56,9 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
    */
   async function testCall(ctx: Context): Promise<void> {
     const line = lineOf(deps, ctx);
-    const body = (await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit)) as Record<string, unknown>;
-    const number = body?.['number'];
-    const seconds = body?.['seconds'] ?? 10;
+    const b = await body(ctx);
+    const number = b['number'];
+    const seconds = b['seconds'] ?? 10;
     if (typeof number !== 'string' || !DIAL.test(number)) throw new ApiError(400, 'number: expected a dial string of digits, +, * and # (1-32 characters)');
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
       throw new ApiError(400, 'seconds: expected an integer from 0 to 600');
@@ -110,8 +110,70 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     ctx.body = { timeTrusted: state.timeTrusted, timeSource: state.timeSource, lines: out };
   }
 
+  /** The JSON object body; a request without a body (no Content-Length, or 0) stands for {}. */
+  async function body(ctx: Context): Promise<Record<string, unknown>> {
+    const len = ctx.get('content-length');
+    if ((len === '' || len === '0') && ctx.get('transfer-encoding') === '') return {};
+    const b = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit);
+    if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'expected a JSON object');
+    return b as Record<string, unknown>;
+  }
+
+  function slotParam(ctx: Context): SlotId {
+    const raw = (ctx as Context & { params?: Record<string, string> }).params?.['slot'] ?? '';
+    if (!SLOTS.includes(raw as SlotId)) throw new ApiError(400, `slot must be A, B, C or D, got ${JSON.stringify(raw)}`);
+    return raw as SlotId;
+  }
+
+  /** POST /api/lines/:id/slots/:slot/enable — an operator re-enables a SIM (also confirms a card change). */
+  function enableSlot(ctx: Context): void {
+    const line = lineOf(deps, ctx);
+    deps.policy.operator({ type: 'operator-enable', line: String(line.id), slot: slotParam(ctx) });
+    ctx.body = { ok: true };
+  }
+
+  /** POST /api/lines/:id/slots/:slot/disable {minutes?} — until re-enabled, or for `minutes`. */
+  async function disableSlot(ctx: Context): Promise<void> {
+    const line = lineOf(deps, ctx);
+    const slot = slotParam(ctx);
+    const b = await body(ctx);
+    const minutes = b['minutes'];
+    if (minutes !== undefined && minutes !== null && (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > 525_600)) {
+      throw new ApiError(400, 'minutes: expected an integer from 1 to 525600, or null for "until re-enabled"');
+    }
+    deps.policy.operator({ type: 'operator-disable', line: String(line.id), slot, minutes: (minutes as number | null | undefined) ?? null });
+    ctx.body = { ok: true };
+  }
+
+  /** POST /api/lines/:id/switch {slot?} — force a switch (to `slot`, or the strategy's next). */
+  async function forceSwitch(ctx: Context): Promise<void> {
+    const line = lineOf(deps, ctx);
+    const b = await body(ctx);
+    const slot = b['slot'];
+    if (slot !== undefined && !SLOTS.includes(slot as SlotId)) throw new ApiError(400, 'slot: expected "A", "B", "C" or "D"');
+    deps.policy.operator({ type: 'operator-switch', line: String(line.id), ...(slot ? { slot: slot as SlotId } : {}) });
+    ctx.body = { ok: true };
+  }
+
+  /** POST /api/sims/reset {line, slots: ["A"], what: "cdr"|"remaining"} — §3.2.3 reset of statistics. */
+  async function resetStats(ctx: Context): Promise<void> {
+    const b = await body(ctx);
+    const lineId = b['line'];
+    if (typeof lineId !== 'number' || !deps.lines.get(lineId)) throw new ApiError(400, 'line: expected the id of an existing line');
+    const slots = b['slots'];
+    if (!Array.isArray(slots) || slots.length === 0 || !slots.every((x) => SLOTS.includes(x as SlotId))) throw new ApiError(400, 'slots: expected a non-empty list of "A".."D"');
+    const what = b['what'];
+    if (what !== 'cdr' && what !== 'remaining') throw new ApiError(400, 'what: expected "cdr" (total CDR statistics) or "remaining" (remaining counts)');
+    deps.policy.operator({ type: 'reset-stats', line: String(lineId), slots: slots as SlotId[], what });
+    ctx.body = { ok: true };
+  }
+
   return [
     { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: testCall },
+    { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: ADMIN, handler: enableSlot },
+    { method: 'POST', path: '/lines/:id/slots/:slot/disable', access: ADMIN, handler: disableSlot },
+    { method: 'POST', path: '/lines/:id/switch', access: ADMIN, handler: forceSwitch },
+    { method: 'POST', path: '/sims/reset', access: ADMIN, handler: resetStats },
     { method: 'GET', path: '/sims', access: ADMIN, handler: sims },
   ];
 }

@@ -105,3 +105,29 @@ test('three unanswered calls in a row disable the SIM (red) and the line moves o
   assert.equal(a.consecutive.noAnswer, 3);
   assert.equal(l2.bound, l.slot);
 });
+
+test('operator actions: disable a SIM (red, the line moves away), re-enable it, force a switch back, reset its statistics', { timeout: 60_000 }, async (t) => {
+  await use(await daemon({}));
+  t.after(() => d.stop());
+  const post = (path: string, b?: unknown) =>
+    fetch(`${api}/api${path}`, { method: 'POST', headers: { ...auth, ...(b ? { 'content-type': 'application/json' } : {}) }, ...(b ? { body: JSON.stringify(b) } : {}) });
+  assert.equal((await testCall(1, '+8613912345678', 1)).status, 200);
+
+  assert.equal((await post('/lines/1/slots/A/disable', {})).status, 200);
+  await waitLine(1, (x) => x.slot !== 'A' && x.lifecycle === 'registered');
+  let a = (await sims()).lines[0].slots[0];
+  assert.equal(a.colour, 'red');
+
+  assert.equal((await post('/lines/1/slots/A/enable')).status, 200);
+  a = (await sims()).lines[0].slots[0];
+  assert.notEqual(a.colour, 'red');
+  assert.equal((await post('/lines/1/switch', { slot: 'A' })).status, 200);
+  await waitLine(1, (x) => x.slot === 'A' && x.lifecycle === 'registered');
+
+  assert.equal((await sims()).lines[0].slots[0].total.calls, 1);
+  assert.equal((await post('/sims/reset', { line: 1, slots: ['A'], what: 'cdr' })).status, 200);
+  assert.equal((await sims()).lines[0].slots[0].total.calls, 0);
+
+  assert.equal((await post('/lines/1/slots/E/disable', {})).status, 400);
+  assert.equal((await post('/sims/reset', { line: 1, slots: ['A'], what: 'everything' })).status, 400);
+});
