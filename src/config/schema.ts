@@ -214,6 +214,16 @@ const lineSchema = obj({
   pins: pinsSchema.prefault({}),
   imeiWrite: imeiWriteSchema.prefault({}),
   simSwitch: simSwitchSchema.default(() => ({ backend: 'none' as const })),
+  // Data connectivity check (manual §5.10, without its traffic-disguise purpose): the modem fetches the URL
+  // through its own data connection on demand (POST /api/lines/:id/data-check) and every intervalMinutes.
+  dataCheck: obj({
+    url: z
+      .string({ error: expected('an http:// or https:// URL') })
+      .refine((u) => /^https?:\/\/[^\s"]+$/.test(u), { error: expected('an http:// or https:// URL') })
+      .optional(),
+    apn: pattern(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'an APN such as "internet" or "cmnet"').optional(),
+    intervalMinutes: int(0, 10_080).default(0),
+  }).prefault({}),
   reset: obj({
     usbPowerCycle: bool().default(true),
     // [program, ...arguments]; arguments may be empty strings, the program may not.

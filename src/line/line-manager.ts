@@ -174,6 +174,7 @@ export class LineManager implements ImeiLocator {
       pins: lc.pins,
       operator: lc.operator.mode === 'manual' && lc.operator.plmn ? { mode: 'manual', plmn: lc.operator.plmn } : { mode: 'auto' },
       imeiFor,
+      dataCheck: { intervalMinutes: lc.dataCheck.intervalMinutes, ...(lc.dataCheck.url ? { url: lc.dataCheck.url } : {}), ...(lc.dataCheck.apn ? { apn: lc.dataCheck.apn } : {}) },
       simSwitch:
         sw.backend === 'none'
           ? null

@@ -70,6 +70,8 @@ export interface LineOptions {
    * Only given when the configuration allows it (security.allowImeiWrite).
    */
   imeiFor?: ((slot: SlotId) => string | null) | null;
+  /** Data connectivity check: URL and APN, and how often to run it (0: only on demand). */
+  dataCheck?: { url?: string; apn?: string; intervalMinutes: number };
   timing?: Partial<LineTiming>;
   now?: () => number;
 }
@@ -159,6 +161,7 @@ export class Line extends EventEmitter {
       resets: 0,
       lastReset: null,
       at: { commands: 0, timeouts: 0, errors: 0, garbageBytes: 0 },
+      dataCheck: null,
     };
     this.setMaxListeners(50);
   }
@@ -224,6 +227,28 @@ export class Line extends EventEmitter {
     this.log.info({ from: this.st.slot, to: slot }, 'switching SIM slot');
     this.conn?.lose(new ConnectionLost(`switching to SIM slot ${slot}`, false));
     this.wakeAll();
+  }
+
+  /**
+   * Data connectivity check (manual §5.10): the modem fetches the URL through its own data connection
+   * with its built-in HTTP client. The result (status code or error, time) is kept in status().dataCheck.
+   */
+  async checkData(opts: { url?: string; apn?: string; timeoutMs?: number } = {}): Promise<NonNullable<LineStatus['dataCheck']>> {
+    const url = opts.url ?? this.opts.dataCheck?.url;
+    if (!url) throw new Error(`line ${this.id} has no data check URL (lines[].dataCheck.url, or give one)`);
+    const d = this.requireReady();
+    const apn = opts.apn ?? this.opts.dataCheck?.apn;
+    const at = new Date(this.now()).toISOString();
+    let result: NonNullable<LineStatus['dataCheck']>;
+    try {
+      const r = await d.httpCheck({ url, ...(apn ? { apn } : {}), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) });
+      result = { at, url, ok: r.status >= 200 && r.status < 400, status: r.status, bytes: r.bytes, ms: r.ms, error: null };
+    } catch (e) {
+      result = { at, url, ok: false, status: null, bytes: null, ms: null, error: (e as Error).message };
+    }
+    this.update({ dataCheck: result });
+    this.log.info({ url, ok: result.ok, status: result.status, ms: result.ms, error: result.error }, 'data connectivity check');
+    return result;
   }
 
   /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
@@ -306,6 +331,18 @@ export class Line extends EventEmitter {
     // A bring-up that keeps failing (wrong IMEI, ERROR during identification) backs off.
     this.failDelay = reachedMonitor ? 0 : this.backoff(this.failDelay);
     await this.sleep(Math.max(this.failDelay, this.timing.reopenDelayMs));
+  }
+
+  private nextDataCheck = 0;
+
+  /** Runs the periodic data check when it is due (it queues behind other commands on the channel). */
+  private maybeCheckData(): void {
+    const dc = this.opts.dataCheck;
+    if (!dc?.url || !dc.intervalMinutes || this.st.lifecycle !== 'registered') return;
+    const now = this.now();
+    if (now < this.nextDataCheck) return;
+    this.nextDataCheck = now + dc.intervalMinutes * 60_000;
+    void this.checkData().catch((e: Error) => this.log.warn({ err: e.message }, 'data check not run'));
   }
 
   private backoff(prev: number): number {
@@ -627,6 +664,7 @@ export class Line extends EventEmitter {
       await this.sleep(this.timing.probeIntervalMs);
       if (conn.isLost || !this.running) return;
       n++;
+      this.maybeCheckData();
       try {
         await this.refresh(conn, n % this.timing.refreshEvery === 0);
       } catch (e) {

@@ -61,6 +61,8 @@ export interface LineStatus {
   /** Times the modem was reset since the daemon started, and the last reason. */
   resets: number;
   lastReset: { at: string; reason: string } | null;
+  /** The last data connectivity check (manual §5.10), null before the first. */
+  dataCheck: { at: string; url: string; ok: boolean; status: number | null; bytes: number | null; ms: number | null; error: string | null } | null;
   /** AT traffic since the daemon started: commands sent, non-OK answers, timeouts, garbage bytes skipped. */
   at: { commands: number; errors: number; timeouts: number; garbageBytes: number };
 }

@@ -168,8 +168,24 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     ctx.body = { ok: true };
   }
 
+  /** POST /api/lines/:id/data-check {url?, apn?}: the manual's "HTTP access test" through the modem. */
+  async function dataCheck(ctx: Context): Promise<void> {
+    const line = lineOf(deps, ctx);
+    const b = await body(ctx);
+    for (const k of ['url', 'apn'] as const) {
+      if (b[k] !== undefined && typeof b[k] !== 'string') throw new ApiError(400, `${k}: expected a string`);
+    }
+    if (b['url'] !== undefined && !/^https?:\/\/[^\s"]+$/.test(b['url'] as string)) throw new ApiError(400, 'url: expected an http:// or https:// URL');
+    try {
+      ctx.body = await line.checkData({ ...(b['url'] ? { url: b['url'] as string } : {}), ...(b['apn'] ? { apn: b['apn'] as string } : {}) });
+    } catch (e) {
+      throw new ApiError(409, (e as Error).message);
+    }
+  }
+
   return [
     { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: testCall },
+    { method: 'POST', path: '/lines/:id/data-check', access: ADMIN, handler: dataCheck },
     { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: ADMIN, handler: enableSlot },
     { method: 'POST', path: '/lines/:id/slots/:slot/disable', access: ADMIN, handler: disableSlot },
     { method: 'POST', path: '/lines/:id/switch', access: ADMIN, handler: forceSwitch },

@@ -131,3 +131,37 @@ test('operator actions: disable a SIM (red, the line moves away), re-enable it, 
   assert.equal((await post('/lines/1/slots/E/disable', {})).status, 400);
   assert.equal((await post('/sims/reset', { line: 1, slots: ['A'], what: 'everything' })).status, 400);
 });
+
+test('data connectivity check: the simulated modem fetches a local URL through its own data connection; errors are reported', { timeout: 60_000 }, async (t) => {
+  const { createServer } = await import('node:http');
+  const srv = createServer((req, res) => {
+    res.writeHead(req.url === '/generate_204' ? 204 : 404);
+    res.end();
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.after(() => srv.close());
+  const port = (srv.address() as { port: number }).port;
+  await use(await daemon({}));
+  t.after(() => d.stop());
+  const check = async (id: number, b: unknown) => {
+    const r = await fetch(`${api}/api/lines/${id}/data-check`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+  for (const id of [1, 2]) {
+    // line 1 is a Quectel EC25 (AT+QHTTPGET), line 2 a SIMCom SIM7600 (AT+HTTPACTION)
+    const ok = await check(id, { url: `http://127.0.0.1:${port}/generate_204`, apn: 'cmnet' });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.ok, true);
+    assert.equal(ok.body.status, 204);
+    assert.ok(ok.body.ms >= 0);
+    const missing = await check(id, { url: `http://127.0.0.1:${port}/nope` });
+    assert.equal(missing.body.status, 404);
+    assert.equal(missing.body.ok, false);
+  }
+  const refused = await check(1, { url: 'http://127.0.0.1:1/' });
+  assert.equal(refused.body.ok, false);
+  assert.match(refused.body.error, /.+/);
+  assert.equal((await line(1)).dataCheck?.error, refused.body.error);
+  assert.equal((await check(1, { url: 'ftp://x' })).status, 400);
+  assert.equal((await check(1, {})).status, 409); // no URL configured or given
+});

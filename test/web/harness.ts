@@ -43,6 +43,7 @@ export function lineStatus(id: number, over: Partial<LineStatus> = {}): LineStat
     resets: 0,
     lastReset: null,
     at: { commands: 120, errors: 1, timeouts: 0, garbageBytes: 0 },
+    dataCheck: null,
     ...over,
   };
 }
