@@ -785,8 +785,8 @@ export class Line extends EventEmitter {
     this.update({ callState: to, callNumber: to === 'IDLE' ? null : number ?? this.st.callNumber });
     if (from === to) return;
     const detail: LineCallEvent = { from, to, event: ev, number: to === 'IDLE' ? callNumber : this.st.callNumber };
+    if (info) detail.startedAt = info.startedAt;
     if (to === 'IDLE' && info) {
-      detail.startedAt = info.startedAt;
       detail.alerted = info.alerted;
       detail.answeredAt = info.answeredAt;
       detail.durationSec = info.answeredAt === null ? 0 : Math.round((now - info.answeredAt) / 1000);

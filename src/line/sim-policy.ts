@@ -69,7 +69,6 @@ export class SimPolicy {
   private readonly lines = new Map<string, Line>();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
-  private seq = 0;
 
   constructor(private readonly o: SimPolicyOptions) {
     this.now = o.now ?? Date.now;
@@ -77,6 +76,41 @@ export class SimPolicy {
     this.state = saved ? (JSON.parse(saved.json) as PolicyState) : initialPolicyState({ timeTrusted: false, seed: Date.now() & 0xffff });
     const trusted = this.now() >= TRUSTED_AFTER;
     if (trusted !== this.state.timeTrusted) this.feed({ type: 'time-trust', trusted, source: trusted ? 'system clock' : 'system clock not set' });
+    this.closeInterruptedCalls(saved?.updatedAt ?? this.now());
+  }
+
+  /**
+   * Calls that were in progress when the daemon died (opened in the store at the attempt, never ended):
+   * they end now as 'failed'. An answered one is billed up to the last moment the daemon was known alive
+   * (the policy state is saved at least every minute), so minutes used before a crash still count.
+   */
+  private closeInterruptedCalls(lastAlive: number): void {
+    for (const open of this.o.store.openCalls()) {
+      const engineCall = this.state.lines[open.line]?.call;
+      const answeredAt = engineCall?.answeredAt ?? open.answeredAt ?? null;
+      const endedAt = Math.max(lastAlive, answeredAt ?? open.startedAt);
+      const durationSec = answeredAt ? Math.round((endedAt - answeredAt) / 1000) : 0;
+      this.o.log.warn({ line: open.line, call: open.id, durationSec }, 'closing a call interrupted by a restart');
+      this.feed({ type: 'call-ended', line: open.line, durationSec, cause: 'failed' }, (json) =>
+        this.o.store.recordCall(
+          {
+            id: open.id,
+            line: open.line,
+            slot: open.slot,
+            iccid: open.iccid,
+            direction: open.direction,
+            number: open.number,
+            startedAt: open.startedAt,
+            answeredAt,
+            endedAt,
+            durationS: durationSec,
+            billedS: answeredAt ? billedSeconds(durationSec, this.o.config.billingPeriodSec) : 0,
+            cause: 'interrupted',
+          },
+          [{ key: STATE_KEY, json }],
+        ),
+      );
+    }
   }
 
   /** The slot a line should bind at bring-up; null when none is usable. */
@@ -129,7 +163,24 @@ export class SimPolicy {
   }
 
   private onCall(line: Line, id: string, c: LineCallEvent): void {
-    if (c.from === 'IDLE' && c.to === 'DIALING') this.feed({ type: 'call-attempt', line: id });
+    if (c.from === 'IDLE' && c.to === 'DIALING') {
+      // The attempt counts at once (call-count limits), so the CDR row opens in the same transaction.
+      const slot = this.state.lines[id]?.bound ?? null;
+      this.feed({ type: 'call-attempt', line: id }, (json) =>
+        this.o.store.beginCall(
+          {
+            id: callId(id, c.startedAt),
+            line: id,
+            slot: slot ? 'ABCD'.indexOf(slot) : 0,
+            iccid: line.status().sim.iccid,
+            direction: 'out',
+            number: c.number ?? '',
+            startedAt: c.startedAt ?? this.now(),
+          },
+          [{ key: STATE_KEY, json }],
+        ),
+      );
+    }
     else if (c.to === 'ALERTING') this.feed({ type: 'alerting', line: id });
     else if (c.to === 'CONNECTED' && (c.from === 'DIALING' || c.from === 'ALERTING')) this.feed({ type: 'answered', line: id });
     else if (c.to === 'IDLE' && c.startedAt !== undefined && (c.from === 'DIALING' || c.from === 'ALERTING' || c.from === 'CONNECTED')) {
@@ -140,7 +191,7 @@ export class SimPolicy {
       this.feed({ type: 'call-ended', line: id, durationSec, cause }, (json) =>
         this.o.store.recordCall(
           {
-            id: `${id}:${c.startedAt}:${++this.seq}`,
+            id: callId(id, c.startedAt),
             line: id,
             slot: slot ? 'ABCD'.indexOf(slot) : 0,
             iccid: st.sim.iccid,
@@ -204,6 +255,10 @@ export class SimPolicy {
     this.timer = setTimeout(() => this.feed({ type: 'tick' }), Math.max(10, at - now));
     this.timer.unref?.();
   }
+}
+
+function callId(line: string, startedAt: number | undefined): string {
+  return `${line}:${startedAt ?? 0}`;
 }
 
 function endCause(c: LineCallEvent): CallEndCause {

@@ -57,6 +57,7 @@ test('a minimal line gets its defaults; id defaults to position + 1', () => {
     pins: {},
     imeiWrite: { mode: 'off' },
     simSwitch: { backend: 'none' },
+    dataCheck: { intervalMinutes: 0 },
     reset: { usbPowerCycle: true },
   });
   assert.equal(c.lines[1]!.id, 7);
