@@ -169,7 +169,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
   const app = createWebApp({
     registry,
-    extraRoutes: (bodyLimit) => lineRoutes({ lines, policy, policyConfig, bodyLimit }),
+    extraRoutes: (bodyLimit) => lineRoutes({ lines, policy, config, bodyLimit }),
     auth,
     log,
     onLogin: () => {

@@ -58,6 +58,7 @@ export function policyConfigOf(cfg: Config): PolicyConfig {
 }
 
 export interface SimPolicyOptions {
+  /** The rules; replaced at run time by reconfigure(). */
   config: PolicyConfig;
   store: CounterStore;
   log: Logger;
@@ -111,6 +112,16 @@ export class SimPolicy {
         ),
       );
     }
+  }
+
+  /** New rules (a configuration change through the API): they apply from the next event on. */
+  reconfigure(config: PolicyConfig): void {
+    this.o.config = config;
+    this.feed({ type: 'tick' });
+  }
+
+  get config(): PolicyConfig {
+    return this.o.config;
   }
 
   /** The slot a line should bind at bring-up; null when none is usable. */

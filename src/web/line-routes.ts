@@ -6,7 +6,10 @@ import type { Context } from 'koa';
 import type { LineManager } from '../line/line-manager.js';
 import type { SimPolicy } from '../line/sim-policy.js';
 import type { Line } from '../line/line.js';
-import { statistics, type PolicyConfig, type SlotId } from '../policy/index.js';
+import { statistics, type SlotId } from '../policy/index.js';
+import { ConfigError, formatFieldError } from '../config/errors.js';
+import type { ConfigStore } from '../config/load.js';
+import { policyConfigOf } from '../line/sim-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import { readJsonBody } from './json-body.js';
@@ -18,7 +21,8 @@ const DIAL = /^\+?[0-9*#]{1,32}$/;
 export interface LineRouteDeps {
   lines: LineManager;
   policy: SimPolicy;
-  policyConfig: PolicyConfig;
+  /** The configuration store: policy changes are validated and written durably before they apply. */
+  config: ConfigStore;
   bodyLimit: number;
 }
 
@@ -105,7 +109,7 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     const out = deps.lines.all().map((l) => ({
       line: l.id,
       bound: state.lines[String(l.id)]?.bound ?? null,
-      slots: SLOTS.map((s) => statistics(deps.policyConfig, state, now, String(l.id), s)),
+      slots: SLOTS.map((s) => statistics(deps.policy.config, state, now, String(l.id), s)),
     }));
     ctx.body = { timeTrusted: state.timeTrusted, timeSource: state.timeSource, lines: out };
   }
@@ -183,7 +187,35 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     }
   }
 
+  /** GET /api/policy: limits and rules as configured (the manual's syntax). */
+  function getPolicy(ctx: Context): void {
+    ctx.body = deps.config.get().policy;
+  }
+
+  /**
+   * PUT /api/policy: replaces the policy section. Validated like the file (field-level errors, 400);
+   * written durably to the configuration, then applied to the running engine.
+   */
+  async function putPolicy(ctx: Context): Promise<void> {
+    const b = await body(ctx);
+    let next;
+    try {
+      next = await deps.config.update((doc) => {
+        (doc as { policy: unknown }).policy = b;
+      });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        throw new ApiError(400, `invalid policy: ${e.errors.map(formatFieldError).join('; ')}`);
+      }
+      throw e;
+    }
+    deps.policy.reconfigure(policyConfigOf(next));
+    ctx.body = next.policy;
+  }
+
   return [
+    { method: 'GET', path: '/policy', access: ADMIN, handler: getPolicy },
+    { method: 'PUT', path: '/policy', access: ADMIN, handler: putPolicy },
     { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: testCall },
     { method: 'POST', path: '/lines/:id/data-check', access: ADMIN, handler: dataCheck },
     { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: ADMIN, handler: enableSlot },

@@ -165,3 +165,29 @@ test('data connectivity check: the simulated modem fetches a local URL through i
   assert.equal((await check(1, { url: 'ftp://x' })).status, 400);
   assert.equal((await check(1, {})).status, 409); // no URL configured or given
 });
+
+test('limits and rules through the API: validated with field-level errors, written to the configuration, applied at once', { timeout: 60_000 }, async (t) => {
+  await use(await daemon({}));
+  t.after(() => d.stop());
+  const put = async (b: unknown) => {
+    const r = await fetch(`${api}/api/policy`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+  const bad = await put({ limits: { callMinutes: '05:00-25:00,100' } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /policy\.limits\.callMinutes: .*25/);
+  const ok = await put({ limits: { callCount: '1' }, switchRules: { switchWhenExhausted: false } });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body));
+  assert.equal(ok.body.limits.callCount, '1');
+  // durable: the configuration file holds it
+  assert.equal(d.config.get().policy.limits.callCount, '1');
+  // applied: one call allowed on the bound SIM, the second refused with the reason
+  assert.equal((await testCall(1, '+8613912345678', 0)).status, 200);
+  const refused = await testCall(1, '+8613912345678', 0);
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.error, /may not call/);
+  const got = (await (await fetch(`${api}/api/policy`, { headers: auth })).json()) as any;
+  assert.equal(got.limits.callCount, '1');
+  const s = await sims();
+  assert.equal(s.lines[0].slots[0].remaining.callCount, 0);
+});
