@@ -197,6 +197,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   // The API answers first; modems come up behind it.
   await lines.start();
   policy.start();
+  // Simulated SIM holders have card-detect: insertions and removals reach the policy even in slots not bound.
+  for (const x of extraLines) {
+    const m = simulator?.byImei(x.config.imei ?? '');
+    m?.onCardChange((slot, sim) => policy.cardChanged(x.config.id!, slot, sim?.iccid ?? null));
+  }
   const bound = (server.address() as AddressInfo).port;
   log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
 

@@ -114,6 +114,15 @@ export class SimPolicy {
     }
   }
 
+  /**
+   * A card was inserted (iccid) or removed (null) in a slot, as card-detect hardware reports it. A new
+   * card resets the slot's remaining counts; in a disabled slot it shows brown until an operator
+   * confirms it (manual §3.2.3, §4.8).
+   */
+  cardChanged(lineId: number, slot: SlotId, iccid: string | null): void {
+    this.feed({ type: 'sim-card-changed', line: String(lineId), slot, iccid });
+  }
+
   /** New rules (a configuration change through the API): they apply from the next event on. */
   reconfigure(config: PolicyConfig): void {
     this.o.config = config;

@@ -191,3 +191,34 @@ test('limits and rules through the API: validated with field-level errors, writt
   const s = await sims();
   assert.equal(s.lines[0].slots[0].remaining.callCount, 0);
 });
+
+test('a new card (other ICCID) in a disabled slot shows brown and resets the slot\'s remaining counts; enabling confirms it', { timeout: 60_000 }, async (t) => {
+  await use(await daemon({ limits: { callCount: '5' } }));
+  t.after(() => d.stop());
+  const post = (path: string, b?: unknown) =>
+    fetch(`${api}/api${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(b ?? {}) });
+  assert.equal((await testCall(1, '+8613912345678', 0)).status, 200);
+  const slotA = async () => (await sims()).lines[0].slots[0];
+  assert.equal((await slotA()).remaining.callCount, 4);
+  assert.equal((await post('/lines/1/slots/A/disable')).status, 200);
+  await waitLine(1, (x) => x.slot !== 'A' && x.lifecycle === 'registered');
+  assert.equal((await slotA()).colour, 'red');
+
+  // a different card goes into slot A (through the simulator's control API: the holder's card-detect)
+  const ctl = d.control!.url;
+  const r = await fetch(`${ctl}/modems/1/sims/A`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sim: { iccid: '89860099999999999990', imsi: '460009999999999', number: '+8613899999999', pin: null, plmn: '46000' } }),
+  });
+  assert.equal(r.status, 200);
+  let a = await slotA();
+  for (let i = 0; i < 50 && a.colour !== 'brown'; i++) {
+    await new Promise((res) => setTimeout(res, 50));
+    a = await slotA();
+  }
+  assert.equal(a.colour, 'brown');
+  assert.equal(a.remaining.callCount, 5, 'the new card starts with the full allowance');
+  assert.equal((await post('/lines/1/slots/A/enable')).status, 200);
+  assert.equal((await slotA()).colour, 'green');
+});

@@ -518,6 +518,7 @@ export class SimulatedModem {
     if (i < 0) throw new Error(`SIM slot must be one of ${SLOT_IDS.join(', ')}, got ${String(slot)}`);
     this.sims[i] = sim;
     if (slot === this.slotNow) this.selectSlot(slot);
+    this.cardDetect(slot, sim);
   }
 
   removeSim(slot: SlotId): void {
@@ -525,6 +526,28 @@ export class SimulatedModem {
     if (i < 0) throw new Error(`SIM slot must be one of ${SLOT_IDS.join(', ')}, got ${String(slot)}`);
     this.sims[i] = null;
     if (slot === this.slotNow) this.selectSlot(slot);
+    this.cardDetect(slot, null);
+  }
+
+  private readonly cardListeners = new Set<(slot: SlotId, sim: SimCard | null) => void>();
+
+  /**
+   * Card-detect of the SIM holders (what a multiplexer board's detect pins report): called when a card
+   * is inserted or removed in any slot, bound or not.
+   */
+  onCardChange(listener: (slot: SlotId, sim: SimCard | null) => void): () => void {
+    this.cardListeners.add(listener);
+    return () => this.cardListeners.delete(listener);
+  }
+
+  private cardDetect(slot: SlotId, sim: SimCard | null): void {
+    for (const l of this.cardListeners) {
+      try {
+        l(slot, sim);
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
   }
 
   slots(): { slot: SlotId; sim: SimCard | null; active: boolean }[] {
