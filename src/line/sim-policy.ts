@@ -159,6 +159,36 @@ export class SimPolicy {
     this.feed(event);
   }
 
+  private rr = 0;
+
+  /**
+   * Line selection for an outgoing call (manual §4.4): among registered idle lines whose bound SIM the
+   * engine lets call, round-robin by line, or the SIM with the fewest billed minutes first. Null when
+   * none can take the call.
+   */
+  pickLine(candidates: readonly Pick<Line, 'id' | 'status'>[], mode: 'round-robin' | 'least-minutes' = 'round-robin'): number | null {
+    const ok = candidates
+      .filter((l) => {
+        const st = l.status();
+        return st.lifecycle === 'registered' && st.callState === 'IDLE' && this.mayCall(l.id).ok;
+      })
+      .map((l) => l.id)
+      .sort((a, b) => a - b);
+    if (ok.length === 0) return null;
+    if (mode === 'least-minutes') {
+      const billed = (id: number) => {
+        const line = this.state.lines[String(id)];
+        const slot = line?.bound;
+        return slot ? line!.slots[slot].cdr.billedSec : 0;
+      };
+      return ok.reduce((best, id) => (billed(id) < billed(best) ? id : best), ok[0]!);
+    }
+    // round-robin: the first eligible line after the one chosen last time
+    const next = ok.find((id) => id > this.rr) ?? ok[0]!;
+    this.rr = next;
+    return next;
+  }
+
   /** The engine state (read-only view for the API). */
   snapshot(): PolicyState {
     return this.state;
