@@ -143,8 +143,63 @@ export class GenericDriver implements ModemDriver {
 
   /** Stops turning URCs into events (the channel stays open). */
   dispose(): void {
+    for (const w of [...this.urcWaiters.values()]) w.abandon(new Error(`driver disposed while waiting for ${w.prefix}`));
     this.detachUrc();
     this.listeners.clear();
+  }
+
+  /** Commands whose result comes later as a URC (AT+QHTTPGET → +QHTTPGET:, AT+HTTPACTION → +HTTPACTION:). */
+  private readonly urcWaiters = new Map<string, { prefix: string; take: (line: string) => void; abandon: (e: Error) => void }>();
+
+  /**
+   * Runs `send` (the command) and resolves with the parsed URC starting with `prefix` that follows it,
+   * within `waitMs` after the command was accepted. One wait per prefix at a time. A URC nobody waits
+   * for (after a timeout) is logged and dropped. `fail` builds the error for a timeout or a malformed URC.
+   */
+  protected awaitResultUrc<T>(
+    prefix: string,
+    parse: (line: string) => ParseResult<T>,
+    waitMs: number,
+    send: () => Promise<void>,
+    fail: (kind: 'timeout' | 'malformed', detail: string) => Error,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (f: () => void) => {
+        if (this.urcWaiters.get(prefix) !== waiter) return;
+        this.urcWaiters.delete(prefix);
+        if (timer) clearTimeout(timer);
+        f();
+      };
+      const waiter = {
+        prefix,
+        take: (line: string) => {
+          const r = parse(line);
+          done(() => (r.ok ? resolve(r.value) : reject(fail('malformed', r.error))));
+        },
+        abandon: (err: Error) => done(() => reject(err)),
+      };
+      this.urcWaiters.get(prefix)?.abandon(new Error(`another ${prefix} wait started`));
+      this.urcWaiters.set(prefix, waiter);
+      send().then(
+        () => {
+          if (this.urcWaiters.get(prefix) !== waiter) return;
+          timer = setTimeout(() => done(() => reject(fail('timeout', `no ${prefix.replace(/:$/, '')} result within ${waitMs} ms`))), waitMs);
+        },
+        (err: unknown) => done(() => reject(err)),
+      );
+    });
+  }
+
+  /** Hands a result URC to its waiter; true when the line was one (waited for or late). */
+  protected resultUrc(line: string): boolean {
+    for (const [prefix, w] of this.urcWaiters) {
+      if (line.startsWith(prefix)) {
+        w.take(line);
+        return true;
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------------------------------------------

@@ -90,7 +90,6 @@ export class QuectelDriver extends GenericDriver {
   /** Serialises httpCheck(): the module has one HTTP(S) client. */
   private http: Promise<unknown> = Promise.resolve();
   /** The check waiting for its +QHTTPGET URC. */
-  private httpWaiter: { resolve: (line: string) => void; abandon: (err: Error) => void } | null = null;
 
   constructor(channel: AtChannelApi, opts: QuectelDriverOptions) {
     super(channel, opts);
@@ -114,9 +113,7 @@ export class QuectelDriver extends GenericDriver {
       return true;
     }
     if (line.startsWith('+QHTTPGET:')) {
-      const w = this.httpWaiter;
-      if (w) w.resolve(line);
-      else this.log.debug({ urc: line }, '+QHTTPGET with no check waiting (a check that timed out)');
+      if (!this.resultUrc(line)) this.log.debug({ urc: line }, '+QHTTPGET with no check waiting (a check that timed out)');
       return true;
     }
     if (line === 'POWERED DOWN') {
@@ -336,31 +333,9 @@ export class QuectelDriver extends GenericDriver {
 
   /** Runs `send` (which sends AT+QHTTPGET) and resolves with the +QHTTPGET URC that follows it. */
   private waitQhttpget(waitMs: number, send: () => Promise<void>): Promise<QhttpgetResult> {
-    return new Promise<QhttpgetResult>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const done = (f: () => void) => {
-        if (this.httpWaiter !== waiter) return;
-        this.httpWaiter = null;
-        if (timer) clearTimeout(timer);
-        f();
-      };
-      const waiter = {
-        resolve: (line: string) => {
-          const r = parseQhttpget(line);
-          if (r.ok) done(() => resolve(r.value));
-          else done(() => reject(new HttpCheckError('modem', `AT+QHTTPGET: ${r.error}`)));
-        },
-        abandon: (err: Error) => done(() => reject(err)),
-      };
-      this.httpWaiter = waiter;
-      send().then(
-        () => {
-          if (this.httpWaiter !== waiter) return;
-          timer = setTimeout(() => done(() => reject(new HttpCheckError('timeout', `no +QHTTPGET result within ${waitMs} ms`))), waitMs);
-        },
-        (err: unknown) => done(() => reject(err)),
-      );
-    });
+    return this.awaitResultUrc('+QHTTPGET:', parseQhttpget, waitMs, send, (kind, detail) =>
+      kind === 'timeout' ? new HttpCheckError('timeout', detail) : new HttpCheckError('modem', `AT+QHTTPGET: ${detail}`),
+    );
   }
 
   /** Sends one command of the check; a refusal becomes an HttpCheckError (HTTP codes 7xx explained). */
@@ -374,8 +349,4 @@ export class QuectelDriver extends GenericDriver {
     throw new HttpCheckError(kind, `${command.cmd}: ${what} (${describeFinal(f)})`, f.kind === 'CME ERROR' ? f.code : null);
   }
 
-  override dispose(): void {
-    this.httpWaiter?.abandon(new Error('driver disposed while an HTTP check was waiting for +QHTTPGET'));
-    super.dispose();
-  }
 }

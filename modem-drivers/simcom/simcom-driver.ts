@@ -87,7 +87,6 @@ export class SimcomDriver extends GenericDriver {
   /** Serialises httpCheck(): the module has one HTTP client session. */
   private http: Promise<unknown> = Promise.resolve();
   /** The check waiting for its +HTTPACTION URC. */
-  private httpWaiter: { resolve: (line: string) => void; abandon: (err: Error) => void } | null = null;
 
   constructor(channel: AtChannelApi, opts: SimcomDriverOptions) {
     super(channel, opts);
@@ -96,7 +95,6 @@ export class SimcomDriver extends GenericDriver {
   }
 
   override dispose(): void {
-    this.httpWaiter?.abandon(new Error('driver disposed while an HTTP check was waiting for +HTTPACTION'));
     if (this.pendingEnd) clearTimeout(this.pendingEnd);
     this.pendingEnd = null;
     super.dispose();
@@ -120,9 +118,7 @@ export class SimcomDriver extends GenericDriver {
       return true;
     }
     if (line.startsWith('+HTTPACTION:')) {
-      const w = this.httpWaiter;
-      if (w) w.resolve(line);
-      else this.log.debug({ urc: line }, '+HTTPACTION with no check waiting (a check that timed out)');
+      if (!this.resultUrc(line)) this.log.debug({ urc: line }, '+HTTPACTION with no check waiting (a check that timed out)');
       return true;
     }
     if (line === '+HTTP_PEER_CLOSED' || line === '+HTTP_NONET_EVENT') {
@@ -293,31 +289,9 @@ export class SimcomDriver extends GenericDriver {
 
   /** Runs `send` (which sends AT+HTTPACTION) and resolves with the +HTTPACTION URC that follows it. */
   private waitHttpAction(waitMs: number, send: () => Promise<void>): Promise<HttpActionResult> {
-    return new Promise<HttpActionResult>((resolve, reject) => {
-      let timer: NodeJS.Timeout | null = null;
-      const done = (f: () => void) => {
-        if (this.httpWaiter !== waiter) return;
-        this.httpWaiter = null;
-        if (timer) clearTimeout(timer);
-        f();
-      };
-      const waiter = {
-        resolve: (line: string) => {
-          const r = parseHttpAction(line);
-          if (r.ok) done(() => resolve(r.value));
-          else done(() => reject(new HttpCheckError('modem', `AT+HTTPACTION: ${r.error}`)));
-        },
-        abandon: (err: Error) => done(() => reject(err)),
-      };
-      this.httpWaiter = waiter;
-      send().then(
-        () => {
-          if (this.httpWaiter !== waiter) return;
-          timer = setTimeout(() => done(() => reject(new HttpCheckError('timeout', `no +HTTPACTION result within ${waitMs} ms`))), waitMs);
-        },
-        (err: unknown) => done(() => reject(err)),
-      );
-    });
+    return this.awaitResultUrc('+HTTPACTION:', parseHttpAction, waitMs, send, (kind, detail) =>
+      kind === 'timeout' ? new HttpCheckError('timeout', detail) : new HttpCheckError('modem', `AT+HTTPACTION: ${detail}`),
+    );
   }
 
   /** Sends one command of the check; a refusal becomes an HttpCheckError. */
