@@ -159,15 +159,18 @@ test('signal change shows on the line', async () => {
   assert.equal(x.signalDbm, -99);
 });
 
-test('SIM removed: no-sim; put back: registered', async () => {
+test('SIM removed from the bound slot: the SIM policy moves the line to another card; put back: usable again', async () => {
   const m = await control('GET', '/modems/2');
   const card = m.sims.find((s: { slot: string }) => s.slot === 'A');
   await control('POST', '/modems/2/sims/A', { remove: true });
-  await waitLine(2, 'no-sim', (x) => x.health === 'no-sim');
+  const moved = await waitLine(2, 'on another slot', (x) => x.slot !== 'A' && x.lifecycle === 'registered');
+  assert.notEqual(moved.sim.iccid, card.iccid);
   await control('POST', '/modems/2/sims/A', {
     sim: { iccid: card.iccid, imsi: card.imsi, number: card.number, pin: null, plmn: card.imsi.slice(0, 5), smsc: '+8613800100500' },
   });
-  await waitLine(2, 'registered with the card back', (x) => x.lifecycle === 'registered' && x.health === 'ok' && x.sim.iccid === card.iccid);
+  const sims = (await (await fetch(`${api}/api/sims`, { headers: auth })).json()) as { lines: { line: number; slots: { slot: string; status: string }[] }[] };
+  assert.notEqual(sims.lines.find((l) => l.line === 2)!.slots.find((x) => x.slot === 'A')!.status, 'empty');
+  await waitLine(2, 'still registered', (x) => x.lifecycle === 'registered' && x.health === 'ok');
 });
 
 test('USB disappearance and return under another device path: absent, then found again by IMEI', async () => {
