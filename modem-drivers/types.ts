@@ -183,6 +183,11 @@ export interface ModemDriver {
   deleteSms(index: number): Promise<void>;
   /** +CNMA, for +CNMI modes that require acknowledging +CMT/+CDS (TS 27.005 §3.4.4). */
   ackSms(): Promise<void>;
+  /**
+   * The network's time (NITZ) as the modem's clock holds it (AT+CCLK?, TS 27.007 §8.15): UTC and the zone.
+   * Null when the modem's clock was never set by the network (it still shows its power-on default).
+   */
+  networkTime(): Promise<{ utcMs: number; tzMinutes: number } | null>;
   /** Service centre address stored on the SIM (+CSCA?). */
   smsc(): Promise<string | null>;
 

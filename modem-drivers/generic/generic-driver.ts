@@ -148,6 +148,16 @@ export class GenericDriver implements ModemDriver {
     this.listeners.clear();
   }
 
+  async networkTime(): Promise<{ utcMs: number; tzMinutes: number } | null> {
+    const r = await this.channel.send({ cmd: 'AT+CCLK?', prefixes: ['+CCLK:'] });
+    if (!r.ok) return null;
+    for (const l of r.lines) {
+      const t = parseCclk(l);
+      if (t !== undefined) return t;
+    }
+    return null;
+  }
+
   /** Commands whose result comes later as a URC (AT+QHTTPGET → +QHTTPGET:, AT+HTTPACTION → +HTTPACTION:). */
   private readonly urcWaiters = new Map<string, { prefix: string; take: (line: string) => void; abandon: (e: Error) => void }>();
 
@@ -817,6 +827,21 @@ export class GenericDriver implements ModemDriver {
       { cmd: { cmd: 'AT+CFUN=1', timeoutMs: t, network: true }, on: (r) => (r.ok ? done(true as const) : fail(`AT+CFUN=1: ${describeFinal(r.final)}`)) },
     ];
   }
+}
+
+/**
+ * `+CCLK: "yy/MM/dd,hh:mm:ss±zz"` (TS 27.007 §8.15: local time, zone in quarter hours) → UTC and zone;
+ * null for a clock still at its power-on default (a year before 2025: the network never set it);
+ * undefined when the line is not a +CCLK answer.
+ */
+export function parseCclk(line: string): { utcMs: number; tzMinutes: number } | null | undefined {
+  const m = /^\+CCLK:\s*"(\d\d)\/(\d\d)\/(\d\d),(\d\d):(\d\d):(\d\d)([+-]\d\d?)?"/.exec(line.trim());
+  if (!m) return undefined;
+  const [yy, mo, dd, hh, mi, ss] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const year = yy >= 70 ? 1900 + yy : 2000 + yy; // "80/01/06" is the RTC's 1980 default
+  if (year < 2025 || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 59) return null;
+  const tzMinutes = m[7] ? Number(m[7]) * 15 : 0;
+  return { utcMs: Date.UTC(year, mo - 1, dd, hh, mi, ss) - tzMinutes * 60_000, tzMinutes };
 }
 
 /** The first line `parse` accepts, else undefined. */

@@ -90,6 +90,8 @@ interface Connection {
   lose: (e: ConnectionLost) => void;
   isLost: boolean;
   simSwitch: SimSwitch | null;
+  /** The network's time was read on this connection (once, after registering). */
+  timeRead: boolean;
   /** When the oldest command still owed an answer was written (0: nothing owed). */
   owedSince: number;
   /** channel.rxChunks when that command was written: any chunk since then is an answer. */
@@ -371,6 +373,7 @@ export class Line extends EventEmitter {
       },
       isLost: false,
       simSwitch: null,
+      timeRead: false,
       owedSince: 0,
       owedRx: 0,
       lastSentAt: 0,
@@ -696,6 +699,12 @@ export class Line extends EventEmitter {
     this.alive(conn);
     this.applyRegistration(regs);
     if (this.st.lifecycle === 'registered') {
+      if (!conn.timeRead) {
+        conn.timeRead = true;
+        // NITZ through the modem's clock: the SIM policy's time source when the system clock is not set.
+        const t = await d.networkTime().catch(() => null);
+        if (t) this.notify('network-time', t);
+      }
       const op = await d.operator().catch(() => null);
       if (op) this.update({ operator: op.name, plmn: op.plmn, reg: op.rat ?? this.st.reg });
       const volte = await d.volte().catch(() => null);

@@ -71,8 +71,12 @@ export class SimPolicy {
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
 
+  /** Correction of the system clock from the network's time, while the system clock is not set. */
+  private offset = 0;
+
   constructor(private readonly o: SimPolicyOptions) {
-    this.now = o.now ?? Date.now;
+    const sys = o.now ?? Date.now;
+    this.now = () => sys() + this.offset;
     const saved = o.store.loadState(STATE_KEY);
     this.state = saved ? (JSON.parse(saved.json) as PolicyState) : initialPolicyState({ timeTrusted: false, seed: Date.now() & 0xffff });
     const trusted = this.now() >= TRUSTED_AFTER;
@@ -201,6 +205,19 @@ export class SimPolicy {
       if (b.slot) this.feed({ type: 'sim-bound', line: id, slot: b.slot, iccid: b.iccid });
     });
     line.on('call', (c: LineCallEvent) => this.onCall(line, id, c));
+    line.on('network-time', (t: { utcMs: number }) => this.networkTime(id, t.utcMs));
+  }
+
+  /**
+   * The network's time (NITZ) from a line's modem. Used only while the system clock is not trusted (a
+   * board without RTC before NTP): the engine's clock follows the network and window/monthly limits open.
+   */
+  networkTime(lineId: string, utcMs: number): void {
+    if (this.state.timeTrusted) return;
+    const sys = this.now() - this.offset;
+    this.offset = utcMs - sys;
+    this.o.log.warn({ line: lineId, offsetMs: this.offset }, 'system clock not set: SIM policy follows the network time (NITZ)');
+    this.feed({ type: 'time-trust', trusted: true, source: `network time (NITZ) from line ${lineId}` });
   }
 
   start(): void {

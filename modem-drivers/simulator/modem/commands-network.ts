@@ -13,6 +13,18 @@ export const networkCommands: Handler = (core, c) => {
   const test = c.op === 'test';
   const quectel = core.profile.dialect === 'quectel-ec25';
   switch (c.name) {
+    case '+CCLK': {
+      // TS 27.007 §8.15. The clock follows the network's time (NITZ) once registered; before that it shows
+      // the power-on default of the module's RTC. Zone: UTC+8 (+32 quarter hours), as the network sends.
+      if (test) return OK;
+      if (c.op !== 'read') return OK;
+      if (!core.registered) return info('+CCLK: "80/01/06,00:00:10+00"');
+      const local = new Date(core.clock.now() + 8 * 3600_000);
+      const two = (n: number) => String(n).padStart(2, '0');
+      const d = `${two(local.getUTCFullYear() % 100)}/${two(local.getUTCMonth() + 1)}/${two(local.getUTCDate())}`;
+      const t = `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())}`;
+      return info(`+CCLK: "${d},${t}+32"`);
+    }
     case '+CREG':
     case '+CGREG':
     case '+CEREG': {
