@@ -10,6 +10,7 @@ import { AtChannel } from '../at/channel.js';
 import { AtClosedError, AtCommandError, AtTimeoutError, type AtChannelApi } from '../at/types.js';
 import type { Logger } from '../util/log.js';
 import { createDriver, detectFamily } from '../../modem-drivers/index.js';
+import { buildSubmitPdus } from '../gsm/index.js';
 import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
 import type { Family, ModemDriver, ModemEvent, Registration, SimState } from '../../modem-drivers/types.js';
 import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
@@ -251,6 +252,27 @@ export class Line extends EventEmitter {
     this.update({ dataCheck: result });
     this.log.info({ url, ok: result.ok, status: result.status, ms: result.ms, error: result.error }, 'data connectivity check');
     return result;
+  }
+
+  private smsRef = Math.floor(Math.random() * 256);
+
+  /**
+   * Sends an SMS from the bound SIM in PDU mode (TS 27.005 §3.5.1), split into concatenated parts when
+   * long (TS 23.040 §9.2.3.24.1). Resolves with the parts' message references; emits 'sms' with the
+   * outcome either way (the SIM policy counts it). The caller checks the policy first.
+   */
+  async sendSms(to: string, text: string): Promise<{ parts: number; references: number[] }> {
+    const d = this.requireReady();
+    const parts = buildSubmitPdus({ to, text, concatRef: (this.smsRef = (this.smsRef + 1) & 0xff) });
+    const references: number[] = [];
+    try {
+      for (const p of parts) references.push(await d.sendPdu(p.hex, p.tpduLength));
+    } catch (e) {
+      this.notify('sms', { to, parts: parts.length, ok: false, error: (e as Error).message } satisfies LineSmsEvent);
+      throw e;
+    }
+    this.notify('sms', { to, parts: parts.length, ok: true, error: null } satisfies LineSmsEvent);
+    return { parts: parts.length, references };
   }
 
   /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
@@ -852,6 +874,14 @@ export class Line extends EventEmitter {
   private wakeAll(): void {
     for (const w of [...this.sleepers]) w();
   }
+}
+
+/** What a line's 'sms' event carries (an SMS sent from the line, all its parts). */
+export interface LineSmsEvent {
+  to: string;
+  parts: number;
+  ok: boolean;
+  error: string | null;
 }
 
 /** What a line's 'call' event carries; the end fields are set when the call returns to IDLE. */

@@ -7,6 +7,7 @@
 import { type Config } from '../config/schema.js';
 import {
   canCall,
+  canSendSms,
   decide,
   defaultPolicyConfig,
   initialPolicyState,
@@ -24,7 +25,7 @@ import {
 } from '../policy/index.js';
 import type { CounterStore } from '../store/counter-store.js';
 import type { Logger } from '../util/log.js';
-import type { Line, LineCallEvent } from './line.js';
+import type { Line, LineCallEvent, LineSmsEvent } from './line.js';
 
 const STATE_KEY = 'policy';
 /** Ticks at least this often (windows, cycles and the 04:10 statistics day turn over between deadlines). */
@@ -150,6 +151,16 @@ export class SimPolicy {
     return available.find((s) => canCall(this.o.config, this.state, now, line, s).ok) ?? null;
   }
 
+  private smsSeq = 0;
+
+  /** Whether the line's bound SIM may send an SMS now, and why not. */
+  maySendSms(lineId: number): { ok: true } | { ok: false; reason: string } {
+    const line = String(lineId);
+    const slot = this.state.lines[line]?.bound;
+    if (!slot) return { ok: false, reason: `line ${lineId} has no SIM bound` };
+    return canSendSms(this.o.config, this.state, this.now(), line, slot);
+  }
+
   /** Whether the line's bound SIM may place a call now, and why not. */
   mayCall(lineId: number): { ok: true } | { ok: false; reason: string } {
     const line = String(lineId);
@@ -206,6 +217,26 @@ export class SimPolicy {
     });
     line.on('call', (c: LineCallEvent) => this.onCall(line, id, c));
     line.on('network-time', (t: { utcMs: number }) => this.networkTime(id, t.utcMs));
+    line.on('sms', (m: LineSmsEvent) => {
+      const slot = this.state.lines[id]?.bound ?? null;
+      this.feed({ type: m.ok ? 'sms-sent' : 'sms-failed', line: id }, (json) =>
+        this.o.store.recordSms(
+          {
+            id: `${id}:sms:${this.now()}:${++this.smsSeq}`,
+            line: id,
+            slot: slot ? 'ABCD'.indexOf(slot) : 0,
+            iccid: line.status().sim.iccid,
+            direction: 'out',
+            number: m.to,
+            at: this.now(),
+            parts: m.parts,
+            ok: m.ok,
+            error: m.error,
+          },
+          [{ key: STATE_KEY, json }],
+        ),
+      );
+    });
   }
 
   /**

@@ -38,11 +38,12 @@ async function start(dir: string): Promise<{ child: ChildProcess; api: string }>
   return { child, api };
 }
 
-test('kill -9 during calls: after restart the counted calls are exactly those completed', { timeout: 120_000 }, async () => {
+test('kill -9 during calls and SMS: after restart the counted calls and SMS are exactly those completed', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-kill-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, log: { level: 'warn' }, simulator: { mode: 'auto', modems: 1, timing: 'fast' } }));
   assert.equal(spawnSync(process.execPath, [bin, 'passwd', '--data', dir], { input: PW + '\n' }).status, 0);
   let acked = 0;
+  let ackedSms = 0;
   const KILLS = 5;
   let d = await start(dir);
   for (let k = 0; k < KILLS; k++) {
@@ -50,12 +51,17 @@ test('kill -9 during calls: after restart the counted calls are exactly those co
     const exited = new Promise((r) => child.on('exit', r));
     // calls until the kill, one after another, each acknowledged when the API answers
     let killed = false;
-    const killAt = Date.now() + 1500 + Math.floor(Math.random() * 2500);
+    const killAt = Date.now() + 2000 + Math.floor(Math.random() * 3000);
     const loop = (async () => {
-      while (!killed) {
+      for (let i = 0; !killed; i++) {
         try {
-          const r = await fetch(`${api}/api/lines/1/test-call`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ number: '+8613912345678', seconds: 0 }) });
-          if (r.status === 200 && !killed) acked++;
+          if (i % 2 === 1) {
+            const r = await fetch(`${api}/api/lines/1/test-call`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ number: '+8613912345678', seconds: 0 }) });
+            if (r.status === 200 && !killed) acked++;
+          } else {
+            const r = await fetch(`${api}/api/lines/1/sms`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ to: '+8613912345678', text: `kill test ${i}` }) });
+            if (r.status === 200 && !killed) ackedSms++;
+          }
         } catch {
           return; // the daemon died under us
         }
@@ -70,18 +76,25 @@ test('kill -9 during calls: after restart the counted calls are exactly those co
     // restart: a call cut by the kill is closed as interrupted; then store and policy must agree
     d = await start(dir);
     const store = CounterStore.open(dir);
-    const stored = store.totals({ line: '1' }).calls;
+    const totals = store.totals({ line: '1' });
+    const stored = totals.calls;
+    const storedSms = totals.sms;
     const open = store.openCalls().length;
     store.close();
     assert.equal(open, 0, `kill ${k}: a call is still open after the restart`);
     assert.ok(stored >= acked, `kill ${k}: ${stored} calls stored, ${acked} acknowledged (one lost)`);
     assert.ok(stored <= acked + 1, `kill ${k}: ${stored} stored, ${acked} acknowledged: only the call cut by the kill may be unacknowledged`);
-    const sims = (await (await fetch(`${d.api}/api/sims`, { headers: auth })).json()) as { lines: { slots: { total: { calls: number } }[] }[] };
+    assert.ok(storedSms >= ackedSms && storedSms <= ackedSms + 1, `kill ${k}: ${storedSms} SMS stored, ${ackedSms} acknowledged`);
+    const sims = (await (await fetch(`${d.api}/api/sims`, { headers: auth })).json()) as { lines: { slots: { total: { calls: number }; today: { sms: number } }[] }[] };
     const counted = sims.lines[0]!.slots.reduce((n, x) => n + x.total.calls, 0);
     assert.equal(counted, stored, `kill ${k}: policy counters ${counted} vs stored CDRs ${stored}`);
+    const countedSms = sims.lines[0]!.slots.reduce((n, x) => n + x.today.sms, 0);
+    assert.equal(countedSms, storedSms, `kill ${k}: policy SMS counters ${countedSms} vs stored SMS ${storedSms}`);
     acked = stored;
+    ackedSms = storedSms;
   }
   d.child.kill('SIGTERM');
   await new Promise((r) => d.child.on('exit', r));
-  assert.ok(acked >= KILLS, `only ${acked} calls were made`);
+  assert.ok(acked >= 3, `only ${acked} calls were made`);
+  assert.ok(ackedSms >= 3, `only ${ackedSms} SMS were sent`);
 });

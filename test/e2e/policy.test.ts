@@ -222,3 +222,33 @@ test('a new card (other ICCID) in a disabled slot shows brown and resets the slo
   assert.equal((await post('/lines/1/slots/A/enable')).status, 200);
   assert.equal((await slotA()).colour, 'green');
 });
+
+test('an SMS limit of 1: the first SMS goes out and arrives, the second is refused with a clear error', { timeout: 60_000 }, async (t) => {
+  await use(await daemon({ limits: { smsCount: '1' }, onSmsExhausted: 'block-sms' }));
+  t.after(() => d.stop());
+  const send = async (text: string) => {
+    const r = await fetch(`${api}/api/lines/1/sms`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ to: '+86138000201', text }) });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+  const first = await send('first message');
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.equal(first.body.parts, 1);
+  // it reached line 2's SIM in the simulated network
+  const ctl = d.control!.url;
+  const imsi = (await line(2)).sim.imsi;
+  let got = false;
+  for (let i = 0; i < 100 && !got; i++) {
+    const log = (await (await fetch(`${ctl}/sims/${imsi}/log`)).json()) as { received: { text: string }[] };
+    got = log.received.some((m) => m.text === 'first message');
+    if (!got) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(got, 'the SMS reached the destination SIM');
+  const second = await send('second message');
+  assert.equal(second.status, 409);
+  assert.match(second.body.error, /line 1 may not send SMS: .*SMS/i);
+  const a = (await sims()).lines[0].slots[0];
+  assert.equal(a.remaining.smsCount, 0);
+  assert.equal(a.today.sms, 1);
+  assert.equal(d.store.totals({ line: '1' }).sms, 1);
+  assert.equal((await send('')).status, 400);
+});
