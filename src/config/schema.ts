@@ -271,6 +271,16 @@ const policySchema = obj({
   onSmsExhausted: oneOf(['disable-sim', 'block-sms']).default('block-sms'),
   shortCallSec: int(1, 3600).default(10),
   limits: limitsSchema.prefault({}),
+  // Per-slot overrides (§4.8 按 SIM 卡设置): key "<line>/<slot>" (one SIM) or "<slot>" (that slot on every
+  // line); null removes the device-wide limit for that slot.
+  slotLimits: z
+    .record(
+      pattern(/^(\d{1,4}\/)?[A-D]$/, 'a key such as "1/A" (line 1, slot A) or "B" (slot B of every line)'),
+      obj({ callMinutes: limitText.nullable().optional(), callCount: limitText.nullable().optional(), smsCount: limitText.nullable().optional() }),
+    )
+    .default({}),
+  /** §4.4: which line an outgoing call uses when the caller does not name one. */
+  lineSelection: oneOf(['round-robin', 'least-minutes']).default('round-robin'),
   switchRules: obj({
     strategy: oneOf(['sequential', 'random', 'most-minutes']).default('sequential'),
     triggers: z.partialRecord(oneOf(TRIGGERS), int(1, 1_000_000)).default({}),

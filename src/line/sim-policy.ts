@@ -8,6 +8,7 @@ import { type Config } from '../config/schema.js';
 import {
   canCall,
   canSendSms,
+  isUsable,
   decide,
   defaultPolicyConfig,
   initialPolicyState,
@@ -53,6 +54,14 @@ export function policyConfigOf(cfg: Config): PolicyConfig {
       callCountIncludesUnanswered: p.limits.callCountIncludesUnanswered,
       smsCount: limit(p.limits.smsCount),
     },
+    slotLimits: Object.fromEntries(
+      Object.entries(p.slotLimits).map(([key, l]) => [
+        key,
+        Object.fromEntries(
+          (['callMinutes', 'callCount', 'smsCount'] as const).filter((k) => l[k] !== undefined).map((k) => [k, l[k] === null ? null : limit(l[k]!)]),
+        ),
+      ]),
+    ),
     switchRules: { ...p.switchRules, triggers: { ...p.switchRules.triggers } },
     disableRules: p.disableRules.map((r) => ({ ...r })),
   });
@@ -147,8 +156,16 @@ export class SimPolicy {
     if (bound && available.includes(bound) && canCall(this.o.config, this.state, now, line, bound).ok) return bound;
     const pick = chooseSlot(this.o.config, this.state, now, line, Math.random);
     if (pick && available.includes(pick)) return pick;
-    // The strategy picked a slot this line's switch cannot select: the first selectable usable one.
-    return available.find((s) => canCall(this.o.config, this.state, now, line, s).ok) ?? null;
+    // The strategy picked a slot this line's switch cannot select: the first selectable one that may call,
+    // else one that is merely usable (not disabled, not empty): it can still receive calls and SMS.
+    return (
+      available.find((s) => canCall(this.o.config, this.state, now, line, s).ok) ??
+      available.find((s) => {
+        const sim = this.state.lines[line]?.slots[s];
+        return !sim || isUsable(sim, now);
+      }) ??
+      null
+    );
   }
 
   private smsSeq = 0;

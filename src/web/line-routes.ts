@@ -234,7 +234,37 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     }
   }
 
+  /**
+   * POST /api/lines/:id/enable | /disable (manual §3.2.1 open/close a line). For a line of the
+   * configuration the change is written there first (durable); simulated demo lines change in memory.
+   */
+  async function setLineEnabled(ctx: Context, on: boolean): Promise<void> {
+    const line = lineOf(deps, ctx);
+    if (deps.config.get().lines.some((l) => l.id === line.id)) {
+      await deps.config.update((doc) => {
+        const entry = (doc as { lines: { id?: number; enabled?: boolean }[] }).lines.find((l) => l.id === line.id);
+        if (entry) entry.enabled = on;
+      });
+    }
+    line.setEnabled(on);
+    ctx.body = { line: line.id, enabled: on };
+  }
+
+  /**
+   * POST /api/test-call {number, seconds}: a test call on the line the policy selects for outgoing
+   * calls (§4.4, policy.lineSelection), skipping lines whose SIM may not call.
+   */
+  async function testCallAnyLine(ctx: Context): Promise<void> {
+    const id = deps.policy.pickLine(deps.lines.all(), deps.config.get().policy.lineSelection);
+    if (id === null) throw new ApiError(409, 'no line can take a call now (none registered and idle with a SIM allowed to call)');
+    (ctx as Context & { params?: Record<string, string> }).params = { id: String(id) };
+    await testCall(ctx);
+  }
+
   return [
+    { method: 'POST', path: '/test-call', access: ADMIN, handler: testCallAnyLine },
+    { method: 'POST', path: '/lines/:id/enable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, true) },
+    { method: 'POST', path: '/lines/:id/disable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, false) },
     { method: 'POST', path: '/lines/:id/sms', access: ADMIN, handler: sendSms },
     { method: 'GET', path: '/policy', access: ADMIN, handler: getPolicy },
     { method: 'PUT', path: '/policy', access: ADMIN, handler: putPolicy },

@@ -36,6 +36,8 @@ test('{} is a complete configuration with every default', () => {
       onSmsExhausted: 'block-sms',
       shortCallSec: 10,
       limits: { callCountIncludesUnanswered: true },
+      slotLimits: {},
+      lineSelection: 'round-robin',
       switchRules: { strategy: 'sequential', triggers: {}, duringCall: 'wait', switchWhenExhausted: true },
       disableRules: [],
     },

@@ -252,3 +252,36 @@ test('an SMS limit of 1: the first SMS goes out and arrives, the second is refus
   assert.equal(d.store.totals({ line: '1' }).sms, 1);
   assert.equal((await send('')).status, 400);
 });
+
+test('per-slot limits, line selection for outgoing calls, and disabling a line through the API', { timeout: 60_000 }, async (t) => {
+  // no SIM of line 1 may make a call; line 2's SIMs are unlimited
+  const none0 = { callCount: '0' };
+  await use(await daemon({ slotLimits: { '1/A': none0, '1/B': none0, '1/C': none0, '1/D': none0 }, lineSelection: 'round-robin' }));
+  t.after(() => d.stop());
+  const post = async (path: string, b: unknown = {}) => {
+    const r = await fetch(`${api}/api${path}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+  const s = await sims();
+  assert.equal(s.lines[0].slots[0].remaining.callCount, 0);
+  assert.equal(s.lines[1].slots[0].remaining.callCount, 'NO LIMIT');
+  // line 1 still binds a SIM (it can receive) but may not call
+  assert.equal((await line(1)).lifecycle, 'registered');
+  const refused = await testCall(1, '+8613912345678', 0);
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.error, /may not call/);
+  // line selection skips line 1 (its SIM may not call): every test call lands on line 2
+  for (let i = 0; i < 2; i++) {
+    const r = await post('/test-call', { number: '+8613912345678', seconds: 0 });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.line, 2);
+  }
+  // a disabled line is not selected either: no line left
+  assert.deepEqual((await post('/lines/2/disable')).body, { line: 2, enabled: false });
+  await waitLine(2, (x) => x.health === 'disabled');
+  const none = await post('/test-call', { number: '+8613912345678', seconds: 0 });
+  assert.equal(none.status, 409);
+  assert.match(none.body.error, /no line can take a call/);
+  assert.equal((await post('/lines/2/enable')).status, 200);
+  await waitLine(2, (x) => x.lifecycle === 'registered' && x.health === 'ok');
+});
