@@ -796,8 +796,21 @@ export class GenericDriver implements ModemDriver {
     throw new UnsupportedError('writing the IMEI', this.family);
   }
 
-  /** TS 27.007 defines no HTTP client: only vendor families (Quectel, SIMCom) can run the check. */
-  async httpCheck(_opts: HttpCheckOptions): Promise<HttpCheckResult> {
+  /** Serialises httpCheck(): a module has one HTTP client. */
+  private http: Promise<unknown> = Promise.resolve();
+
+  /** See ModemDriver.httpCheck; one check at a time (later ones wait their turn). */
+  httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+    const run = this.http.then(
+      () => this.runHttpCheck(opts),
+      () => this.runHttpCheck(opts),
+    );
+    this.http = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The vendor's HTTP check. TS 27.007 defines no HTTP client: only vendor families (Quectel, SIMCom) have one. */
+  protected async runHttpCheck(_opts: HttpCheckOptions): Promise<HttpCheckResult> {
     const e = new UnsupportedError('the HTTP connectivity check', this.family);
     e.message = `the ${this.family} driver has no built-in HTTP client (the data connectivity check needs a Quectel or SIMCom modem)`;
     throw e;

@@ -87,8 +87,6 @@ export class QuectelDriver extends GenericDriver {
   private readonly statusReportInSr: boolean;
   /** Serialises the message-storage commands, because reading "SR" switches the read memory for a while. */
   private storage: Promise<unknown> = Promise.resolve();
-  /** Serialises httpCheck(): the module has one HTTP(S) client. */
-  private http: Promise<unknown> = Promise.resolve();
   /** The check waiting for its +QHTTPGET URC. */
 
   constructor(channel: AtChannelApi, opts: QuectelDriverOptions) {
@@ -284,17 +282,7 @@ export class QuectelDriver extends GenericDriver {
   // ------------------------------------------------------------------------------------------------------
   // Data connectivity check
 
-  /** See ModemDriver.httpCheck; one check at a time (later ones wait their turn). */
-  override httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
-    const run = this.http.then(
-      () => this.runHttpCheck(opts),
-      () => this.runHttpCheck(opts),
-    );
-    this.http = run.catch(() => undefined);
-    return run;
-  }
-
-  private async runHttpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+  protected override async runHttpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
     const req = checkHttpRequest(opts, QUECTEL_URL_MAX);
     if (!req.ok) throw new HttpCheckError('invalid-request', req.error);
     const { url, apn, seconds } = req.value;

@@ -84,8 +84,6 @@ export class SimcomDriver extends GenericDriver {
   private readonly graceMs: number;
   private pendingEnd: NodeJS.Timeout | null = null;
   private lastEndAt = Number.NEGATIVE_INFINITY;
-  /** Serialises httpCheck(): the module has one HTTP client session. */
-  private http: Promise<unknown> = Promise.resolve();
   /** The check waiting for its +HTTPACTION URC. */
 
   constructor(channel: AtChannelApi, opts: SimcomDriverOptions) {
@@ -237,17 +235,7 @@ export class SimcomDriver extends GenericDriver {
   // ------------------------------------------------------------------------------------------------------
   // Data connectivity check
 
-  /** See ModemDriver.httpCheck; one check at a time (later ones wait their turn). */
-  override httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
-    const run = this.http.then(
-      () => this.runHttpCheck(opts),
-      () => this.runHttpCheck(opts),
-    );
-    this.http = run.catch(() => undefined);
-    return run;
-  }
-
-  private async runHttpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
+  protected override async runHttpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult> {
     const req = checkHttpRequest(opts, SIMCOM_URL_MAX);
     if (!req.ok) throw new HttpCheckError('invalid-request', req.error);
     const { url, apn, seconds } = req.value;
