@@ -14,6 +14,7 @@ import { describeSecret, describeValue, formatPath, type FieldError } from './er
 import { didYouMean } from './did-you-mean.js';
 import { isValidImei, luhnCheckDigit } from '../gsm/imei.js';
 import { parseLimit } from '../policy/limit-syntax.js';
+import { TRIGGER_KINDS, type TriggerKind } from '../policy/types.js';
 import type { ValidationResult } from './json-store.js';
 import { compileReplyPattern, parseCommandTemplate } from '../../modem-drivers/sim-switch/template.js';
 
@@ -246,17 +247,8 @@ const limitText = z
     if (!r.ok) ctx.addIssue({ code: 'custom', message: `${r.error} (column ${r.column})` });
   });
 
-const TRIGGERS = [
-  'bind-minutes',
-  'call-minutes',
-  'calls',
-  'connected-calls',
-  'sms',
-  'consecutive-no-answer',
-  'consecutive-failed',
-  'consecutive-no-ringing',
-  'consecutive-short',
-] as const;
+// The policy engine's own list, so the configuration accepts exactly the triggers the engine knows.
+const TRIGGERS = TRIGGER_KINDS as unknown as readonly [TriggerKind, ...TriggerKind[]];
 
 const limitsSchema = obj({
   callMinutes: limitText.optional(),

@@ -165,31 +165,29 @@ function invalid(what: string, problems: string[], file: string): StoreError {
   return new StoreError('invalid', `${what} not recorded: ${problems.join('; ')}`, file);
 }
 
-/** Builds ` AND col = ?` filters shared by queries and totals. */
-function filters(q: TotalsQuery, timeCol: string): { where: string; params: unknown[] } {
+/** A WHERE clause from equality filters (absent values skipped) and a [from, to) time range. */
+function whereOf(eq: readonly [column: string, value: unknown][], timeCol: string, from?: number, to?: number): { where: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
-  if (q.iccid !== undefined) {
-    parts.push('iccid = ?');
-    params.push(q.iccid);
+  for (const [column, value] of eq) {
+    if (value === undefined) continue;
+    parts.push(`${column} = ?`);
+    params.push(value);
   }
-  if (q.line !== undefined) {
-    parts.push('line = ?');
-    params.push(q.line);
-  }
-  if (q.slot !== undefined) {
-    parts.push('slot = ?');
-    params.push(q.slot);
-  }
-  if (q.from !== undefined) {
+  if (from !== undefined) {
     parts.push(`${timeCol} >= ?`);
-    params.push(q.from);
+    params.push(from);
   }
-  if (q.to !== undefined) {
+  if (to !== undefined) {
     parts.push(`${timeCol} < ?`);
-    params.push(q.to);
+    params.push(to);
   }
   return { where: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** The filters shared by CDR/SMS queries and totals. */
+function filters(q: TotalsQuery, timeCol: string): { where: string; params: unknown[] } {
+  return whereOf([['iccid', q.iccid], ['line', q.line], ['slot', q.slot]], timeCol, q.from, q.to);
 }
 
 function queryProblems(q: TotalsQuery & { limit?: unknown; offset?: unknown }): string[] {
@@ -456,21 +454,7 @@ export class CounterStore {
     const p = queryProblems({ from: q.from, to: q.to, limit: q.limit, offset: q.offset });
     if (q.target !== undefined && typeof q.target !== 'string') p.push('target: expected a string');
     if (p.length) throw new StoreError('invalid', `action query: ${p.join('; ')}`, this.file);
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (q.target !== undefined) {
-      parts.push('target = ?');
-      params.push(q.target);
-    }
-    if (q.from !== undefined) {
-      parts.push('at >= ?');
-      params.push(q.from);
-    }
-    if (q.to !== undefined) {
-      parts.push('at < ?');
-      params.push(q.to);
-    }
-    const where = parts.length ? parts.join(' AND ') : '1';
+    const { where, params } = whereOf([['target', q.target]], 'at', q.from, q.to);
     return this.write('querying operator actions', () =>
       (
         this.db.prepare(`SELECT * FROM operator_actions WHERE ${where} ORDER BY at DESC, seq DESC LIMIT ? OFFSET ?`).all(...params, q.limit ?? 100, q.offset ?? 0) as Array<{
