@@ -74,4 +74,154 @@ CREATE TABLE operator_actions (
 CREATE INDEX operator_actions_by_time ON operator_actions (at);
 `,
   },
+  {
+    version: 2,
+    name: 'messaging: outbox, inbox, reassembly, deliveries, own numbers',
+    tables: ['sms_out', 'sms_out_parts', 'sms_out_alias', 'sms_submit_parts', 'sms_in', 'sms_in_parts', 'sms_in_seen', 'deliveries', 'own_numbers'],
+    sql: `
+-- Outbound messages (API, SMPP, SIP, forwards, commands). One row per message as the client sees it;
+-- status: queued -> sending -> sent -> delivered | failed | expired, or unknown when the modem stopped
+-- answering after AT+CMGS so the outcome cannot be known (never resent silently).
+CREATE TABLE sms_out (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT    NOT NULL UNIQUE,
+  origin       TEXT    NOT NULL,   -- api | smpp | sip | forward | command | discovery
+  client       TEXT,               -- SMPP system_id, API user, SIP user
+  sender       TEXT,               -- the originator the client asked for (SMPP source_addr)
+  recipient    TEXT    NOT NULL,   -- as submitted
+  number       TEXT    NOT NULL,   -- after the dial rules: what the modem is given
+  text         TEXT    NOT NULL,
+  parts        INTEGER NOT NULL CHECK (parts >= 1),
+  lines        TEXT    CHECK (lines IS NULL OR json_valid(lines)),   -- allowed lines, NULL = any
+  status       TEXT    NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'expired', 'unknown')),
+  reason       TEXT,
+  line         TEXT,
+  slot         INTEGER,
+  iccid        TEXT,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  tried        TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(tried)),
+  report       INTEGER NOT NULL DEFAULT 0,  -- 1: the client wants a delivery receipt
+  partial      INTEGER NOT NULL DEFAULT 0,  -- 1: submitted in parts of which some never came
+  created_at   INTEGER NOT NULL,
+  not_before   INTEGER,
+  expires_at   INTEGER,
+  sent_at      INTEGER,
+  done_at      INTEGER,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX sms_out_queue     ON sms_out (seq) WHERE status = 'queued';
+CREATE INDEX sms_out_sending   ON sms_out (seq) WHERE status = 'sending';
+CREATE INDEX sms_out_by_time   ON sms_out (created_at);
+CREATE INDEX sms_out_by_line   ON sms_out (line, created_at);
+CREATE INDEX sms_out_by_number ON sms_out (number);
+
+-- One row per SMS-SUBMIT part sent, for matching status reports (TP-MR, TS 23.040 §9.2.3.6).
+CREATE TABLE sms_out_parts (
+  message      TEXT    NOT NULL REFERENCES sms_out (id) ON DELETE CASCADE,
+  part         INTEGER NOT NULL,
+  line         TEXT    NOT NULL,
+  ref          INTEGER NOT NULL,
+  sent_at      INTEGER NOT NULL,
+  status       INTEGER,            -- TP-ST of the last report
+  done_at      INTEGER,
+  PRIMARY KEY (message, part)
+) WITHOUT ROWID;
+CREATE INDEX sms_out_parts_by_ref ON sms_out_parts (line, ref, sent_at);
+
+-- Other ids under which a message is known (the message ids an SMPP client got for each submitted part).
+CREATE TABLE sms_out_alias (
+  alias        TEXT    PRIMARY KEY,
+  message      TEXT    NOT NULL REFERENCES sms_out (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX sms_out_alias_by_message ON sms_out_alias (message);
+
+-- Parts of a concatenated message submitted over SMPP, kept until all have arrived.
+CREATE TABLE sms_submit_parts (
+  group_key    TEXT    NOT NULL,   -- client, sender, recipient, reference, total
+  seq          INTEGER NOT NULL,
+  total        INTEGER NOT NULL,
+  id           TEXT    NOT NULL UNIQUE,   -- the message id the client got for this part
+  text         TEXT    NOT NULL,
+  json         TEXT    NOT NULL CHECK (json_valid(json)),  -- the rest of the submission
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (group_key, seq)
+) WITHOUT ROWID;
+CREATE INDEX sms_submit_parts_by_time ON sms_submit_parts (created_at);
+
+-- Received messages, reassembled. dedup suppresses a network redelivery of the same SMS.
+CREATE TABLE sms_in (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT    NOT NULL UNIQUE,
+  line         TEXT    NOT NULL,
+  slot         INTEGER,
+  iccid        TEXT,
+  recipient    TEXT,               -- the SIM's own number when known
+  sender       TEXT    NOT NULL,
+  text         TEXT    NOT NULL,
+  parts        INTEGER NOT NULL,
+  received     INTEGER NOT NULL,   -- parts that arrived (< parts when partial)
+  partial      INTEGER NOT NULL DEFAULT 0,
+  sent_at      INTEGER,            -- TP-SCTS
+  received_at  INTEGER NOT NULL,
+  dedup        TEXT    UNIQUE
+);
+CREATE INDEX sms_in_by_time   ON sms_in (received_at);
+CREATE INDEX sms_in_by_line   ON sms_in (line, received_at);
+CREATE INDEX sms_in_by_sender ON sms_in (sender);
+
+-- Parts of a concatenated received SMS waiting for the others (TS 23.040 §9.2.3.24.1).
+CREATE TABLE sms_in_parts (
+  group_key    TEXT    NOT NULL,   -- line, iccid, sender, reference, total
+  seq          INTEGER NOT NULL,
+  total        INTEGER NOT NULL,
+  line         TEXT    NOT NULL,
+  slot         INTEGER,
+  iccid        TEXT,
+  recipient    TEXT,
+  sender       TEXT    NOT NULL,
+  text         TEXT    NOT NULL,
+  sent_at      INTEGER,
+  received_at  INTEGER NOT NULL,
+  dedup        TEXT,               -- the part's own redelivery key, kept in sms_in_seen once assembled
+  PRIMARY KEY (group_key, seq)
+) WITHOUT ROWID;
+CREATE INDEX sms_in_parts_by_time ON sms_in_parts (received_at);
+
+-- Redelivery keys of the parts a stored message was assembled from: a part the network (or the modem,
+-- after a crash before it was deleted there) delivers again is recognised once its message is stored.
+CREATE TABLE sms_in_seen (
+  dedup        TEXT    PRIMARY KEY,
+  message      TEXT    NOT NULL REFERENCES sms_in (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX sms_in_seen_by_message ON sms_in_seen (message);
+
+-- Fan-out jobs with their own status and retry: SMPP deliver_sm (MO and receipts), e-mail, webhook,
+-- SMS forward, SIP MESSAGE.
+CREATE TABLE deliveries (
+  seq          INTEGER PRIMARY KEY,
+  id           TEXT    NOT NULL UNIQUE,
+  kind         TEXT    NOT NULL,
+  target       TEXT    NOT NULL,
+  ref          TEXT    NOT NULL,   -- sms_in.id or sms_out.id
+  payload      TEXT    NOT NULL CHECK (json_valid(payload)),
+  status       TEXT    NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_at      INTEGER NOT NULL,
+  last_error   TEXT,
+  created_at   INTEGER NOT NULL,
+  done_at      INTEGER
+);
+CREATE INDEX deliveries_pending ON deliveries (kind, next_at) WHERE status = 'pending';
+CREATE INDEX deliveries_pending_by_target ON deliveries (kind, target, seq) WHERE status = 'pending';
+CREATE INDEX deliveries_by_ref  ON deliveries (ref);
+
+-- Own numbers learned per SIM card (manual §5.11).
+CREATE TABLE own_numbers (
+  iccid        TEXT    PRIMARY KEY,
+  number       TEXT    NOT NULL,
+  method       TEXT    NOT NULL,   -- sim | ussd | sms-query | discovery | manual
+  learned_at   INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

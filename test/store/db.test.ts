@@ -30,7 +30,7 @@ test('creates <dataDir>/cellgate.db (and the directory) with WAL, synchronous=FU
     assert.equal(db.pragma('busy_timeout', { simple: true }), 5000);
     assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
     const tables = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name);
-    assert.deepEqual(tables, ['calls', 'operator_actions', 'sim_state', 'sms']);
+    assert.deepEqual(tables, MIGRATIONS.flatMap((m) => m.tables).sort());
   } finally {
     db.close();
   }
@@ -196,11 +196,15 @@ test('readonly open reads a current database and refuses to migrate an old one',
   const dir = tempDir(t);
   const file = dbFilePath(dir);
   assert.throws(() => openDatabase(file, { migrations: MIGRATIONS, readonly: true }), storeError('io', file)); // missing
-  openDatabase(file, { migrations: [MIGRATIONS[0]!] }).close();
+  openDatabase(file, { migrations: MIGRATIONS }).close();
   const ro = openDatabase(file, { migrations: MIGRATIONS, readonly: true });
   assert.deepEqual(ro.prepare('SELECT count(*) AS n FROM calls').get(), { n: 0 });
   assert.throws(() => ro.exec(`INSERT INTO sim_state VALUES ('k', '{}', 1, 0, NULL)`), /readonly/);
   ro.close();
   const newer: Migration = { version: MIGRATIONS.length + 1, name: 'next', tables: ['next'], sql: 'CREATE TABLE next (x);' };
   assert.throws(() => openDatabase(file, { migrations: [...MIGRATIONS, newer], readonly: true }), storeError('schema-mismatch', file));
+  // A database of an older version (migration 1 only) is not migrated by a read-only open.
+  const oldFile = path.join(dir, 'old.db');
+  openDatabase(oldFile, { migrations: [MIGRATIONS[0]!] }).close();
+  assert.throws(() => openDatabase(oldFile, { migrations: MIGRATIONS, readonly: true }), storeError('schema-mismatch', oldFile));
 });
