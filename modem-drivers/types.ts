@@ -78,6 +78,14 @@ export interface StoredSms {
   pdu: string;
 }
 
+/** The message memories a modem has, from AT+CPMS=? (TS 27.005 §3.2.2). */
+export interface SmsMemories {
+  /** Memories received messages can be in ("SM", "ME"); empty: only the current read memory is known. */
+  messages: string[];
+  /** The separate status report memory ("SR"), or null when reports share the message memories. */
+  reports: string | null;
+}
+
 export type ModemEvent =
   | { type: 'ring' }
   | { type: 'clip'; number: string; numberType: number | null }
@@ -178,9 +186,16 @@ export interface ModemDriver {
 
   /** AT+CMGS=<tpduLength> then the PDU (TS 27.005 §3.5.1); resolves with the message reference. */
   sendPdu(pduHex: string, tpduLength: number): Promise<number>;
-  readSms(index: number): Promise<StoredSms | null>;
-  listSms(stat?: number): Promise<StoredSms[]>;
-  deleteSms(index: number): Promise<void>;
+  /**
+   * The message storage commands (TS 27.005 §3.4.3 +CMGR, §3.4.2 +CMGL, §3.5.4 +CMGD) act on the read
+   * memory <mem1>. With `mem` ("SM", "ME", "SR", ... as +CMTI/+CDSI name it) the driver selects that
+   * memory with AT+CPMS first and restores the previous one afterwards; without it, the current one.
+   */
+  readSms(index: number, mem?: string): Promise<StoredSms | null>;
+  listSms(stat?: number, mem?: string): Promise<StoredSms[]>;
+  deleteSms(index: number, mem?: string): Promise<void>;
+  /** Where received messages and status reports may be kept, to sweep them (see SmsMemories). */
+  smsMemories(): Promise<SmsMemories>;
   /** +CNMA, for +CNMI modes that require acknowledging +CMT/+CDS (TS 27.005 §3.4.4). */
   ackSms(): Promise<void>;
   /**

@@ -21,6 +21,7 @@ import type {
   Registration,
   Signal,
   SimState,
+  SmsMemories,
   StoredSms,
 } from '../types.js';
 import { describeFinal } from './error-codes.js';
@@ -28,6 +29,8 @@ import { InvalidArgumentError, ModemCommandError, ModemResponseError, Unsupporte
 import {
   checkPdu,
   copsModeName,
+  cusdCloses,
+  cusdIsOpen,
   iccidFromEf,
   isRegQueryShape,
   numberWithType,
@@ -42,6 +45,8 @@ import {
   parseCmtHeader,
   parseCnum,
   parseCops,
+  parseCpms,
+  parseCpmsTest,
   parseCpin,
   parseCrsm,
   parseCsca,
@@ -118,6 +123,10 @@ const DIAL_FINALS: readonly FinalKind[] = ['NO CARRIER', 'BUSY', 'NO ANSWER', 'N
 
 /** Digits, `+`, `*`, `#` (the GSM dial-string characters of TS 22.030 / TS 27.007 §6.2). */
 const DIAL_STRING = /^[0-9*#+]{1,64}$/;
+/** Longest silence between the lines of one multi-line +CUSD string, and the most lines it may have. */
+const CUSD_CONTINUATION_MS = 1000;
+const CUSD_MAX_LINES = 64;
+
 /** USSD strings as typed on a handset: `*100#`, `*123*1#`, or a menu answer such as `1`. */
 const USSD_STRING = /^[0-9*#+]{1,160}$/;
 
@@ -144,6 +153,8 @@ export class GenericDriver implements ModemDriver {
   /** Stops turning URCs into events (the channel stays open). */
   dispose(): void {
     for (const w of [...this.urcWaiters.values()]) w.abandon(new Error(`driver disposed while waiting for ${w.prefix}`));
+    if (this.cusdOpen) clearTimeout(this.cusdOpen.timer);
+    this.cusdOpen = null;
     this.detachUrc();
     this.listeners.clear();
   }
@@ -299,8 +310,57 @@ export class GenericDriver implements ModemDriver {
     return [...GENERIC_URCS];
   }
 
+  /**
+   * A +CUSD whose quoted <str> spans several lines (see cusdIsOpen): the lines so far, joined with LF,
+   * and the timer that delivers them as they are if the closing line never comes.
+   */
+  private cusdOpen: { text: string; lines: number; timer: NodeJS.Timeout } | null = null;
+
+  /**
+   * Joins the lines of a multi-line +CUSD (TS 27.007 §7.15 <str> holding line breaks) back into one URC.
+   * Returns the URC to handle now, or null while more lines of an open <str> are expected. Every line
+   * after an open +CUSD belongs to its string until one closes it (a modem writes the whole result code
+   * at once); a new +CUSD, too many lines, or CUSD_CONTINUATION_MS of silence delivers what came.
+   */
+  private joinCusd(urc: Urc): Urc | null {
+    const open = this.cusdOpen;
+    if (open) {
+      if (urc.line.trimStart().startsWith('+CUSD:')) {
+        this.flushCusd();
+        return this.joinCusd(urc);
+      }
+      open.text += '\n' + urc.line;
+      open.lines++;
+      if (!cusdCloses(urc.line) && open.lines < CUSD_MAX_LINES) return null;
+      clearTimeout(open.timer);
+      this.cusdOpen = null;
+      return { line: open.text, known: true };
+    }
+    const line = urc.line.trim();
+    if (!cusdIsOpen(line)) return urc;
+    const timer = setTimeout(() => this.flushCusd(), CUSD_CONTINUATION_MS);
+    timer.unref?.();
+    this.cusdOpen = { text: line, lines: 1, timer };
+    return null;
+  }
+
+  /** Delivers an open +CUSD as it is (parseCusd keeps an unterminated string). */
+  private flushCusd(): void {
+    const open = this.cusdOpen;
+    if (!open) return;
+    clearTimeout(open.timer);
+    this.cusdOpen = null;
+    this.log.debug({ lines: open.lines }, '+CUSD string not closed; delivering what came');
+    this.routeUrc({ line: open.text, known: true });
+  }
+
   /** Routes one URC: `handleUrc` decides, and whatever it does not handle becomes an 'unknown' event. */
   protected deliverUrc(urc: Urc): void {
+    const joined = this.joinCusd(urc);
+    if (joined) this.routeUrc(joined);
+  }
+
+  private routeUrc(urc: Urc): void {
     let handled = false;
     try {
       handled = this.handleUrc(urc);
@@ -716,9 +776,16 @@ export class GenericDriver implements ModemDriver {
     return this.pick(cmd, lines, parseCmgs);
   }
 
-  /** AT+CMGR=<index> (TS 27.005 §3.4.3); null for an empty slot (no reply lines, or +CMS ERROR 321). */
-  async readSms(index: number): Promise<StoredSms | null> {
+  /**
+   * AT+CMGR=<index> (TS 27.005 §3.4.3); null for an empty slot (no reply lines, or +CMS ERROR 321).
+   * With `mem` ("SM", "ME", "SR", ...) the message is read from that memory (see `inMemory`).
+   */
+  async readSms(index: number, mem?: string): Promise<StoredSms | null> {
     checkIndex(index);
+    return this.withStorage(() => this.inMemory(mem, () => this.cmgr(index)));
+  }
+
+  private async cmgr(index: number): Promise<StoredSms | null> {
     const cmd = `AT+CMGR=${index}`;
     const r = await this.channel.send({ cmd, prefixes: ['+CMGR:'], pduAfter: ['+CMGR:'], timeoutMs: this.timeouts.readSms });
     if (!r.ok) {
@@ -731,19 +798,86 @@ export class GenericDriver implements ModemDriver {
     return m.value;
   }
 
-  /** AT+CMGL=<stat> (TS 27.005 §3.4.2): 0 unread, 1 read, 2 unsent, 3 sent, 4 all (default). */
-  async listSms(stat = 4): Promise<StoredSms[]> {
+  /** AT+CMGL=<stat> (TS 27.005 §3.4.2): 0 unread, 1 read, 2 unsent, 3 sent, 4 all (default); of `mem` when given. */
+  async listSms(stat = 4, mem?: string): Promise<StoredSms[]> {
     if (!Number.isInteger(stat) || stat < 0 || stat > 4) throw new InvalidArgumentError(`+CMGL <stat> must be 0..4, got ${stat}`);
-    const lines = await this.execOk({ cmd: `AT+CMGL=${stat}`, prefixes: ['+CMGL:'], pduAfter: ['+CMGL:'], timeoutMs: this.timeouts.listSms });
-    const { messages, errors } = parseCmgl(lines);
-    for (const error of errors) this.log.warn({ error }, 'unreadable +CMGL entry');
-    return messages;
+    return this.withStorage(() =>
+      this.inMemory(mem, async () => {
+        const lines = await this.execOk({ cmd: `AT+CMGL=${stat}`, prefixes: ['+CMGL:'], pduAfter: ['+CMGL:'], timeoutMs: this.timeouts.listSms });
+        const { messages, errors } = parseCmgl(lines);
+        for (const error of errors) this.log.warn({ error }, 'unreadable +CMGL entry');
+        return messages;
+      }),
+    );
   }
 
-  /** AT+CMGD=<index> (TS 27.005 §3.5.4). */
-  async deleteSms(index: number): Promise<void> {
+  /** AT+CMGD=<index> (TS 27.005 §3.5.4); in `mem` when given. */
+  async deleteSms(index: number, mem?: string): Promise<void> {
     checkIndex(index);
-    await this.execOk({ cmd: `AT+CMGD=${index}`, timeoutMs: this.timeouts.readSms });
+    return this.withStorage(() =>
+      this.inMemory(mem, async () => {
+        await this.execOk({ cmd: `AT+CMGD=${index}`, timeoutMs: this.timeouts.readSms });
+      }),
+    );
+  }
+
+  /**
+   * The message memories (AT+CPMS=?, TS 27.005 §3.2.2, the <mem1> list: memories that can be read and
+   * deleted): `messages` where received messages can be kept ("SM", "ME"; else "MT"; empty when the
+   * modem does not say, meaning the current memory only) and `reports`, the memory that keeps status
+   * reports apart ("SR"), or null. Asked once per driver.
+   */
+  smsMemories(): Promise<SmsMemories> {
+    this.memoriesAsked ??= this.askMemories().catch((e: unknown) => {
+      this.memoriesAsked = null;
+      throw e;
+    });
+    return this.memoriesAsked;
+  }
+
+  private memoriesAsked: Promise<SmsMemories> | null = null;
+
+  protected async askMemories(): Promise<SmsMemories> {
+    const r = await this.channel.send({ cmd: 'AT+CPMS=?', prefixes: ['+CPMS:'] });
+    const lists = r.ok ? firstValue(r.lines, parseCpmsTest) : undefined;
+    if (!lists) {
+      this.log.debug({ final: r.final }, 'AT+CPMS=? gave no memory list; only the current memory is swept');
+      return { messages: [], reports: null };
+    }
+    const mem1 = lists[0]!;
+    const own = ['SM', 'ME'].filter((m) => mem1.includes(m));
+    return { messages: own.length > 0 ? own : mem1.includes('MT') ? ['MT'] : [], reports: mem1.includes('SR') ? 'SR' : null };
+  }
+
+  /** Serialises the message-storage commands, because `inMemory` switches the read memory for a while. */
+  private storage: Promise<unknown> = Promise.resolve();
+
+  protected withStorage<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.storage.then(fn, fn);
+    this.storage = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs `fn` with <mem1> (the memory +CMGR/+CMGL/+CMGD act on, TS 27.005 §3.2.2) set to `mem`, then puts
+   * back the <mem1> that was in use: AT+CPMS? tells the current one; AT+CPMS="<mem>" changes only <mem1>,
+   * so the receive memory (<mem3>) stays as initSms set it. Without `mem`, just `fn`.
+   */
+  protected async inMemory<T>(mem: string | undefined, fn: () => Promise<T>): Promise<T> {
+    if (mem === undefined) return fn();
+    const want = mem.toUpperCase();
+    if (!/^[A-Z]{2}$/.test(want)) throw new InvalidArgumentError(`message memory must be two letters (SM, ME, SR, ...), got ${JSON.stringify(mem)}`);
+    const lines = await this.execOk({ cmd: 'AT+CPMS?', prefixes: ['+CPMS:'] });
+    const current = firstValue(lines, parseCpms)?.[0]?.mem;
+    if (!current) throw new ModemResponseError('AT+CPMS?', 'no current <mem1> in the reply', lines);
+    if (current.toUpperCase() === want) return fn();
+    await this.execOk({ cmd: `AT+CPMS="${want}"`, prefixes: ['+CPMS:'] });
+    try {
+      return await fn();
+    } finally {
+      const back = await this.channel.send({ cmd: `AT+CPMS="${current}"`, prefixes: ['+CPMS:'] }).catch(() => null);
+      if (!back?.ok) this.log.error({ mem: current }, `could not restore the SMS read memory after using "${want}"`);
+    }
   }
 
   /**

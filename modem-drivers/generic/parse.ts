@@ -379,20 +379,38 @@ export interface UssdReply {
 export function parseCusd(line: string): ParseResult<UssdReply> {
   if (!line.startsWith('+CUSD:')) return bad('+CUSD', line, 'not a +CUSD line');
   const rest = line.slice(6).trim();
-  const m = /^(\d+)\s*(?:,(.*))?$/.exec(rest);
+  // `s` flag: a multi-line <str> joined by the driver holds line breaks.
+  const m = /^(\d+)\s*(?:,(.*))?$/s.exec(rest);
   if (!m) return bad('+CUSD', line, 'no numeric <m>');
   const mode = Number(m[1]);
   const tail = m[2]?.trim();
   if (tail === undefined || tail === '') return ok({ m: mode, str: null, dcs: null });
   if (tail.startsWith('"')) {
-    const q = /^"(.*)"\s*(?:,\s*(\d*)\s*)?$/.exec(tail);
+    const q = /^"(.*)"\s*(?:,\s*(\d*)\s*)?$/s.exec(tail);
     if (q) return ok({ m: mode, str: unescapeHex(q[1]!), dcs: q[2] ? Number(q[2]) : null });
     // unterminated quote: keep what is there
     return ok({ m: mode, str: unescapeHex(tail.slice(1)), dcs: null });
   }
   // unquoted <str> (some firmware sends hex without quotes)
-  const u = /^(.*?)\s*(?:,\s*(\d+))?$/.exec(tail)!;
+  const u = /^(.*?)\s*(?:,\s*(\d+))?$/s.exec(tail)!;
   return ok({ m: mode, str: u[1] === '' ? null : u[1]!, dcs: u[2] ? Number(u[2]) : null });
+}
+
+/**
+ * Multi-line USSD text: TS 27.007 §7.15 puts <str> in one quoted string, but the network's text often
+ * holds line breaks ("1. Balance\n2. Data"), which modems send as they are, so the line framer cuts one
+ * +CUSD into several lines. True when this +CUSD line opens a quoted <str> that it does not close, i.e.
+ * more lines of the same string follow.
+ */
+export function cusdIsOpen(line: string): boolean {
+  if (!line.startsWith('+CUSD:')) return false;
+  const m = /^\s*\d+\s*,\s*"(.*)$/s.exec(line.slice(6));
+  return m !== null && !cusdCloses(m[1]!);
+}
+
+/** True when a continuation line of an open +CUSD <str> ends it: a closing quote, then nothing or `,<dcs>`. */
+export function cusdCloses(continuation: string): boolean {
+  return /"\s*(?:,\s*\d*\s*)?$/.test(continuation);
 }
 
 function unescapeHex(s: string): string {
@@ -680,5 +698,27 @@ export function parseCpms(line: string): ParseResult<CpmsMemory[]> {
     out.push({ mem: named ? paramStr(p[i]) ?? null : null, used, total });
   }
   if (out.length === 0 || p.length % step !== 0) return bad('+CPMS', line, 'incomplete memory triples/pairs');
+  return ok(out);
+}
+
+/**
+ * `+CPMS: (<mem1>s),(<mem2>s),(<mem3>s)`, the test form of +CPMS (TS 27.005 §3.2.2): the memories each
+ * parameter accepts, upper-cased, e.g. `[["SM","ME","MT","SR"],["SM","ME","MT"],["SM","ME","MT"]]`.
+ */
+export function parseCpmsTest(line: string): ParseResult<string[][]> {
+  const p = infoParams(line, '+CPMS:');
+  if (!p) return bad('+CPMS', line, 'not a +CPMS line');
+  const out: string[][] = [];
+  for (const g of p) {
+    if (typeof g !== 'string' || !/^\(.*\)$/.test(g)) return bad('+CPMS', line, 'expected parenthesised lists of memories');
+    const mems = g
+      .slice(1, -1)
+      .split(',')
+      .map((m) => m.trim().replace(/^"(.*)"$/, '$1').toUpperCase())
+      .filter((m) => m !== '');
+    if (!mems.every((m) => /^[A-Z]{2}$/.test(m))) return bad('+CPMS', line, 'a memory name is not two letters');
+    out.push(mems);
+  }
+  if (out.length === 0 || out[0]!.length === 0) return bad('+CPMS', line, 'no <mem1> list');
   return ok(out);
 }

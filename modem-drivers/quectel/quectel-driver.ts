@@ -21,7 +21,8 @@
  *    `+CDSI: "SM",<n>` although it is kept in the separate "SR" memory, so AT+CMGR=<n> on "SM" returns
  *    nothing or an unrelated message (reported on EC25EFAR06A10M4G, EC25EFAR06A15M4G, EC25EFAR08A04M4G and
  *    EG25-G). The event therefore says mem "SR", and readStatusReport()/deleteStatusReport() switch the
- *    read memory to "SR" for the one command and back.
+ *    read memory to "SR" for the one command and back (the generic `inMemory`); `smsMemories()` names "SR"
+ *    as the report memory so the receiver sweeps it.
  *  - Data connectivity check (httpCheck): PDP context 1 set with AT+QICSGP (when an APN is given) and
  *    activated with AT+QIACT=1 unless AT+QIACT? lists it; AT+QHTTPCFG="contextid",1; the URL uploaded with
  *    AT+QHTTPURL (CONNECT, the URL bytes, OK); AT+QHTTPGET=<seconds> answers OK and later the URC
@@ -29,10 +30,10 @@
  */
 import { firstOf, type SeqStep } from '../../src/at/sequence.js';
 import type { AtChannelApi, AtCommand, Urc, UrcSpec } from '../../src/at/types.js';
-import { HttpCheckError, type DriverOptions, type Family, type HttpCheckFailure, type HttpCheckOptions, type HttpCheckResult, type OperatorInfo, type Signal, type StoredSms } from '../types.js';
+import { HttpCheckError, type DriverOptions, type Family, type HttpCheckFailure, type HttpCheckOptions, type HttpCheckResult, type OperatorInfo, type Signal, type SmsMemories, type StoredSms } from '../types.js';
 import { firstValue, GenericDriver, type ModemStartup } from '../generic/generic-driver.js';
 import { InvalidArgumentError, ModemResponseError } from '../generic/errors.js';
-import { parseCpms, parseMemIndex } from '../generic/parse.js';
+import { parseMemIndex } from '../generic/parse.js';
 import { describeFinal } from '../generic/error-codes.js';
 import {
   checkHttpRequest,
@@ -85,8 +86,6 @@ export class QuectelDriver extends GenericDriver {
   lastSignal: Signal | null = null;
   private readonly usbAudioPort: 0 | 2;
   private readonly statusReportInSr: boolean;
-  /** Serialises the message-storage commands, because reading "SR" switches the read memory for a while. */
-  private storage: Promise<unknown> = Promise.resolve();
   /** The check waiting for its +QHTTPGET URC. */
 
   constructor(channel: AtChannelApi, opts: QuectelDriverOptions) {
@@ -206,50 +205,23 @@ export class QuectelDriver extends GenericDriver {
   // ------------------------------------------------------------------------------------------------------
   // Status reports in "SR"
 
-  override readSms(index: number): Promise<StoredSms | null> {
-    return this.withStorage(() => super.readSms(index));
-  }
-
-  override listSms(stat?: number): Promise<StoredSms[]> {
-    return this.withStorage(() => super.listSms(stat));
-  }
-
-  override deleteSms(index: number): Promise<void> {
-    return this.withStorage(() => super.deleteSms(index));
-  }
-
   /**
    * Reads the SMS-STATUS-REPORT at `index` of the "SR" memory (TS 27.005 §3.2.2 <mem1> = "SR", then
    * AT+CMGR §3.4.3), restoring the previous read memory afterwards. Null for an empty slot.
    */
   readStatusReport(index: number): Promise<StoredSms | null> {
-    return this.withStorage(() => this.inSr(() => super.readSms(index)));
+    return this.readSms(index, 'SR');
   }
 
   /** Deletes the status report at `index` of the "SR" memory (AT+CMGD, TS 27.005 §3.5.4). */
   deleteStatusReport(index: number): Promise<void> {
-    return this.withStorage(() => this.inSr(() => super.deleteSms(index)));
+    return this.deleteSms(index, 'SR');
   }
 
-  /** Runs `fn` with <mem1> = "SR" and then puts back the <mem1> that was in use. */
-  private async inSr<T>(fn: () => Promise<T>): Promise<T> {
-    const lines = await this.execOk({ cmd: 'AT+CPMS?', prefixes: ['+CPMS:'] });
-    const current = firstValue(lines, parseCpms)?.[0]?.mem;
-    if (!current) throw new ModemResponseError('AT+CPMS?', 'no current <mem1> in the reply', lines);
-    if (current.toUpperCase() === 'SR') return fn();
-    await this.execOk({ cmd: 'AT+CPMS="SR"', prefixes: ['+CPMS:'] });
-    try {
-      return await fn();
-    } finally {
-      const back = await this.channel.send({ cmd: `AT+CPMS="${current}"`, prefixes: ['+CPMS:'] });
-      if (!back.ok) this.log.error({ mem: current }, 'could not restore the SMS read memory after reading "SR"');
-    }
-  }
-
-  private withStorage<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.storage.then(fn, fn);
-    this.storage = run.catch(() => undefined);
-    return run;
+  /** With `statusReportInSr`, reports are in "SR" even when AT+CPMS=? does not list it. */
+  protected override async askMemories(): Promise<SmsMemories> {
+    const m = await super.askMemories();
+    return this.statusReportInSr ? { ...m, reports: 'SR' } : m;
   }
 
   // ------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
  *   POST /modems/:id/slot        {slot}  select a SIM holder (what the SIM switch does)
  *   POST /modems/:id/sims/:slot  {remove: true} | {sim: SimCard}   remove or insert a card
  *   POST /modems/:id/faults      {fault, ...}  hang | unhang | stuck-prompt | garbage | fail-command | reset | unplug | power-cycle
+ *   POST /modems/:id/sms         {tpdu, smsc?}  the modem receives this TPDU as it is (not checked: for PDUs no decoder reads)
  *   GET  /sims                           every SIM the network knows (attached or not)
  *   GET  /sims/:imsi/log                 what the SIM sent and received, its calls
  *   POST /sims/:imsi/signal      {rssi}
@@ -157,6 +158,17 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
           default:
             throw new HttpError(400, `fault: expected one of hang, unhang, stuck-prompt, garbage, fail-command, reset, power-cycle, unplug; got ${JSON.stringify(fault)}`);
         }
+        return m.status();
+      },
+    ],
+    [
+      'POST',
+      /^\/modems\/([^/]+)\/sms$/,
+      (p, b) => {
+        const m = modemOf(p[1]!);
+        const tpdu = str(b, 'tpdu')!;
+        if (!/^([0-9A-Fa-f]{2})+$/.test(tpdu)) throw new HttpError(400, 'tpdu: expected hex octets');
+        if (!m.receiveRawSms(tpdu, str(b, 'smsc', false))) throw new HttpError(409, `modem ${m.id} has no ready SIM to receive on`);
         return m.status();
       },
     ],

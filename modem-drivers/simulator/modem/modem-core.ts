@@ -660,6 +660,16 @@ export class ModemCore {
     if (bfr === 0) for (const l of kept) this.host.urc(l);
   }
 
+  /**
+   * An SMS-DELIVER the network hands over (also used to put a TPDU no decoder reads on the modem):
+   * stored or routed as +CNMI says. False without a SIM that is ready to receive.
+   */
+  receiveSms(tpdu: Uint8Array, smsc: string | null): boolean {
+    if (!this.powered || !this.simRt || this.pinState() !== 'READY') return false;
+    this.onSms(tpdu, smsc ?? this.simRt.smsc);
+    return true;
+  }
+
   private onSms(tpdu: Uint8Array, smsc: string): void {
     const pdu = bytesToHex(encodeSmscAddress(smsc)) + bytesToHex(tpdu);
     const msg = { stat: 0 as const, pdu, length: tpdu.length };

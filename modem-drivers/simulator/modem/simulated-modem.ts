@@ -598,6 +598,17 @@ export class SimulatedModem {
     if (times > 0) this.faults.push({ prefix: p, final, times });
   }
 
+  /**
+   * The modem receives this TPDU (hex, without the SMSC field) as if the network had delivered it, without
+   * any check that it decodes: for messages a decoder cannot read (truncated, reserved values). Stored
+   * and announced with +CMTI (or routed with +CMT) as +CNMI says. False when not hex or no ready SIM.
+   */
+  receiveRawSms(tpduHex: string, smsc?: string): boolean {
+    const hex = tpduHex.replace(/\s+/g, '');
+    if (!/^([0-9A-Fa-f]{2})+$/.test(hex) || this.closed || !this.present) return false;
+    return this.core.receiveSms(Uint8Array.from(Buffer.from(hex, 'hex')), smsc ?? null);
+  }
+
   /** A spontaneous restart: the port closes, the modem is back after bootMs with its boot URCs. */
   reset(): void {
     this.restart('modem reset');

@@ -1,0 +1,135 @@
+/** The receiver's pure part (src/sms/incoming.ts): classification of read PDUs and the dedup key. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { classifyPdu, dedupKey, undecodable, UNKNOWN_SENDER, type ReceiveContext } from '../../src/sms/incoming.js';
+import { repoRoot } from '../helpers/transcript.js';
+
+const CTX: ReceiveContext = { line: '3', slot: 'B', iccid: '89860012345678901234', recipient: '+8613800000001' };
+
+interface PduFixture {
+  source: string;
+  hex: string;
+  decode?: { withSmsc?: boolean };
+  expect: Record<string, unknown>;
+}
+
+const dir = join(repoRoot(), 'fixtures', 'pdu');
+const fixture = (name: string): PduFixture => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as PduFixture;
+
+test('an SMS-DELIVER: sender, text, SCTS and the receiving SIM (dreamfabric example, read with +CMGR)', () => {
+  const f = fixture('deliver-dreamfabric-hellohello');
+  const r = classifyPdu(f.hex, CTX);
+  assert.equal(r.kind, 'sms');
+  if (r.kind !== 'sms') return;
+  assert.equal(r.sms.sender, '27838890001');
+  assert.equal(r.sms.text, 'hellohello');
+  assert.equal(r.sms.line, '3');
+  assert.equal(r.sms.slot, 'B');
+  assert.equal(r.sms.iccid, CTX.iccid);
+  assert.equal(r.sms.recipient, CTX.recipient);
+  assert.equal(r.sms.concat, null);
+  assert.equal(typeof r.sms.sentAt, 'number');
+  assert.match(r.sms.dedup, /^sms1:[0-9a-f]{64}$/);
+});
+
+test('UCS2 and a concatenated part (node-pdu examples)', () => {
+  const u = classifyPdu(fixture('deliver-node-pdu-ucs2-russian').hex, CTX);
+  assert.ok(u.kind === 'sms');
+  assert.equal(u.sms.text, 'Привет, мир!');
+  assert.equal(u.encoding, 'ucs2');
+  assert.equal(u.sms.sentAt, Date.parse('2018-11-08T12:21:22.000Z'));
+  const c = classifyPdu(fixture('deliver-node-pdu-concat8-part1').hex, CTX);
+  assert.ok(c.kind === 'sms');
+  assert.deepEqual(c.sms.concat, { ref: 46, total: 2, seq: 1 });
+  assert.equal(c.sms.text, 'Hakuna');
+});
+
+test('an SMS-STATUS-REPORT becomes a report with TP-MR, TP-ST and its outcome (gammu 30.dump)', () => {
+  const r = classifyPdu(fixture('status-report-gammu-30-delivered').hex, CTX);
+  assert.equal(r.kind, 'report');
+  if (r.kind !== 'report') return;
+  assert.equal(r.report.ref, 232);
+  assert.equal(r.report.status, 0);
+  assert.equal(r.report.outcome, 'delivered');
+  assert.equal(r.report.dischargedAt, Date.parse('2009-09-07T14:48:26.000Z'));
+});
+
+test('every status-report fixture classifies as a report with the expected outcome', () => {
+  for (const name of readdirSync(dir).filter((n) => n.startsWith('status-report-'))) {
+    const f = JSON.parse(readFileSync(join(dir, name), 'utf8')) as PduFixture;
+    // PDUs quoted without their SMSC field are not what a modem shows after +CMGR.
+    if (f.decode?.withSmsc === false) continue;
+    const r = classifyPdu(f.hex, CTX);
+    assert.equal(r.kind, 'report', name);
+    if (r.kind === 'report' && typeof f.expect.statusClass === 'string') assert.equal(r.report.outcome, f.expect.statusClass, name);
+  }
+});
+
+test('every malformed PDU fixture is undecodable: sender "unknown", the error and the PDU in the text', () => {
+  const names = readdirSync(dir).filter((n) => n.startsWith('malformed-'));
+  assert.ok(names.length >= 3);
+  for (const name of names) {
+    const f = JSON.parse(readFileSync(join(dir, name), 'utf8')) as PduFixture;
+    const r = classifyPdu(f.hex, CTX);
+    assert.equal(r.kind, 'undecodable', name);
+    if (r.kind !== 'undecodable') continue;
+    assert.equal(r.sms.sender, UNKNOWN_SENDER);
+    assert.ok(r.sms.text.includes(f.hex.toUpperCase()), name);
+    assert.ok(r.sms.text.includes(r.error), name);
+    assert.equal(r.sms.concat, null);
+    assert.match(r.sms.dedup, /^raw1:[0-9a-f]{64}$/);
+  }
+});
+
+test('a stored SMS-SUBMIT and non-hex are undecodable, not dropped', () => {
+  const s = classifyPdu(fixture('submit-dreamfabric-hellohello').hex, CTX);
+  assert.equal(s.kind, 'undecodable');
+  assert.ok(s.kind === 'undecodable' && /SMS-SUBMIT/.test(s.error));
+  const x = classifyPdu('not hex!', CTX);
+  assert.ok(x.kind === 'undecodable' && x.error === 'not hex octets');
+});
+
+test('dedup: the same PDU gives the same key; another SIM, text, SCTS or part gives another', () => {
+  const hex = fixture('deliver-dreamfabric-hellohello').hex;
+  const a = classifyPdu(hex, CTX);
+  const b = classifyPdu(hex, { ...CTX, line: '7', slot: 'A', recipient: null });
+  assert.ok(a.kind === 'sms' && b.kind === 'sms');
+  assert.equal(a.sms.dedup, b.sms.dedup, 'the same SIM in another line or slot: the same message');
+  const other = classifyPdu(hex, { ...CTX, iccid: '89860012345678900000' });
+  assert.ok(other.kind === 'sms');
+  assert.notEqual(other.sms.dedup, a.sms.dedup);
+  const base = { sim: 'iccid:1', sender: '+1', scts: { ms: 1000, tzMinutes: 480 }, concat: { ref: 1, total: 2, seq: 1 }, text: 'hi' };
+  const k = dedupKey(base);
+  assert.equal(dedupKey({ ...base }), k);
+  for (const v of [
+    { ...base, text: 'hi!' },
+    { ...base, sender: '+2' },
+    { ...base, scts: { ms: 2000, tzMinutes: 480 } },
+    { ...base, scts: { ms: 1000, tzMinutes: 0 } },
+    { ...base, concat: { ref: 1, total: 2, seq: 2 } },
+    { ...base, concat: null },
+    { ...base, scts: null },
+  ]) {
+    assert.notEqual(dedupKey(v), k, JSON.stringify(v));
+  }
+  // Without an ICCID the line stands for the SIM.
+  const n1 = classifyPdu(hex, { ...CTX, iccid: null });
+  const n2 = classifyPdu(hex, { ...CTX, iccid: null, line: '4' });
+  assert.ok(n1.kind === 'sms' && n2.kind === 'sms');
+  assert.notEqual(n1.sms.dedup, n2.sms.dedup);
+  assert.equal(undecodable('00AB', 'x', CTX).sms.dedup, undecodable('00ab', 'y', CTX).sms.dedup);
+});
+
+test('classifyPdu never throws and always says what to do, for any octets', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 180 }), (bytes) => {
+      const r = classifyPdu(Buffer.from(bytes).toString('hex'), CTX);
+      assert.ok(r.kind === 'sms' || r.kind === 'report' || r.kind === 'undecodable');
+      if (r.kind !== 'report') assert.ok(r.sms.dedup.length > 10);
+    }),
+    { numRuns: 2000 },
+  );
+});
