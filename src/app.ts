@@ -17,6 +17,9 @@ import { createWebApp } from './web/app.js';
 import { lineRoutes } from './web/line-routes.js';
 import { CounterStore } from './store/counter-store.js';
 import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
+import { Messaging } from './sms/messaging.js';
+import { smsRoutes } from './web/sms-routes.js';
+import { ussdRoutes } from './web/ussd-routes.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -35,6 +38,10 @@ export interface DaemonOptions {
   /** Override simulator.controlHost / controlPort (`--sim-control-port`). */
   simControlHost?: string;
   simControlPort?: number;
+  /** Overrides smpp.port (`--smpp-port`; 0 = ephemeral, for tests). */
+  smppPort?: number;
+  /** What REBOOT by SMS (manual appendix A) does; default: stop and exit so the service manager restarts cellgate. */
+  onRestartRequest?: (reason: string) => void;
 }
 
 export interface Daemon {
@@ -46,6 +53,9 @@ export interface Daemon {
   config: ConfigStore;
   auth: AuthStore;
   lines: LineManager;
+  messaging: Messaging;
+  /** The SMPP SMSC's port when it runs. */
+  smppPort: number | null;
   server: Server;
   stop(): Promise<void>;
 }
@@ -134,18 +144,52 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const policyConfig = policyConfigOf(cfg);
   const policy = new SimPolicy({ config: policyConfig, store, log: log.child({ component: 'policy' }) });
 
+  const version = packageVersion();
+  let httpBound = 0;
+  // Durable outbox/inbox, scheduler, receivers, forwarding and the SMPP SMSC.
+  let restart: ((reason: string) => void) | null = null;
+  let messaging: Messaging;
+  try {
+    messaging = new Messaging({
+      dataDir: o.dataDir,
+      config,
+      lines: () => lines.all(),
+      maySendSms: (id) => policy.maySendSms(id),
+      verifyAdminPassword: (pw) => auth.verify('admin', pw),
+      addresses: () => ({
+        http: Object.values(os.networkInterfaces())
+          .flat()
+          .filter((a) => a && a.family === 'IPv4' && !a.internal)
+          .map((a) => `http://${a!.address}:${httpBound}/`),
+        ...(config.get().smpp.enabled && messaging.smscPort ? { smpp: [`port ${messaging.smscPort}`] } : {}),
+      }),
+      device: () => ({ name: config.get().device.name, version }),
+      reboot: (reason) => (restart ?? (() => undefined))(reason),
+      version,
+      log,
+      ...(o.smppPort !== undefined ? { smppPort: o.smppPort } : {}),
+    });
+  } catch (e) {
+    await control?.close();
+    simulator?.close();
+    store.close();
+    throw e;
+  }
+
   const lines = new LineManager({
     config: cfg,
     log,
     ...o.lines,
     extraLines: [...(o.lines?.extraLines ?? []), ...extraLines],
     chooseSlot: (id, available) => policy.choose(id, available),
-    onLine: (line) => policy.attach(line),
+    onLine: (line) => {
+      policy.attach(line);
+      messaging.attach(line);
+    },
   });
 
   const startedAt = Date.now();
   let lastLogin: string | null = null;
-  const version = packageVersion();
   const registry: LineRegistry = {
     list: () => lines.list(),
     get: (id) => lines.get(id)?.status(),
@@ -169,7 +213,20 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
   const app = createWebApp({
     registry,
-    extraRoutes: (bodyLimit) => lineRoutes({ lines, policy, config, bodyLimit }),
+    extraRoutes: (bodyLimit) => [
+      ...lineRoutes({ lines, policy, config, bodyLimit }),
+      ...smsRoutes({
+        router: messaging.router,
+        store: messaging.store,
+        config,
+        bodyLimit,
+        lineIds: () => lines.all().map((l) => l.id),
+        maySendSms: (id) => policy.maySendSms(id),
+        smppSessions: () => messaging.smppSessions(),
+        waitOutcome: (id, ms) => messaging.waitOutcome(id, ms),
+      }),
+      ...ussdRoutes({ ussd: messaging.ussd, ownNumber: messaging.ownNumber, bodyLimit }),
+    ],
     auth,
     log,
     onLogin: () => {
@@ -191,8 +248,21 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     // Nothing was started yet but the simulator: leave no port or timer behind.
     await control?.close();
     simulator?.close();
+    messaging.stop().catch(() => undefined);
     store.close();
     throw new Error(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
+  }
+  httpBound = (server.address() as AddressInfo).port;
+  try {
+    // Before the lines: messages a crash left in `sending` are settled before anything is sent.
+    await messaging.start();
+  } catch (e) {
+    server.close();
+    await control?.close();
+    simulator?.close();
+    await messaging.stop().catch(() => undefined);
+    store.close();
+    throw new Error(`messaging: ${(e as Error).message}`);
   }
   // The API answers first; modems come up behind it.
   await lines.start();
@@ -205,7 +275,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const bound = (server.address() as AddressInfo).port;
   log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
 
-  return {
+  const daemon: Daemon = {
     port: bound,
     store,
     policy,
@@ -214,6 +284,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     config,
     auth,
     lines,
+    messaging,
+    smppPort: messaging.smscPort,
     server,
     async stop() {
       await new Promise<void>((r) => {
@@ -221,10 +293,18 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         server.closeAllConnections();
       });
       policy.stop();
+      await messaging.stop();
       await lines.stop();
       await control?.close();
       simulator?.close();
       store.close();
     },
   };
+  restart =
+    o.onRestartRequest ??
+    ((reason) => {
+      log.warn({ reason }, 'restart requested: stopping; the service manager starts cellgate again');
+      void daemon.stop().finally(() => process.exit(0));
+    });
+  return daemon;
 }

@@ -16,7 +16,7 @@ import { packageVersion, startDaemon } from './app.js';
 import { simulateMain } from './simulate-cli.js';
 
 const USAGE = `usage:
-  cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL] [--sim-control-port N]
+  cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL] [--sim-control-port N] [--smpp-port N]
   cellgate config check FILE
   cellgate passwd [--data DIR] [--user NAME]
   cellgate simulate --ptys DIR [--modems N] [--timing zero|fast|realistic]   (see: cellgate simulate)
@@ -64,6 +64,7 @@ async function start(args: string[]): Promise<number> {
     'http-port': { type: 'string' },
     'log-level': { type: 'string' },
     'sim-control-port': { type: 'string' },
+    'smpp-port': { type: 'string' },
   });
   const level = values['log-level'] as string | undefined;
   if (level !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
@@ -71,22 +72,20 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
   const log = createLogger(level ? { level: level as 'info' } : {});
-  let httpPort: number | undefined;
-  if (values['http-port'] !== undefined) {
-    httpPort = /^\d{1,5}$/.test(values['http-port'] as string) ? Number(values['http-port']) : NaN;
-    if (!Number.isInteger(httpPort) || httpPort < 0 || httpPort > 65535) {
-      console.error(`--http-port: expected an integer from 0 to 65535, got "${values['http-port']}"`);
+  const ports: Record<string, number> = {};
+  for (const name of ['http-port', 'sim-control-port', 'smpp-port'] as const) {
+    const raw = values[name] as string | undefined;
+    if (raw === undefined) continue;
+    const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      console.error(`--${name}: expected an integer from 0 to 65535, got "${raw}"`);
       return 2;
     }
+    ports[name] = n;
   }
-  let simControlPort: number | undefined;
-  if (values['sim-control-port'] !== undefined) {
-    simControlPort = /^\d{1,5}$/.test(values['sim-control-port'] as string) ? Number(values['sim-control-port']) : NaN;
-    if (!Number.isInteger(simControlPort) || simControlPort < 0 || simControlPort > 65535) {
-      console.error(`--sim-control-port: expected an integer from 0 to 65535, got "${values['sim-control-port']}"`);
-      return 2;
-    }
-  }
+  const httpPort = ports['http-port'];
+  const simControlPort = ports['sim-control-port'];
+  const smppPort = ports['smpp-port'];
   const dataDir = (values.data as string | undefined) ?? defaultDataDir();
   const daemon = await startDaemon({
     ...(simControlPort !== undefined ? { simControlPort } : {}),
@@ -94,6 +93,7 @@ async function start(args: string[]): Promise<number> {
     dataDir,
     ...(values.config ? { configFile: values.config as string } : {}),
     ...(httpPort !== undefined ? { httpPort } : {}),
+    ...(smppPort !== undefined ? { smppPort } : {}),
     log,
   });
   await new Promise<void>((resolve) => {

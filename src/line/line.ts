@@ -258,21 +258,53 @@ export class Line extends EventEmitter {
 
   /**
    * Sends an SMS from the bound SIM in PDU mode (TS 27.005 §3.5.1), split into concatenated parts when
-   * long (TS 23.040 §9.2.3.24.1). Resolves with the parts' message references; emits 'sms' with the
-   * outcome either way (the SIM policy counts it). The caller checks the policy first.
+   * long (TS 23.040 §9.2.3.24.1). Resolves with the parts' message references (TP-MR, for matching
+   * status reports); emits 'sms' with the outcome either way (the SIM policy counts it). The caller
+   * checks the policy first. Rejects with SmsSendError, which says whether the network may have the
+   * message: `definite` is true only when the modem refused the first part (+CMS ERROR) or the line
+   * was not ready, i.e. nothing went out and another line may try.
    */
-  async sendSms(to: string, text: string): Promise<{ parts: number; references: number[] }> {
-    const d = this.requireReady();
-    const parts = buildSubmitPdus({ to, text, concatRef: (this.smsRef = (this.smsRef + 1) & 0xff) });
+  async sendSms(to: string, text: string, opts: { smsc?: string; requestStatusReport?: boolean; validityMinutes?: number } = {}): Promise<{ parts: number; references: number[] }> {
+    let d: ModemDriver;
+    try {
+      d = this.requireReady();
+    } catch (e) {
+      throw new SmsSendError((e as Error).message, 0, true);
+    }
+    let parts: ReturnType<typeof buildSubmitPdus>;
+    try {
+      parts = buildSubmitPdus({
+        to,
+        text,
+        concatRef: (this.smsRef = (this.smsRef + 1) & 0xff),
+        ...(opts.smsc ? { smsc: opts.smsc } : {}),
+        ...(opts.requestStatusReport ? { requestStatusReport: true } : {}),
+        ...(opts.validityMinutes ? { validity: opts.validityMinutes } : {}),
+      });
+    } catch (e) {
+      throw new SmsSendError(`cannot encode the SMS: ${(e as Error).message}`, 0, true);
+    }
     const references: number[] = [];
     try {
       for (const p of parts) references.push(await d.sendPdu(p.hex, p.tpduLength));
     } catch (e) {
-      this.notify('sms', { to, parts: parts.length, ok: false, error: (e as Error).message } satisfies LineSmsEvent);
-      throw e;
+      const msg = (e as Error).message;
+      this.notify('sms', { to, parts: parts.length, ok: false, error: msg } satisfies LineSmsEvent);
+      // +CMS ERROR on the first part: the modem refused it, nothing was sent. A timeout or a lost
+      // port after AT+CMGS leaves the outcome unknown.
+      const definite = references.length === 0 && e instanceof AtCommandError;
+      throw new SmsSendError(msg, references.length, definite, { cause: e });
     }
     this.notify('sms', { to, parts: parts.length, ok: true, error: null } satisfies LineSmsEvent);
     return { parts: parts.length, references };
+  }
+
+  /**
+   * The modem driver while the line is registered, for the SMS receiver and USSD (they issue their
+   * own commands through it). Throws when the line is not ready.
+   */
+  readyDriver(): ModemDriver {
+    return this.requireReady();
   }
 
   /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
@@ -764,7 +796,9 @@ export class Line extends EventEmitter {
     if (conn.isLost) return;
     switch (e.type) {
       case 'registration':
-        this.applyRegistration([e.reg]);
+        // During bring-up (before the SIM is ready) a +CREG/+CEREG report must not mark the line
+        // registered: the bring-up reads the registration itself once it reaches sim-ready.
+        if (this.st.lifecycle === 'sim-ready' || this.st.lifecycle === 'registered') this.applyRegistration([e.reg]);
         break;
       case 'ring':
         if (canTransition(this.st.callState, 'incoming')) this.call('incoming');
@@ -873,6 +907,20 @@ export class Line extends EventEmitter {
 
   private wakeAll(): void {
     for (const w of [...this.sleepers]) w();
+  }
+}
+
+/** Why Line.sendSms failed; `definite` = nothing went out (safe to try another line). */
+export class SmsSendError extends Error {
+  constructor(
+    message: string,
+    /** Parts the modem accepted before the failure. */
+    readonly sentParts: number,
+    readonly definite: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SmsSendError';
   }
 }
 

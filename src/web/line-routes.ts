@@ -214,27 +214,6 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
   }
 
   /**
-   * POST /api/lines/:id/sms {to, text}: sends an SMS from the line's bound SIM now (manual §5.5), if the
-   * policy allows it (409 with the reason otherwise); counted against the SIM's SMS limit.
-   */
-  async function sendSms(ctx: Context): Promise<void> {
-    const line = lineOf(deps, ctx);
-    const b = await body(ctx);
-    const to = b['to'];
-    const text = b['text'];
-    if (typeof to !== 'string' || !/^\+?[0-9]{1,20}$/.test(to)) throw new ApiError(400, 'to: expected a phone number (digits, optionally with a leading +)');
-    if (typeof text !== 'string' || text.length === 0 || text.length > 5000) throw new ApiError(400, 'text: expected 1 to 5000 characters');
-    const may = deps.policy.maySendSms(line.id);
-    if (!may.ok) throw new ApiError(409, `line ${line.id} may not send SMS: ${may.reason}`);
-    try {
-      const r = await line.sendSms(to, text);
-      ctx.body = { line: line.id, slot: line.status().slot, to, ...r };
-    } catch (e) {
-      throw new ApiError(409, `line ${line.id}: ${(e as Error).message}`);
-    }
-  }
-
-  /**
    * POST /api/lines/:id/enable | /disable (manual §3.2.1 open/close a line). For a line of the
    * configuration the change is written there first (durable); simulated demo lines change in memory.
    */
@@ -265,7 +244,6 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     { method: 'POST', path: '/test-call', access: ADMIN, handler: testCallAnyLine },
     { method: 'POST', path: '/lines/:id/enable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, true) },
     { method: 'POST', path: '/lines/:id/disable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, false) },
-    { method: 'POST', path: '/lines/:id/sms', access: ADMIN, handler: sendSms },
     { method: 'GET', path: '/policy', access: ADMIN, handler: getPolicy },
     { method: 'PUT', path: '/policy', access: ADMIN, handler: putPolicy },
     { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: testCall },

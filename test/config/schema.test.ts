@@ -42,6 +42,40 @@ test('{} is a complete configuration with every default', () => {
       disableRules: [],
     },
     simulator: { mode: 'auto', modems: 4, timing: 'realistic', controlPort: 8081, controlHost: '127.0.0.1' },
+    sms: {
+      sendIntervalSec: 0,
+      useSimSmsc: true,
+      smsc: null,
+      dialRules: '',
+      strictDialRules: false,
+      prefixMatch: 'callee',
+      stripPrefix: false,
+      statusReports: true,
+      maxAttempts: 3,
+      retryDelaySec: 30,
+      resendUnknown: false,
+      partTimeoutSec: 600,
+      submitPartTimeoutSec: 300,
+      retention: { inboxDays: 0, outboxDays: 0 },
+      commands: { info: true, reboot: true, reset: true },
+      forward: [],
+      forwardRetry: { retryBaseSec: 10, retryMaxSec: 1800, giveUpHours: 72 },
+    },
+    mail: null,
+    smpp: {
+      enabled: false,
+      host: '0.0.0.0',
+      port: 2775,
+      tls: null,
+      windowSize: 100,
+      maxSubmitsPerSecond: 0,
+      responseTimeoutSec: 10,
+      enquireLinkSec: 60,
+      lineNumber: false,
+      accounts: [],
+    },
+    ussd: { timeoutSec: 30 },
+    ownNumber: { ussd: null, smsQuery: null, discovery: { enabled: false, secret: null }, timeoutSec: 120 },
     lines: [],
   });
   assert.deepEqual(defaultConfig(), c);
@@ -61,6 +95,7 @@ test('a minimal line gets its defaults; id defaults to position + 1', () => {
     simSwitch: { backend: 'none' },
     dataCheck: { intervalMinutes: 0 },
     reset: { usbPowerCycle: true },
+    prefixes: '',
   });
   assert.equal(c.lines[1]!.id, 7);
   assert.equal(c.lines[2]!.id, 3);

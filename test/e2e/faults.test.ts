@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startDaemon, type Daemon } from '../../src/app.js';
 import { silentLogger } from '../../src/util/log.js';
-import { decodePdu } from '../../src/gsm/index.js';
 import type { LineStatus } from '../../src/line/types.js';
 
 const FAST = { probeIntervalMs: 200, unresponsiveAfterMs: 1500, commandTimeoutMs: 500, reopenDelayMs: 100, maxReopenDelayMs: 400, simRetryMs: 200, refreshEvery: 3 };
@@ -60,14 +59,15 @@ async function control(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   return j;
 }
 
-/** Texts of the SMS stored on the line's modem, read through the line's own driver. */
+/**
+ * Texts of the SMS the line received: the receiver reads each one from the modem, stores it durably in
+ * the inbox and only then deletes it from the modem, so the inbox is where a kept SMS is.
+ */
 async function storedTexts(id: number): Promise<string[]> {
-  const drv = d.lines.get(id)!.driver!;
-  const list = await drv.listSms(4);
-  return list.map((m) => {
-    const p = decodePdu(m.pdu);
-    return p.type === 'deliver' ? p.text : '';
-  });
+  const r = await fetch(`${api}/api/sms/inbox?line=${id}&limit=1000`, { headers: auth });
+  assert.equal(r.status, 200);
+  const page = (await r.json()) as { items: { text: string }[] };
+  return page.items.map((m) => m.text);
 }
 
 async function smsDuringFault(id: number, text: string): Promise<void> {
@@ -78,7 +78,7 @@ async function smsDuringFault(id: number, text: string): Promise<void> {
 async function expectStored(id: number, text: string): Promise<void> {
   const end = Date.now() + 5000;
   while (!(await storedTexts(id)).includes(text)) {
-    if (Date.now() > end) throw new Error(`"${text}" not stored on modem of line ${id}: ${JSON.stringify(await storedTexts(id))}`);
+    if (Date.now() > end) throw new Error(`"${text}" not in the inbox of line ${id}: ${JSON.stringify(await storedTexts(id))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
