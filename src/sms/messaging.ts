@@ -13,13 +13,13 @@ import type { Config } from '../config/schema.js';
 import type { Line } from '../line/line.js';
 import { MessageStore, type InboundMessage, type OutboundMessage } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
-import { SmscServer } from '../smpp/server.js';
+import type { SmscServer } from '../smpp/server.js';
 import { SmsCommandHandler } from './command-handler.js';
 import type { InfoAddresses } from './commands.js';
 import type { SmsConfig } from './config-types.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { buildFanout, webhookRuleFor } from './fanout.js';
-import { createMailForwarder, type MailForwarder } from './forwarders/email.js';
+import type { MailForwarder } from './forwarders/email.js';
 import { createSmsForwarder } from './forwarders/sms-forward.js';
 import { createWebhookForwarder } from './forwarders/webhook.js';
 import { SmsReceiver } from './receiver.js';
@@ -28,9 +28,6 @@ import { SmppBackend } from './smpp-backend.js';
 import { SmsRouter } from './sms-router.js';
 import { OwnNumberDiscovery } from './own-number.js';
 import { UssdService } from '../ussd/ussd-service.js';
-
-/** Longest wait of a send for the line's receiver (a receiver stuck on a hung modem must not stop sending). */
-const RECEIVE_FIRST_MS = 10_000;
 
 export interface MessagingOptions {
   dataDir: string;
@@ -83,7 +80,7 @@ export class Messaging {
       ...(o.maySendSms ? { maySend: o.maySendSms } : {}),
       config: sms,
       log: o.log.child({ component: 'sms-scheduler' }),
-      beforeSend: (lineId) => this.receiverIdle(lineId),
+      receiving: (lineId) => this.receiving(lineId),
     });
     this.scheduler.on('final', () => this.smsc?.notify());
     this.scheduler.on('sent', (id: string) => this.settle(id));
@@ -136,7 +133,7 @@ export class Messaging {
     const cfg = this.o.config.get();
     this.scheduler.start();
     this.router.start();
-    this.startWorkers(cfg);
+    await this.startWorkers(cfg);
     if (cfg.smpp.enabled) await this.startSmsc(cfg);
     this.purgeTimer = setInterval(() => this.purge(), 3600_000);
     this.purgeTimer.unref();
@@ -157,6 +154,7 @@ export class Messaging {
         this.smsc?.notify();
         this.settleAll();
       },
+      onIdle: () => this.scheduler.wake(),
     });
     this.receivers.set(line, r);
     r.start();
@@ -164,17 +162,10 @@ export class Messaging {
     this.ownNumber.attach(line);
   }
 
-  /**
-   * Resolves when the line's receiver has processed what it was told about so far (at most
-   * RECEIVE_FIRST_MS later): the scheduler waits for it before each send, so that reading SMS and status
-   * reports off the modem keeps up with sending (see SchedulerOptions.beforeSend).
-   */
-  private receiverIdle(lineId: number): Promise<void> {
-    let r: SmsReceiver | undefined;
-    for (const [line, rec] of this.receivers) if (line.id === lineId) r = rec;
-    if (!r) return Promise.resolve();
-    let t: NodeJS.Timeout | undefined;
-    return Promise.race([r.idle(), new Promise<void>((resolve) => (t = setTimeout(resolve, RECEIVE_FIRST_MS)))]).finally(() => clearTimeout(t));
+  /** Whether the line's receiver is reading something off the modem (the scheduler lets it finish first). */
+  private receiving(lineId: number): boolean {
+    for (const [line, r] of this.receivers) if (line.id === lineId) return r.busy();
+    return false;
   }
 
   /** A line's own number: the SIM's (+CNUM) or the one learned for its ICCID (§5.11). */
@@ -250,7 +241,7 @@ export class Messaging {
     for (const w of this.workers) w.notify();
   }
 
-  private startWorkers(cfg: Config): void {
+  private async startWorkers(cfg: Config): Promise<void> {
     const sms = cfg.sms as SmsConfig;
     const getInbound = (ref: string) => this.store.getInbound(ref);
     const retry = sms.forwardRetry;
@@ -281,6 +272,8 @@ export class Messaging {
     );
     if (cfg.mail) {
       try {
+        // nodemailer is loaded only when e-mail forwarding is configured (memory of small gateways).
+        const { createMailForwarder } = await import('./forwarders/email.js');
         this.mail = createMailForwarder(cfg.mail, log, { getInbound });
         add('email', this.mail.handler);
       } catch (e) {
@@ -293,6 +286,8 @@ export class Messaging {
   private async startSmsc(cfg: Config): Promise<void> {
     const s = cfg.smpp;
     const tls = s.tls ? { key: fs.readFileSync(s.tls.keyFile), cert: fs.readFileSync(s.tls.certFile) } : undefined;
+    // The SMSC (and the smpp library) is loaded only when it is enabled.
+    const { SmscServer } = await import('../smpp/server.js');
     this.smsc = new SmscServer({
       backend: this.backend,
       log: this.log.child({ component: 'smsc' }),

@@ -76,6 +76,8 @@ export interface SmsReceiverOptions {
   onStatusReport?: (r: StatusReportOutcome) => void;
   /** A message (or part) that was already stored came again. */
   onDuplicate?: (sms: IncomingSms) => void;
+  /** Everything queued has been processed (busy() went false): the scheduler may send on the line again. */
+  onIdle?: () => void;
 }
 
 export interface ReceiverStats {
@@ -112,6 +114,8 @@ export class SmsReceiver {
   private readonly st: ReceiverStats = { received: 0, duplicates: 0, reports: 0, unmatchedReports: 0, undecodable: 0, errors: 0 };
   private running = false;
   private queue: Promise<void> = Promise.resolve();
+  /** Tasks queued or running. */
+  private pending = 0;
   private sweepQueued = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -166,6 +170,11 @@ export class SmsReceiver {
     return { ...this.st };
   }
 
+  /** Whether reads (SMS, status reports, a sweep) are queued or running. */
+  busy(): boolean {
+    return this.pending > 0;
+  }
+
   /** Resolves when everything queued so far has been processed (for tests and shutdown). */
   idle(): Promise<void> {
     return this.queue;
@@ -196,12 +205,14 @@ export class SmsReceiver {
   }
 
   private enqueue(what: string, task: () => Promise<void>): void {
+    this.pending++;
     this.queue = this.queue.then(async () => {
-      if (!this.running) return;
       try {
-        await task();
+        if (this.running) await task();
       } catch (err) {
         this.failed(what, err);
+      } finally {
+        if (--this.pending === 0) this.callback('onIdle', () => this.o.onIdle?.());
       }
     });
   }

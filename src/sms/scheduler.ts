@@ -2,7 +2,8 @@
  * The outbound SMS scheduler: takes queued messages from the durable outbox and gives each to a line.
  *
  * A line takes a message when it is registered and healthy, not already sending, its minimum send
- * interval (manual §4.10 "发送间隔") has passed, and the SIM policy lets its bound SIM send (limits).
+ * interval (manual §4.10 "发送间隔") has passed, it is not reading received SMS or status reports off
+ * the modem (for at most RECEIVE_FIRST_MAX_MS), and the SIM policy lets its bound SIM send (limits).
  * A message goes only to the lines it allows (prefix routing, an SMPP per-line id, an API choice), and
  * not back to a line it already failed on while another allowed line has not been tried. Among the
  * lines that may take it, the one that was given a message longest ago gets it (round robin).
@@ -47,15 +48,18 @@ export interface SchedulerOptions {
   log: Logger;
   now?: () => number;
   /**
-   * Awaited before each AT+CMGS on a line (errors ignored): lets what the line received go first. The
-   * daemon waits here until the line's receiver has read and deleted what the modem announced
-   * (+CMTI/+CDSI). Without that, on a line that sends without a pause each read waits behind one
-   * AT+CMGS per command, reports and SMS arrive faster than they are read, and the modem's small
-   * memories fill ("SR" holds 50 status reports on an EC25, "ME" 23 SMS on a SIM7600): what arrives
-   * then is lost, and messages stay `sent` for ever instead of `delivered`.
+   * Whether the line is reading what it received (SMS, status reports) off the modem: such a line is
+   * not given a message until that is done (call wake() then), for at most RECEIVE_FIRST_MAX_MS. Without
+   * it, on a line that sends without a pause each read waits behind one AT+CMGS per command, reports and
+   * SMS arrive faster than they are read, and the modem's small memories fill ("SR" holds 50 status
+   * reports on an EC25, "ME" 23 SMS on a SIM7600): what arrives then is lost, and sent messages never
+   * become `delivered`.
    */
-  beforeSend?: (lineId: number) => Promise<void>;
+  receiving?: (lineId: number) => boolean;
 }
+
+/** Longest a line waits for its receiver before it sends again (a receiver must not stop sending). */
+export const RECEIVE_FIRST_MAX_MS = 10_000;
 
 interface LineState {
   busy: boolean;
@@ -64,6 +68,8 @@ interface LineState {
   failed: number;
   /** When the line was last given a message (a pick counter): the smallest goes first. */
   lastPick: number;
+  /** Since when the line has been kept from sending because it is receiving (0: it is not). */
+  receivingSince: number;
 }
 
 /** A send that finished, waiting for the next pass to record it. */
@@ -145,7 +151,7 @@ export class SmsScheduler extends EventEmitter {
 
   private state(id: number): LineState {
     let s = this.st.get(id);
-    if (!s) this.st.set(id, (s = { busy: false, lastSentAt: 0, sent: 0, failed: 0, lastPick: 0 }));
+    if (!s) this.st.set(id, (s = { busy: false, lastSentAt: 0, sent: 0, failed: 0, lastPick: 0, receivingSince: 0 }));
     return s;
   }
 
@@ -228,6 +234,17 @@ export class SmsScheduler extends EventEmitter {
         nextAt = Math.min(nextAt, readyAt);
         continue;
       }
+      // What the line received goes first (see SchedulerOptions.receiving); the receiver's idle wakes us.
+      if (this.o.receiving?.(l.id)) {
+        if (s.receivingSince === 0) s.receivingSince = now;
+        const until = s.receivingSince + RECEIVE_FIRST_MAX_MS;
+        if (until > now) {
+          nextAt = Math.min(nextAt, until);
+          continue;
+        }
+      } else {
+        s.receivingSince = 0;
+      }
       const ok = this.o.maySend?.(l.id) ?? { ok: true };
       if (!ok.ok) continue;
       free.push(l);
@@ -251,7 +268,9 @@ export class SmsScheduler extends EventEmitter {
         // Durable before AT+CMGS (committed with the rest of this pass before the send starts).
         if (!this.o.store.markSending(m.id, String(line.id), st.slot ?? null, st.sim?.iccid ?? null)) continue;
         free.splice(idx, 1);
-        this.state(line.id).lastPick = ++this.picks;
+        const ls = this.state(line.id);
+        ls.lastPick = ++this.picks;
+        ls.receivingSince = 0;
         starts.push({ m: { ...m, attempts: m.attempts + 1 }, line });
       }
     }
@@ -298,13 +317,6 @@ export class SmsScheduler extends EventEmitter {
     if (m.expiresAt !== null) {
       // What is left of the client's validity period goes to the network as TP-VP (TS 23.040 §9.2.3.12).
       validityMinutes = Math.min(MAX_RELATIVE_VALIDITY_MINUTES, Math.max(1, Math.ceil((m.expiresAt - this.now()) / 60_000)));
-    }
-    if (this.o.beforeSend) {
-      try {
-        await this.o.beforeSend(line.id);
-      } catch (e) {
-        this.o.log.warn({ err: e, line: line.id }, 'waiting for the line to read what it received failed; sending anyway');
-      }
     }
     try {
       const r = await line.sendSms(m.number, m.text, {
