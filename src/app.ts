@@ -303,8 +303,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   restart =
     o.onRestartRequest ??
     ((reason) => {
-      log.warn({ reason }, 'restart requested: stopping; the service manager starts cellgate again');
-      void daemon.stop().finally(() => process.exit(0));
+      // Exit status 75 (EX_TEMPFAIL): a service manager restarts cellgate with Restart=on-failure
+      // as well as with Restart=always.
+      log.warn({ reason }, 'restart requested: stopping with exit status 75; the service manager starts cellgate again');
+      void daemon.stop().finally(() => process.exit(75));
     });
   return daemon;
 }

@@ -1,0 +1,426 @@
+/**
+ * Acceptance (issue 5): "A kill -9 test during a burst of 5,000 submits: after restart every
+ * acknowledged message is sent exactly once or reported failed; the test counts them."
+ *
+ * - The simulator runs as its own process (`cellgate simulate --ptys`, 6 modems, timing zero) and
+ *   outlives the daemon: the SIMs' logs are the record of what the modems really sent.
+ * - The daemon (`cellgate start`, a child process) drives modems 1-4 as lines 1-4 through the ptys and
+ *   runs the SMPP SMSC on a fixed port.
+ * - An ESME (the `smpp` package's client, window 64) submits 5,000 messages with unique texts `k-<i>`
+ *   to the SIMs of modems 5 and 6 (no line drives them). Every submit_sm_resp with status 0 is an
+ *   acknowledgement: its message_id and text are recorded.
+ * - 1-3 s into the burst, once the outbox has messages queued and lines are sending, the daemon gets
+ *   SIGKILL. It is started again on the same data directory; the ESME binds again and submits the
+ *   messages it had not submitted yet (the ones in flight at the kill are not resubmitted: whether they
+ *   were stored is unknown to the ESME, and a resubmit could legitimately duplicate them).
+ * - 0.5-1.5 s later, while the lines work through the queue, a second SIGKILL and a second restart.
+ * - When the outbox has nothing queued or sending, every acknowledged message must be in the outbox,
+ *   and: sent (or delivered) with its text exactly once in the destination SIM's log, or failed, or
+ *   unknown (interrupted by a kill while sending: at most once in the logs, at most one per line and kill). No text appears twice,
+ *   acknowledged or not. The SIMs' sent logs agree with the destinations' received logs.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import smpp, { type PduInstance, type Session } from 'smpp';
+import { freePort, setPassword, sleep, startDaemonProcess, startSimulator, type DaemonProc, type SimulatorProc } from './sms-processes.js';
+
+const TOTAL = 5000;
+const WINDOW = 64;
+const PW = 'smpp-kill-password';
+const AUTH = { authorization: 'Basic ' + Buffer.from(`admin:${PW}`).toString('base64') };
+const ACCOUNT = { systemId: 'killtest', password: 'kill-pw' };
+const LINES = 4;
+const MODEMS = 6;
+
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<any> {
+  const r = await fetch(url, { headers });
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+async function waitUntil<T>(what: string, get: () => Promise<T>, cond: (v: T) => boolean, timeoutMs: number, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    let v: T | undefined;
+    try {
+      v = await get();
+      if (cond(v)) return v;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)?.slice(0, 1000)}`);
+    await sleep(everyMs);
+  }
+}
+
+async function outboxCount(api: string, status: string): Promise<number> {
+  return (await getJson(`${api}/sms/outbox?status=${status}&limit=1`, AUTH)).total as number;
+}
+
+/** Accumulates the simulated SIMs' SMS logs (each keeps its last 500 entries) by entry id while polling. */
+class LogCollector {
+  readonly received = new Map<number, { imsi: string; text: string }>();
+  readonly sent = new Map<number, { imsi: string; text: string }>();
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  maxNewPerPoll = 0;
+
+  constructor(
+    private readonly control: string,
+    private readonly imsis: string[],
+  ) {}
+
+  async pollOnce(): Promise<void> {
+    for (const imsi of this.imsis) {
+      const log = (await getJson(`${this.control}/sims/${imsi}/log`)) as { sent: Array<{ id: number; text: string }>; received: Array<{ id: number; text: string }> };
+      // each list keeps its last 500 entries: when full, its oldest entry must be one seen before, else
+      // entries went by between two polls and the counts would be incomplete
+      for (const [list, seen] of [[log.received, this.received], [log.sent, this.sent]] as const) {
+        if (list.length >= 500 && !seen.has(list[0]!.id)) throw new Error(`SIM ${imsi}: its log turned over between two polls`);
+      }
+      let fresh = 0;
+      for (const e of log.received) if (!this.received.has(e.id)) (fresh++, this.received.set(e.id, { imsi, text: e.text }));
+      for (const e of log.sent) if (!this.sent.has(e.id)) (fresh++, this.sent.set(e.id, { imsi, text: e.text }));
+      this.maxNewPerPoll = Math.max(this.maxNewPerPoll, fresh);
+    }
+  }
+
+  start(everyMs = 100): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        await this.pollOnce();
+        await sleep(everyMs);
+      }
+    })();
+    // a failed poll ends the loop; stop() reports it
+    this.loop.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.pollOnce();
+  }
+
+  static counts(m: Map<number, { text: string }>): Map<string, number> {
+    const c = new Map<string, number>();
+    for (const { text } of m.values()) c.set(text, (c.get(text) ?? 0) + 1);
+    return c;
+  }
+}
+
+/** The ESME: binds as transmitter, submits with a window, records acknowledgements. */
+class Esme {
+  private session: Session | null = null;
+  closed = false;
+  readonly acked = new Map<string, string>(); // text → message_id
+  readonly refused = new Map<string, number>(); // text → command_status
+  readonly unanswered = new Set<string>();
+
+  async bind(port: number): Promise<void> {
+    this.closed = false;
+    const s = smpp.connect({ host: '127.0.0.1', port });
+    this.session = s;
+    s.on('error', () => {
+      this.closed = true;
+    });
+    s.on('close', () => {
+      this.closed = true;
+    });
+    // the SMSC checks an idle link (SMPP 3.4 §4.11); the library does not answer by itself
+    s.on('enquire_link', (pdu: PduInstance) => s.send(pdu.response()));
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('error', reject);
+    });
+    const r = await this.call('bind_transmitter', { system_id: ACCOUNT.systemId, password: ACCOUNT.password, interface_version: 0x34 });
+    if (r.command_status !== 0) throw new Error(`bind_transmitter refused: 0x${r.command_status.toString(16)}`);
+  }
+
+  call(cmd: string, fields: Record<string, unknown>): Promise<PduInstance> {
+    return new Promise((resolve, reject) => {
+      if (!this.session || this.closed) return reject(new Error('not connected'));
+      this.session.send(new smpp.PDU(cmd, fields), resolve);
+    });
+  }
+
+  /**
+   * Submits texts[from..] keeping `window` outstanding, until all are answered or the connection
+   * drops. Returns the index of the first text not submitted.
+   */
+  submit(items: Array<{ text: string; to: string }>, from: number, window: number, perSecond = Infinity): Promise<number> {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      let next = from;
+      let outstanding = 0;
+      const inFlight = new Set<string>();
+      let done = false;
+      let pacing = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearInterval(watch);
+        for (const t of inFlight) this.unanswered.add(t);
+        resolve(next);
+      };
+      // the kill gives no event for the outstanding submits: notice the dropped connection
+      const watch = setInterval(() => {
+        if (this.closed) finish();
+      }, 20);
+      const one = () => {
+        if (done || this.closed || next >= items.length) {
+          if (outstanding === 0 || this.closed) finish();
+          return;
+        }
+        if (outstanding >= window) return;
+        // paced: submit n may go at started + (n - from) / perSecond
+        const due = started + ((next - from) * 1000) / perSecond;
+        if (due > Date.now()) {
+          if (!pacing) {
+            pacing = true;
+            setTimeout(() => {
+              pacing = false;
+              for (let i = outstanding; i < window; i++) one();
+            }, due - Date.now());
+          }
+          return;
+        }
+        const it = items[next++]!;
+        outstanding++;
+        inFlight.add(it.text);
+        this.session!.send(
+          new smpp.PDU('submit_sm', {
+            source_addr_ton: 1,
+            source_addr_npi: 1,
+            source_addr: '8613800000000',
+            dest_addr_ton: 1,
+            dest_addr_npi: 1,
+            destination_addr: it.to.replace(/^\+/, ''),
+            data_coding: 0,
+            registered_delivery: 0,
+            short_message: Buffer.from(it.text, 'latin1'),
+          }),
+          (resp: PduInstance) => {
+            outstanding--;
+            inFlight.delete(it.text);
+            if (resp.command_status === 0) this.acked.set(it.text, String(resp['message_id']));
+            else this.refused.set(it.text, resp.command_status);
+            one();
+          },
+        );
+      };
+      for (let i = 0; i < window; i++) one();
+    });
+  }
+
+  close(): void {
+    this.session?.destroy();
+    this.session = null;
+  }
+}
+
+test('kill -9 during a burst of 5,000 SMPP submits: every acknowledged message is sent exactly once or reported failed', { timeout: 150_000 }, async (t) => {
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'cellgate-smpp-kill-'));
+  const sim: SimulatorProc = await startSimulator(join(dir, 'dev'), MODEMS, 'zero');
+  t.after(() => sim.stop());
+  let daemon: DaemonProc | null = null;
+  t.after(() => daemon?.stop());
+  const esme = new Esme();
+  t.after(() => esme.close());
+
+  // SIMs: those in modems 1-4 send, those in modems 5-6 receive
+  type Sim = { imsi: string; number: string | null; imei: string | null; state: string };
+  const sims = await waitUntil(
+    'every simulated SIM in a modem to register',
+    async () => ((await getJson(`${sim.control}/sims`)) as { sims: Sim[] }).sims,
+    (list) => [...sim.modems.values()].every((m) => list.some((s) => s.imei === m.imei && s.state === 'home')),
+    20_000,
+  );
+  const simOf = (modem: number) => sims.find((s) => s.imei === sim.modems.get(modem)!.imei && s.state === 'home')!;
+  const senders = Array.from({ length: LINES }, (_, i) => simOf(i + 1));
+  const receivers = [simOf(5), simOf(6)];
+  assert.ok(receivers.every((s) => s.number), 'the receiving SIMs have numbers');
+
+  const dataDir = join(dir, 'data');
+  const smppPort = await freePort();
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(
+    join(dataDir, 'config.json'),
+    JSON.stringify({
+      log: { level: 'info' },
+      modems: { autoDetect: false, probeIntervalMs: 1000, unresponsiveAfterMs: 4000, commandTimeoutMs: 3000 },
+      simulator: { mode: 'off' },
+      lines: Array.from({ length: LINES }, (_, i) => ({ id: i + 1, port: sim.modems.get(i + 1)!.path, reset: { usbPowerCycle: false } })),
+      sms: { statusReports: false, retryDelaySec: 0 },
+      smpp: { enabled: true, host: '127.0.0.1', port: smppPort, windowSize: 100, accounts: [{ ...ACCOUNT, perLineIds: false, receive: false }] },
+    }),
+  );
+  setPassword(dataDir, PW);
+
+  const registered = (api: string) =>
+    waitUntil(
+      'the lines to register',
+      async () => ((await getJson(`${api}/lines`, AUTH)) as { lines: Array<{ id: number; lifecycle: string }> }).lines,
+      (ls) => ls.length === LINES && ls.every((l) => l.lifecycle === 'registered'),
+      30_000,
+    );
+  daemon = await startDaemonProcess(dataDir, smppPort);
+  await registered(daemon.api);
+
+  const collector = new LogCollector(sim.control, [...receivers, ...senders].map((s) => s.imsi));
+  await collector.pollOnce();
+  assert.equal(collector.received.size + collector.sent.size, 0, 'the SIM logs start empty');
+  collector.start(100);
+
+  const items = Array.from({ length: TOTAL }, (_, i) => ({ text: `k-${i}`, to: receivers[i % receivers.length]!.number! }));
+  await esme.bind(smppPort);
+  const tBurst = Date.now();
+  // paced to last about 4 s, so that the kill lands in the middle of the burst
+  const first = esme.submit(items, 0, WINDOW, TOTAL / 4);
+
+  // the kill: 1-3 s into the burst, once messages are queued and lines are sending
+  const killAfter = 1000 + Math.floor(Math.random() * 2000);
+  await sleep(killAfter);
+  const api1 = daemon.api;
+  const before = await waitUntil(
+    'messages queued and being sent',
+    async () => ({ queued: await outboxCount(api1, 'queued'), sending: await outboxCount(api1, 'sending'), sent: await outboxCount(api1, 'sent') }),
+    (c) => c.queued > 0 && c.sent > 0,
+    10_000,
+    5,
+  );
+  daemon.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  await daemon.exited;
+  const submittedBeforeKill = await first;
+  const ackedBeforeKill = esme.acked.size;
+  console.log(
+    `# kill -9 ${killedAt - tBurst} ms into the burst: ${submittedBeforeKill} submitted, ${ackedBeforeKill} acknowledged, ${esme.unanswered.size} unanswered; ` +
+      `outbox just before: ${before.queued} queued, ${before.sending} sending, ${before.sent} sent`,
+  );
+  assert.ok(before.queued > 0, 'the kill landed while messages were queued');
+  assert.ok(submittedBeforeKill < TOTAL, 'the kill landed during the burst of submits');
+
+  // restart on the same data directory once the ptys are back (socat makes them again after the close)
+  const restart = async () => {
+    await waitUntil('the ptys', async () => senders.map((_, i) => existsSync(sim.modems.get(i + 1)!.path)), (v) => v.every(Boolean), 10_000);
+    daemon = await startDaemonProcess(dataDir, smppPort);
+    await registered(daemon.api);
+    esme.close();
+    await esme.bind(smppPort);
+    return daemon.api;
+  };
+  let api = await restart();
+  const tRestart = Date.now();
+  const end = await esme.submit(items, submittedBeforeKill, WINDOW);
+  assert.equal(end, TOTAL, 'the ESME submitted the rest after the restart');
+
+  // a second kill -9 while the lines work through the queue, then a second restart
+  await sleep(500 + Math.floor(Math.random() * 1000));
+  const before2 = { queued: await outboxCount(api, 'queued'), sending: await outboxCount(api, 'sending'), sent: await outboxCount(api, 'sent') };
+  daemon.child.kill('SIGKILL');
+  await daemon.exited;
+  console.log(`# second kill -9 ${Date.now() - tRestart} ms after the restart: outbox just before: ${before2.queued} queued, ${before2.sending} sending, ${before2.sent} sent`);
+  assert.ok(before2.queued > 0, 'the second kill landed while messages were queued');
+  api = await restart();
+
+  const settled = await waitUntil(
+    'the outbox to have nothing queued or sending',
+    async () => ({ queued: await outboxCount(api, 'queued'), sending: await outboxCount(api, 'sending') }),
+    (c) => c.queued === 0 && c.sending === 0,
+    90_000,
+    250,
+  );
+  assert.deepEqual(settled, { queued: 0, sending: 0 });
+  const tSettled = Date.now();
+  await sleep(300); // the network delivers what the last sends submitted (timing zero: at once)
+  await collector.stop();
+
+  // every message in the outbox, by id
+  const outbox = new Map<string, { status: string; text: string; reason: string | null }>();
+  for (let offset = 0; ; offset += 1000) {
+    const page = (await getJson(`${api}/sms/outbox?limit=1000&offset=${offset}`, AUTH)) as { total: number; items: Array<{ id: string; status: string; text: string; reason: string | null }> };
+    for (const m of page.items) outbox.set(m.id, { status: m.status, text: m.text, reason: m.reason });
+    if (page.items.length < 1000) break;
+  }
+  // query_sm agrees with the API for a sample of acknowledged messages
+  const sample = [...esme.acked].filter((_, i) => i % 250 === 0);
+  for (const [, id] of sample) {
+    const r = await esme.call('query_sm', { message_id: id, source_addr_ton: 1, source_addr_npi: 1, source_addr: '8613800000000' });
+    assert.equal(r.command_status, 0, `query_sm ${id}`);
+    const state = r['message_state'] as number;
+    const st = outbox.get(id)!.status;
+    const expected = st === 'sent' ? 1 : st === 'delivered' ? 2 : st === 'failed' ? 5 : 7;
+    assert.equal(state, expected, `query_sm ${id}: message_state ${state} for status ${st}`);
+  }
+  // GET /api/sms/:id agrees with the outbox listing for the sample and for every message not plainly sent
+  for (const [id, m] of outbox) {
+    if (m.status === 'sent' && !sample.some(([, s]) => s === id)) continue;
+    const one = (await getJson(`${api}/sms/${id}`, AUTH)) as { status: string; text: string };
+    assert.equal(one.status, m.status, `GET /api/sms/${id}`);
+    assert.equal(one.text, m.text);
+  }
+
+  const got = LogCollector.counts(collector.received);
+  const sentByModems = LogCollector.counts(collector.sent);
+  const c = { acknowledged: esme.acked.size, sentOnce: 0, unknown: 0, unknownInLogs: 0, failed: 0, duplicates: 0, lost: 0, refused: esme.refused.size, unacknowledged: esme.unanswered.size, unackedStored: 0 };
+  const problems: string[] = [];
+  const byText = new Map<string, string>();
+  for (const [id, m] of outbox) byText.set(m.text, id);
+  for (const [text, id] of esme.acked) {
+    const m = outbox.get(id);
+    const n = got.get(text) ?? 0;
+    if (!m) {
+      c.lost++;
+      problems.push(`${text} (${id}): acknowledged, not in the outbox`);
+      continue;
+    }
+    if (m.text !== text) problems.push(`${id}: text ${m.text}, acknowledged for ${text}`);
+    if (m.status === 'sent' || m.status === 'delivered') {
+      if (n === 1) c.sentOnce++;
+      else problems.push(`${text} (${id}): ${m.status}, ${n} times in the destination logs`);
+    } else if (m.status === 'unknown') {
+      c.unknown++;
+      c.unknownInLogs += n;
+      if (n > 1) problems.push(`${text} (${id}): unknown, ${n} times in the logs`);
+    } else if (m.status === 'failed') {
+      c.failed++;
+      if (n > 1) problems.push(`${text} (${id}): failed, ${n} times in the logs`);
+    } else problems.push(`${text} (${id}): status ${m.status} (${m.reason})`);
+  }
+  for (const [text, n] of got) {
+    if (n > 1) {
+      c.duplicates++;
+      problems.push(`${text}: ${n} times in the destination logs`);
+    }
+    if ((sentByModems.get(text) ?? 0) !== n) problems.push(`${text}: sent ${sentByModems.get(text) ?? 0} times by the modems, received ${n} times`);
+  }
+  for (const text of esme.unanswered) {
+    if (byText.has(text)) c.unackedStored++;
+    if ((got.get(text) ?? 0) > 1) problems.push(`${text}: unacknowledged, ${got.get(text)} times in the logs`);
+  }
+  for (const [text, n] of got) if (!esme.acked.has(text) && !esme.unanswered.has(text)) problems.push(`${text}: ${n} times in the logs, never submitted or refused`);
+
+  const statuses: Record<string, number> = {};
+  for (const m of outbox.values()) statuses[m.status] = (statuses[m.status] ?? 0) + 1;
+  const reasons = [...outbox.values()].filter((m) => m.status === 'unknown' || m.status === 'failed').map((m) => m.reason);
+  console.log(`# outbox ${outbox.size}: ${JSON.stringify(statuses)}; unknown/failed because: ${JSON.stringify([...new Set(reasons)])}`);
+  console.log(
+    `# acknowledged ${c.acknowledged}: sent once ${c.sentOnce}, unknown ${c.unknown} (${c.unknownInLogs} of them in the logs), failed ${c.failed}, duplicates ${c.duplicates}, lost ${c.lost}; ` +
+      `refused ${c.refused}; unacknowledged ${c.unacknowledged} (${c.unackedStored} stored); ` +
+      `texts received ${got.size}; max new log entries per poll ${collector.maxNewPerPoll}; ` +
+      `from the first restart to an empty queue ${((tSettled - tRestart) / 1000).toFixed(1)} s, whole test ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  assert.deepEqual(problems.slice(0, 20), []);
+  assert.equal(c.duplicates, 0);
+  assert.equal(c.lost, 0);
+  assert.equal(c.sentOnce + c.unknown + c.failed, c.acknowledged);
+  assert.ok(c.acknowledged >= TOTAL - WINDOW, `${c.acknowledged} acknowledged`);
+  assert.ok(c.unknown <= 2 * LINES, `${c.unknown} unknown: at most one send in flight per line at each of the two kills`);
+  assert.equal(c.refused, 0);
+});
