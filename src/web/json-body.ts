@@ -103,3 +103,24 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('close', onClose);
   });
 }
+
+/** What route handlers get from Koa's context for a body: the request and its parsed media type. */
+export interface BodyContext {
+  get(field: string): string;
+  request: { type: string; charset: string };
+  req: IncomingMessage;
+}
+
+/**
+ * The request's JSON object body (400 when it is JSON but not an object). With `emptyIsObject`, a
+ * request without a body (no Content-Length or 0, and no Transfer-Encoding) stands for `{}`.
+ */
+export async function readObjectBody(ctx: BodyContext, limit: number, opts: { emptyIsObject?: boolean } = {}): Promise<Record<string, unknown>> {
+  if (opts.emptyIsObject) {
+    const len = ctx.get('content-length');
+    if ((len === '' || len === '0') && ctx.get('transfer-encoding') === '') return {};
+  }
+  const b = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, limit);
+  if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'expected a JSON object');
+  return b as Record<string, unknown>;
+}

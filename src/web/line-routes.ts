@@ -12,7 +12,7 @@ import type { ConfigStore } from '../config/load.js';
 import { policyConfigOf } from '../line/sim-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
-import { readJsonBody } from './json-body.js';
+import { readObjectBody } from './json-body.js';
 
 const ADMIN = ['admin'] as const;
 const SLOTS: readonly SlotId[] = ['A', 'B', 'C', 'D'];
@@ -114,14 +114,8 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     ctx.body = { timeTrusted: state.timeTrusted, timeSource: state.timeSource, lines: out };
   }
 
-  /** The JSON object body; a request without a body (no Content-Length, or 0) stands for {}. */
-  async function body(ctx: Context): Promise<Record<string, unknown>> {
-    const len = ctx.get('content-length');
-    if ((len === '' || len === '0') && ctx.get('transfer-encoding') === '') return {};
-    const b = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit);
-    if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'expected a JSON object');
-    return b as Record<string, unknown>;
-  }
+  const body = (ctx: Context) => readObjectBody(ctx, deps.bodyLimit, { emptyIsObject: true });
+
 
   function slotParam(ctx: Context): SlotId {
     const raw = (ctx as Context & { params?: Record<string, string> }).params?.['slot'] ?? '';

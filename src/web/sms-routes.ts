@@ -11,7 +11,7 @@ import { OUT_STATUSES } from '../store/message-store.js';
 import { SubmitError, type SmsRouter } from '../sms/sms-router.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
-import { readJsonBody } from './json-body.js';
+import { readJsonBody, readObjectBody } from './json-body.js';
 
 const SENDERS = ['admin', 'sms'] as const;
 const READERS = ['admin', 'sms', 'user'] as const;
@@ -87,11 +87,8 @@ function iso(t: number | null): string | null {
 }
 
 export function smsRoutes(deps: SmsRouteDeps): ApiRoute[] {
-  async function body(ctx: Context): Promise<Record<string, unknown>> {
-    const b = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit);
-    if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'expected a JSON object');
-    return b as Record<string, unknown>;
-  }
+  const body = (ctx: Context) => readObjectBody(ctx, deps.bodyLimit);
+
 
   function outView(id: string) {
     const m = deps.store.getOutbound(id);

@@ -21,7 +21,7 @@ import { OwnNumberError } from '../sms/own-number.js';
 import { MIN_USSD_TIMEOUT_SEC, UssdError, USSD_INPUT, type UssdService } from '../ussd/ussd-service.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
-import { readJsonBody } from './json-body.js';
+import { readObjectBody } from './json-body.js';
 
 const ADMIN = ['admin'] as const;
 const MAX_TIMEOUT_SEC = 600;
@@ -62,14 +62,8 @@ async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
 }
 
 export function ussdRoutes(deps: UssdRouteDeps): ApiRoute[] {
-  /** The JSON object body; a request without a body (no Content-Length, or 0) stands for {}. */
-  async function body(ctx: Context): Promise<Record<string, unknown>> {
-    const len = ctx.get('content-length');
-    if ((len === '' || len === '0') && ctx.get('transfer-encoding') === '') return {};
-    const b = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit);
-    if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'expected a JSON object');
-    return b as Record<string, unknown>;
-  }
+  const body = (ctx: Context) => readObjectBody(ctx, deps.bodyLimit, { emptyIsObject: true });
+
 
   function ussdText(value: unknown, field: string, example: string): string {
     if (typeof value !== 'string' || !USSD_INPUT.test(value.trim())) {

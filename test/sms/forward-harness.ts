@@ -9,6 +9,15 @@ export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
+/**
+ * Waits (in real time, at most `ms`) until `cond` holds: for work that goes through the message
+ * store's group commit, whose promises settle after an fdatasync on the thread pool.
+ */
+export async function settleUntil(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise<void>((r) => setTimeout(r, 2));
+}
+
 interface FakeTimer {
   at: number;
   seq: number;

@@ -10,32 +10,14 @@ import { createSmsForwarder, forwardLoopReason, type SmsForwardSubmit } from '..
 import { SmsRouter, SubmitError } from '../../src/sms/sms-router.js';
 import type { MessageStore } from '../../src/store/message-store.js';
 import { silentLogger } from '../../src/util/log.js';
-import { FakeClock, openStore, receive, settle } from './forward-harness.js';
+import { smsConfig } from '../helpers/sms-config.js';
+import { FakeClock, openStore, receive, settle, settleUntil } from './forward-harness.js';
 
 const TARGET = '+8613800000009';
 const OWN = ['+8613800000001', '+8613800000002'];
 
-function smsConfig(): SmsConfig {
-  return {
-    sendIntervalSec: 0,
-    useSimSmsc: true,
-    smsc: null,
-    dialRules: '',
-    strictDialRules: false,
-    prefixMatch: 'callee',
-    stripPrefix: false,
-    statusReports: true,
-    maxAttempts: 3,
-    retryDelaySec: 30,
-    resendUnknown: false,
-    partTimeoutSec: 600,
-    submitPartTimeoutSec: 300,
-    retention: { inboxDays: 0, outboxDays: 0 },
-    commands: { info: true, reboot: true, reset: true },
-    forward: [{ phone: TARGET }],
-    forwardRetry: { retryBaseSec: 10, retryMaxSec: 60, giveUpHours: 72 },
-  };
-}
+/** The schema's `sms` defaults with one rule: forward every received SMS to TARGET. */
+const SMS_CONFIG: SmsConfig = smsConfig({ forward: [{ phone: TARGET }] });
 
 function startWorker(store: MessageStore, clock: FakeClock, kind: string, handler: DeliveryHandler): DeliveryWorker {
   const w = new DeliveryWorker({ kind, store, handler, retry: { retryBaseSec: 10, retryMaxSec: 60, giveUpHours: 72 }, log: silentLogger(), now: clock.now, setTimer: clock.setTimer, random: () => 0.5 });
@@ -47,7 +29,7 @@ test('SMS forward through the real outbound router: queued as L1,<sender>><text>
   const clock = new FakeClock();
   const { store } = openStore(t, clock.now);
   let woken = 0;
-  const router = new SmsRouter({ store, config: smsConfig, linePrefixes: () => [], onQueued: () => void woken++, log: silentLogger(), now: clock.now });
+  const router = new SmsRouter({ store, config: () => SMS_CONFIG, linePrefixes: () => [], onQueued: () => void woken++, log: silentLogger(), now: clock.now });
   const handler = createSmsForwarder({
     getInbound: (ref) => store.getInbound(ref),
     submit: async (r) => (await router.submit(r)).id,
@@ -55,11 +37,11 @@ test('SMS forward through the real outbound router: queued as L1,<sender>><text>
     ownNumbers: () => OWN,
     log: silentLogger(),
   });
-  const fanout = buildFanout(smsConfig().forward, { smppAccounts: [] });
+  const fanout = buildFanout(SMS_CONFIG.forward, { smppAccounts: [] });
   const m = receive(store, { line: '1', sender: '+8613670128297', text: '你好' }, fanout);
   const w = startWorker(store, clock, 'sms-forward', handler);
   t.after(() => w.stop());
-  await settle(20);
+  await settleUntil(() => store.deliveriesOf(m.id)[0]!.status !== 'pending');
   const job = store.deliveriesOf(m.id)[0]!;
   assert.equal(job.kind, 'sms-forward');
   assert.equal(job.status, 'done');
@@ -109,7 +91,7 @@ test('SMS forward loop guard: not back to its own sender, not a forward of ours 
   const foreignForward = job('+8613977777777', 'L1,+8613911111111>hi');
   const plainFromOwn = job('8613800000001', 'just a text');
   w.notify();
-  await settle(20);
+  await settleUntil(() => [fromTarget, ourForward, foreignForward, plainFromOwn].every((j) => store.getDelivery(j.id)!.status !== 'pending'));
   const d = (id: string) => store.getDelivery(id)!;
   assert.equal(d(fromTarget.id).status, 'failed');
   assert.match(d(fromTarget.id).lastError!, /loop guard: the SMS came from the forward target/);
