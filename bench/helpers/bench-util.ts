@@ -6,7 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SmppConfig, SmsConfig } from '../../src/sms/config-types.js';
+import type { SmppConfig } from '../../src/sms/config-types.js';
+import { smppConfig as testSmppConfig, smsConfig } from '../../test/helpers/sms-config.js';
+
+/** The `sms` section with the schema's defaults, then `over`. */
+export { smsConfig };
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -48,43 +52,7 @@ export function benchDir(prefix: string): { dir: string; fs: string; remove(): v
   };
 }
 
-/** The `sms` section with the schema's defaults, then `over`. */
-export function smsConfig(over: Partial<SmsConfig> = {}): SmsConfig {
-  return {
-    sendIntervalSec: 0,
-    useSimSmsc: true,
-    smsc: null,
-    dialRules: '',
-    strictDialRules: false,
-    prefixMatch: 'callee',
-    stripPrefix: false,
-    statusReports: true,
-    maxAttempts: 3,
-    retryDelaySec: 30,
-    resendUnknown: false,
-    partTimeoutSec: 600,
-    submitPartTimeoutSec: 300,
-    retention: { inboxDays: 0, outboxDays: 0 },
-    commands: { info: true, reboot: true, reset: true },
-    forward: [],
-    forwardRetry: { retryBaseSec: 10, retryMaxSec: 1800, giveUpHours: 72 },
-    ...over,
-  };
-}
-
-/** The `smpp` section with the schema's defaults and one account. */
+/** The `smpp` section with the schema's defaults (enabled on 127.0.0.1, port 0) and one account that receives, with per-line ids. */
 export function smppConfig(account: { systemId: string; password: string }, over: Partial<SmppConfig> = {}): SmppConfig {
-  return {
-    enabled: true,
-    host: '127.0.0.1',
-    port: 0,
-    tls: null,
-    windowSize: 100,
-    maxSubmitsPerSecond: 0,
-    responseTimeoutSec: 10,
-    enquireLinkSec: 60,
-    lineNumber: false,
-    accounts: [{ systemId: account.systemId, password: account.password, perLineIds: true, receive: true }],
-    ...over,
-  };
+  return testSmppConfig({ accounts: [{ systemId: account.systemId, password: account.password, perLineIds: true, receive: true }], ...over });
 }

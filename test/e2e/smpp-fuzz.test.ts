@@ -2,7 +2,7 @@
  * Acceptance (issue 5), fuzz through the whole daemon: more than 10,000 malformed or misplaced PDUs
  * (command_length from 0 to 100000, unknown command ids, truncated and random bodies, C-strings without
  * NULL, PDUs in the wrong bind state, submit before bind, bad binds, refused field values, random
- * octets; test/e2e/helpers/smpp-fuzz-pdus.ts) over many connections to the daemon's SMSC, while one
+ * octets; test/smpp/helpers/fuzz-pdus.ts) over many connections to the daemon's SMSC, while one
  * well-behaved ESME — the `smpp` package's client — submits 200 messages to the SIM of line 4 (with
  * receipts requested) and receives 50 SMS that the outside world sends to lines 1-3.
  *
@@ -16,29 +16,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect as netConnect, type Socket } from 'node:net';
 import smpp, { type PduInstance, type Session } from 'smpp';
 import { decodeGsm7, decodeUcs2 } from '../../src/gsm/index.js';
 import { RawEsme } from '../smpp/helpers/raw-esme.js';
 import { startSmppDaemon, until } from './helpers/smpp-daemon.js';
-import { bindPdu, fatal, nonFatal, prng } from './helpers/smpp-fuzz-pdus.js';
+import { fuzzTally, runFuzzer } from '../smpp/helpers/fuzz-client.js';
+import { prng } from '../smpp/helpers/fuzz-pdus.js';
 
 const TOTAL_MALFORMED = 10_500;
 const GOOD_SUBMITS = 200;
 const GOOD_MO = 50;
 const FUZZ_WORKERS = 4;
-
-function openRaw(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = netConnect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.on('error', () => undefined); // EPIPE / ECONNRESET once the SMSC has closed this connection
-      resolve(s);
-    });
-    s.once('error', reject);
-    s.on('data', () => undefined); // read and discard every response
-  });
-}
 
 type Call = (o: object, cb: (p: PduInstance) => void) => void;
 
@@ -141,54 +129,14 @@ test('fuzz through the daemon: 10,000+ malformed PDUs while a good ESME submits 
   };
 
   // ---- the adversaries
-  let sent = 0;
-  const kinds = new Map<string, number>();
-  const fuzzWorker = async (w: number): Promise<void> => {
-    const rnd = prng(seed * 31 + w);
-    let seq = 1;
-    while (sent < TOTAL_MALFORMED) {
-      const sock = await openRaw(s.smppPort);
-      const mode = Math.floor(rnd() * 4); // 0 unbound, 1-3 bound as tx / rx / trx
-      if (mode > 0) sock.write(bindPdu((['transmitter', 'receiver', 'transceiver'] as const)[mode - 1]!, seq++, 'fuzz', 'x'));
-      const batch = 20 + Math.floor(rnd() * 130);
-      const chunks: Buffer[] = [];
-      for (let i = 0; i < batch && sent < TOTAL_MALFORMED; i++) {
-        const { kind, pdu } = nonFatal(rnd, seq++);
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-        chunks.push(pdu);
-        sent++;
-      }
-      // Written in random slices, so PDUs straddle TCP segments.
-      const all = Buffer.concat(chunks);
-      for (let p = 0; p < all.length; ) {
-        const n = 1 + Math.floor(rnd() * 700);
-        sock.write(all.subarray(p, p + n));
-        p += n;
-      }
-      if (rnd() < 0.7) {
-        sock.write(fatal(rnd, seq++));
-        kinds.set('framing', (kinds.get('framing') ?? 0) + 1);
-        sent++;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          sock.destroy();
-          resolve();
-        }, 300);
-        sock.once('close', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  };
+  const tally = fuzzTally();
 
-  await Promise.all([submitGood(), feedMo(), ...Array.from({ length: FUZZ_WORKERS }, (_, w) => fuzzWorker(w))]);
+  await Promise.all([submitGood(), feedMo(), ...Array.from({ length: FUZZ_WORKERS }, (_, w) => runFuzzer({ port: s.smppPort, rnd: prng(seed * 31 + w), total: TOTAL_MALFORMED, tally, systemId: 'fuzz', password: 'x' }))]);
   const fuzzDone = Date.now();
-  t.diagnostic(`malformed PDUs sent: ${sent} ${JSON.stringify(Object.fromEntries(kinds))}; ${fuzzDone - started} ms`);
+  t.diagnostic(`malformed PDUs sent: ${tally.sent} ${JSON.stringify(Object.fromEntries(tally.kinds))}; ${fuzzDone - started} ms`);
 
   // Every good submit answered ESME_ROK with its own id.
-  assert.ok(sent >= 10_000);
+  assert.ok(tally.sent >= 10_000);
   assert.equal(submitStatuses.length, GOOD_SUBMITS);
   assert.deepEqual(submitStatuses.filter((x) => x !== 0), [], 'good submits not all OK');
   assert.equal(submitted.size, GOOD_SUBMITS);

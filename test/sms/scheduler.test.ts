@@ -9,29 +9,12 @@ import { SmsSendError } from '../../src/line/line.js';
 import type { LineStatus } from '../../src/line/types.js';
 import type { SmsConfig } from '../../src/sms/config-types.js';
 import { silentLogger } from '../../src/util/log.js';
+import { smsConfig as defaultSmsConfig } from '../helpers/sms-config.js';
 import { tempDir } from '../store/temp-dir.js';
 
+/** The schema's `sms` defaults, but without status reports and with failed messages retried at once. */
 function smsConfig(over: Partial<SmsConfig> = {}): SmsConfig {
-  return {
-    sendIntervalSec: 0,
-    useSimSmsc: true,
-    smsc: null,
-    dialRules: '',
-    strictDialRules: false,
-    prefixMatch: 'callee',
-    stripPrefix: false,
-    statusReports: false,
-    maxAttempts: 3,
-    retryDelaySec: 0,
-    resendUnknown: false,
-    partTimeoutSec: 600,
-    submitPartTimeoutSec: 60,
-    retention: { inboxDays: 0, outboxDays: 0 },
-    commands: { info: false, reboot: false, reset: false },
-    forward: [],
-    forwardRetry: { retryBaseSec: 30, retryMaxSec: 3600, giveUpHours: 24 },
-    ...over,
-  };
+  return defaultSmsConfig({ statusReports: false, retryDelaySec: 0, ...over });
 }
 
 type SendOpts = Parameters<SendingLine['sendSms']>[2];

@@ -6,56 +6,21 @@ import { MessageStore, type IncomingSms, type OutboundMessage } from '../../src/
 import { SmsRouter } from '../../src/sms/sms-router.js';
 import { SmppBackend, type SmppAccountRef } from '../../src/sms/smpp-backend.js';
 import { buildFanout } from '../../src/sms/fanout.js';
-import type { SmppConfig, SmsConfig } from '../../src/sms/config-types.js';
+import type { SmppAccount, SmppConfig, SmsConfig } from '../../src/sms/config-types.js';
 import type { AuthResult, SessionInfo, SmscBackend, SubmitRequest } from '../../src/smpp/types.js';
 import { silentLogger } from '../../src/util/log.js';
+import { smppConfig, smsConfig } from '../helpers/sms-config.js';
 import { tempDir } from '../store/temp-dir.js';
 
 const T0 = Date.UTC(2024, 4, 1, 8, 0, 0);
 
-function smsConfig(over: Partial<SmsConfig> = {}): SmsConfig {
-  return {
-    sendIntervalSec: 0,
-    useSimSmsc: true,
-    smsc: null,
-    dialRules: '',
-    strictDialRules: false,
-    prefixMatch: 'callee',
-    stripPrefix: false,
-    statusReports: true,
-    maxAttempts: 3,
-    retryDelaySec: 0,
-    resendUnknown: false,
-    partTimeoutSec: 600,
-    submitPartTimeoutSec: 60,
-    retention: { inboxDays: 0, outboxDays: 0 },
-    commands: { info: false, reboot: false, reset: false },
-    forward: [],
-    forwardRetry: { retryBaseSec: 30, retryMaxSec: 3600, giveUpHours: 24 },
-    ...over,
-  };
-}
-
-function smppConfig(over: Partial<SmppConfig> = {}): SmppConfig {
-  return {
-    enabled: true,
-    host: '127.0.0.1',
-    port: 0,
-    tls: null,
-    windowSize: 10,
-    maxSubmitsPerSecond: 0,
-    responseTimeoutSec: 10,
-    enquireLinkSec: 30,
-    lineNumber: false,
-    accounts: [
-      { systemId: '1', password: 'pw1', perLineIds: true, receive: true },
-      { systemId: '10', password: 'pw10', perLineIds: true, receive: false },
-      { systemId: 'acme', password: 'secret', perLineIds: false, lines: [3, 4], receive: true },
-      { systemId: '5', password: 'pw5', perLineIds: true, lines: [2], receive: false },
-    ],
-    ...over,
-  };
-}
+/** The SMPP accounts of every test unless it replaces them. */
+const ACCOUNTS: SmppAccount[] = [
+  { systemId: '1', password: 'pw1', perLineIds: true, receive: true },
+  { systemId: '10', password: 'pw10', perLineIds: true, receive: false },
+  { systemId: 'acme', password: 'secret', perLineIds: false, lines: [3, 4], receive: true },
+  { systemId: '5', password: 'pw5', perLineIds: true, lines: [2], receive: false },
+];
 
 interface Harness {
   store: MessageStore;
@@ -70,7 +35,7 @@ interface Harness {
 
 function setup(t: TestContext): Harness {
   const clock = { t: T0 };
-  const h = { sms: smsConfig(), smpp: smppConfig(), prefixes: [], numbers: new Map<number, string>(), clock } as unknown as Harness;
+  const h = { sms: smsConfig(), smpp: smppConfig({ accounts: ACCOUNTS }), prefixes: [], numbers: new Map<number, string>(), clock } as unknown as Harness;
   h.store = MessageStore.openFile(path.join(tempDir(t), 'cellgate.db'), { now: () => clock.t, onFinal: (m) => h.backend.receiptsFor(m) });
   t.after(() => h.store.close());
   h.router = new SmsRouter({ store: h.store, config: () => h.sms, linePrefixes: () => h.prefixes, onQueued: () => {}, log: silentLogger(), now: () => clock.t });

@@ -6,32 +6,10 @@ import { MessageStore } from '../../src/store/message-store.js';
 import { SmsRouter, SubmitError, type SubmitRequest } from '../../src/sms/sms-router.js';
 import type { SmsConfig } from '../../src/sms/config-types.js';
 import { silentLogger } from '../../src/util/log.js';
+import { smsConfig } from '../helpers/sms-config.js';
 import { tempDir } from '../store/temp-dir.js';
 
 const T0 = Date.UTC(2024, 4, 1, 8, 0, 0);
-
-function smsConfig(over: Partial<SmsConfig> = {}): SmsConfig {
-  return {
-    sendIntervalSec: 0,
-    useSimSmsc: true,
-    smsc: null,
-    dialRules: '',
-    strictDialRules: false,
-    prefixMatch: 'callee',
-    stripPrefix: false,
-    statusReports: true,
-    maxAttempts: 3,
-    retryDelaySec: 0,
-    resendUnknown: false,
-    partTimeoutSec: 600,
-    submitPartTimeoutSec: 60,
-    retention: { inboxDays: 0, outboxDays: 0 },
-    commands: { info: false, reboot: false, reset: false },
-    forward: [],
-    forwardRetry: { retryBaseSec: 30, retryMaxSec: 3600, giveUpHours: 24 },
-    ...over,
-  };
-}
 
 interface Harness {
   router: SmsRouter;
