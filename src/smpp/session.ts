@@ -620,9 +620,20 @@ export class SmppSession {
       return false;
     }
     this.ctx.trace?.('out', buf, this);
+    // Responses settled together (a group commit answers many submits at once) leave in one write.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(buf);
     return true;
   }
+
+  private corked = false;
 
   private sendNack(sequence: number, status: number): void {
     this.counters.nacked++;
