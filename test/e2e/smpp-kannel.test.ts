@@ -15,29 +15,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { commandExists, startKannel, type Kannel } from '../smpp/helpers/peers.js';
+import { commandExists, startKannel, urlSink, type Kannel } from '../smpp/helpers/peers.js';
 import { startSmppDaemon, until } from './helpers/smpp-daemon.js';
 
 const available = commandExists('bearerbox') && commandExists('smsbox');
-
-async function sink(): Promise<{ server: Server; port: number; hits: URL[] }> {
-  const hits: URL[] = [];
-  const server = createServer((req, res) => {
-    hits.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const a = server.address();
-  return { server, port: typeof a === 'object' && a ? a.port : 0, hits };
-}
 
 test(
   'Kannel bound to the daemon: sendsms reaches the destination SIM, dlr-url gets "delivered", MO reaches get-url, a per-line id sends through its line',
   { skip: available ? false : 'bearerbox/smsbox not installed (Debian package kannel)', timeout: 60_000 },
   async (t) => {
     const started = Date.now();
-    const http = await sink();
+    const http = await urlSink();
     t.after(() => http.server.close());
     const s = await startSmppDaemon({ accounts: [{ systemId: '1', password: 'secret', lines: [1, 2, 3] }] });
     t.after(() => s.stop());

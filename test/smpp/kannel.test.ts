@@ -6,22 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { commandExists, startKannel } from './helpers/peers.js';
+import { commandExists, startKannel, urlSink } from './helpers/peers.js';
 import { startSmsc } from './helpers/start.js';
 
 const available = commandExists('bearerbox') && commandExists('smsbox');
-
-async function sink(): Promise<{ server: Server; port: number; hits: URL[] }> {
-  const hits: URL[] = [];
-  const server = createServer((req, res) => {
-    hits.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const a = server.address();
-  return { server, port: typeof a === 'object' && a ? a.port : 0, hits };
-}
 
 async function until(cond: () => boolean, ms: number, what: string, diag: () => string): Promise<void> {
   const end = Date.now() + ms;
@@ -32,7 +20,7 @@ async function until(cond: () => boolean, ms: number, what: string, diag: () => 
 }
 
 test('Kannel bearerbox + smsbox: sendsms -> SubmitRequests, receipt -> dlr-url, MO -> get-url', { skip: available ? false : 'bearerbox/smsbox not installed (Debian package kannel)', timeout: 90_000 }, async () => {
-  const http = await sink();
+  const http = await urlSink();
   const { server, backend, port, stop } = await startSmsc({}, [{ systemId: 'kannel', password: 'secret' }]);
   backend.onReceiptQueued = () => server.notify();
   const kannel = await startKannel({

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { MessageStore, type Delivery } from '../../src/store/message-store.js';
+import { MessageStore, type Delivery, type InboundMessage } from '../../src/store/message-store.js';
 import {
   backoffMs,
   DeliveryWorker,
@@ -32,6 +32,24 @@ function jobs(n: number, kind = 'test'): Array<{ kind: string; target: string; p
   return Array.from({ length: n }, (_, i) => ({ kind, target: `t${i}`, payload: null }));
 }
 
+/** A fake clock, a store in a temporary directory, and one received SMS `m` with `n` jobs of kind 'test' (targets t0, t1, …). */
+function setup(t: TestContext, n: number): { clock: FakeClock; store: MessageStore; dir: string; m: InboundMessage } {
+  const clock = new FakeClock();
+  const { store, dir } = openStore(t, clock.now);
+  return { clock, store, dir, m: receive(store, {}, jobs(n)) };
+}
+
+/** `store` as the worker sees it, with the methods in `over` replaced (to count calls or to fail). */
+function storeWith(store: MessageStore, over: Partial<DeliveryStore>): DeliveryStore {
+  return {
+    due: (k, l, n) => store.due(k, l, n),
+    nextDue: (k) => store.nextDue(k),
+    completeDelivery: (id) => store.completeDelivery(id),
+    failDelivery: (id, e, n) => store.failDelivery(id, e, n),
+    ...over,
+  };
+}
+
 test('backoffMs: base·2^attempts, ±20 % jitter, capped at the maximum', () => {
   const r = { retryBaseSec: 10, retryMaxSec: 300 };
   assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map((a) => backoffMs(a, r, () => 0.5)), [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
@@ -47,9 +65,7 @@ test('backoffMs: base·2^attempts, ±20 % jitter, capped at the maximum', () => 
 });
 
 test('runs every due job once, never more than `concurrency` at a time, and marks them done', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(10));
+  const { clock, store, m } = setup(t, 10);
   const gates = new Map<string, ReturnType<typeof deferred<void>>>();
   const calls: string[] = [];
   let running = 0;
@@ -87,9 +103,7 @@ test('runs every due job once, never more than `concurrency` at a time, and mark
 });
 
 test('a failing job is retried on the back-off schedule and done when it finally works', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(1));
+  const { clock, store, m } = setup(t, 1);
   const t0 = clock.now();
   const at: number[] = [];
   const w = worker(store, clock, async () => {
@@ -109,9 +123,7 @@ test('a failing job is retried on the back-off schedule and done when it finally
 });
 
 test('the retry time and error are stored after each failed attempt', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(1));
+  const { clock, store, m } = setup(t, 1);
   const w = worker(store, clock, async () => {
     throw new Error('HTTP 503');
   }, { random: () => 0 });
@@ -132,9 +144,7 @@ test('the retry time and error are stored after each failed attempt', async (t) 
 });
 
 test('a job is given up after giveUpHours: the last attempt is at the deadline, then it fails for good', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(1));
+  const { clock, store, m } = setup(t, 1);
   const t0 = clock.now();
   const at: number[] = [];
   const w = worker(store, clock, async () => {
@@ -155,9 +165,7 @@ test('a job is given up after giveUpHours: the last attempt is at the deadline, 
 });
 
 test('a permanent error fails the job at once; the `permanent` predicate adds more such errors', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(3));
+  const { clock, store, m } = setup(t, 3);
   const w = worker(store, clock, async (d) => {
     if (d.target === 't0') throw new PermanentDeliveryError('HTTP 400 bad request');
     if (d.target === 't1') throw Object.assign(new Error('550 no such user'), { code: 550 });
@@ -174,9 +182,7 @@ test('a permanent error fails the job at once; the `permanent` predicate adds mo
 });
 
 test('a handler that throws synchronously, rejects with nothing, or hangs does not stop the worker', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(4));
+  const { clock, store, m } = setup(t, 4);
   let aborted: unknown = null;
   const ok: string[] = [];
   const handler = ((d: Delivery, signal: AbortSignal) => {
@@ -211,9 +217,7 @@ test('a handler that throws synchronously, rejects with nothing, or hangs does n
 });
 
 test('stop() waits for the jobs in flight and starts no new ones', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(3));
+  const { clock, store, m } = setup(t, 3);
   const gate = deferred();
   const started: string[] = [];
   const w = worker(store, clock, async (d) => {
@@ -238,9 +242,7 @@ test('stop() waits for the jobs in flight and starts no new ones', async (t) => 
 });
 
 test('after a restart the pending jobs are picked up again (at-least-once)', async (t) => {
-  const clock = new FakeClock();
-  const { store, dir } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(2));
+  const { clock, store, dir, m } = setup(t, 2);
   const seen: string[] = [];
   const w1 = worker(store, clock, async (d) => {
     seen.push(`w1:${d.target}`);
@@ -268,12 +270,7 @@ test('notify() picks new jobs at once; an idle worker sleeps (no polling loop)',
   const clock = new FakeClock();
   const { store } = openStore(t, clock.now);
   let dueCalls = 0;
-  const counting: DeliveryStore = {
-    due: (k, l, n) => (dueCalls++, store.due(k, l, n)),
-    nextDue: (k) => store.nextDue(k),
-    completeDelivery: (id) => store.completeDelivery(id),
-    failDelivery: (id, e, n) => store.failDelivery(id, e, n),
-  };
+  const counting = storeWith(store, { due: (k, l, n) => (dueCalls++, store.due(k, l, n)) });
   const done: string[] = [];
   const w = worker(counting, clock, async (d) => void done.push(d.target), { maxSleepMs: 60_000 });
   w.start();
@@ -305,19 +302,14 @@ test('notify() picks new jobs at once; an idle worker sleeps (no polling loop)',
 });
 
 test('a store that fails to read or write does not crash the worker; it tries again later', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(1));
+  const { clock, store, m } = setup(t, 1);
   let broken = true;
-  const flaky: DeliveryStore = {
+  const flaky = storeWith(store, {
     due: (k, l, n) => {
       if (broken) throw new Error('SQLITE_BUSY');
       return store.due(k, l, n);
     },
-    nextDue: (k) => store.nextDue(k),
-    completeDelivery: (id) => store.completeDelivery(id),
-    failDelivery: (id, e, n) => store.failDelivery(id, e, n),
-  };
+  });
   let runs = 0;
   const w = worker(flaky, clock, async () => void runs++);
   w.start();
@@ -332,19 +324,14 @@ test('a store that fails to read or write does not crash the worker; it tries ag
 });
 
 test('an outcome that cannot be recorded holds the job back instead of rerunning it at once', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(1));
+  const { clock, store, m } = setup(t, 1);
   let failWrites = true;
-  const flaky: DeliveryStore = {
-    due: (k, l, n) => store.due(k, l, n),
-    nextDue: (k) => store.nextDue(k),
+  const flaky = storeWith(store, {
     completeDelivery: (id) => {
       if (failWrites) throw new Error('disk I/O error');
       return store.completeDelivery(id);
     },
-    failDelivery: (id, e, n) => store.failDelivery(id, e, n),
-  };
+  });
   let runs = 0;
   const w = worker(flaky, clock, async () => void runs++);
   w.start();
@@ -358,9 +345,7 @@ test('an outcome that cannot be recorded holds the job back instead of rerunning
 });
 
 test('a Retry-After longer than the back-off is honoured, up to retryMaxSec', async (t) => {
-  const clock = new FakeClock();
-  const { store } = openStore(t, clock.now);
-  const m = receive(store, {}, jobs(2));
+  const { clock, store, m } = setup(t, 2);
   const w = worker(store, clock, async (d) => {
     throw Object.assign(new Error('HTTP 429'), { retryAfterMs: d.target === 't0' ? 45_000 : 3_600_000 });
   });

@@ -4,146 +4,45 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
-import path from 'node:path';
-import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerOptions } from 'smtp-server';
 import type { MailConfig } from '../../src/sms/config-types.js';
 import { DeliveryWorker, PermanentDeliveryError } from '../../src/sms/delivery-worker.js';
 import { createMailForwarder, isLoopbackHost, isPermanentMailError, MailConfigError, mailConfigProblem, type MailForwarder } from '../../src/sms/forwarders/email.js';
 import type { MessageStore } from '../../src/store/message-store.js';
 import { silentLogger } from '../../src/util/log.js';
+import { decodeMail, makeCert as makeCertIn, startSmtp, type SmtpPeer, type TlsFiles } from '../helpers/smtp-peer.js';
 import { tempDir } from '../store/temp-dir.js';
 import { FakeClock, openStore, receive } from './forward-harness.js';
 
 const USER = 'relay-user';
 const PASSWORD = 'relay-pa55';
 
-/** A self-signed certificate for 127.0.0.1 / localhost, made with openssl for this test run. */
-function makeCert(t: TestContext): { key: string; cert: string; certFile: string } {
-  const dir = tempDir(t);
-  const keyFile = path.join(dir, 'key.pem');
-  const certFile = path.join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '1',
-    '-keyout', keyFile, '-out', certFile,
-    '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'ignore' });
-  return { key: fs.readFileSync(keyFile, 'utf8'), cert: fs.readFileSync(certFile, 'utf8'), certFile };
-}
+/** A self-signed certificate for 127.0.0.1 / localhost, made with openssl for this test, removed after it. */
+const makeCert = (t: TestContext): TlsFiles => makeCertIn(tempDir(t));
 
-interface Received {
-  raw: string;
-  secure: boolean;
-  user: unknown;
-  from: string;
-  to: string[];
-}
-
-interface Smtp {
-  port: number;
-  mails: Received[];
-  auths: Array<{ username: string | undefined; password: string | undefined; secure: boolean }>;
-  secured: number;
-  commands: string[];
-  close(): Promise<void>;
-}
-
-async function smtp(t: TestContext, tlsFiles: { key: string; cert: string }, opts: Partial<SMTPServerOptions> & { port?: number } = {}): Promise<Smtp> {
-  const s: Smtp = { port: 0, mails: [], auths: [], secured: 0, commands: [], close: async () => {} };
-  const server = new SMTPServer({
-    key: tlsFiles.key,
-    cert: tlsFiles.cert,
-    logger: false,
-    // Pooled client connections stay open; do not wait long for them at the end of a test.
-    closeTimeout: 200,
-    authMethods: ['PLAIN', 'LOGIN'],
-    onAuth(auth, session, cb) {
-      s.auths.push({ username: auth.username, password: auth.password ?? undefined, secure: session.secure });
-      if (auth.username === USER && auth.password === PASSWORD) cb(null, { user: USER });
-      else cb(new Error('Invalid username or password'));
-    },
-    onSecure(_socket, _session, cb) {
-      s.secured++;
-      cb();
-    },
-    onRcptTo(address, _session, cb) {
-      if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
-      if (address.address.startsWith('later@')) return cb(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 }));
-      cb();
-    },
-    onData(stream, session: SMTPServerSession, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        s.mails.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          secure: session.secure,
-          user: session.user,
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-        });
+/**
+ * The SMTP server of one test, closed after it: STARTTLS offered, not required (so the test sees what the
+ * client does); RCPT TO nobody@… is refused for good (550), later@… for now (451).
+ */
+async function smtp(t: TestContext, tls: TlsFiles, opts: Partial<SMTPServerOptions> & { port?: number } = {}): Promise<SmtpPeer> {
+  const { port, ...server } = opts;
+  const s = await startSmtp({
+    tls,
+    user: USER,
+    password: PASSWORD,
+    port,
+    server: {
+      onRcptTo(address, _session, cb) {
+        if (address.address.startsWith('nobody@')) return cb(Object.assign(new Error('No such mailbox'), { responseCode: 550 }));
+        if (address.address.startsWith('later@')) return cb(Object.assign(new Error('Mailbox busy, try later'), { responseCode: 451 }));
         cb();
-      });
+      },
+      ...server,
     },
-    ...opts,
   });
-  server.on('error', () => {});
-  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', r));
-  s.port = (server.server.address() as AddressInfo).port;
-  let closed = false;
-  s.close = () =>
-    new Promise<void>((r) => {
-      if (closed) return r();
-      closed = true;
-      server.close(() => r());
-    });
   t.after(() => s.close());
   return s;
-}
-
-/** RFC 2047 encoded words and RFC 2045 transfer encodings, enough to read what nodemailer wrote. */
-function decodeMail(raw: string): { headers: Map<string, string>; body: string } {
-  const split = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const i = line.indexOf(':');
-    headers.set(line.slice(0, i).toLowerCase(), decodeWords(line.slice(i + 1).trim()));
-  }
-  let body = raw.slice(split + 4);
-  const cte = (headers.get('content-transfer-encoding') ?? '').toLowerCase();
-  if (cte === 'base64') body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  else if (cte === 'quoted-printable') body = qp(body);
-  return { headers, body: body.replace(/\r\n/g, '\n') };
-}
-
-function qp(s: string): string {
-  const bytes = s.replace(/=\r\n/g, '');
-  const out: number[] = [];
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === '=' && /^[0-9A-F]{2}$/i.test(bytes.slice(i + 1, i + 3))) {
-      out.push(parseInt(bytes.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else out.push(...Buffer.from(bytes[i]!, 'utf8'));
-  }
-  return Buffer.from(out).toString('utf8');
-}
-
-function decodeWords(v: string): string {
-  const words = /=\?utf-8\?([bq])\?([^?]*)\?=/gi;
-  // Adjacent encoded words are joined without the whitespace between them (RFC 2047 §6.2); decode
-  // the bytes of a run together, since a character may be split across words.
-  return v.replace(/(=\?utf-8\?[bq]\?[^?]*\?=)(\s+(?==\?utf-8\?))/gi, '$1').replace(/(?:=\?utf-8\?[bq]\?[^?]*\?=)+/gi, (run) => {
-    const bufs: Buffer[] = [];
-    for (const m of run.matchAll(words)) {
-      if (m[1]!.toLowerCase() === 'b') bufs.push(Buffer.from(m[2]!, 'base64'));
-      else bufs.push(Buffer.from(qp(m[2]!.replace(/_/g, ' ')), 'utf8'));
-    }
-    return Buffer.concat(bufs).toString('utf8');
-  });
 }
 
 function mailConfig(port: number, over: Partial<MailConfig> = {}): MailConfig {
@@ -195,7 +94,7 @@ test('e-mail over STARTTLS: upgraded before AUTH and DATA, authenticated, Chines
   await waitFor(() => store.getDelivery(job.id)!.status !== 'pending' || store.getDelivery(job.id)!.attempts > 0);
   assert.equal(store.getDelivery(job.id)!.status, 'done', String(store.getDelivery(job.id)!.lastError));
 
-  assert.equal(server.secured, 1, 'STARTTLS happened');
+  assert.equal(server.upgrades, 1, 'STARTTLS happened');
   assert.equal(server.auths.length, 1);
   assert.deepEqual(server.auths[0], { username: USER, password: PASSWORD, secure: true }, 'the password went over TLS only');
   assert.equal(server.mails.length, 1);
@@ -239,7 +138,7 @@ test('e-mail: a server that does not offer STARTTLS gets nothing in plain text; 
   assert.equal(d.status, 'pending');
   assert.equal(server.mails.length, 0, 'no DATA received');
   assert.equal(server.auths.length, 0, 'no credentials sent in plain text');
-  assert.equal(server.secured, 0);
+  assert.equal(server.upgrades, 0);
 });
 
 test('e-mail: an untrusted certificate fails the attempt (retried), nothing is sent', async (t) => {

@@ -1,7 +1,8 @@
 /**
  * Third-party SMPP peers as child processes, for the SMPP tests and for end-to-end tests of the whole
  * daemon: Kannel 1.4.5 (bearerbox + smsbox, Debian package `kannel`) binding as a transceiver ESME, and
- * Perl scripts using Net::SMPP (Debian package `libnet-smpp-perl`).
+ * Perl scripts using Net::SMPP (Debian package `libnet-smpp-perl`); and an HTTP server for Kannel's
+ * get-url and dlr-url.
  *
  * Every child runs in its own process group (detached) under coreutils `timeout`, so that stop() can
  * signal the whole group, and so that a test runner that dies leaves nothing running for long. An 'exit'
@@ -9,6 +10,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect as netConnect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +151,18 @@ export interface Kannel {
 export const KANNEL_SENDSMS_USER = 'tester';
 export const KANNEL_SENDSMS_PASSWORD = 'testpw';
 const ADMIN_PASSWORD = 'adminpw';
+
+/** An HTTP server on 127.0.0.1 that answers "ok" to every request and keeps its URL: the target of Kannel's get-url and dlr-url. */
+export async function urlSink(): Promise<{ server: Server; port: number; hits: URL[] }> {
+  const hits: URL[] = [];
+  const server = createHttpServer((req, res) => {
+    hits.push(new URL(req.url ?? '/', 'http://127.0.0.1'));
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  return { server, port: typeof a === 'object' && a ? a.port : 0, hits };
+}
 
 /** Starts bearerbox and smsbox with one SMPP transceiver connection to cellgate (modelled on shared/peers/kannel/kannel-smpp.conf). */
 export async function startKannel(opts: KannelOptions): Promise<Kannel> {
