@@ -1,7 +1,7 @@
 /**
  * Outbound SMS through cellgate's own send path (issue 5): SmsScheduler → Line → driver → AT+CMGS on
  * simulated modems (modem-drivers/simulator, in this process), with the durable MessageStore (WAL,
- * synchronous=FULL: a message is committed as `sending` before its AT+CMGS, and its outcome after).
+ * each status change fdatasynced (WalSync) before the next step: a message is committed as `sending` before its AT+CMGS, and its outcome after).
  *
  * A. One line on a zero-latency simulated modem: the rate cellgate itself can sustain per line.
  *    Target ≥ 20 SMS/s.
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
   const aRate = a.sent / a.seconds;
   const aSpan = a.spans.reduce((s, x) => s + x, 0) / a.spans.length;
   const perSms = (a.seconds * 1000) / a.sent;
-  console.log(`sms-send: store ${a.fs}; SQLite WAL, synchronous=FULL ('sending' committed before every AT+CMGS, the outcome after it)`);
+  console.log(`sms-send: store ${a.fs}; SQLite WAL, every status change fdatasynced ('sending' durable before every AT+CMGS, the outcome after it)`);
   console.log(
     `A one line, zero-latency simulated modem: ${a.sent} SMS in ${a.seconds.toFixed(2)} s = ${aRate.toFixed(1)} SMS/s  target >= 20 SMS/s ${aRate >= 20 && a.notSent === 0 ? 'OK' : 'MISSED'}` +
       (a.notSent ? ` (${a.notSent} not sent)` : ''),
