@@ -189,6 +189,7 @@ export class Messaging {
         resolve();
       };
       const t = setTimeout(done, ms);
+      t.unref(); // a caller waiting must not keep a stopping daemon alive
       set.add(done);
     });
   }

@@ -226,6 +226,8 @@ export class SmsScheduler extends EventEmitter {
     const registered = all.filter((l) => usable(l.status()));
     let nextAt = Infinity;
     const free: SendingLine[] = [];
+    /** Lines the SIM policy refuses now (a limit can last days): not worth waiting for in pickLine. */
+    const refused = new Set<number>();
     for (const l of registered) {
       const s = this.state(l.id);
       if (s.busy) continue;
@@ -246,10 +248,13 @@ export class SmsScheduler extends EventEmitter {
         s.receivingSince = 0;
       }
       const ok = this.o.maySend?.(l.id) ?? { ok: true };
-      if (!ok.ok) continue;
+      if (!ok.ok) {
+        refused.add(l.id);
+        continue;
+      }
       free.push(l);
     }
-    const registeredIds = new Set(registered.map((l) => l.id));
+    const registeredIds = new Set(registered.filter((l) => !refused.has(l.id)).map((l) => l.id));
     let cursor = 0;
     while (free.length > 0) {
       const batch = this.o.store.queued(Math.min(QUEUE_PAGE_MAX, free.length * QUEUE_PAGE_PER_LINE), cursor);
@@ -282,7 +287,8 @@ export class SmsScheduler extends EventEmitter {
 
   /**
    * Index in `free` of the line for `m`, or -1. Lines the message failed on are avoided while an
-   * allowed registered line remains that it has not tried.
+   * allowed registered line remains that it has not tried (`registered` leaves out the lines the SIM
+   * policy refuses now: waiting for one of those could hold the message for as long as a limit lasts).
    */
   private pickLine(m: OutboundMessage, free: SendingLine[], registered: Set<number>): number {
     const allowed = (id: number) => m.lines === null || m.lines.includes(id);

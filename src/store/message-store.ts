@@ -320,7 +320,10 @@ export class MessageStore {
       sendingAll: p(`SELECT * FROM sms_out WHERE status = 'sending'`),
       expiredQueued: p(`SELECT id FROM sms_out WHERE status = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?`),
       partByRef: p(`SELECT message, part FROM sms_out_parts WHERE line = ? AND ref = ? AND sent_at BETWEEN ? AND ? ORDER BY sent_at DESC LIMIT 1`),
-      setPartStatus: p('UPDATE sms_out_parts SET status = ?, done_at = ? WHERE message = ? AND part = ?'),
+      // A report of the SC still trying (TP-ST 0x20-0x3F, TS 23.040 §9.2.3.15) never replaces a final one: reports can come out of order.
+      // Arguments: status, done_at, message, part, status again.
+      setPartStatus: p(`UPDATE sms_out_parts SET status = ?, done_at = ? WHERE message = ? AND part = ?
+                          AND ((? & 0x60) != 0x20 OR status IS NULL OR (status & 0x60) = 0x20)`),
       partStatuses: p('SELECT part, status FROM sms_out_parts WHERE message = ?'),
       insertSubmitPart: p(`INSERT INTO sms_submit_parts (group_key, seq, total, id, text, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       submitParts: p('SELECT * FROM sms_submit_parts WHERE group_key = ? ORDER BY seq'),
@@ -335,6 +338,7 @@ export class MessageStore {
       seenByDedup: p('SELECT message FROM sms_in_seen WHERE dedup = ?'),
       insertSeen: p('INSERT OR IGNORE INTO sms_in_seen (dedup, message) VALUES (?, ?)'),
       inParts: p('SELECT * FROM sms_in_parts WHERE group_key = ? ORDER BY seq'),
+      inPartDedup: p('SELECT dedup FROM sms_in_parts WHERE group_key = ? AND seq = ?'),
       deleteInParts: p('DELETE FROM sms_in_parts WHERE group_key = ?'),
       staleInGroups: p('SELECT group_key, min(received_at) AS first FROM sms_in_parts GROUP BY group_key HAVING first < ?'),
       insertDelivery: p(`INSERT INTO deliveries (id, kind, target, ref, payload, status, next_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`),
@@ -533,7 +537,7 @@ export class MessageStore {
       const within = r.withinMs ?? 7 * 24 * 3600_000;
       const hit = this.s.partByRef!.get(r.line, r.ref & 0xff, r.at - within, r.at + 60_000) as { message: string; part: number } | undefined;
       if (!hit) return null;
-      this.s.setPartStatus!.run(r.status, r.at, hit.message, hit.part);
+      this.s.setPartStatus!.run(r.status, r.at, hit.message, hit.part, r.status);
       const m = this.getOutbound(hit.message)!;
       if (r.outcome === 'pending') return { message: m, part: hit.part, final: false };
       const parts = this.s.partStatuses!.all(hit.message) as Array<{ part: number; status: number | null }>;
@@ -578,7 +582,8 @@ export class MessageStore {
   /**
    * Stores a received SMS durably with its fan-out jobs. A single SMS becomes a message; a part is
    * kept until all parts are there, then the message is assembled in order. Returns the message when
-   * one was completed, `duplicate` when the network redelivered one already stored.
+   * one was completed (or one stored partial because this part reused its waiting reference),
+   * `duplicate` when the network redelivered one already stored.
    */
   storeIncoming(sms: IncomingSms, fanout: Fanout): { stored: InboundMessage | null; duplicate: boolean } {
     return this.write(() => {
@@ -593,8 +598,18 @@ export class MessageStore {
         return { stored: this.insertInbound({ ...sms, parts: 1, received: 1, partial: false, receivedAt: now }, dedup, fanout), duplicate: false };
       }
       const key = inGroupKey(sms);
-      const ins = this.s.insertInPart!.run(key, c.seq, c.total, sms.line, slotIndex(sms.slot), sms.iccid, sms.recipient, sms.sender, sms.text, sms.sentAt, now, dedup);
-      if (ins.changes === 0) return { stored: null, duplicate: true };
+      const insertPart = () => this.s.insertInPart!.run(key, c.seq, c.total, sms.line, slotIndex(sms.slot), sms.iccid, sms.recipient, sms.sender, sms.text, sms.sentAt, now, dedup).changes === 1;
+      if (!insertPart()) {
+        // That part of the group is already waiting. The same SMS (same key) is a redelivery; another one
+        // means the sender reused the 8-bit reference (§9.2.3.24.1) before the first message was complete:
+        // that message is stored partial as it is, and this part starts the group again.
+        const held = this.s.inPartDedup!.get(key, c.seq) as { dedup: string | null } | undefined;
+        if (dedup !== null && held?.dedup === dedup) return { stored: null, duplicate: true };
+        const waiting = this.s.inParts!.all(key) as Array<{ seq: number; text: string; sent_at: number | null; received_at: number; dedup: string | null }>;
+        const flushed = this.assembleIn(key, sms, waiting, c.total, true, fanout);
+        insertPart();
+        return { stored: flushed, duplicate: false };
+      }
       const parts = this.s.inParts!.all(key) as Array<{ seq: number; text: string; sent_at: number | null; received_at: number; dedup: string | null }>;
       if (parts.length < c.total) return { stored: null, duplicate: false };
       return { stored: this.assembleIn(key, sms, parts, c.total, false, fanout), duplicate: false };

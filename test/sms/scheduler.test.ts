@@ -233,6 +233,25 @@ test('a definite failure is retried on another line', async (t) => {
   assert.equal(h.scheduler.stats.requeued, 1);
 });
 
+test('a line the SIM policy refuses does not count as an untried line: the retry goes back to the line that failed', async (t) => {
+  const h = setup(t, 2);
+  // Line 2's SIM has used up its SMS limit (it may stay so for days); line 1 refuses once.
+  h.refusing.add(2);
+  let first = true;
+  h.lines[0]!.script = () => {
+    if (!first) return { refs: [7] };
+    first = false;
+    return { error: new SmsSendError('+CMS ERROR: 500', 0, true) };
+  };
+  const m = await h.enqueue({ id: 'm' });
+  await settled(h, [m.id]);
+  const r = h.get('m');
+  assert.equal(r.status, 'sent');
+  assert.equal(r.line, '1');
+  assert.equal(r.attempts, 2);
+  assert.deepEqual(h.calls.map((c) => c.line), [1, 1]);
+});
+
 test('definite failures everywhere: failed with the reason after maxAttempts', async (t) => {
   const h = setup(t, 2, { maxAttempts: 3 });
   for (const l of h.lines) l.script = () => ({ error: new SmsSendError(`+CMS ERROR: 38 on ${l.id}`, 0, true) });

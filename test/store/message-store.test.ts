@@ -217,6 +217,20 @@ test('applyStatusReport: a pending TP-ST keeps the message sent; a later final r
   assert.equal(r!.message.status, 'delivered');
 });
 
+test('applyStatusReport: a pending report that comes after the final one does not undo it', async (t) => {
+  // Reports can come out of order (and the receiver retries an unmatched one seconds later): part 1's
+  // "SC still trying" arriving after its "delivered" must not keep the message from becoming delivered.
+  const { store, clock } = open(t);
+  await sent(store, 'm', '1', [30, 31]);
+  let r = store.applyStatusReport({ line: '1', ref: 30, status: 0x00, outcome: 'delivered', at: clock.t + 1 });
+  assert.equal(r!.message.status, 'sent');
+  r = store.applyStatusReport({ line: '1', ref: 30, status: 0x21, outcome: 'pending', at: clock.t + 2 });
+  assert.equal(r!.final, false);
+  r = store.applyStatusReport({ line: '1', ref: 31, status: 0x00, outcome: 'delivered', at: clock.t + 3 });
+  assert.equal(r!.final, true);
+  assert.equal(r!.message.status, 'delivered');
+});
+
 test('applyStatusReport: the parts counted are the ones that went out, whatever parts says', async (t) => {
   // A message whose text went out in fewer PDUs than `parts` (e.g. parts submitted by a client and
   // joined) must still become delivered once every PDU that went out is reported delivered.
@@ -433,6 +447,32 @@ test('storeIncoming: parts of different senders or references are kept apart', (
   const r = store.storeIncoming(sms({ sender: '+2', text: 'b2', concat: { ref: 1, total: 2, seq: 2 } }), noFanout);
   assert.equal(r.stored!.text, 'b1b2');
   assert.equal(store.pendingIncomingParts(), 2);
+});
+
+test('storeIncoming: another SMS under a reference still waiting is not a duplicate: the waiting group is stored partial', (t) => {
+  // The sender reused the 8-bit concatenation reference (TS 23.040 §9.2.3.24.1) while a message with
+  // that reference still misses a part. Its part 1 differs from the one waiting (other dedup key): it
+  // must not be reported as a duplicate (the receiver would delete it from the modem: lost).
+  const { store, clock } = open(t);
+  const a = (seq: number, text: string) => sms({ text, concat: { ref: 0, total: 2, seq }, dedup: `a-${seq}` });
+  const b = (seq: number, text: string) => sms({ text, concat: { ref: 0, total: 2, seq }, dedup: `b-${seq}` });
+  assert.deepEqual(store.storeIncoming(a(1, 'A1'), fanout), { stored: null, duplicate: false });
+  clock.t += MIN;
+  const r = store.storeIncoming(b(1, 'B1'), fanout);
+  assert.equal(r.duplicate, false);
+  assert.equal(r.stored!.text, 'A1[…]');
+  assert.equal(r.stored!.partial, true);
+  assert.equal(r.stored!.received, 1);
+  assert.equal(store.deliveriesOf(r.stored!.id).length, 2);
+  // The same part 1 of B again is a duplicate; B's part 2 completes B.
+  assert.deepEqual(store.storeIncoming(b(1, 'B1'), fanout), { stored: null, duplicate: true });
+  const done = store.storeIncoming(b(2, 'B2'), fanout);
+  assert.equal(done.stored!.text, 'B1B2');
+  assert.equal(done.stored!.partial, false);
+  assert.equal(store.pendingIncomingParts(), 0);
+  // A's part 1 redelivered later is still a duplicate of the partial message.
+  assert.equal(store.storeIncoming(a(1, 'A1'), fanout).duplicate, true);
+  assert.equal(store.queryInbound().total, 2);
 });
 
 test('storeIncoming: an impossible sequence number makes the SMS a message of its own (TS 23.040 §9.2.3.24.1)', (t) => {
