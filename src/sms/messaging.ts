@@ -232,7 +232,11 @@ export class Messaging {
   private async onStored(m: InboundMessage): Promise<void> {
     for (const h of this.inboundHooks) {
       try {
-        if (await h(m)) return;
+        if (await h(m)) {
+          // Consumed by cellgate itself (an own-number reply or discovery text): not forwarded.
+          this.store.cancelDeliveries(m.id, 'consumed by cellgate (own-number discovery), not forwarded');
+          return;
+        }
       } catch (e) {
         this.log.error({ err: e }, 'inbound hook failed');
       }

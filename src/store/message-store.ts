@@ -692,6 +692,14 @@ export class MessageStore {
     for (const j of jobs) this.s.insertDelivery!.run(newMessageId(), j.kind, j.target, ref, JSON.stringify(j.payload ?? null), j.nextAt ?? now, now);
   }
 
+  /**
+   * Ends a message's pending jobs without running them (status failed, `reason` as the last error):
+   * for a received SMS that cellgate consumed itself (an own-number reply). Returns how many.
+   */
+  cancelDeliveries(ref: string, reason: string): number {
+    return this.write(() => this.db.prepare(`UPDATE deliveries SET status = 'failed', done_at = ?, last_error = ? WHERE ref = ? AND status = 'pending'`).run(this.now(), reason, ref).changes);
+  }
+
   /** Adds jobs outside a message transaction (e.g. a resend requested through the API). */
   enqueueDeliveries(ref: string, jobs: NewDelivery[]): void {
     this.write(() => this.addDeliveries(ref, jobs));

@@ -510,6 +510,20 @@ test('flushStaleIncomingParts: a message with missing parts is stored partial wi
 
 // ------------------------------------------------------------------------------------- deliveries
 
+test('cancelDeliveries: a consumed message\'s pending jobs end failed with the reason; finished ones are left', (t) => {
+  const { store } = open(t);
+  const m = store.storeIncoming(sms({ dedup: 'c' }), fanout).stored!;
+  const [email, mo] = store.deliveriesOf(m.id);
+  assert.equal(store.completeDelivery(email!.id), true);
+  assert.equal(store.cancelDeliveries(m.id, 'consumed by cellgate'), 1);
+  assert.equal(store.getDelivery(email!.id)!.status, 'done');
+  const d = store.getDelivery(mo!.id)!;
+  assert.equal(d.status, 'failed');
+  assert.equal(d.lastError, 'consumed by cellgate');
+  assert.deepEqual(store.pending('smpp-mo', 10), []);
+  assert.equal(store.cancelDeliveries(m.id, 'again'), 0);
+});
+
 test('deliveries: due, pending, pendingFor, nextDue, complete and fail', (t) => {
   const { store, clock } = open(t);
   const m = store.storeIncoming(sms({ dedup: 'a' }), fanout).stored!;
