@@ -13,7 +13,7 @@ import type { Simulator } from '../modem-drivers/simulator/simulator.js';
 import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
 import type { DeviceStatus, LineRegistry } from './line/types.js';
 import type { Logger } from './util/log.js';
-import { createWebApp } from './web/app.js';
+import { createWebApp, type MountedRoute } from './web/app.js';
 import { lineRoutes } from './web/line-routes.js';
 import { CounterStore } from './store/counter-store.js';
 import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
@@ -57,6 +57,8 @@ export interface Daemon {
   /** The SMPP SMSC's port when it runs. */
   smppPort: number | null;
   server: Server;
+  /** Every route of the JSON API as mounted (method, path with /api, access). */
+  routes: readonly MountedRoute[];
   stop(): Promise<void>;
 }
 
@@ -229,6 +231,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     ],
     auth,
     log,
+    allowedOrigins: () => config.get().http.allowedOrigins,
     onLogin: () => {
       lastLogin = new Date().toISOString();
     },
@@ -287,6 +290,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     messaging,
     smppPort: messaging.smscPort,
     server,
+    routes: app.mountedRoutes,
     async stop() {
       await new Promise<void>((r) => {
         server.close(() => r());

@@ -96,6 +96,20 @@ const listenHost = z
     error: expected('an IP address or host name to listen on, such as "0.0.0.0" or "::"'),
   });
 
+/** A web origin as browsers send it in the Origin header (RFC 6454 §6.2): scheme://host[:port], nothing more. */
+const webOriginWhat = 'an origin such as "https://gateway.example:8443" (lower case, no path, no trailing slash)';
+const webOrigin = z.string({ error: expected(webOriginWhat) }).refine(
+  (o) => {
+    try {
+      const u = new URL(o);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o;
+    } catch {
+      return false;
+    }
+  },
+  { error: expected(webOriginWhat) },
+);
+
 const devicePath = pattern(/^\/\S+$/, 'an absolute device path such as "/dev/ttyUSB2"');
 const usbPath = pattern(/^\d+-\d+(?:\.\d+)*$/, 'a USB port path as listed in /sys/bus/usb/devices, such as "1-1.3"');
 const imeiDigits = pattern(/^\d{15}$/, 'an IMEI of 15 digits, written as a string');
@@ -387,6 +401,7 @@ export const configSchema = obj({
   http: obj({
     port: int(1, 65535).default(8080),
     host: listenHost.default('0.0.0.0'),
+    allowedOrigins: z.array(webOrigin, { error: expected('a list of origins such as ["https://gateway.example"]') }).default(() => []),
   }).prefault({}),
   log: obj({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
   modems: obj({

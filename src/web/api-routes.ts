@@ -7,12 +7,15 @@ import type { Context } from 'koa';
 import type { LineRegistry } from '../line/types.js';
 import type { Logger } from '../util/log.js';
 import { ApiError } from './api-error.js';
-import { loggableUser, remoteAddress, SESSION_COOKIE, tooManyAttempts, type WebState } from './auth-gate.js';
+import { flightKey, remoteAddress, SESSION_COOKIE, tooManyAttempts, type CheckOutcome, type WebState } from './auth-gate.js';
 import type { Authenticator, Role } from './authenticator.js';
 import type { FailureLimiter } from './failure-limiter.js';
-import { clearedCookie, readCookie, sessionCookie } from './http-credentials.js';
+import { CSRF_COOKIE } from './csrf.js';
+import { clearedCookie, readableCookie, readCookie, sessionCookie } from './http-credentials.js';
 import { readJsonBody } from './json-body.js';
 import type { SessionStore } from './sessions.js';
+import { SingleFlight } from './single-flight.js';
+import { userForLog } from './user-for-log.js';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -40,41 +43,61 @@ const MAX_PASSWORD_LENGTH = 1024;
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   const { registry, auth, sessions, limiter, log } = deps;
 
+  const loginChecks = new SingleFlight<CheckOutcome>();
+
+  /** The password check of a login; identical logins from one address at the same time share it. */
+  async function checkLogin(creds: { user: string; password: string }, address: string): Promise<CheckOutcome> {
+    const decision = limiter.begin(address);
+    if (!decision.allowed) {
+      log.warn({ address, ...userForLog(creds.user, auth.role(creds.user) != null), retryAfter: decision.retryAfterSeconds }, 'login refused: too many failed attempts');
+      return { kind: 'limited', retryAfterSeconds: decision.retryAfterSeconds };
+    }
+    const { attempt } = decision;
+    try {
+      const ok = await auth.verify(creds.user, creds.password);
+      const role = auth.role(creds.user);
+      if (!ok || role == null) {
+        attempt.failed();
+        log.warn({ address, ...userForLog(creds.user, role != null) }, 'login failed');
+        return { kind: 'invalid' };
+      }
+      attempt.succeeded();
+      return { kind: 'ok', user: creds.user, role };
+    } finally {
+      attempt.abandoned(); // only takes effect when the password store threw
+    }
+  }
+
   async function login(ctx: Context): Promise<void> {
     const body = await readJsonBody({ type: ctx.request.type, charset: ctx.request.charset, req: ctx.req }, deps.bodyLimit);
     const creds = loginBody(body);
     const address = remoteAddress(ctx);
-    const decision = limiter.begin(address);
-    if (!decision.allowed) {
-      log.warn({ address, user: loggableUser(creds.user), retryAfter: decision.retryAfterSeconds }, 'login refused: too many failed attempts');
-      throw tooManyAttempts(decision.retryAfterSeconds);
-    }
-    const ok = await auth.verify(creds.user, creds.password);
-    const role = ok ? auth.role(creds.user) : null;
-    if (role == null) {
-      log.warn({ address, user: loggableUser(creds.user) }, 'login failed');
-      throw new ApiError(401, 'invalid user or password');
-    }
-    limiter.succeeded(address);
+    const outcome = await loginChecks.run(flightKey(address, creds.user, creds.password), () => checkLogin(creds, address));
+    if (outcome.kind === 'limited') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'invalid') throw new ApiError(401, 'invalid user or password');
+    const { user, role } = outcome;
     // A new token on every login (no session fixation); a previous one from this browser ends.
     sessions.end(readCookie(ctx.get('cookie') || undefined, SESSION_COOKIE));
-    const token = sessions.create(creds.user, role);
-    ctx.set('Set-Cookie', sessionCookie(SESSION_COOKIE, token, { secure: ctx.secure }));
-    log.info({ address, user: creds.user, role }, 'login');
+    const { token, csrfToken } = sessions.create(user, role);
+    ctx.set('Set-Cookie', [
+      sessionCookie(SESSION_COOKIE, token, { secure: ctx.secure }),
+      readableCookie(CSRF_COOKIE, csrfToken, { secure: ctx.secure }),
+    ]);
+    log.info({ address, user, role }, 'login');
     if (deps.onLogin) {
       try {
-        deps.onLogin(creds.user);
+        deps.onLogin(user);
       } catch (err) {
         log.error({ err }, 'onLogin callback failed');
       }
     }
-    ctx.body = { user: creds.user, role };
+    ctx.body = { user, role, csrfToken };
   }
 
   function logout(ctx: Context): void {
     const token = readCookie(ctx.get('cookie') || undefined, SESSION_COOKIE);
     const ended = sessions.end(token);
-    ctx.set('Set-Cookie', clearedCookie(SESSION_COOKIE, { secure: ctx.secure }));
+    ctx.set('Set-Cookie', [clearedCookie(SESSION_COOKIE, { secure: ctx.secure }), clearedCookie(CSRF_COOKIE, { secure: ctx.secure, httpOnly: false })]);
     if (ended) log.info({ address: remoteAddress(ctx) }, 'logout');
     ctx.body = { ok: true };
   }

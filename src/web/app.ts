@@ -3,8 +3,8 @@
  * files at /. No port here: the daemon calls `listen`, tests use `app.callback()`.
  *
  * Order of the middleware, outside in: security headers → error handler (every failure becomes a
- * JSON `{ "error": ... }`, unexpected ones a logged 500) → API router → API fallback (404/405) →
- * static files → 404.
+ * JSON `{ "error": ... }`, unexpected ones a logged 500) → CSRF guard (state-changing requests only,
+ * see csrf.ts) → API router → API fallback (404/405) → static files → 404.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +19,7 @@ import { apiRoutes, type ApiRoute } from './api-routes.js';
 import { createAuthGate, type WebState } from './auth-gate.js';
 import type { Authenticator } from './authenticator.js';
 import { CredentialCache, DEFAULT_CREDENTIAL_TTL_MS } from './credential-cache.js';
+import { createCsrfGuard } from './csrf.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { DEFAULT_BODY_LIMIT } from './json-body.js';
 import { SessionStore } from './sessions.js';
@@ -43,13 +44,24 @@ export interface WebAppDeps {
   credentialTtlMs?: number;
   /** Largest JSON request body (default 64 KiB). */
   bodyLimit?: number;
-  /** Trust X-Forwarded-For / X-Forwarded-Proto (only behind a reverse proxy you control). */
+  /** Trust X-Forwarded-For / -Proto / -Host (only behind a reverse proxy you control). */
   trustProxy?: boolean;
+  /** Origins besides the request's own from which state-changing requests are accepted (serialized). */
+  allowedOrigins?: () => readonly string[];
   /** Session store to use (so the daemon can end a user's sessions); one is made otherwise. */
   sessions?: SessionStore;
 }
 
 export const API_PREFIX = '/api';
+
+/** A mounted API route as the outside may see it (for listings and tests), path with the /api prefix. */
+export interface MountedRoute {
+  method: ApiRoute['method'];
+  path: string;
+  access: ApiRoute['access'];
+}
+
+export type WebApp = Koa<WebState> & { readonly mountedRoutes: readonly MountedRoute[] };
 
 function isApiPath(path: string): boolean {
   return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
@@ -73,7 +85,7 @@ export function defaultStaticDir(): string | null {
   return null;
 }
 
-export function createWebApp(deps: WebAppDeps): Koa<WebState> {
+export function createWebApp(deps: WebAppDeps): WebApp {
   const { registry, auth, log } = deps;
   const now = deps.now ?? Date.now;
   const sessions = deps.sessions ?? new SessionStore({ idleMs: deps.sessionTtlMs, now });
@@ -120,6 +132,8 @@ export function createWebApp(deps: WebAppDeps): Koa<WebState> {
     log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'http');
   });
 
+  app.use(createCsrfGuard({ sessions, log, ...(deps.allowedOrigins ? { allowedOrigins: deps.allowedOrigins } : {}) }));
+
   const router = new Router<WebState>({ prefix: API_PREFIX });
   const routes = [...apiRoutes({ registry, auth, sessions, limiter, log, bodyLimit, onLogin: deps.onLogin }), ...(deps.extraRoutes?.(bodyLimit) ?? [])];
   for (const r of routes) {
@@ -160,5 +174,6 @@ export function createWebApp(deps: WebAppDeps): Koa<WebState> {
     await next();
   });
 
-  return app;
+  const mountedRoutes = routes.map((r) => ({ method: r.method, path: `${API_PREFIX}${r.path}`, access: r.access }));
+  return Object.assign(app, { mountedRoutes });
 }

@@ -4,8 +4,10 @@
  * realm="cellgate"` (RFC 7235 §4.1). Routes then say which roles they allow (`allow(...)`).
  *
  * Basic credentials that were verified recently are cached by header hash (scrypt is slow on
- * purpose), and failed attempts count against the same per-address limit as failed logins.
+ * purpose); identical headers arriving together share one check; failed attempts count against the
+ * same per-address limit as failed logins. Unknown user names are logged only as a fingerprint.
  */
+import { createHash } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from '../util/log.js';
 import { ApiError } from './api-error.js';
@@ -14,6 +16,8 @@ import type { CredentialCache } from './credential-cache.js';
 import type { FailureLimiter } from './failure-limiter.js';
 import { isBasicScheme, parseBasicAuth, readCookie } from './http-credentials.js';
 import type { SessionStore } from './sessions.js';
+import { SingleFlight } from './single-flight.js';
+import { userForLog } from './user-for-log.js';
 
 export const SESSION_COOKIE = 'cellgate_session';
 export const REALM = 'cellgate';
@@ -35,10 +39,17 @@ export function remoteAddress(ctx: Context): string {
   return ctx.ip || 'unknown';
 }
 
-/** A user name as it may appear in logs: bounded, no control characters. */
-export function loggableUser(user: string): string {
-  const clean = user.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean;
+/** What a password check came to; shared by identical requests checked at the same time. */
+export type CheckOutcome = { kind: 'ok'; user: string; role: Role } | { kind: 'invalid' } | { kind: 'limited'; retryAfterSeconds: number };
+
+/**
+ * Key under which identical credentials from one address share a running check: a hash, so the
+ * password is not kept as such.
+ */
+export function flightKey(address: string, ...credentials: string[]): string {
+  const h = createHash('sha256').update(address, 'utf8');
+  for (const c of credentials) h.update('\u0000', 'utf8').update(c, 'utf8');
+  return h.digest('hex');
 }
 
 /**
@@ -58,6 +69,40 @@ export function tooManyAttempts(retryAfterSeconds: number): ApiError {
 
 export function createAuthGate(deps: AuthGateDeps) {
   const { auth, sessions, credentials, limiter, log } = deps;
+  const basicChecks = new SingleFlight<CheckOutcome>();
+
+  /**
+   * Checks a Basic header not in the credential cache. Runs once for identical headers from one
+   * address sent at the same time (they share the outcome and count as one attempt).
+   */
+  async function checkBasic(header: string, address: string): Promise<CheckOutcome> {
+    const decision = limiter.begin(address);
+    if (!decision.allowed) {
+      log.warn({ address, via: 'basic', retryAfter: decision.retryAfterSeconds }, 'authentication refused: too many failed attempts');
+      return { kind: 'limited', retryAfterSeconds: decision.retryAfterSeconds };
+    }
+    const { attempt } = decision;
+    try {
+      const creds = parseBasicAuth(header);
+      if (!creds) {
+        attempt.failed();
+        log.warn({ address, via: 'basic' }, 'authentication failed: malformed Basic credentials');
+        return { kind: 'invalid' };
+      }
+      const ok = await auth.verify(creds.user, creds.password);
+      const role = auth.role(creds.user);
+      if (!ok || role == null) {
+        attempt.failed();
+        log.warn({ address, via: 'basic', ...userForLog(creds.user, role != null) }, 'authentication failed');
+        return { kind: 'invalid' };
+      }
+      attempt.succeeded();
+      credentials.remember(header, creds.user);
+      return { kind: 'ok', user: creds.user, role };
+    } finally {
+      attempt.abandoned(); // only takes effect when the password store threw
+    }
+  }
 
   /** Who is calling, or an ApiError (401/429) when nobody valid is. */
   async function identify(ctx: Context): Promise<Principal> {
@@ -80,25 +125,10 @@ export function createAuthGate(deps: AuthGateDeps) {
     }
 
     const address = remoteAddress(ctx);
-    const creds = parseBasicAuth(header);
-    const decision = limiter.begin(address);
-    if (!decision.allowed) {
-      log.warn({ address, via: 'basic', retryAfter: decision.retryAfterSeconds }, 'authentication refused: too many failed attempts');
-      throw tooManyAttempts(decision.retryAfterSeconds);
-    }
-    if (!creds) {
-      log.warn({ address, via: 'basic' }, 'authentication failed: malformed Basic credentials');
-      throw unauthorized(ctx, 'invalid user or password');
-    }
-    const ok = await auth.verify(creds.user, creds.password);
-    const role = ok ? auth.role(creds.user) : null;
-    if (role == null) {
-      log.warn({ address, via: 'basic', user: loggableUser(creds.user) }, 'authentication failed');
-      throw unauthorized(ctx, 'invalid user or password');
-    }
-    limiter.succeeded(address);
-    credentials.remember(header, creds.user);
-    return { user: creds.user, role, via: 'basic' };
+    const outcome = await basicChecks.run(flightKey(address, header), () => checkBasic(header, address));
+    if (outcome.kind === 'limited') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'invalid') throw unauthorized(ctx, 'invalid user or password');
+    return { user: outcome.user, role: outcome.role, via: 'basic' };
   }
 
   /** Middleware: sets `ctx.state.principal` or answers 401/429. */

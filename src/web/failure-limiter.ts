@@ -2,8 +2,11 @@
  * Limits password guessing per remote address: at most `max` failed attempts in a sliding window of
  * `windowMs`; past that, attempts are refused until the oldest failure leaves the window.
  *
- * An attempt is counted when it starts (`begin`), not when it fails, so many requests sent at once
- * cannot all slip through while the slow password check runs; a success clears the address.
+ * Checks that are still running count too: an attempt is refused when the address's failures plus
+ * its checks in flight would pass `max`, so many guesses sent at once cannot all slip through while
+ * the slow password check runs. Only an attempt that ends in `failed()` becomes a failure; one that
+ * succeeds clears the address. (Identical requests sent at once share one check, see
+ * single-flight.ts, so they are one attempt here.)
  */
 
 export interface FailureLimiterOptions {
@@ -14,14 +17,31 @@ export interface FailureLimiterOptions {
   now?: () => number;
 }
 
+/** One password check under way. Exactly one of its methods takes effect; later calls do nothing. */
+export interface Attempt {
+  /** The password was right: the address's failures are forgotten. */
+  succeeded(): void;
+  /** The password was wrong (or the credentials unusable): counts as a failure. */
+  failed(): void;
+  /** The check could not be made (the password store threw): neither a success nor a failure. */
+  abandoned(): void;
+}
+
 export type LimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type BeginDecision = { allowed: true; attempt: Attempt } | { allowed: false; retryAfterSeconds: number };
+
+interface AddressState {
+  /** Times of failures inside the window, oldest first. */
+  failures: number[];
+  inFlight: number;
+}
 
 export class FailureLimiter {
   readonly max: number;
   readonly windowMs: number;
   private readonly maxAddresses: number;
   private readonly now: () => number;
-  private readonly attempts = new Map<string, number[]>();
+  private readonly addresses = new Map<string, AddressState>();
 
   constructor(opts: FailureLimiterOptions = {}) {
     this.max = opts.max ?? 5;
@@ -30,41 +50,62 @@ export class FailureLimiter {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Whether an attempt from this address may go ahead now, without counting it. */
+  /** Whether an attempt from this address may go ahead now, without starting one. */
   check(address: string): LimitDecision {
-    const list = this.live(address);
-    if (list.length < this.max) return { allowed: true };
-    const retryMs = list[0]! + this.windowMs - this.now();
+    const s = this.live(address);
+    if (s === undefined || s.failures.length + s.inFlight < this.max) return { allowed: true };
+    // Refused because of checks in flight alone: they end within seconds, whatever their outcome.
+    const oldest = s.failures[0];
+    const retryMs = oldest === undefined ? 1000 : oldest + this.windowMs - this.now();
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)) };
   }
 
-  /** Checks and, when allowed, counts an attempt as failed until `succeeded` says otherwise. */
-  begin(address: string): LimitDecision {
+  /** Checks and, when allowed, starts an attempt that the caller must end with one of its methods. */
+  begin(address: string): BeginDecision {
     const d = this.check(address);
     if (!d.allowed) return d;
-    const list = this.attempts.get(address) ?? [];
-    this.attempts.delete(address);
-    while (this.attempts.size >= this.maxAddresses) {
-      const oldest = this.attempts.keys().next();
+    const s = this.state(address);
+    s.inFlight++;
+    let open = true;
+    const end = (outcome: 'succeeded' | 'failed' | 'abandoned'): void => {
+      if (!open) return;
+      open = false;
+      // The entry may have been forgotten meanwhile (too many addresses); start a fresh one then.
+      const cur = this.addresses.get(address) ?? this.state(address);
+      cur.inFlight = Math.max(0, cur.inFlight - 1);
+      if (outcome === 'succeeded') cur.failures = [];
+      if (outcome === 'failed') cur.failures.push(this.now());
+      if (cur.failures.length === 0 && cur.inFlight === 0) this.addresses.delete(address);
+    };
+    return {
+      allowed: true,
+      attempt: { succeeded: () => end('succeeded'), failed: () => end('failed'), abandoned: () => end('abandoned') },
+    };
+  }
+
+  /** The address's entry, created if needed and marked as the most recently seen. */
+  private state(address: string): AddressState {
+    const s = this.addresses.get(address) ?? { failures: [], inFlight: 0 };
+    this.addresses.delete(address);
+    while (this.addresses.size >= this.maxAddresses) {
+      const oldest = this.addresses.keys().next();
       if (oldest.done) break;
-      this.attempts.delete(oldest.value);
+      this.addresses.delete(oldest.value);
     }
-    list.push(this.now());
-    this.attempts.set(address, list);
-    return d;
+    this.addresses.set(address, s);
+    return s;
   }
 
-  /** The attempt was right: forget this address's failures. */
-  succeeded(address: string): void {
-    this.attempts.delete(address);
-  }
-
-  private live(address: string): number[] {
-    const list = this.attempts.get(address);
-    if (!list) return [];
+  /** The address's entry with failures older than the window dropped; undefined when nothing is left. */
+  private live(address: string): AddressState | undefined {
+    const s = this.addresses.get(address);
+    if (!s) return undefined;
     const cutoff = this.now() - this.windowMs;
-    while (list.length > 0 && list[0]! <= cutoff) list.shift();
-    if (list.length === 0) this.attempts.delete(address);
-    return list;
+    while (s.failures.length > 0 && s.failures[0]! <= cutoff) s.failures.shift();
+    if (s.failures.length === 0 && s.inFlight === 0) {
+      this.addresses.delete(address);
+      return undefined;
+    }
+    return s;
   }
 }

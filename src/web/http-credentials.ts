@@ -1,6 +1,7 @@
 /**
  * Pure parsers for the credentials a request carries: the HTTP Basic `Authorization` header
- * (RFC 7617) and the `Cookie` header (RFC 6265 §5.4), plus the session cookie's `Set-Cookie` value.
+ * (RFC 7617) and the `Cookie` header (RFC 6265 §5.4), plus the `Set-Cookie` values of the session
+ * and CSRF cookies.
  */
 
 export interface BasicCredentials {
@@ -59,7 +60,16 @@ export function sessionCookie(name: string, value: string, opts: { secure: boole
   return `${name}=${value}; Path=/; HttpOnly; SameSite=Strict${opts.secure ? '; Secure' : ''}`;
 }
 
+/**
+ * `Set-Cookie` value for a cookie page scripts may read (the CSRF token, which the operator UI copies
+ * into a header): like the session cookie but without HttpOnly.
+ */
+export function readableCookie(name: string, value: string, opts: { secure: boolean }): string {
+  return `${name}=${value}; Path=/; SameSite=Strict${opts.secure ? '; Secure' : ''}`;
+}
+
 /** `Set-Cookie` value that makes the browser drop the cookie. */
-export function clearedCookie(name: string, opts: { secure: boolean }): string {
-  return `${name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${opts.secure ? '; Secure' : ''}`;
+export function clearedCookie(name: string, opts: { secure: boolean; httpOnly?: boolean }): string {
+  const httpOnly = opts.httpOnly === false ? '' : '; HttpOnly';
+  return `${name}=; Path=/${httpOnly}; SameSite=Strict; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${opts.secure ? '; Secure' : ''}`;
 }

@@ -19,10 +19,20 @@ export interface BodyRequest {
   req: IncomingMessage;
 }
 
-export async function readJsonBody(r: BodyRequest, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
-  if (!JSON_TYPE.test(r.type)) {
-    throw new ApiError(415, `expected Content-Type: application/json, got ${r.type === '' ? 'none' : JSON.stringify(r.type)}`);
+/** True for `application/json` and `application/*+json` (media type without parameters, lower case). */
+export function isJsonMediaType(type: string): boolean {
+  return JSON_TYPE.test(type);
+}
+
+/** 415 unless the media type (without parameters, lower case; '' when absent) is JSON. */
+export function requireJsonType(type: string): void {
+  if (!isJsonMediaType(type)) {
+    throw new ApiError(415, `expected Content-Type: application/json, got ${type === '' ? 'none' : JSON.stringify(type)}`);
   }
+}
+
+export async function readJsonBody(r: BodyRequest, limit = DEFAULT_BODY_LIMIT): Promise<unknown> {
+  requireJsonType(r.type);
   if (r.charset !== '' && !/^utf-?8$/i.test(r.charset)) {
     throw new ApiError(415, `expected a UTF-8 body, got charset ${JSON.stringify(r.charset)}`);
   }

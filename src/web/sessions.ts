@@ -1,7 +1,8 @@
 /**
- * Login sessions, in memory: a random 32-byte token (base64url) → user, role, last use. A session
- * ends when idle longer than `idleMs`, on logout, or when the daemon restarts. The clock is injected
- * so tests can move time.
+ * Login sessions, in memory: a random 32-byte token (base64url) → user, role, last use, and the
+ * session's CSRF token (another 32 random bytes; state-changing requests made with the session cookie
+ * must send it, see csrf.ts). A session ends when idle longer than `idleMs`, on logout, or when the
+ * daemon restarts. The clock is injected so tests can move time.
  */
 import { randomBytes } from 'node:crypto';
 import type { Role } from './authenticator.js';
@@ -9,6 +10,8 @@ import type { Role } from './authenticator.js';
 export interface Session {
   user: string;
   role: Role;
+  /** Sent back by the client in X-CSRF-Token on state-changing requests (synchronizer token). */
+  csrfToken: string;
   createdAt: number;
   lastSeen: number;
 }
@@ -38,8 +41,8 @@ export class SessionStore {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Starts a session and returns its token. */
-  create(user: string, role: Role): string {
+  /** Starts a session; returns its cookie token and its CSRF token. */
+  create(user: string, role: Role): { token: string; csrfToken: string } {
     this.sweep();
     while (this.byToken.size >= this.maxSessions) {
       const oldest = this.byToken.keys().next();
@@ -47,9 +50,18 @@ export class SessionStore {
       this.byToken.delete(oldest.value);
     }
     const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
     const t = this.now();
-    this.byToken.set(token, { user, role, createdAt: t, lastSeen: t });
-    return token;
+    this.byToken.set(token, { user, role, csrfToken, createdAt: t, lastSeen: t });
+    return { token, csrfToken };
+  }
+
+  /** The live session for a token without marking it used; undefined when unknown or expired. */
+  peek(token: string | undefined): Session | undefined {
+    if (token === undefined || !TOKEN_SHAPE.test(token)) return undefined;
+    const s = this.byToken.get(token);
+    if (!s || this.now() - s.lastSeen > this.idleMs) return undefined;
+    return s;
   }
 
   /** The live session for a token, marking it used now; undefined when unknown or expired. */

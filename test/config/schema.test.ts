@@ -26,7 +26,7 @@ test('{} is a complete configuration with every default', () => {
   const c = valid({});
   assert.deepEqual(c, {
     device: { name: 'cellgate', timezone: 'UTC' },
-    http: { port: 8080, host: '0.0.0.0' },
+    http: { port: 8080, host: '0.0.0.0', allowedOrigins: [] },
     log: { level: 'info' },
     modems: { autoDetect: true, probeIntervalMs: 3000, unresponsiveAfterMs: 8000, commandTimeoutMs: 5000 },
     security: { allowImeiWrite: false },
@@ -127,6 +127,26 @@ test('error strings: bad port type', () => {
   assert.deepEqual(errorsOf({ http: { port: 'abc' } }), ['http.port: expected an integer from 1 to 65535, got "abc"']);
   assert.deepEqual(errorsOf({ http: { port: 0 } }), ['http.port: expected an integer from 1 to 65535, got 0']);
   assert.deepEqual(errorsOf({ http: { port: 80.5 } }), ['http.port: expected an integer from 1 to 65535, got 80.5']);
+});
+
+test('http.allowedOrigins: serialized origins only', () => {
+  assert.deepEqual(valid({ http: { allowedOrigins: ['https://gw.example', 'http://10.0.0.2:8080', 'http://[::1]:8080'] } }).http.allowedOrigins, [
+    'https://gw.example',
+    'http://10.0.0.2:8080',
+    'http://[::1]:8080',
+  ]);
+  const what = 'expected an origin such as "https://gateway.example:8443" (lower case, no path, no trailing slash)';
+  assert.deepEqual(errorsOf({ http: { allowedOrigins: ['https://gw.example/', 'https://GW.example', 'https://gw.example:443', 'ftp://gw.example', 'null', 3] } }), [
+    `http.allowedOrigins[0]: ${what}, got "https://gw.example/"`,
+    `http.allowedOrigins[1]: ${what}, got "https://GW.example"`,
+    `http.allowedOrigins[2]: ${what}, got "https://gw.example:443"`,
+    `http.allowedOrigins[3]: ${what}, got "ftp://gw.example"`,
+    `http.allowedOrigins[4]: ${what}, got "null"`,
+    `http.allowedOrigins[5]: ${what}, got 3`,
+  ]);
+  assert.deepEqual(errorsOf({ http: { allowedOrigins: 'https://gw.example' } }), [
+    'http.allowedOrigins: expected a list of origins such as ["https://gateway.example"], got "https://gw.example"',
+  ]);
 });
 
 test('error strings: bad plmn', () => {

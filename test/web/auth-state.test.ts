@@ -8,11 +8,14 @@ import { Clock } from './harness.js';
 test('SessionStore: random base64url tokens, idle expiry, end, endUser', () => {
   const clock = new Clock();
   const s = new SessionStore({ idleMs: 1000, now: clock.now });
-  const a = s.create('admin', 'admin');
-  const b = s.create('admin', 'admin');
-  const c = s.create('ops', 'user');
+  const { token: a, csrfToken: aCsrf } = s.create('admin', 'admin');
+  const b = s.create('admin', 'admin').token;
+  const c = s.create('ops', 'user').token;
   assert.match(a, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(aCsrf, /^[A-Za-z0-9_-]{43}$/);
   assert.notEqual(a, b);
+  assert.notEqual(a, aCsrf, 'the CSRF token is not the session token');
+  assert.equal(s.peek(a)?.csrfToken, aCsrf);
   assert.equal(s.size, 3);
   assert.equal(s.touch(a)?.user, 'admin');
   assert.equal(s.touch(c)?.role, 'user');
@@ -22,8 +25,8 @@ test('SessionStore: random base64url tokens, idle expiry, end, endUser', () => {
   clock.advance(1001);
   assert.equal(s.touch(a), undefined);
   assert.equal(s.size, 0, 'all idle sessions gone');
-  const d = s.create('admin', 'admin');
-  const e = s.create('ops', 'user');
+  const d = s.create('admin', 'admin').token;
+  const e = s.create('ops', 'user').token;
   assert.equal(s.endUser('admin'), 1);
   assert.equal(s.touch(d), undefined);
   assert.equal(s.end(e), true);
@@ -35,9 +38,9 @@ test('SessionStore: random base64url tokens, idle expiry, end, endUser', () => {
 
 test('SessionStore: bounded, least recently used goes first', () => {
   const s = new SessionStore({ maxSessions: 3 });
-  const t1 = s.create('u1', 'admin');
-  const t2 = s.create('u2', 'admin');
-  const t3 = s.create('u3', 'admin');
+  const t1 = s.create('u1', 'admin').token;
+  const t2 = s.create('u2', 'admin').token;
+  const t3 = s.create('u3', 'admin').token;
   s.touch(t1);
   s.create('u4', 'admin');
   assert.equal(s.size, 3);
@@ -65,28 +68,66 @@ test('CredentialCache: remembers by header hash for the TTL; bounded', () => {
   assert.equal(c.get('h3'), undefined);
 });
 
+test('SessionStore.peek: the live session without renewing it', () => {
+  const clock = new Clock();
+  const s = new SessionStore({ idleMs: 1000, now: clock.now });
+  const { token } = s.create('admin', 'admin');
+  clock.advance(800);
+  assert.equal(s.peek(token)?.user, 'admin');
+  clock.advance(800);
+  assert.equal(s.peek(token), undefined, 'peeking did not keep it alive');
+  assert.equal(s.peek(undefined), undefined);
+  assert.equal(s.peek('short'), undefined);
+});
+
+/** Starts an attempt that must be allowed. */
+function begin(l: FailureLimiter, address: string) {
+  const d = l.begin(address);
+  assert.ok(d.allowed, `an attempt from ${address} is allowed`);
+  return d.attempt;
+}
+
 test('FailureLimiter: sliding window per address, success clears', () => {
   const clock = new Clock();
   const l = new FailureLimiter({ max: 3, windowMs: 60_000, now: clock.now });
   for (let i = 0; i < 3; i++) {
-    assert.deepEqual(l.begin('1.2.3.4'), { allowed: true });
+    begin(l, '1.2.3.4').failed();
     clock.advance(10_000);
   }
   assert.deepEqual(l.begin('1.2.3.4'), { allowed: false, retryAfterSeconds: 30 });
   assert.deepEqual(l.check('5.6.7.8'), { allowed: true }, 'other addresses are unaffected');
   clock.advance(30_000);
   assert.deepEqual(l.check('1.2.3.4'), { allowed: true }, 'the oldest failure left the window');
-  l.begin('1.2.3.4');
+  begin(l, '1.2.3.4').failed();
   assert.equal(l.check('1.2.3.4').allowed, false);
-  l.succeeded('1.2.3.4');
+  clock.advance(10_000);
+  begin(l, '1.2.3.4').succeeded();
   assert.deepEqual(l.check('1.2.3.4'), { allowed: true });
+});
+
+test('FailureLimiter: checks in flight hold places; only failures stay counted', () => {
+  const l = new FailureLimiter({ max: 3 });
+  const running = [begin(l, 'a'), begin(l, 'a'), begin(l, 'a')];
+  assert.deepEqual(l.begin('a'), { allowed: false, retryAfterSeconds: 1 }, 'three checks running fill the limit');
+  running[0]!.succeeded();
+  running[1]!.abandoned();
+  assert.equal(l.check('a').allowed, true, 'finished checks free their places');
+  running[2]!.failed();
+  running[2]!.succeeded(); // a second outcome is ignored
+  begin(l, 'a').failed();
+  begin(l, 'a').failed();
+  assert.equal(l.check('a').allowed, false, 'three failures');
+  const fresh = new FailureLimiter({ max: 2 });
+  for (let i = 0; i < 10; i++) begin(fresh, 'b').succeeded();
+  assert.equal(fresh.check('b').allowed, true, 'successes never count');
 });
 
 test('FailureLimiter: tracks a bounded number of addresses', () => {
   const l = new FailureLimiter({ max: 1, maxAddresses: 2 });
-  l.begin('a');
-  l.begin('b');
-  l.begin('c');
+  begin(l, 'a').failed();
+  begin(l, 'b').failed();
+  const c = begin(l, 'c');
+  c.failed();
   assert.equal(l.check('a').allowed, true, 'the oldest address was forgotten');
   assert.equal(l.check('b').allowed, false);
   assert.equal(l.check('c').allowed, false);

@@ -89,7 +89,7 @@ test('HTTP Basic: a verified header is cached for the TTL, then checked again', 
   }
 });
 
-test('login sets an HttpOnly SameSite=Strict session cookie that grants access; logout ends it', async () => {
+test('login sets an HttpOnly SameSite=Strict session cookie that grants access and a readable CSRF cookie; logout ends both', async () => {
   const h = await startApp();
   try {
     const res = await fetch(`${h.base}/api/login`, {
@@ -98,11 +98,17 @@ test('login sets an HttpOnly SameSite=Strict session cookie that grants access; 
       body: JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }),
     });
     assert.equal(res.status, 200);
-    assert.deepEqual(await json(res), { user: 'admin', role: 'admin' });
-    const setCookie = res.headers.get('set-cookie') ?? '';
-    assert.match(setCookie, /^cellgate_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    const body = await json(res);
+    assert.deepEqual(Object.keys(body), ['user', 'role', 'csrfToken']);
+    assert.equal(body.user, 'admin');
+    assert.equal(body.role, 'admin');
+    assert.match(body.csrfToken, /^[A-Za-z0-9_-]{43}$/);
+    const [setSession, setCsrf, ...more] = res.headers.getSetCookie();
+    assert.deepEqual(more, []);
+    assert.match(setSession ?? '', /^cellgate_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    assert.equal(setCsrf, `cellgate_csrf=${body.csrfToken}; Path=/; SameSite=Strict`, 'readable by the page: no HttpOnly');
     assert.deepEqual(h.logins, ['admin']);
-    const cookie = setCookie.split(';')[0]!;
+    const cookie = setSession!.split(';')[0]!;
 
     const lines = await fetch(`${h.base}/api/lines`, { headers: { cookie } });
     assert.equal(lines.status, 200);
@@ -111,15 +117,17 @@ test('login sets an HttpOnly SameSite=Strict session cookie that grants access; 
     const me = await fetch(`${h.base}/api/me`, { headers: { cookie: `other=1; ${cookie}` } });
     assert.deepEqual(await json(me), { user: 'admin', role: 'admin', via: 'session' });
 
-    const out = await fetch(`${h.base}/api/logout`, { method: 'POST', headers: { cookie } });
+    const out = await fetch(`${h.base}/api/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': body.csrfToken } });
     assert.equal(out.status, 200);
     assert.deepEqual(await json(out), { ok: true });
-    assert.match(out.headers.get('set-cookie') ?? '', /^cellgate_session=; .*Max-Age=0/);
+    const cleared = out.headers.getSetCookie();
+    assert.match(cleared[0] ?? '', /^cellgate_session=; .*HttpOnly.*Max-Age=0/);
+    assert.match(cleared[1] ?? '', /^cellgate_csrf=; .*Max-Age=0/);
 
     const after = await fetch(`${h.base}/api/lines`, { headers: { cookie } });
     assert.equal(after.status, 401);
     await after.text();
-    // Logging out twice is harmless.
+    // Logging out twice is harmless; the ended session needs no token.
     const again = await fetch(`${h.base}/api/logout`, { method: 'POST', headers: { cookie } });
     assert.equal(again.status, 200);
     await again.text();

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { DeviceStatus, LineRegistry, LineStatus } from '../../src/line/types.js';
 import { createLogger, type Logger } from '../../src/util/log.js';
-import { createWebApp, type WebAppDeps } from '../../src/web/app.js';
+import { createWebApp, type MountedRoute, type WebAppDeps } from '../../src/web/app.js';
 import type { Authenticator, Role } from '../../src/web/authenticator.js';
 
 export function lineStatus(id: number, over: Partial<LineStatus> = {}): LineStatus {
@@ -91,10 +91,12 @@ export class FakeAuth implements Authenticator {
     ['viewer', { password: 'viewer-password', role: 'user' }],
   ]);
   verifyCalls = 0;
+  /** How long a password check takes (scrypt takes tens of milliseconds); 0: one event-loop turn. */
+  verifyDelayMs = 0;
 
   async verify(user: string, password: string): Promise<boolean> {
     this.verifyCalls++;
-    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => (this.verifyDelayMs > 0 ? setTimeout(r, this.verifyDelayMs) : setImmediate(r)));
     const u = this.users.get(user);
     return u !== undefined && u.password === password;
   }
@@ -123,6 +125,8 @@ export interface Harness {
   clock: Clock;
   logs: string[];
   logins: string[];
+  /** The app's API routes, as mounted. */
+  routes: readonly MountedRoute[];
   close(): Promise<void>;
 }
 
@@ -162,6 +166,7 @@ export async function startApp(over: Partial<WebAppDeps> = {}): Promise<Harness>
     clock,
     logs,
     logins,
+    routes: app.mountedRoutes,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -189,15 +194,20 @@ export function rawGet(port: number, path: string): Promise<{ status: number; he
   });
 }
 
-/** Login helper: returns the session cookie pair ("cellgate_session=..."). */
-export async function login(base: string, user = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+/** Login helper: the session cookie pair ("cellgate_session=...") and the session's CSRF token. */
+export async function loginSession(base: string, user = 'admin', password = ADMIN_PASSWORD): Promise<{ cookie: string; csrfToken: string }> {
   const res = await fetch(`${base}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user, password }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  const set = res.headers.get('set-cookie') ?? '';
-  await res.text();
-  return set.split(';')[0]!;
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('cellgate_session=')) ?? '';
+  const body = (await res.json()) as { csrfToken: string };
+  return { cookie: session.split(';')[0]!, csrfToken: body.csrfToken };
+}
+
+/** Login helper: returns the session cookie pair ("cellgate_session=..."). */
+export async function login(base: string, user = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  return (await loginSession(base, user, password)).cookie;
 }
