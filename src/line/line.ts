@@ -236,8 +236,10 @@ export class Line extends EventEmitter {
   switchSlot(slot: SlotId): void {
     this.wantSlot = slot;
     this.log.info({ from: this.st.slot, to: slot }, 'switching SIM slot');
-    this.switching = new SlotChange(this.st.slot, slot, this.now());
-    this.update({ health: 'switching' });
+    if (this.enabled) {
+      this.switching = new SlotChange(this.st.slot, slot, this.now());
+      this.update({ health: 'switching' });
+    }
     this.conn?.lose(new ConnectionLost(`switching to SIM slot ${slot}`, false));
     this.wakeAll();
   }

@@ -152,6 +152,26 @@ test('a slot change that takes longer than its grace period shows the line as it
   }
 });
 
+test('a disabled line asked to change slot stays disabled, and changes slot once enabled again', async () => {
+  const sim = new Simulator({ modems: 1, timing: { bootMs: 100, registrationMs: 50 } });
+  const modem = sim.modem(1)!;
+  const sw = createSimSwitch({ backend: 'simulated', initial: 'A' }, { lineId: '1', onSelect: (slot) => modem.selectSlot(slot) });
+  const line = new Line({ id: 1, port: new SimPortProvider(() => sim.modems, modem.imei), log: silentLogger(), timing: FAST, simSwitch: () => sw });
+  line.start();
+  try {
+    await until('registered on A', () => line.status().lifecycle === 'registered');
+    line.setEnabled(false);
+    line.switchSlot('B');
+    assert.equal(line.status().health, 'disabled');
+    line.setEnabled(true);
+    await until('registered on B', () => line.status().lifecycle === 'registered' && line.status().slot === 'B', 10_000);
+    assert.equal(line.status().health, 'ok');
+  } finally {
+    await line.stop();
+    sim.close();
+  }
+});
+
 test('every health value is documented in docs/api.md', async () => {
   const { readFileSync } = await import('node:fs');
   const { repoRoot } = await import('../helpers/transcript.js');
