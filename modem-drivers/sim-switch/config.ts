@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { SlotId } from './types.js';
 import { compileReplyPattern, parseCommandTemplate } from './template.js';
-import { DUAL_SIM_FAMILIES, type DualSimCommandSet, type DualSimFamily } from './dual-sim.js';
+import { DUAL_SIM_FAMILIES, atCommandTextProblem, dualSimValueProblem, type DualSimCommandSet, type DualSimFamily } from './dual-sim-commands.js';
 
 export interface NoneSwitchConfig {
   backend: 'none';
@@ -92,14 +92,32 @@ const serialSchema = z
     }
   });
 
+/** An AT command text sent as configured: see atCommandTextProblem. */
+const atText = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .superRefine((s, ctx) => {
+      const why = atCommandTextProblem(s);
+      if (why) ctx.addIssue({ code: 'custom', message: `${what} ${why}` });
+    });
+
+const holderValue = z
+  .string()
+  .min(1)
+  .superRefine((s, ctx) => {
+    const why = dualSimValueProblem(s);
+    if (why) ctx.addIssue({ code: 'custom', message: `the value ${why}` });
+  });
+
 const commandSetSchema = z
   .strictObject({
     name: z.string().min(1),
-    select: z.string().min(1).refine((s) => s.includes('{value}'), { message: 'select must contain {value}' }),
-    query: z.string().min(1),
-    prefix: z.string().min(1),
+    select: atText('select').refine((s) => s.includes('{value}'), { message: 'select must contain {value}' }),
+    query: atText('query'),
+    prefix: z.string().min(1).regex(/^[\x20-\x7e]+$/, { message: 'prefix may hold printable ASCII characters only' }),
     field: z.number().int().min(0).max(16).optional(),
-    values: z.strictObject({ A: z.string().min(1), B: z.string().min(1) }),
+    values: z.strictObject({ A: holderValue, B: holderValue }),
     timeoutMs: z.number().int().positive().max(300_000).optional(),
   })
   .refine((s) => s.values.A !== s.values.B, { message: 'values.A and values.B must differ', path: ['values'] });

@@ -1,53 +1,24 @@
 /**
  * 'dual-sim': the modem's own two SIM holders, switched with the vendor's dual-SIM AT command over the
- * line's AT channel. Only slots A (SIM1) and B (SIM2) exist. The command is data per family, so a
- * family is one table row, not a code branch.
- *
- * Quectel: AT+QDSIM=<n> selects the (U)SIM card, n = 0 for SIM1 and 1 for SIM2; AT+QDSIM? answers
- * `+QDSIM: <n>`. Checked against public Quectel-based drivers and fixtures (EG915U/EC200U/EC2x-class
- * routers); the EC2x AT manual text itself was not available to verify which EC2x firmware has it.
- * SIMCom SIM7600: no dual-SIM command could be verified in SIMCom's SIM7500/SIM7600 documentation
- * (AT+SWITCHSIM belongs to the A76xx series, AT+SMSIMCFG shows up with SIMCom 5G modules), so no built-in
- * entry; a `commands` set in the configuration can describe any other firmware.
+ * line's AT channel. Only slots A (SIM1) and B (SIM2) exist. The command is data (dual-sim-commands.ts:
+ * the built-in sets and which modem family gets which), so a family is one table row, not a code branch.
  */
 import type { Logger } from '../../src/util/log.js';
 import { AtCommandError, AtTimeoutError, type AtChannelApi } from '../../src/at/types.js';
 import { SimSwitchError, checkSlot, errorText, type SimSwitch, type SlotId } from './types.js';
 import { TaskQueue } from './task-queue.js';
+import type { DualSimCommandSet, DualSimSlot } from './dual-sim-commands.js';
 
-export type DualSimSlot = 'A' | 'B';
-
-/** How one firmware family selects and reports the active SIM holder. */
-export interface DualSimCommandSet {
-  /** For messages and logs, e.g. 'Quectel AT+QDSIM'. */
-  name: string;
-  /** Set command; `{value}` is replaced by the slot's value, e.g. 'AT+QDSIM={value}'. */
-  select: string;
-  /** Read command, e.g. 'AT+QDSIM?'. */
-  query: string;
-  /** Information-response prefix of the read command, e.g. '+QDSIM:'. */
-  prefix: string;
-  /** Which comma-separated field after the prefix holds the value (0-based). Default 0. */
-  field?: number;
-  /** The value that means each holder, e.g. { A: '0', B: '1' }. */
-  values: Record<DualSimSlot, string>;
-  /** Final-result timeout for both commands. Default 5000 ms. */
-  timeoutMs?: number;
-}
-
-export const DUAL_SIM_FAMILIES = {
-  quectel: {
-    name: 'Quectel AT+QDSIM',
-    select: 'AT+QDSIM={value}',
-    query: 'AT+QDSIM?',
-    prefix: '+QDSIM:',
-    field: 0,
-    values: { A: '0', B: '1' },
-    timeoutMs: 5000,
-  },
-} as const satisfies Record<string, DualSimCommandSet>;
-
-export type DualSimFamily = keyof typeof DUAL_SIM_FAMILIES;
+export {
+  DUAL_SIM_FAMILIES,
+  DUAL_SIM_BY_MODEM_FAMILY,
+  dualSimCommandsFor,
+  atCommandTextProblem,
+  dualSimValueProblem,
+  type DualSimCommandSet,
+  type DualSimFamily,
+  type DualSimSlot,
+} from './dual-sim-commands.js';
 
 export const DUAL_SIM_SLOTS: readonly SlotId[] = Object.freeze(['A', 'B'] as const);
 

@@ -19,6 +19,13 @@ import { parsePrefixList } from '../routing/line-prefix.js';
 import { TRIGGER_KINDS, type TriggerKind } from '../policy/types.js';
 import type { ValidationResult } from './json-store.js';
 import { compileReplyPattern, parseCommandTemplate } from '../../modem-drivers/sim-switch/template.js';
+import {
+  DUAL_SIM_FAMILIES,
+  atCommandTextProblem,
+  dualSimCommandsFor,
+  dualSimValueProblem,
+  type DualSimFamily,
+} from '../../modem-drivers/sim-switch/dual-sim-commands.js';
 
 // ---------------------------------------------------------------------------------------------
 // Message helpers. Each schema leaf carries its own error function so messages say what is expected.
@@ -159,6 +166,31 @@ function replyPattern(what: string) {
 const gpioOffset = int(0, 4095);
 const slotLetter = oneOf(SLOTS);
 
+// A dual-SIM command set of the configuration (docs/sim-switch.md), checked by the driver's own rules.
+function atCommandText(what: string, example: string, extra?: (s: string) => string | null) {
+  return z.string({ error: expected(`${what} such as ${JSON.stringify(example)}`) }).superRefine((s, ctx) => {
+    const why = atCommandTextProblem(s) ?? extra?.(s) ?? null;
+    if (why) ctx.addIssue({ code: 'custom', message: `expected ${what} such as ${JSON.stringify(example)}; it ${why}, got ${describeValue(s)}` });
+  });
+}
+const holderValue = z.string({ error: expected('the value that selects this holder, such as "0"') }).superRefine((s, ctx) => {
+  const why = dualSimValueProblem(s);
+  if (why) ctx.addIssue({ code: 'custom', message: `expected the value that selects this holder, such as "0"; it ${why}, got ${describeValue(s)}` });
+});
+const dualSimCommands = obj(
+  {
+    name: text(1, 64, 'a name for logs such as "vendor X AT+XSIM"'),
+    select: atCommandText('the set command', 'AT+XSIM={value}', (s) => (s.includes('{value}') ? null : 'must contain {value}')),
+    query: atCommandText('the read command', 'AT+XSIM?'),
+    prefix: pattern(/^[\x20-\x7e]{1,32}$/, 'the read reply\'s prefix such as "+XSIM:"'),
+    field: int(0, 16).optional(),
+    values: obj({ A: holderValue, B: holderValue }, 'an object such as {"A": "0", "B": "1"}'),
+    timeoutMs: int(1, 300_000).optional(),
+  },
+  'a command set such as {"name": "vendor X", "select": "AT+XSIM={value}", "query": "AT+XSIM?", "prefix": "+XSIM:", "values": {"A": "0", "B": "1"}}',
+).refine((c) => c.values.A !== c.values.B, { error: 'expected two different values for A and B', path: ['values'] });
+const dualSimFamilyNames = Object.keys(DUAL_SIM_FAMILIES) as [DualSimFamily, ...DualSimFamily[]];
+
 const simSwitchSchema = z.discriminatedUnion(
   'backend',
   [
@@ -192,6 +224,10 @@ const simSwitchSchema = z.discriminatedUnion(
     obj({
       backend: z.literal('dual-sim'),
       slots: z.literal(2, { error: expected('2 (a dual-SIM modem switches between slots A and B)') }).default(2),
+      // The built-in command set to use; absent: the one of the line's modem family.
+      family: oneOf(dualSimFamilyNames).optional(),
+      // The firmware's own command set, for modems without a built-in one.
+      commands: dualSimCommands.optional(),
     }),
   ],
   {
@@ -569,6 +605,13 @@ export function crossFieldErrors(cfg: Config, doc?: unknown): FieldError[] {
       add(`${at}.simSwitch.lines`, `expected two different GPIO line offsets, got [${sw.lines[0]}, ${sw.lines[1]}]`);
     }
     if (sw.backend === 'dual-sim') {
+      if (sw.family !== undefined && sw.commands !== undefined) {
+        add(`${at}.simSwitch`, 'expected either "family" or "commands", not both');
+      } else if (sw.family === undefined && sw.commands === undefined && line.family !== 'auto') {
+        // With "auto" the detected family decides at run time; a configured one is checked now.
+        const builtIn = dualSimCommandsFor(line.family);
+        if (!builtIn.ok) add(`${at}.simSwitch.commands`, `missing; ${builtIn.reason}: give the firmware's command set in "commands" (docs/sim-switch.md)`);
+      }
       for (const s of ['C', 'D'] as const) {
         if (line.pins[s] !== undefined) add(`${at}.pins.${s}`, 'slot does not exist: a dual-SIM modem has slots A and B');
         if (iw.perSim?.[s] !== undefined) add(`${at}.imeiWrite.perSim.${s}`, 'slot does not exist: a dual-SIM modem has slots A and B');

@@ -7,9 +7,9 @@ import { AtChannel } from '../at/channel.js';
 import { validateConfig, type Config, type ConfigInput, type LineConfig } from '../config/schema.js';
 import type { Logger } from '../util/log.js';
 import { createSimSwitch } from '../../modem-drivers/sim-switch/index.js';
-import type { SimSwitchConfig } from '../../modem-drivers/sim-switch/config.js';
 import { USB_VENDOR_QUALCOMM, USB_VENDOR_QUECTEL, USB_VENDOR_SIMCOM } from '../../modem-drivers/detect.js';
 import { Line, type LineOptions, type LineTiming } from './line.js';
+import { simSwitchConfigOf } from './sim-switch-config.js';
 import type { PortProvider } from './port-provider.js';
 import { atPortOf, SerialPortProvider, type ImeiLocator, type TransportOpener } from './serial-port-provider.js';
 import { openSerialTransport } from './serial-transport.js';
@@ -159,7 +159,7 @@ export class LineManager implements ImeiLocator {
       !cfg.security.allowImeiWrite || iw.mode === 'off'
         ? null
         : (slot: SlotId) => (iw.mode === 'per-line' ? iw.imei ?? null : iw.perSim?.[slot] ?? null);
-    const sw = lc.simSwitch as unknown as SimSwitchConfig;
+    const sw = lc.simSwitch;
     // A switch that is not part of the modem keeps its state across the line's connections; the modem's
     // own dual-SIM command is reached through each connection's channel.
     let shared: ReturnType<typeof createSimSwitch> | null = null;
@@ -180,10 +180,9 @@ export class LineManager implements ImeiLocator {
           ? null
           : ({ channel, family }) => {
               if (sw.backend === 'dual-sim') {
-                const dual = { backend: 'dual-sim', family: family === 'simcom' ? 'simcom' : 'quectel' } as SimSwitchConfig;
-                return createSimSwitch(dual, { lineId: String(id), log: this.o.log, channel });
+                return createSimSwitch(simSwitchConfigOf(sw, family, id), { lineId: String(id), log: this.o.log, channel });
               }
-              shared ??= createSimSwitch(sw, { lineId: String(id), log: this.o.log, ...(onSlotSelect ? { onSelect: onSlotSelect } : {}) });
+              shared ??= createSimSwitch(simSwitchConfigOf(sw, family, id), { lineId: String(id), log: this.o.log, ...(onSlotSelect ? { onSelect: onSlotSelect } : {}) });
               return shared;
             },
       ...(this.o.chooseSlot ? { chooseSlot: (available: readonly SlotId[]) => this.o.chooseSlot!(id, available) } : {}),

@@ -16,6 +16,7 @@ import type { Family, ModemDriver, ModemEvent, Registration, SimState } from '..
 import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
 import { callTransition, canTransition, type CallEvent } from './call-state.js';
 import type { OpenedPort, PortProvider } from './port-provider.js';
+import { SlotChange } from './slot-change.js';
 import type { CallState, Health, Lifecycle, LineStatus, SlotId } from './types.js';
 
 export interface LineTiming {
@@ -32,6 +33,8 @@ export interface LineTiming {
   maxReopenDelayMs: number;
   /** SIM checks while no SIM / SIM locked. */
   simRetryMs: number;
+  /** How long a SIM slot change may show as `switching` before the line shows its own state again. */
+  switchGraceMs: number;
 }
 
 export const DEFAULT_TIMING: LineTiming = {
@@ -42,6 +45,7 @@ export const DEFAULT_TIMING: LineTiming = {
   reopenDelayMs: 1000,
   maxReopenDelayMs: 30000,
   simRetryMs: 10000,
+  switchGraceMs: 60000,
 };
 
 export interface LineOptions {
@@ -119,6 +123,10 @@ export class Line extends EventEmitter {
   private lastSwitch: SimSwitch | null = null;
   /** A slot the policy asked for (switchSlot), bound at the next bring-up. */
   private wantSlot: SlotId | null = null;
+  /** The SIM slot change under way, shown as health `switching` until the new card is ready. */
+  private switching: SlotChange | null = null;
+  /** Bring-up attempts since the modem last answered (the one under way included). */
+  private unanswered = 0;
   /** The current call: when it started, whether it rang, when it was answered, how the modem ended it. */
   private callInfo: { startedAt: number; alerted: boolean; answeredAt: number | null; endReason: string | null } | null = null;
   /** When the current connection opened; end of the last connected call; when the slot was bound. */
@@ -146,7 +154,7 @@ export class Line extends EventEmitter {
       name: this.name,
       enabled: this.enabled,
       lifecycle: 'probe',
-      health: this.enabled ? 'ok' : 'disabled',
+      health: this.enabled ? 'starting' : 'disabled',
       detail: null,
       callState: 'IDLE',
       callNumber: null,
@@ -216,7 +224,7 @@ export class Line extends EventEmitter {
       this.update({ health: 'disabled', detail: 'disabled by the operator' });
       this.conn?.lose(new ConnectionLost('disabled', false));
     } else {
-      this.update({ health: 'ok', detail: null });
+      this.update({ health: 'starting', detail: null });
     }
     this.wakeAll();
   }
@@ -228,6 +236,10 @@ export class Line extends EventEmitter {
   switchSlot(slot: SlotId): void {
     this.wantSlot = slot;
     this.log.info({ from: this.st.slot, to: slot }, 'switching SIM slot');
+    if (this.enabled) {
+      this.switching = new SlotChange(this.st.slot, slot, this.now());
+      this.update({ health: 'switching' });
+    }
     this.conn?.lose(new ConnectionLost(`switching to SIM slot ${slot}`, false));
     this.wakeAll();
   }
@@ -381,6 +393,8 @@ export class Line extends EventEmitter {
     await this.disconnect(conn, lost);
     if (!this.running || !this.enabled) return;
     if (lost.unresponsive) {
+      // Silence after the modem had answered counts as the first unanswered attempt.
+      this.unanswered = Math.max(this.unanswered, 1);
       await this.recover(conn, lost.reason);
       return;
     }
@@ -537,6 +551,7 @@ export class Line extends EventEmitter {
       return new ConnectionLost(`${e.message} (silent for ${Math.round(silent / 1000)} s)`, silent >= this.timing.unresponsiveAfterMs);
     }
     this.log.error({ err: e }, 'line bring-up failed');
+    if (this.switching) this.switching.lastError = e.message;
     this.update({ detail: e.message });
     return new ConnectionLost(e.message, false);
   }
@@ -555,8 +570,16 @@ export class Line extends EventEmitter {
 
   private async bringUp(conn: Connection): Promise<void> {
     this.connectedAt = this.now();
-    this.update({ lifecycle: 'probe', health: 'ok', detail: 'probing modem' });
+    // Health is ok only once the modem answers; a modem that did not answer the last attempt is unresponsive.
+    const attempt = ++this.unanswered;
+    this.update(
+      attempt === 1
+        ? { lifecycle: 'probe', health: 'starting', detail: 'waiting for the modem to answer' }
+        : { lifecycle: 'probe', health: 'unresponsive', detail: `modem has not answered yet (attempt ${attempt})` },
+    );
     await this.probe(conn);
+    this.unanswered = 0;
+    this.update({ health: 'ok', detail: 'identifying the modem' });
 
     const generic = conn.driver;
     const id = await generic.identity();
@@ -631,6 +654,9 @@ export class Line extends EventEmitter {
     if (sw && sw.kind !== 'none') {
       const cur = await sw.current();
       if (cur !== chosen) {
+        // A change the policy chose at bring-up (not through switchSlot) shows as switching too.
+        this.switching ??= new SlotChange(cur ?? this.st.slot, chosen, this.now());
+        this.update({ health: 'switching' });
         await sw.select(chosen);
         this.wantSlot = chosen;
         this.update({ slot: chosen });
@@ -669,7 +695,10 @@ export class Line extends EventEmitter {
     const d = conn.driver;
     const [iccid, imsi, number] = [await d.iccid().catch(() => null), await d.imsi().catch(() => null), await d.ownNumber().catch(() => null)];
     this.alive(conn);
-    this.update({ health: 'ok', sim: { state: 'READY', iccid, imsi, number } });
+    const change = this.switching;
+    this.switching = null;
+    if (change) this.log.info({ from: change.from, to: change.to, ms: this.now() - change.since }, 'SIM slot switched');
+    this.update({ health: 'ok', ...(change ? { detail: null } : {}), sim: { state: 'READY', iccid, imsi, number } });
     this.notify('sim-bound', { slot: this.st.slot, iccid });
     try {
       await d.initSms();
@@ -872,6 +901,7 @@ export class Line extends EventEmitter {
   }
 
   private update(patch: Partial<LineStatus>): void {
+    if (this.switching) patch = this.duringSwitch(this.switching, patch);
     const before = this.st.health;
     const lifecycleBefore = this.st.lifecycle;
     Object.assign(this.st, patch);
@@ -881,6 +911,21 @@ export class Line extends EventEmitter {
     }
     if (patch.lifecycle && patch.lifecycle !== lifecycleBefore) this.notify('lifecycle', patch.lifecycle as Lifecycle);
     this.notify('status');
+  }
+
+  /** While a slot change is under way its steps show as `switching`; a real problem or the grace period ends it. */
+  private duringSwitch(change: SlotChange, patch: Partial<LineStatus>): Partial<LineStatus> {
+    const health = patch.health ?? this.st.health;
+    if (this.now() - change.since > this.timing.switchGraceMs) {
+      this.switching = null;
+      this.log.warn({ from: change.from, to: change.to, health }, 'SIM slot change is taking too long; showing the line as it is');
+      return patch;
+    }
+    if (!SlotChange.isStep(health, patch.sim?.state ?? this.st.sim.state)) {
+      this.switching = null;
+      return patch;
+    }
+    return { ...patch, health: 'switching', detail: change.detail() };
   }
 
   /** emit(), but a listener that throws is logged instead of breaking the line. */

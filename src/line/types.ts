@@ -9,10 +9,31 @@ export type SlotId = 'A' | 'B' | 'C' | 'D';
 export type Lifecycle = 'probe' | 'enable' | 'sim-ready' | 'registered';
 
 /**
- * Health, independent of the lifecycle step: `ok` while things go as they should; otherwise the reason
- * the line cannot serve (manual §3.2.1 / §3.2.4 states, plus `absent` when the modem's port is gone).
+ * Health, independent of the lifecycle step: `ok` once the modem answers and while things go as they
+ * should; otherwise what the line is waiting for or why it cannot serve (manual §3.2.1 / §3.2.4 states,
+ * plus the line's own: its modem not answered yet, a SIM slot change under way, the port gone). The
+ * meanings are those of docs/api.md, which lists every value.
  */
-export type Health = 'ok' | 'no-sim' | 'sim-locked' | 'searching' | 'denied' | 'unresponsive' | 'resetting' | 'disabled' | 'absent';
+export const HEALTH_VALUES = [
+  /** The modem answers; bring-up goes on or the line serves. */
+  'ok',
+  /** The port is open and the modem is asked (AT) for the first time since it last answered. */
+  'starting',
+  /** A SIM slot change is under way (the modem restarts on the new card); `detail` names both slots. */
+  'switching',
+  'no-sim',
+  'sim-locked',
+  'searching',
+  'denied',
+  /** The modem did not answer the last attempt; asked again after a reset. */
+  'unresponsive',
+  'resetting',
+  'disabled',
+  /** The modem's port cannot be opened (unplugged, off the USB bus). */
+  'absent',
+] as const;
+
+export type Health = (typeof HEALTH_VALUES)[number];
 
 /** Call states of the manual §3.2.1 "状态" column. */
 export type CallState = 'IDLE' | 'DIALING' | 'ALERTING' | 'CONNECTED' | 'ACTIVE' | 'INCOMING';

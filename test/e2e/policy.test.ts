@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startDaemon, type Daemon } from '../../src/app.js';
-import { silentLogger } from '../../src/util/log.js';
+import { createLogger, silentLogger, type Logger } from '../../src/util/log.js';
 import type { LineStatus } from '../../src/line/types.js';
 
 const FAST = { probeIntervalMs: 200, unresponsiveAfterMs: 1500, commandTimeoutMs: 1000, reopenDelayMs: 100, maxReopenDelayMs: 400, simRetryMs: 200, refreshEvery: 3 };
@@ -18,13 +18,13 @@ let api: string;
 const auth = { authorization: 'Basic ' + Buffer.from('admin:policy-test-password').toString('base64') };
 
 /** A daemon in demo mode (2 simulated modems, fast timing) with the given policy section. */
-async function daemon(policy: unknown): Promise<Daemon> {
+async function daemon(policy: unknown, log: Logger = silentLogger()): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-policy-'));
   writeFileSync(
     join(dir, 'config.json'),
     JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 }, policy }),
   );
-  const x = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  const x = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log, out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
   await x.auth.setPassword('admin', 'policy-test-password');
   return x;
 }
@@ -130,6 +130,41 @@ test('operator actions: disable a SIM (red, the line moves away), re-enable it, 
 
   assert.equal((await post('/lines/1/slots/E/disable', {})).status, 400);
   assert.equal((await post('/sims/reset', { line: 1, slots: ['A'], what: 'everything' })).status, 400);
+});
+
+test('an operator switch through the API shows the line switching (never absent, no warnings) until it is ok on the new slot', { timeout: 60_000 }, async (t) => {
+  const logged: { level: number; line?: number; msg: string }[] = [];
+  const log = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => (logged.push(JSON.parse(String(c))), cb()) }) });
+  await use(await daemon({}, log));
+  t.after(() => d.stop());
+  assert.equal((await line(1)).slot, 'A');
+  // Every status the line goes through, as the daemon holds it, and as the API shows it while polled.
+  const seen: { health: string; detail: string | null }[] = [];
+  const line1 = d.lines.get(1)!;
+  line1.on('status', () => {
+    const s = line1.status();
+    const last = seen[seen.length - 1];
+    if (!last || last.health !== s.health || last.detail !== s.detail) seen.push({ health: s.health, detail: s.detail });
+  });
+  const polled = new Set<string>();
+  const since = logged.length;
+  const r = await fetch(`${api}/api/lines/1/switch`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ slot: 'B' }) });
+  assert.equal(r.status, 200);
+  const l = await waitLine(1, (x) => {
+    polled.add(x.health);
+    return x.slot === 'B' && x.lifecycle === 'registered';
+  });
+  assert.equal(l.health, 'ok');
+  assert.ok(polled.has('switching'), `the API showed switching: ${[...polled].join(', ')}`);
+  assert.ok(!polled.has('absent'));
+  const healths = seen.map((x) => x.health);
+  assert.ok(!healths.includes('absent'), JSON.stringify(seen));
+  assert.equal(healths[0], 'switching');
+  const firstOk = healths.indexOf('ok');
+  assert.ok(firstOk > 0 && healths.slice(0, firstOk).every((h) => h === 'switching'), JSON.stringify(seen));
+  assert.deepEqual([...new Set(seen.filter((x) => x.health === 'switching').map((x) => x.detail))], ['switching from SIM slot A to slot B']);
+  const warnings = logged.slice(since).filter((e) => e.level >= 40 && e.line === 1);
+  assert.deepEqual(warnings.map((e) => e.msg), [], 'a slot change logs nothing at warn level or above');
 });
 
 test('data connectivity check: the simulated modem fetches a local URL through its own data connection; errors are reported', { timeout: 60_000 }, async (t) => {

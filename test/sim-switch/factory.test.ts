@@ -52,6 +52,10 @@ test('parseSimSwitchConfig rejects bad input with readable errors, never throws'
     [{ backend: 'dual-sim', family: 'simcom' }, /family/],
     [{ backend: 'dual-sim', commands: { name: 'x', select: 'AT+X=1', query: 'AT+X?', prefix: '+X:', values: { A: '0', B: '1' } } }, /\{value\}/],
     [{ backend: 'dual-sim', commands: { name: 'x', select: 'AT+X={value}', query: 'AT+X?', prefix: '+X:', values: { A: '0', B: '0' } } }, /must differ/],
+    // The line ends each command with CR: one inside would start another command.
+    [{ backend: 'dual-sim', commands: { name: 'x', select: 'AT+X={value}\r\nAT+CFUN=0', query: 'AT+X?', prefix: '+X:', values: { A: '0', B: '1' } } }, /select may hold printable ASCII characters only/],
+    [{ backend: 'dual-sim', commands: { name: 'x', select: 'AT+X={value}', query: 'X?', prefix: '+X:', values: { A: '0', B: '1' } } }, /query must start with AT/],
+    [{ backend: 'dual-sim', commands: { name: 'x', select: 'AT+X={value}', query: 'AT+X?', prefix: '+X:', values: { A: '0,1', B: '1' } } }, /comma/],
     [{ backend: 'simulated', initial: 'E' }, /initial/],
   ];
   for (const [input, re] of bad) {

@@ -513,6 +513,22 @@ test('Quectel AT+QDSIM switches between holders A and B', async () => {
   modem.close();
 });
 
+test('the SIM7600 has no dual-SIM command; a firmware given one (setDualSimCommand) switches holders with it like AT+QDSIM', async () => {
+  const a = makeSim();
+  const b = makeSim();
+  const { c, modem } = await opened({ dialect: 'simcom-sim7600' }, [a, b]);
+  await c.at('ATE0');
+  assert.match(await c.at('AT+QDSIM?'), /ERROR/);
+  modem.setDualSimCommand('+XDSIM');
+  assert.equal(await c.at('AT+XDSIM?'), '\r\n+XDSIM: 0\r\n\r\nOK\r\n');
+  assert.match(await c.at('AT+XDSIM=1'), /^\r\nOK\r\n/);
+  assert.equal(modem.slot, 'B');
+  assert.equal(await c.at('AT+XDSIM?'), '\r\n+XDSIM: 1\r\n\r\nOK\r\n');
+  assert.match(await c.at('AT+XDSIM=2'), /\+CME ERROR/);
+  assert.throws(() => modem.setDualSimCommand('X DSIM'), /\+XDSIM/);
+  modem.close();
+});
+
 test('fault: hung modem swallows everything, ESC included; answers again when released', async () => {
   const { c, modem } = await opened();
   modem.setHung(true);

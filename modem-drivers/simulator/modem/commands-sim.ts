@@ -1,7 +1,8 @@
 /**
  * SIM commands: +CPIN (TS 27.007 §8.3) with PIN → PUK blocking, ICCID (vendor AT+QCCID / AT+CICCID and
  * the widespread AT+CCID / AT+ICCID), +CRSM READ BINARY of EF_ICCID (§8.18), +CIMI (§5.6), +CNUM (§7.1),
- * retry counters (Quectel AT+QPINC, SIMCom AT+SPIC), +CLCK "SC" query, Quectel dual-SIM AT+QDSIM.
+ * retry counters (Quectel AT+QPINC, SIMCom AT+SPIC), +CLCK "SC" query, the dual-SIM command (Quectel
+ * AT+QDSIM, or the one a test gave the firmware).
  */
 import { decodeString } from './charset.js';
 import { argInt, argStr, type ExtendedCommand, type Handler } from './command-args.js';
@@ -12,6 +13,7 @@ export const simCommands: Handler = (core, c) => {
   if (c.kind !== 'extended') return undefined;
   const test = c.op === 'test';
   const p = core.profile;
+  if (c.name === core.host.dualSimCommand) return dualSim(core, c);
   switch (c.name) {
     case '+CPIN':
       return cpin(core, c);
@@ -66,19 +68,20 @@ export const simCommands: Handler = (core, c) => {
       if (!rt) return cme(10);
       return info(`+CLCK: ${rt.pin === null ? 0 : 1}`);
     }
-    case '+QDSIM': {
-      // Quectel dual-SIM: 0 selects the holder of slot A, 1 slot B (modem-drivers/sim-switch/dual-sim.ts).
-      if (p.dialect !== 'quectel-ec25') return undefined;
-      if (test) return info('+QDSIM: (0,1)');
-      if (c.op === 'read') return info(`+QDSIM: ${core.host.slot === 'B' ? 1 : 0}`);
-      const v = argInt(c, 0);
-      if (c.op !== 'set' || (v !== 0 && v !== 1)) return cme(4);
-      return { after: () => core.host.selectSlot(v === 0 ? 'A' : 'B') };
-    }
     default:
       return undefined;
   }
 };
+
+/** Dual-SIM switch as Quectel's AT+QDSIM: 0 selects the holder of slot A, 1 slot B (modem-drivers/sim-switch). */
+function dualSim(core: ModemCore, c: ExtendedCommand): Outcome {
+  const name = c.name;
+  if (c.op === 'test') return info(`${name}: (0,1)`);
+  if (c.op === 'read') return info(`${name}: ${core.host.slot === 'B' ? 1 : 0}`);
+  const v = argInt(c, 0);
+  if (c.op !== 'set' || (v !== 0 && v !== 1)) return cme(4);
+  return { after: () => core.host.selectSlot(v === 0 ? 'A' : 'B') };
+}
 
 /** +CME ERROR for a command that needs the SIM unlocked, else undefined. */
 export function simReady(core: ModemCore): Outcome | undefined {

@@ -40,6 +40,11 @@ export interface DialectProfile {
   audio: 'qpcmv' | 'cpcmreg';
   /** Vendor IMEI write: Quectel AT+EGMR, SIMCom AT+SIMEI. */
   imeiWrite: 'egmr' | 'simei';
+  /**
+   * Vendor dual-SIM command (docs/sim-switch.md): Quectel AT+QDSIM; none for the SIM7600, whose AT manual
+   * documents none.
+   */
+  dualSimCommand: '+QDSIM' | null;
 }
 
 export const QUECTEL_EC25: DialectProfile = {
@@ -60,6 +65,7 @@ export const QUECTEL_EC25: DialectProfile = {
   defaults: { cmee: 1, cscs: 'GSM' },
   audio: 'qpcmv',
   imeiWrite: 'egmr',
+  dualSimCommand: '+QDSIM',
 };
 
 export const SIMCOM_SIM7600: DialectProfile = {
@@ -80,6 +86,7 @@ export const SIMCOM_SIM7600: DialectProfile = {
   defaults: { cmee: 2, cscs: 'IRA' },
   audio: 'cpcmreg',
   imeiWrite: 'simei',
+  dualSimCommand: null,
 };
 
 export function dialectProfile(d: Dialect): DialectProfile {

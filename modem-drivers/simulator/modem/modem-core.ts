@@ -100,9 +100,11 @@ export interface CoreHost {
   urc(lines: string[]): void;
   /** Restarts the modem (AT+CFUN=1,1). */
   reboot(): void;
-  /** SIM slot switch through AT (Quectel AT+QDSIM). */
+  /** SIM slot switch through AT (the dual-SIM command below). */
   selectSlot(slot: SlotId): void;
   readonly slot: SlotId;
+  /** Extended command name of the firmware's dual-SIM switch (`+QDSIM` on the EC25), or null for none. */
+  readonly dualSimCommand: string | null;
 }
 
 export interface CallSession {

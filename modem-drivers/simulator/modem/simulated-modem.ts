@@ -52,6 +52,11 @@ export interface SimulatedModemOptions {
   timing?: Partial<Timing>;
   /** What open() errors name and status() reports; `/dev/ttySIM<id>` by default. */
   devicePath?: string;
+  /**
+   * The firmware's dual-SIM command name instead of the dialect's (EC25 `+QDSIM`, SIM7600 none), e.g.
+   * `+XDSIM` for a firmware described by a configured command set; null: none. See setDualSimCommand().
+   */
+  dualSimCommand?: string | null;
   log?: Logger;
 }
 
@@ -198,6 +203,7 @@ export class SimulatedModem {
   private deferred: string[][] = [];
   private lastLine: ParsedLine | null = null;
   private readonly faults: { prefix: string; final: string; times: number }[] = [];
+  private dualSim: string | null;
 
   constructor(opts: SimulatedModemOptions) {
     this.id = opts.id;
@@ -219,8 +225,13 @@ export class SimulatedModem {
       get slot() {
         return self.slotNow;
       },
+      get dualSimCommand() {
+        return self.dualSim;
+      },
     };
-    this.core = new ModemCore(dialectProfile(opts.dialect), opts.network, opts.clock, this.timing, opts.log, opts.imei, host);
+    const profile = dialectProfile(opts.dialect);
+    this.dualSim = opts.dualSimCommand !== undefined ? normaliseCommandName(opts.dualSimCommand) : profile.dualSimCommand;
+    this.core = new ModemCore(profile, opts.network, opts.clock, this.timing, opts.log, opts.imei, host);
     this.core.sim = this.sims[SLOT_IDS.indexOf(this.slotNow)] ?? null;
     this.boot();
   }
@@ -550,6 +561,15 @@ export class SimulatedModem {
     }
   }
 
+  /**
+   * Gives the firmware a dual-SIM command of another name (null: none), for tests of a configured command
+   * set. It behaves as the EC25's AT+QDSIM: `=0` selects holder A, `=1` holder B, the read form answers
+   * `<name>: <n>`.
+   */
+  setDualSimCommand(name: string | null): void {
+    this.dualSim = normaliseCommandName(name);
+  }
+
   slots(): { slot: SlotId; sim: SimCard | null; active: boolean }[] {
     return SLOT_IDS.map((slot, i) => ({ slot, sim: this.sims[i] ?? null, active: slot === this.slotNow }));
   }
@@ -674,4 +694,12 @@ export class SimulatedModem {
     this.closed = true;
     this.core.cancelTimers();
   }
+}
+
+/** `+xdsim`, `AT+XDSIM` → `+XDSIM` (the parser's form of an extended command name). */
+function normaliseCommandName(name: string | null): string | null {
+  if (name === null) return null;
+  const n = name.trim().toUpperCase().replace(/^AT/, '');
+  if (!/^\+[A-Z0-9]+$/.test(n)) throw new Error(`a dual-SIM command name such as "+XDSIM" is expected, got ${JSON.stringify(name)}`);
+  return n;
 }

@@ -1,0 +1,32 @@
+/**
+ * A line's `simSwitch` configuration (the daemon's schema) as the SIM switch module takes it. Every
+ * backend is handled by name, so a backend the schema gains does not compile until it is handled here.
+ * A dual-SIM switch that names neither `family` nor `commands` gets the built-in command set of the
+ * modem's family, known once the modem is identified; a family without one is a configuration error.
+ */
+import type { LineConfig } from '../config/schema.js';
+import type { Family } from '../../modem-drivers/types.js';
+import { SimSwitchError, dualSimCommandsFor, type SimSwitchConfig } from '../../modem-drivers/sim-switch/index.js';
+
+export function simSwitchConfigOf(sw: LineConfig['simSwitch'], modemFamily: Family, lineId: number): SimSwitchConfig {
+  switch (sw.backend) {
+    case 'none':
+    case 'simulated':
+    case 'gpio':
+    case 'serial':
+      return sw;
+    case 'dual-sim': {
+      if (sw.commands) return { backend: 'dual-sim', commands: sw.commands };
+      if (sw.family) return { backend: 'dual-sim', family: sw.family };
+      const builtIn = dualSimCommandsFor(modemFamily);
+      if (!builtIn.ok) {
+        throw new SimSwitchError('config', `line ${lineId}: dual-sim SIM switch: ${builtIn.reason}; give the firmware's command set in lines[].simSwitch.commands (docs/sim-switch.md)`);
+      }
+      return { backend: 'dual-sim', family: builtIn.family };
+    }
+    default: {
+      const unhandled: never = sw;
+      throw new Error(`unhandled SIM switch backend ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
