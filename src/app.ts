@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { AuthStore } from './config/auth-store.js';
 import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
+import { redactSecrets } from './config/secret-fields.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
 import type { Simulator } from '../modem-drivers/simulator/simulator.js';
 import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
@@ -82,6 +83,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const cfg = config.get();
   log.level = o.logLevel ?? cfg.log.level;
   log.info({ dataDir: o.dataDir, config: config.file }, 'configuration loaded');
+  log.debug({ config: redactSecrets(cfg) }, 'effective configuration (defaults filled in, secrets redacted)');
 
   const auth = await AuthStore.open({ dataDir: o.dataDir, log });
   const initial = await auth.ensureAdminPassword();
