@@ -2,11 +2,12 @@
  * Wires the daemon: data directory → configuration → admin account → lines → JSON API.
  * `startDaemon` returns once the API listens; modems come up in the background.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { AuthStore } from './config/auth-store.js';
+import { secureDataDir } from './config/data-dir.js';
 import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
 import { redactSecrets } from './config/secret-fields.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
@@ -78,8 +79,10 @@ export function packageVersion(): string {
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const log = o.log;
-  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const config = await openConfig({ file: o.configFile ?? configFilePath(o.dataDir), log });
+  const configFile = o.configFile ?? configFilePath(o.dataDir);
+  // Private before anything is read or written: the directory holds passwords, PINs and messages.
+  secureDataDir(o.dataDir, { log, extraFiles: [configFile, `${configFile}.bak`] });
+  const config = await openConfig({ file: configFile, log });
   const cfg = config.get();
   log.level = o.logLevel ?? cfg.log.level;
   log.info({ dataDir: o.dataDir, config: config.file }, 'configuration loaded');
