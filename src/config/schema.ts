@@ -291,6 +291,9 @@ const policySchema = obj({
     .default(() => []),
 });
 
+/** The policy's top-level keys ("sections"): PUT /api/policy must name each, PATCH names some. */
+export const POLICY_SECTIONS: readonly string[] = Object.keys(policySchema.shape);
+
 // ---------------------------------------------------------------------------------------------
 // Messaging (issue 5): sms, mail, smpp, ussd, ownNumber. Shapes in src/sms/config-types.ts.
 

@@ -15,7 +15,7 @@ import { readJsonBody } from './json-body.js';
 import type { SessionStore } from './sessions.js';
 
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under /api, in @koa/router syntax (`/lines/:id`). */
   path: string;
   /** `'public'`: no authentication; otherwise the roles allowed. */
