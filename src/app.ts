@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { AuthStore } from './config/auth-store.js';
 import { secureDataDir } from './config/data-dir.js';
@@ -75,6 +75,11 @@ export function packageVersion(): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/** `host:port`, with an IPv6 address in brackets (RFC 3986 §3.2.2). */
+function hostPort(host: string, port: number): string {
+  return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
@@ -278,7 +283,16 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     m?.onCardChange((slot, sim) => policy.cardChanged(x.config.id!, slot, sim?.iccid ?? null));
   }
   const bound = (server.address() as AddressInfo).port;
-  log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
+  // One line per listener with the address it took (docs/configuration.md, "Network listeners").
+  log.info({ port: bound, host, address: hostPort(host, bound), lines: lines.list().length }, `cellgate API listening on ${hostPort(host, bound)}`);
+  if (messaging.smscPort !== null) {
+    const smppHost = cfg.smpp.host;
+    log.info({ port: messaging.smscPort, host: smppHost, address: hostPort(smppHost, messaging.smscPort) }, `SMPP SMSC listening on ${hostPort(smppHost, messaging.smscPort)}`);
+  }
+  if (control) {
+    const controlHost = o.simControlHost ?? simCfg.controlHost;
+    log.info({ port: control.port, host: controlHost, address: hostPort(controlHost, control.port) }, `simulator control API listening on ${hostPort(controlHost, control.port)} (no authentication)`);
+  }
 
   const daemon: Daemon = {
     port: bound,
