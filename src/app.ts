@@ -2,12 +2,14 @@
  * Wires the daemon: data directory → configuration → admin account → lines → JSON API.
  * `startDaemon` returns once the API listens; modems come up in the background.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIPv6, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { AuthStore } from './config/auth-store.js';
+import { secureDataDir } from './config/data-dir.js';
 import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
+import { redactSecrets } from './config/secret-fields.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
 import type { Simulator } from '../modem-drivers/simulator/simulator.js';
 import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
@@ -77,13 +79,21 @@ export function packageVersion(): string {
   }
 }
 
+/** `host:port`, with an IPv6 address in brackets (RFC 3986 §3.2.2). */
+function hostPort(host: string, port: number): string {
+  return `${isIPv6(host) ? `[${host}]` : host}:${port}`;
+}
+
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const log = o.log;
-  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
-  const config = await openConfig({ file: o.configFile ?? configFilePath(o.dataDir), log });
+  const configFile = o.configFile ?? configFilePath(o.dataDir);
+  // Private before anything is read or written: the directory holds passwords, PINs and messages.
+  secureDataDir(o.dataDir, { log, extraFiles: [configFile, `${configFile}.bak`] });
+  const config = await openConfig({ file: configFile, log });
   const cfg = config.get();
   log.level = o.logLevel ?? cfg.log.level;
   log.info({ dataDir: o.dataDir, config: config.file }, 'configuration loaded');
+  log.debug({ config: redactSecrets(cfg) }, 'effective configuration (defaults filled in, secrets redacted)');
 
   const auth = await AuthStore.open({ dataDir: o.dataDir, log });
   const initial = await auth.ensureAdminPassword();
@@ -276,7 +286,16 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     m?.onCardChange((slot, sim) => policy.cardChanged(x.config.id!, slot, sim?.iccid ?? null));
   }
   const bound = (server.address() as AddressInfo).port;
-  log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
+  // One line per listener with the address it took (docs/configuration.md, "Network listeners").
+  log.info({ port: bound, host, address: hostPort(host, bound), lines: lines.list().length }, `cellgate API listening on ${hostPort(host, bound)}`);
+  if (messaging.smscPort !== null) {
+    const smppHost = cfg.smpp.host;
+    log.info({ port: messaging.smscPort, host: smppHost, address: hostPort(smppHost, messaging.smscPort) }, `SMPP SMSC listening on ${hostPort(smppHost, messaging.smscPort)}`);
+  }
+  if (control) {
+    const controlHost = o.simControlHost ?? simCfg.controlHost;
+    log.info({ port: control.port, host: controlHost, address: hostPort(controlHost, control.port) }, `simulator control API listening on ${hostPort(controlHost, control.port)} (no authentication)`);
+  }
 
   const daemon: Daemon = {
     port: bound,

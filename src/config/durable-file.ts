@@ -195,12 +195,23 @@ export class DurableJsonFile<T> implements Adapter<T> {
       // must never replace a good backup. A corrupt one is kept aside as <name>.corrupt for the operator.
       const current = await this.load(this.file);
       if (current.state === 'ok') await this.backupCurrent();
-      else if (current.state === 'bad') await fsp.copyFile(this.file, `${this.file}.corrupt`).catch(() => undefined);
+      else if (current.state === 'bad') await this.setAsideCorrupt();
       await fsp.rename(tmp, this.file);
       renamed = true;
       await fsyncDir(this.dir);
     } finally {
       if (!renamed) await fsp.unlink(tmp).catch(() => undefined);
+    }
+  }
+
+  /** Keeps a damaged main file as `<name>.corrupt` for the operator (with the file's mode: it may hold secrets). */
+  private async setAsideCorrupt(): Promise<void> {
+    const corrupt = `${this.file}.corrupt`;
+    try {
+      await fsp.copyFile(this.file, corrupt);
+      if (this.opts.mode !== undefined) await fsp.chmod(corrupt, this.opts.mode);
+    } catch {
+      // best effort: the save itself must not fail over the copy
     }
   }
 

@@ -6,11 +6,13 @@
  * keys); when that passes, `crossFieldErrors` checks rules that relate fields (unique ids, ports and
  * IMEIs, "manual" operator selection needs a PLMN, ...). Errors are `{ path, message }` pairs whose
  * message names what was expected and what was found, e.g.
- * `http.port: expected an integer from 1 to 65535, got "abc"`.
+ * `http.port: expected an integer from 1 to 65535, got "abc"`. Messages name the received value with the
+ * `RECEIVED` placeholder; `issuesToFieldErrors` fills it in, without the value for secret fields
+ * (secret-fields.ts), so no schema message shows a password, key or PIN.
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { describeSecret, describeValue, formatPath, type FieldError } from './errors.js';
+import { describeValue, fillReceived, formatPath, RECEIVED, type FieldError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { isValidImei, luhnCheckDigit } from '../gsm/imei.js';
 import { parseLimit } from '../policy/limit-syntax.js';
@@ -38,15 +40,15 @@ interface IssueLike {
 /** `expected <what>, got <received>` (or `missing; expected <what>` for an absent required key). */
 function expected(what: string) {
   return (iss: IssueLike): string =>
-    iss.input === undefined ? `missing; expected ${what}` : `expected ${what}, got ${describeValue(iss.input)}`;
+    iss.input === undefined ? `missing; expected ${what}` : `expected ${what}, got ${RECEIVED}`;
 }
 
 const UNKNOWN_KEYS_MARK = '\u0000unknown-keys:';
 
 /** A closed object: unknown keys are errors (reported one per key with a spelling suggestion). */
-function obj<S extends z.core.$ZodLooseShape>(shape: S, what = 'an object', opts: { secret?: boolean } = {}) {
+function obj<S extends z.core.$ZodLooseShape>(shape: S, what = 'an object') {
   const known = Object.keys(shape);
-  const wrong = opts.secret ? (iss: IssueLike) => `expected ${what}, got ${describeSecret(iss.input)}` : expected(what);
+  const wrong = expected(what);
   return z.strictObject(shape, {
     error: (iss) => (iss.code === 'unrecognized_keys' ? UNKNOWN_KEYS_MARK + JSON.stringify(known) : wrong(iss)),
   });
@@ -120,18 +122,14 @@ const webOrigin = z.string({ error: expected(webOriginWhat) }).refine(
 const devicePath = pattern(/^\/\S+$/, 'an absolute device path such as "/dev/ttyUSB2"');
 const usbPath = pattern(/^\d+-\d+(?:\.\d+)*$/, 'a USB port path as listed in /sys/bus/usb/devices, such as "1-1.3"');
 const imeiDigits = pattern(/^\d{15}$/, 'an IMEI of 15 digits, written as a string');
-/** SIM PINs are secrets: their error messages describe the received value without showing it. */
-const pinWhat = 'a PIN of 4 to 8 digits, written as a string';
-const pinError = (iss: IssueLike) =>
-  iss.input === undefined ? `missing; expected ${pinWhat}` : `expected ${pinWhat}, got ${describeSecret(iss.input)}`;
-const pin = z.string({ error: pinError }).regex(/^\d{4,8}$/, { error: pinError });
+const pin = pattern(/^\d{4,8}$/, 'a PIN of 4 to 8 digits, written as a string');
 const plmn = pattern(/^\d{5,6}$/, 'a PLMN of 5 or 6 digits (MCC + MNC), such as "26201"');
 
 /** An IMEI to program into a modem: 15 digits whose last one is the Luhn check digit (3GPP TS 23.003 §6.2.1). */
 const imeiToWrite = imeiDigits.refine((s) => !/^\d{15}$/.test(s) || isValidImei(s), {
   error: (iss: IssueLike) => {
     const s = String(iss.input);
-    return `expected an IMEI with a valid Luhn check digit (the last digit should be ${luhnCheckDigit(s.slice(0, 14))}), got ${describeValue(s)}`;
+    return `expected an IMEI with a valid Luhn check digit (the last digit should be ${luhnCheckDigit(s.slice(0, 14))}), got ${RECEIVED}`;
   },
 });
 
@@ -155,7 +153,7 @@ function replyPattern(what: string) {
       const r = compileReplyPattern(String(iss.input), sample);
       if (r.ok) return expected(what)(iss);
       const why = /:\s*([^:]+)$/.exec(r.error)?.[1] ?? r.error;
-      return `expected a valid regular expression, got ${describeValue(iss.input)} (${why})`;
+      return `expected a valid regular expression, got ${RECEIVED} (${why})`;
     },
   });
 }
@@ -244,9 +242,7 @@ const simSwitchSchema = z.discriminatedUnion(
   },
 );
 
-const pinsSchema = obj({ A: pin.optional(), B: pin.optional(), C: pin.optional(), D: pin.optional() }, 'an object such as {"A": "1234"}', {
-  secret: true,
-});
+const pinsSchema = obj({ A: pin.optional(), B: pin.optional(), C: pin.optional(), D: pin.optional() }, 'an object such as {"A": "1234"}');
 
 const imeiWriteSchema = obj({
   mode: oneOf(['off', 'per-line', 'per-sim']).default('off'),
@@ -344,6 +340,9 @@ const policySchema = obj({
     )
     .default(() => []),
 });
+
+/** The policy's top-level keys ("sections"): PUT /api/policy must name each, PATCH names some. */
+export const POLICY_SECTIONS: readonly string[] = Object.keys(policySchema.shape);
 
 // ---------------------------------------------------------------------------------------------
 // Messaging (issue 5): sms, mail, smpp, ussd, ownNumber. Shapes in src/sms/config-types.ts.
@@ -485,7 +484,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Validates a parsed JSON document: schema, then cross-field rules. Never throws. */
 export function validateConfig(doc: unknown): ValidationResult<Config> {
-  const r = configSchema.safeParse(doc);
+  // reportInput: issuesToFieldErrors needs each issue's input to fill in RECEIVED.
+  const r = configSchema.safeParse(doc, { reportInput: true });
   if (!r.success) return { ok: false, errors: issuesToFieldErrors(r.error.issues) };
   const errors = crossFieldErrors(r.data, doc);
   return errors.length === 0 ? { ok: true, value: r.data } : { ok: false, errors };
@@ -496,7 +496,11 @@ export function defaultConfig(): Config {
   return configSchema.parse({});
 }
 
-/** zod issues as field errors; an unknown-keys issue becomes one error per key with a suggestion. */
+/**
+ * zod issues as field errors; an unknown-keys issue becomes one error per key with a suggestion.
+ * `RECEIVED` in a message becomes the issue's input as `describeReceived` renders it (the schema must
+ * be parsed with `reportInput: true` for the input to be there).
+ */
 export function issuesToFieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>): FieldError[] {
   const out: FieldError[] = [];
   for (const iss of issues) {
@@ -520,7 +524,7 @@ export function issuesToFieldErrors(issues: ReadonlyArray<z.core.$ZodIssue>): Fi
       }
       continue;
     }
-    out.push({ path: formatPath(iss.path), message: iss.message });
+    out.push({ path: formatPath(iss.path), message: fillReceived(iss.message, iss.path, iss.input) });
   }
   return out;
 }

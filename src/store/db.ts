@@ -6,6 +6,7 @@
  *   may be lost on power loss; they are not fsynced until a checkpoint).
  * - `busy_timeout` so a reader in another process (a CLI query) makes a writer wait, not fail.
  * - `foreign_keys=ON`.
+ * - A new file is created with mode 0600 (it holds every message); `-wal` and `-shm` inherit it.
  * - Schema migrations are data: a numbered list applied in order, each in its own transaction together
  *   with the new `PRAGMA user_version`, so a crash during a migration leaves the previous version.
  * - A file that is not a database, is corrupt, or was written by a newer cellgate gives a `StoreError`
@@ -131,6 +132,28 @@ export function checkIntegrity(db: Db, mode: 'quick' | 'full' = 'quick'): string
   }
 }
 
+/** Mode of a new database file; SQLite gives its `-wal` and `-shm` files the same one. */
+export const DB_FILE_MODE = 0o600;
+
+/**
+ * Creates `file` empty (an empty file is an empty SQLite database) with mode 0600 whatever the umask,
+ * unless it exists: SQLite itself would create it 0644, readable by every user of the machine.
+ */
+function createPrivately(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, DB_FILE_MODE);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw e;
+  }
+  try {
+    fs.fchmodSync(fd, DB_FILE_MODE);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Opens (creating it and its directory when missing) the database at `file`, sets the pragmas,
  * applies pending migrations and runs the chosen check. Throws `StoreError` only.
@@ -141,12 +164,14 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
   const check = opts.check ?? 'schema';
   let db: Db | undefined;
   try {
-    if (!opts.readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (!opts.readonly) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   } catch (e) {
     throw new StoreError('io', `cannot create the directory of ${file}: ${errMessage(e)}`, file, { cause: e });
   }
-  let step = 'opening';
+  let step = 'creating the file';
   try {
+    if (!opts.readonly) createPrivately(file);
+    step = 'opening';
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     // The first statement that reads the file: an invalid header surfaces here as SQLITE_NOTADB.

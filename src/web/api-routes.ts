@@ -18,7 +18,7 @@ import { SingleFlight } from './single-flight.js';
 import { userForLog } from './user-for-log.js';
 
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under /api, in @koa/router syntax (`/lines/:id`). */
   path: string;
   /** `'public'`: no authentication; otherwise the roles allowed. */

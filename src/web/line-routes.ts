@@ -9,6 +9,7 @@ import type { Line } from '../line/line.js';
 import { statistics, type SlotId } from '../policy/index.js';
 import { ConfigError, formatFieldError } from '../config/errors.js';
 import type { ConfigStore } from '../config/load.js';
+import { POLICY_SECTIONS } from '../config/schema.js';
 import { policyConfigOf } from '../line/sim-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
@@ -187,15 +188,39 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
   }
 
   /**
-   * PUT /api/policy: replaces the policy section. Validated like the file (field-level errors, 400);
-   * written durably to the configuration, then applied to the running engine.
+   * PUT /api/policy: replaces the whole policy. Every section (top-level key) must be present, so that
+   * a partial or empty body cannot silently reset the others to their defaults; 400 names the missing
+   * ones. GET /api/policy returns a complete policy to edit.
    */
   async function putPolicy(ctx: Context): Promise<void> {
-    const b = await body(ctx);
+    const b = await readObjectBody(ctx, deps.bodyLimit);
+    const missing = POLICY_SECTIONS.filter((k) => !Object.hasOwn(b, k));
+    if (missing.length > 0) {
+      throw new ApiError(
+        400,
+        `incomplete policy: missing ${missing.join(', ')} (PUT replaces the whole policy, as GET /api/policy returns it; PATCH /api/policy changes only the sections it names)`,
+      );
+    }
+    await savePolicy(ctx, () => b);
+  }
+
+  /**
+   * PATCH /api/policy: replaces the sections the body names (each as a whole, as in PUT) and keeps
+   * the others. An empty object changes nothing and is refused.
+   */
+  async function patchPolicy(ctx: Context): Promise<void> {
+    const b = await readObjectBody(ctx, deps.bodyLimit);
+    if (Object.keys(b).length === 0) throw new ApiError(400, `nothing to change: name at least one policy section (${POLICY_SECTIONS.join(', ')})`);
+    await savePolicy(ctx, (current) => ({ ...current, ...b }));
+  }
+
+  /** Validated like the file (field-level errors, 400); written durably, then applied to the running engine. */
+  async function savePolicy(ctx: Context, change: (current: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
     let next;
     try {
       next = await deps.config.update((doc) => {
-        (doc as { policy: unknown }).policy = b;
+        const d = doc as unknown as { policy: Record<string, unknown> };
+        d.policy = change(d.policy);
       });
     } catch (e) {
       if (e instanceof ConfigError) {
@@ -240,6 +265,7 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     { method: 'POST', path: '/lines/:id/disable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, false) },
     { method: 'GET', path: '/policy', access: ADMIN, handler: getPolicy },
     { method: 'PUT', path: '/policy', access: ADMIN, handler: putPolicy },
+    { method: 'PATCH', path: '/policy', access: ADMIN, handler: patchPolicy },
     { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: testCall },
     { method: 'POST', path: '/lines/:id/data-check', access: ADMIN, handler: dataCheck },
     { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: ADMIN, handler: enableSlot },

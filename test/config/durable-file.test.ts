@@ -44,6 +44,24 @@ test('mode 0600 applies to the file and its backup', async (t) => {
   assert.equal(fs.statSync(`${file}.bak`).mode & 0o777, 0o600);
 });
 
+test('mode 0600 applies to temp files whatever the umask, and to a corrupt file set aside', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(`${file}.bak`, JSON.stringify({ v: 'good' }), { mode: 0o600 });
+  fs.writeFileSync(file, '{"pin": "12');
+  fs.chmodSync(file, 0o644);
+  const old = process.umask(0);
+  try {
+    const a = new DurableJsonFile<{ v: string }>(file, { mode: 0o600 });
+    await a.read();
+    await a.write({ v: 'new' });
+  } finally {
+    process.umask(old);
+  }
+  for (const f of fs.readdirSync(dir)) assert.equal((fs.statSync(path.join(dir, f)).mode & 0o777).toString(8), '600', f);
+  assert.ok(fs.existsSync(`${file}.corrupt`));
+});
+
 test('a corrupt main file is recovered from .bak and the recovery is reported', async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'config.json');

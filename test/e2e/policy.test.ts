@@ -204,14 +204,18 @@ test('data connectivity check: the simulated modem fetches a local URL through i
 test('limits and rules through the API: validated with field-level errors, written to the configuration, applied at once', { timeout: 60_000 }, async (t) => {
   await use(await daemon({}));
   t.after(() => d.stop());
-  const put = async (b: unknown) => {
-    const r = await fetch(`${api}/api/policy`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+  const send = async (method: 'PUT' | 'PATCH', b: unknown) => {
+    const r = await fetch(`${api}/api/policy`, { method, headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(b) });
     return { status: r.status, body: (await r.json()) as any };
   };
-  const bad = await put({ limits: { callMinutes: '05:00-25:00,100' } });
+  // PUT replaces the whole policy: {} would have reset every section to its default
+  const empty = await send('PUT', {});
+  assert.equal(empty.status, 400);
+  assert.match(empty.body.error, /^incomplete policy: missing billingPeriodSec, /);
+  const bad = await send('PATCH', { limits: { callMinutes: '05:00-25:00,100' } });
   assert.equal(bad.status, 400);
   assert.match(bad.body.error, /policy\.limits\.callMinutes: .*25/);
-  const ok = await put({ limits: { callCount: '1' }, switchRules: { switchWhenExhausted: false } });
+  const ok = await send('PATCH', { limits: { callCount: '1' }, switchRules: { switchWhenExhausted: false } });
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.equal(ok.body.limits.callCount, '1');
   // durable: the configuration file holds it
