@@ -10,8 +10,11 @@
  * the same sender in the same second are the only ones merged, and those cannot be told apart anyway.
  *
  * SMS commands (commands.ts `screenCommand`) are recognised here, before anything is stored: the
- * IncomingSms carries the masked text (and the dedup key is computed from it, so not even a digest of
- * the password is kept); the command itself, with the password, travels beside it in memory only.
+ * IncomingSms carries the masked text (and the dedup key is computed from it: a SHA-256 of the
+ * password would be an unsalted hash anyone with the database could try passwords against); the
+ * command itself, with the password, travels beside it in memory only. So two command SMS of one kind
+ * from one sender within the same second are one: the second is taken for a redelivery (which also
+ * holds a guesser to one try per second).
  */
 import { createHash } from 'node:crypto';
 import { tryDecodePdu, type SmsDeliver, type StatusClass } from '../gsm/index.js';
