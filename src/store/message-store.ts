@@ -31,7 +31,6 @@ import type {
   MessageQuery,
   NewDelivery,
   NewOutbound,
-  OutboundDecision,
   OutboundMessage,
   OutStatus,
   Page,
