@@ -380,7 +380,14 @@ const smsSchema = obj({
   partTimeoutSec: int(10, 7 * 86_400).default(600),
   submitPartTimeoutSec: int(10, 86_400).default(300),
   retention: obj({ inboxDays: int(0, 36_500).default(0), outboxDays: int(0, 36_500).default(0) }).prefault({}),
-  commands: obj({ info: bool().default(true), reboot: bool().default(true), reset: bool().default(true) }).prefault({}),
+  // Appendix A SMS commands. ###INFO### is off by default: it answers whoever asks, at an SMS each time.
+  commands: obj({
+    info: bool().default(false),
+    infoFrom: z.array(phoneNumber, { error: expected('a list of phone numbers') }).max(100, { error: expected('at most 100 phone numbers') }).default(() => []),
+    infoLimit: obj({ perSender: int(1, 100).default(1), windowMinutes: int(1, 7 * 24 * 60).default(60) }).prefault({}),
+    reboot: bool().default(true),
+    reset: bool().default(true),
+  }).prefault({}),
   forward: z.array(forwardRuleSchema, { error: expected('a list of forwarding rules') }).default(() => []),
   forwardRetry: obj({
     retryBaseSec: int(1, 3600).default(10),

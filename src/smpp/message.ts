@@ -4,13 +4,12 @@
  * - the delivery receipt text of SMPP 3.4 Appendix B;
  * - the deliver_sm field sets for a DeliverItem (MO text or receipt).
  *
- * Text is carried as data_coding 0 = GSM 03.38 default alphabet with one septet per octet (unpacked,
- * as Kannel sends and expects it) or data_coding 8 = UCS2 (UTF-16BE). Nothing else is accepted: SMPP 3.4
- * has no status for "unsupported data_coding" (ESME_RINVDCS 0x104 is SMPP 5.0), so those submits get
- * ESME_RSUBMITFAIL (0x45) with the reason logged.
+ * Text: data_coding 0 (GSM 03.38 unpacked), 1 (IA5/ASCII), 3 (Latin 1) or 8 (UCS2), see data-coding.ts;
+ * other values get ESME_RSUBMITFAIL (0x45) with the reason logged.
  */
-import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2, isGsm7, parseUdh, planText, PduError } from '../gsm/index.js';
+import { encodeGsm7, encodeUcs2, isGsm7, parseUdh, planText, PduError } from '../gsm/index.js';
 import type { SmppPdu } from './codec.js';
+import { dataCodingName, decodeSubmitText, SUPPORTED_DATA_CODINGS, type SupportedDataCoding } from './data-coding.js';
 import { MessageState, Status } from './status.js';
 import { formatReceiptDate, parseSmppTime } from './time.js';
 import type { DeliverItem, ReceiptStat, SessionInfo, SubmitRequest } from './types.js';
@@ -24,20 +23,6 @@ export const ESM_DELIVERY_RECEIPT = 0x04;
 
 /** One short_message holds at most 254 octets (§5.2.21 sm_length 0..254). */
 export const MAX_SHORT_MESSAGE = 254;
-
-const DATA_CODING_NAMES: Record<number, string> = {
-  1: 'IA5/ASCII',
-  2: 'octet unspecified (8-bit binary)',
-  3: 'Latin 1',
-  4: 'octet unspecified (8-bit binary)',
-  5: 'JIS',
-  6: 'Cyrillic',
-  7: 'Latin/Hebrew',
-  9: 'pictogram',
-  10: 'ISO-2022-JP',
-  13: 'extended Kanji JIS',
-  14: 'KS C 5601',
-};
 
 const asBuffer = (v: unknown): Buffer | null => (Buffer.isBuffer(v) ? v : null);
 const asNumber = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -66,13 +51,12 @@ export function submitToRequest(pdu: SmppPdu, session: SessionInfo, now: number)
     return refuse(Status.ESME_RINVDFTMSGID, `submit_sm: sm_default_msg_id ${asNumber(pdu.sm_default_msg_id)} (no predefined messages)`);
   }
 
-  // §5.2.19 data_coding.
+  // §5.2.19 data_coding (the text is decoded once the UDH is off, below).
   const dc = asNumber(pdu.data_coding);
-  if (dc !== 0 && dc !== 8) {
-    const name = DATA_CODING_NAMES[dc] ?? 'reserved or not supported';
+  if (!SUPPORTED_DATA_CODINGS.includes(dc as SupportedDataCoding)) {
     return refuse(
       Status.ESME_RSUBMITFAIL,
-      `${command}: data_coding 0x${dc.toString(16).padStart(2, '0')} (${name}) is not supported: use 0 (GSM 03.38, one septet per octet) or 8 (UCS2)`,
+      `${command}: data_coding 0x${dc.toString(16).padStart(2, '0')} (${dataCodingName(dc)}) is not supported: use 0 (GSM 03.38, one septet per octet), 1 (IA5/ASCII), 3 (Latin 1) or 8 (UCS2)`,
     );
   }
 
@@ -122,21 +106,9 @@ export function submitToRequest(pdu: SmppPdu, session: SessionInfo, now: number)
     concatSource = 'sar';
   }
 
-  let text: string;
-  if (dc === 0) {
-    // GSM 03.38 unpacked: one septet per octet, so every octet is 0x00-0x7F.
-    const bad = body.findIndex((b) => b > 0x7f);
-    if (bad >= 0) {
-      return refuse(
-        Status.ESME_RSUBMITFAIL,
-        `${command}: data_coding 0 (GSM 03.38, one septet per octet) but octet ${bad} is 0x${body[bad]!.toString(16)}: not a septet (packed 7-bit or 8-bit text?)`,
-      );
-    }
-    text = decodeGsm7(body);
-  } else {
-    if (body.length % 2 !== 0) return refuse(Status.ESME_RSUBMITFAIL, `${command}: data_coding 8 (UCS2) with an odd number of octets (${body.length})`);
-    text = decodeUcs2(body);
-  }
+  const decoded = decodeSubmitText(dc, body);
+  if (!decoded.ok) return refuse(Status.ESME_RSUBMITFAIL, `${command}: ${decoded.reason}`);
+  const text = decoded.text;
 
   // §7.1.1 times. data_sm has no validity_period: its qos_time_to_live TLV (§5.3.2, seconds) stands in.
   let expiresAt: number | null = null;
@@ -166,7 +138,7 @@ export function submitToRequest(pdu: SmppPdu, session: SessionInfo, now: number)
       source: { ton: asNumber(pdu.source_addr_ton), npi: asNumber(pdu.source_addr_npi), addr: asString(pdu.source_addr) },
       dest: { ton: asNumber(pdu.dest_addr_ton), npi: asNumber(pdu.dest_addr_npi), addr: destAddr },
       text,
-      dataCoding: dc as 0 | 8,
+      dataCoding: decoded.dataCoding,
       concat,
       registeredDelivery: asNumber(pdu.registered_delivery),
       expiresAt,

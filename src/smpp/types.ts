@@ -25,7 +25,8 @@ export interface SubmitRequest {
   source: { ton: number; npi: number; addr: string };
   dest: { ton: number; npi: number; addr: string };
   text: string; // decoded
-  dataCoding: 0 | 8;
+  /** data_coding of the submit (§5.2.19): 0 GSM 03.38, 1 IA5, 3 Latin 1, 8 UCS2. */
+  dataCoding: 0 | 1 | 3 | 8;
   concat: { ref: number; total: number; seq: number } | null;
   registeredDelivery: number; // the raw byte; bit 0/1 = SMSC receipt wanted (SMPP 3.4 §5.2.17)
   expiresAt: number | null; // absolute ms from validity_period

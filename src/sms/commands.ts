@@ -7,14 +7,29 @@
  *
  * <password> is the admin user's login password, typed without the angle brackets, after one space.
  *
- * Decisions:
+ * What counts as a command (screenCommand), decided before the SMS is stored:
+ * - one SMS, not a concatenated one: the parts of a concatenated SMS are stored one by one as they come
+ *   (TS 23.040 §9.2.3.24.1), before the whole text is known, so a password split over parts could not
+ *   be kept out of the database. A command with its password fits one SMS (160 GSM 7-bit or 70 UCS-2
+ *   characters); a longer text is an ordinary message;
+ * - from a phone number (digits, optional +): an alphanumeric sender (a bank, a shop) is a service, not
+ *   an operator, and cannot be answered;
+ * - the command is switched on (sms.commands.info / reboot / reset); when it is off the text is an
+ *   ordinary message;
+ * - the text parses as one (parseSmsCommand), whatever the password: a wrong password is an attempt too.
+ * A command is consumed: stored with its secret masked (`REBOOT ********`, so the password never
+ * reaches the database, its WAL or a search by text), never forwarded, and acted on from memory.
+ *
+ * Parsing:
  * - Surrounding white space (spaces, tabs, line breaks, the ideographic space U+3000) is ignored.
  * - Keywords are case-insensitive (Appendix A "不区分大小写"); the password is case-sensitive, as a
  *   login password is. It is everything after the blanks that follow the keyword (blanks inside it are
  *   kept; trailing blanks were already trimmed). Angle brackets are not removed: `REBOOT <x>` carries
  *   the password "<x>", which the manual says not to type.
  * - One blank is the syntax; several (spaces, tabs, U+3000) are accepted. A keyword without a password
- *   (`REBOOT`), or glued to it (`REBOOTsecret`), is not a command: the SMS is an ordinary message.
+ *   (`REBOOT`), or glued to it (`REBOOTsecret`), is not a command: the SMS is an ordinary message. Nor
+ *   is a text with a line break after the keyword's line ("Reset code 1234\nNot you? …"): a password
+ *   is one line, as it is typed at a prompt.
  * - CommandGuard limits password guessing by SMS, per sender number and for the whole gateway, so that
  *   a burst of guesses from many numbers is stopped too. A refused attempt is not checked at all and the
  *   sender should get no reply (replying costs SMS and confirms the number). The global limit means a
@@ -25,10 +40,16 @@
  */
 import { gsm7Length } from '../gsm/gsm7.js';
 
+export type SmsCommandKind = 'info' | 'reboot' | 'reset';
+export const SMS_COMMAND_KINDS: readonly SmsCommandKind[] = ['info', 'reboot', 'reset'];
 export type SmsCommand = { kind: 'info' } | { kind: 'reboot'; password: string } | { kind: 'reset'; password: string };
 
 const EDGE_BLANKS = /^[\s\u3000]+|[\s\u3000]+$/gu;
-const PASSWORD_COMMAND = /^(reboot|reset)[ \t\u3000]+(.+)$/isu;
+const PASSWORD_COMMAND = /^(reboot|reset)[ \t\u3000]+([^\r\n]+)$/isu;
+/** A sender that is a phone number (TS 23.040 §9.1.2.5 digits), not an alphanumeric name. */
+const PHONE_SENDER = /^\+?[0-9]{1,20}$/;
+/** What is stored in place of a password: the same for every password, so it tells nothing of its length. */
+export const PASSWORD_MASK = '********';
 
 /** Appendix A: the command a received SMS text holds, or null when it is an ordinary message. */
 export function parseSmsCommand(text: string): SmsCommand | null {
@@ -40,6 +61,29 @@ export function parseSmsCommand(text: string): SmsCommand | null {
   const keyword = m[1]!.toLowerCase();
   const password = m[2]!;
   return keyword === 'reboot' ? { kind: 'reboot', password } : { kind: 'reset', password };
+}
+
+/** A received SMS that is a command: the text to store (secret masked) and the command to act on. */
+export interface ScreenedCommand {
+  command: SmsCommand;
+  /** The text stored in the inbox: `REBOOT ********`, `RESET ********`, or the ###INFO### text as sent. */
+  storedText: string;
+}
+
+/**
+ * Whether a received SMS is a command (see "What counts as a command" above); null for an ordinary
+ * message. `concatenated`: the SMS is a part of a concatenated message.
+ */
+export function screenCommand(sms: { text: string; sender: string; concatenated: boolean }, enabled: Readonly<Record<SmsCommandKind, boolean>>): ScreenedCommand | null {
+  if (sms.concatenated || typeof sms.sender !== 'string' || !PHONE_SENDER.test(sms.sender)) return null;
+  const command = parseSmsCommand(sms.text);
+  if (!command || enabled[command.kind] !== true) return null;
+  return { command, storedText: maskedText(command, sms.text) };
+}
+
+/** The text of a command as it may be stored and shown: the password replaced by PASSWORD_MASK. */
+export function maskedText(command: SmsCommand, original: string): string {
+  return command.kind === 'info' ? original : `${command.kind.toUpperCase()} ${PASSWORD_MASK}`;
 }
 
 export interface CommandGuardOptions {

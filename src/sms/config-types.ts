@@ -31,8 +31,17 @@ export interface SmsConfig {
   submitPartTimeoutSec: number;
   /** Retention in days (0 = keep forever). */
   retention: { inboxDays: number; outboxDays: number };
-  /** Appendix A SMS commands. */
-  commands: { info: boolean; reboot: boolean; reset: boolean };
+  /** Appendix A SMS commands (src/sms/commands.ts says what counts as one). */
+  commands: {
+    /** Answer `###INFO###` (default false). */
+    info: boolean;
+    /** When not empty, only these senders get the ###INFO### answer (a leading + is ignored in the comparison). */
+    infoFrom: string[];
+    /** At most `perSender` ###INFO### answers to one sender within `windowMinutes`. */
+    infoLimit: { perSender: number; windowMinutes: number };
+    reboot: boolean;
+    reset: boolean;
+  };
   /** Forwarding rules for received SMS; every matching rule forwards. */
   forward: ForwardRule[];
   /** Retry policy of forwards (e-mail, webhook, SIP): exponential back-off from `retryBaseSec` up to `retryMaxSec`, given up after `giveUpHours`. */

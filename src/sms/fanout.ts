@@ -12,7 +12,8 @@
  * - `smpp-mo`     → target: the system_id of an SMPP account with `receive` whose lines include the
  *                   message's line (taken by that account's receivers, manual §4.1).
  *
- * Every matching rule forwards; the same (kind, target) caused by two rules gives one job.
+ * Every matching rule forwards; the same (kind, target) caused by two rules gives one job. A received
+ * SMS command (`m.command`) is not asked about: the store gives it no jobs (message-store.ts).
  */
 import type { Fanout, InboundMessage, NewDelivery } from '../store/message-store.js';
 import type { ForwardRule } from './config-types.js';

@@ -8,10 +8,21 @@
  * zone, TS 23.040 §9.2.3.11), the concatenation reference/total/sequence (§9.2.3.24.1) and a digest of
  * the text. The SC gives every message its own SCTS, so two genuine messages with the same text from
  * the same sender in the same second are the only ones merged, and those cannot be told apart anyway.
+ *
+ * SMS commands (commands.ts `screenCommand`) are recognised here, before anything is stored: the
+ * IncomingSms carries the masked text (and the dedup key is computed from it: a SHA-256 of the
+ * password would be an unsalted hash anyone with the database could try passwords against); the
+ * command itself, with the password, travels beside it in memory only. So two command SMS of one kind
+ * from one sender within the same second are one: the second is taken for a redelivery (which also
+ * holds a guesser to one try per second).
  */
 import { createHash } from 'node:crypto';
 import { tryDecodePdu, type SmsDeliver, type StatusClass } from '../gsm/index.js';
 import type { IncomingSms } from '../store/message-store.js';
+import type { ScreenedCommand, SmsCommand } from './commands.js';
+
+/** Recognises an SMS command in a received SMS (commands.ts `screenCommand` with the configuration). */
+export type CommandScreen = (sms: { text: string; sender: string; concatenated: boolean }) => ScreenedCommand | null;
 
 /** Who received it: filled into every IncomingSms. */
 export interface ReceiveContext {
@@ -36,7 +47,8 @@ export interface ReceivedReport {
 }
 
 export type Incoming =
-  | { kind: 'sms'; sms: IncomingSms; encoding: SmsDeliver['encoding'] }
+  /** `command`: the SMS is a command (its `sms.text` masked); in memory only, never stored. */
+  | { kind: 'sms'; sms: IncomingSms; encoding: SmsDeliver['encoding']; command?: SmsCommand }
   | { kind: 'report'; report: ReceivedReport }
   | { kind: 'undecodable'; sms: IncomingSms; error: string };
 
@@ -83,9 +95,9 @@ export function undecodable(pduHex: string, error: string, ctx: ReceiveContext):
 /**
  * Classifies a PDU with its SMSC field (as +CMGR/+CMGL/+CMT/+CDS give it). SMS-DELIVERs become an SMS,
  * SMS-STATUS-REPORTs a report; anything else (an SMS-SUBMIT read back among received messages, a PDU
- * that does not decode) is `undecodable`.
+ * that does not decode) is `undecodable`. `screen` recognises SMS commands (see the file comment).
  */
-export function classifyPdu(pduHex: string, ctx: ReceiveContext): Incoming {
+export function classifyPdu(pduHex: string, ctx: ReceiveContext, screen?: CommandScreen): Incoming {
   if (typeof pduHex !== 'string' || !/^([0-9A-Fa-f]{2})+$/.test(pduHex)) return undecodable(String(pduHex ?? ''), 'not hex octets', ctx);
   const r = tryDecodePdu(pduHex, { withSmsc: true, direction: 'mt' });
   if (!r.ok) return undecodable(pduHex, r.error, ctx);
@@ -108,16 +120,20 @@ export function classifyPdu(pduHex: string, ctx: ReceiveContext): Incoming {
   // TS 23.040 §9.2.3.24.1: a "concatenation" of one part is a whole message.
   const concat = p.concat && p.concat.total > 1 && p.concat.seq >= 1 && p.concat.seq <= p.concat.total ? { ref: p.concat.ref, total: p.concat.total, seq: p.concat.seq } : null;
   const sentAt = p.scts.date.getTime();
+  const cmd = screen?.({ text: p.text, sender, concatenated: concat !== null }) ?? null;
+  const text = cmd ? cmd.storedText : p.text;
   return {
     kind: 'sms',
     encoding: p.encoding,
     sms: {
       ...ctx,
       sender,
-      text: p.text,
+      text,
       sentAt,
       concat,
-      dedup: dedupKey({ sim: simKey(ctx), sender, scts: { ms: sentAt, tzMinutes: p.scts.tzMinutes }, concat, text: p.text }),
+      dedup: dedupKey({ sim: simKey(ctx), sender, scts: { ms: sentAt, tzMinutes: p.scts.tzMinutes }, concat, text }),
+      command: cmd ? cmd.command.kind : null,
     },
+    ...(cmd ? { command: cmd.command } : {}),
   };
 }

@@ -15,7 +15,7 @@ import { MessageStore, type InboundMessage, type OutboundMessage } from '../stor
 import type { Logger } from '../util/log.js';
 import type { SmscServer } from '../smpp/server.js';
 import { SmsCommandHandler } from './command-handler.js';
-import type { InfoAddresses } from './commands.js';
+import { screenCommand, type InfoAddresses, type SmsCommand } from './commands.js';
 import type { SmsConfig } from './config-types.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { buildFanout, webhookRuleFor } from './fanout.js';
@@ -149,7 +149,8 @@ export class Messaging {
       fanout: (m) => this.fanout(m),
       log: this.log.child({ component: 'sms-receiver', line: line.id }),
       partTimeoutMs: (this.o.config.get().sms as SmsConfig).partTimeoutSec * 1000,
-      onStored: (m) => void this.onStored(m),
+      screen: (sms) => screenCommand(sms, (this.o.config.get().sms as SmsConfig).commands),
+      onStored: (m, command) => void this.onStored(m, command),
       onStatusReport: () => {
         this.smsc?.notify();
         this.settleAll();
@@ -229,7 +230,13 @@ export class Messaging {
     return buildFanout((cfg.sms as SmsConfig).forward, { smppAccounts: cfg.smpp.enabled ? cfg.smpp.accounts : [] })(m);
   }
 
-  private async onStored(m: InboundMessage): Promise<void> {
+  private async onStored(m: InboundMessage, command?: SmsCommand): Promise<void> {
+    if (m.command) {
+      // An SMS command: stored masked and without forwards; acted on from the copy in memory.
+      if (command) void this.commands.handle(m, command);
+      else this.log.warn({ id: m.id, command: m.command }, 'SMS command stored without its text in memory: not acted on');
+      return;
+    }
     for (const h of this.inboundHooks) {
       try {
         if (await h(m)) {
@@ -241,7 +248,6 @@ export class Messaging {
         this.log.error({ err: e }, 'inbound hook failed');
       }
     }
-    void this.commands.handle(m);
     this.smsc?.notify();
     for (const w of this.workers) w.notify();
   }

@@ -28,7 +28,8 @@ import type { Logger } from '../util/log.js';
 import type { ModemDriver, ModemEvent, StoredSms } from '../../modem-drivers/types.js';
 import type { LineStatus } from '../line/types.js';
 import type { Fanout, InboundMessage, IncomingSms, MessageStore, OutboundMessage } from '../store/message-store.js';
-import { classifyPdu, type Incoming, type ReceiveContext, type ReceivedReport } from './incoming.js';
+import type { SmsCommand } from './commands.js';
+import { classifyPdu, type CommandScreen, type Incoming, type ReceiveContext, type ReceivedReport } from './incoming.js';
 
 /** What the receiver needs of a Line. */
 export interface ReceiverLine {
@@ -71,8 +72,16 @@ export interface SmsReceiverOptions {
    */
   reportRetryMs?: number;
   reportRetries?: number;
-  /** A message was stored complete (or flagged partial after the timeout). */
-  onStored?: (m: InboundMessage) => void;
+  /**
+   * Recognises SMS commands before they are stored (incoming.ts): their secret is masked in what is
+   * stored, and the command itself goes to `onStored` only.
+   */
+  screen?: CommandScreen;
+  /**
+   * A message was stored complete (or flagged partial after the timeout). `command`: the SMS command it
+   * was, with its password (held in memory only; the stored text is masked).
+   */
+  onStored?: (m: InboundMessage, command?: SmsCommand) => void;
   onStatusReport?: (r: StatusReportOutcome) => void;
   /** A message (or part) that was already stored came again. */
   onDuplicate?: (sms: IncomingSms) => void;
@@ -275,7 +284,7 @@ export class SmsReceiver {
   }
 
   private async processStored(d: ModemDriver, m: StoredSms, mem: string | undefined): Promise<void> {
-    this.handle(classifyPdu(m.pdu, this.context()));
+    this.handle(classifyPdu(m.pdu, this.context(), this.o.screen));
     // Only after the store committed (handle throws otherwise): TS 27.005 §3.5.4.
     await d.deleteSms(m.index, mem);
   }
@@ -284,7 +293,7 @@ export class SmsReceiver {
   private routed(pdu: string): void {
     if (!this.running) return;
     try {
-      this.handle(classifyPdu(pdu, this.context()));
+      this.handle(classifyPdu(pdu, this.context(), this.o.screen));
     } catch (err) {
       // Not acknowledged: the network (or the modem, storing it) delivers it again.
       this.failed('storing a routed SMS', err);
@@ -319,8 +328,9 @@ export class SmsReceiver {
     }
     if (r.stored) {
       const m = r.stored;
-      this.log.info({ id: m.id, sender: m.sender, parts: m.parts }, 'SMS received');
-      this.callback('onStored', () => this.o.onStored?.(m));
+      const command = item.kind === 'sms' ? item.command : undefined;
+      this.log.info({ id: m.id, sender: m.sender, parts: m.parts, ...(m.command ? { command: m.command } : {}) }, 'SMS received');
+      this.callback('onStored', () => (command ? this.o.onStored?.(m, command) : this.o.onStored?.(m)));
     }
   }
 

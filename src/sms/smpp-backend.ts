@@ -10,6 +10,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Delivery, MessageStore, OutboundMessage, NewDelivery } from '../store/message-store.js';
+import { smppClient, smppSystemIdOf } from './client-id.js';
 import { lineNumberOf } from './fanout.js';
 import type { Logger } from '../util/log.js';
 import type { AuthResult, DeliverItem, QueryResult, ReceiptStat, SessionInfo, SmscBackend, SubmitRequest, SubmitResult } from '../smpp/types.js';
@@ -98,7 +99,7 @@ export class SmppBackend implements SmscBackend {
     const acc = req.session.account as SmppAccountRef;
     const base = {
       origin: 'smpp' as const,
-      client: acc.account,
+      client: smppClient(acc.account),
       sender: req.source.addr || null,
       recipient: internationalise(req.dest.addr, req.dest.ton),
       text: req.text,
@@ -129,7 +130,7 @@ export class SmppBackend implements SmscBackend {
     const acc = session.account as SmppAccountRef;
     const m = this.o.store.getOutbound(messageId);
     if (!m) return null;
-    if (m.origin !== 'smpp' || m.client !== acc.account) return null;
+    if (m.origin !== 'smpp' || m.client !== smppClient(acc.account)) return null;
     return { messageId, state: messageState(m), finalDate: m.doneAt, errorCode: 0 };
   }
 
@@ -171,12 +172,13 @@ export class SmppBackend implements SmscBackend {
    * message id the client got (a message submitted in parts has one id per part).
    */
   receiptsFor(m: OutboundMessage): NewDelivery[] {
-    if (m.origin !== 'smpp' || !m.report || !m.client) return [];
+    const account = smppSystemIdOf(m.client);
+    if (m.origin !== 'smpp' || !m.report || account === null) return [];
     const stat = receiptStat(m);
     if (m.reportFailureOnly && stat === 'DELIVRD') return [];
     return [m.id, ...m.aliases].map((id) => ({
       kind: 'smpp-receipt',
-      target: m.client!,
+      target: account,
       payload: {
         messageId: id,
         stat,

@@ -13,12 +13,14 @@
 import { planText } from '../gsm/index.js';
 import { applyDialRules, parseDialRules, type DialRules } from '../routing/dial-rules.js';
 import { parsePrefixList, routeByPrefix, type LinePrefixes } from '../routing/line-prefix.js';
-import { newMessageId, type MessageStore, type NewOutbound, type Origin, type OutboundMessage } from '../store/message-store.js';
+import { newMessageId, type MessageStore, type NewOutbound, type Origin, type OutboundMessage, type UnknownDecision } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
+import { internalClient, isInternalOrigin } from './client-id.js';
 import type { SmsConfig } from './config-types.js';
 
 export interface SubmitRequest {
   origin: Origin;
+  /** Who submits it (client-id.ts); internal origins get `internal:<origin>` when not given. */
   client?: string | null;
   /** The originator the client named (SMPP source_addr); used for caller-mode prefix matching. */
   sender?: string | null;
@@ -107,6 +109,20 @@ export class SmsRouter {
     return { partId, queued: r.queued };
   }
 
+  /**
+   * An operator's decision on a message whose outcome is `unknown` (MessageStore.decideUnknown): a
+   * resend goes back into the queue (the scheduler is woken), a fail is final. `by` is the client id
+   * of who decided. Null when the message is not `unknown`.
+   */
+  decideUnknown(idOrAlias: string, action: UnknownDecision, by: string): OutboundMessage | null {
+    const m = this.o.store.decideUnknown(idOrAlias, action, by);
+    if (m) {
+      this.o.log.warn({ id: m.id, action, by }, action === 'resend' ? 'message with an unknown outcome queued again by an operator' : 'message with an unknown outcome failed by an operator');
+      if (action === 'resend') this.o.onQueued();
+    }
+    return m;
+  }
+
   async flushStaleParts(): Promise<void> {
     try {
       const cfg = this.o.config();
@@ -158,7 +174,7 @@ export class SmsRouter {
     return {
       ...(req.id ? { id: req.id } : {}),
       origin: req.origin,
-      client: req.client ?? null,
+      client: req.client ?? (isInternalOrigin(req.origin) ? internalClient(req.origin) : null),
       sender: req.sender ?? null,
       recipient: req.recipient,
       number,

@@ -10,7 +10,7 @@
  *   the same event-loop turn share one fsync.
  * - A received message and the fan-out jobs it causes are written in one transaction, before the
  *   message is deleted from the modem; a crash in between means the modem still has it and the
- *   `dedup` key makes the second store a no-op.
+ *   `dedup` key makes the second store a no-op. A received SMS command gets no fan-out jobs.
  * - Status changes of outbound messages are conditional on the status they leave (an UPDATE that
  *   matches no row changes nothing), so a late outcome never overwrites a newer one.
  */
@@ -21,215 +21,30 @@ import { dbFilePath, openDatabase, toStoreError, type Db } from './db.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
 import { MIGRATIONS } from './migrations.js';
+import { deliveryFromRow, inFromRow, outFromRow, slotIndex, slotLetter, type DeliveryRow, type InRow, type OutRow } from './message-rows.js';
+import type {
+  Delivery,
+  Fanout,
+  FinalHook,
+  InboundMessage,
+  IncomingSms,
+  MessageQuery,
+  NewDelivery,
+  NewOutbound,
+  OutboundMessage,
+  OutStatus,
+  Page,
+  StatusReportInput,
+  UnknownDecision,
+} from './message-types.js';
 
-export type OutStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed' | 'expired' | 'unknown';
-export const OUT_STATUSES: readonly OutStatus[] = ['queued', 'sending', 'sent', 'delivered', 'failed', 'expired', 'unknown'];
-/** Statuses after which nothing more happens to a message. */
-export const FINAL_STATUSES: ReadonlySet<OutStatus> = new Set(['delivered', 'failed', 'expired', 'unknown']);
-
-export type Origin = 'api' | 'smpp' | 'sip' | 'forward' | 'command' | 'discovery';
-
-export interface NewOutbound {
-  /** Given when the caller already chose it; else a new random id. */
-  id?: string;
-  origin: Origin;
-  client?: string | null;
-  sender?: string | null;
-  recipient: string;
-  /** The number after the dial rules. */
-  number: string;
-  text: string;
-  parts: number;
-  /** Lines the message may go out on (prefix routing, an SMPP per-line id, an API choice); null = any. */
-  lines?: number[] | null;
-  /** Receipt wanted: true (always), or 'failure' (only when it fails; SMPP registered_delivery 2). */
-  report?: boolean | 'failure';
-  partial?: boolean;
-  notBefore?: number | null;
-  expiresAt?: number | null;
-  /** More ids the client knows this message by. */
-  aliases?: string[];
-}
-
-export interface OutboundMessage {
-  id: string;
-  origin: Origin;
-  client: string | null;
-  sender: string | null;
-  recipient: string;
-  number: string;
-  text: string;
-  parts: number;
-  lines: number[] | null;
-  status: OutStatus;
-  reason: string | null;
-  line: string | null;
-  slot: string | null;
-  iccid: string | null;
-  attempts: number;
-  tried: string[];
-  report: boolean;
-  /** Only a failure is to be reported (SMPP registered_delivery 2, §5.2.17). */
-  reportFailureOnly: boolean;
-  partial: boolean;
-  createdAt: number;
-  notBefore: number | null;
-  expiresAt: number | null;
-  sentAt: number | null;
-  doneAt: number | null;
-  updatedAt: number;
-  aliases: string[];
-}
-
-export interface InboundMessage {
-  id: string;
-  line: string;
-  slot: string | null;
-  iccid: string | null;
-  recipient: string | null;
-  sender: string;
-  text: string;
-  parts: number;
-  received: number;
-  partial: boolean;
-  sentAt: number | null;
-  receivedAt: number;
-}
-
-/** One received SMS (a whole message or one part of a concatenated one). */
-export interface IncomingSms {
-  line: string;
-  slot: string | null;
-  iccid: string | null;
-  recipient: string | null;
-  sender: string;
-  text: string;
-  /** TP-SCTS in ms. */
-  sentAt: number | null;
-  concat: { ref: number; total: number; seq: number } | null;
-  /** Identifies this SMS against a network redelivery: sender, SCTS, concat and text digest. */
-  dedup: string;
-}
-
-export interface NewDelivery {
-  kind: string;
-  target: string;
-  payload: unknown;
-  /** First attempt not before (default now). */
-  nextAt?: number;
-}
-
-export interface Delivery {
-  id: string;
-  kind: string;
-  target: string;
-  ref: string;
-  payload: unknown;
-  status: 'pending' | 'done' | 'failed';
-  attempts: number;
-  nextAt: number;
-  lastError: string | null;
-  createdAt: number;
-  doneAt: number | null;
-}
-
-/** Computes the fan-out jobs of a stored inbound message (the router knows the configuration). */
-export type Fanout = (m: InboundMessage) => NewDelivery[];
-/** Computes the jobs caused by an outbound message reaching a final status (receipts). */
-export type FinalHook = (m: OutboundMessage) => NewDelivery[];
-
-export interface Page<T> {
-  total: number;
-  items: T[];
-}
-
-export interface MessageQuery {
-  line?: string;
-  /** Substring of the number (recipient or number for outbound, sender for inbound). */
-  number?: string;
-  /** Substring of the text. */
-  text?: string;
-  status?: OutStatus;
-  from?: number;
-  to?: number;
-  limit?: number;
-  offset?: number;
-}
-
-export interface StatusReportInput {
-  line: string;
-  ref: number;
-  /** TP-ST */
-  status: number;
-  outcome: 'delivered' | 'pending' | 'failed';
-  at: number;
-  /** Only parts sent within this many ms before `at` match (TP-MR wraps at 256). */
-  withinMs?: number;
-}
+export * from './message-types.js';
 
 export interface MessageStoreOptions {
   now?: () => number;
   /** Jobs to add when an outbound message reaches a final status. */
   onFinal?: FinalHook;
 }
-
-interface OutRow {
-  id: string;
-  origin: string;
-  client: string | null;
-  sender: string | null;
-  recipient: string;
-  number: string;
-  text: string;
-  parts: number;
-  lines: string | null;
-  status: string;
-  reason: string | null;
-  line: string | null;
-  slot: number | null;
-  iccid: string | null;
-  attempts: number;
-  tried: string;
-  report: number;
-  partial: number;
-  created_at: number;
-  not_before: number | null;
-  expires_at: number | null;
-  sent_at: number | null;
-  done_at: number | null;
-  updated_at: number;
-}
-
-interface InRow {
-  id: string;
-  line: string;
-  slot: number | null;
-  iccid: string | null;
-  recipient: string | null;
-  sender: string;
-  text: string;
-  parts: number;
-  received: number;
-  partial: number;
-  sent_at: number | null;
-  received_at: number;
-}
-
-interface DeliveryRow {
-  id: string;
-  kind: string;
-  target: string;
-  ref: string;
-  payload: string;
-  status: string;
-  attempts: number;
-  next_at: number;
-  last_error: string | null;
-  created_at: number;
-  done_at: number | null;
-}
-
-const SLOT_LETTERS = 'ABCD';
 
 /** Random bytes drawn 4 KiB at a time: one syscall per 512 ids instead of one per id. */
 let idPool = Buffer.alloc(0);
@@ -244,16 +59,6 @@ export function newMessageId(): string {
   const id = idPool.toString('hex', idPos, idPos + 8);
   idPos += 8;
   return id;
-}
-
-function slotIndex(slot: string | null): number | null {
-  if (slot === null) return null;
-  const i = SLOT_LETTERS.indexOf(slot);
-  return i < 0 ? null : i;
-}
-
-function slotLetter(i: number | null): string | null {
-  return i === null ? null : (SLOT_LETTERS[i] ?? null);
 }
 
 function likeEscape(s: string): string {
@@ -309,6 +114,11 @@ export class MessageStore {
       outById: p('SELECT * FROM sms_out WHERE id = ?'),
       outByAlias: p('SELECT o.* FROM sms_out_alias a JOIN sms_out o ON o.id = a.message WHERE a.alias = ?'),
       aliases: p('SELECT alias FROM sms_out_alias WHERE message = ? ORDER BY alias'),
+      decisions: p('SELECT action, actor, at FROM sms_out_decisions WHERE message = ? ORDER BY seq'),
+      insertDecision: p('INSERT INTO sms_out_decisions (message, action, actor, at) VALUES (?, ?, ?, ?)'),
+      resendUnknown: p(`UPDATE sms_out SET status = 'queued', reason = ?, tried = '[]', not_before = NULL, sent_at = NULL, done_at = NULL, updated_at = ?
+                         WHERE id = ? AND status = 'unknown'`),
+      deleteParts: p('DELETE FROM sms_out_parts WHERE message = ?'),
       queued: p(`SELECT * FROM sms_out WHERE status = 'queued' AND seq > ? ORDER BY seq LIMIT ?`),
       countQueued: p(`SELECT count(*) AS n FROM sms_out WHERE status = 'queued'`),
       setSending: p(`UPDATE sms_out SET status = 'sending', line = ?, slot = ?, iccid = ?, attempts = attempts + 1, reason = NULL, updated_at = ?
@@ -329,8 +139,8 @@ export class MessageStore {
       submitParts: p('SELECT * FROM sms_submit_parts WHERE group_key = ? ORDER BY seq'),
       deleteSubmitParts: p('DELETE FROM sms_submit_parts WHERE group_key = ?'),
       staleSubmitGroups: p('SELECT DISTINCT group_key FROM sms_submit_parts WHERE created_at < ?'),
-      insertIn: p(`INSERT INTO sms_in (id, line, slot, iccid, recipient, sender, text, parts, received, partial, sent_at, received_at, dedup)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertIn: p(`INSERT INTO sms_in (id, line, slot, iccid, recipient, sender, text, parts, received, partial, sent_at, received_at, dedup, command)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       inByDedup: p('SELECT id FROM sms_in WHERE dedup = ?'),
       inById: p('SELECT * FROM sms_in WHERE id = ?'),
       insertInPart: p(`INSERT OR IGNORE INTO sms_in_parts (group_key, seq, total, line, slot, iccid, recipient, sender, text, sent_at, received_at, dedup)
@@ -427,6 +237,7 @@ export class MessageStore {
       doneAt: null,
       updatedAt: now,
       aliases: [...(m.aliases ?? [])].sort(),
+      decisions: [],
     };
   }
 
@@ -525,6 +336,31 @@ export class MessageStore {
         else this.finishInTx(m.id, 'unknown', 'interrupted while sending (restart); not resent', ['sending']);
       }
       return rows;
+    });
+  }
+
+  /**
+   * An operator's decision on a message whose outcome is `unknown` (it may or may not have gone out):
+   * `resend` queues it again (same id, so a client's receipts and query_sm follow it; any allowed line;
+   * the parts of the first attempt forgotten, so a late status report of that attempt is not taken for
+   * the resend's); `fail` makes it failed, with its receipts. The decision, who made it (a client id
+   * such as `api:admin`) and when are stored with it. Returns the message, or null when it is not
+   * `unknown` (or does not exist); nothing changes then.
+   */
+  decideUnknown(idOrAlias: string, action: UnknownDecision, by: string): OutboundMessage | null {
+    return this.write(() => {
+      const m = this.getOutbound(idOrAlias);
+      if (!m || m.status !== 'unknown') return null;
+      const now = this.now();
+      const was = `the outcome was unknown${m.reason ? ` (${m.reason})` : ''}`;
+      if (action === 'resend') {
+        if (this.s.resendUnknown!.run(`${was}; resent as decided by ${by}`, now, m.id).changes !== 1) return null;
+        this.s.deleteParts!.run(m.id);
+      } else if (!this.finishInTx(m.id, 'failed', `${was}; failed as decided by ${by}`, ['unknown'])) {
+        return null;
+      }
+      this.s.insertDecision!.run(m.id, action, by, now);
+      return this.getOutbound(m.id)!;
     });
   }
 
@@ -636,14 +472,15 @@ export class MessageStore {
     for (let i = 1; i <= total; i++) pieces.push(bySeq.get(i) ?? (partial ? '[…]' : ''));
     this.s.deleteInParts!.run(key);
     const sentAt = parts.reduce<number | null>((a, p) => (p.sent_at !== null && (a === null || p.sent_at < a) ? p.sent_at : a), null);
-    const msg = this.insertInbound({ ...sms, text: pieces.join(''), sentAt, parts: total, received: parts.length, partial, receivedAt: this.now() }, `${key}#${this.now()}#${partial ? 'p' : 'c'}`, fanout);
+    // A concatenated message is never an SMS command (src/sms/commands.ts).
+    const msg = this.insertInbound({ ...sms, text: pieces.join(''), sentAt, parts: total, received: parts.length, partial, receivedAt: this.now(), command: null }, `${key}#${this.now()}#${partial ? 'p' : 'c'}`, fanout);
     // The parts' own keys outlive the parts: a part delivered again later is a duplicate, not the
     // start of a new message.
     for (const p of parts) if (p.dedup) this.s.insertSeen!.run(p.dedup, msg.id);
     return msg;
   }
 
-  private insertInbound(m: Omit<InboundMessage, 'id'> & { concat?: unknown; dedup?: string }, dedup: string | null, fanout: Fanout): InboundMessage {
+  private insertInbound(m: Omit<InboundMessage, 'id' | 'command'> & { concat?: unknown; dedup?: string; command?: InboundMessage['command'] }, dedup: string | null, fanout: Fanout): InboundMessage {
     const msg: InboundMessage = {
       id: newMessageId(),
       line: m.line,
@@ -657,9 +494,11 @@ export class MessageStore {
       partial: m.partial,
       sentAt: m.sentAt,
       receivedAt: m.receivedAt,
+      command: m.command ?? null,
     };
-    this.s.insertIn!.run(msg.id, msg.line, slotIndex(msg.slot), msg.iccid, msg.recipient, msg.sender, msg.text, msg.parts, msg.received, msg.partial ? 1 : 0, msg.sentAt, msg.receivedAt, dedup);
-    this.addDeliveries(msg.id, fanout(msg));
+    this.s.insertIn!.run(msg.id, msg.line, slotIndex(msg.slot), msg.iccid, msg.recipient, msg.sender, msg.text, msg.parts, msg.received, msg.partial ? 1 : 0, msg.sentAt, msg.receivedAt, dedup, msg.command);
+    // An SMS command (src/sms/commands.ts) is consumed by cellgate: never forwarded.
+    if (!msg.command) this.addDeliveries(msg.id, fanout(msg));
     return msg;
   }
 
@@ -877,34 +716,9 @@ export class MessageStore {
   }
 
   private outFromRow(r: OutRow): OutboundMessage {
-    return {
-      id: r.id,
-      origin: r.origin as Origin,
-      client: r.client,
-      sender: r.sender,
-      recipient: r.recipient,
-      number: r.number,
-      text: r.text,
-      parts: r.parts,
-      lines: r.lines ? (JSON.parse(r.lines) as number[]) : null,
-      status: r.status as OutStatus,
-      reason: r.reason,
-      line: r.line,
-      slot: slotLetter(r.slot),
-      iccid: r.iccid,
-      attempts: r.attempts,
-      tried: JSON.parse(r.tried) as string[],
-      report: r.report !== 0,
-      reportFailureOnly: r.report === 2,
-      partial: r.partial === 1,
-      createdAt: r.created_at,
-      notBefore: r.not_before,
-      expiresAt: r.expires_at,
-      sentAt: r.sent_at,
-      doneAt: r.done_at,
-      updatedAt: r.updated_at,
-      aliases: (this.s.aliases!.all(r.id) as Array<{ alias: string }>).map((a) => a.alias),
-    };
+    const aliases = (this.s.aliases!.all(r.id) as Array<{ alias: string }>).map((a) => a.alias);
+    const decisions = (this.s.decisions!.all(r.id) as Array<{ action: string; actor: string; at: number }>).map((d) => ({ action: d.action as UnknownDecision, by: d.actor, at: d.at }));
+    return outFromRow(r, aliases, decisions);
   }
 }
 
@@ -924,35 +738,3 @@ function validateOutbound(m: NewOutbound): void {
   if (!(Number.isInteger(m.parts) && m.parts >= 1)) throw new Error('parts must be a positive integer');
 }
 
-function inFromRow(r: InRow): InboundMessage {
-  return {
-    id: r.id,
-    line: r.line,
-    slot: slotLetter(r.slot),
-    iccid: r.iccid,
-    recipient: r.recipient,
-    sender: r.sender,
-    text: r.text,
-    parts: r.parts,
-    received: r.received,
-    partial: r.partial === 1,
-    sentAt: r.sent_at,
-    receivedAt: r.received_at,
-  };
-}
-
-function deliveryFromRow(r: DeliveryRow): Delivery {
-  return {
-    id: r.id,
-    kind: r.kind,
-    target: r.target,
-    ref: r.ref,
-    payload: JSON.parse(r.payload) as unknown,
-    status: r.status as Delivery['status'],
-    attempts: r.attempts,
-    nextAt: r.next_at,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    doneAt: r.done_at,
-  };
-}

@@ -224,4 +224,35 @@ CREATE TABLE own_numbers (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: 'client ids, operator decisions on unknown outcomes, SMS commands in the inbox',
+    tables: ['sms_out_decisions'],
+    sql: `
+-- sms_out.client becomes "<kind>:<name>" (src/sms/client-id.ts): smpp:<system_id>, api:<user>,
+-- internal:forward | internal:command | internal:discovery. Rows of API submits stay NULL: earlier
+-- releases did not record the user.
+UPDATE sms_out SET client = 'smpp:' || client WHERE origin = 'smpp' AND client IS NOT NULL AND client NOT LIKE 'smpp:%';
+UPDATE sms_out SET client = 'internal:' || origin WHERE origin IN ('forward', 'command', 'discovery') AND client IS NULL;
+-- Parts of SMPP submits still waiting for their siblings: the same, in their stored submission and
+-- in their group key (origin|client|sender|recipient|ref|total), so later parts join them.
+UPDATE sms_submit_parts SET json = json_set(json, '$.client', 'smpp:' || json_extract(json, '$.client'))
+  WHERE json_extract(json, '$.origin') = 'smpp' AND json_extract(json, '$.client') IS NOT NULL AND json_extract(json, '$.client') NOT LIKE 'smpp:%';
+UPDATE sms_submit_parts SET group_key = 'smpp|smpp:' || substr(group_key, 6)
+  WHERE group_key LIKE 'smpp|%' AND group_key NOT LIKE 'smpp||%' AND group_key NOT LIKE 'smpp|smpp:%';
+
+-- What an operator decided about a message whose outcome was unknown: resend or fail, who, when.
+CREATE TABLE sms_out_decisions (
+  seq          INTEGER PRIMARY KEY,
+  message      TEXT    NOT NULL REFERENCES sms_out (id) ON DELETE CASCADE,
+  action       TEXT    NOT NULL CHECK (action IN ('resend', 'fail')),
+  actor        TEXT    NOT NULL,   -- client id, e.g. api:admin
+  at           INTEGER NOT NULL
+);
+CREATE INDEX sms_out_decisions_by_message ON sms_out_decisions (message, seq);
+
+-- A received SMS that was an SMS command (info | reboot | reset): consumed, its secret masked in text.
+ALTER TABLE sms_in ADD COLUMN command TEXT CHECK (command IS NULL OR command IN ('info', 'reboot', 'reset'));
+`,
+  },
 ];

@@ -2,15 +2,19 @@
  * SMS, inbox/outbox and SMPP account routes of the JSON API (manual §5.5–5.7, §4.1 SMPP SMSC).
  * Sending queues the message durably and answers 202 with its id; the status is read back with
  * GET /api/sms/:id. Inbox and outbox are paged and searchable, without the manual's 20-per-line cap.
+ * A message left `unknown` (it may or may not have gone out) waits for an operator's decision:
+ * POST /api/sms/:id/resend or /fail, by the roles that may send.
  */
 import type { Context } from 'koa';
 import { ConfigError, formatFieldError } from '../config/errors.js';
 import type { ConfigStore } from '../config/load.js';
 import type { MessageStore, MessageQuery, OutStatus } from '../store/message-store.js';
 import { OUT_STATUSES } from '../store/message-store.js';
+import { apiClient } from '../sms/client-id.js';
 import { SubmitError, type SmsRouter } from '../sms/sms-router.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
+import type { WebState } from './auth-gate.js';
 import { readJsonBody, readObjectBody } from './json-body.js';
 
 const SENDERS = ['admin', 'sms'] as const;
@@ -82,6 +86,14 @@ function query(ctx: Context, withStatus: boolean): MessageQuery {
   return q;
 }
 
+/** The client id (src/sms/client-id.ts) of the authenticated caller, e.g. `api:admin`. */
+function clientOf(ctx: Context): string {
+  const p = (ctx.state as WebState).principal;
+  // Every SMS route needs a role, so the gate has set the principal; this is a safety net.
+  if (!p) throw new ApiError(401, 'not authenticated');
+  return apiClient(p.user);
+}
+
 function iso(t: number | null): string | null {
   return t === null ? null : new Date(t).toISOString();
 }
@@ -109,6 +121,7 @@ export function smsRoutes(deps: SmsRouteDeps): ApiRoute[] {
       attempts: m.attempts,
       partial: m.partial,
       aliases: m.aliases,
+      decisions: m.decisions.map((d) => ({ action: d.action, by: d.by, at: iso(d.at) })),
       createdAt: iso(m.createdAt),
       sentAt: iso(m.sentAt),
       doneAt: iso(m.doneAt),
@@ -139,7 +152,7 @@ export function smsRoutes(deps: SmsRouteDeps): ApiRoute[] {
     try {
       const m = await deps.router.submit({
         origin: 'api',
-        client: (ctx.state as { user?: { name?: string } }).user?.name ?? null,
+        client: clientOf(ctx),
         recipient: to,
         text,
         lines,
@@ -184,6 +197,23 @@ export function smsRoutes(deps: SmsRouteDeps): ApiRoute[] {
     const v = outView(param(ctx, 'id'));
     if (!v) throw new ApiError(404, `no outbound message ${param(ctx, 'id')}`);
     ctx.body = v;
+  }
+
+  /**
+   * POST /api/sms/:id/resend and /fail {}: the operator's decision on a message whose outcome is
+   * `unknown`. 409 for any other status; the decision, who and when are stored with the message.
+   */
+  async function decide(ctx: Context, action: 'resend' | 'fail'): Promise<void> {
+    await body(ctx);
+    const id = param(ctx, 'id');
+    const before = deps.store.getOutbound(id);
+    if (!before) throw new ApiError(404, `no outbound message ${id}`);
+    if (before.status !== 'unknown') throw new ApiError(409, `message ${before.id} is ${before.status}: only a message whose outcome is unknown can be resent or failed`);
+    const m = deps.router.decideUnknown(before.id, action, clientOf(ctx));
+    // Another decision (or the scheduler) came first.
+    if (!m) throw new ApiError(409, `message ${before.id} is no longer unknown: ${deps.store.getOutbound(before.id)?.status ?? 'deleted'}`);
+    ctx.status = action === 'resend' ? 202 : 200;
+    ctx.body = outView(m.id);
   }
 
   function outbox(ctx: Context): void {
@@ -262,6 +292,8 @@ export function smsRoutes(deps: SmsRouteDeps): ApiRoute[] {
     { method: 'DELETE', path: '/sms/inbox', access: SENDERS, handler: (ctx) => remove(ctx, 'in') },
     { method: 'DELETE', path: '/sms/inbox/:id', access: SENDERS, handler: (ctx) => remove(ctx, 'in') },
     { method: 'GET', path: '/sms/:id', access: READERS, handler: getOne },
+    { method: 'POST', path: '/sms/:id/resend', access: SENDERS, handler: (ctx) => decide(ctx, 'resend') },
+    { method: 'POST', path: '/sms/:id/fail', access: SENDERS, handler: (ctx) => decide(ctx, 'fail') },
     { method: 'GET', path: '/smpp/sessions', access: ADMIN, handler: smppSessions },
     { method: 'GET', path: '/smpp/accounts', access: ADMIN, handler: smppAccounts },
     { method: 'PUT', path: '/smpp/accounts', access: ADMIN, handler: putSmppAccounts },

@@ -55,3 +55,17 @@ test('ussd and ownNumber: the USSD timeout is at least 15 s; codes and markers a
   assert.equal(c.ownNumber.ussd!.code, '*123#');
   assert.match(errorsOf({ ownNumber: { ussd: { code: 'abc', marker: 'x' } } })[0]!, /ownNumber\.ussd\.code: expected a USSD code/);
 });
+
+test('sms.commands: ###INFO### is off by default; it can be limited to some senders and rate-limited per sender', () => {
+  const d = valid({}).sms.commands;
+  assert.equal(d.info, false, '###INFO### answers anyone at an SMS each time: off unless asked for');
+  assert.deepEqual(d.infoFrom, []);
+  assert.deepEqual(d.infoLimit, { perSender: 1, windowMinutes: 60 });
+  assert.equal(d.reboot, true);
+  const c = valid({ sms: { commands: { info: true, infoFrom: ['+8613912340002'], infoLimit: { perSender: 3 } } } }).sms.commands;
+  assert.deepEqual(c.infoFrom, ['+8613912340002']);
+  assert.deepEqual(c.infoLimit, { perSender: 3, windowMinutes: 60 });
+  assert.match(errorsOf({ sms: { commands: { infoFrom: ['ops'] } } })[0]!, /^sms\.commands\.infoFrom\[0\]: expected a phone number/);
+  assert.match(errorsOf({ sms: { commands: { infoLimit: { perSender: 0 } } } })[0]!, /^sms\.commands\.infoLimit\.perSender: expected an integer from 1 to 100/);
+  assert.match(errorsOf({ sms: { commands: { infoLimit: { windowMinutes: 99999 } } } })[0]!, /^sms\.commands\.infoLimit\.windowMinutes: expected an integer from 1 to 10080/);
+});

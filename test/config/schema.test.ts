@@ -57,7 +57,7 @@ test('{} is a complete configuration with every default', () => {
       partTimeoutSec: 600,
       submitPartTimeoutSec: 300,
       retention: { inboxDays: 0, outboxDays: 0 },
-      commands: { info: true, reboot: true, reset: true },
+      commands: { info: false, infoFrom: [], infoLimit: { perSender: 1, windowMinutes: 60 }, reboot: true, reset: true },
       forward: [],
       forwardRetry: { retryBaseSec: 10, retryMaxSec: 1800, giveUpHours: 72 },
     },

@@ -154,14 +154,14 @@ test('fuzz through the daemon: 10,000+ malformed PDUs while a good ESME submits 
 
   // The outbox holds the 200 messages of account "1", delivered, and nothing of the fuzzers.
   const outbox = await s.outbox();
-  const mine = outbox.filter((m) => m.origin === 'smpp' && m.client === '1');
+  const mine = outbox.filter((m) => m.origin === 'smpp' && m.client === 'smpp:1');
   assert.equal(mine.length, GOOD_SUBMITS);
   assert.deepEqual(new Set(mine.map((m) => m.id)), new Set(submitted.keys()));
   for (const m of mine) {
     assert.equal(m.text, submitted.get(m.id));
     assert.equal(m.status, 'delivered', JSON.stringify(m));
   }
-  assert.equal(outbox.filter((m) => m.client === 'fuzz').length, 0, 'nothing the fuzzers sent became an SMS');
+  assert.equal(outbox.filter((m) => m.client === 'smpp:fuzz').length, 0, 'nothing the fuzzers sent became an SMS');
   const atSim = new Set((await s.simLog(l4.imsi)).received.map((e) => e.text));
   for (const text of submitted.values()) assert.ok(atSim.has(text), `not at the destination SIM: ${text}`);
 

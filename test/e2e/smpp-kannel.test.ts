@@ -86,7 +86,7 @@ test(
     assert.equal(outbox.length, 4);
     const on2 = (await s.outbox({ line: '2' })).find((m) => m.text === viaLine2);
     assert.ok(on2, `the message of "102" is not in line 2's outbox\n${await diag()}`);
-    assert.equal(on2.client, '1');
+    assert.equal(on2.client, 'smpp:1', 'the account, not the per-line id 102');
 
     // The receipt reaches Kannel, which matches it to its message: dlr-url type 1 (delivered).
     const dlr = await until(() => http.hits.find((u) => u.pathname === '/dlr' && u.searchParams.get('type') === '1'), 20_000, 'dlr-url type=1', diag);

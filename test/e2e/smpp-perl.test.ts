@@ -113,7 +113,7 @@ test(
     // The outbox: five SMPP messages of account 1 (the UDH parts as one), all delivered.
     const outbox = (await s.outbox()).filter((m) => m.origin === 'smpp');
     assert.equal(outbox.length, 4);
-    assert.ok(outbox.every((m) => m.status === 'delivered' && m.client === '1' && m.to === l4.number), JSON.stringify(outbox));
+    assert.ok(outbox.every((m) => m.status === 'delivered' && m.client === 'smpp:1' && m.to === l4.number), JSON.stringify(outbox));
     // The received SMS were acknowledged: nothing is pending for the account any more.
     const inbox = (await s.get<{ items: Array<{ text: string; forwards: Array<{ kind: string; status: string }> }> }>('/api/sms/inbox?line=1')).items;
     assert.equal(inbox.find((m) => m.text === MO_GSM)?.forwards.find((f) => f.kind === 'smpp-mo')?.status, 'done');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CommandGuard, infoReply, parseSmsCommand } from '../../src/sms/commands.js';
+import { CommandGuard, infoReply, parseSmsCommand, PASSWORD_MASK, screenCommand } from '../../src/sms/commands.js';
 import { gsm7Length } from '../../src/gsm/gsm7.js';
 
 test('Appendix A: ###INFO###, trimmed and case-insensitive', () => {
@@ -34,6 +34,37 @@ test('not commands', () => {
     fc.property(fc.string(), (s) => {
       const r = parseSmsCommand(s);
       if (r && r.kind !== 'info') assert.ok(r.password.length > 0);
+    }),
+  );
+});
+
+test('a password is one line: a text going on after a line break is not a command', () => {
+  for (const t of ['Reset code 123456\nNot you? Call us', 'REBOOT pw\r\nmore', 'RESET a\nb']) {
+    assert.equal(parseSmsCommand(t), null, JSON.stringify(t));
+  }
+});
+
+const ALL_ON = { info: true, reboot: true, reset: true };
+
+test('screenCommand: a command attempt is stored masked, right or wrong password alike', () => {
+  const one = (text: string, sender = '+8613912340001') => screenCommand({ text, sender, concatenated: false }, ALL_ON);
+  assert.deepEqual(one('REBOOT s3cret pass'), { command: { kind: 'reboot', password: 's3cret pass' }, storedText: `REBOOT ${PASSWORD_MASK}` });
+  assert.deepEqual(one('  reset wrong\n'), { command: { kind: 'reset', password: 'wrong' }, storedText: 'RESET ********' });
+  assert.deepEqual(one('###info###'), { command: { kind: 'info' }, storedText: '###info###' });
+  assert.equal(one('REBOOT x'.padEnd(150, 'y'))!.storedText, 'REBOOT ********', 'the mask does not tell the length');
+  // not commands: ordinary messages, stored and forwarded as they are
+  assert.equal(one('hello'), null);
+  assert.equal(one('REBOOT'), null);
+  assert.equal(one('REBOOT pw', 'MyBank'), null, 'an alphanumeric sender is a service, not an operator');
+  assert.equal(one('REBOOT pw', ''), null);
+  assert.equal(screenCommand({ text: 'REBOOT pw', sender: '+8613912340001', concatenated: true }, ALL_ON), null, 'a part of a concatenated SMS');
+  assert.equal(screenCommand({ text: 'REBOOT pw', sender: '10086', concatenated: false }, { ...ALL_ON, reboot: false }), null, 'switched off');
+  assert.equal(screenCommand({ text: '###INFO###', sender: '10086', concatenated: false }, { ...ALL_ON, info: false }), null);
+  assert.ok(screenCommand({ text: 'RESET pw', sender: '10086', concatenated: false }, { ...ALL_ON, reboot: false }));
+  fc.assert(
+    fc.property(fc.string(), fc.string({ minLength: 1 }), (kw, pw) => {
+      const r = screenCommand({ text: `${kw} ${pw}`, sender: '+1', concatenated: false }, ALL_ON);
+      if (r && r.command.kind !== 'info') assert.equal(r.storedText, `${r.command.kind.toUpperCase()} ${PASSWORD_MASK}`);
     }),
   );
 });

@@ -18,6 +18,7 @@ function msg(line: string): InboundMessage {
     partial: false,
     sentAt: null,
     receivedAt: 0,
+    command: null,
   };
 }
 

@@ -102,6 +102,7 @@ test('simulator: discovery — the line without a number texts the line with one
           partial: false,
           sentAt: null,
           receivedAt: Date.now(),
+          command: null,
         }),
       );
       await d.deleteSms(e.index);

@@ -62,7 +62,7 @@ function config(over: Partial<OwnNumberConfig> = {}): OwnNumberConfig {
 }
 
 function inbound(line: number, sender: string, text: string, over: Partial<InboundMessage> = {}): InboundMessage {
-  return { id: 'm1', line: String(line), slot: 'A', iccid: null, recipient: null, sender, text, parts: 1, received: 1, partial: false, sentAt: null, receivedAt: T0, ...over };
+  return { id: 'm1', line: String(line), slot: 'A', iccid: null, recipient: null, sender, text, parts: 1, received: 1, partial: false, sentAt: null, receivedAt: T0, command: null, ...over };
 }
 
 interface Rig {

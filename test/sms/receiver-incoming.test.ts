@@ -133,3 +133,25 @@ test('classifyPdu never throws and always says what to do, for any octets', () =
     { numRuns: 2000 },
   );
 });
+
+test('an SMS command is masked before anything is stored: text and dedup key; the command with its password beside it', async () => {
+  const { buildDeliverTpdus, bytesToHex } = await import('../../src/gsm/index.js');
+  const { screenCommand } = await import('../../src/sms/commands.js');
+  const scts = new Date(Date.UTC(2026, 2, 14, 9, 26, 53));
+  const pdu = (text: string) => '00' + bytesToHex(buildDeliverTpdus({ from: '+8613912345678', text, scts, tzMinutes: 480 })[0]!);
+  const screen = (sms: { text: string; sender: string; concatenated: boolean }) => screenCommand(sms, { info: true, reboot: true, reset: true });
+  const r = classifyPdu(pdu('REBOOT hunter2-secret'), CTX, screen);
+  assert.ok(r.kind === 'sms');
+  assert.equal(r.sms.text, 'REBOOT ********');
+  assert.equal(r.sms.command, 'reboot');
+  assert.deepEqual(r.command, { kind: 'reboot', password: 'hunter2-secret' });
+  const key = (text: string) => dedupKey({ sim: `iccid:${CTX.iccid}`, sender: '+8613912345678', scts: { ms: scts.getTime(), tzMinutes: 480 }, concat: null, text });
+  assert.equal(r.sms.dedup, key('REBOOT ********'), 'the key is a digest of the masked text, not of the password');
+  assert.notEqual(r.sms.dedup, key('REBOOT hunter2-secret'));
+  assert.ok(!JSON.stringify(r.sms).includes('hunter2'));
+  // an ordinary text, or no screen at all: as it was
+  const plain = classifyPdu(pdu('hello'), CTX, screen);
+  assert.ok(plain.kind === 'sms' && plain.sms.text === 'hello' && plain.sms.command === null && plain.command === undefined);
+  const unscreened = classifyPdu(pdu('REBOOT hunter2-secret'), CTX);
+  assert.ok(unscreened.kind === 'sms' && unscreened.sms.text === 'REBOOT hunter2-secret');
+});

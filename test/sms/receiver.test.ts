@@ -376,3 +376,49 @@ test('simulator control API: POST /modems/:id/sms puts an unchecked TPDU on the 
     await r.close();
   }
 });
+
+test('an SMS command is stored with its password masked (not in the database file nor its WAL), without forwards; the password reaches onStored only', async () => {
+  const { screenCommand } = await import('../../src/sms/commands.js');
+  const { existsSync, readFileSync } = await import('node:fs');
+  const commands = { info: true, reboot: true, reset: true };
+  const got: Array<{ id: string; command: unknown }> = [];
+  const r = await rig(1, { receiver: false });
+  try {
+    r.startReceiver({
+      screen: (sms) => screenCommand(sms, commands),
+      fanout: () => [{ kind: 'webhook', target: 'https://example.com/hook', payload: null }],
+      onStored: (m, command) => {
+        r.stored.push(m);
+        got.push({ id: m.id, command });
+      },
+    });
+    const secrets = ['Corr3ct-Horse', 'wr0ng-Guess'];
+    assert.ok(r.sim.network.outside.sms({ from: SENDER, to: r.number, text: `REBOOT ${secrets[0]}` }).ok);
+    assert.ok(r.sim.network.outside.sms({ from: SENDER, to: r.number, text: `reset ${secrets[1]}` }).ok);
+    assert.ok(r.sim.network.outside.sms({ from: SENDER, to: r.number, text: 'an ordinary SMS' }).ok);
+    await until('stored', () => r.stored.length === 3);
+    await drained(r, 'commands');
+    const [reboot, reset, plain] = r.stored;
+    assert.equal(reboot!.text, 'REBOOT ********');
+    assert.equal(reboot!.command, 'reboot');
+    assert.equal(reset!.text, 'RESET ********');
+    assert.equal(reset!.command, 'reset');
+    assert.equal(plain!.command, null);
+    assert.deepEqual(got.map((g) => g.command), [{ kind: 'reboot', password: secrets[0] }, { kind: 'reset', password: secrets[1] }, undefined]);
+    assert.deepEqual(r.store.getInbound(reboot!.id), reboot, 'read back as stored');
+    assert.deepEqual(r.store.deliveriesOf(reboot!.id), [], 'a command is never forwarded');
+    assert.equal(r.store.deliveriesOf(plain!.id).length, 1);
+    for (const pw of secrets) assert.equal(r.store.queryInbound({ text: pw }).total, 0, 'a search by text does not find the password');
+    assert.equal(r.store.queryInbound({ text: 'REBOOT' }).total, 1);
+    for (const f of [r.store.file, `${r.store.file}-wal`]) {
+      if (!existsSync(f)) continue;
+      const bytes = readFileSync(f);
+      for (const pw of secrets) {
+        assert.equal(bytes.indexOf(Buffer.from(pw, 'utf8')), -1, `${pw} is in ${f}`);
+        assert.equal(bytes.indexOf(Buffer.from(pw, 'utf16le')), -1, `${pw} (UTF-16) is in ${f}`);
+      }
+    }
+  } finally {
+    await r.close();
+  }
+});

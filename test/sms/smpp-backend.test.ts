@@ -140,7 +140,7 @@ test('submit: one message, durable, routed, with the session\'s lines', async (t
   assert.ok(r.ok);
   const m = h.store.getOutbound(r.messageId)!;
   assert.equal(m.origin, 'smpp');
-  assert.equal(m.client, '1');
+  assert.equal(m.client, 'smpp:1', 'the account (not the per-line id it bound as), as a client id');
   assert.equal(m.sender, 'SHOP');
   assert.equal(m.recipient, '+8613800138000', 'TON 1 gets its +');
   assert.deepEqual(m.lines, [2]);
@@ -284,7 +284,7 @@ test('a message reaching its final status leaves receipts for the account\'s rec
   // Other accounts none.
   assert.equal(h.backend.pending(session(h, 'acme', 'secret'), 10, new Set()).length, 0);
   // A receipt for a message that never went out on a line (expired) goes to every session of the account.
-  await h.store.enqueue({ id: 'exp', origin: 'smpp', client: '1', recipient: '+1', number: '+1', text: 't', parts: 1, report: true, expiresAt: T0 + 1 });
+  await h.store.enqueue({ id: 'exp', origin: 'smpp', client: 'smpp:1', recipient: '+1', number: '+1', text: 't', parts: 1, report: true, expiresAt: T0 + 1 });
   h.store.expireQueued(T0 + 1);
   assert.deepEqual(h.backend.pending(session(h, '101', 'pw1'), 10, new Set()).map((i) => i.receipt?.messageId), ['exp']);
   // A sender without an address gets the bound system_id as destination.

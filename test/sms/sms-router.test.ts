@@ -242,3 +242,27 @@ test('configuration changes are picked up at the next submission', async (t) => 
   h.prefixes = [{ line: 9, prefixes: '86' }];
   assert.deepEqual((await h.router.submit(req({ recipient: '8613800138000' }))).lines, [9]);
 });
+
+test('client ids: internal submissions are marked internal:<origin>; a caller\'s own id is kept', async (t) => {
+  const h = setup(t);
+  for (const origin of ['forward', 'command', 'discovery'] as const) {
+    assert.equal((await h.router.submit(req({ origin }))).client, `internal:${origin}`);
+  }
+  assert.equal((await h.router.submit(req({ client: 'api:ops' }))).client, 'api:ops');
+  assert.equal((await h.router.submit(req())).client, null, 'an API submit names its user itself');
+});
+
+test('decideUnknown: a resend wakes the scheduler, a fail does not; only unknown messages', async (t) => {
+  const h = setup(t);
+  for (const id of ['r', 'f']) {
+    await h.router.submit(req({ id, client: 'api:admin' }));
+    h.store.markSending(id, '1', 'A', null);
+  }
+  h.store.recoverInterrupted(false);
+  const woken = h.queuedCalls;
+  assert.equal(h.router.decideUnknown('r', 'resend', 'api:ops')!.status, 'queued');
+  assert.equal(h.queuedCalls, woken + 1);
+  assert.equal(h.router.decideUnknown('f', 'fail', 'api:ops')!.status, 'failed');
+  assert.equal(h.queuedCalls, woken + 1);
+  assert.equal(h.router.decideUnknown('r', 'fail', 'api:ops'), null);
+});
