@@ -7,8 +7,9 @@
  * one admin once the daemon has started: deleting or demoting the last one is refused.
  *
  * Two processes write this file: the daemon (logins, API changes) and `cellgate user` / `cellgate
- * passwd`. Each re-reads the file when it changed on disk before it changes anything, and the daemon
- * also polls it (`watch`), so a change made by the CLI reaches the running daemon within a second.
+ * passwd`. Each changes it under `auth.json.lock` and re-reads it first when it changed on disk, so
+ * neither loses the other's change; the daemon also polls it (`watch`), so a change made by the CLI
+ * reaches the running daemon within a second.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import type { Logger } from '../util/log.js';
 import { issuesToFieldErrors } from './schema.js';
 import { JsonStore, type ValidationResult } from './json-store.js';
 import { formatFieldErrors } from './errors.js';
+import { withFileLock } from './file-lock.js';
 import { hashPassword, parsePasswordHash, verifyPassword } from './password-hash.js';
 
 export const ROLES = ['admin', 'user', 'sms'] as const;
@@ -205,15 +207,20 @@ export class AuthStore {
     });
   }
 
-  /** Applies a change to the newest document on disk; the mutator may throw to refuse it. */
+  /**
+   * Applies a change to the newest document on disk; the mutator may throw to refuse it. The file lock
+   * keeps another process from writing between this re-read and this write (its change would be lost).
+   */
   private mutate(mutator: (d: AuthDocument) => void): Promise<void> {
-    return this.serial(async () => {
-      await this.refreshNow();
-      const prev = this.store.get();
-      const next = await this.store.update(mutator);
-      this.seen = this.stamp();
-      this.emit(prev, next);
-    });
+    return this.serial(() =>
+      withFileLock(this.file, async () => {
+        await this.refreshNow();
+        const prev = this.store.get();
+        const next = await this.store.update(mutator);
+        this.seen = this.stamp();
+        this.emit(prev, next);
+      }),
+    );
   }
 
   private emit(prev: AuthDocument, next: AuthDocument): void {

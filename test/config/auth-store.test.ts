@@ -222,3 +222,20 @@ test('a change made here keeps what another process wrote meanwhile', async (t) 
   const reopened = await AuthStore.open({ dataDir: dir });
   assert.deepEqual(reopened.listUsers().map((u) => u.name), ['admin', 'viewer']);
 });
+
+test('two writers at once (daemon and CLI): neither loses the other\'s changes', async (t) => {
+  const dir = tempDir(t);
+  const first = await AuthStore.open({ dataDir: dir });
+  await first.setPassword('admin', 'admin-password');
+  const second = await AuthStore.open({ dataDir: dir });
+  const jobs: Array<Promise<unknown>> = [];
+  for (let i = 0; i < 6; i++) {
+    jobs.push(first.addUser(`a${i}`, 'password-a', 'user'));
+    jobs.push(second.addUser(`b${i}`, 'password-b', 'sms'));
+    jobs.push(first.recordLogin('admin'));
+  }
+  await Promise.all(jobs);
+  const names = (await AuthStore.open({ dataDir: dir })).listUsers().map((u) => u.name);
+  assert.deepEqual(names, ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'admin', 'b0', 'b1', 'b2', 'b3', 'b4', 'b5']);
+  assert.equal(fs.existsSync(path.join(dir, 'auth.json.lock')), false, 'the lock is released');
+});
