@@ -6,8 +6,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { AuthStore } from './config/auth-store.js';
-import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
+import { configFilePath, defaultDataDir, openConfig, type ConfigStore } from './config/load.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
 import type { Simulator } from '../modem-drivers/simulator/simulator.js';
 import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
@@ -20,6 +21,10 @@ import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
 import { Messaging } from './sms/messaging.js';
 import { smsRoutes } from './web/sms-routes.js';
 import { ussdRoutes } from './web/ussd-routes.js';
+import { userRoutes } from './web/user-routes.js';
+import { SessionStore } from './web/sessions.js';
+import { CredentialCache } from './web/credential-cache.js';
+import { removeControlApiFile, writeControlApiFile } from './control-api-file.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -89,7 +94,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     // Printed once, never logged: only its scrypt hash is stored (auth.json).
     (o.out ?? process.stdout).write(
       `\n  cellgate: first start. The web/API login is  admin / ${initial}\n` +
-        `  It is shown only this once; change it with  cellgate passwd --data ${o.dataDir}\n\n`,
+        `  It is shown only this once; change it with  cellgate passwd${path.resolve(o.dataDir) === defaultDataDir() ? '' : ` --data ${o.dataDir}`}\n\n`,
     );
   }
 
@@ -189,7 +194,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   });
 
   const startedAt = Date.now();
-  let lastLogin: string | null = null;
   const registry: LineRegistry = {
     list: () => lines.list(),
     get: (id) => lines.get(id)?.status(),
@@ -207,12 +211,22 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         lines: { total: all.length, registered: all.filter((l) => l.lifecycle === 'registered').length },
         node: process.version,
         platform: `${os.type()} ${os.release()} ${os.arch()}`,
-        lastLogin,
+        lastLogin: auth.lastLogin(),
       };
     },
   };
+  // A changed password or role, or a deleted account (API or `cellgate user`), ends that account's sessions.
+  const sessions = new SessionStore();
+  const credentials = new CredentialCache();
+  auth.onChange((user, change) => {
+    const ended = sessions.endUser(user);
+    credentials.clear();
+    log.info({ user, change, sessionsEnded: ended }, 'account changed');
+  });
   const app = createWebApp({
     registry,
+    sessions,
+    credentials,
     extraRoutes: (bodyLimit) => [
       ...lineRoutes({ lines, policy, config, bodyLimit }),
       ...smsRoutes({
@@ -226,11 +240,12 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         waitOutcome: (id, ms) => messaging.waitOutcome(id, ms),
       }),
       ...ussdRoutes({ ussd: messaging.ussd, ownNumber: messaging.ownNumber, bodyLimit }),
+      ...userRoutes({ users: auth, sessions, bodyLimit, log }),
     ],
     auth,
     log,
-    onLogin: () => {
-      lastLogin = new Date().toISOString();
+    onLogin: (user) => {
+      auth.recordLogin(user).catch((e: Error) => log.error({ err: e.message, user }, 'cannot record the login time'));
     },
   });
   const server = createServer(app.callback());
@@ -274,6 +289,16 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   }
   const bound = (server.address() as AddressInfo).port;
   log.info({ port: bound, host, lines: lines.list().length }, 'cellgate API listening');
+  // Accounts changed with `cellgate user` / `cellgate passwd` while the daemon runs.
+  const stopWatchingAuth = auth.watch();
+  // `cellgate simulate` finds the control API here, whatever port it got.
+  if (control) {
+    try {
+      writeControlApiFile(o.dataDir, control.url);
+    } catch (e) {
+      log.warn({ err: (e as Error).message, dataDir: o.dataDir }, 'cannot write the control API address file; cellgate simulate needs --api');
+    }
+  }
 
   const daemon: Daemon = {
     port: bound,
@@ -292,6 +317,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         server.close(() => r());
         server.closeAllConnections();
       });
+      stopWatchingAuth();
+      if (control) removeControlApiFile(o.dataDir);
       policy.stop();
       await messaging.stop();
       await lines.stop();
