@@ -49,7 +49,10 @@ export interface PrettyOptions {
 export type PrettyStreamFactory = (opts: PrettyOptions) => NodeJS.WritableStream;
 
 async function loadPinoPretty(): Promise<PrettyStreamFactory> {
-  const mod = (await import('pino-pretty')) as unknown as { default: PrettyStreamFactory };
+  // Named through a variable: only its default export is used (typed above), so the build does not
+  // need the package, and without it a terminal gets JSON (see createConsoleLogger).
+  const name = 'pino-pretty';
+  const mod = (await import(name)) as { default: PrettyStreamFactory };
   return mod.default;
 }
 
