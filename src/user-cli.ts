@@ -19,8 +19,8 @@ export const PASSWD_USAGE = `usage: cellgate passwd [--user NAME] [--data DIR]
 
 export const USER_USAGE = `usage:
   cellgate user list [--data DIR]                            accounts, roles, last login
-  cellgate user add NAME --role ${ROLE_LIST} [--data DIR]    new account; password as for passwd
-  cellgate user set-role NAME ${ROLE_LIST} [--data DIR]      change its role
+  cellgate user add NAME --role ${ROLE_LIST} [--data DIR]  new account; password as for passwd
+  cellgate user set-role NAME ${ROLE_LIST} [--data DIR]    change its role
   cellgate user del NAME [--data DIR]                        delete it
   cellgate passwd --user NAME [--data DIR]                   change its password
 Roles: admin (everything), user (reads SMS inbox, outbox and status), sms (sends, reads and deletes
