@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { isIPv6, type AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { AuthStore } from './config/auth-store.js';
 import { secureDataDir } from './config/data-dir.js';
-import { configFilePath, openConfig, type ConfigStore } from './config/load.js';
+import { configFilePath, defaultDataDir, openConfig, type ConfigStore } from './config/load.js';
 import { redactSecrets } from './config/secret-fields.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
 import type { Simulator } from '../modem-drivers/simulator/simulator.js';
@@ -22,6 +23,10 @@ import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
 import { Messaging } from './sms/messaging.js';
 import { smsRoutes } from './web/sms-routes.js';
 import { ussdRoutes } from './web/ussd-routes.js';
+import { userRoutes } from './web/user-routes.js';
+import { SessionStore } from './web/sessions.js';
+import { CredentialCache } from './web/credential-cache.js';
+import { removeControlApiFile, writeControlApiFile } from './control-api-file.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -101,7 +106,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     // Printed once, never logged: only its scrypt hash is stored (auth.json).
     (o.out ?? process.stdout).write(
       `\n  cellgate: first start. The web/API login is  admin / ${initial}\n` +
-        `  It is shown only this once; change it with  cellgate passwd --data ${o.dataDir}\n\n`,
+        `  It is shown only this once; change it with  cellgate passwd${path.resolve(o.dataDir) === defaultDataDir() ? '' : ` --data ${o.dataDir}`}\n\n`,
     );
   }
 
@@ -201,7 +206,6 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   });
 
   const startedAt = Date.now();
-  let lastLogin: string | null = null;
   const registry: LineRegistry = {
     list: () => lines.list(),
     get: (id) => lines.get(id)?.status(),
@@ -219,12 +223,22 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         lines: { total: all.length, registered: all.filter((l) => l.lifecycle === 'registered').length },
         node: process.version,
         platform: `${os.type()} ${os.release()} ${os.arch()}`,
-        lastLogin,
+        lastLogin: auth.lastLogin(),
       };
     },
   };
+  // A changed password or role, or a deleted account (API or `cellgate user`), ends that account's sessions.
+  const sessions = new SessionStore();
+  const credentials = new CredentialCache();
+  auth.onChange((user, change) => {
+    const ended = sessions.endUser(user);
+    credentials.clear();
+    log.info({ user, change, sessionsEnded: ended }, 'account changed');
+  });
   const app = createWebApp({
     registry,
+    sessions,
+    credentials,
     extraRoutes: (bodyLimit) => [
       ...lineRoutes({ lines, policy, config, bodyLimit }),
       ...smsRoutes({
@@ -238,12 +252,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         waitOutcome: (id, ms) => messaging.waitOutcome(id, ms),
       }),
       ...ussdRoutes({ ussd: messaging.ussd, ownNumber: messaging.ownNumber, bodyLimit }),
+      ...userRoutes({ users: auth, sessions, bodyLimit, log }),
     ],
     auth,
     log,
     allowedOrigins: () => config.get().http.allowedOrigins,
-    onLogin: () => {
-      lastLogin = new Date().toISOString();
+    onLogin: (user) => {
+      auth.recordLogin(user).catch((e: Error) => log.error({ err: e.message, user }, 'cannot record the login time'));
     },
   });
   const server = createServer(app.callback());
@@ -296,6 +311,16 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const controlHost = o.simControlHost ?? simCfg.controlHost;
     log.info({ port: control.port, host: controlHost, address: hostPort(controlHost, control.port) }, `simulator control API listening on ${hostPort(controlHost, control.port)} (no authentication)`);
   }
+  // Accounts changed with `cellgate user` / `cellgate passwd` while the daemon runs.
+  const stopWatchingAuth = auth.watch();
+  // `cellgate simulate` finds the control API here, whatever port it got.
+  if (control) {
+    try {
+      writeControlApiFile(o.dataDir, control.url);
+    } catch (e) {
+      log.warn({ err: (e as Error).message, dataDir: o.dataDir }, 'cannot write the control API address file; cellgate simulate needs --api');
+    }
+  }
 
   const daemon: Daemon = {
     port: bound,
@@ -315,6 +340,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         server.close(() => r());
         server.closeAllConnections();
       });
+      stopWatchingAuth();
+      if (control) removeControlApiFile(o.dataDir);
       policy.stop();
       await messaging.stop();
       await lines.stop();

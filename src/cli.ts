@@ -1,100 +1,160 @@
 #!/usr/bin/env node
 /**
- * cellgate command line:
- *   cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL]
- *   cellgate config check FILE
- *   cellgate passwd [--data DIR] [--user NAME]     (new password from the terminal, or one line on stdin)
- *   cellgate --version | help
+ * cellgate command line. Every command takes `--help` / `-h`, and every command that works on the data
+ * directory takes `--data DIR` with the same default as the daemon (see src/data-dir-option.ts).
  */
-import { parseArgs } from 'node:util';
-import { createInterface } from 'node:readline';
 import { runConfigCheck } from './config/check.js';
-import { AuthStore, PasswordPolicyError } from './config/auth-store.js';
-import { defaultDataDir } from './config/load.js';
-import { createLogger } from './util/log.js';
+import { configFilePath } from './config/load.js';
+import { LOG_LEVELS } from './config/schema.js';
+import { dataDirOf, DATA_OPTION } from './data-dir-option.js';
+import { createConsoleLogger, LOG_FORMATS, type LogFormat } from './util/log.js';
+import { parseCommandArgs, printUsage, usageError } from './util/cli-args.js';
 import { packageVersion, startDaemon } from './app.js';
-import { simulateMain } from './simulate-cli.js';
+import { simulateMain, SIMULATE_USAGE } from './simulate-cli.js';
+import { PASSWD_USAGE, passwdMain, USER_USAGE, userMain } from './user-cli.js';
+
+const START_USAGE = `usage: cellgate start [--data DIR] [--config FILE] [--http-port N] [--smpp-port N] [--sim-control-port N]
+                      [--log-level LEVEL] [--log-format json|pretty]
+  Runs the gateway until SIGINT or SIGTERM. Through npm: npm start -- --http-port 18080
+  ${DATA_OPTION}
+  --config FILE: the configuration; default DIR/config.json (created with defaults when missing)
+  --http-port N: web UI and JSON API port instead of http.port (0: any free port)
+  --smpp-port N: SMPP SMSC port instead of smpp.port
+  --sim-control-port N: simulator control API port in demo mode instead of simulator.controlPort
+  --log-level LEVEL: ${[...LOG_LEVELS, 'silent'].join(', ')} instead of log.level; debug shows the AT trace
+  --log-format: pretty (readable lines; the default when stdout is a terminal) or json (one JSON object
+      a line; the default otherwise)`;
+
+const CONFIG_USAGE = `usage: cellgate config check [FILE] [--data DIR]
+  Validates a configuration file (default DIR/config.json): JSON syntax with line and column, duplicate
+  keys, every schema error, and the devices and programs it names on this machine, all in one run.
+  Exit status 0 valid, 1 invalid, 2 the file cannot be read.
+  ${DATA_OPTION}`;
+
+const VERSION_USAGE = 'usage: cellgate version   (or cellgate --version): prints the version';
 
 const USAGE = `usage:
-  cellgate start [--config FILE] [--data DIR] [--http-port N] [--log-level LEVEL] [--sim-control-port N] [--smpp-port N]
-  cellgate config check FILE
-  cellgate passwd [--data DIR] [--user NAME]
-  cellgate simulate --ptys DIR [--modems N] [--timing zero|fast|realistic]   (see: cellgate simulate)
-  cellgate --version
+  cellgate start [--data DIR] [--http-port N] [--log-level LEVEL] ...   run the gateway
+  cellgate config check [FILE] [--data DIR]                            validate a configuration
+  cellgate passwd [--user NAME] [--data DIR]                           change a password
+  cellgate user list|add|set-role|del ... [--data DIR]                 web/API accounts
+  cellgate simulate ...                                                simulated modems, control API
+  cellgate version
+  cellgate help COMMAND   or   cellgate COMMAND --help
 
---data defaults to /var/lib/cellgate as root, else ./data; the configuration is DIR/config.json
-unless --config names another file.`;
+${DATA_OPTION}; the configuration is DIR/config.json unless --config names another file.`;
+
+const USAGES: Record<string, string> = {
+  start: START_USAGE,
+  config: CONFIG_USAGE,
+  passwd: PASSWD_USAGE,
+  user: USER_USAGE,
+  simulate: SIMULATE_USAGE,
+  version: VERSION_USAGE,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === '--version' || cmd === 'version') {
-    console.log(packageVersion());
-    return 0;
+  if (cmd === '--version') return version([]);
+  if (cmd === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
   }
-  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    console.log(USAGE);
-    return cmd ? 0 : 2;
+  if (cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    const topic = rest[0];
+    if (topic === undefined) return printUsage(USAGE);
+    const usage = USAGES[topic];
+    return usage ? printUsage(usage) : usageError('help', `unknown command ${JSON.stringify(topic)}`, USAGE);
   }
-  if (cmd === 'start') return start(rest);
-  if (cmd === 'config') {
-    if (rest[0] !== 'check' || !rest[1] || rest.length > 2) {
-      console.error('usage: cellgate config check FILE');
-      return 2;
-    }
-    const r = await runConfigCheck(rest[1]);
-    if (r.output) (r.code === 0 ? process.stdout : process.stderr).write(r.output.endsWith('\n') ? r.output : r.output + '\n');
-    return r.code;
+  switch (cmd) {
+    case 'start':
+      return start(rest);
+    case 'config':
+      return config(rest);
+    case 'passwd':
+      return passwdMain(rest);
+    case 'user':
+      return userMain(rest);
+    case 'simulate':
+      return simulateMain(rest);
+    case 'version':
+      return version(rest);
+    default:
+      return usageError(cmd, 'unknown command', USAGE);
   }
-  if (cmd === 'passwd') return passwd(rest);
-  if (cmd === 'simulate') return simulateMain(rest);
-  console.error(`unknown command "${cmd}"\n${USAGE}`);
-  return 2;
 }
 
-type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+function version(args: string[]): number {
+  const p = parseCommandArgs('version', args, {}, VERSION_USAGE);
+  if (typeof p === 'number') return p;
+  console.log(packageVersion());
+  return 0;
+}
 
-function parse(args: string[], options: Options) {
-  return parseArgs({ args, options, strict: true, allowPositionals: false });
+async function config(args: string[]): Promise<number> {
+  const p = parseCommandArgs('config', args, { data: { type: 'string' } }, CONFIG_USAGE, { allowPositionals: true });
+  if (typeof p === 'number') return p;
+  const [sub, file, ...extra] = p.positionals;
+  if (sub !== 'check') return usageError('config', sub === undefined ? 'a subcommand is needed' : `unknown subcommand ${JSON.stringify(sub)}`, CONFIG_USAGE);
+  if (extra.length > 0) return usageError('config check', `unexpected ${JSON.stringify(extra[0])}`, CONFIG_USAGE);
+  if (file !== undefined && p.values.data !== undefined) return usageError('config check', 'give FILE or --data DIR, not both', CONFIG_USAGE);
+  const r = await runConfigCheck(file ?? configFilePath(dataDirOf(p.values)));
+  if (r.output) (r.code === 0 ? process.stdout : process.stderr).write(r.output.endsWith('\n') ? r.output : `${r.output}\n`);
+  return r.code;
+}
+
+function portOption(name: string, raw: string | undefined): number | undefined | string {
+  if (raw === undefined) return undefined;
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n > 65535) return `--${name}: expected an integer from 0 to 65535, got ${JSON.stringify(raw)}`;
+  return n;
 }
 
 async function start(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    config: { type: 'string' },
-    data: { type: 'string' },
-    'http-port': { type: 'string' },
-    'log-level': { type: 'string' },
-    'sim-control-port': { type: 'string' },
-    'smpp-port': { type: 'string' },
-  });
+  const p = parseCommandArgs(
+    'start',
+    args,
+    {
+      config: { type: 'string' },
+      data: { type: 'string' },
+      'http-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      'sim-control-port': { type: 'string' },
+      'smpp-port': { type: 'string' },
+    },
+    START_USAGE,
+  );
+  if (typeof p === 'number') return p;
+  const { values } = p;
   const level = values['log-level'] as string | undefined;
-  if (level !== undefined && !['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
-    console.error(`--log-level: expected fatal, error, warn, info, debug, trace or silent, got "${level}"`);
-    return 2;
+  const levels: readonly string[] = [...LOG_LEVELS, 'silent'];
+  if (level !== undefined && !levels.includes(level)) {
+    return usageError('start', `--log-level: expected ${levels.join(', ')}, got ${JSON.stringify(level)}`, START_USAGE);
   }
-  const log = createLogger(level ? { level: level as 'info' } : {});
+  const format = values['log-format'] as string | undefined;
+  if (format !== undefined && !(LOG_FORMATS as readonly string[]).includes(format)) {
+    return usageError('start', `--log-format: expected ${LOG_FORMATS.join(' or ')}, got ${JSON.stringify(format)}`, START_USAGE);
+  }
   const ports: Record<string, number> = {};
   for (const name of ['http-port', 'sim-control-port', 'smpp-port'] as const) {
-    const raw = values[name] as string | undefined;
-    if (raw === undefined) continue;
-    const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isInteger(n) || n < 0 || n > 65535) {
-      console.error(`--${name}: expected an integer from 0 to 65535, got "${raw}"`);
-      return 2;
-    }
-    ports[name] = n;
+    const r = portOption(name, values[name] as string | undefined);
+    if (typeof r === 'string') return usageError('start', r, START_USAGE);
+    if (r !== undefined) ports[name] = r;
   }
-  const httpPort = ports['http-port'];
-  const simControlPort = ports['sim-control-port'];
-  const smppPort = ports['smpp-port'];
-  const dataDir = (values.data as string | undefined) ?? defaultDataDir();
+  const { log } = await createConsoleLogger({
+    ...(level ? { level: level as 'info' } : {}),
+    ...(format ? { format: format as LogFormat } : {}),
+  });
+  const dataDir = dataDirOf(values);
   const daemon = await startDaemon({
-    ...(simControlPort !== undefined ? { simControlPort } : {}),
-    ...(values['log-level'] ? { logLevel: values['log-level'] as string } : {}),
     dataDir,
-    ...(values.config ? { configFile: values.config as string } : {}),
-    ...(httpPort !== undefined ? { httpPort } : {}),
-    ...(smppPort !== undefined ? { smppPort } : {}),
     log,
+    ...(level ? { logLevel: level } : {}),
+    ...(values.config ? { configFile: values.config as string } : {}),
+    ...(ports['http-port'] !== undefined ? { httpPort: ports['http-port'] } : {}),
+    ...(ports['sim-control-port'] !== undefined ? { simControlPort: ports['sim-control-port'] } : {}),
+    ...(ports['smpp-port'] !== undefined ? { smppPort: ports['smpp-port'] } : {}),
   });
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -109,61 +169,6 @@ async function start(args: string[]): Promise<number> {
   });
   log.flush?.();
   return 0;
-}
-
-async function passwd(args: string[]): Promise<number> {
-  const { values } = parse(args, { data: { type: 'string' }, user: { type: 'string' } });
-  const user = (values.user as string | undefined) ?? 'admin';
-  const dataDir = (values.data as string | undefined) ?? defaultDataDir();
-  const pw = await readNewPassword();
-  if (pw === null) {
-    console.error('passwd: no password given');
-    return 2;
-  }
-  const store = await AuthStore.open({ dataDir });
-  try {
-    await store.setPassword(user, pw);
-  } catch (e) {
-    if (e instanceof PasswordPolicyError) {
-      console.error(`passwd: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  console.log(`password for ${user} changed (${store.file})`);
-  return 0;
-}
-
-/** Twice, hidden, on a terminal; else the first line of stdin. */
-async function readNewPassword(): Promise<string | null> {
-  if (!process.stdin.isTTY) {
-    const rl = createInterface({ input: process.stdin });
-    for await (const line of rl) {
-      rl.close();
-      return line.replace(/\r$/, '');
-    }
-    return null;
-  }
-  const ask = (q: string) =>
-    new Promise<string>((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-      const w = (rl as unknown as { _writeToOutput: (s: string) => void });
-      rl.question(q, (a) => {
-        rl.close();
-        process.stdout.write('\n');
-        resolve(a);
-      });
-      w._writeToOutput = (s: string) => {
-        if (s.startsWith(q)) process.stdout.write(q);
-      };
-    });
-  const a = await ask('new password: ');
-  const b = await ask('again: ');
-  if (a !== b) {
-    console.error('passwd: the two passwords differ');
-    return null;
-  }
-  return a;
 }
 
 main(process.argv.slice(2)).then(

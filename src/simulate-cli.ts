@@ -3,7 +3,9 @@
  * API (the daemon's demo mode or a `cellgate simulate --ptys` process). See docs/simulator.md.
  */
 import { mkdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { readControlApiFile } from './control-api-file.js';
+import { dataDirOf } from './data-dir-option.js';
+import { parseCommandArgs, usageError } from './util/cli-args.js';
 import { createLogger } from './util/log.js';
 import { Simulator, type TimingPreset } from '../modem-drivers/simulator/simulator.js';
 import { startControlApi } from '../modem-drivers/simulator/control-api.js';
@@ -12,7 +14,9 @@ import { haveSocat, PtyExposure } from '../modem-drivers/simulator/pty.js';
 export const SIMULATE_USAGE = `usage:
   cellgate simulate --ptys DIR [--modems N] [--timing zero|fast|realistic] [--control-port N]
       run N simulated modems (default 4), one pseudo-terminal each in DIR, plus the control API
-  cellgate simulate [--api URL] COMMAND      talk to a running simulator (default http://127.0.0.1:8081)
+  cellgate simulate [--api URL | --data DIR] COMMAND      talk to a running simulator
+      The address comes from --api, else from the running daemon's DIR/simulator-control.json
+      (DIR: --data, default /var/lib/cellgate as root, else ./data), else http://127.0.0.1:8081.
       modems | sims | calls | outbox
       log IMSI
       sms --to NUMBER (--text TEXT | --pdu HEX) [--from NUMBER]
@@ -27,13 +31,16 @@ export const SIMULATE_USAGE = `usage:
       fault MODEM unplug [--ms N] [--new-path /dev/ttySIM9]`;
 
 const TIMINGS = new Set(['zero', 'fast', 'realistic']);
+const CONTROL_COMMANDS = new Set(['modems', 'sims', 'calls', 'outbox', 'log', 'sms', 'call', 'answer', 'hangup', 'signal', 'registration', 'slot', 'sim', 'fault']);
+
+/** Where the control API of `cellgate simulate --ptys` and of demo mode listens unless told otherwise. */
+export const DEFAULT_CONTROL_API = 'http://127.0.0.1:8081';
 
 export async function simulateMain(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const p = parseCommandArgs(
+    'simulate',
     args,
-    strict: true,
-    allowPositionals: true,
-    options: {
+    {
       ptys: { type: 'string' },
       modems: { type: 'string' },
       timing: { type: 'string' },
@@ -49,14 +56,39 @@ export async function simulateMain(args: string[]): Promise<number> {
       ms: { type: 'string' },
       'new-path': { type: 'string' },
       'log-level': { type: 'string' },
+      data: { type: 'string' },
     },
-  });
+    SIMULATE_USAGE,
+    { allowPositionals: true },
+  );
+  if (typeof p === 'number') return p;
+  const { values, positionals } = p;
   if (values.ptys !== undefined) return runPtys(values);
-  if (positionals.length === 0) {
-    console.log(SIMULATE_USAGE);
-    return 2;
+  if (positionals.length === 0) return usageError('simulate', 'a command is needed', SIMULATE_USAGE);
+  if (!CONTROL_COMMANDS.has(positionals[0]!)) return usageError('simulate', `unknown command ${JSON.stringify(positionals[0])}`, SIMULATE_USAGE);
+  if (values.api !== undefined && values.data !== undefined) return usageError('simulate', 'give --api URL or --data DIR, not both', SIMULATE_USAGE);
+  const where = controlApiAddress(values);
+  if (typeof where === 'number') return where;
+  return control(where, positionals, values);
+}
+
+/** The control API to talk to: --api, else the address the daemon left in its data directory, else the default. */
+function controlApiAddress(values: Record<string, string | boolean | undefined>): { url: string; source: string } | number {
+  if (typeof values.api === 'string') return { url: values.api, source: 'given with --api' };
+  const found = readControlApiFile(dataDirOf(values));
+  switch (found.kind) {
+    case 'live':
+      return { url: found.url, source: `found in ${found.file}` };
+    case 'stale':
+      console.error(`cellgate simulate: ${found.file} names ${found.url}, but the daemon that wrote it (pid ${found.pid}) is not running; start it, or give --api URL`);
+      return 1;
+    case 'invalid':
+      console.error(`cellgate simulate: cannot use ${found.file}: ${found.reason}; give --api URL`);
+      return 1;
+    case 'missing':
+      // No daemon in demo mode on that data directory: perhaps `cellgate simulate --ptys` on the default port.
+      return { url: DEFAULT_CONTROL_API, source: `the default; no daemon wrote ${found.file}: give --data DIR or --api URL` };
   }
-  return control((values.api as string | undefined) ?? 'http://127.0.0.1:8081', positionals, values);
 }
 
 async function runPtys(values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -111,7 +143,8 @@ async function runPtys(values: Record<string, string | boolean | undefined>): Pr
   return 0;
 }
 
-async function control(api: string, pos: string[], v: Record<string, string | boolean | undefined>): Promise<number> {
+async function control(where: { url: string; source: string }, pos: string[], v: Record<string, string | boolean | undefined>): Promise<number> {
+  const api = where.url;
   const [cmd, a, b, c] = pos;
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     let r: Response;
@@ -121,7 +154,8 @@ async function control(api: string, pos: string[], v: Record<string, string | bo
         ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
       });
     } catch (e) {
-      console.error(`cannot reach the simulator control API at ${api}: ${(e as Error).message}`);
+      const cause = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
+      console.error(`cellgate simulate: cannot reach the simulator control API at ${api} (${where.source}): ${cause}`);
       return 1;
     }
     const text = await r.text();
@@ -129,7 +163,7 @@ async function control(api: string, pos: string[], v: Record<string, string | bo
     return r.ok ? 0 : 1;
   };
   const need = (x: string | undefined, what: string): x is string => {
-    if (x === undefined) console.error(`simulate ${cmd}: missing ${what}\n${SIMULATE_USAGE}`);
+    if (x === undefined) usageError(`simulate ${cmd}`, `missing ${what}`, SIMULATE_USAGE);
     return x !== undefined;
   };
   switch (cmd) {
@@ -163,7 +197,9 @@ async function control(api: string, pos: string[], v: Record<string, string | bo
     case 'slot':
       return need(a, 'MODEM') && need(b, 'SLOT') ? call('POST', `/modems/${a}/slot`, { slot: b }) : 2;
     case 'sim':
-      return need(a, 'MODEM') && need(b, 'SLOT') && c === 'remove' ? call('POST', `/modems/${a}/sims/${b}`, { remove: true }) : 2;
+      if (!need(a, 'MODEM') || !need(b, 'SLOT')) return 2;
+      if (c !== 'remove') return usageError('simulate sim', `expected "remove" after the slot, got ${c === undefined ? 'nothing' : JSON.stringify(c)}`, SIMULATE_USAGE);
+      return call('POST', `/modems/${a}/sims/${b}`, { remove: true });
     case 'fault': {
       if (!need(a, 'MODEM') || !need(b, 'FAULT')) return 2;
       const body: Record<string, unknown> = { fault: b };
@@ -175,7 +211,6 @@ async function control(api: string, pos: string[], v: Record<string, string | bo
       return call('POST', `/modems/${a}/faults`, body);
     }
     default:
-      console.error(`simulate: unknown command "${cmd}"\n${SIMULATE_USAGE}`);
-      return 2;
+      return usageError('simulate', `unknown command ${JSON.stringify(cmd)}`, SIMULATE_USAGE);
   }
 }

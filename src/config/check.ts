@@ -1,14 +1,15 @@
 /**
- * `cellgate config check FILE`: schema validation plus, when asked, checks against this machine
- * (device nodes exist and are character devices, external programs exist). The CLI prints the
- * `output` of `runConfigCheck` and exits with its `code`.
+ * `cellgate config check [FILE]`: JSON syntax, duplicate keys, schema validation and, when asked,
+ * checks against this machine (device nodes exist and are character devices, external programs
+ * exist), all reported in one run. The CLI prints the `output` of `runConfigCheck` and exits with
+ * its `code`.
  */
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { FieldError } from './errors.js';
-import { formatFieldErrors } from './errors.js';
-import { formatJsonSyntaxError, parseJsonText } from './json-text.js';
-import { validateConfig, type Config } from './schema.js';
+import { formatFieldErrors, formatPath } from './errors.js';
+import { findDuplicateKeys, formatJsonSyntaxError, parseJsonText, type DuplicateKey } from './json-text.js';
+import { configSchema, validateConfig, type Config, type LineConfig } from './schema.js';
 
 export interface CheckOptions {
   /** Also check device nodes and programs named by the configuration on this machine. Default false. */
@@ -22,12 +23,31 @@ export interface CheckResult {
   errors: FieldError[];
 }
 
-/** Validates a parsed document; with `fsChecks`, also checks it against this machine. Never throws. */
+/**
+ * Validates a parsed document; with `fsChecks`, also checks it against this machine. Never throws.
+ * Schema errors do not hide the machine checks: when the document as a whole is invalid, every line
+ * entry that is valid on its own is still checked against the machine.
+ */
 export async function checkConfig(doc: unknown, opts: CheckOptions = {}): Promise<CheckResult> {
   const r = validateConfig(doc);
-  if (!r.ok) return { ok: false, errors: r.errors };
-  const errors = opts.fsChecks ? await environmentErrors(r.value) : [];
-  return { ok: errors.length === 0, config: r.value, errors };
+  if (r.ok) {
+    const errors = opts.fsChecks ? await environmentErrors(r.value) : [];
+    return { ok: errors.length === 0, config: r.value, errors };
+  }
+  const machine = opts.fsChecks ? await environmentErrorsOfValidLines(doc) : [];
+  return { ok: false, errors: [...r.errors, ...machine] };
+}
+
+/** Machine checks for the line entries of an invalid document that pass the line schema on their own. */
+async function environmentErrorsOfValidLines(doc: unknown): Promise<FieldError[]> {
+  const lines = typeof doc === 'object' && doc !== null ? (doc as { lines?: unknown }).lines : undefined;
+  if (!Array.isArray(lines)) return [];
+  const errors: FieldError[] = [];
+  for (const [i, entry] of lines.entries()) {
+    const one = configSchema.shape.lines.safeParse([entry]);
+    if (one.success) errors.push(...(await lineEnvironmentErrors(one.data[0]!, `lines[${i}]`)));
+  }
+  return errors;
 }
 
 /**
@@ -38,9 +58,13 @@ export async function checkConfig(doc: unknown, opts: CheckOptions = {}): Promis
  */
 export async function environmentErrors(cfg: Config): Promise<FieldError[]> {
   const errors: FieldError[] = [];
-  for (const [i, line] of cfg.lines.entries()) {
-    if (!line.enabled) continue;
-    const at = `lines[${i}]`;
+  for (const [i, line] of cfg.lines.entries()) errors.push(...(await lineEnvironmentErrors(line, `lines[${i}]`)));
+  return errors;
+}
+
+async function lineEnvironmentErrors(line: LineConfig, at: string): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  if (line.enabled) {
     if (line.port !== undefined) {
       const why = await charDeviceProblem(line.port);
       if (why) errors.push({ path: `${at}.port`, message: why });
@@ -65,6 +89,14 @@ export async function environmentErrors(cfg: Config): Promise<FieldError[]> {
     }
   }
   return errors;
+}
+
+/** `http.port: duplicate key at line 5, column 5 (first at line 3, column 5); only the last one would count` */
+export function duplicateKeyError(d: DuplicateKey): FieldError {
+  return {
+    path: formatPath(d.path),
+    message: `duplicate key at line ${d.line}, column ${d.column} (first at line ${d.first.line}, column ${d.first.column}); only the last one would count`,
+  };
 }
 
 async function charDeviceProblem(p: string): Promise<string | undefined> {
@@ -102,11 +134,13 @@ async function programProblem(program: string): Promise<string | undefined> {
 
 /**
  * Reads and checks a configuration file (with machine checks unless `fsChecks: false`).
- * `code`: 0 valid, 1 invalid (JSON syntax, schema or machine checks), 2 the file cannot be read.
- * `output`: the lines to print, joined with "\n" (no trailing newline), e.g.
- *   config.json: 2 errors
- *   lines[0].port: no such device
+ * `code`: 0 valid, 1 invalid (JSON syntax, duplicate keys, schema or machine checks), 2 the file
+ * cannot be read. `output`: the lines to print, joined with "\n" (no trailing newline): duplicate
+ * keys, then schema errors, then machine checks, e.g.
+ *   config.json: 3 errors
+ *   http.port: duplicate key at line 4, column 5 (first at line 3, column 5); only the last one would count
  *   http.port: expected an integer from 1 to 65535, got "abc"
+ *   lines[0].port: no such device
  */
 export async function runConfigCheck(file: string, opts: CheckOptions = { fsChecks: true }): Promise<{ code: number; output: string }> {
   let text: string;
@@ -119,10 +153,12 @@ export async function runConfigCheck(file: string, opts: CheckOptions = { fsChec
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok) return { code: 1, output: `${file}:${formatJsonSyntaxError(parsed.error)}` };
+  const duplicates = findDuplicateKeys(text).map(duplicateKeyError);
   const r = await checkConfig(parsed.value, { fsChecks: opts.fsChecks ?? true });
-  if (!r.ok) {
-    const n = r.errors.length;
-    return { code: 1, output: [`${file}: ${n} error${n === 1 ? '' : 's'}`, ...formatFieldErrors(r.errors)].join('\n') };
+  const errors = [...duplicates, ...r.errors];
+  if (errors.length > 0) {
+    const n = errors.length;
+    return { code: 1, output: [`${file}: ${n} error${n === 1 ? '' : 's'}`, ...formatFieldErrors(errors)].join('\n') };
   }
   const lines = r.config!.lines.length;
   return { code: 0, output: `${file}: OK (${lines} line${lines === 1 ? '' : 's'} configured)` };

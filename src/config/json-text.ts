@@ -223,3 +223,78 @@ function scanNumber(text: string, start: number): { end: number } | { offset: nu
   }
   return { end: i };
 }
+
+/** A key given twice in one object; JSON.parse keeps only the last value (RFC 8259 §4: names SHOULD be unique). */
+export interface DuplicateKey {
+  /** Keys and indices down to the duplicate, e.g. ['lines', 0, 'port']. */
+  path: Array<string | number>;
+  line: number;
+  column: number;
+  /** Where the same key was first given in that object. */
+  first: { line: number; column: number };
+}
+
+type Frame =
+  | { kind: 'object'; keys: Map<string, number>; key: string | undefined; wantKey: boolean }
+  | { kind: 'array'; index: number };
+
+/**
+ * Every duplicate key in a text that is valid JSON (check `parseJsonText` first), in text order.
+ * Keys are compared after unescaping, so "port" and "\u0070ort" are the same key. Iterative, and a
+ * path is only built for a duplicate, so deep nesting costs neither stack nor quadratic memory.
+ */
+export function findDuplicateKeys(text: string): DuplicateKey[] {
+  const out: DuplicateKey[] = [];
+  const stack: Frame[] = [];
+  // Where each open container sits in its parent: the parent's current key or index.
+  const pathTo = (depth: number): Array<string | number> =>
+    stack.slice(0, depth).map((f) => (f.kind === 'object' ? (f.key ?? '') : f.index));
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\ufeff' || c === ':') {
+      i++;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (c === '{' || c === '[') {
+      stack.push(c === '{' ? { kind: 'object', keys: new Map(), key: undefined, wantKey: true } : { kind: 'array', index: 0 });
+      i++;
+      continue;
+    }
+    if (c === '}' || c === ']') {
+      stack.pop();
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      if (top?.kind === 'object') top.wantKey = true;
+      else if (top?.kind === 'array') top.index++;
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (top?.kind === 'object' && top.wantKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        const seen = top.keys.get(key);
+        if (seen !== undefined) {
+          const here = at(text, i, '');
+          const first = at(text, seen, '');
+          out.push({ path: [...pathTo(stack.length - 1), key], line: here.line, column: here.column, first: { line: first.line, column: first.column } });
+        } else {
+          top.keys.set(key, i);
+        }
+        top.key = key;
+        top.wantKey = false;
+      }
+      i = j + 1;
+      continue;
+    }
+    // A number, true, false or null: skip to the next delimiter.
+    while (i < n && !' \t\n\r,:]}'.includes(text[i]!)) i++;
+  }
+  return out;
+}

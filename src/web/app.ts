@@ -50,6 +50,8 @@ export interface WebAppDeps {
   allowedOrigins?: () => readonly string[];
   /** Session store to use (so the daemon can end a user's sessions); one is made otherwise. */
   sessions?: SessionStore;
+  /** Cache of verified Basic headers to use (so the daemon can forget them after an account change). */
+  credentials?: CredentialCache;
 }
 
 export const API_PREFIX = '/api';
@@ -89,7 +91,7 @@ export function createWebApp(deps: WebAppDeps): WebApp {
   const { registry, auth, log } = deps;
   const now = deps.now ?? Date.now;
   const sessions = deps.sessions ?? new SessionStore({ idleMs: deps.sessionTtlMs, now });
-  const credentials = new CredentialCache({ ttlMs: deps.credentialTtlMs ?? DEFAULT_CREDENTIAL_TTL_MS, now });
+  const credentials = deps.credentials ?? new CredentialCache({ ttlMs: deps.credentialTtlMs ?? DEFAULT_CREDENTIAL_TTL_MS, now });
   const limiter = new FailureLimiter({ max: deps.loginLimit?.max ?? 5, windowMs: deps.loginLimit?.windowMs ?? 60_000, now });
   const staticDir = deps.staticDir === undefined ? defaultStaticDir() : deps.staticDir;
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;

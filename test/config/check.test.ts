@@ -68,11 +68,41 @@ test('fs checks: GPIO chip and reset program', async (t) => {
   ]);
 });
 
-test('schema errors come before fs checks', async () => {
-  const r = await checkConfig({ http: { port: 'abc' }, lines: [{ port: '/dev/cellgate-no-such-tty' }] }, { fsChecks: true });
+test('schema errors and machine checks are reported in one run', async () => {
+  const r = await checkConfig(
+    {
+      http: { port: 'abc' },
+      lines: [{ port: '/dev/cellgate-no-such-tty' }, { port: 'relative/tty' }, { port: '/dev/cellgate-no-such-tty2', prot: 1 }, { port: '/dev/cellgate-off', enabled: false }],
+    },
+    { fsChecks: true },
+  );
   assert.equal(r.ok, false);
   assert.equal(r.config, undefined);
-  assert.deepEqual(formatFieldErrors(r.errors), ['http.port: expected an integer from 1 to 65535, got "abc"']);
+  assert.deepEqual(formatFieldErrors(r.errors), [
+    'http.port: expected an integer from 1 to 65535, got "abc"',
+    'lines[1].port: expected an absolute device path such as "/dev/ttyUSB2", got "relative/tty"',
+    'lines[2].prot: unknown key (did you mean "port"?)',
+    // lines[1] and lines[2] are invalid themselves, so only lines[0] is looked for on this machine.
+    'lines[0].port: no such device',
+  ]);
+});
+
+test('runConfigCheck: duplicate keys with their lines, schema errors and machine checks together', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'config.json');
+  fs.writeFileSync(
+    file,
+    ['{', '  "http": {', '    "port": 8080,', '    "port": "abc"', '  },', '  "lines": [', '    { "port": "/dev/cellgate-no-such-tty", "name": "a", "name": "b" }', '  ]', '}', ''].join('\n'),
+  );
+  const r = await runConfigCheck(file);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.output.split('\n'), [
+    `${file}: 4 errors`,
+    'http.port: duplicate key at line 4, column 5 (first at line 3, column 5); only the last one would count',
+    'lines[0].name: duplicate key at line 7, column 57 (first at line 7, column 44); only the last one would count',
+    'http.port: expected an integer from 1 to 65535, got "abc"',
+    'lines[0].port: no such device',
+  ]);
 });
 
 test('runConfigCheck: valid file', async (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { formatJsonSyntaxError, locateSyntaxError, parseJsonText } from '../../src/config/json-text.js';
+import { findDuplicateKeys, formatJsonSyntaxError, locateSyntaxError, parseJsonText } from '../../src/config/json-text.js';
 
 function errorAt(text: string): string {
   const r = parseJsonText(text);
@@ -57,4 +57,36 @@ test('the locator agrees with JSON.parse on arbitrary text (property)', () => {
 test('deep nesting is handled without recursion', () => {
   const deep = '['.repeat(100000);
   assert.equal(errorAt(deep), "1:100001: unexpected end of input; a ']' is missing");
+});
+
+test('findDuplicateKeys: nested objects, arrays, escaped names, line and column of both', () => {
+  const text = ['{', '  "a": 1,', '  "b": { "x": [ { "k": 1, "k": 2 } ], "x": null },', '  "\\u0061": 3', '}'].join('\n');
+  assert.equal(parseJsonText(text).ok, true);
+  assert.deepEqual(findDuplicateKeys(text), [
+    { path: ['b', 'x', 0, 'k'], line: 3, column: 27, first: { line: 3, column: 19 } },
+    { path: ['b', 'x'], line: 3, column: 39, first: { line: 3, column: 10 } },
+    { path: ['a'], line: 4, column: 3, first: { line: 2, column: 3 } },
+  ]);
+});
+
+test('findDuplicateKeys: the same key in different objects is no duplicate; strings that look like keys are values', () => {
+  assert.deepEqual(findDuplicateKeys('[{"a": 1}, {"a": 2}, {"b": {"a": 3}, "a": "a", "c": ["a", "a"]}]'), []);
+  assert.deepEqual(findDuplicateKeys('{"a": "x\\"y", "b": 1}'), []);
+  assert.deepEqual(findDuplicateKeys('\ufeff{"a": 1, "a": 2}').map((d) => d.column), [11]);
+});
+
+test('findDuplicateKeys: deep nesting does not overflow the stack', () => {
+  const depth = 100_000;
+  const text = `${'['.repeat(depth)}{"a": 1, "a": 2}${']'.repeat(depth)}`;
+  const dups = findDuplicateKeys(text);
+  assert.equal(dups.length, 1);
+  assert.equal(dups[0]!.path.length, depth + 1);
+});
+
+test('findDuplicateKeys: any valid JSON text without repeated names gives none', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      assert.deepEqual(findDuplicateKeys(JSON.stringify(v, null, 1)), []);
+    }),
+  );
 });

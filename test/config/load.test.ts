@@ -191,3 +191,17 @@ test('defaultDataDir: /var/lib/cellgate for root, else ./data', (t) => {
   process.getuid = () => 1000;
   assert.equal(defaultDataDir(), path.resolve(process.cwd(), 'data'));
 });
+
+test('a key given twice is refused at start, naming both lines, and nothing is rewritten', async (t) => {
+  const dir = tempDir(t);
+  const file = configFilePath(dir);
+  const text = '{\n  "http": { "port": 8080 },\n  "device": { "name": "a" },\n  "http": { "port": 9090 }\n}\n';
+  fs.writeFileSync(file, text);
+  await assert.rejects(openConfig({ file, log: silentLogger() }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.errors, [{ path: 'http', message: 'duplicate key at line 4, column 3 (first at line 2, column 3); only the last one would count' }]);
+    assert.match(e.message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is invalid:`));
+    return true;
+  });
+  assert.equal(fs.readFileSync(file, 'utf8'), text);
+});
