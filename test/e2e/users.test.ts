@@ -21,12 +21,23 @@ function basic(user: string, pw: string): Record<string, string> {
   return { authorization: 'Basic ' + Buffer.from(`${user}:${pw}`).toString('base64') };
 }
 
+/** What a browser sends on a session: the session cookie and, for changes, its CSRF token. */
+type SessionHeaders = { cookie: string; 'x-csrf-token': string };
+
+/** The session a response set (cellgate_session and cellgate_csrf cookies), if it set one. */
+function sessionOf(r: Response): SessionHeaders | null {
+  const pairs = r.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  const session = pairs.find((p) => p.startsWith('cellgate_session=') && p !== 'cellgate_session=');
+  const csrf = pairs.find((p) => p.startsWith('cellgate_csrf='));
+  return session && csrf ? { cookie: session, 'x-csrf-token': csrf.slice('cellgate_csrf='.length) } : null;
+}
+
 interface Api {
   d: Daemon;
   dir: string;
   base: string;
-  call(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any; cookie: string | null; text: string }>;
-  login(user: string, pw: string): Promise<string>;
+  call(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any; session: SessionHeaders | null; text: string }>;
+  login(user: string, pw: string): Promise<SessionHeaders>;
 }
 
 async function start(t: TestContext, dir?: string): Promise<Api> {
@@ -45,12 +56,12 @@ async function start(t: TestContext, dir?: string): Promise<Api> {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null, cookie: r.headers.get('set-cookie')?.split(';')[0] ?? null, text };
+    return { status: r.status, body: text ? JSON.parse(text) : null, session: sessionOf(r), text };
   };
   const login = async (user: string, pw: string) => {
     const r = await call('POST', '/login', {}, { user, password: pw });
     assert.equal(r.status, 200, r.text);
-    return r.cookie!;
+    return r.session!;
   };
   return { d, dir: dataDir, base, call, login };
 }
@@ -103,17 +114,17 @@ test('users API: admins create, list, change and delete accounts; no hashes; ses
 
   // A role change ends the account's sessions; Basic credentials see the new role.
   const session = await a.login('viewer', 'viewer-password');
-  assert.equal((await a.call('GET', '/me', { cookie: session })).body.role, 'user');
+  assert.equal((await a.call('GET', '/me', session)).body.role, 'user');
   const promoted = await a.call('PUT', '/users/viewer', ADMIN, { role: 'sms' });
   assert.equal(promoted.status, 200, promoted.text);
   assert.equal(promoted.body.role, 'sms');
-  assert.equal((await a.call('GET', '/me', { cookie: session })).status, 401, 'the old session ended');
+  assert.equal((await a.call('GET', '/me', session)).status, 401, 'the old session ended');
   assert.equal((await a.call('GET', '/me', viewer)).body.role, 'sms');
 
   // A password change by an admin: sessions end, the old password (even a cached Basic header) stops working.
   const session2 = await a.login('viewer', 'viewer-password');
   assert.equal((await a.call('PUT', '/users/viewer', ADMIN, { password: 'viewer-password-2' })).status, 200);
-  assert.equal((await a.call('GET', '/me', { cookie: session2 })).status, 401);
+  assert.equal((await a.call('GET', '/me', session2)).status, 401);
   assert.equal((await a.call('GET', '/me', viewer)).status, 401);
   assert.equal((await a.call('GET', '/me', basic('viewer', 'viewer-password-2'))).status, 200);
   assert.match((await a.call('PUT', '/users/viewer', ADMIN, {})).body.error, /with role or password/);
@@ -137,17 +148,17 @@ test('own password: any role, needs the current one, renews the caller\'s sessio
   const old = await a.login('gateway', 'gateway-password');
   const other = await a.login('gateway', 'gateway-password');
 
-  assert.match((await a.call('PUT', '/me/password', { cookie: old }, { password: 'gateway-password-2' })).body.error, /currentPassword: needed/);
-  const wrong = await a.call('PUT', '/me/password', { cookie: old }, { currentPassword: 'nope-nope', password: 'gateway-password-2' });
+  assert.match((await a.call('PUT', '/me/password', old, { password: 'gateway-password-2' })).body.error, /currentPassword: needed/);
+  const wrong = await a.call('PUT', '/me/password', old, { currentPassword: 'nope-nope', password: 'gateway-password-2' });
   assert.equal(wrong.status, 403);
-  const ok = await a.call('PUT', '/me/password', { cookie: old }, { currentPassword: 'gateway-password', password: 'gateway-password-2' });
+  const ok = await a.call('PUT', '/me/password', old, { currentPassword: 'gateway-password', password: 'gateway-password-2' });
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.body.name, 'gateway');
   assert.doesNotMatch(ok.text, /scrypt|hash/);
-  assert.ok(ok.cookie && ok.cookie !== old, 'a new session cookie');
-  assert.equal((await a.call('GET', '/me', { cookie: old })).status, 401, 'the session used for the change ended');
-  assert.equal((await a.call('GET', '/me', { cookie: other })).status, 401, 'every other session of the account ended');
-  assert.equal((await a.call('GET', '/me', { cookie: ok.cookie! })).body.user, 'gateway');
+  assert.ok(ok.session && ok.session.cookie !== old.cookie, 'a new session cookie');
+  assert.equal((await a.call('GET', '/me', old)).status, 401, 'the session used for the change ended');
+  assert.equal((await a.call('GET', '/me', other)).status, 401, 'every other session of the account ended');
+  assert.equal((await a.call('GET', '/me', ok.session!)).body.user, 'gateway');
   assert.equal((await a.call('GET', '/me', basic('gateway', 'gateway-password-2'))).status, 200);
 
   // An admin changing their own password through /users/:name also names the current one.
@@ -157,7 +168,7 @@ test('own password: any role, needs the current one, renews the caller\'s sessio
   // A stolen session cannot try current passwords without limit.
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) {
-    statuses.push((await a.call('PUT', '/me/password', { cookie: ok.cookie! }, { currentPassword: `guess-${i}-xx`, password: 'gateway-password-3' })).status);
+    statuses.push((await a.call('PUT', '/me/password', ok.session!, { currentPassword: `guess-${i}-xx`, password: 'gateway-password-3' })).status);
   }
   assert.deepEqual(statuses, [403, 403, 403, 403, 403, 429]);
 });
@@ -172,7 +183,7 @@ test('cellgate user and passwd while the daemon runs: it picks the change up and
 
   const setRole = await cli(a.dir, ['user', 'set-role', 'viewer', 'sms']);
   assert.equal(setRole.status, 0, setRole.stderr);
-  await until('the session ends', async () => (await a.call('GET', '/me', { cookie: session })).status === 401);
+  await until('the session ends', async () => (await a.call('GET', '/me', session)).status === 401);
   assert.equal((await a.call('GET', '/me', basic('viewer', 'viewer-password'))).body.role, 'sms');
 
   // A verified Basic header is cached; a password change by the CLI must still end it at once.
