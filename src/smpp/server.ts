@@ -150,7 +150,7 @@ export class SmscServer {
         server.on('error', (e) => this.log.error({ err: e.message }, 'SMPP listener error'));
         const addr = server.address();
         const port = typeof addr === 'object' && addr ? addr.port : (this.opts.port ?? 2775);
-        this.log.info({ port, tls: !!this.opts.tls }, 'SMPP SMSC listening');
+        this.log.debug({ port, tls: !!this.opts.tls }, 'SMPP SMSC listening');
         if (this.opts.pollIntervalMs && this.opts.pollIntervalMs > 0) {
           this.pollTimer = setInterval(() => this.notify(), this.opts.pollIntervalMs);
           this.pollTimer.unref();

@@ -312,8 +312,8 @@ export class Messaging {
       pollIntervalMs: 5000,
     });
     const { port } = await this.smsc.listen();
+    // The daemon logs the listener with its address (src/app.ts).
     this.smscPort = port;
-    this.log.info({ port, tls: !!tls, accounts: s.accounts.length }, 'SMPP SMSC listening');
   }
 
   private purge(): void {
