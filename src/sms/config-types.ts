@@ -1,6 +1,6 @@
 /**
  * The messaging parts of the configuration as the code uses them (the zod schema in
- * src/config/schema.ts produces these shapes; docs/configuration.md describes every key).
+ * src/config/schema-messaging.ts produces these shapes; docs/configuration.md describes every key).
  */
 
 /** `sms` section: sending, receiving and retention (manual §4.10, §5.6, §5.7, appendix A and E). */
