@@ -7,21 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import smpp from 'smpp';
 import { encodeGsm7, planText } from '../../src/gsm/index.js';
-import { decodePdu, encodePdu, type SmppPdu } from '../../src/smpp/codec.js';
+import { decodePdu } from '../../src/smpp/codec.js';
 import { decodeSubmitText } from '../../src/smpp/data-coding.js';
 import { submitToRequest } from '../../src/smpp/message.js';
 import { Status } from '../../src/smpp/status.js';
-import type { SessionInfo } from '../../src/smpp/types.js';
-import { submitFields } from './helpers/raw-esme.js';
-
-const session: SessionInfo = { id: 's1', systemId: 'esme', mode: 'transceiver', remote: '127.0.0.1:1', account: null, interfaceVersion: 0x34, systemType: '' };
-const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
-
-function submit(fields: Record<string, unknown>, command = 'submit_sm'): SmppPdu {
-  const d = decodePdu(encodePdu(command, 1, command === 'submit_sm' ? submitFields(fields) : fields));
-  assert.ok(d.ok, d.ok ? '' : d.reason);
-  return d.pdu;
-}
+import { NOW, session, submit } from './helpers/submit-pdu.js';
 
 function textOf(fields: Record<string, unknown>, command = 'submit_sm'): { text: string; dataCoding: number } {
   const r = submitToRequest(submit(fields, command), session, NOW);

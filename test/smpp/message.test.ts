@@ -5,22 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeGsm7, decodeUcs2, encodeGsm7, encodeUcs2 } from '../../src/gsm/index.js';
-import { decodePdu, encodePdu, type SmppPdu } from '../../src/smpp/codec.js';
+import { decodePdu, encodePdu } from '../../src/smpp/codec.js';
 import { buildDeliverSms, receiptText, submitToRequest } from '../../src/smpp/message.js';
 import { Status } from '../../src/smpp/status.js';
 import { formatReceiptDate, formatSmppTime, parseSmppTime } from '../../src/smpp/time.js';
-import type { DeliverItem, SessionInfo } from '../../src/smpp/types.js';
+import type { DeliverItem } from '../../src/smpp/types.js';
 import { readSmppFixture } from './helpers/fixtures.js';
-import { submitFields } from './helpers/raw-esme.js';
-
-const session: SessionInfo = { id: 's1', systemId: 'esme', mode: 'transceiver', remote: '127.0.0.1:1', account: null, interfaceVersion: 0x34, systemType: '' };
-const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
-
-function submit(fields: Record<string, unknown>, command = 'submit_sm'): SmppPdu {
-  const d = decodePdu(encodePdu(command, 1, command === 'submit_sm' ? submitFields(fields) : fields));
-  assert.ok(d.ok, d.ok ? '' : d.reason);
-  return d.pdu;
-}
+import { NOW, session, submit } from './helpers/submit-pdu.js';
 
 test('§7.1.1 absolute times: UTC offset in quarter hours, both directions; tenths', () => {
   assert.deepEqual(parseSmppTime('', NOW), { ok: true, ms: null });
