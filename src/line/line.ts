@@ -14,7 +14,7 @@ import { buildSubmitPdus } from '../gsm/index.js';
 import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
 import type { Family, ModemDriver, ModemEvent, Registration, SimState } from '../../modem-drivers/types.js';
 import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
-import { callTransition, canTransition, type CallEvent } from './call-state.js';
+import { callTransition, canTransition, type CallEvent } from '../call/call-state.js';
 import type { OpenedPort, PortProvider } from './port-provider.js';
 import { SlotChange } from './slot-change.js';
 import type { CallState, Health, Lifecycle, LineStatus, SlotId } from './types.js';

@@ -35,8 +35,9 @@ export const HEALTH_VALUES = [
 
 export type Health = (typeof HEALTH_VALUES)[number];
 
-/** Call states of the manual §3.2.1 "状态" column. */
-export type CallState = 'IDLE' | 'DIALING' | 'ALERTING' | 'CONNECTED' | 'ACTIVE' | 'INCOMING';
+import type { CallState } from '../call/call-state.js';
+
+export type { CallState };
 
 export interface LineStatus {
   id: number;

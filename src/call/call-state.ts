@@ -1,5 +1,5 @@
 /**
- * The call state of a line (manual §3.2.1 "状态"): an explicit state machine where an illegal edge
+ * The state of a call, shown as its line's state (manual §3.2.1 "状态"): an explicit state machine where an illegal edge
  * throws, so a bug shows up as an error instead of a line stuck in a wrong state.
  *
  *   IDLE ──dial──▶ DIALING ──alerting──▶ ALERTING ──answered──▶ CONNECTED
@@ -11,7 +11,8 @@
  * ACTIVE is the manual's "answered on one side, not yet bridged to the other": a VoIP call waiting for
  * its second-stage digits, or a GSM call answered while the VoIP leg is still being set up.
  */
-import type { CallState } from './types.js';
+/** Call states of the manual §3.2.1 "状态" column. */
+export type CallState = 'IDLE' | 'DIALING' | 'ALERTING' | 'CONNECTED' | 'ACTIVE' | 'INCOMING';
 
 export type CallEvent = 'dial' | 'alerting' | 'answered' | 'incoming' | 'voip-answered' | 'held-for-voip' | 'bridged' | 'ended';
 

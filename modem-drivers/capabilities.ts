@@ -1,0 +1,166 @@
+/**
+ * What a modem can do, as separate capabilities (after oFono's atoms: sim, netreg, voicecall, sms, ussd,
+ * plus audio, imei, data check and reset). Each family folder fills the capabilities its modems have and
+ * leaves out the ones they lack: a missing capability is an absent field, never a method that throws at
+ * run time. Callers (the line, the SMS receiver, USSD) reach them through the line; none of them holds
+ * the AT channel or a concrete driver class.
+ */
+import type { AtChannelApi } from '../src/at/types.js';
+import type { Logger } from '../src/util/log.js';
+import type { DualSimCommandSet } from './sim-switch/dual-sim-commands.js';
+import type {
+  CallInfo,
+  Family,
+  HttpCheckOptions,
+  HttpCheckResult,
+  ModemEvent,
+  ModemIdentity,
+  OperatorInfo,
+  OperatorSelection,
+  Registration,
+  Signal,
+  SimState,
+  SmsMemories,
+  StoredSms,
+} from './types.js';
+
+/** AT+CGMI / +CGMM / +CGMR / +CGSN, TS 27.007 §5.1-§5.4. */
+export interface IdentityCapability {
+  identity(): Promise<ModemIdentity>;
+}
+
+/** The card: TS 27.007 §8.3 +CPIN, ICCID, §5.6 +CIMI, §7.1 +CNUM. */
+export interface SimCapability {
+  state(): Promise<SimState>;
+  enterPin(pin: string): Promise<void>;
+  enterPuk(puk: string, newPin: string): Promise<void>;
+  iccid(): Promise<string>;
+  imsi(): Promise<string>;
+  /** +CNUM; null when the SIM does not store it. */
+  ownNumber(): Promise<string | null>;
+}
+
+/** Network registration: TS 27.007 §7.2 +CREG/+CGREG/+CEREG, §7.3 +COPS, §8.5 +CSQ, §8.15 +CCLK (NITZ). */
+export interface NetworkCapability {
+  registration(): Promise<Registration[]>;
+  operator(): Promise<OperatorInfo>;
+  signal(): Promise<Signal>;
+  /** VoLTE / IMS registration; null when the family cannot tell. */
+  volte(): Promise<boolean | null>;
+  select(sel: OperatorSelection): Promise<void>;
+  /** The network's time as the modem's clock holds it; null when the network never set it. */
+  networkTime(): Promise<{ utcMs: number; tzMinutes: number } | null>;
+}
+
+/** Voice calls: ATD / ATA / ATH (V.250), TS 27.007 §7.18 +CLCC, §6.10 +CEER. */
+export interface VoiceCallCapability {
+  /** ATD<number>; resolves once the modem accepted the dial (OK), rejects on BUSY/NO CARRIER/... */
+  dial(number: string): Promise<void>;
+  answer(): Promise<void>;
+  hangup(): Promise<void>;
+  list(): Promise<CallInfo[]>;
+  /** +CEER text, null when none. */
+  endCause(): Promise<string | null>;
+}
+
+/** SMS in PDU mode, TS 27.005. */
+export interface SmsCapability {
+  /** Reception settings (+CSMS, +CPMS, +CNMI); run once the SIM is ready. */
+  init(): Promise<void>;
+  /** AT+CMGS=<tpduLength> then the PDU (§3.5.1); resolves with the message reference. */
+  send(pduHex: string, tpduLength: number): Promise<number>;
+  /** +CMGR / +CMGL / +CMGD on `mem` ("SM", "ME", "SR"; the driver selects it with +CPMS and restores it). */
+  read(index: number, mem?: string): Promise<StoredSms | null>;
+  list(stat?: number, mem?: string): Promise<StoredSms[]>;
+  delete(index: number, mem?: string): Promise<void>;
+  /** Where received messages and status reports may be kept (from AT+CPMS=?). */
+  memories(): Promise<SmsMemories>;
+  /** +CNMA (§3.4.4). */
+  ack(): Promise<void>;
+  /** +CSCA? */
+  serviceCentre(): Promise<string | null>;
+}
+
+/** TS 27.007 §7.15 +CUSD; replies arrive as 'ussd' modem events. */
+export interface UssdCapability {
+  send(code: string): Promise<void>;
+  /** AT+CUSD=2 closes the session. */
+  cancel(): Promise<void>;
+}
+
+/** Call audio as 8 kHz 16-bit mono PCM on a USB serial port (Quectel AT+QPCMV=1,0, SIMCom AT+CPCMREG=1). */
+export interface AudioCapability {
+  enableUsbAudio(): Promise<void>;
+}
+
+/** Re-programs the IMEI. Legally sensitive: the caller checks security.allowImeiWrite (docs/imei.md). */
+export interface ImeiCapability {
+  write(imei: string): Promise<void>;
+}
+
+/**
+ * The manual's "HTTP access test" (§5.10): the modem GETs a URL through its own data connection with its
+ * built-in HTTP client. Rejects with HttpCheckError, or the channel's AtTimeoutError / AtClosedError.
+ */
+export interface DataCheckCapability {
+  httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult>;
+}
+
+/** Full modem restart (AT+CFUN=1,1); the port may vanish and come back. */
+export interface ResetCapability {
+  reset(): Promise<void>;
+}
+
+/** A modem on one AT channel, as its family drives it. Optional capabilities are absent when lacking. */
+export interface Modem {
+  readonly family: Family;
+  /** Puts the modem into the state the rest expects (echo off, errors, URCs on, PDU mode). */
+  init(): Promise<void>;
+  /** Unsolicited results turned into events (TS 27.007 / 27.005 URCs). */
+  onEvent(listener: (e: ModemEvent) => void): () => void;
+  /** Stops turning URCs into events (the channel stays open). */
+  dispose(): void;
+
+  readonly identity: IdentityCapability;
+  readonly sim: SimCapability;
+  readonly netreg: NetworkCapability;
+  readonly voicecall: VoiceCallCapability;
+  readonly sms: SmsCapability;
+  readonly ussd: UssdCapability;
+  readonly reset: ResetCapability;
+  readonly audio?: AudioCapability;
+  readonly imei?: ImeiCapability;
+  readonly dataCheck?: DataCheckCapability;
+}
+
+export interface ModemOptions {
+  log: Logger;
+}
+
+/** One USB product of a family and which of its interfaces carries what. */
+export interface UsbProduct {
+  vendorId: number;
+  productId: number;
+  name: string;
+  /** bInterfaceNumber of the AT command port. */
+  atInterface: number;
+  /** bInterfaceNumber of the PCM audio port, null when the product has none. */
+  audioInterface: number | null;
+}
+
+/**
+ * Everything the rest of the daemon may know about a family, declared in the family's own folder: how to
+ * recognise it (USB ids, identity text), which USB interface is which port, its dual-SIM commands, its
+ * quirks, and how to open a Modem with its capabilities.
+ */
+export interface FamilyDescriptor {
+  readonly name: Family;
+  readonly usb: readonly UsbProduct[];
+  /** Whether AT+CGMI / +CGMM / +CGMR text names this family. */
+  matchesIdentity(id: { manufacturer: string; model: string; revision: string }): boolean;
+  /** The firmware's built-in dual-SIM command set; null with the reason when it has none. */
+  readonly dualSim: DualSimCommandSet | { none: string };
+  /** Behaviours the rest of the daemon plans around (documented per family). */
+  readonly quirks: Readonly<Record<string, string | number | boolean>>;
+  open(channel: AtChannelApi, opts: ModemOptions): Modem;
+}

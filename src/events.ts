@@ -1,0 +1,62 @@
+/**
+ * Every event the daemon's parts publish, with its payload: the one declaration that lines, calls and
+ * the SMS pipeline emit against and that listeners (the SIM policy, the API, later the web UI's live
+ * updates, webhooks and metrics) subscribe to. Each map is used as `EventEmitter<Map>`, so a wrong event
+ * name or payload does not compile, and listeners need no casts.
+ */
+import type { Call } from './call/call.js';
+import type { CallEvent, CallState } from './call/call-state.js';
+import type { Health, Lifecycle, SlotId } from './line/types.js';
+import type { ModemEvent } from '../modem-drivers/types.js';
+
+/** An SMS sent from a line (all its parts), as the SIM policy counts it. */
+export interface LineSmsEvent {
+  to: string;
+  parts: number;
+  ok: boolean;
+  error: string | null;
+}
+
+/**
+ * A step of a line's GSM call. `call` is the call it belongs to; the other fields repeat what changed
+ * (the end fields are set when the call returns to IDLE).
+ */
+export interface LineCallEvent {
+  call: Call;
+  from: CallState;
+  to: CallState;
+  event: CallEvent;
+  number: string | null;
+  startedAt?: number;
+  alerted?: boolean;
+  answeredAt?: number | null;
+  durationSec?: number;
+  /** NO CARRIER / BUSY / NO ANSWER / NO DIALTONE / HANGUP as the modem said, or null (we hung up). */
+  endReason?: string | null;
+}
+
+/** What a line publishes. */
+export type LineEvents = {
+  /** Anything in status() may have changed. */
+  status: [];
+  health: [to: Health, from: Health];
+  lifecycle: [to: Lifecycle];
+  /** Every event of the line's modem, after the line acted on it. */
+  'modem-event': [event: ModemEvent];
+  /** A SIM is ready in a slot (its ICCID when readable). */
+  'sim-bound': [bound: { slot: SlotId | null; iccid: string | null }];
+  /** The network's time (NITZ), read once after registering. */
+  'network-time': [time: { utcMs: number; tzMinutes: number }];
+  sms: [sms: LineSmsEvent];
+  call: [step: LineCallEvent];
+};
+
+/** What the call service publishes about every call, whichever line or leg it is on. */
+export type CallEvents = {
+  /** A call began: an incoming ring, a dial, or a request refused before it reached a modem. */
+  'call-started': [call: Call];
+  /** The call moved (alerting, answered, ...). */
+  'call-changed': [call: Call, from: CallState];
+  /** The call ended and its record is durable. */
+  'call-ended': [call: Call];
+};
