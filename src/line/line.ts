@@ -18,6 +18,10 @@ import { callTransition, canTransition, type CallEvent } from '../call/call-stat
 import type { OpenedPort, PortProvider } from './port-provider.js';
 import { SlotChange } from './slot-change.js';
 import type { CallState, Health, Lifecycle, LineStatus, SlotId } from './types.js';
+import { Call } from '../call/call.js';
+import type { LineCallEvent, LineSmsEvent } from '../events.js';
+
+export type { LineCallEvent, LineSmsEvent };
 
 export interface LineTiming {
   /** Idle keep-alive / signal poll period. */
@@ -129,6 +133,8 @@ export class Line extends EventEmitter {
   private unanswered = 0;
   /** The current call: when it started, whether it rang, when it was answered, how the modem ended it. */
   private callInfo: { startedAt: number; alerted: boolean; answeredAt: number | null; endReason: string | null } | null = null;
+  /** The call on this line now (its GSM leg), null while idle. */
+  private current: Call | null = null;
   /** When the current connection opened; end of the last connected call; when the slot was bound. */
   private connectedAt = 0;
   private lastConnectedEnd: number | null = null;
@@ -877,8 +883,25 @@ export class Line extends EventEmitter {
     if (from === 'CONNECTED' && to === 'IDLE') this.lastConnectedEnd = now;
     const callNumber = this.st.callNumber;
     this.update({ callState: to, callNumber: to === 'IDLE' ? null : number ?? this.st.callNumber });
+    if (from === 'IDLE' && to !== 'IDLE') {
+      this.current = new Call({
+        id: `${this.id}:${now}`,
+        direction: ev === 'incoming' ? 'in' : 'out',
+        origin: ev === 'incoming' ? 'network' : 'api',
+        gsm: { line: this.id, slot: this.st.slot, iccid: this.st.sim.iccid, number: number ?? null, cause: null },
+        at: now,
+      });
+    }
+    const current = this.current;
+    if (!current) return;
+    if (number && !current.gsm.number) current.gsm.number = number;
+    current.apply(ev, now);
+    if (to === 'IDLE') {
+      current.gsm.cause = info?.endReason ?? null;
+      this.current = null;
+    }
     if (from === to) return;
-    const detail: LineCallEvent = { from, to, event: ev, number: to === 'IDLE' ? callNumber : this.st.callNumber };
+    const detail: LineCallEvent = { call: current, from, to, event: ev, number: to === 'IDLE' ? callNumber : this.st.callNumber };
     if (info) detail.startedAt = info.startedAt;
     if (to === 'IDLE' && info) {
       detail.alerted = info.alerted;
@@ -967,28 +990,6 @@ export class SmsSendError extends Error {
     super(message, options);
     this.name = 'SmsSendError';
   }
-}
-
-/** What a line's 'sms' event carries (an SMS sent from the line, all its parts). */
-export interface LineSmsEvent {
-  to: string;
-  parts: number;
-  ok: boolean;
-  error: string | null;
-}
-
-/** What a line's 'call' event carries; the end fields are set when the call returns to IDLE. */
-export interface LineCallEvent {
-  from: CallState;
-  to: CallState;
-  event: CallEvent;
-  number: string | null;
-  startedAt?: number;
-  alerted?: boolean;
-  answeredAt?: number | null;
-  durationSec?: number;
-  /** NO CARRIER / BUSY / NO ANSWER / NO DIALTONE / HANGUP as the modem said, or null (we hung up). */
-  endReason?: string | null;
 }
 
 /** +CME ERROR: 16 "incorrect password" (TS 27.007 §9.2.1): the SIM refused the PIN itself. */
