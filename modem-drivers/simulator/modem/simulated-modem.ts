@@ -626,7 +626,7 @@ export class SimulatedModem {
   receiveRawSms(tpduHex: string, smsc?: string): boolean {
     const hex = tpduHex.replace(/\s+/g, '');
     if (!/^([0-9A-Fa-f]{2})+$/.test(hex) || this.closed || !this.present) return false;
-    return this.core.receiveSms(Uint8Array.from(Buffer.from(hex, 'hex')), smsc ?? null);
+    return this.core.smsIn.receiveSms(Uint8Array.from(Buffer.from(hex, 'hex')), smsc ?? null);
   }
 
   /** A spontaneous restart: the port closes, the modem is back after bootMs with its boot URCs. */
@@ -654,7 +654,7 @@ export class SimulatedModem {
 
   status(): ModemStatus {
     const c = this.core;
-    const call = c.call;
+    const call = c.calls.call;
     const op = c.attachment?.operator ?? null;
     const stored = c.me.used + c.sr.used + (c.simRt?.sm.used ?? 0);
     return {
