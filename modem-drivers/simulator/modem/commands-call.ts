@@ -5,7 +5,8 @@
  */
 import { decodeString } from './charset.js';
 import { argInt, argStr, intsIn, type ExtendedCommand, type Handler } from './command-args.js';
-import { numberType, type ModemCore } from './modem-core.js';
+import type { ModemCore } from './modem-core.js';
+import { numberType } from './core-calls.js';
 import { cme, ERROR, info, OK, type Outcome } from './outcome.js';
 
 /** <stat> of +CLCC (TS 27.007 §7.18). */
@@ -27,7 +28,7 @@ export const callCommands: Handler = (core, c) => {
     case '+CLCC': {
       if (test) return OK;
       if (c.op !== 'exec') return ERROR;
-      const s = core.call;
+      const s = core.calls.call;
       if (!s) return OK;
       const dir = s.direction === 'mo' ? 0 : 1;
       return info(`+CLCC: 1,${dir},${CLCC_STAT[s.state]},0,0,"${s.number}",${numberType(s.number)}`);
@@ -40,7 +41,7 @@ export const callCommands: Handler = (core, c) => {
       return OK;
     case '+CEER':
       if (test) return OK;
-      return c.op === 'exec' ? info(`+CEER: ${core.ceerText()}`) : ERROR;
+      return c.op === 'exec' ? info(`+CEER: ${core.calls.ceerText()}`) : ERROR;
     case '+CVHU':
       if (test) return info('+CVHU: (0-1)');
       if (c.op === 'read') return info('+CVHU: 0');
@@ -68,11 +69,11 @@ function dial(core: ModemCore, dialString: string, voice: boolean): Outcome {
   if (!/^\+?[0-9*#]{1,40}$/.test(number)) return cme(27);
   const e = core.simError();
   if (e !== null) return cme(e);
-  return core.dial(number);
+  return core.calls.dial(number);
 }
 
 function answer(core: ModemCore): Outcome {
-  const s = core.call;
+  const s = core.calls.call;
   if (!s || s.direction !== 'mt' || s.state !== 'incoming') return { final: { kind: 'NO CARRIER' } };
   try {
     s.leg.answer();
@@ -80,12 +81,12 @@ function answer(core: ModemCore): Outcome {
     core.log?.warn({ err }, 'simulated modem: leg.answer threw');
     return { final: { kind: 'NO CARRIER' } };
   }
-  if (core.call !== s) return { final: { kind: 'NO CARRIER' } };
+  if (core.calls.call !== s) return { final: { kind: 'NO CARRIER' } };
   return OK;
 }
 
 function hangup(core: ModemCore): Outcome {
-  const lines = core.hangupLocal();
+  const lines = core.calls.hangupLocal();
   // fixtures/simcom/sim7600/call-mo.txt: VOICE CALL: END is printed inside the AT+CHUP reply, before OK.
   return lines.length > 0 ? { info: lines.map((l) => [l]) } : OK;
 }
@@ -154,7 +155,7 @@ function cpcmreg(core: ModemCore, c: ExtendedCommand): Outcome {
     core.usbAudio = { enabled: false, port: 0 };
     return OK;
   }
-  if (v !== 1 || core.call?.state !== 'active') return ERROR;
+  if (v !== 1 || core.calls.call?.state !== 'active') return ERROR;
   core.usbAudio = { enabled: true, port: 0 };
   return OK;
 }

@@ -74,12 +74,12 @@ export const smsCommands: Handler = (core, c) => {
       if (c.op !== 'set' || !intsIn(c, [[0, 3], [0, 3], [0, 3], [0, 2], [0, 1]])) return cms(CMS.notSupported);
       const v = [0, 1, 2, 3, 4].map((i) => argInt(c, i) ?? core.s.cnmi[i]!) as [number, number, number, number, number];
       core.s.cnmi = v;
-      return { after: () => core.cnmiChanged() };
+      return { after: () => core.smsIn.cnmiChanged() };
     }
     case '+CNMA':
       if (test) return info('+CNMA: (0-2)');
       if (c.op === 'read') return ERROR;
-      return core.acknowledge() ? OK : cms(CMS.noAck);
+      return core.smsIn.acknowledge() ? OK : cms(CMS.noAck);
     case '+CMGS':
       return cmgs(core, c);
     case '+CMGW':
@@ -118,7 +118,7 @@ function cpms(core: ModemCore, c: ExtendedCommand): Outcome {
   const e = smsSimError(core);
   if (e) return e;
   if (c.op === 'read') {
-    return info(`+CPMS: ${core.s.cpms.map((m) => { const mem = core.memory(m)!; return `"${m}",${mem.used},${mem.capacity}`; }).join(',')}`);
+    return info(`+CPMS: ${core.s.cpms.map((m) => { const mem = core.smsIn.memory(m)!; return `"${m}",${mem.used},${mem.capacity}`; }).join(',')}`);
   }
   if (c.op !== 'set' || c.args.length === 0 || c.args.length > 3) return cms(CMS.notAllowed);
   const next = [...core.s.cpms] as [MemName, MemName, MemName];
@@ -129,7 +129,7 @@ function cpms(core: ModemCore, c: ExtendedCommand): Outcome {
     next[i] = v as MemName;
   }
   core.s.cpms = next;
-  return info(`+CPMS: ${next.map((m) => { const mem = core.memory(m)!; return `${mem.used},${mem.capacity}`; }).join(',')}`);
+  return info(`+CPMS: ${next.map((m) => { const mem = core.smsIn.memory(m)!; return `${mem.used},${mem.capacity}`; }).join(',')}`);
 }
 
 /** The outcome of a PDU typed at the prompt: the TPDU, the SMSC it names (or null), or an error. */
@@ -162,7 +162,7 @@ async function submit(core: ModemCore, tpdu: Uint8Array, sca: string | null, pre
   if (!att || !core.registered) return cms(CMS.noNetwork);
   const copy = tpdu.slice();
   // TS 23.040 §9.2.3.6: the MS numbers its submissions; the TE's TP-MR (usually 00) is replaced.
-  if ((copy[0]! & 0x03) === 0x01 || (copy[0]! & 0x03) === 0x02) copy[1] = core.nextMr();
+  if ((copy[0]! & 0x03) === 0x01 || (copy[0]! & 0x03) === 0x02) copy[1] = core.smsIn.nextMr();
   try {
     const r = await att.submitSms(copy, sca ?? core.simRt?.smsc ?? null);
     if (!r.ok) return cms(r.cause);
@@ -210,7 +210,7 @@ function cmgw(core: ModemCore, c: ExtendedCommand): Outcome {
       data: (text) => {
         const p = readPdu(text, length);
         if (isOutcome(p)) return p;
-        const mem = core.memory(core.s.cpms[1])!;
+        const mem = core.smsIn.memory(core.s.cpms[1])!;
         const hex = text.replace(/\s+/g, '').toUpperCase();
         const index = mem.add({ stat: stat as MessageStat, pdu: hex, length });
         return index < 0 ? cms(CMS.memoryFull) : info(`+CMGW: ${index}`);
@@ -226,7 +226,7 @@ function cmss(core: ModemCore, c: ExtendedCommand): Outcome | Promise<Outcome> {
   const e = smsSimError(core);
   if (e) return e;
   const index = argInt(c, 0);
-  const mem = core.memory(core.s.cpms[1])!;
+  const mem = core.smsIn.memory(core.s.cpms[1])!;
   const m = index === undefined || Number.isNaN(index) ? undefined : mem.get(index);
   if (!m) return cms(CMS.invalidIndex);
   const p = readPdu(m.pdu, m.length);
@@ -243,7 +243,7 @@ function cmgr(core: ModemCore, c: ExtendedCommand): Outcome {
   const e = smsSimError(core);
   if (e) return e;
   const index = argInt(c, 0);
-  const mem = core.memory(core.s.cpms[0])!;
+  const mem = core.smsIn.memory(core.s.cpms[0])!;
   if (index === undefined || Number.isNaN(index) || !mem.inRange(index)) return cms(CMS.invalidIndex);
   const m = mem.get(index);
   if (!m) return cms(CMS.invalidIndex);
@@ -260,7 +260,7 @@ function cmgl(core: ModemCore, c: ExtendedCommand): Outcome {
   if (e) return e;
   const stat = c.op === 'exec' ? 0 : argInt(c, 0);
   if (stat === undefined || Number.isNaN(stat) || stat > 4) return cms(CMS.notAllowed);
-  const mem = core.memory(core.s.cpms[0])!;
+  const mem = core.smsIn.memory(core.s.cpms[0])!;
   const blocks: string[][] = [];
   for (const [i, m] of mem.entries()) {
     if (stat !== 4 && m.stat !== stat) continue;
@@ -273,7 +273,7 @@ function cmgl(core: ModemCore, c: ExtendedCommand): Outcome {
 function cmgd(core: ModemCore, c: ExtendedCommand): Outcome {
   const e = smsSimError(core);
   if (e) return e;
-  const mem = core.memory(core.s.cpms[0])!;
+  const mem = core.smsIn.memory(core.s.cpms[0])!;
   if (c.op === 'test') return info(`+CMGD: (${mem.entries().map(([i]) => i).join(',')}),(0-4)`);
   if (c.op !== 'set') return ERROR;
   const index = argInt(c, 0);

@@ -27,6 +27,8 @@ import { encodeString, type Charset } from './charset.js';
 import type { DialectProfile } from './dialect.js';
 import type { Outcome } from './outcome.js';
 import { simRuntime, type SimRuntime } from './sim-runtime.js';
+import { CallControl } from './core-calls.js';
+import { SmsReception } from './core-sms.js';
 import { PacketData } from './packet-data.js';
 import { CombinedMemory, MessageMemory, type Memory } from './sms-store.js';
 
@@ -107,37 +109,8 @@ export interface CoreHost {
   readonly dualSimCommand: string | null;
 }
 
-export interface CallSession {
-  readonly leg: CallLeg;
-  readonly direction: 'mo' | 'mt';
-  readonly number: string;
-  state: CallLegState;
-  /** clock time the call became active. */
-  connectedAt: number | null;
-  startedAt: number;
-  rings: number;
-  ringTimer: { cancel(): void } | null;
-  unsubscribe: () => void;
-}
-
-/** +CEER texts (TS 24.008 Table 10.5.123 cause names). */
-const CEER_TEXT: Record<CallEndCause, string> = {
-  normal: 'Normal call clearing',
-  busy: 'User busy',
-  'no-answer': 'No answer from user (user alerted)',
-  rejected: 'Call rejected',
-  unreachable: 'Subscriber absent',
-  'network-failure': 'Network out of order',
-};
-
-/** The +CNMA wait (TS 27.005 §3.4.4; TS 24.011 TR2M is 12 to 20 s). */
-export const CNMA_TIMEOUT_MS = 15_000;
-/** RING repetition while an incoming call waits (every 3 s, as EC25 and SIM7600 do). */
-export const RING_INTERVAL_MS = 3_000;
 /** Longest manual operator selection (+COPS=1) waits for the network's outcome. */
 export const COPS_SELECT_WAIT_MS = 60_000;
-/** TE buffer for indications while +CNMI <mode>=0 (TS 27.005 §3.4.1). */
-const TA_BUFFER = 20;
 
 export class ModemCore {
   s: Settings;
@@ -154,14 +127,12 @@ export class ModemCore {
   regState: RegState = 'not-registered';
   rat: Rat | null = null;
   rssi = 99;
-  call: CallSession | null = null;
-  lastCause: CallEndCause | null = null;
+  /** The voice call (core-calls.ts). */
+  readonly calls: CallControl = new CallControl(this);
   readonly me: MessageMemory;
   readonly sr: MessageMemory;
-  /** TP-MR counter (TS 23.040 §9.2.3.6: the MS assigns it). */
-  mr = 0;
-  /** A +CMT / +CDS waits for +CNMA (only with +CSMS=1). */
-  ackPending: { timer: { cancel(): void }; store: () => void } | null = null;
+  /** SMS and status reports from the network (core-sms.ts). */
+  readonly smsIn: SmsReception = new SmsReception(this);
   /** USSD dialogue open (the network asked for more, <m>=1). */
   ussdOpen = false;
   /** Quectel AT+QPCMV <enable>,<port>; SIMCom AT+CPCMREG. */
@@ -170,7 +141,6 @@ export class ModemCore {
   imsConfig = 0;
   /** PDP contexts and the HTTP client (commands-data.ts); new at every power-on. */
   packet = new PacketData();
-  private readonly taBuffer: string[][] = [];
   private readonly reported = new Map<'creg' | 'cgreg' | 'cereg', string>();
   private readonly reportedCell = new Map<'creg' | 'cgreg' | 'cereg', string>();
   private readonly timers = new Set<{ cancel(): void }>();
@@ -227,7 +197,7 @@ export class ModemCore {
     this.usbAudio = { enabled: false, port: 0 };
     this.ussdOpen = false;
     this.packet = new PacketData();
-    this.taBuffer.length = 0;
+    this.smsIn.taBuffer.length = 0;
     this.reported.clear();
     this.reportedCell.clear();
     this.updateAttachment();
@@ -236,7 +206,7 @@ export class ModemCore {
   /** Power loss or restart: the network loses the UE, the call drops, timers stop. */
   powerOff(): void {
     this.powered = false;
-    this.dropCall('network-failure', false);
+    this.calls.dropCall('network-failure', false);
     this.detach();
     this.cancelTimers();
   }
@@ -244,8 +214,8 @@ export class ModemCore {
   cancelTimers(): void {
     for (const t of [...this.timers]) t.cancel();
     this.timers.clear();
-    if (this.call?.ringTimer) this.call.ringTimer = null;
-    this.ackPending = null;
+    if (this.calls.call?.ringTimer) this.calls.call.ringTimer = null;
+    this.smsIn.ackPending = null;
     const w = this.regWaiters;
     this.regWaiters = [];
     for (const f of w) f('not-registered');
@@ -304,7 +274,7 @@ export class ModemCore {
   setSim(sim: SimCard | null): void {
     if (sim === this.sim) return;
     const had = this.sim !== null;
-    this.dropCall('network-failure', true);
+    this.calls.dropCall('network-failure', true);
     this.detach();
     this.sim = sim;
     this.pinVerified = false;
@@ -329,7 +299,7 @@ export class ModemCore {
     const want = this.powered && this.fun === 1 && this.sim !== null && this.pinState() === 'READY' && this.copsMode !== 2;
     if (want && !this.attachment) this.attach();
     else if (!want && this.attachment) {
-      this.dropCall('network-failure', true);
+      this.calls.dropCall('network-failure', true);
       this.detach();
     }
   }
@@ -346,14 +316,14 @@ export class ModemCore {
         if (att === null || live()) this.onSignal(rssi);
       },
       incomingCall: (leg) => {
-        if (live()) this.onIncomingCall(leg);
+        if (live()) this.calls.onIncomingCall(leg);
         else leg.hangup();
       },
       sms: (tpdu, smsc) => {
-        if (live()) this.onSms(tpdu, smsc);
+        if (live()) this.smsIn.onSms(tpdu, smsc);
       },
       statusReport: (tpdu, smsc) => {
-        if (live()) this.onStatusReport(tpdu, smsc);
+        if (live()) this.smsIn.onStatusReport(tpdu, smsc);
       },
       ussd: (reply) => {
         if (live()) this.onUssd(reply);
@@ -476,274 +446,6 @@ export class ModemCore {
   }
 
   // ------------------------------------------------------------------------------------------------------
-  // Calls
-
-  /** ATD: the network call; OK at once, progress as URCs. */
-  dial(number: string): Outcome {
-    const att = this.attachment;
-    if (!att || !this.registered) {
-      this.lastCause = 'network-failure';
-      return { final: { kind: 'NO CARRIER' } };
-    }
-    if (this.call) return { final: { kind: 'CME', code: 3 } };
-    let leg: CallLeg;
-    try {
-      leg = att.dial(number);
-    } catch (err) {
-      this.log?.warn({ err }, 'simulated modem: network dial threw');
-      this.lastCause = 'network-failure';
-      return { final: { kind: 'NO CARRIER' } };
-    }
-    this.startSession(leg, 'mo', number);
-    return {};
-  }
-
-  private startSession(leg: CallLeg, direction: 'mo' | 'mt', number: string): CallSession {
-    const session: CallSession = {
-      leg,
-      direction,
-      number,
-      state: direction === 'mo' ? 'dialing' : 'incoming',
-      connectedAt: null,
-      startedAt: this.clock.now(),
-      rings: 0,
-      ringTimer: null,
-      unsubscribe: () => undefined,
-    };
-    this.call = session;
-    session.unsubscribe = leg.onState((state, cause) => this.onLegState(session, state, cause));
-    if (leg.state !== session.state) this.onLegState(session, leg.state);
-    return session;
-  }
-
-  private onIncomingCall(leg: CallLeg): void {
-    if (this.call || !this.registered) {
-      // One call at a time: a second caller hears busy (no call waiting in this simulation).
-      leg.hangup();
-      return;
-    }
-    const s = this.startSession(leg, 'mt', leg.remote);
-    if (s.state === 'incoming') this.ring(s);
-  }
-
-  /** RING, +CLIP (TS 27.007 §7.6) and, with S0>0, auto-answer (V.250 §6.3.8); repeats every 3 s. */
-  private ring(s: CallSession): void {
-    if (this.call !== s || s.state !== 'incoming') return;
-    s.rings++;
-    this.host.urc(['RING']);
-    if (this.s.clip) this.host.urc([this.clipLine(s.number)]);
-    const s0 = this.s.sregs.get(0) ?? 0;
-    if (s0 > 0 && s.rings >= s0) {
-      s.leg.answer();
-      return;
-    }
-    s.ringTimer = this.timer(() => {
-      s.ringTimer = null;
-      this.ring(s);
-    }, RING_INTERVAL_MS);
-  }
-
-  clipLine(number: string): string {
-    return `+CLIP: "${number}",${numberType(number)},"",0,"",0`;
-  }
-
-  private onLegState(s: CallSession, state: CallLegState, cause?: CallEndCause): void {
-    if (this.call !== s) return;
-    const before = s.state;
-    s.state = state;
-    if (state !== 'incoming' && s.ringTimer) {
-      s.ringTimer.cancel();
-      s.ringTimer = null;
-    }
-    if (state === 'active' && before !== 'active') {
-      s.connectedAt = this.clock.now();
-      if (this.profile.voiceCallUrcs) this.host.urc(['VOICE CALL: BEGIN']);
-    }
-    if (state === 'ended') this.remoteEnded(s, before, cause ?? 'normal');
-  }
-
-  /** The network or the other party ended the call: NO CARRIER / BUSY / NO ANSWER (V.250 §5.7.1). */
-  private remoteEnded(s: CallSession, before: CallLegState, cause: CallEndCause): void {
-    this.endSession(s);
-    this.lastCause = cause;
-    const simcom = this.profile.voiceCallUrcs;
-    if (s.direction === 'mt' && before === 'incoming') {
-      if (simcom) this.host.urc([`MISSED_CALL: ${clockTime(this.clock.now())} ${s.number}`]);
-      else this.host.urc(['NO CARRIER']);
-      return;
-    }
-    const end = simcom ? `VOICE CALL: END: ${this.duration(s)}` : null;
-    const result = s.connectedAt !== null ? 'NO CARRIER' : cause === 'busy' || cause === 'rejected' ? 'BUSY' : cause === 'no-answer' ? 'NO ANSWER' : 'NO CARRIER';
-    // fixtures/simcom/sim7600/call-end-busy.txt: BUSY then VOICE CALL: END; call-end-no-carrier.txt: the other way round.
-    if (end && result === 'NO CARRIER') this.host.urc([end]);
-    this.host.urc([result]);
-    if (end && result !== 'NO CARRIER') this.host.urc([end]);
-  }
-
-  private endSession(s: CallSession): void {
-    s.unsubscribe();
-    if (s.ringTimer) s.ringTimer.cancel();
-    s.ringTimer = null;
-    if (this.call === s) this.call = null;
-    if (this.profile.audio === 'cpcmreg') this.usbAudio.enabled = false;
-  }
-
-  /** <hhmmss> of VOICE CALL: END. */
-  duration(s: CallSession): string {
-    const secs = s.connectedAt === null ? 0 : Math.floor((this.clock.now() - s.connectedAt) / 1000);
-    const h = Math.floor(secs / 3600);
-    const m = Math.floor((secs % 3600) / 60);
-    return [h, m, secs % 60].map((v) => String(v).padStart(2, '0')).join('');
-  }
-
-  /** ATH / AT+CHUP: ends the call locally; the lines the dialect prints inside the reply. */
-  hangupLocal(): string[] {
-    const s = this.call;
-    if (!s) return [];
-    this.endSession(s);
-    this.lastCause = 'normal';
-    try {
-      s.leg.hangup();
-    } catch (err) {
-      this.log?.warn({ err }, 'simulated modem: leg.hangup threw');
-    }
-    return this.profile.voiceCallUrcs ? [`VOICE CALL: END: ${this.duration(s)}`] : [];
-  }
-
-  /** The call is lost without the host asking (SIM removed, detach, power): NO CARRIER when announced. */
-  dropCall(cause: CallEndCause, announce: boolean): void {
-    const s = this.call;
-    if (!s) return;
-    this.endSession(s);
-    this.lastCause = cause;
-    try {
-      s.leg.hangup();
-    } catch {
-      // the leg is gone already
-    }
-    if (announce && this.powered) this.host.urc(['NO CARRIER']);
-  }
-
-  ceerText(): string {
-    return this.lastCause ? CEER_TEXT[this.lastCause] : 'No cause information available';
-  }
-
-  // ------------------------------------------------------------------------------------------------------
-  // SMS reception (TS 27.005 §3.4.1 +CNMI routing)
-
-  memory(name: MemName): Memory | null {
-    switch (name) {
-      case 'SM':
-        return this.simRt?.sm ?? null;
-      case 'ME':
-        return this.me;
-      case 'SR':
-        return this.sr;
-      case 'MT':
-        return new CombinedMemory(this.simRt?.sm ?? null, this.me);
-    }
-  }
-
-  /** Delivers an indication now, or keeps it in the TA buffer while <mode>=0. */
-  indicate(lines: string[]): void {
-    if (this.s.cnmi[0] === 0) {
-      this.taBuffer.push(lines);
-      if (this.taBuffer.length > TA_BUFFER) this.taBuffer.shift();
-      return;
-    }
-    this.host.urc(lines);
-  }
-
-  /** +CNMI=<mode>…,<bfr>: flush (bfr 0) or clear (bfr 1) what <mode>=0 kept. */
-  cnmiChanged(): void {
-    const [mode, , , , bfr] = this.s.cnmi;
-    if (mode === 0) return;
-    const kept = this.taBuffer.splice(0);
-    if (bfr === 0) for (const l of kept) this.host.urc(l);
-  }
-
-  /**
-   * An SMS-DELIVER the network hands over (also used to put a TPDU no decoder reads on the modem):
-   * stored or routed as +CNMI says. False without a SIM that is ready to receive.
-   */
-  receiveSms(tpdu: Uint8Array, smsc: string | null): boolean {
-    if (!this.powered || !this.simRt || this.pinState() !== 'READY') return false;
-    this.onSms(tpdu, smsc ?? this.simRt.smsc);
-    return true;
-  }
-
-  private onSms(tpdu: Uint8Array, smsc: string): void {
-    const pdu = bytesToHex(encodeSmscAddress(smsc)) + bytesToHex(tpdu);
-    const msg = { stat: 0 as const, pdu, length: tpdu.length };
-    const mt = this.s.cnmi[1];
-    const store = () => {
-      const mtNow = this.s.cnmi[1];
-      const memName = this.s.cpms[2];
-      const mem = this.memory(memName);
-      const index = mem ? mem.add(msg) : -1;
-      if (index < 0) {
-        this.log?.warn({ mem: memName }, 'simulated modem: SMS storage full, message dropped');
-        if (this.s.qind.smsfull && this.profile.dialect === 'quectel-ec25') this.host.urc([`+QIND: "smsfull","${memName}"`]);
-        return;
-      }
-      if (mtNow === 1 || mtNow === 2 || mtNow === 3) this.indicate([`+CMTI: "${memName}",${index}`]);
-    };
-    if ((mt === 2 || mt === 3) && this.ackPending === null) {
-      this.indicate([`+CMT: ,${tpdu.length}`, pdu]);
-      this.expectAck(store);
-      return;
-    }
-    store();
-  }
-
-  private onStatusReport(tpdu: Uint8Array, smsc: string): void {
-    const pdu = bytesToHex(encodeSmscAddress(smsc)) + bytesToHex(tpdu);
-    const ds = this.s.cnmi[3];
-    const store = () => {
-      const index = this.sr.add({ stat: 0, pdu, length: tpdu.length });
-      if (index < 0) return;
-      const dsNow = this.s.cnmi[3];
-      if (dsNow === 2 || dsNow === 1) this.indicate([`+CDSI: "${this.profile.cdsiMem}",${index}`]);
-    };
-    if (ds === 1 && this.ackPending === null) {
-      this.indicate([`+CDS: ${tpdu.length}`, pdu]);
-      this.expectAck(store);
-      return;
-    }
-    if (ds === 2) store();
-  }
-
-  /**
-   * With +CSMS=1 a routed +CMT/+CDS must be acknowledged with +CNMA (TS 27.005 §3.4.4). Without it the
-   * ME rejects the message towards the network and turns routing off (<mt>=<ds>=0). The network here
-   * cannot be told, so the message is then kept in the receive memory, as the network's retry would be.
-   */
-  private expectAck(store: () => void): void {
-    if (this.s.csms !== 1) return;
-    const timer = this.timer(() => {
-      this.ackPending = null;
-      this.s.cnmi[1] = 0;
-      this.s.cnmi[3] = 0;
-      store();
-    }, CNMA_TIMEOUT_MS);
-    this.ackPending = { timer, store };
-  }
-
-  /** +CNMA: true when an acknowledgement was expected. */
-  acknowledge(): boolean {
-    const p = this.ackPending;
-    if (!p) return false;
-    p.timer.cancel();
-    this.ackPending = null;
-    return true;
-  }
-
-  nextMr(): number {
-    this.mr = (this.mr + 1) & 0xff;
-    return this.mr;
-  }
-
-  // ------------------------------------------------------------------------------------------------------
   // USSD (TS 27.007 §7.15)
 
   onUssd(reply: UssdReply): void {
@@ -766,17 +468,4 @@ export class ModemCore {
   close(): void {
     this.powerOff();
   }
-}
-
-/** <type> of address: 145 international, 129 otherwise (TS 24.008 §10.5.4.7). */
-export function numberType(number: string): number {
-  return number.startsWith('+') ? 145 : 129;
-}
-
-/** `11:53AM` as SIM7600 prints it in MISSED_CALL (UTC here). */
-function clockTime(ms: number): string {
-  const d = new Date(ms);
-  const h = d.getUTCHours();
-  const m = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${m}${h < 12 ? 'AM' : 'PM'}`;
 }

@@ -33,6 +33,7 @@ import { smsCommands } from './commands-sms.js';
 import { dialectProfile, type Dialect } from './dialect.js';
 import { ModemCore, SLOT_IDS, type CoreHost, type PinState, type SlotId } from './modem-core.js';
 import { simRuntime } from './sim-runtime.js';
+import { SimPort } from './sim-port.js';
 import { frameFinal, frameInfo, type ConnectHandler, type Final, type FrameOptions, type Outcome, type PromptHandler } from './outcome.js';
 import { dataCommands } from './commands-data.js';
 
@@ -92,91 +93,6 @@ const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommand
 
 /** Garbage bytes: C0 controls and high-half bytes, never CR, LF, Ctrl-Z or ESC. */
 const NOISE = [...Array.from({ length: 32 }, (_, i) => i).filter((b) => ![10, 13, 26, 27].includes(b)), ...Array.from({ length: 128 }, (_, i) => i + 128)];
-
-/** The host's end of the AT port. */
-class SimPort implements AtTransport {
-  closed = false;
-  private listener: ((chunk: Buffer) => void) | null = null;
-  private closeListener: ((err?: Error) => void) | null = null;
-  private out: string[] = [];
-  private scheduled = false;
-  private waiters: (() => void)[] = [];
-
-  constructor(private readonly released: (p: SimPort) => void) {}
-
-  write(data: Buffer | string): void {
-    if (this.closed) return;
-    this.input?.(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
-  }
-
-  /** Set by the modem: where host bytes go. */
-  input: ((b: Buffer) => void) | null = null;
-
-  onData(listener: (chunk: Buffer) => void): void {
-    this.listener = listener;
-    this.schedule();
-  }
-
-  onClose(listener: (err?: Error) => void): void {
-    this.closeListener = listener;
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.gone();
-    this.released(this);
-  }
-
-  /** Modem → host bytes (latin1), delivered on a later turn of the event loop. */
-  send(s: string): void {
-    if (this.closed || s === '') return;
-    this.out.push(s);
-    this.schedule();
-  }
-
-  /** Runs `fn` once everything written so far has reached the host (or the port is gone). */
-  whenFlushed(fn: () => void): void {
-    if (this.closed || (this.out.length === 0 && !this.scheduled)) setImmediate(fn);
-    else this.waiters.push(fn);
-  }
-
-  drop(): void {
-    this.out = [];
-  }
-
-  /** The port disappears (restart, unplug, host close): the close listener hears about it once. */
-  gone(err?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.out = [];
-    const w = this.waiters.splice(0);
-    setImmediate(() => {
-      this.closeListener?.(err);
-      for (const f of w) f();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.out.length === 0 || !this.listener) return;
-    this.scheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    if (this.closed) return;
-    const data = this.out.join('');
-    this.out = [];
-    if (data !== '' && this.listener) {
-      try {
-        this.listener(Buffer.from(data, 'latin1'));
-      } catch {
-        // a throwing host listener must not break the modem
-      }
-    }
-    if (this.out.length === 0) for (const f of this.waiters.splice(0)) f();
-  }
-}
 
 export class SimulatedModem {
   readonly id: number;
@@ -626,7 +542,7 @@ export class SimulatedModem {
   receiveRawSms(tpduHex: string, smsc?: string): boolean {
     const hex = tpduHex.replace(/\s+/g, '');
     if (!/^([0-9A-Fa-f]{2})+$/.test(hex) || this.closed || !this.present) return false;
-    return this.core.receiveSms(Uint8Array.from(Buffer.from(hex, 'hex')), smsc ?? null);
+    return this.core.smsIn.receiveSms(Uint8Array.from(Buffer.from(hex, 'hex')), smsc ?? null);
   }
 
   /** A spontaneous restart: the port closes, the modem is back after bootMs with its boot URCs. */
@@ -654,7 +570,7 @@ export class SimulatedModem {
 
   status(): ModemStatus {
     const c = this.core;
-    const call = c.call;
+    const call = c.calls.call;
     const op = c.attachment?.operator ?? null;
     const stored = c.me.used + c.sr.used + (c.simRt?.sm.used ?? 0);
     return {

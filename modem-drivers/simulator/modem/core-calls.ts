@@ -1,0 +1,205 @@
+/**
+ * The simulated modem's voice call: ATD towards the network, an incoming call ringing (RING, +CLIP,
+ * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. One call at a time, as
+ * on the modems simulated (no call waiting). Part of ModemCore, which holds the settings and the host.
+ */
+import type { CallEndCause, CallLeg, CallLegState } from '../types.js';
+import type { ModemCore } from './modem-core.js';
+import type { Outcome } from './outcome.js';
+
+export interface CallSession {
+  readonly leg: CallLeg;
+  readonly direction: 'mo' | 'mt';
+  readonly number: string;
+  state: CallLegState;
+  /** clock time the call became active. */
+  connectedAt: number | null;
+  startedAt: number;
+  rings: number;
+  ringTimer: { cancel(): void } | null;
+  unsubscribe: () => void;
+}
+
+/** +CEER texts (TS 24.008 Table 10.5.123 cause names). */
+const CEER_TEXT: Record<CallEndCause, string> = {
+  normal: 'Normal call clearing',
+  busy: 'User busy',
+  'no-answer': 'No answer from user (user alerted)',
+  rejected: 'Call rejected',
+  unreachable: 'Subscriber absent',
+  'network-failure': 'Network out of order',
+};
+
+/** RING repetition while an incoming call waits (every 3 s, as EC25 and SIM7600 do). */
+export const RING_INTERVAL_MS = 3_000;
+
+export class CallControl {
+  call: CallSession | null = null;
+  lastCause: CallEndCause | null = null;
+
+  constructor(private readonly core: ModemCore) {}
+
+
+  /** ATD: the network call; OK at once, progress as URCs. */
+  dial(number: string): Outcome {
+    const att = this.core.attachment;
+    if (!att || !this.core.registered) {
+      this.lastCause = 'network-failure';
+      return { final: { kind: 'NO CARRIER' } };
+    }
+    if (this.call) return { final: { kind: 'CME', code: 3 } };
+    let leg: CallLeg;
+    try {
+      leg = att.dial(number);
+    } catch (err) {
+      this.core.log?.warn({ err }, 'simulated modem: network dial threw');
+      this.lastCause = 'network-failure';
+      return { final: { kind: 'NO CARRIER' } };
+    }
+    this.startSession(leg, 'mo', number);
+    return {};
+  }
+
+  private startSession(leg: CallLeg, direction: 'mo' | 'mt', number: string): CallSession {
+    const session: CallSession = {
+      leg,
+      direction,
+      number,
+      state: direction === 'mo' ? 'dialing' : 'incoming',
+      connectedAt: null,
+      startedAt: this.core.clock.now(),
+      rings: 0,
+      ringTimer: null,
+      unsubscribe: () => undefined,
+    };
+    this.call = session;
+    session.unsubscribe = leg.onState((state, cause) => this.onLegState(session, state, cause));
+    if (leg.state !== session.state) this.onLegState(session, leg.state);
+    return session;
+  }
+
+  onIncomingCall(leg: CallLeg): void {
+    if (this.call || !this.core.registered) {
+      // One call at a time: a second caller hears busy (no call waiting in this simulation).
+      leg.hangup();
+      return;
+    }
+    const s = this.startSession(leg, 'mt', leg.remote);
+    if (s.state === 'incoming') this.ring(s);
+  }
+
+  /** RING, +CLIP (TS 27.007 §7.6) and, with S0>0, auto-answer (V.250 §6.3.8); repeats every 3 s. */
+  private ring(s: CallSession): void {
+    if (this.call !== s || s.state !== 'incoming') return;
+    s.rings++;
+    this.core.host.urc(['RING']);
+    if (this.core.s.clip) this.core.host.urc([this.clipLine(s.number)]);
+    const s0 = this.core.s.sregs.get(0) ?? 0;
+    if (s0 > 0 && s.rings >= s0) {
+      s.leg.answer();
+      return;
+    }
+    s.ringTimer = this.core.timer(() => {
+      s.ringTimer = null;
+      this.ring(s);
+    }, RING_INTERVAL_MS);
+  }
+
+  clipLine(number: string): string {
+    return `+CLIP: "${number}",${numberType(number)},"",0,"",0`;
+  }
+
+  private onLegState(s: CallSession, state: CallLegState, cause?: CallEndCause): void {
+    if (this.call !== s) return;
+    const before = s.state;
+    s.state = state;
+    if (state !== 'incoming' && s.ringTimer) {
+      s.ringTimer.cancel();
+      s.ringTimer = null;
+    }
+    if (state === 'active' && before !== 'active') {
+      s.connectedAt = this.core.clock.now();
+      if (this.core.profile.voiceCallUrcs) this.core.host.urc(['VOICE CALL: BEGIN']);
+    }
+    if (state === 'ended') this.remoteEnded(s, before, cause ?? 'normal');
+  }
+
+  /** The network or the other party ended the call: NO CARRIER / BUSY / NO ANSWER (V.250 §5.7.1). */
+  private remoteEnded(s: CallSession, before: CallLegState, cause: CallEndCause): void {
+    this.endSession(s);
+    this.lastCause = cause;
+    const simcom = this.core.profile.voiceCallUrcs;
+    if (s.direction === 'mt' && before === 'incoming') {
+      if (simcom) this.core.host.urc([`MISSED_CALL: ${clockTime(this.core.clock.now())} ${s.number}`]);
+      else this.core.host.urc(['NO CARRIER']);
+      return;
+    }
+    const end = simcom ? `VOICE CALL: END: ${this.duration(s)}` : null;
+    const result = s.connectedAt !== null ? 'NO CARRIER' : cause === 'busy' || cause === 'rejected' ? 'BUSY' : cause === 'no-answer' ? 'NO ANSWER' : 'NO CARRIER';
+    // fixtures/simcom/sim7600/call-end-busy.txt: BUSY then VOICE CALL: END; call-end-no-carrier.txt: the other way round.
+    if (end && result === 'NO CARRIER') this.core.host.urc([end]);
+    this.core.host.urc([result]);
+    if (end && result !== 'NO CARRIER') this.core.host.urc([end]);
+  }
+
+  private endSession(s: CallSession): void {
+    s.unsubscribe();
+    if (s.ringTimer) s.ringTimer.cancel();
+    s.ringTimer = null;
+    if (this.call === s) this.call = null;
+    if (this.core.profile.audio === 'cpcmreg') this.core.usbAudio.enabled = false;
+  }
+
+  /** <hhmmss> of VOICE CALL: END. */
+  duration(s: CallSession): string {
+    const secs = s.connectedAt === null ? 0 : Math.floor((this.core.clock.now() - s.connectedAt) / 1000);
+    const h = Math.floor(secs / 3600);
+    const m = Math.floor((secs % 3600) / 60);
+    return [h, m, secs % 60].map((v) => String(v).padStart(2, '0')).join('');
+  }
+
+  /** ATH / AT+CHUP: ends the call locally; the lines the dialect prints inside the reply. */
+  hangupLocal(): string[] {
+    const s = this.call;
+    if (!s) return [];
+    this.endSession(s);
+    this.lastCause = 'normal';
+    try {
+      s.leg.hangup();
+    } catch (err) {
+      this.core.log?.warn({ err }, 'simulated modem: leg.hangup threw');
+    }
+    return this.core.profile.voiceCallUrcs ? [`VOICE CALL: END: ${this.duration(s)}`] : [];
+  }
+
+  /** The call is lost without the host asking (SIM removed, detach, power): NO CARRIER when announced. */
+  dropCall(cause: CallEndCause, announce: boolean): void {
+    const s = this.call;
+    if (!s) return;
+    this.endSession(s);
+    this.lastCause = cause;
+    try {
+      s.leg.hangup();
+    } catch {
+      // the leg is gone already
+    }
+    if (announce && this.core.powered) this.core.host.urc(['NO CARRIER']);
+  }
+
+  ceerText(): string {
+    return this.lastCause ? CEER_TEXT[this.lastCause] : 'No cause information available';
+  }
+}
+
+/** <type> of address: 145 international, 129 otherwise (TS 24.008 §10.5.4.7). */
+export function numberType(number: string): number {
+  return number.startsWith('+') ? 145 : 129;
+}
+
+/** `11:53AM` as SIM7600 prints it in MISSED_CALL (UTC here). */
+function clockTime(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const m = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${m}${h < 12 ? 'AM' : 'PM'}`;
+}

@@ -1,0 +1,136 @@
+/**
+ * How the simulated modem takes SMS and status reports from the network (TS 27.005 §3.4.1 +CNMI
+ * routing): stored with +CMTI/+CDSI, or routed as +CMT/+CDS and acknowledged with +CNMA (§3.4.4), the TA
+ * buffer while <mode>=0, and the TP-MR counter of sent messages. Part of ModemCore.
+ */
+import { bytesToHex, encodeSmscAddress } from '../../../src/gsm/index.js';
+import type { MemName, ModemCore } from './modem-core.js';
+import { CombinedMemory, type Memory } from './sms-store.js';
+
+/** The +CNMA wait (TS 27.005 §3.4.4; TS 24.011 TR2M is 12 to 20 s). */
+export const CNMA_TIMEOUT_MS = 15_000;
+/** TE buffer for indications while +CNMI <mode>=0 (TS 27.005 §3.4.1). */
+const TA_BUFFER = 20;
+
+export class SmsReception {
+  /** TP-MR counter (TS 23.040 §9.2.3.6: the MS assigns it). */
+  mr = 0;
+  /** A +CMT / +CDS waits for +CNMA (only with +CSMS=1). */
+  ackPending: { timer: { cancel(): void }; store: () => void } | null = null;
+  readonly taBuffer: string[][] = [];
+
+  constructor(private readonly core: ModemCore) {}
+
+
+  memory(name: MemName): Memory | null {
+    switch (name) {
+      case 'SM':
+        return this.core.simRt?.sm ?? null;
+      case 'ME':
+        return this.core.me;
+      case 'SR':
+        return this.core.sr;
+      case 'MT':
+        return new CombinedMemory(this.core.simRt?.sm ?? null, this.core.me);
+    }
+  }
+
+  /** Delivers an indication now, or keeps it in the TA buffer while <mode>=0. */
+  indicate(lines: string[]): void {
+    if (this.core.s.cnmi[0] === 0) {
+      this.taBuffer.push(lines);
+      if (this.taBuffer.length > TA_BUFFER) this.taBuffer.shift();
+      return;
+    }
+    this.core.host.urc(lines);
+  }
+
+  /** +CNMI=<mode>…,<bfr>: flush (bfr 0) or clear (bfr 1) what <mode>=0 kept. */
+  cnmiChanged(): void {
+    const [mode, , , , bfr] = this.core.s.cnmi;
+    if (mode === 0) return;
+    const kept = this.taBuffer.splice(0);
+    if (bfr === 0) for (const l of kept) this.core.host.urc(l);
+  }
+
+  /**
+   * An SMS-DELIVER the network hands over (also used to put a TPDU no decoder reads on the modem):
+   * stored or routed as +CNMI says. False without a SIM that is ready to receive.
+   */
+  receiveSms(tpdu: Uint8Array, smsc: string | null): boolean {
+    if (!this.core.powered || !this.core.simRt || this.core.pinState() !== 'READY') return false;
+    this.onSms(tpdu, smsc ?? this.core.simRt.smsc);
+    return true;
+  }
+
+  onSms(tpdu: Uint8Array, smsc: string): void {
+    const pdu = bytesToHex(encodeSmscAddress(smsc)) + bytesToHex(tpdu);
+    const msg = { stat: 0 as const, pdu, length: tpdu.length };
+    const mt = this.core.s.cnmi[1];
+    const store = () => {
+      const mtNow = this.core.s.cnmi[1];
+      const memName = this.core.s.cpms[2];
+      const mem = this.memory(memName);
+      const index = mem ? mem.add(msg) : -1;
+      if (index < 0) {
+        this.core.log?.warn({ mem: memName }, 'simulated modem: SMS storage full, message dropped');
+        if (this.core.s.qind.smsfull && this.core.profile.dialect === 'quectel-ec25') this.core.host.urc([`+QIND: "smsfull","${memName}"`]);
+        return;
+      }
+      if (mtNow === 1 || mtNow === 2 || mtNow === 3) this.indicate([`+CMTI: "${memName}",${index}`]);
+    };
+    if ((mt === 2 || mt === 3) && this.ackPending === null) {
+      this.indicate([`+CMT: ,${tpdu.length}`, pdu]);
+      this.expectAck(store);
+      return;
+    }
+    store();
+  }
+
+  onStatusReport(tpdu: Uint8Array, smsc: string): void {
+    const pdu = bytesToHex(encodeSmscAddress(smsc)) + bytesToHex(tpdu);
+    const ds = this.core.s.cnmi[3];
+    const store = () => {
+      const index = this.core.sr.add({ stat: 0, pdu, length: tpdu.length });
+      if (index < 0) return;
+      const dsNow = this.core.s.cnmi[3];
+      if (dsNow === 2 || dsNow === 1) this.indicate([`+CDSI: "${this.core.profile.cdsiMem}",${index}`]);
+    };
+    if (ds === 1 && this.ackPending === null) {
+      this.indicate([`+CDS: ${tpdu.length}`, pdu]);
+      this.expectAck(store);
+      return;
+    }
+    if (ds === 2) store();
+  }
+
+  /**
+   * With +CSMS=1 a routed +CMT/+CDS must be acknowledged with +CNMA (TS 27.005 §3.4.4). Without it the
+   * ME rejects the message towards the network and turns routing off (<mt>=<ds>=0). The network here
+   * cannot be told, so the message is then kept in the receive memory, as the network's retry would be.
+   */
+  private expectAck(store: () => void): void {
+    if (this.core.s.csms !== 1) return;
+    const timer = this.core.timer(() => {
+      this.ackPending = null;
+      this.core.s.cnmi[1] = 0;
+      this.core.s.cnmi[3] = 0;
+      store();
+    }, CNMA_TIMEOUT_MS);
+    this.ackPending = { timer, store };
+  }
+
+  /** +CNMA: true when an acknowledgement was expected. */
+  acknowledge(): boolean {
+    const p = this.ackPending;
+    if (!p) return false;
+    p.timer.cancel();
+    this.ackPending = null;
+    return true;
+  }
+
+  nextMr(): number {
+    this.mr = (this.mr + 1) & 0xff;
+    return this.mr;
+  }
+}
