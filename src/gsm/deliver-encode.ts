@@ -12,7 +12,7 @@ import { encodeGsm7, firstNonGsm7, packSeptets, packedLength } from './gsm7.js';
 import { encodeLatin1 } from './latin1.js';
 import { PduError } from './pdu-error.js';
 import { encodeScts } from './scts.js';
-import type { ConcatOption } from './sms-pdu.js';
+import type { ConcatOption } from './submit-encode.js';
 import { planText, splitData } from './split.js';
 import { type InformationElement, buildUdh, concatElement, udhFillBits, udhSeptets } from './udh.js';
 import { encodeUcs2 } from './ucs2.js';

@@ -48,21 +48,23 @@ export { classifyStatus, describeStatus, type StatusClass } from './tp-status.js
 export { concatUdhOctets, partLimits, planText, splitData, type PlanOptions, type TextEncoding, type TextPlan } from './split.js';
 export {
   buildSubmitPdus,
-  decodePdu,
   encodeSubmit,
-  tryDecodePdu,
   type BuildOptions,
   type ConcatOption,
+  type EncodedPdu,
+  type SubmitOptions,
+  type SubmitPart,
+} from './submit-encode.js';
+export {
+  decodePdu,
+  tryDecodePdu,
   type DecodeOptions,
   type DecodeResult,
   type DecodedPdu,
-  type EncodedPdu,
   type SmsCommand,
   type SmsDeliver,
   type SmsStatusReport,
   type SmsSubmit,
-  type SubmitOptions,
-  type SubmitPart,
   type UserDataFields,
   type Validity,
 } from './sms-pdu.js';
