@@ -122,7 +122,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const [{ Simulator }, { startControlApi }, { SimPortProvider }] = await Promise.all([
       import('../modem-drivers/simulator/simulator.js'),
       import('../modem-drivers/simulator/control-api.js'),
-      import('./line/sim-port-provider.js'),
+      import('./wiring/sim-port-provider.js'),
     ]);
     simulator = new Simulator({ modems: simCfg.modems, timing: simCfg.timing, log: log.child({ component: 'simulator' }) });
     const sim = simulator;
