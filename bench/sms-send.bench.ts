@@ -19,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { Simulator, timingPreset, type TimingPreset } from '../modem-drivers/simulator/simulator.js';
 import { Line } from '../src/line/line.js';
-import { SimPortProvider } from '../src/line/sim-port-provider.js';
+import { SimPortProvider } from '../src/wiring/sim-port-provider.js';
 import { SmsScheduler } from '../src/sms/scheduler.js';
 import { MessageStore, type NewOutbound } from '../src/store/message-store.js';
 import { silentLogger } from '../src/util/log.js';

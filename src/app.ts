@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AuthStore } from './config/auth-store.js';
 import { secureDataDir } from './config/data-dir.js';
-import { configFilePath, defaultDataDir, openConfig, type ConfigStore } from './config/load.js';
+import { configFilePath, defaultDataDir, type ConfigStore } from './config/load.js';
+import { openDaemonConfig as openConfig } from './wiring/daemon-config.js';
 import { redactSecrets } from './config/secret-fields.js';
 import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
 import type { Simulator } from '../modem-drivers/simulator/simulator.js';
@@ -122,7 +123,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const [{ Simulator }, { startControlApi }, { SimPortProvider }] = await Promise.all([
       import('../modem-drivers/simulator/simulator.js'),
       import('../modem-drivers/simulator/control-api.js'),
-      import('./line/sim-port-provider.js'),
+      import('./wiring/sim-port-provider.js'),
     ]);
     simulator = new Simulator({ modems: simCfg.modems, timing: simCfg.timing, log: log.child({ component: 'simulator' }) });
     const sim = simulator;

@@ -3,7 +3,7 @@
  * cellgate command line. Every command takes `--help` / `-h`, and every command that works on the data
  * directory takes `--data DIR` with the same default as the daemon (see src/data-dir-option.ts).
  */
-import { runConfigCheck } from './config/check.js';
+import { runDaemonConfigCheck as runConfigCheck } from './wiring/daemon-config.js';
 import { configFilePath } from './config/load.js';
 import { LOG_LEVELS } from './config/schema.js';
 import { dataDirOf, DATA_OPTION } from './data-dir-option.js';

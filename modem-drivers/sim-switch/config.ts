@@ -1,142 +1,59 @@
 /**
- * Per-line SIM switch configuration: a discriminated union on `backend`, with a zod schema so the
- * configuration loader can validate it and show readable errors. Validation also checks what only this
- * module knows: serial templates and reply patterns, distinct GPIO lines, dual-SIM command sets.
+ * The SIM switch configuration this module takes: the daemon configuration's one `simSwitch` schema
+ * (src/config/schema-sim-switch.ts), with a dual-SIM switch resolved to exactly one command set. The
+ * schema says what a value may be; the line resolves a dual-SIM switch that names neither `family` nor
+ * `commands` from the modem's family before it gets here (src/line/sim-switch-config.ts).
  */
-import { z } from 'zod';
-import type { SlotId } from './types.js';
-import { compileReplyPattern, parseCommandTemplate } from './template.js';
-import { DUAL_SIM_FAMILIES, atCommandTextProblem, dualSimValueProblem, type DualSimCommandSet, type DualSimFamily } from './dual-sim-commands.js';
+import { issuesToFieldErrors } from '../../src/config/schema.js';
+import {
+  DUAL_SIM_COMMAND_SET_NAMES,
+  simSwitchSchema,
+  type DualSimCommandSetConfig,
+  type DualSimCommandSetName,
+  type SimSwitchSection,
+  type SimSwitchSectionInput,
+} from '../../src/config/schema-sim-switch.js';
+import type { DualSimCommandSet } from './dual-sim-commands.js';
 
-export interface NoneSwitchConfig {
-  backend: 'none';
-}
+type InputOf<B extends SimSwitchSectionInput['backend']> = Extract<SimSwitchSectionInput, { backend: B }>;
+type OutputOf<B extends SimSwitchSection['backend']> = Extract<SimSwitchSection, { backend: B }>;
 
-export interface SimulatedSwitchConfig {
-  backend: 'simulated';
-  delayMs?: number;
-  initial?: SlotId | null;
-  slots?: SlotId[];
-  failSlots?: SlotId[];
-}
+/** A dual-SIM switch with its command set decided: a built-in set by name, or the firmware's own. */
+type Resolved<T> =
+  | (Omit<T, 'family' | 'commands'> & { family: DualSimCommandSetName; commands?: undefined })
+  | (Omit<T, 'family' | 'commands'> & { commands: DualSimCommandSetConfig; family?: undefined });
 
-export interface GpioSwitchConfig {
-  backend: 'gpio';
-  chip: string;
-  /** [offset of bit 0, offset of bit 1] */
-  lines: [number, number];
-  activeLow?: boolean;
-  settleMs?: number;
-  gpiosetPath?: string;
-}
+export type NoneSwitchConfig = InputOf<'none'>;
+export type SimulatedSwitchConfig = InputOf<'simulated'>;
+export type GpioSwitchConfig = InputOf<'gpio'>;
+export type SerialSwitchConfig = InputOf<'serial'>;
+export type DualSimSwitchConfig = Resolved<InputOf<'dual-sim'>>;
 
-export interface SerialSwitchConfig {
-  backend: 'serial';
-  port: string;
-  baudRate: number;
-  template: string;
-  expect?: string;
-  fail?: string;
-  timeoutMs: number;
-}
-
-export type DualSimSwitchConfig =
-  | { backend: 'dual-sim'; family: DualSimFamily; commands?: undefined }
-  | { backend: 'dual-sim'; commands: DualSimCommandSet; family?: undefined };
-
+/** What createSimSwitch takes (keys with defaults may be left out). */
 export type SimSwitchConfig = NoneSwitchConfig | SimulatedSwitchConfig | GpioSwitchConfig | SerialSwitchConfig | DualSimSwitchConfig;
 
-const slot = z.enum(['A', 'B', 'C', 'D']);
-const ms = (max: number) => z.number().int().min(0).max(max);
-const offset = z.number().int().min(0).max(4095);
+/** A validated SIM switch configuration, every default filled in. */
+export type SimSwitchSettings = Exclude<SimSwitchSection, { backend: 'dual-sim' }> | Resolved<OutputOf<'dual-sim'>>;
 
-const noneSchema = z.strictObject({ backend: z.literal('none') });
+// A command set from the configuration is run as a DualSimCommandSet: this fails to compile if they part.
+const commandSetFits = (c: DualSimCommandSetConfig): DualSimCommandSet => c;
+void commandSetFits;
 
-const simulatedSchema = z.strictObject({
-  backend: z.literal('simulated'),
-  delayMs: ms(60_000).optional(),
-  initial: slot.nullable().optional(),
-  slots: z.array(slot).min(1).optional(),
-  failSlots: z.array(slot).optional(),
-});
-
-const gpioSchema = z
-  .strictObject({
-    backend: z.literal('gpio'),
-    chip: z.string().min(1),
-    lines: z.tuple([offset, offset]),
-    activeLow: z.boolean().optional(),
-    settleMs: ms(10_000).optional(),
-    gpiosetPath: z.string().min(1).optional(),
-  })
-  .refine((c) => c.lines[0] !== c.lines[1], { message: 'lines must be two different offsets', path: ['lines'] });
-
-const serialSchema = z
-  .strictObject({
-    backend: z.literal('serial'),
-    port: z.string().min(1),
-    baudRate: z.number().int().positive().max(4_000_000),
-    template: z.string().min(1),
-    expect: z.string().min(1).optional(),
-    fail: z.string().min(1).optional(),
-    timeoutMs: z.number().int().positive().max(60_000),
-  })
-  .superRefine((c, ctx) => {
-    const t = parseCommandTemplate(c.template);
-    if (!t.ok) ctx.addIssue({ code: 'custom', message: t.error, path: ['template'] });
-    for (const key of ['expect', 'fail'] as const) {
-      const src = c[key];
-      if (src === undefined) continue;
-      const re = compileReplyPattern(src, { line: 'L1', slot: 'A' });
-      if (!re.ok) ctx.addIssue({ code: 'custom', message: re.error, path: [key] });
-    }
-  });
-
-/** An AT command text sent as configured: see atCommandTextProblem. */
-const atText = (what: string) =>
-  z
-    .string()
-    .min(1)
-    .superRefine((s, ctx) => {
-      const why = atCommandTextProblem(s);
-      if (why) ctx.addIssue({ code: 'custom', message: `${what} ${why}` });
-    });
-
-const holderValue = z
-  .string()
-  .min(1)
-  .superRefine((s, ctx) => {
-    const why = dualSimValueProblem(s);
-    if (why) ctx.addIssue({ code: 'custom', message: `the value ${why}` });
-  });
-
-const commandSetSchema = z
-  .strictObject({
-    name: z.string().min(1),
-    select: atText('select').refine((s) => s.includes('{value}'), { message: 'select must contain {value}' }),
-    query: atText('query'),
-    prefix: z.string().min(1).regex(/^[\x20-\x7e]+$/, { message: 'prefix may hold printable ASCII characters only' }),
-    field: z.number().int().min(0).max(16).optional(),
-    values: z.strictObject({ A: holderValue, B: holderValue }),
-    timeoutMs: z.number().int().positive().max(300_000).optional(),
-  })
-  .refine((s) => s.values.A !== s.values.B, { message: 'values.A and values.B must differ', path: ['values'] });
-
-const dualSimSchema = z
-  .strictObject({
-    backend: z.literal('dual-sim'),
-    family: z.enum(Object.keys(DUAL_SIM_FAMILIES) as [DualSimFamily, ...DualSimFamily[]]).optional(),
-    commands: commandSetSchema.optional(),
-  })
-  .refine((c) => (c.family === undefined) !== (c.commands === undefined), {
-    message: `give exactly one of family (${Object.keys(DUAL_SIM_FAMILIES).join(', ')}) or commands`,
-  });
-
-export const simSwitchConfigSchema = z.discriminatedUnion('backend', [noneSchema, simulatedSchema, gpioSchema, serialSchema, dualSimSchema]);
-
-/** Validates untrusted configuration. Never throws. */
-export function parseSimSwitchConfig(input: unknown): { ok: true; config: SimSwitchConfig } | { ok: false; error: string } {
-  const r = simSwitchConfigSchema.safeParse(input);
-  if (!r.success) return { ok: false, error: `invalid SIM switch configuration: ${z.prettifyError(r.error)}` };
-  return { ok: true, config: r.data as SimSwitchConfig };
+/** Validates untrusted configuration with the configuration's schema (defaults filled in). Never throws. */
+export function parseSimSwitchConfig(input: unknown): { ok: true; config: SimSwitchSettings } | { ok: false; error: string } {
+  const r = simSwitchSchema.safeParse(input, { reportInput: true });
+  if (!r.success) {
+    const errors = issuesToFieldErrors(r.error.issues).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+    return { ok: false, error: `invalid SIM switch configuration: ${errors.join('; ')}` };
+  }
+  const c = r.data;
+  if (c.backend === 'dual-sim') {
+    if (c.family !== undefined) return { ok: true, config: { ...c, family: c.family, commands: undefined } };
+    if (c.commands !== undefined) return { ok: true, config: { ...c, commands: c.commands, family: undefined } };
+    return {
+      ok: false,
+      error: `invalid SIM switch configuration: a dual-sim switch needs its command set; give exactly one of family (${DUAL_SIM_COMMAND_SET_NAMES.join(', ')}) or commands`,
+    };
+  }
+  return { ok: true, config: c };
 }

@@ -65,19 +65,6 @@ export function dualSimCommandsFor(family: Family): { ok: true; family: DualSimF
   return { ok: false, reason: entry.none };
 }
 
-/**
- * Why a configured command text cannot be sent, or null. The line ends every command with CR (ITU-T
- * V.250 §5.2.1), so a control character inside one would end it early and start another command.
- */
-export function atCommandTextProblem(text: string): string | null {
-  if (!/^AT/i.test(text)) return 'must start with AT';
-  if (!/^[\x20-\x7e]*$/.test(text)) return 'may hold printable ASCII characters only (no CR, LF or other control characters)';
-  return null;
-}
-
-/** Why a holder value cannot be used, or null: it is put into the set command and read back as one field of the reply. */
-export function dualSimValueProblem(value: string): string | null {
-  if (!/^[\x20-\x7e]+$/.test(value)) return 'must be printable ASCII characters';
-  if (value.includes(',')) return 'cannot contain a comma (the read reply is split at commas)';
-  return null;
-}
+// What makes a configured command text or holder value usable is shared with the configuration schema.
+export { atCommandTextProblem } from '../../src/at/command-text.js';
+export { dualSimValueProblem } from '../../src/config/schema-sim-switch.js';

@@ -9,11 +9,13 @@ import path from 'node:path';
 import type { FieldError } from './errors.js';
 import { formatFieldErrors, formatPath } from './errors.js';
 import { findDuplicateKeys, formatJsonSyntaxError, parseJsonText, type DuplicateKey } from './json-text.js';
-import { configSchema, validateConfig, type Config, type LineConfig } from './schema.js';
+import { configSchema, validateConfig, type Config, type ConfigRule, type LineConfig } from './schema.js';
 
 export interface CheckOptions {
   /** Also check device nodes and programs named by the configuration on this machine. Default false. */
   fsChecks?: boolean;
+  /** Rules of the layers above the configuration (the daemon's wiring gives them). */
+  rules?: readonly ConfigRule[];
 }
 
 export interface CheckResult {
@@ -29,7 +31,7 @@ export interface CheckResult {
  * entry that is valid on its own is still checked against the machine.
  */
 export async function checkConfig(doc: unknown, opts: CheckOptions = {}): Promise<CheckResult> {
-  const r = validateConfig(doc);
+  const r = validateConfig(doc, opts.rules);
   if (r.ok) {
     const errors = opts.fsChecks ? await environmentErrors(r.value) : [];
     return { ok: errors.length === 0, config: r.value, errors };
@@ -154,7 +156,7 @@ export async function runConfigCheck(file: string, opts: CheckOptions = { fsChec
   const parsed = parseJsonText(text);
   if (!parsed.ok) return { code: 1, output: `${file}:${formatJsonSyntaxError(parsed.error)}` };
   const duplicates = findDuplicateKeys(text).map(duplicateKeyError);
-  const r = await checkConfig(parsed.value, { fsChecks: opts.fsChecks ?? true });
+  const r = await checkConfig(parsed.value, { fsChecks: opts.fsChecks ?? true, rules: opts.rules });
   const errors = [...duplicates, ...r.errors];
   if (errors.length > 0) {
     const n = errors.length;

@@ -14,13 +14,15 @@ import { duplicateKeyError } from './check.js';
 import { ConfigError } from './errors.js';
 import { findDuplicateKeys, parseJsonText } from './json-text.js';
 import { JsonStore } from './json-store.js';
-import { validateConfig, type Config } from './schema.js';
+import { validateConfig, type Config, type ConfigRule } from './schema.js';
 
 export type ConfigStore = JsonStore<Config>;
 
 export interface OpenConfigOptions {
   file: string;
   log: Logger;
+  /** Rules of the layers above the configuration, checked on opening and on every update. */
+  rules?: readonly ConfigRule[];
 }
 
 export const CONFIG_FILE_NAME = 'config.json';
@@ -50,11 +52,11 @@ function refuseDuplicateKeys(file: string): void {
 }
 
 export async function openConfig(opts: OpenConfigOptions): Promise<ConfigStore> {
-  const { file, log } = opts;
+  const { file, log, rules = [] } = opts;
   refuseDuplicateKeys(file);
   const store = await JsonStore.open<Config>({
     file,
-    validate: validateConfig,
+    validate: (doc) => validateConfig(doc, rules),
     defaults: () => ({}),
     mode: 0o600,
     onRecovery: (r) => log.warn({ file: r.file, backup: r.backup, reason: r.reason }, r.message),

@@ -58,6 +58,8 @@ export function text(min: number, max: number, what = `a text of ${min} to ${max
 // ---------------------------------------------------------------------------------------------
 // Field types
 
+export const devicePath = pattern(/^\/\S+$/, 'an absolute device path such as "/dev/ttyUSB2"');
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });

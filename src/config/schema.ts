@@ -17,7 +17,6 @@ import { z } from 'zod';
 import { describeValue, fillReceived, formatPath, type FieldError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ValidationResult } from './json-store.js';
-import { dualSimCommandsFor } from '../../modem-drivers/sim-switch/dual-sim-commands.js';
 import { bool, expected, int, listenHost, obj, oneOf, text, timeZone, UNKNOWN_KEYS_MARK, webOrigin, type IssueLike } from './schema-helpers.js';
 import { lineSchema, SLOTS } from './schema-lines.js';
 import { policySchema } from './schema-policy.js';
@@ -87,12 +86,21 @@ export const POLICY_SECTIONS: readonly string[] = Object.keys(policySchema.shape
 // ---------------------------------------------------------------------------------------------
 // Validation
 
-/** Validates a parsed JSON document: schema, then cross-field rules. Never throws. */
-export function validateConfig(doc: unknown): ValidationResult<Config> {
+/**
+ * A rule about a valid document that the configuration cannot judge alone, given by a layer that knows
+ * more (e.g. which modem families have a built-in dual-SIM command set). Never throws.
+ */
+export type ConfigRule = (cfg: Config) => FieldError[];
+
+/**
+ * Validates a parsed JSON document: schema, then cross-field rules, then the `rules` the caller adds.
+ * Never throws.
+ */
+export function validateConfig(doc: unknown, rules: readonly ConfigRule[] = []): ValidationResult<Config> {
   // reportInput: issuesToFieldErrors needs each issue's input to fill in RECEIVED.
   const r = configSchema.safeParse(doc, { reportInput: true });
   if (!r.success) return { ok: false, errors: issuesToFieldErrors(r.error.issues) };
-  const errors = crossFieldErrors(r.data, doc);
+  const errors = [...crossFieldErrors(r.data, doc), ...rules.flatMap((rule) => rule(r.data))];
   return errors.length === 0 ? { ok: true, value: r.data } : { ok: false, errors };
 }
 
@@ -209,18 +217,9 @@ export function crossFieldErrors(cfg: Config, doc?: unknown): FieldError[] {
       add(`${at}.imeiWrite.perSim`, 'missing; expected an IMEI for at least one slot, such as {"A": "490154203237518"}, when imeiWrite.mode is "per-sim"');
     }
 
-    const sw = line.simSwitch;
-    if (sw.backend === 'gpio' && sw.lines[0] === sw.lines[1]) {
-      add(`${at}.simSwitch.lines`, `expected two different GPIO line offsets, got [${sw.lines[0]}, ${sw.lines[1]}]`);
-    }
-    if (sw.backend === 'dual-sim') {
-      if (sw.family !== undefined && sw.commands !== undefined) {
-        add(`${at}.simSwitch`, 'expected either "family" or "commands", not both');
-      } else if (sw.family === undefined && sw.commands === undefined && line.family !== 'auto') {
-        // With "auto" the detected family decides at run time; a configured one is checked now.
-        const builtIn = dualSimCommandsFor(line.family);
-        if (!builtIn.ok) add(`${at}.simSwitch.commands`, `missing; ${builtIn.reason}: give the firmware's command set in "commands" (docs/sim-switch.md)`);
-      }
+    // A dual-SIM switch without "family" or "commands" on a line of a fixed family is checked where the
+    // line is built (src/line/sim-switch-config.ts): which family has a built-in set is the drivers' knowledge.
+    if (line.simSwitch.backend === 'dual-sim') {
       for (const s of ['C', 'D'] as const) {
         if (line.pins[s] !== undefined) add(`${at}.pins.${s}`, 'slot does not exist: a dual-SIM modem has slots A and B');
         if (iw.perSim?.[s] !== undefined) add(`${at}.imeiWrite.perSim.${s}`, 'slot does not exist: a dual-SIM modem has slots A and B');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startDaemon, type Daemon } from '../../src/app.js';
-import { SimPortProvider } from '../../src/line/sim-port-provider.js';
+import { SimPortProvider } from '../../src/wiring/sim-port-provider.js';
 import { silentLogger } from '../../src/util/log.js';
 import { Simulator } from '../../modem-drivers/simulator/simulator.js';
 import type { LineStatus } from '../../src/line/types.js';

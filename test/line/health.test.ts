@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Line } from '../../src/line/line.js';
-import { SimPortProvider } from '../../src/line/sim-port-provider.js';
+import { SimPortProvider } from '../../src/wiring/sim-port-provider.js';
 import { HEALTH_VALUES, type Health } from '../../src/line/types.js';
 import { Simulator } from '../../modem-drivers/simulator/simulator.js';
 import { createSimSwitch } from '../../modem-drivers/sim-switch/index.js';

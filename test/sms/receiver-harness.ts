@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Simulator } from '../../modem-drivers/simulator/simulator.js';
 import type { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
 import { Line } from '../../src/line/line.js';
-import { SimPortProvider } from '../../src/line/sim-port-provider.js';
+import { SimPortProvider } from '../../src/wiring/sim-port-provider.js';
 import { MessageStore, type InboundMessage, type Fanout } from '../../src/store/message-store.js';
 import { SmsReceiver, type SmsReceiverOptions, type StatusReportOutcome } from '../../src/sms/receiver.js';
 import { silentLogger } from '../../src/util/log.js';

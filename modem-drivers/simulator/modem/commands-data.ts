@@ -14,6 +14,7 @@
  */
 import { argInt, argStr, type ExtendedCommand, type Handler } from './command-args.js';
 import type { ModemCore } from './modem-core.js';
+import { QUECTEL_HTTP, SIMCOM_HTTP } from './error-table.js';
 import { cme, ERROR, info, OK, type Outcome } from './outcome.js';
 import { loopbackGet, type FetchResult, type PacketData } from './packet-data.js';
 
@@ -147,11 +148,11 @@ function qhttpcfg(core: ModemCore, c: ExtendedCommand): Outcome {
   if (name === 'contextid') {
     const id = argInt(c, 1);
     if (id === undefined) return info(`+QHTTPCFG: "contextid",${core.packet.httpContextId}`);
-    if (Number.isNaN(id) || id < 1 || id > 16) return cme(730);
+    if (Number.isNaN(id) || id < 1 || id > 16) return cme(QUECTEL_HTTP.invalidParameter);
     core.packet.httpContextId = id;
     return OK;
   }
-  return name === '' ? cme(730) : OK;
+  return name === '' ? cme(QUECTEL_HTTP.invalidParameter) : OK;
 }
 
 /** AT+QHTTPURL=<URL_length>[,<timeout>]: CONNECT, exactly <URL_length> bytes, then OK. */
@@ -161,20 +162,20 @@ function qhttpurl(core: ModemCore, c: ExtendedCommand): Outcome {
   if (c.op !== 'set') return ERROR;
   const len = argInt(c, 0);
   const timeout = argInt(c, 1) ?? 60;
-  if (len === undefined || Number.isNaN(len) || len < 1 || len > QUECTEL_URL_MAX) return cme(730);
-  if (Number.isNaN(timeout) || timeout < 1 || timeout > 2048) return cme(730);
-  if (core.packet.httpBusy) return cme(703);
+  if (len === undefined || Number.isNaN(len) || len < 1 || len > QUECTEL_URL_MAX) return cme(QUECTEL_HTTP.invalidParameter);
+  if (Number.isNaN(timeout) || timeout < 1 || timeout > 2048) return cme(QUECTEL_HTTP.invalidParameter);
+  if (core.packet.httpBusy) return cme(QUECTEL_HTTP.busy);
   const packet = core.packet;
   return {
     connect: {
       length: len,
       timeoutMs: timeout * 1000,
       data: (text) => {
-        if (!isUrl(text)) return cme(711);
+        if (!isUrl(text)) return cme(QUECTEL_HTTP.urlError);
         packet.httpUrl = text;
         return OK;
       },
-      timeout: () => cme(702),
+      timeout: () => cme(QUECTEL_HTTP.timeout),
     },
   };
 }
@@ -184,12 +185,12 @@ function qhttpget(core: ModemCore, c: ExtendedCommand): Outcome {
   if (c.op === 'test') return info('+QHTTPGET: (1-65535),(1-2048),(1-65535)');
   if (c.op !== 'set' && c.op !== 'exec') return ERROR;
   const rsptime = c.op === 'set' ? argInt(c, 0) : 60;
-  if (rsptime === undefined || Number.isNaN(rsptime) || rsptime < 1 || rsptime > 65535) return cme(730);
+  if (rsptime === undefined || Number.isNaN(rsptime) || rsptime < 1 || rsptime > 65535) return cme(QUECTEL_HTTP.invalidParameter);
   const packet = core.packet;
-  if (packet.httpBusy) return cme(703);
+  if (packet.httpBusy) return cme(QUECTEL_HTTP.busy);
   const url = packet.httpUrl;
-  if (url === null) return cme(712);
-  if (!activeContext(core, packet.httpContextId)) return { after: () => core.host.urc(['+QHTTPGET: 709']) };
+  if (url === null) return cme(QUECTEL_HTTP.emptyUrl);
+  if (!activeContext(core, packet.httpContextId)) return { after: () => core.host.urc([`+QHTTPGET: ${QUECTEL_HTTP.networkDeactivated}`]) };
   packet.httpBusy = true;
   return {
     after: () => {
@@ -204,7 +205,14 @@ function qhttpget(core: ModemCore, c: ExtendedCommand): Outcome {
 
 function quectelResult(r: FetchResult): string {
   if (r.ok) return `+QHTTPGET: 0,${r.status},${r.bytes}`;
-  const code = r.failure === 'dns' ? 714 : r.failure === 'connect' ? 716 : r.failure === 'timeout' ? 702 : 701;
+  const code =
+    r.failure === 'dns'
+      ? QUECTEL_HTTP.dnsError
+      : r.failure === 'connect'
+        ? QUECTEL_HTTP.socketConnectError
+        : r.failure === 'timeout'
+          ? QUECTEL_HTTP.timeout
+          : QUECTEL_HTTP.unknown;
   return `+QHTTPGET: ${code}`;
 }
 
@@ -252,7 +260,7 @@ function simcomHttp(core: ModemCore, c: ExtendedCommand): Outcome {
       // Only GET is simulated.
       if (method !== 0 || !packet.httpInit || packet.httpUrl === null || packet.httpBusy) return ERROR;
       const url = packet.httpUrl;
-      if (!activeContext(core, 1)) return { after: () => core.host.urc(['+HTTPACTION: 0,717,0']) };
+      if (!activeContext(core, 1)) return { after: () => core.host.urc([`+HTTPACTION: 0,${SIMCOM_HTTP.noNetwork},0`]) };
       packet.httpBusy = true;
       return {
         after: () => {
@@ -271,7 +279,14 @@ function simcomHttp(core: ModemCore, c: ExtendedCommand): Outcome {
 
 function simcomResult(r: FetchResult): string {
   if (r.ok) return `+HTTPACTION: 0,${r.status},${r.bytes}`;
-  const code = r.failure === 'dns' ? 713 : r.failure === 'connect' ? 714 : r.failure === 'timeout' ? 705 : 702;
+  const code =
+    r.failure === 'dns'
+      ? SIMCOM_HTTP.dnsFailed
+      : r.failure === 'connect'
+        ? SIMCOM_HTTP.connectFailed
+        : r.failure === 'timeout'
+          ? SIMCOM_HTTP.timeout
+          : SIMCOM_HTTP.unknown;
   return `+HTTPACTION: 0,${code},0`;
 }
 

@@ -3,7 +3,7 @@
  * verbose (ATV1) `<CR><LF>text<CR><LF>`, numeric (ATV0) info `text<CR><LF>` and result codes `<n><CR>`.
  * Pure.
  */
-import { cmeErrorText, cmsErrorText } from '../../generic/error-codes.js';
+import { cmeVerboseText, cmsVerboseText } from './error-table.js';
 
 export type Final =
   | { kind: 'OK' }
@@ -84,9 +84,9 @@ export function finalText(f: Final, o: FrameOptions): string {
   switch (f.kind) {
     case 'CME':
       if (o.cmee === 0) return 'ERROR';
-      return `+CME ERROR: ${o.cmee === 2 ? (cmeErrorText(f.code) ?? String(f.code)) : f.code}`;
+      return `+CME ERROR: ${o.cmee === 2 ? (cmeVerboseText(f.code) ?? String(f.code)) : f.code}`;
     case 'CMS':
-      return `+CMS ERROR: ${o.cmee === 2 ? (cmsErrorText(f.code) ?? String(f.code)) : f.code}`;
+      return `+CMS ERROR: ${o.cmee === 2 ? (cmsVerboseText(f.code) ?? String(f.code)) : f.code}`;
     case 'RAW':
       return f.text;
     default:

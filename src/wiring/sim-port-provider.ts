@@ -1,10 +1,11 @@
 /**
+ * The app's wiring between the simulator and the lines (the lines never import the simulator).
  * PortProvider for a simulated modem in this process (demo mode, tests, benchmarks). It finds the modem
  * by IMEI like the USB provider does, so a simulated "USB disappearance" that brings the modem back under
  * another device path is handled the same way as on hardware.
  */
 import type { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
-import type { OpenedPort, PortProvider } from './port-provider.js';
+import type { OpenedPort, PortProvider } from '../line/port-provider.js';
 
 const USB_IDS: Record<string, [number, number]> = {
   'quectel-ec25': [0x2c7c, 0x0125],
