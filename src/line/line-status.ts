@@ -98,3 +98,32 @@ export class LineStatusBoard {
     this.o.notify('status');
   }
 }
+
+/** What a line shows before it opened its port. */
+export function initialStatus(id: number, name: string, enabled: boolean, imei: string | null): LineStatus {
+  return {
+    id,
+    name,
+    enabled,
+    lifecycle: 'probe',
+    health: enabled ? 'starting' : 'disabled',
+    detail: null,
+    callState: 'IDLE',
+    callNumber: null,
+    slot: null,
+    reg: 'N',
+    signal: 99,
+    signalDbm: null,
+    operator: null,
+    plmn: null,
+    volte: null,
+    idleMinutes: null,
+    bindMinutes: null,
+    modem: { family: null, manufacturer: null, model: null, firmware: null, imei, port: null, usbPath: null },
+    sim: { state: null, iccid: null, imsi: null, number: null },
+    resets: 0,
+    lastReset: null,
+    at: { commands: 0, timeouts: 0, errors: 0, garbageBytes: 0 },
+    dataCheck: null,
+  };
+}
