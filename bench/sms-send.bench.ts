@@ -21,6 +21,7 @@ import { Simulator, timingPreset, type TimingPreset } from '../modem-drivers/sim
 import { Line } from '../src/line/line.js';
 import { SimPortProvider } from '../src/wiring/sim-port-provider.js';
 import { SmsScheduler } from '../src/sms/scheduler.js';
+import { asSendingLine } from '../src/sms/send-text.js';
 import { MessageStore, type NewOutbound } from '../src/store/message-store.js';
 import { silentLogger } from '../src/util/log.js';
 import { benchDir, pct, sleep, smsConfig } from './helpers/bench-util.js';
@@ -63,7 +64,7 @@ async function scenario(lineCount: number, timing: TimingPreset, messages: numbe
   const timer = new CmgsTimer();
   const lines = sim.modems.slice(0, lineCount).map((m, i) => new Line({ id: i + 1, port: timer.wrap(new SimPortProvider(() => sim.modems, m.imei)), log }));
   const config = smsConfig({ statusReports: false, sendIntervalSec: 0 });
-  const scheduler = new SmsScheduler({ store, lines: () => lines, config: () => config, log });
+  const scheduler = new SmsScheduler({ store, lines: () => lines.map(asSendingLine), config: () => config, log });
   try {
     for (const l of lines) l.start();
     await until('the lines to register', () => lines.every((l) => l.status().lifecycle === 'registered'), 60_000);

@@ -9,6 +9,9 @@ import type { CallEvent, CallState } from './call/call-state.js';
 import type { Health, Lifecycle, SlotId } from './line/types.js';
 import type { ModemEvent } from '../modem-drivers/types.js';
 
+/** A listener of event `K` of the map `M` (for interfaces that name the few events they listen to). */
+export type Listener<M, K extends keyof M> = M[K] extends unknown[] ? (...args: M[K]) => void : never;
+
 /** An SMS sent from a line (all its parts), as the SIM policy counts it. */
 export interface LineSmsEvent {
   to: string;

@@ -26,7 +26,7 @@ import {
 } from '../policy/index.js';
 import type { CounterStore } from '../store/counter-store.js';
 import type { Logger } from '../util/log.js';
-import type { Line, LineCallEvent, LineSmsEvent } from './line.js';
+import type { Line, LineCallEvent } from './line.js';
 
 const STATE_KEY = 'policy';
 /** Ticks at least this often (windows, cycles and the 04:10 statistics day turn over between deadlines). */
@@ -229,12 +229,12 @@ export class SimPolicy {
   attach(line: Line): void {
     const id = String(line.id);
     this.lines.set(id, line);
-    line.on('sim-bound', (b: { slot: SlotId | null; iccid: string | null }) => {
+    line.on('sim-bound', (b) => {
       if (b.slot) this.feed({ type: 'sim-bound', line: id, slot: b.slot, iccid: b.iccid });
     });
     line.on('call', (c: LineCallEvent) => this.onCall(line, id, c));
-    line.on('network-time', (t: { utcMs: number }) => this.networkTime(id, t.utcMs));
-    line.on('sms', (m: LineSmsEvent) => {
+    line.on('network-time', (t) => this.networkTime(id, t.utcMs));
+    line.on('sms', (m) => {
       const slot = this.state.lines[id]?.bound ?? null;
       this.feed({ type: m.ok ? 'sms-sent' : 'sms-failed', line: id }, (json) =>
         this.o.store.recordSms(

@@ -24,6 +24,7 @@ import { createSmsForwarder } from './forwarders/sms-forward.js';
 import { createWebhookForwarder } from './forwarders/webhook.js';
 import { SmsReceiver } from './receiver.js';
 import { SmsScheduler } from './scheduler.js';
+import { asSendingLine } from './send-text.js';
 import { SmppBackend } from './smpp-backend.js';
 import { SmsRouter } from './sms-router.js';
 import { OwnNumberDiscovery } from './own-number.js';
@@ -76,7 +77,7 @@ export class Messaging {
     });
     this.scheduler = new SmsScheduler({
       store: this.store,
-      lines: o.lines,
+      lines: () => o.lines().map(asSendingLine),
       ...(o.maySendSms ? { maySend: o.maySendSms } : {}),
       config: sms,
       log: o.log.child({ component: 'sms-scheduler' }),

@@ -16,7 +16,7 @@
  * operator (method 'manual') is never replaced. Automatic attempts for the same SIM are at least
  * `retryAfterMs` apart (the SMS steps cost messages); learnNow() asks at once.
  */
-import type { EventEmitter } from 'node:events';
+import type { LineEvents, Listener } from '../events.js';
 import type { InboundMessage } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
 import type { UssdResult } from '../ussd/ussd-session.js';
@@ -34,8 +34,10 @@ export interface OwnNumberStore {
 }
 
 /** The part of a Line used here (src/line/line.ts). */
-export interface OwnNumberLine extends Pick<EventEmitter, 'on' | 'off'> {
+export interface OwnNumberLine {
   readonly id: number;
+  on(event: 'lifecycle', listener: Listener<LineEvents, 'lifecycle'>): unknown;
+  off(event: 'lifecycle', listener: Listener<LineEvents, 'lifecycle'>): unknown;
   status(): { lifecycle: string; sim: { iccid: string | null; number: string | null } };
 }
 
@@ -165,7 +167,7 @@ export class OwnNumberDiscovery {
   attach(line: OwnNumberLine): () => void {
     const have = this.attached.get(line);
     if (have) return have;
-    const onLifecycle = (l: string) => {
+    const onLifecycle: Listener<LineEvents, 'lifecycle'> = (l) => {
       if (l === 'registered') this.scheduleStart(line);
     };
     line.on('lifecycle', onLifecycle);

@@ -25,7 +25,9 @@
  * each group is stored once.
  */
 import type { Logger } from '../util/log.js';
-import type { ModemDriver, ModemEvent, StoredSms } from '../../modem-drivers/types.js';
+import type { SmsCapability } from '../../modem-drivers/capabilities.js';
+import type { ModemEvent, StoredSms } from '../../modem-drivers/types.js';
+import type { LineEvents, Listener } from '../events.js';
 import type { LineStatus } from '../line/types.js';
 import type { Fanout, InboundMessage, IncomingSms, MessageStore, OutboundMessage } from '../store/message-store.js';
 import type { SmsCommand } from './commands.js';
@@ -35,12 +37,12 @@ import { classifyPdu, type CommandScreen, type Incoming, type ReceiveContext, ty
 export interface ReceiverLine {
   readonly id: number;
   status(): LineStatus;
-  /** The driver while registered; throws otherwise. */
-  readyDriver(): ModemDriver;
-  on(event: 'modem-event', listener: (e: ModemEvent) => void): unknown;
-  on(event: 'lifecycle', listener: (l: string) => void): unknown;
-  off(event: 'modem-event', listener: (e: ModemEvent) => void): unknown;
-  off(event: 'lifecycle', listener: (l: string) => void): unknown;
+  /** The SMS capability while registered; throws otherwise. */
+  capability(name: 'sms'): SmsCapability;
+  on(event: 'modem-event', listener: Listener<LineEvents, 'modem-event'>): unknown;
+  on(event: 'lifecycle', listener: Listener<LineEvents, 'lifecycle'>): unknown;
+  off(event: 'modem-event', listener: Listener<LineEvents, 'modem-event'>): unknown;
+  off(event: 'lifecycle', listener: Listener<LineEvents, 'lifecycle'>): unknown;
 }
 
 /** What the receiver needs of the message store. */
@@ -132,7 +134,7 @@ export class SmsReceiver {
   private unmatched: { report: ReceivedReport; at: number; tries: number }[] = [];
 
   private readonly onModemEvent = (e: ModemEvent): void => this.modemEvent(e);
-  private readonly onLifecycle = (l: string): void => {
+  private readonly onLifecycle: Listener<LineEvents, 'lifecycle'> = (l) => {
     if (l === 'registered') this.requestSweep();
   };
 
@@ -250,10 +252,10 @@ export class SmsReceiver {
     this.retryTimer.unref();
   }
 
-  /** The driver while the line is registered; null otherwise (the sweep at registration catches up). */
-  private driver(): ModemDriver | null {
+  /** The line's SMS capability while it is registered; null otherwise (the sweep at registration catches up). */
+  private sms(): SmsCapability | null {
     try {
-      return this.line.readyDriver();
+      return this.line.capability('sms');
     } catch {
       return null;
     }
@@ -270,12 +272,12 @@ export class SmsReceiver {
 
   /** +CMTI / +CDSI: read from the memory named, handle, delete. */
   private async fromStorage(mem: string, index: number): Promise<void> {
-    const d = this.driver();
+    const d = this.sms();
     if (!d) {
       this.log.debug({ mem, index }, 'stored SMS announced while the line is not ready; left for the sweep');
       return;
     }
-    const m = await d.readSms(index, mem);
+    const m = await d.read(index, mem);
     if (!m) {
       this.log.debug({ mem, index }, 'announced SMS no longer stored (already processed)');
       return;
@@ -283,10 +285,10 @@ export class SmsReceiver {
     await this.processStored(d, m, mem);
   }
 
-  private async processStored(d: ModemDriver, m: StoredSms, mem: string | undefined): Promise<void> {
+  private async processStored(d: SmsCapability, m: StoredSms, mem: string | undefined): Promise<void> {
     this.handle(classifyPdu(m.pdu, this.context(), this.o.screen));
     // Only after the store committed (handle throws otherwise): TS 27.005 §3.5.4.
-    await d.deleteSms(m.index, mem);
+    await d.delete(m.index, mem);
   }
 
   /** +CMT / +CDS: handle, then acknowledge (TS 27.005 §3.4.4). */
@@ -299,9 +301,9 @@ export class SmsReceiver {
       this.failed('storing a routed SMS', err);
       return;
     }
-    const d = this.driver();
+    const d = this.sms();
     if (!d) return;
-    d.ackSms().catch((err: unknown) => {
+    d.ack().catch((err: unknown) => {
       this.st.errors++;
       this.log.warn({ err }, 'AT+CNMA failed; the message is stored, a redelivery will be a duplicate');
     });
@@ -373,9 +375,9 @@ export class SmsReceiver {
   }
 
   private async sweepNow(): Promise<void> {
-    const d = this.driver();
+    const d = this.sms();
     if (!d) return;
-    const mems = await d.smsMemories();
+    const mems = await d.memories();
     const plan: { mem: string | undefined; reports: boolean }[] = [
       ...(mems.messages.length > 0 ? mems.messages.map((mem) => ({ mem, reports: false })) : [{ mem: undefined, reports: false }]),
       ...(mems.reports ? [{ mem: mems.reports, reports: true }] : []),
@@ -385,7 +387,7 @@ export class SmsReceiver {
       if (!this.running) return;
       let list: StoredSms[];
       try {
-        list = await d.listSms(4, mem);
+        list = await d.list(4, mem);
       } catch (err) {
         this.failed(`listing ${mem ?? 'the current memory'}`, err);
         continue;

@@ -27,6 +27,7 @@ import { EventEmitter } from 'node:events';
 import { MAX_RELATIVE_VALIDITY_MINUTES } from '../gsm/validity.js';
 import type { Logger } from '../util/log.js';
 import type { MessageStore, OutboundMessage } from '../store/message-store.js';
+import type { LineEvents, Listener } from '../events.js';
 import type { LineStatus } from '../line/types.js';
 import type { SmsConfig } from './config-types.js';
 
@@ -35,8 +36,8 @@ export interface SendingLine {
   readonly id: number;
   status(): LineStatus;
   sendSms(to: string, text: string, opts?: { smsc?: string; requestStatusReport?: boolean; validityMinutes?: number }): Promise<{ parts: number; references: number[] }>;
-  on(event: 'lifecycle', fn: (l: string) => void): unknown;
-  off?(event: 'lifecycle', fn: (l: string) => void): unknown;
+  on(event: 'lifecycle', fn: Listener<LineEvents, 'lifecycle'>): unknown;
+  off?(event: 'lifecycle', fn: Listener<LineEvents, 'lifecycle'>): unknown;
 }
 
 export interface SchedulerOptions {
@@ -98,7 +99,7 @@ export class SmsScheduler extends EventEmitter {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = 0;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly lineWatch = new Map<SendingLine, (l: string) => void>();
+  private readonly lineWatch = new Map<SendingLine, Listener<LineEvents, 'lifecycle'>>();
   private readonly now: () => number;
   readonly stats = { sent: 0, failed: 0, requeued: 0, unknown: 0, expired: 0 };
 
@@ -393,7 +394,7 @@ export class SmsScheduler extends EventEmitter {
 
   private watch(l: SendingLine): void {
     if (this.lineWatch.has(l)) return;
-    const fn = (lc: string) => {
+    const fn: Listener<LineEvents, 'lifecycle'> = (lc) => {
       if (lc === 'registered') this.wake();
     };
     this.lineWatch.set(l, fn);

@@ -1,6 +1,6 @@
 /**
  * USSD for the operator and for own-number discovery (manual §5.4 "发送 USSD", §5.11): one dialogue per
- * line (UssdSession), driven through the line's modem driver (AT+CUSD, 3GPP TS 27.007 §7.15) and fed
+ * line (UssdSession), driven through the line's USSD capability (AT+CUSD, 3GPP TS 27.007 §7.15) and fed
  * with the line's +CUSD result codes.
  *
  * - send(line, code) sends a service code and resolves with the network's reply: `done` (<m>=0),
@@ -15,8 +15,9 @@
  * - Texts are decoded by their <dcs> (TS 23.038 §5): GSM 7-bit as text or as packed hex, UCS2 hex,
  *   8-bit hex (src/gsm/ussd.ts).
  */
-import type { EventEmitter } from 'node:events';
-import type { ModemDriver, ModemEvent } from '../../modem-drivers/types.js';
+import type { UssdCapability } from '../../modem-drivers/capabilities.js';
+import type { ModemEvent } from '../../modem-drivers/types.js';
+import type { LineEvents, Listener } from '../events.js';
 import { decodeUssd, type UssdDecodeOptions } from '../gsm/ussd.js';
 import type { UssdConfig } from '../sms/config-types.js';
 import type { Logger } from '../util/log.js';
@@ -25,14 +26,18 @@ import { UssdSession, type UssdResult, type UssdSnapshot } from './ussd-session.
 /** The network waits seconds for a USSD reply; a timeout below this cuts real replies off. */
 export const MIN_USSD_TIMEOUT_SEC = 15;
 
-/** What a USSD string may hold (the generic driver sends it as it is inside AT+CUSD=1,"…"). */
+/** What a USSD string may hold (the modem gets it as it is inside AT+CUSD=1,"…"). */
 export const USSD_INPUT = /^[0-9*#+]{1,160}$/;
 
 /** The part of a Line this service uses (src/line/line.ts). */
-export interface UssdLine extends Pick<EventEmitter, 'on' | 'off'> {
+export interface UssdLine {
   readonly id: number;
-  /** The modem driver while the line is registered; throws otherwise. */
-  readyDriver(): Pick<ModemDriver, 'sendUssd' | 'cancelUssd'>;
+  /** The USSD capability while the line is registered; throws otherwise. */
+  capability(name: 'ussd'): UssdCapability;
+  on(event: 'modem-event', listener: Listener<LineEvents, 'modem-event'>): unknown;
+  on(event: 'lifecycle', listener: Listener<LineEvents, 'lifecycle'>): unknown;
+  off(event: 'modem-event', listener: Listener<LineEvents, 'modem-event'>): unknown;
+  off(event: 'lifecycle', listener: Listener<LineEvents, 'lifecycle'>): unknown;
 }
 
 export interface Timers {
@@ -123,7 +128,7 @@ export class UssdService {
     // Back to probe/enable: the modem connection was lost or the modem restarted, and with it the
     // dialogue. A registration that drops for a moment (sim-ready) is left to the network's reply or
     // the timeout: the dialogue may well survive it.
-    const onLifecycle = (l: string) => {
+    const onLifecycle: Listener<LineEvents, 'lifecycle'> = (l) => {
       if (l === 'probe' || l === 'enable') this.onLost(rec, `line ${line.id} lost its modem connection (${l})`);
     };
     line.on('modem-event', onEvent);
@@ -156,7 +161,7 @@ export class UssdService {
     const input = this.checkInput(code, 'code');
     const timeoutMs = this.checkTimeout(opts.timeoutMs);
     const rec = this.rec(lineId);
-    const driver = this.driverOf(rec);
+    const ussd = this.ussdOf(rec);
     const s = rec.session;
     if (s.state === 'waiting') {
       throw new UssdError('busy', `line ${lineId}: a USSD request (${s.snapshot().request?.input ?? '?'}) is still waiting for its reply; cancel it first`);
@@ -165,7 +170,7 @@ export class UssdService {
     if (closeFirst) s.cancelled(this.now(), 'closed for a new request');
     const seq = s.begin(input, 'code', this.now());
     this.log.info({ line: lineId, code: input }, 'USSD request');
-    return this.run(rec, driver, seq, input, closeFirst, timeoutMs);
+    return this.run(rec, ussd, seq, input, closeFirst, timeoutMs);
   }
 
   /** Answers the open menu (AT+CUSD=1,"<text>"). Rejects with UssdError 'no-menu' when none is open. */
@@ -173,13 +178,13 @@ export class UssdService {
     const input = this.checkInput(text, 'answer');
     const timeoutMs = this.checkTimeout(opts.timeoutMs);
     const rec = this.rec(lineId);
-    const driver = this.driverOf(rec);
+    const ussd = this.ussdOf(rec);
     const s = rec.session;
     if (s.state === 'waiting') throw new UssdError('busy', `line ${lineId}: the USSD request is still waiting for its reply`);
     if (s.state !== 'menu') throw new UssdError('no-menu', `line ${lineId}: no USSD menu is open to answer`);
     const seq = s.begin(input, 'answer', this.now());
     this.log.info({ line: lineId }, 'USSD menu answer');
-    return this.run(rec, driver, seq, input, false, timeoutMs);
+    return this.run(rec, ussd, seq, input, false, timeoutMs);
   }
 
   /**
@@ -190,14 +195,14 @@ export class UssdService {
     const rec = this.rec(lineId);
     const ended = rec.session.cancelled(this.now());
     if (ended) this.settle(rec, ended.seq, ended.result);
-    let driver: Pick<ModemDriver, 'cancelUssd'> | null = null;
+    let ussd: UssdCapability | null = null;
     try {
-      driver = rec.line.readyDriver();
+      ussd = rec.line.capability('ussd');
     } catch {
       // not registered: no dialogue can be open on the network side
     }
-    if (driver) {
-      await driver.cancelUssd().catch((e: unknown) => this.log.warn({ line: lineId, err: (e as Error).message }, 'AT+CUSD=2 failed'));
+    if (ussd) {
+      await ussd.cancel().catch((e: unknown) => this.log.warn({ line: lineId, err: (e as Error).message }, 'AT+CUSD=2 failed'));
     }
     return this.session(lineId);
   }
@@ -232,21 +237,21 @@ export class UssdService {
     return this.recs.get(lineId)!;
   }
 
-  private driverOf(rec: LineRec): Pick<ModemDriver, 'sendUssd' | 'cancelUssd'> {
+  private ussdOf(rec: LineRec): UssdCapability {
     try {
-      return rec.line.readyDriver();
+      return rec.line.capability('ussd');
     } catch (e) {
       throw new UssdError('not-ready', (e as Error).message);
     }
   }
 
-  private run(rec: LineRec, driver: Pick<ModemDriver, 'sendUssd' | 'cancelUssd'>, seq: number, input: string, closeFirst: boolean, timeoutMs: number): Promise<UssdResult> {
+  private run(rec: LineRec, ussd: UssdCapability, seq: number, input: string, closeFirst: boolean, timeoutMs: number): Promise<UssdResult> {
     return new Promise<UssdResult>((resolve) => {
       const timer = this.timers.setTimeout(() => this.onTimeout(rec, seq, timeoutMs), timeoutMs);
       rec.pending = { seq, resolve, timer };
       const go = async () => {
-        if (closeFirst) await driver.cancelUssd().catch((e: unknown) => this.log.warn({ line: rec.line.id, err: (e as Error).message }, 'AT+CUSD=2 failed'));
-        await driver.sendUssd(input);
+        if (closeFirst) await ussd.cancel().catch((e: unknown) => this.log.warn({ line: rec.line.id, err: (e as Error).message }, 'AT+CUSD=2 failed'));
+        await ussd.send(input);
       };
       go().then(
         // The OK; the reply may already have come, or comes later as a +CUSD.
@@ -268,13 +273,13 @@ export class UssdService {
     this.log.warn({ line: rec.line.id, timeoutMs }, 'no USSD reply in time; closing the dialogue (AT+CUSD=2)');
     rec.session.cancelled(this.now());
     this.settle(rec, seq, r);
-    let driver: Pick<ModemDriver, 'cancelUssd'>;
+    let ussd: UssdCapability;
     try {
-      driver = rec.line.readyDriver();
+      ussd = rec.line.capability('ussd');
     } catch {
       return;
     }
-    driver.cancelUssd().catch((e: unknown) => this.log.warn({ line: rec.line.id, err: (e as Error).message }, 'AT+CUSD=2 after a timeout failed'));
+    ussd.cancel().catch((e: unknown) => this.log.warn({ line: rec.line.id, err: (e as Error).message }, 'AT+CUSD=2 after a timeout failed'));
   }
 
   private onUssd(rec: LineRec, e: Extract<ModemEvent, { type: 'ussd' }>): void {

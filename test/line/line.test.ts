@@ -172,7 +172,7 @@ test('a hang while a slow non-network command (AT+CMGL, 30 s timeout) runs is st
     await until('registered', () => line.status().lifecycle === 'registered');
     modem.hang();
     const t0 = Date.now();
-    line.driver!.listSms(4).catch(() => {});
+    line.capability('sms').list(4).catch(() => {});
     await until('reset', () => provider.resets.length === 1, 5000);
     assert.ok(Date.now() - t0 < 2000, `caught after ${Date.now() - t0} ms (unresponsiveAfterMs 800, AT+CMGL timeout 30 s)`);
     await until('registered again', () => line.status().lifecycle === 'registered' && line.status().health === 'ok');

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodePdu, type SmsDeliver } from '../../src/gsm/index.js';
 import type { Line } from '../../src/line/line.js';
+import { sendText } from '../../src/sms/send-text.js';
 import { OwnNumberDiscovery } from '../../src/sms/own-number.js';
 import type { OwnNumberConfig } from '../../src/sms/config-types.js';
 import { MessageStore } from '../../src/store/message-store.js';
@@ -72,7 +73,7 @@ test('simulator: discovery — the line without a number texts the line with one
     lines: () => s.lines,
     ussd: null,
     sendSms: async (lineId, to, text) => {
-      const r = await s.getLine(lineId)!.sendSms(to, text);
+      const r = await sendText(s.getLine(lineId)!, to, text);
       return `ref-${r.references.join(',')}`;
     },
     log: silentLogger(),
@@ -83,8 +84,8 @@ test('simulator: discovery — the line without a number texts the line with one
   const receive = (line: Line) => (e: ModemEvent) => {
     if (e.type !== 'sms-stored') return;
     reading.push((async () => {
-      const d = line.readyDriver();
-      const stored = await d.readSms(e.index);
+      const d = line.capability('sms');
+      const stored = await d.read(e.index);
       if (!stored) return;
       const pdu = decodePdu(stored.pdu) as SmsDeliver;
       const st = line.status();
@@ -105,7 +106,7 @@ test('simulator: discovery — the line without a number texts the line with one
           command: null,
         }),
       );
-      await d.deleteSms(e.index);
+      await d.delete(e.index);
     })());
   };
   for (const l of s.lines) l.on('modem-event', receive(l));

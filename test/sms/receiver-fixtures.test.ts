@@ -11,8 +11,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { AtChannel } from '../../src/at/channel.js';
-import { createDriver } from '../../modem-drivers/index.js';
-import type { Family, ModemDriver } from '../../modem-drivers/types.js';
+import type { Modem, SmsCapability } from '../../modem-drivers/capabilities.js';
+import { openModem } from '../../modem-drivers/modem.js';
+import type { Family } from '../../modem-drivers/types.js';
 import type { LineStatus } from '../../src/line/types.js';
 import { MessageStore, type InboundMessage } from '../../src/store/message-store.js';
 import { SmsReceiver } from '../../src/sms/receiver.js';
@@ -22,21 +23,21 @@ import { until } from './receiver-harness.js';
 
 const files = listFixtures('sms');
 
-/** Just enough of a Line: events from the driver, a status, the driver while "registered". */
+/** Just enough of a Line: events from the modem, a status, its SMS capability. */
 class FakeLine extends EventEmitter {
   lifecycle: LineStatus['lifecycle'] = 'sim-ready';
   constructor(
     readonly id: number,
-    readonly driver: ModemDriver,
+    readonly modem: Modem,
   ) {
     super();
-    driver.onEvent((e) => this.emit('modem-event', e));
+    modem.onEvent((e) => this.emit('modem-event', e));
   }
   status(): LineStatus {
     return { lifecycle: this.lifecycle, slot: 'A', sim: { state: 'READY', iccid: '89860000000000000001', imsi: null, number: '+8613800000001' } } as LineStatus;
   }
-  readyDriver(): ModemDriver {
-    return this.driver;
+  capability(_name: 'sms'): SmsCapability {
+    return this.modem.sms;
   }
 }
 
@@ -48,8 +49,7 @@ async function play(name: string, family: Family, lineId: number, lifecycle: Lin
   const t = loadTranscript(files.find((f) => f.endsWith(`/${name}`))!);
   const modem = new ScriptedModem(t);
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = createDriver(family, channel, { log: silentLogger() });
-  const line = new FakeLine(lineId, driver);
+  const line = new FakeLine(lineId, openModem(family, channel, { log: silentLogger() }));
   line.lifecycle = lifecycle;
   const stored: InboundMessage[] = [];
   const rx = new SmsReceiver({ line, store, fanout: () => [], log: silentLogger(), onStored: (m) => stored.push(m) });

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Simulator } from '../../modem-drivers/simulator/simulator.js';
 import type { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
+import { NoSimSwitch } from '../../modem-drivers/sim-switch/none.js';
+import type { AtChannelApi } from '../../src/at/types.js';
 import { Line } from '../../src/line/line.js';
 import { SimPortProvider } from '../../src/wiring/sim-port-provider.js';
 import { MessageStore, type InboundMessage, type Fanout } from '../../src/store/message-store.js';
@@ -42,6 +44,11 @@ export interface Rig {
   startReceiver(extra?: Partial<SmsReceiverOptions>): SmsReceiver;
   /** Messages on the modem (all memories), as the simulator counts them. */
   onModem(): number;
+  /**
+   * Sends a command on the line's own AT channel (to change the modem's SMS settings the way another
+   * program would); resolves with whether the modem answered OK.
+   */
+  at(cmd: string, prefixes?: string[]): Promise<boolean>;
   /** What AT+CMGL=4 lists in the memory given (the current one by default). */
   listed(mem?: string): Promise<number>;
   close(): Promise<void>;
@@ -54,7 +61,13 @@ export interface Rig {
 export async function rig(which: 1 | 2, opts: { receiver?: boolean; receiverOptions?: Partial<SmsReceiverOptions> } = {}): Promise<Rig> {
   const sim = new Simulator({ modems: 2, timing: 'fast' });
   const modem = sim.modem(which)!;
-  const line = new Line({ id: which, port: new SimPortProvider(() => sim.modems, modem.imei), log: silentLogger(), timing: LINE_TIMING });
+  // The line's channel is its own; the test reaches it the way a SIM switch does (the one seam that is given it).
+  let channel: AtChannelApi | null = null;
+  const simSwitch = (c: { channel: AtChannelApi }) => {
+    channel = c.channel;
+    return new NoSimSwitch({ lineId: String(which) });
+  };
+  const line = new Line({ id: which, port: new SimPortProvider(() => sim.modems, modem.imei), log: silentLogger(), timing: LINE_TIMING, simSwitch });
   const dir = mkdtempSync(join(tmpdir(), 'cg-receiver-'));
   const store = MessageStore.open(dir);
   line.start();
@@ -85,8 +98,12 @@ export async function rig(which: 1 | 2, opts: { receiver?: boolean; receiverOpti
       return rx;
     },
     onModem: () => modem.status().storedSms,
+    async at(cmd, prefixes) {
+      if (!channel) throw new Error('the line has not opened its modem yet');
+      return (await channel.send({ cmd, ...(prefixes ? { prefixes } : {}) })).ok;
+    },
     async listed(mem?: string) {
-      return (await line.readyDriver().listSms(4, mem)).length;
+      return (await line.capability('sms').list(4, mem)).length;
     },
     async close() {
       await r.receiver?.stop();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { buildDeliverTpdus, bytesToHex } from '../../src/gsm/index.js';
 import type { ModemEvent } from '../../modem-drivers/types.js';
 import { startControlApi } from '../../modem-drivers/simulator/control-api.js';
+import { sendText } from '../../src/sms/send-text.js';
 import { OUTSIDE, rig, until, type Rig } from './receiver-harness.js';
 
 const SENDER = '+8613912345678';
@@ -207,12 +208,11 @@ test('crash safety for parts: the part that completed a message is re-read after
 test('messages already on the modem (SIM and modem memory) are swept when the receiver starts', async () => {
   const r = await rig(1, { receiver: false });
   try {
-    const ch = r.line.readyDriver().channel;
     // One message received into the SIM ("SM"), as before cellgate set the receive memory.
-    assert.ok((await ch.send({ cmd: 'AT+CPMS="ME","ME","SM"', prefixes: ['+CPMS:'] })).ok);
+    assert.ok(await r.at('AT+CPMS="ME","ME","SM"', ['+CPMS:']));
     assert.ok(r.sim.network.outside.sms({ from: SENDER, to: r.number, text: 'waiting on the SIM' }).ok);
     await until('on the SIM', () => r.onModem() === 1);
-    assert.ok((await ch.send({ cmd: 'AT+CPMS="ME","ME","ME"', prefixes: ['+CPMS:'] })).ok);
+    assert.ok(await r.at('AT+CPMS="ME","ME","ME"', ['+CPMS:']));
     assert.ok(r.sim.network.outside.sms({ from: SENDER, to: r.number, text: 'waiting in the modem' }).ok);
     await until('in the modem', () => r.onModem() === 2);
     r.startReceiver();
@@ -256,7 +256,7 @@ for (const [which, name] of [
         const msg = await r.store.enqueue({ origin: 'api', recipient: to, number: to, text, parts: text.length > 160 ? 2 : 1, report: true });
         const st = r.line.status();
         assert.ok(r.store.markSending(msg.id, lineId, st.slot, st.sim.iccid));
-        const sent = await r.line.sendSms(to, text, { requestStatusReport: true });
+        const sent = await sendText(r.line, to, text, { requestStatusReport: true });
         assert.ok(r.store.markSent(msg.id, lineId, sent.references));
         return msg.id;
       };
@@ -283,7 +283,7 @@ for (const [which, name] of [
 test('a status report that matches nothing sent is counted unmatched (after its retries) and deleted', async () => {
   const r = await rig(1, { receiverOptions: { reportRetryMs: 20, reportRetries: 2 } });
   try {
-    await r.line.sendSms(OUTSIDE, 'not recorded in the store', { requestStatusReport: true });
+    await sendText(r.line, OUTSIDE, 'not recorded in the store', { requestStatusReport: true });
     await until('unmatched', () => r.receiver!.stats().unmatchedReports === 1);
     assert.equal(r.reports.length, 1);
     assert.equal(r.reports[0]!.result, null);
@@ -299,7 +299,7 @@ test('a status report that comes before the sender recorded the reference is mat
     const msg = await r.store.enqueue({ origin: 'api', recipient: OUTSIDE, number: OUTSIDE, text: 'late bookkeeping', parts: 1, report: true });
     const st = r.line.status();
     r.store.markSending(msg.id, '2', st.slot, st.sim.iccid);
-    const sent = await r.line.sendSms(OUTSIDE, 'late bookkeeping', { requestStatusReport: true });
+    const sent = await sendText(r.line, OUTSIDE, 'late bookkeeping', { requestStatusReport: true });
     await until('report read', () => r.receiver!.stats().reports === 1);
     r.store.markSent(msg.id, '2', sent.references);
     await until('delivered', () => r.store.getOutbound(msg.id)!.status === 'delivered');
@@ -335,8 +335,7 @@ test('an undecodable PDU is stored as such (sender "unknown", the PDU in the tex
 test('routed delivery (+CNMI mt=2, ds=1): +CMT stored then acknowledged with +CNMA, +CDS applied then acknowledged', async () => {
   const r = await rig(1);
   try {
-    const ch = r.line.readyDriver().channel;
-    assert.ok((await ch.send({ cmd: 'AT+CNMI=2,2,0,1,0' })).ok);
+    assert.ok(await r.at('AT+CNMI=2,2,0,1,0'));
     const events: string[] = [];
     r.line.on('modem-event', (e: ModemEvent) => events.push(e.type));
     assert.ok(r.sim.network.outside.sms({ from: SENDER, to: r.number, text: 'routed to the TE' }).ok);
@@ -345,7 +344,7 @@ test('routed delivery (+CNMI mt=2, ds=1): +CMT stored then acknowledged with +CN
     const msg = await r.store.enqueue({ origin: 'api', recipient: OUTSIDE, number: OUTSIDE, text: 'routed report', parts: 1, report: true });
     const st = r.line.status();
     r.store.markSending(msg.id, '1', st.slot, st.sim.iccid);
-    const sent = await r.line.sendSms(OUTSIDE, 'routed report', { requestStatusReport: true });
+    const sent = await sendText(r.line, OUTSIDE, 'routed report', { requestStatusReport: true });
     r.store.markSent(msg.id, '1', sent.references);
     await until('delivered', () => r.store.getOutbound(msg.id)!.status === 'delivered');
     // Acknowledged in time: the modem neither stored them nor turned routing off (TS 27.005 §3.4.4).

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { MessageStore, type NewOutbound, type OutboundMessage } from '../../src/store/message-store.js';
 import { SmsScheduler, type SchedulerOptions, type SendingLine } from '../../src/sms/scheduler.js';
-import { SmsSendError } from '../../src/line/line.js';
+import { SmsSendError } from '../../src/sms/send-text.js';
 import type { LineStatus } from '../../src/line/types.js';
 import type { SmsConfig } from '../../src/sms/config-types.js';
 import { silentLogger } from '../../src/util/log.js';

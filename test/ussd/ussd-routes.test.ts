@@ -35,15 +35,15 @@ class FakeLine extends EventEmitter {
   status() {
     return { lifecycle: this.lifecycle, sim: { iccid: this.iccid, number: this.number } };
   }
-  readyDriver() {
+  capability(_name: 'ussd') {
     if (this.lifecycle !== 'registered') throw new Error(`line ${this.id} is not ready (searching)`);
     return {
-      sendUssd: async (code: string) => {
+      send: async (code: string) => {
         this.sent.push(code);
         const r = NETWORK[code];
         if (r) setTimeout(() => this.emit('modem-event', { type: 'ussd', ...r } satisfies ModemEvent), 5);
       },
-      cancelUssd: async () => {
+      cancel: async () => {
         this.sent.push('CANCEL');
       },
     };
