@@ -192,7 +192,6 @@ export class CallService extends EventEmitter<CallEvents> {
       return;
     }
     const timer = setTimeout(() => this.reject(call, decision.cause), Math.max(0, decision.afterMs));
-    timer.unref?.();
     this.ringTimers.set(call.id, timer);
   }
 
