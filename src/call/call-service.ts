@@ -64,6 +64,8 @@ export class CallService extends EventEmitter<CallEvents> {
 
   constructor(private readonly o: CallServiceOptions) {
     super();
+    // Each call in progress may have its own waiters (a test call on each of up to 64 lines).
+    this.setMaxListeners(0);
     this.now = o.now ?? Date.now;
     this.closeInterrupted();
   }

@@ -1,8 +1,9 @@
 /**
  * Runs the pure SIM policy engine (src/policy) against the live lines: feeds it what the lines report
- * (SIM bound, call progress and end, time passing), keeps its state durable in the counter store
- * (the state is written in the same transaction as the CDR that changed it), and carries out its
- * decisions (bind or switch a slot, hang up). I/O lives here; every rule lives in the engine.
+ * (SIM bound, SMS sent, network time), the steps of calls as the call service hands them over (it is
+ * the service's CallAccounting) and time passing; keeps its state durable in the counter store (written
+ * in the same transaction as the CDR or SMS record that changed it), and carries out its decisions
+ * (bind or switch a slot, hang up). I/O lives here; every rule lives in the engine.
  */
 import { type Config } from '../config/schema.js';
 import {
