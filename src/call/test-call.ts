@@ -17,7 +17,8 @@ const END_WAIT_MS = 5000;
 export interface TestCallLine {
   readonly id: number;
   status(): LineStatus;
-  dial(number: string): Promise<void>;
+  /** `origin` names who asked; a line that does not take it yet records its own default. */
+  dial(number: string, opts?: { origin: string }): Promise<void>;
   hangup(): Promise<void>;
 }
 
@@ -88,7 +89,7 @@ export async function runTestCall(deps: TestCallDeps, line: TestCallLine, req: T
   };
   deps.calls.on('call-started', capture);
   try {
-    await line.dial(req.number);
+    await line.dial(req.number, { origin: req.origin });
   } catch (e) {
     throw new TestCallNotPlaced(`line ${line.id}: ${(e as Error).message}`);
   } finally {
