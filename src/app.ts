@@ -19,6 +19,9 @@ import type { DeviceStatus, LineRegistry } from './line/types.js';
 import type { Logger } from './util/log.js';
 import { createWebApp, type MountedRoute } from './web/app.js';
 import { lineRoutes } from './web/line-routes.js';
+import { callRoutes } from './web/call-routes.js';
+import { CallService } from './call/call-service.js';
+import { RingThenRejectRouter } from './call/call-router.js';
 import { CounterStore } from './store/counter-store.js';
 import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
 import { Messaging } from './sms/messaging.js';
@@ -56,6 +59,7 @@ export interface Daemon {
   port: number;
   store: CounterStore;
   policy: SimPolicy;
+  calls: CallService;
   simulator: Simulator | null;
   control: ControlApi | null;
   config: ConfigStore;
@@ -161,6 +165,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   }
   const policyConfig = policyConfigOf(cfg);
   const policy = new SimPolicy({ config: policyConfig, store, log: log.child({ component: 'policy' }) });
+  // Every call's record; the policy counts calls through it. Calls a crash cut off are closed here.
+  const calls = new CallService({
+    store,
+    accounting: policy,
+    router: new RingThenRejectRouter(() => config.get().calls.ringTimeoutSec),
+    log: log.child({ component: 'calls' }),
+  });
 
   const version = packageVersion();
   let httpBound = 0;
@@ -202,6 +213,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     chooseSlot: (id, available) => policy.choose(id, available),
     onLine: (line) => {
       policy.attach(line);
+      calls.attach(line);
       messaging.attach(line);
     },
   });
@@ -242,6 +254,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     credentials,
     extraRoutes: (bodyLimit) => [
       ...lineRoutes({ lines, policy, config, bodyLimit }),
+      ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
       ...smsRoutes({
         router: messaging.router,
         store: messaging.store,
@@ -327,6 +340,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     port: bound,
     store,
     policy,
+    calls,
     simulator,
     control,
     config,
@@ -344,6 +358,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       stopWatchingAuth();
       if (control) removeControlApiFile(o.dataDir);
       policy.stop();
+      calls.stop();
       await messaging.stop();
       await lines.stop();
       await control?.close();

@@ -59,6 +59,7 @@ export const configSchema = obj({
   mail: mailSchema.nullable().default(null),
   smpp: smppSchema.prefault({}),
   ussd: ussdSchema.prefault({}),
+  calls: obj({ ringTimeoutSec: int(1, 600).default(30) }).prefault({}),
   ownNumber: ownNumberSchema.prefault({}),
   lines: z
     .array(lineSchema, { error: expected('a list of lines') })

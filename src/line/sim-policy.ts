@@ -1,8 +1,9 @@
 /**
  * Runs the pure SIM policy engine (src/policy) against the live lines: feeds it what the lines report
- * (SIM bound, call progress and end, time passing), keeps its state durable in the counter store
- * (the state is written in the same transaction as the CDR that changed it), and carries out its
- * decisions (bind or switch a slot, hang up). I/O lives here; every rule lives in the engine.
+ * (SIM bound, SMS sent, network time), the steps of calls as the call service hands them over (it is
+ * the service's CallAccounting) and time passing; keeps its state durable in the counter store (written
+ * in the same transaction as the CDR or SMS record that changed it), and carries out its decisions
+ * (bind or switch a slot, hang up). I/O lives here; every rule lives in the engine.
  */
 import { type Config } from '../config/schema.js';
 import {
@@ -16,7 +17,6 @@ import {
   parseLimit,
   billedSeconds,
   chooseSlot,
-  type CallEndCause,
   type Decision,
   type LimitSpec,
   type PolicyConfig,
@@ -24,9 +24,12 @@ import {
   type PolicyState,
   type SlotId,
 } from '../policy/index.js';
+import type { AccountingChange, CallAccounting, CallStep, InterruptedClose } from '../call/call-accounting.js';
+import { gsmEndCause } from '../call/call-record.js';
 import type { CounterStore } from '../store/counter-store.js';
+import type { StateUpdate, StoredCall } from '../store/records.js';
 import type { Logger } from '../util/log.js';
-import type { Line, LineCallEvent } from './line.js';
+import type { Line } from './line.js';
 
 const STATE_KEY = 'policy';
 /** Ticks at least this often (windows, cycles and the 04:10 statistics day turn over between deadlines). */
@@ -75,8 +78,15 @@ export interface SimPolicyOptions {
   now?: () => number;
 }
 
-export class SimPolicy {
+/**
+ * The policy counts calls through the call service (src/call): it is the service's CallAccounting, so
+ * its state is written in the same transaction as each call's record. Only outgoing calls count
+ * against a SIM's limits and rules.
+ */
+export class SimPolicy implements CallAccounting {
   private state: PolicyState;
+  /** The last moment the daemon was known alive before this start (the state is saved at least every minute). */
+  private readonly lastAlive: number;
   private readonly lines = new Map<string, Line>();
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
@@ -91,41 +101,7 @@ export class SimPolicy {
     this.state = saved ? (JSON.parse(saved.json) as PolicyState) : initialPolicyState({ timeTrusted: false, seed: Date.now() & 0xffff });
     const trusted = this.now() >= TRUSTED_AFTER;
     if (trusted !== this.state.timeTrusted) this.feed({ type: 'time-trust', trusted, source: trusted ? 'system clock' : 'system clock not set' });
-    this.closeInterruptedCalls(saved?.updatedAt ?? this.now());
-  }
-
-  /**
-   * Calls that were in progress when the daemon died (opened in the store at the attempt, never ended):
-   * they end now as 'failed'. An answered one is billed up to the last moment the daemon was known alive
-   * (the policy state is saved at least every minute), so minutes used before a crash still count.
-   */
-  private closeInterruptedCalls(lastAlive: number): void {
-    for (const open of this.o.store.openCalls()) {
-      const engineCall = this.state.lines[open.line]?.call;
-      const answeredAt = engineCall?.answeredAt ?? open.answeredAt ?? null;
-      const endedAt = Math.max(lastAlive, answeredAt ?? open.startedAt);
-      const durationSec = answeredAt ? Math.round((endedAt - answeredAt) / 1000) : 0;
-      this.o.log.warn({ line: open.line, call: open.id, durationSec }, 'closing a call interrupted by a restart');
-      this.feed({ type: 'call-ended', line: open.line, durationSec, cause: 'failed' }, (json) =>
-        this.o.store.recordCall(
-          {
-            id: open.id,
-            line: open.line,
-            slot: open.slot,
-            iccid: open.iccid,
-            direction: open.direction,
-            number: open.number,
-            startedAt: open.startedAt,
-            answeredAt,
-            endedAt,
-            durationS: durationSec,
-            billedS: answeredAt ? billedSeconds(durationSec, this.o.config.billingPeriodSec) : 0,
-            cause: 'interrupted',
-          },
-          [{ key: STATE_KEY, json }],
-        ),
-      );
-    }
+    this.lastAlive = saved?.updatedAt ?? this.now();
   }
 
   /**
@@ -232,11 +208,10 @@ export class SimPolicy {
     line.on('sim-bound', (b) => {
       if (b.slot) this.feed({ type: 'sim-bound', line: id, slot: b.slot, iccid: b.iccid });
     });
-    line.on('call', (c: LineCallEvent) => this.onCall(line, id, c));
     line.on('network-time', (t) => this.networkTime(id, t.utcMs));
     line.on('sms', (m) => {
       const slot = this.state.lines[id]?.bound ?? null;
-      this.feed({ type: m.ok ? 'sms-sent' : 'sms-failed', line: id }, (json) =>
+      this.feed({ type: m.ok ? 'sms-sent' : 'sms-failed', line: id }, (updates) =>
         this.o.store.recordSms(
           {
             id: `${id}:sms:${this.now()}:${++this.smsSeq}`,
@@ -250,7 +225,7 @@ export class SimPolicy {
             ok: m.ok,
             error: m.error,
           },
-          [{ key: STATE_KEY, json }],
+          updates,
         ),
       );
     });
@@ -277,69 +252,72 @@ export class SimPolicy {
     this.timer = null;
   }
 
-  private onCall(line: Line, id: string, c: LineCallEvent): void {
-    if (c.from === 'IDLE' && c.to === 'DIALING') {
-      // The attempt counts at once (call-count limits), so the CDR row opens in the same transaction.
-      const slot = this.state.lines[id]?.bound ?? null;
-      this.feed({ type: 'call-attempt', line: id }, (json) =>
-        this.o.store.beginCall(
-          {
-            id: callId(id, c.startedAt),
-            line: id,
-            slot: slot ? 'ABCD'.indexOf(slot) : 0,
-            iccid: line.status().sim.iccid,
-            direction: 'out',
-            number: c.number ?? '',
-            startedAt: c.startedAt ?? this.now(),
-          },
-          [{ key: STATE_KEY, json }],
-        ),
-      );
-    }
-    else if (c.to === 'ALERTING') this.feed({ type: 'alerting', line: id });
-    else if (c.to === 'CONNECTED' && (c.from === 'DIALING' || c.from === 'ALERTING')) this.feed({ type: 'answered', line: id });
-    else if (c.to === 'IDLE' && c.startedAt !== undefined && (c.from === 'DIALING' || c.from === 'ALERTING' || c.from === 'CONNECTED')) {
-      const cause = endCause(c);
-      const durationSec = c.durationSec ?? 0;
-      const slot = this.state.lines[id]?.bound ?? null;
-      const st = line.status();
-      this.feed({ type: 'call-ended', line: id, durationSec, cause }, (json) =>
-        this.o.store.recordCall(
-          {
-            id: callId(id, c.startedAt),
-            line: id,
-            slot: slot ? 'ABCD'.indexOf(slot) : 0,
-            iccid: st.sim.iccid,
-            direction: 'out',
-            number: c.number ?? '',
-            startedAt: c.startedAt!,
-            answeredAt: c.answeredAt ?? null,
-            endedAt: this.now(),
-            durationS: durationSec,
-            billedS: c.answeredAt ? billedSeconds(durationSec, this.o.config.billingPeriodSec) : 0,
-            cause,
-          },
-          [{ key: STATE_KEY, json }],
-        ),
-      );
+  /** What a step of a call changes in the engine (CallAccounting); null when it does not count. */
+  callStep(step: CallStep): AccountingChange | null {
+    const call = step.call;
+    if (call.direction !== 'out') return null;
+    const line = String(call.gsm.line);
+    switch (step.kind) {
+      case 'started':
+        // The attempt counts at once (call-count limits), so it is written with the call's opened record.
+        return call.state === 'DIALING' ? this.prepare({ type: 'call-attempt', line }) : null;
+      case 'changed':
+        if (call.state === 'ALERTING') return this.prepare({ type: 'alerting', line });
+        if (call.state === 'CONNECTED' && (step.from === 'DIALING' || step.from === 'ALERTING')) return this.prepare({ type: 'answered', line });
+        return null;
+      case 'ended': {
+        if (step.from !== 'DIALING' && step.from !== 'ALERTING' && step.from !== 'CONNECTED') return null;
+        const durationSec = call.durationSec(call.times.end ?? this.now());
+        const billedSec = call.times.answer !== null ? billedSeconds(durationSec, this.o.config.billingPeriodSec) : 0;
+        return { ...this.prepare({ type: 'call-ended', line, durationSec, cause: gsmEndCause(call) }), billedSec };
+      }
     }
   }
 
-  /** Runs an event through the engine, persists the new state (with `record`, in one transaction), acts. */
-  private feed(event: PolicyEvent, record?: (stateJson: string) => void): void {
+  /**
+   * A call that was in progress when the daemon died ends now as 'failed' (CallAccounting). An answered
+   * one is billed up to the last moment the daemon was known alive, so minutes used before a crash
+   * still count. Incoming calls count nothing.
+   */
+  closeInterrupted(open: StoredCall): InterruptedClose {
+    const counts = open.direction === 'out';
+    const engineCall = counts ? this.state.lines[open.line]?.call : undefined;
+    const answeredAt = engineCall?.answeredAt ?? open.answeredAt ?? null;
+    const endedAt = Math.max(this.lastAlive, answeredAt ?? open.startedAt);
+    const durationSec = answeredAt ? Math.round((endedAt - answeredAt) / 1000) : 0;
+    const billedSec = counts && answeredAt ? billedSeconds(durationSec, this.o.config.billingPeriodSec) : 0;
+    const change = counts ? this.prepare({ type: 'call-ended', line: open.line, durationSec, cause: 'failed' }) : null;
+    return { answeredAt, endedAt, durationSec, billedSec, change };
+  }
+
+  /**
+   * Runs an event through the engine: the state to write and the commit that adopts it and acts on
+   * the decisions. Nothing changes until the commit, which runs only once the state is durable.
+   */
+  private prepare(event: PolicyEvent): AccountingChange {
     const r = decide(this.o.config, this.state, this.now(), event);
-    const json = JSON.stringify(r.state);
+    return {
+      updates: [{ key: STATE_KEY, json: JSON.stringify(r.state) }],
+      commit: () => {
+        this.state = r.state;
+        for (const d of r.decisions) this.apply(d);
+        this.schedule();
+      },
+    };
+  }
+
+  /** Runs an event through the engine, persists the new state (with `record`, in one transaction), acts. */
+  private feed(event: PolicyEvent, record?: (updates: readonly StateUpdate[]) => void): void {
+    const change = this.prepare(event);
     try {
-      if (record) record(json);
-      else this.o.store.saveState(STATE_KEY, json);
+      if (record) record(change.updates);
+      else this.o.store.saveStates(change.updates);
     } catch (e) {
       // Not durable, so not applied: the engine keeps its previous state.
       this.o.log.error({ err: (e as Error).message, event: event.type }, 'policy state not saved; event ignored');
       return;
     }
-    this.state = r.state;
-    for (const d of r.decisions) this.apply(d);
-    this.schedule();
+    change.commit();
   }
 
   private apply(d: Decision): void {
@@ -369,26 +347,5 @@ export class SimPolicy {
     const at = Math.min(due ?? Infinity, now + TICK_MS);
     this.timer = setTimeout(() => this.feed({ type: 'tick' }), Math.max(10, at - now));
     this.timer.unref?.();
-  }
-}
-
-function callId(line: string, startedAt: number | undefined): string {
-  return `${line}:${startedAt ?? 0}`;
-}
-
-function endCause(c: LineCallEvent): CallEndCause {
-  if (c.answeredAt) return 'normal';
-  switch (c.endReason) {
-    case 'BUSY':
-      return 'busy';
-    case 'NO ANSWER':
-      return 'no-answer';
-    case 'NO CARRIER':
-    case 'HANGUP':
-    case null:
-    case undefined:
-      return c.alerted ? 'no-answer' : 'no-ringing';
-    default:
-      return 'failed';
   }
 }

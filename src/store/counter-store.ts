@@ -19,6 +19,7 @@
 import type { Statement, Transaction } from 'better-sqlite3';
 import { type Db, type OpenCheck, StoreError, checkIntegrity, dbFilePath, openDatabase, toStoreError } from './db.js';
 import { MIGRATIONS } from './migrations.js';
+import { type CallRow, type SmsRow, callFromRow, smsFromRow } from './counter-rows.js';
 import {
   type CallRecord,
   type OpenCallRecord,
@@ -89,76 +90,6 @@ export interface CounterStoreOptions {
   busyTimeoutMs?: number;
   /** Clock for `recorded_at` / `updated_at` columns. Default Date.now. */
   now?: () => number;
-}
-
-interface CallRow {
-  seq: number;
-  id: string;
-  line: string;
-  slot: number;
-  iccid: string | null;
-  direction: 'out' | 'in';
-  number: string;
-  started_at: number;
-  alerted_at: number | null;
-  answered_at: number | null;
-  ended_at: number | null;
-  duration_s: number | null;
-  billed_s: number | null;
-  cause: string | null;
-  recorded_at: number;
-}
-
-interface SmsRow {
-  seq: number;
-  id: string;
-  line: string;
-  slot: number;
-  iccid: string | null;
-  direction: 'out' | 'in';
-  number: string;
-  at: number;
-  parts: number;
-  ok: number;
-  error: string | null;
-  recorded_at: number;
-}
-
-function callFromRow(r: CallRow): StoredCall {
-  return {
-    seq: r.seq,
-    id: r.id,
-    line: r.line,
-    slot: r.slot,
-    iccid: r.iccid,
-    direction: r.direction,
-    number: r.number,
-    startedAt: r.started_at,
-    alertedAt: r.alerted_at,
-    answeredAt: r.answered_at,
-    endedAt: r.ended_at,
-    durationS: r.duration_s,
-    billedS: r.billed_s,
-    cause: r.cause,
-    recordedAt: r.recorded_at,
-  };
-}
-
-function smsFromRow(r: SmsRow): StoredSms {
-  return {
-    seq: r.seq,
-    id: r.id,
-    line: r.line,
-    slot: r.slot,
-    iccid: r.iccid,
-    direction: r.direction,
-    number: r.number,
-    at: r.at,
-    parts: r.parts,
-    ok: r.ok === 1,
-    error: r.error,
-    recordedAt: r.recorded_at,
-  };
 }
 
 function invalid(what: string, problems: string[], file: string): StoreError {
@@ -253,12 +184,14 @@ export class CounterStore {
     this.stmt = {
       callById: db.prepare('SELECT * FROM calls WHERE id = ?'),
       insertCall: db.prepare(
-        `INSERT INTO calls (id, line, slot, iccid, direction, number, started_at, alerted_at, answered_at, ended_at, duration_s, billed_s, cause, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO calls (id, line, slot, iccid, direction, number, started_at, alerted_at, answered_at, ended_at, duration_s, billed_s, cause,
+                            origin, outcome, gsm_cause, voip_cause, gateway_cause, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       completeCall: db.prepare(
         `UPDATE calls SET line = ?, slot = ?, iccid = ?, direction = ?, number = ?, started_at = ?, alerted_at = ?, answered_at = ?,
-                ended_at = ?, duration_s = ?, billed_s = ?, cause = ?, recorded_at = ?
+                ended_at = ?, duration_s = ?, billed_s = ?, cause = ?,
+                origin = ?, outcome = ?, gsm_cause = ?, voip_cause = ?, gateway_cause = ?, recorded_at = ?
           WHERE seq = ? AND ended_at IS NULL`,
       ),
       smsById: db.prepare('SELECT seq FROM sms WHERE id = ?'),
@@ -289,7 +222,10 @@ export class CounterStore {
     this.txCall = db.transaction((r: CallRecord, updates: readonly StateUpdate[]): RecordResult => {
       const existing = this.stmt.callById.get(r.id);
       if (existing && existing.ended_at !== null) return { outcome: 'duplicate', seq: existing.seq, versions: {} };
-      const fields = [r.line, r.slot, r.iccid, r.direction, r.number, r.startedAt, r.alertedAt ?? null, r.answeredAt ?? null, r.endedAt, r.durationS, r.billedS, r.cause, this.now()];
+      const fields = [
+        ...[r.line, r.slot, r.iccid, r.direction, r.number, r.startedAt, r.alertedAt ?? null, r.answeredAt ?? null, r.endedAt, r.durationS, r.billedS, r.cause],
+        ...[r.origin ?? existing?.origin ?? null, r.outcome ?? null, r.gsmCause ?? null, r.voipCause ?? null, r.gatewayCause ?? null, this.now()],
+      ];
       let seq: number;
       if (existing) {
         this.stmt.completeCall.run(...fields, existing.seq);
@@ -304,8 +240,10 @@ export class CounterStore {
       const existing = this.stmt.callById.get(r.id);
       if (existing) return { outcome: 'duplicate', seq: existing.seq, versions: {} };
       const seq = Number(
-        this.stmt.insertCall.run(r.id, r.line, r.slot, r.iccid, r.direction, r.number, r.startedAt, r.alertedAt ?? null, r.answeredAt ?? null, null, null, null, null, this.now())
-          .lastInsertRowid,
+        this.stmt.insertCall.run(
+          ...[r.id, r.line, r.slot, r.iccid, r.direction, r.number, r.startedAt, r.alertedAt ?? null, r.answeredAt ?? null, null, null, null, null],
+          ...[r.origin ?? null, null, null, null, null, this.now()],
+        ).lastInsertRowid,
       );
       return { outcome: 'recorded', seq, versions: writeStates(updates, r.id) };
     });
@@ -436,6 +374,15 @@ export class CounterStore {
         callFromRow,
       ),
     );
+  }
+
+  /** How many CDRs `queryCdrs` would find without `limit` and `offset` (for paged lists). */
+  countCdrs(q: Omit<CdrQuery, 'limit' | 'offset'> = {}): number {
+    const p = queryProblems(q);
+    if (p.length) throw new StoreError('invalid', `CDR query: ${p.join('; ')}`, this.file);
+    const f = filters(q, 'started_at');
+    const open = q.includeOpen ? '' : ' AND ended_at IS NOT NULL';
+    return this.write('counting CDRs', () => (this.db.prepare(`SELECT count(*) AS n FROM calls WHERE ${f.where}${open}`).get(...f.params) as { n: number }).n);
   }
 
   /** SMS records, newest first. */

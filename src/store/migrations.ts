@@ -255,4 +255,18 @@ CREATE INDEX sms_out_decisions_by_message ON sms_out_decisions (message, seq);
 ALTER TABLE sms_in ADD COLUMN command TEXT CHECK (command IS NULL OR command IN ('info', 'reboot', 'reset'));
 `,
   },
+  {
+    version: 4,
+    name: 'call records: origin, outcome, and the end cause of each side',
+    tables: [],
+    sql: `
+-- Every GSM call is recorded now (incoming ones and refused requests too), so a record says who
+-- asked for the call, how it went in one word, and why it ended as each side said it.
+ALTER TABLE calls ADD COLUMN origin        TEXT;  -- network | api:<user> | sip:<account>; NULL in older rows
+ALTER TABLE calls ADD COLUMN outcome       TEXT;  -- answered | missed | busy | no-answer | failed | refused
+ALTER TABLE calls ADD COLUMN gsm_cause     TEXT;  -- the modem's final result or +CEER text; NULL: the gateway hung up
+ALTER TABLE calls ADD COLUMN voip_cause    TEXT;  -- the SIP side's status or BYE reason
+ALTER TABLE calls ADD COLUMN gateway_cause TEXT;  -- the gateway's own reason: a refusal, a ring timeout, a restart
+`,
+  },
 ];

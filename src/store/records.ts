@@ -28,13 +28,26 @@ export interface CallRecord {
   billedS: number;
   /** Why the call ended, e.g. `normal`, `busy`, `no-answer`, `CEER 17`. */
   cause: string;
+  /** Who asked for the call: `network` (incoming), `api:<user>`, `sip:<account>`. */
+  origin?: string | null;
+  /** One word for how it went: answered, missed, busy, no-answer, failed, refused. */
+  outcome?: string | null;
+  /** How the GSM side ended it, as the modem said (NO CARRIER, BUSY, ...); null when the gateway hung up. */
+  gsmCause?: string | null;
+  /** How the VoIP side ended it (SIP status or BYE reason). */
+  voipCause?: string | null;
+  /** The gateway's own reason: a refusal, a ring timeout, a restart. */
+  gatewayCause?: string | null;
 }
 
 /** A call that started but has not ended yet (see `CounterStore.beginCall`). */
-export type OpenCallRecord = Omit<CallRecord, 'endedAt' | 'durationS' | 'billedS' | 'cause'>;
+export type OpenCallRecord = Omit<CallRecord, 'endedAt' | 'durationS' | 'billedS' | 'cause' | 'outcome' | 'gsmCause' | 'voipCause' | 'gatewayCause'>;
+
+/** The fields of a call record that are optional when written; as stored they are null when absent. */
+type OptionalCallFields = 'alertedAt' | 'answeredAt' | 'origin' | 'outcome' | 'gsmCause' | 'voipCause' | 'gatewayCause';
 
 /** A call as stored: ended fields are null while it is open. */
-export interface StoredCall extends Omit<CallRecord, 'endedAt' | 'durationS' | 'billedS' | 'cause' | 'alertedAt' | 'answeredAt'> {
+export interface StoredCall extends Omit<CallRecord, 'endedAt' | 'durationS' | 'billedS' | 'cause' | OptionalCallFields> {
   seq: number;
   alertedAt: number | null;
   answeredAt: number | null;
@@ -42,6 +55,11 @@ export interface StoredCall extends Omit<CallRecord, 'endedAt' | 'durationS' | '
   durationS: number | null;
   billedS: number | null;
   cause: string | null;
+  origin: string | null;
+  outcome: string | null;
+  gsmCause: string | null;
+  voipCause: string | null;
+  gatewayCause: string | null;
   recordedAt: number;
 }
 
@@ -177,6 +195,7 @@ function common(p: Problems, r: Record<string, unknown>): void {
 
 function openCallFields(p: Problems, r: Record<string, unknown>): void {
   common(p, r);
+  if (r.origin !== undefined && r.origin !== null) text(p, 'origin', r.origin, { max: 128 });
   time(p, 'startedAt', r.startedAt);
   optTime(p, 'alertedAt', r.alertedAt);
   optTime(p, 'answeredAt', r.answeredAt);
@@ -196,6 +215,10 @@ export function callProblems(r: unknown): string[] {
   count(p, 'durationS', r.durationS);
   count(p, 'billedS', r.billedS);
   text(p, 'cause', r.cause, { empty: true, max: 128 });
+  if (r.outcome !== undefined && r.outcome !== null) text(p, 'outcome', r.outcome, { max: 32 });
+  for (const f of ['gsmCause', 'voipCause', 'gatewayCause'] as const) {
+    if (r[f] !== undefined && r[f] !== null) text(p, f, r[f], { empty: true, max: 256 });
+  }
   if (typeof r.endedAt === 'number' && typeof r.startedAt === 'number' && r.endedAt < r.startedAt) p.push('endedAt: before startedAt');
   if (typeof r.answeredAt === 'number' && typeof r.endedAt === 'number' && r.answeredAt > r.endedAt) p.push('answeredAt: after endedAt');
   if ((r.answeredAt === undefined || r.answeredAt === null) && r.durationS !== 0) p.push('durationS: must be 0 for a call that was never answered');

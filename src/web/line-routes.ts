@@ -1,5 +1,6 @@
 /**
- * Line actions and SIM policy views of the JSON API (manual §5.9 call test, §3.2.3 statistics).
+ * Line actions and SIM policy views of the JSON API (manual §3.2.3 statistics); the call test is in
+ * call-routes.ts.
  * Same table form as api-routes.ts; mounted by the daemon with createWebApp({ extraRoutes }).
  */
 import type { Context } from 'koa';
@@ -17,7 +18,6 @@ import { readObjectBody } from './json-body.js';
 
 const ADMIN = ['admin'] as const;
 const SLOTS: readonly SlotId[] = ['A', 'B', 'C', 'D'];
-const DIAL = /^\+?[0-9*#]{1,32}$/;
 
 export interface LineRouteDeps {
   lines: LineManager;
@@ -35,74 +35,7 @@ function lineOf(deps: LineRouteDeps, ctx: Context): Line {
   return line;
 }
 
-/** Resolves when the line's call state satisfies `cond`, or rejects after ms. */
-function waitCall(line: Line, cond: () => boolean, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (cond()) return resolve(true);
-    const t = setTimeout(() => {
-      line.off('call', on);
-      resolve(false);
-    }, ms);
-    const on = () => {
-      if (!cond()) return;
-      clearTimeout(t);
-      line.off('call', on);
-      resolve(true);
-    };
-    line.on('call', on);
-  });
-}
-
 export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
-  /**
-   * POST /api/lines/:id/test-call {number, seconds}: dials from the line's bound SIM (if the policy
-   * allows it), holds an answered call for `seconds`, hangs up and reports what happened. The call
-   * counts against the SIM's limits and rules like any other.
-   */
-  async function testCall(ctx: Context): Promise<void> {
-    const line = lineOf(deps, ctx);
-    const b = await body(ctx);
-    const number = b['number'];
-    const seconds = b['seconds'] ?? 10;
-    if (typeof number !== 'string' || !DIAL.test(number)) throw new ApiError(400, 'number: expected a dial string of digits, +, * and # (1-32 characters)');
-    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 600) {
-      throw new ApiError(400, 'seconds: expected an integer from 0 to 600');
-    }
-    const may = deps.policy.mayCall(line.id);
-    if (!may.ok) throw new ApiError(409, `line ${line.id} may not call: ${may.reason}`);
-    let ended: { durationSec?: number; endReason?: string | null; answeredAt?: number | null } | null = null;
-    const onCall = (c: { to: string; durationSec?: number; endReason?: string | null; answeredAt?: number | null }) => {
-      if (c.to === 'IDLE') ended = c;
-    };
-    line.on('call', onCall);
-    const started = Date.now();
-    try {
-      try {
-        await line.dial(number);
-      } catch (e) {
-        throw new ApiError(409, `line ${line.id}: ${(e as Error).message}`);
-      }
-      const answered = await waitCall(line, () => line.status().callState === 'CONNECTED' || line.status().callState === 'IDLE', 90_000);
-      if (answered && line.status().callState === 'CONNECTED') {
-        await waitCall(line, () => line.status().callState === 'IDLE', seconds * 1000);
-      }
-      if (line.status().callState !== 'IDLE') await line.hangup().catch(() => {});
-      await waitCall(line, () => ended !== null, 5000);
-    } finally {
-      line.off('call', onCall);
-    }
-    const e = ended as { durationSec?: number; endReason?: string | null; answeredAt?: number | null } | null;
-    ctx.body = {
-      line: line.id,
-      slot: line.status().slot,
-      number,
-      answered: !!e?.answeredAt,
-      durationSec: e?.durationSec ?? 0,
-      endReason: e?.endReason ?? null,
-      elapsedMs: Date.now() - started,
-    };
-  }
-
   /** GET /api/sims: per line and slot, the §3.2.3 statistics and state (colour, remaining, counters). */
   function sims(ctx: Context): void {
     const now = Date.now();
@@ -248,25 +181,12 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
     ctx.body = { line: line.id, enabled: on };
   }
 
-  /**
-   * POST /api/test-call {number, seconds}: a test call on the line the policy selects for outgoing
-   * calls (§4.4, policy.lineSelection), skipping lines whose SIM may not call.
-   */
-  async function testCallAnyLine(ctx: Context): Promise<void> {
-    const id = deps.policy.pickLine(deps.lines.all(), deps.config.get().policy.lineSelection);
-    if (id === null) throw new ApiError(409, 'no line can take a call now (none registered and idle with a SIM allowed to call)');
-    (ctx as Context & { params?: Record<string, string> }).params = { id: String(id) };
-    await testCall(ctx);
-  }
-
   return [
-    { method: 'POST', path: '/test-call', access: ADMIN, handler: testCallAnyLine },
     { method: 'POST', path: '/lines/:id/enable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, true) },
     { method: 'POST', path: '/lines/:id/disable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, false) },
     { method: 'GET', path: '/policy', access: ADMIN, handler: getPolicy },
     { method: 'PUT', path: '/policy', access: ADMIN, handler: putPolicy },
     { method: 'PATCH', path: '/policy', access: ADMIN, handler: patchPolicy },
-    { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: testCall },
     { method: 'POST', path: '/lines/:id/data-check', access: ADMIN, handler: dataCheck },
     { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: ADMIN, handler: enableSlot },
     { method: 'POST', path: '/lines/:id/slots/:slot/disable', access: ADMIN, handler: disableSlot },

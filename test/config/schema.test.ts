@@ -75,6 +75,7 @@ test('{} is a complete configuration with every default', () => {
       accounts: [],
     },
     ussd: { timeoutSec: 30 },
+    calls: { ringTimeoutSec: 30 },
     ownNumber: { ussd: null, smsQuery: null, discovery: { enabled: false, secret: null }, timeoutSec: 120 },
     lines: [],
   });
@@ -377,4 +378,15 @@ test('policy limits are checked in the manual syntax, with the parser\'s message
   assert.equal(validateConfig({ policy: { switchRules: { triggers: { calls: 2, sms: 5 } } } }).ok, true);
   assert.match(errorsOf({ policy: { switchRules: { triggers: { callz: 2 } } } })[0]!, /^policy\.switchRules\.triggers/);
   assert.match(errorsOf({ policy: { disableRules: [{ trigger: 'consecutive-no-answer', threshold: 3, disableMinutes: 'forever' }] } })[0]!, /disableMinutes: expected minutes \(0 = never\) or "manual"/);
+});
+
+test('calls.ringTimeoutSec: an integer from 1 to 600 seconds', () => {
+  assert.equal(valid({ calls: { ringTimeoutSec: 1 } }).calls.ringTimeoutSec, 1);
+  assert.equal(valid({ calls: { ringTimeoutSec: 600 } }).calls.ringTimeoutSec, 600);
+  for (const bad of [0, 601, 2.5, '30']) {
+    const e = errorsOf({ calls: { ringTimeoutSec: bad } });
+    assert.equal(e.length, 1, JSON.stringify(bad));
+    assert.match(e[0]!, /^calls\.ringTimeoutSec: expected an integer from 1 to 600/);
+  }
+  assert.match(errorsOf({ calls: { ringTimeout: 5 } })[0]!, /^calls\.ringTimeout: unknown key \(expected one of: ringTimeoutSec\)/);
 });
