@@ -96,7 +96,6 @@ export {
 export {
   DualSimSwitch,
   DUAL_SIM_FAMILIES,
-  DUAL_SIM_BY_MODEM_FAMILY,
   DUAL_SIM_SLOTS,
   dualSimCommandsFor,
   atCommandTextProblem,

@@ -11,7 +11,6 @@ import { AtClosedError, AtCommandError, AtTimeoutError, type AtChannelApi } from
 import type { Logger } from '../util/log.js';
 import { createDriver, detectFamily } from '../../modem-drivers/index.js';
 import { buildSubmitPdus } from '../gsm/index.js';
-import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
 import type { Family, ModemDriver, ModemEvent, Registration, SimState } from '../../modem-drivers/types.js';
 import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
 import { callTransition, canTransition, type CallEvent } from '../call/call-state.js';
@@ -437,7 +436,7 @@ export class Line extends EventEmitter {
     const conn: Connection = {
       opened,
       channel,
-      driver: new GenericDriver(channel, { log: this.log }),
+      driver: createDriver('generic', channel, { log: this.log }),
       lost,
       lose: (e) => {
         if (conn.isLost) return;
@@ -601,7 +600,7 @@ export class Line extends EventEmitter {
     }
     if (family !== 'generic') {
       // The probing driver stops listening to URCs; the family driver takes over the channel.
-      (generic as GenericDriver).dispose();
+      generic.dispose?.();
       conn.driver = createDriver(family, conn.channel, { log: this.log });
     }
     this.update({
