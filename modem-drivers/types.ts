@@ -2,8 +2,6 @@
  * The values modems report and the events they raise, shared by every family (the capabilities that
  * return them are in capabilities.ts). Families talk to the modem through AtChannelApi only.
  */
-import type { AtChannelApi } from '../src/at/types.js';
-import type { Logger } from '../src/util/log.js';
 
 export type Family = 'generic' | 'quectel' | 'simcom';
 
@@ -101,10 +99,6 @@ export type ModemEvent =
   | { type: 'unknown'; line: string };
 
 export type OperatorSelection = { mode: 'auto' } | { mode: 'manual'; plmn: string; act?: number };
-
-export interface DriverOptions {
-  log: Logger;
-}
 
 /** What httpCheck() fetches and how long it may take. */
 export interface HttpCheckOptions {

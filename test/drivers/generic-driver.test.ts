@@ -1,5 +1,5 @@
 /**
- * GenericDriver against the fixtures/generic transcripts, over the real AtChannel and a ScriptedModem:
+ * The generic modem against the fixtures/generic transcripts, over the real AtChannel and a ScriptedModem:
  * every command the driver sends must be byte-for-byte what the transcript expects, and every transcript
  * must be played to the end.
  */

@@ -1,5 +1,5 @@
 /**
- * QuectelDriver against the fixtures/quectel/ec25 transcripts, over the real AtChannel and a ScriptedModem:
+ * The Quectel modem against the fixtures/quectel/ec25 transcripts, over the real AtChannel and a ScriptedModem:
  * every command must be byte-for-byte what the transcript expects and every transcript is played to the end.
  */
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * QuectelDriver.httpCheck against the fixtures/quectel/ec25/http-*.txt transcripts (ScriptedModem + the real
+ * The Quectel data check against the fixtures/quectel/ec25/http-*.txt transcripts (ScriptedModem + the real
  * AtChannel), the pure parsers of modem-drivers/quectel/http.ts, request validation, and the timeout path.
  *
  * The URL bytes after CONNECT sit in the transcripts as `# data:` lines (the fixture format wants host

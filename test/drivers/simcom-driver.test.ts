@@ -1,5 +1,5 @@
 /**
- * SimcomDriver against the fixtures/simcom/sim7600 transcripts, over the real AtChannel and a ScriptedModem:
+ * The SIMCom modem against the fixtures/simcom/sim7600 transcripts, over the real AtChannel and a ScriptedModem:
  * every command must be byte-for-byte what the transcript expects and every transcript is played to the end.
  */
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * SimcomDriver.httpCheck against the fixtures/simcom/sim7600/http-*.txt transcripts (ScriptedModem + the real
+ * The SIMCom data check against the fixtures/simcom/sim7600/http-*.txt transcripts (ScriptedModem + the real
  * AtChannel), the pure pieces of modem-drivers/simcom/http.ts, and AT+HTTPTERM after every outcome.
  */
 import { test, mock } from 'node:test';
