@@ -14,6 +14,7 @@
  */
 import type { FamilyDescriptor, UsbProduct } from '../capabilities.js';
 import { openSimcomModem } from './modem.js';
+import { DEFAULT_CALL_END_GRACE_MS } from './urc-handler.js';
 
 const VENDOR_SIMCOM = 0x1e0e;
 
@@ -50,7 +51,7 @@ export const SIMCOM_FAMILY: FamilyDescriptor = {
     /** AT+CPCMREG=1 is refused until the call is connected. */
     usbAudioOnlyDuringCall: true,
     /** VOICE CALL: END is not reliably followed by NO CARRIER; default grace (ms) for one call end. */
-    callEndGraceMs: 500,
+    callEndGraceMs: DEFAULT_CALL_END_GRACE_MS,
     /** Audio can degrade after many AT+CPCMREG on/off cycles; only AT+CRESET recovers. */
     audioDegradesAfterManyCycles: true,
   },

@@ -13,7 +13,7 @@ import type { ModemStartup } from '../generic/startup.js';
 import { SimcomAudio, SimcomImei } from './audio-imei.js';
 import { SimcomDataCheck } from './data-check.js';
 import { SIMCOM_ICCID_STEPS, simcomNetworkMode } from './netreg.js';
-import { SIMCOM_URCS, simcomUrcHandler, type SimcomUrcState } from './urc-handler.js';
+import { DEFAULT_CALL_END_GRACE_MS, SIMCOM_URCS, simcomUrcHandler, type SimcomUrcState } from './urc-handler.js';
 
 export interface SimcomModemOptions extends ModemOptions {
   /**
@@ -38,7 +38,7 @@ export type SimcomModem = Modem &
 
 export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions): SimcomModem {
   const g = opts.callEndGraceMs;
-  const graceMs = typeof g === 'number' && Number.isFinite(g) && g >= 0 ? g : 500;
+  const graceMs = typeof g === 'number' && Number.isFinite(g) && g >= 0 ? g : DEFAULT_CALL_END_GRACE_MS;
   const core = openCore(channel, opts.log);
   const state: SimcomUrcState = { lastCallSeconds: null };
   const parts = genericParts(core, {

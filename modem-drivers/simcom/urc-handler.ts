@@ -28,6 +28,9 @@ export const SIMCOM_URCS: readonly UrcSpec[] = [
 
 type EndReason = Extract<ModemEvent, { type: 'call-ended' }>['reason'];
 
+/** How long a vendor call end waits for a standard one, unless the options say otherwise (ms). */
+export const DEFAULT_CALL_END_GRACE_MS = 500;
+
 /** What the SIMCom URCs keep for later reading. */
 export interface SimcomUrcState {
   /** Seconds reported by the last `VOICE CALL: END: <time>` (null when unreadable or none yet). */
