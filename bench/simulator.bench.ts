@@ -15,8 +15,7 @@ import { join } from 'node:path';
 import { AtChannel } from '../src/at/channel.js';
 import { encodeSubmit } from '../src/gsm/index.js';
 import { silentLogger } from '../src/util/log.js';
-import { createDriver } from '../modem-drivers/index.js';
-import type { ModemDriver } from '../modem-drivers/types.js';
+import { detectFamily, identifyModem, openModem, type Modem } from '../modem-drivers/index.js';
 import { Simulator } from '../modem-drivers/simulator/simulator.js';
 
 const N = 32;
@@ -42,12 +41,12 @@ async function inProcess(): Promise<void> {
   idleSim.close();
 
   const sim = new Simulator({ modems: N, timing: 'zero' });
-  const drivers: ModemDriver[] = [];
+  const drivers: Modem[] = [];
   for (const m of sim.modems) {
     const ch = new AtChannel(m.open(), { log: silentLogger(), defaultTimeoutMs: 5000 });
-    const d = createDriver(m.dialect === 'quectel-ec25' ? 'quectel' : 'simcom', ch, { log: silentLogger() });
+    const d = openModem(detectFamily(await identifyModem(ch, { log: silentLogger() })), ch, { log: silentLogger() });
     await d.init();
-    await d.initSms();
+    await d.sms.init();
     drivers.push(d);
   }
   await sleep(200);
@@ -59,7 +58,7 @@ async function inProcess(): Promise<void> {
       drivers.map(async (d, i) => {
         for (let k = 0; k < SMS_PER_MODEM; k++) {
           const { hex, tpduLength } = encodeSubmit({ to: numbers[(i + 1) % N]!, text: `load test message ${k} from modem ${i + 1}` });
-          await d.sendPdu(hex, tpduLength);
+          await d.sms.send(hex, tpduLength);
           sent++;
         }
       }),
@@ -83,10 +82,10 @@ async function inProcess(): Promise<void> {
           if (i % 2 === 1) return;
           const callee = drivers[i + 1]!;
           const ringing = new Promise<void>((res) => callees.set(i + 1, res));
-          await d.dial(numbers[i + 1]!);
+          await d.voicecall.dial(numbers[i + 1]!);
           await ringing;
-          await callee.answer();
-          await d.hangup();
+          await callee.voicecall.answer();
+          await d.voicecall.hangup();
           calls++;
         }),
       );

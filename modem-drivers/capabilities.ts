@@ -135,7 +135,15 @@ export interface Modem {
 
 export interface ModemOptions {
   log: Logger;
+  /**
+   * Family options (Quectel `usbAudioPort`, `statusReportInSr`; SIMCom `callEndGraceMs`): each family
+   * reads and checks its own and ignores the others, so one options object fits every family.
+   */
+  [option: string]: unknown;
 }
+
+/** What a USB interface of a modem carries. */
+export type UsbInterfaceRole = 'diag' | 'nmea' | 'at' | 'modem' | 'audio' | 'net' | 'adb' | 'unknown';
 
 /** One USB product of a family and which of its interfaces carries what. */
 export interface UsbProduct {
@@ -146,6 +154,8 @@ export interface UsbProduct {
   atInterface: number;
   /** bInterfaceNumber of the PCM audio port, null when the product has none. */
   audioInterface: number | null;
+  /** The role of each interface, indexed by bInterfaceNumber. */
+  interfaces: readonly UsbInterfaceRole[];
 }
 
 /**
@@ -156,8 +166,17 @@ export interface UsbProduct {
 export interface FamilyDescriptor {
   readonly name: Family;
   readonly usb: readonly UsbProduct[];
-  /** Whether AT+CGMI / +CGMM / +CGMR text names this family. */
+  /**
+   * Whether AT+CGMI / +CGMM / +CGMR text names this family (prefixes such as "+CGMR: " already removed;
+   * a field not known is ''). Detection asks one field at a time, so a manufacturer match wins over a
+   * model match of another family.
+   */
   matchesIdentity(id: { manufacturer: string; model: string; revision: string }): boolean;
+  /**
+   * Whether USB ids name this family: a product of `usb`, or a vendor id whose every product is the
+   * family's (null when unknown).
+   */
+  matchesUsb(vendorId: number | null, productId: number | null): boolean;
   /** The firmware's built-in dual-SIM command set; null with the reason when it has none. */
   readonly dualSim: DualSimCommandSet | { none: string };
   /** Behaviours the rest of the daemon plans around (documented per family). */

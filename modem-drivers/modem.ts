@@ -4,61 +4,29 @@
  */
 import type { AtChannelApi } from '../src/at/types.js';
 import type { Modem, ModemOptions } from './capabilities.js';
-import { createDriver } from './index.js';
-import type { Family, ModemDriver, ModemIdentity } from './types.js';
-import { GenericDriver } from './generic/generic-driver.js';
+import { FALLBACK_FAMILY, familyDescriptor } from './families.js';
+import type { Family, ModemIdentity } from './types.js';
 
 /** AT+CGMI/+CGMM/+CGMR/+CGSN with the 27.007 baseline, before the family is known. */
 export async function identifyModem(channel: AtChannelApi, opts: ModemOptions): Promise<ModemIdentity> {
-  const probe = new GenericDriver(channel, opts);
+  const probe = FALLBACK_FAMILY.open(channel, opts);
   try {
-    return await probe.identity();
+    return await probe.identity.identity();
   } finally {
     probe.dispose();
   }
 }
 
-/** The family's Modem on this channel. */
+/**
+ * The family's Modem on this channel. Family options in `opts` (Quectel `usbAudioPort`, SIMCom
+ * `callEndGraceMs`, ...) are read by the family they belong to and ignored by the others.
+ */
 export function openModem(family: Family, channel: AtChannelApi, opts: ModemOptions): Modem {
-  return asModem(createDriver(family, channel, opts));
-}
-
-function asModem(d: ModemDriver): Modem {
-  return {
-    family: d.family,
-    init: () => d.init(),
-    onEvent: (l) => d.onEvent(l),
-    dispose: () => (d as Partial<GenericDriver>).dispose?.(),
-    identity: { identity: () => d.identity() },
-    sim: {
-      state: () => d.simState(),
-      enterPin: (pin) => d.enterPin(pin),
-      enterPuk: (puk, pin) => d.enterPuk(puk, pin),
-      iccid: () => d.iccid(),
-      imsi: () => d.imsi(),
-      ownNumber: () => d.ownNumber(),
-    },
-    netreg: {
-      registration: () => d.registration(),
-      operator: () => d.operator(),
-      signal: () => d.signal(),
-      volte: () => d.volte(),
-      select: (sel) => d.selectOperator(sel),
-      networkTime: () => d.networkTime(),
-    },
-    voicecall: { dial: (n) => d.dial(n), answer: () => d.answer(), hangup: () => d.hangup(), list: () => d.listCalls(), endCause: () => d.endCause() },
-    sms: {
-      init: () => d.initSms(),
-      send: (pdu, len) => d.sendPdu(pdu, len),
-      read: (i, mem) => d.readSms(i, mem),
-      list: (stat, mem) => d.listSms(stat, mem),
-      delete: (i, mem) => d.deleteSms(i, mem),
-      memories: () => d.smsMemories(),
-      ack: () => d.ackSms(),
-      serviceCentre: () => d.smsc(),
-    },
-    ussd: { send: (c) => d.sendUssd(c), cancel: () => d.cancelUssd() },
-    reset: { reset: () => d.reset() },
-    ...(d.family === 'generic' ? {} : { audio: { enableUsbAudio: () => d.enableUsbAudio() }, imei: { write: (i: string) => d.writeImei(i) }, dataCheck: { httpCheck: (o) => d.httpCheck(o) } }),
-  } as Modem;
+  const descriptor = familyDescriptor(family);
+  if (!descriptor) {
+    // A family name from configuration that this build does not know: the 27.007 baseline still works.
+    opts.log.warn({ family }, 'unknown modem family, using the generic driver');
+    return FALLBACK_FAMILY.open(channel, opts);
+  }
+  return descriptor.open(channel, opts);
 }

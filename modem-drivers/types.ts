@@ -1,10 +1,7 @@
 /**
- * Capability contract every modem family implements (after oFono's atoms: sim, netreg, voicecall, sms,
- * ussd, plus audio, imei and reset). The generic 3GPP TS 27.007 / 27.005 driver implements all of it;
- * vendor families override only what differs. Drivers talk to the modem through AtChannelApi only.
+ * The values modems report and the events they raise, shared by every family (the capabilities that
+ * return them are in capabilities.ts). Families talk to the modem through AtChannelApi only.
  */
-import type { AtChannelApi } from '../src/at/types.js';
-import type { Logger } from '../src/util/log.js';
 
 export type Family = 'generic' | 'quectel' | 'simcom';
 
@@ -103,10 +100,6 @@ export type ModemEvent =
 
 export type OperatorSelection = { mode: 'auto' } | { mode: 'manual'; plmn: string; act?: number };
 
-export interface DriverOptions {
-  log: Logger;
-}
-
 /** What httpCheck() fetches and how long it may take. */
 export interface HttpCheckOptions {
   /** http:// or https:// URL the modem fetches with a GET. */
@@ -149,81 +142,3 @@ export class HttpCheckError extends Error {
   }
 }
 
-export interface ModemDriver {
-  readonly family: Family;
-  readonly channel: AtChannelApi;
-
-  /** Puts the modem into the state the rest expects (echo off, numeric/verbose errors, URCs on, PDU mode). */
-  init(): Promise<void>;
-  /** Enables SMS reception settings (+CNMI, +CPMS, +CSMS); separate so it runs only with a ready SIM. */
-  initSms(): Promise<void>;
-  onEvent(listener: (e: ModemEvent) => void): () => void;
-
-  identity(): Promise<ModemIdentity>;
-
-  simState(): Promise<SimState>;
-  enterPin(pin: string): Promise<void>;
-  enterPuk(puk: string, newPin: string): Promise<void>;
-  iccid(): Promise<string>;
-  imsi(): Promise<string>;
-  /** +CNUM; null when the SIM does not store it. */
-  ownNumber(): Promise<string | null>;
-
-  registration(): Promise<Registration[]>;
-  operator(): Promise<OperatorInfo>;
-  signal(): Promise<Signal>;
-  /** VoLTE / IMS registration; null when the family cannot tell. */
-  volte(): Promise<boolean | null>;
-  selectOperator(sel: OperatorSelection): Promise<void>;
-
-  /** ATD<number>; — resolves once the modem accepted the dial (OK), rejects on BUSY/NO CARRIER/... */
-  dial(number: string): Promise<void>;
-  answer(): Promise<void>;
-  hangup(): Promise<void>;
-  listCalls(): Promise<CallInfo[]>;
-  /** +CEER text, null when none. */
-  endCause(): Promise<string | null>;
-
-  /** AT+CMGS=<tpduLength> then the PDU (TS 27.005 §3.5.1); resolves with the message reference. */
-  sendPdu(pduHex: string, tpduLength: number): Promise<number>;
-  /**
-   * The message storage commands (TS 27.005 §3.4.3 +CMGR, §3.4.2 +CMGL, §3.5.4 +CMGD) act on the read
-   * memory <mem1>. With `mem` ("SM", "ME", "SR", ... as +CMTI/+CDSI name it) the driver selects that
-   * memory with AT+CPMS first and restores the previous one afterwards; without it, the current one.
-   */
-  readSms(index: number, mem?: string): Promise<StoredSms | null>;
-  listSms(stat?: number, mem?: string): Promise<StoredSms[]>;
-  deleteSms(index: number, mem?: string): Promise<void>;
-  /** Where received messages and status reports may be kept, to sweep them (see SmsMemories). */
-  smsMemories(): Promise<SmsMemories>;
-  /** +CNMA, for +CNMI modes that require acknowledging +CMT/+CDS (TS 27.005 §3.4.4). */
-  ackSms(): Promise<void>;
-  /**
-   * The network's time (NITZ) as the modem's clock holds it (AT+CCLK?, TS 27.007 §8.15): UTC and the zone.
-   * Null when the modem's clock was never set by the network (it still shows its power-on default).
-   */
-  networkTime(): Promise<{ utcMs: number; tzMinutes: number } | null>;
-  /** Service centre address stored on the SIM (+CSCA?). */
-  smsc(): Promise<string | null>;
-
-  /** AT+CUSD=1,"<code>",15; replies arrive as 'ussd' events. */
-  sendUssd(code: string): Promise<void>;
-  /** AT+CUSD=2 closes the session. */
-  cancelUssd(): Promise<void>;
-
-  /** Routes call audio to the USB PCM port (Quectel AT+QPCMV=1,0, SIMCom AT+CPCMREG=1). */
-  enableUsbAudio(): Promise<void>;
-  /** Re-programs the IMEI. The caller checks that the configuration allows it. */
-  writeImei(imei: string): Promise<void>;
-  /** Full modem restart (AT+CFUN=1,1); the port may vanish and come back. */
-  reset(): Promise<void>;
-
-  /**
-   * Data connectivity check (the manual's "HTTP access test", §5.10): the modem GETs `url` through its own
-   * data connection (PDP context 1 with `apn`) using its built-in HTTP client. Resolves with the server's
-   * status code (a 404 is a working connection); rejects with HttpCheckError (no data connection, DNS,
-   * connect, timeout, the modem's HTTP error code), UnsupportedError for families without an HTTP client,
-   * or the channel's AtTimeoutError / AtClosedError.
-   */
-  httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult>;
-}

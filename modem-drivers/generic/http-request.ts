@@ -1,5 +1,5 @@
 /**
- * Checks shared by the vendors' data connectivity checks (ModemDriver.httpCheck): the request's URL,
+ * Checks shared by the vendors' data connectivity checks (DataCheckCapability.httpCheck): the request's URL,
  * APN and timeout, normalised for the modem. Pure; never throws.
  */
 import type { HttpCheckOptions } from '../types.js';

@@ -1,5 +1,5 @@
 /**
- * Pure pieces of the Quectel data connectivity check (QuectelDriver.httpCheck): request checks, the
+ * Pure pieces of the Quectel data connectivity check (./data-check.ts): request checks, the
  * `+QIACT:` and `+QHTTPGET:` parsers and the HTTP(S) error code table. No I/O, never throws.
  *
  * Sources (formats and codes, not wording): Quectel EC2x&EG9x&EM05 HTTP(S) AT Commands Manual / HTTP(S)

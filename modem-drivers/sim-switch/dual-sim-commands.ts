@@ -1,16 +1,10 @@
 /**
- * The vendor dual-SIM commands as data (no I/O): a command set per built-in family, which built-in set a
- * modem family gets, and what makes a command text safe to send. Shared by the dual-sim backend, its
- * configuration schema and the daemon's configuration check, so all three agree.
- *
- * Quectel: AT+QDSIM=<n> selects the (U)SIM card, n = 0 for SIM1 and 1 for SIM2; AT+QDSIM? answers
- * `+QDSIM: <n>`. Checked against public Quectel-based drivers and fixtures (EG915U/EC200U/EC2x-class
- * routers); the EC2x AT manual text itself was not available to verify which EC2x firmware has it.
- * SIMCom SIM7600: no dual-SIM command could be verified in SIMCom's SIM7500/SIM7600 documentation
- * (AT+SWITCHSIM and AT+DUALSIM belong to the A76xx series' dual-SIM application note, AT+SMSIMCFG shows up
- * with SIMCom 5G modules), so no built-in set; a `commands` set in the configuration describes any other
- * firmware.
+ * The vendor dual-SIM commands as data (no I/O): the shape of a command set, the built-in sets as the
+ * family descriptors declare them (each family folder says whether its firmware has one, and why not),
+ * and what makes a command text safe to send. Shared by the dual-sim backend, its configuration schema
+ * and the daemon's configuration check, so all three agree.
  */
+import { FALLBACK_FAMILY, FAMILIES, familyDescriptor } from '../families.js';
 import type { Family } from '../types.js';
 
 export type DualSimSlot = 'A' | 'B';
@@ -33,36 +27,19 @@ export interface DualSimCommandSet {
   timeoutMs?: number;
 }
 
-export const DUAL_SIM_FAMILIES = {
-  quectel: {
-    name: 'Quectel AT+QDSIM',
-    select: 'AT+QDSIM={value}',
-    query: 'AT+QDSIM?',
-    prefix: '+QDSIM:',
-    field: 0,
-    values: { A: '0', B: '1' },
-    timeoutMs: 5000,
-  },
-} as const satisfies Record<string, DualSimCommandSet>;
+/** A family name the configuration's `dual-sim` `family` may give: one whose descriptor has a command set. */
+export type DualSimFamily = Family;
 
-export type DualSimFamily = keyof typeof DUAL_SIM_FAMILIES;
+/** The built-in command sets by family name, as the family descriptors declare them (`dualSim`). */
+export const DUAL_SIM_FAMILIES: Readonly<Record<string, DualSimCommandSet>> = Object.fromEntries(
+  FAMILIES.flatMap((f) => ('none' in f.dualSim ? [] : [[f.name, f.dualSim] as const])),
+);
 
-/**
- * The built-in command set each modem family gets when the configuration names neither `family` nor
- * `commands`, or why it has none. Typed over every modem family, so a new family does not compile
- * until it is given its entry here.
- */
-export const DUAL_SIM_BY_MODEM_FAMILY: { readonly [F in Family]: DualSimFamily | { none: string } } = {
-  quectel: 'quectel',
-  simcom: { none: 'SIMCom modems have no built-in dual-SIM command (none could be verified for the SIM7500/SIM7600)' },
-  generic: { none: 'a generic modem has no dual-SIM command (3GPP TS 27.007 defines none)' },
-};
-
-/** The built-in command set for a modem family, or why there is none. */
+/** The built-in command set of a modem family (its descriptor's `dualSim`), or why there is none. */
 export function dualSimCommandsFor(family: Family): { ok: true; family: DualSimFamily; commands: DualSimCommandSet } | { ok: false; reason: string } {
-  const entry = DUAL_SIM_BY_MODEM_FAMILY[family];
-  if (typeof entry === 'string') return { ok: true, family: entry, commands: DUAL_SIM_FAMILIES[entry] };
-  return { ok: false, reason: entry.none };
+  const d = familyDescriptor(family) ?? FALLBACK_FAMILY;
+  if ('none' in d.dualSim) return { ok: false, reason: d.dualSim.none };
+  return { ok: true, family: d.name, commands: d.dualSim };
 }
 
 // What makes a configured command text or holder value usable is shared with the configuration schema.

@@ -1,7 +1,7 @@
 /**
  * 'dual-sim': the modem's own two SIM holders, switched with the vendor's dual-SIM AT command over the
- * line's AT channel. Only slots A (SIM1) and B (SIM2) exist. The command is data (dual-sim-commands.ts:
- * the built-in sets and which modem family gets which), so a family is one table row, not a code branch.
+ * line's AT channel. Only slots A (SIM1) and B (SIM2) exist. The command is data (a family descriptor's
+ * `dualSim`, or a set from the configuration), so a family is a descriptor field, not a code branch.
  */
 import type { Logger } from '../../src/util/log.js';
 import { AtCommandError, AtTimeoutError, type AtChannelApi } from '../../src/at/types.js';
@@ -11,7 +11,6 @@ import type { DualSimCommandSet, DualSimSlot } from './dual-sim-commands.js';
 
 export {
   DUAL_SIM_FAMILIES,
-  DUAL_SIM_BY_MODEM_FAMILY,
   dualSimCommandsFor,
   atCommandTextProblem,
   dualSimValueProblem,

@@ -10,7 +10,7 @@ import { SimulatedSimSwitch } from './simulated.js';
 import { GpioSimSwitch } from './gpio.js';
 import { SerialCommandSimSwitch } from './serial-command.js';
 import { defaultSerialBoards, type SerialBoardRegistry } from './serial-board.js';
-import { DUAL_SIM_FAMILIES, DualSimSwitch } from './dual-sim.js';
+import { dualSimCommandsFor, DualSimSwitch } from './dual-sim.js';
 
 export interface SimSwitchDeps {
   /** The line's id: {line} in serial templates, and every error message. */
@@ -72,8 +72,10 @@ export function createSimSwitch(config: SimSwitchConfig, deps: SimSwitchDeps): S
       });
     case 'dual-sim': {
       if (!deps.channel) throw new SimSwitchError('config', `line ${lineId}: the dual-sim SIM switch needs the line's AT channel`);
-      const commands = c.commands ?? DUAL_SIM_FAMILIES[c.family];
-      return new DualSimSwitch({ channel: deps.channel, commands, lineId, log });
+      if (c.commands) return new DualSimSwitch({ channel: deps.channel, commands: c.commands, lineId, log });
+      const builtIn = dualSimCommandsFor(c.family);
+      if (!builtIn.ok) throw new SimSwitchError('config', `line ${lineId}: dual-sim SIM switch: ${builtIn.reason}`);
+      return new DualSimSwitch({ channel: deps.channel, commands: builtIn.commands, lineId, log });
     }
   }
 }
@@ -96,7 +98,6 @@ export {
 export {
   DualSimSwitch,
   DUAL_SIM_FAMILIES,
-  DUAL_SIM_BY_MODEM_FAMILY,
   DUAL_SIM_SLOTS,
   dualSimCommandsFor,
   atCommandTextProblem,

@@ -1,5 +1,5 @@
 /**
- * Pure pieces of the SIMCom data connectivity check (SimcomDriver.httpCheck): request checks, the
+ * Pure pieces of the SIMCom data connectivity check (./data-check.ts): request checks, the
  * `+HTTPACTION:` parser and the meaning of the module's own status codes. No I/O, never throws.
  *
  * Sources (formats and codes, not wording): SIMCom SIM7500_SIM7600 Series HTTP(S) Application Note and the

@@ -7,7 +7,7 @@ import { AtChannel } from '../at/channel.js';
 import { validateConfig, type Config, type ConfigInput, type LineConfig } from '../config/schema.js';
 import type { Logger } from '../util/log.js';
 import { createSimSwitch } from '../../modem-drivers/sim-switch/index.js';
-import { USB_VENDOR_QUALCOMM, USB_VENDOR_QUECTEL, USB_VENDOR_SIMCOM } from '../../modem-drivers/detect.js';
+import { modemUsbVendorIds } from '../../modem-drivers/families.js';
 import { Line, type LineOptions, type LineTiming } from './line.js';
 import { simSwitchConfigOf } from './sim-switch-config.js';
 import type { PortProvider } from './port-provider.js';
@@ -16,7 +16,8 @@ import { openSerialTransport } from './serial-transport.js';
 import { scanUsbModems, type DiscoveryRoots, type UsbModem } from './usb-discovery.js';
 import type { LineStatus, SlotId } from './types.js';
 
-const MODEM_VENDORS = new Set([USB_VENDOR_QUECTEL, USB_VENDOR_SIMCOM, USB_VENDOR_QUALCOMM]);
+/** Every vendor id a family's descriptor claims a USB product of. */
+const MODEM_VENDORS = modemUsbVendorIds();
 
 /** USB devices of the modem vendors cellgate knows (other USB serial devices, e.g. SIM boards, are left alone). */
 export function findUsbModems(roots?: DiscoveryRoots): UsbModem[] {

@@ -25,7 +25,7 @@ export function simSwitchConfigOf(sw: LineConfig['simSwitch'], modemFamily: Fami
       if (!builtIn.ok) {
         throw new SimSwitchError('config', `line ${lineId}: dual-sim SIM switch: ${builtIn.reason}; give the firmware's command set in lines[].simSwitch.commands (docs/sim-switch.md)`);
       }
-      return { backend: 'dual-sim', family: builtIn.family };
+      return { backend: 'dual-sim', commands: builtIn.commands };
     }
     default: {
       const unhandled: never = sw;

@@ -11,7 +11,7 @@ import {
   type ModemIdHints,
 } from '../../modem-drivers/detect.js';
 import type { Family } from '../../modem-drivers/types.js';
-import { createDriver, GenericDriver, QuectelDriver, SimcomDriver } from '../../modem-drivers/index.js';
+import { openModem } from '../../modem-drivers/modem.js';
 import { AtChannel } from '../../src/at/channel.js';
 import { silentLogger } from '../../src/util/log.js';
 import { ScriptedModem } from '../helpers/transcript.js';
@@ -124,29 +124,29 @@ test('usbInterfaceRole: unknown layouts', () => {
   assert.equal(pcmInterfaceNumber('simcom', undefined), null);
 });
 
-test('createDriver picks the class of the family; unknown families get the generic driver', async () => {
+test('openModem opens the family of the name; unknown families get the generic modem', async () => {
   const modem = new ScriptedModem({ file: '<none>', source: 'test', comments: [], steps: [] });
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const q = createDriver('quectel', channel, { log: silentLogger(), usbAudioPort: 2 });
-  const s = createDriver('simcom', channel, { log: silentLogger(), callEndGraceMs: 10 });
-  const g = createDriver('generic', channel, { log: silentLogger() });
-  const u = createDriver('huawei' as Family, channel, { log: silentLogger() });
-  assert.ok(q instanceof QuectelDriver && q.family === 'quectel');
-  assert.ok(s instanceof SimcomDriver && s.family === 'simcom');
-  assert.ok(g instanceof GenericDriver && !(g instanceof QuectelDriver) && !(g instanceof SimcomDriver) && g.family === 'generic');
-  assert.ok(u instanceof GenericDriver && u.family === 'generic');
-  for (const d of [q, s, g, u]) (d as GenericDriver).dispose();
+  const q = openModem('quectel', channel, { log: silentLogger(), usbAudioPort: 2 });
+  const s = openModem('simcom', channel, { log: silentLogger(), callEndGraceMs: 10 });
+  const g = openModem('generic', channel, { log: silentLogger() });
+  const u = openModem('huawei' as Family, channel, { log: silentLogger() });
+  assert.equal(q.family, 'quectel');
+  assert.equal(s.family, 'simcom');
+  assert.equal(g.family, 'generic');
+  assert.equal(u.family, 'generic');
+  for (const m of [q, s, g, u]) m.dispose();
   await channel.close();
 });
 
-test('createDriver(detectFamily(...)) end to end for both vendors', async () => {
+test('openModem(detectFamily(...)) end to end for both vendors', async () => {
   const modem = new ScriptedModem({ file: '<none>', source: 'test', comments: [], steps: [] });
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const d1 = createDriver(detectFamily({ usbVendorId: '2c7c', usbProductId: '0125' }), channel, { log: silentLogger() });
-  const d2 = createDriver(detectFamily({ model: 'SIMCOM_SIM7600E-H' }), channel, { log: silentLogger() });
+  const d1 = openModem(detectFamily({ usbVendorId: '2c7c', usbProductId: '0125' }), channel, { log: silentLogger() });
+  const d2 = openModem(detectFamily({ model: 'SIMCOM_SIM7600E-H' }), channel, { log: silentLogger() });
   assert.equal(d1.family, 'quectel');
   assert.equal(d2.family, 'simcom');
-  (d1 as GenericDriver).dispose();
-  (d2 as GenericDriver).dispose();
+  d1.dispose();
+  d2.dispose();
   await channel.close();
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCclk } from '../../modem-drivers/generic/generic-driver.js';
-import { createDriver } from '../../modem-drivers/index.js';
+import { parseCclk } from '../../modem-drivers/generic/parse.js';
+import { openModem } from '../../modem-drivers/modem.js';
 import { Simulator } from '../../modem-drivers/simulator/simulator.js';
 import { AtChannel } from '../../src/at/channel.js';
 import { SimPolicy } from '../../src/line/sim-policy.js';
@@ -23,11 +23,11 @@ test('parseCclk: TS 27.007 §8.15 local time with the zone in quarter hours; an 
 test('a simulated modem reports the network time once registered; before that, its unset clock', async () => {
   const sim = new Simulator({ modems: 1, timing: 'zero' });
   const ch = new AtChannel(sim.modems[0]!.open(), { log: silentLogger() });
-  const d = createDriver('quectel', ch, { log: silentLogger() });
+  const d = openModem('quectel', ch, { log: silentLogger() });
   try {
     await d.init();
     for (let i = 0; i < 100 && !sim.modems[0]!.status().registration.state.match(/home|roaming/); i++) await new Promise((r) => setTimeout(r, 5));
-    const t = await d.networkTime();
+    const t = await d.netreg.networkTime();
     assert.ok(t);
     assert.equal(t.tzMinutes, 480);
     assert.ok(Math.abs(t.utcMs - Date.now()) < 5000, `network time ${new Date(t.utcMs).toISOString()}`);

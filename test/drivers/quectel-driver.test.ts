@@ -1,5 +1,5 @@
 /**
- * QuectelDriver against the fixtures/quectel/ec25 transcripts, over the real AtChannel and a ScriptedModem:
+ * The Quectel modem against the fixtures/quectel/ec25 transcripts, over the real AtChannel and a ScriptedModem:
  * every command must be byte-for-byte what the transcript expects and every transcript is played to the end.
  */
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtChannel } from '../../src/at/channel.js';
 import { silentLogger } from '../../src/util/log.js';
-import { QuectelDriver, type QuectelDriverOptions } from '../../modem-drivers/quectel/quectel-driver.js';
+import { openQuectelModem, type QuectelModem, type QuectelModemOptions } from '../../modem-drivers/quectel/modem.js';
 import { InvalidArgumentError, ModemCommandError, ModemResponseError } from '../../modem-drivers/generic/errors.js';
 import { detectFamily } from '../../modem-drivers/detect.js';
 import type { ModemEvent } from '../../modem-drivers/types.js';
@@ -17,7 +17,7 @@ import { loadTranscript, repoRoot, ScriptedModem } from '../helpers/transcript.j
 const DIR = join(repoRoot(), 'fixtures', 'quectel', 'ec25');
 
 interface Played {
-  driver: QuectelDriver;
+  driver: QuectelModem;
   modem: ScriptedModem;
   events: ModemEvent[];
 }
@@ -28,11 +28,11 @@ async function settle(rounds = 5): Promise<void> {
 
 const played = new Set<string>();
 
-async function play(name: string, body: (p: Played) => Promise<void>, opts: Partial<QuectelDriverOptions> = {}): Promise<Played> {
+async function play(name: string, body: (p: Played) => Promise<void>, opts: Partial<QuectelModemOptions> = {}): Promise<Played> {
   played.add(name);
   const modem = new ScriptedModem(loadTranscript(join(DIR, name)));
   const channel = new AtChannel(modem, { log: silentLogger(), name, defaultTimeoutMs: 2000 });
-  const driver = new QuectelDriver(channel, { log: silentLogger(), ...opts });
+  const driver = openQuectelModem(channel, { log: silentLogger(), ...opts });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
   const p = { driver, modem, events };
@@ -52,14 +52,14 @@ async function play(name: string, body: (p: Played) => Promise<void>, opts: Part
 test('family is quectel', async () => {
   await play('iccid.txt', async ({ driver }) => {
     assert.equal(driver.family, 'quectel');
-    await driver.iccid();
+    await driver.sim.iccid();
   });
 });
 
 test('start-up: boot URCs become modem-ready / sim-state and start-up flags; init and initSms run the generic sequences', async () => {
   const { driver, events } = await play('startup.txt', async ({ driver }) => {
     await driver.init();
-    await driver.initSms();
+    await driver.sms.init();
   });
   assert.deepEqual(events, [{ type: 'modem-ready' }, { type: 'sim-state', state: 'READY' }]);
   assert.deepEqual(driver.startup, { rdy: true, smsDone: true, pbDone: true });
@@ -67,7 +67,7 @@ test('start-up: boot URCs become modem-ready / sim-state and start-up flags; ini
 
 test('identity replies of an EC25 are recognised as the quectel family', async () => {
   await play('identity.txt', async ({ driver }) => {
-    const id = await driver.identity();
+    const id = await driver.identity.identity();
     assert.deepEqual(id, { manufacturer: 'Quectel', model: 'EC25', revision: 'EC25EFAR06A06M4G', imei: '867538030123450' });
     assert.equal(detectFamily(id), 'quectel');
   });
@@ -75,44 +75,44 @@ test('identity replies of an EC25 are recognised as the quectel family', async (
 
 test('iccid from AT+QCCID, F filler removed', async () => {
   await play('iccid.txt', async ({ driver }) => {
-    assert.equal(await driver.iccid(), '8986011873113001234');
+    assert.equal(await driver.sim.iccid(), '8986011873113001234');
   });
 });
 
 test('iccid without a SIM: AT+QCCID and every generic fallback fail, iccid() rejects', async () => {
   await play('iccid-no-sim.txt', async ({ driver }) => {
-    await assert.rejects(driver.iccid(), /ICCID/);
+    await assert.rejects(driver.sim.iccid(), /ICCID/);
   });
 });
 
 test('volte from AT+QCFG="ims": ready, not ready, and unknown on firmware without the VoLTE field', async () => {
   await play('volte.txt', async ({ driver }) => {
-    assert.equal(await driver.volte(), true);
-    assert.equal(await driver.volte(), false);
-    assert.equal(await driver.volte(), null);
+    assert.equal(await driver.netreg.volte(), true);
+    assert.equal(await driver.netreg.volte(), false);
+    assert.equal(await driver.netreg.volte(), null);
   });
 });
 
 test('registration and signal as an EC25 formats them; operator name from AT+QSPN, access technology from AT+QNWINFO when +COPS has none', async () => {
   await play('network.txt', async ({ driver }) => {
-    const regs = await driver.registration();
+    const regs = await driver.netreg.registration();
     assert.deepEqual(regs, [
       { domain: 'cs', stat: 'home', lac: 'D509', ci: '080D413D', act: 7, rat: '4G' },
       { domain: 'ps', stat: 'home', lac: 'D509', ci: '080D413D', act: 7, rat: '4G' },
       { domain: 'eps', stat: 'home', lac: 'D509', ci: '080D413D', act: 7, rat: '4G' },
     ]);
-    assert.deepEqual(await driver.signal(), { rssi: 28, ber: 99, dbm: -57 });
-    assert.deepEqual(await driver.operator(), { mode: 'auto', name: 'CHN-UNICOM', plmn: '46001', rat: '4G' });
-    assert.deepEqual(await driver.operator(), { mode: 'auto', name: 'CHN-UNICOM', plmn: '46001', rat: '4G' });
-    assert.deepEqual(await driver.networkInfo(), { act: 'No Service', rat: null, plmn: null, band: null, channel: null });
-    assert.deepEqual(await driver.operator(), { mode: 'auto', name: null, plmn: null, rat: null });
+    assert.deepEqual(await driver.netreg.signal(), { rssi: 28, ber: 99, dbm: -57 });
+    assert.deepEqual(await driver.netreg.operator(), { mode: 'auto', name: 'CHN-UNICOM', plmn: '46001', rat: '4G' });
+    assert.deepEqual(await driver.netreg.operator(), { mode: 'auto', name: 'CHN-UNICOM', plmn: '46001', rat: '4G' });
+    assert.deepEqual(await driver.netreg.networkInfo(), { act: 'No Service', rat: null, plmn: null, band: null, channel: null });
+    assert.deepEqual(await driver.netreg.operator(), { mode: 'auto', name: null, plmn: null, rat: null });
   });
 });
 
 test('enableUsbAudio sends AT+QPCMV=1,0 (PCM on the NMEA port); disableUsbAudio AT+QPCMV=0', async () => {
   await play('usb-audio.txt', async ({ driver }) => {
-    await driver.enableUsbAudio();
-    await driver.disableUsbAudio();
+    await driver.audio.enableUsbAudio();
+    await driver.audio.disableUsbAudio();
   });
 });
 
@@ -120,7 +120,7 @@ test('enableUsbAudio with the UAC port: refused by the module, rejects with the 
   await play(
     'usb-audio-uac.txt',
     async ({ driver }) => {
-      await assert.rejects(driver.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
+      await assert.rejects(driver.audio.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
     },
     { usbAudioPort: 2 },
   );
@@ -128,18 +128,18 @@ test('enableUsbAudio with the UAC port: refused by the module, rejects with the 
 
 test('writeImei: AT+EGMR write and read-back; a read-back that differs rejects', async () => {
   await play('imei-write.txt', async ({ driver }) => {
-    await driver.writeImei('490154203237518');
-    await assert.rejects(driver.writeImei('490154203237518'), (e: unknown) => e instanceof ModemResponseError && /read back as 867538030123450/.test(e.message));
+    await driver.imei.write('490154203237518');
+    await assert.rejects(driver.imei.write('490154203237518'), (e: unknown) => e instanceof ModemResponseError && /read back as 867538030123450/.test(e.message));
   });
 });
 
 test('writeImei refuses a malformed IMEI before sending anything', async () => {
   const modem = new ScriptedModem({ file: '<none>', source: 'test', comments: [], steps: [] });
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = new QuectelDriver(channel, { log: silentLogger() });
+  const driver = openQuectelModem(channel, { log: silentLogger() });
   try {
     for (const bad of ['12345', '49015420323751X', '490154203237519', '4901542032375180', '"490154203237518"']) {
-      await assert.rejects(driver.writeImei(bad), InvalidArgumentError, bad);
+      await assert.rejects(driver.imei.write(bad), InvalidArgumentError, bad);
     }
     assert.equal(modem.written.length, 0);
   } finally {
@@ -151,9 +151,9 @@ test('writeImei refuses a malformed IMEI before sending anything', async () => {
 test('status report announced as "SM" is reported in "SR" and read from "SR" with the read memory restored', async () => {
   const { events } = await play('status-report.txt', async ({ driver, events }) => {
     assert.deepEqual(events, [{ type: 'status-report-stored', mem: 'SR', index: 0 }]);
-    const sr = await driver.readStatusReport(0);
+    const sr = await driver.statusReports.read(0);
     assert.deepEqual(sr, { index: 0, stat: 0, pdu: '0791947101670000060C0A919471000090521051210000005210512100500000' });
-    await driver.deleteStatusReport(0);
+    await driver.statusReports.delete(0);
   });
   assert.equal(events.length, 1);
 });
@@ -161,7 +161,7 @@ test('status report announced as "SM" is reported in "SR" and read from "SR" wit
 test('with statusReportInSr off, +CDSI keeps the announced memory', async () => {
   const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps: [{ dir: 'modem', data: Buffer.from('\r\n+CDSI: "SM",4\r\n') }] });
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = new QuectelDriver(channel, { log: silentLogger(), statusReportInSr: false });
+  const driver = openQuectelModem(channel, { log: silentLogger(), statusReportInSr: false });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
   await settle();
@@ -172,7 +172,7 @@ test('with statusReportInSr off, +CDSI keeps the announced memory', async () => 
 
 test('reset: AT+CFUN=1,1, then the boot URCs of the restarted module', async () => {
   const { driver, events } = await play('reset.txt', async ({ driver }) => {
-    await driver.reset();
+    await driver.reset.reset();
   });
   assert.deepEqual(events, [{ type: 'modem-ready' }, { type: 'sim-state', state: 'READY' }]);
   assert.deepEqual(driver.startup, { rdy: true, smsDone: true, pbDone: true });
@@ -203,8 +203,8 @@ test('storage commands are serialised: a readSms issued during readStatusReport 
   ]);
   const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = new QuectelDriver(channel, { log: silentLogger() });
-  const [sr, sms] = await Promise.all([driver.readStatusReport(0), driver.readSms(2)]);
+  const driver = openQuectelModem(channel, { log: silentLogger() });
+  const [sr, sms] = await Promise.all([driver.statusReports.read(0), driver.sms.read(2)]);
   assert.equal(sr, null);
   assert.equal(sms, null);
   assert.deepEqual(modem.errors, []);

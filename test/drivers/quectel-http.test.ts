@@ -1,5 +1,5 @@
 /**
- * QuectelDriver.httpCheck against the fixtures/quectel/ec25/http-*.txt transcripts (ScriptedModem + the real
+ * The Quectel data check against the fixtures/quectel/ec25/http-*.txt transcripts (ScriptedModem + the real
  * AtChannel), the pure parsers of modem-drivers/quectel/http.ts, request validation, and the timeout path.
  *
  * The URL bytes after CONNECT sit in the transcripts as `# data:` lines (the fixture format wants host
@@ -11,9 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtChannel } from '../../src/at/channel.js';
 import { silentLogger } from '../../src/util/log.js';
-import { QuectelDriver } from '../../modem-drivers/quectel/quectel-driver.js';
-import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
-import { UnsupportedError } from '../../modem-drivers/generic/errors.js';
+import { openQuectelModem } from '../../modem-drivers/quectel/modem.js';
+import { openGenericModem } from '../../modem-drivers/generic/descriptor.js';
 import { HttpCheckError } from '../../modem-drivers/types.js';
 import { checkHttpRequest, parseQhttpget, parseQiact, quectelHttpFailure, describeQuectelHttpError } from '../../modem-drivers/quectel/http.js';
 import { parseTranscript, repoRoot, ScriptedModem, type Transcript } from '../helpers/transcript.js';
@@ -32,7 +31,7 @@ async function settle(rounds = 5): Promise<void> {
 function setup(name: string) {
   const modem = new ScriptedModem(loadWithData(join(DIR, name)));
   const channel = new AtChannel(modem, { log: silentLogger(), name, defaultTimeoutMs: 2000 });
-  const driver = new QuectelDriver(channel, { log: silentLogger() });
+  const driver = openQuectelModem(channel, { log: silentLogger() });
   return { modem, channel, driver };
 }
 
@@ -49,7 +48,7 @@ async function rejection(p: Promise<unknown>): Promise<HttpCheckError> {
 test('http-get.txt: APN set, context activated, URL uploaded after CONNECT, 200 with 12 bytes', async () => {
   const { modem, driver } = setup('http-get.txt');
   await settle();
-  const r = await driver.httpCheck({ url: 'http://192.0.2.10/generate_204', apn: 'CMNET' });
+  const r = await driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/generate_204', apn: 'CMNET' });
   assert.equal(r.status, 200);
   assert.equal(r.bytes, 12);
   assert.ok(r.ms >= 0 && r.ms < 2000);
@@ -60,7 +59,7 @@ test('http-get.txt: APN set, context activated, URL uploaded after CONNECT, 200 
 test('http-get-active.txt: context already active (no AT+QIACT=1), 404 without a length resolves', async () => {
   const { modem, driver } = setup('http-get-active.txt');
   await settle();
-  const r = await driver.httpCheck({ url: 'http://192.0.2.10/missing', timeoutMs: 20_000 });
+  const r = await driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/missing', timeoutMs: 20_000 });
   assert.deepEqual({ status: r.status, bytes: r.bytes }, { status: 404, bytes: 0 });
   assert.deepEqual(modem.errors, []);
   assert.ok(modem.finished);
@@ -69,7 +68,7 @@ test('http-get-active.txt: context already active (no AT+QIACT=1), 404 without a
 test('http-dns-error.txt: +QHTTPGET: 714 rejects as a DNS failure with the code and its meaning', async () => {
   const { modem, driver } = setup('http-dns-error.txt');
   await settle();
-  const e = await rejection(driver.httpCheck({ url: 'http://www.example.com/' }));
+  const e = await rejection(driver.dataCheck.httpCheck({ url: 'http://www.example.com/' }));
   assert.equal(e.kind, 'dns');
   assert.equal(e.code, 714);
   assert.match(e.message, /HTTP\(S\) DNS error \(Quectel error 714\)/);
@@ -80,7 +79,7 @@ test('http-dns-error.txt: +QHTTPGET: 714 rejects as a DNS failure with the code 
 test('http-no-network.txt: AT+QIACT=1 ERROR rejects as no data connection, nothing else is sent', async () => {
   const { modem, driver } = setup('http-no-network.txt');
   await settle();
-  const e = await rejection(driver.httpCheck({ url: 'http://192.0.2.10/generate_204', apn: 'CMNET' }));
+  const e = await rejection(driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/generate_204', apn: 'CMNET' }));
   assert.equal(e.kind, 'no-data-connection');
   assert.match(e.message, /AT\+QIACT=1: PDP context 1 \(APN "CMNET"\) could not be activated: no data connection \(ERROR\)/);
   assert.deepEqual(modem.errors, []);
@@ -90,7 +89,7 @@ test('http-no-network.txt: AT+QIACT=1 ERROR rejects as no data connection, nothi
 test('http-busy.txt: +CME ERROR: 703 on AT+QHTTPGET is explained (HTTP(S) busy)', async () => {
   const { modem, driver } = setup('http-busy.txt');
   await settle();
-  const e = await rejection(driver.httpCheck({ url: 'http://192.0.2.10/generate_204' }));
+  const e = await rejection(driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/generate_204' }));
   assert.equal(e.kind, 'modem');
   assert.equal(e.code, 703);
   assert.match(e.message, /HTTP\(S\) busy \(Quectel error 703\)/);
@@ -112,7 +111,7 @@ test('bad requests are refused before anything is written', async () => {
     { url: 'http://192.0.2.10/', timeoutMs: Number.NaN },
   ];
   for (const opts of bad) {
-    const e = await rejection(driver.httpCheck(opts));
+    const e = await rejection(driver.dataCheck.httpCheck(opts));
     assert.equal(e.kind, 'invalid-request', JSON.stringify(opts));
   }
   assert.equal(modem.written.length, 0);
@@ -135,10 +134,10 @@ test('no +QHTTPGET after OK: rejects as a timeout after <rsptime> plus slack', a
     ].join('\n'),
   );
   const modem = new ScriptedModem(t);
-  const driver = new QuectelDriver(new AtChannel(modem, { log: silentLogger(), defaultTimeoutMs: 2000 }), { log: silentLogger() });
+  const driver = openQuectelModem(new AtChannel(modem, { log: silentLogger(), defaultTimeoutMs: 2000 }), { log: silentLogger() });
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
-    const p = driver.httpCheck({ url: 'http://192.0.2.10/', timeoutMs: 1000 });
+    const p = driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/', timeoutMs: 1000 });
     for (let i = 0; i < 50 && !modem.finished; i++) await settle(1);
     await settle();
     assert.ok(modem.finished);
@@ -154,10 +153,11 @@ test('no +QHTTPGET after OK: rejects as a timeout after <rsptime> plus slack', a
   assert.deepEqual(modem.errors, []);
 });
 
-test('GenericDriver: httpCheck rejects with UnsupportedError (no built-in HTTP client)', async () => {
+test('generic modem: no data check capability (no built-in HTTP client), nothing sent', async () => {
   const modem = new ScriptedModem(parseTranscript('# source: none (constructed)\n'));
-  const driver = new GenericDriver(new AtChannel(modem, { log: silentLogger() }), { log: silentLogger() });
-  await assert.rejects(driver.httpCheck({ url: 'http://192.0.2.10/' }), (e: unknown) => e instanceof UnsupportedError && /generic driver has no built-in HTTP client/.test(e.message));
+  const generic = openGenericModem(new AtChannel(modem, { log: silentLogger() }), { log: silentLogger() });
+  assert.equal('dataCheck' in generic, false);
+  generic.dispose();
   assert.equal(modem.written.length, 0);
 });
 

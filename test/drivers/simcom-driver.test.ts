@@ -1,5 +1,5 @@
 /**
- * SimcomDriver against the fixtures/simcom/sim7600 transcripts, over the real AtChannel and a ScriptedModem:
+ * The SIMCom modem against the fixtures/simcom/sim7600 transcripts, over the real AtChannel and a ScriptedModem:
  * every command must be byte-for-byte what the transcript expects and every transcript is played to the end.
  */
 import { test } from 'node:test';
@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AtChannel } from '../../src/at/channel.js';
+import type { AtChannelApi, Urc } from '../../src/at/types.js';
 import { silentLogger } from '../../src/util/log.js';
-import { SimcomDriver, type SimcomDriverOptions } from '../../modem-drivers/simcom/simcom-driver.js';
+import { openSimcomModem, type SimcomModem, type SimcomModemOptions } from '../../modem-drivers/simcom/modem.js';
 import { InvalidArgumentError, ModemCommandError } from '../../modem-drivers/generic/errors.js';
 import { detectFamily } from '../../modem-drivers/detect.js';
 import type { ModemEvent } from '../../modem-drivers/types.js';
@@ -19,7 +20,7 @@ const DIR = join(repoRoot(), 'fixtures', 'simcom', 'sim7600');
 const GRACE = 30;
 
 interface Played {
-  driver: SimcomDriver;
+  driver: SimcomModem;
   modem: ScriptedModem;
   events: ModemEvent[];
 }
@@ -51,11 +52,11 @@ async function waitCount(events: ModemEvent[], n: number, ms = 2000): Promise<vo
   }
 }
 
-async function play(name: string, body: (p: Played) => Promise<void>, opts: Partial<SimcomDriverOptions> = {}): Promise<Played> {
+async function play(name: string, body: (p: Played) => Promise<void>, opts: Partial<SimcomModemOptions> = {}): Promise<Played> {
   played.add(name);
   const modem = new ScriptedModem(loadTranscript(join(DIR, name)));
   const channel = new AtChannel(modem, { log: silentLogger(), name, defaultTimeoutMs: 2000 });
-  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: GRACE, ...opts });
+  const driver = openSimcomModem(channel, { log: silentLogger(), callEndGraceMs: GRACE, ...opts });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
   const p = { driver, modem, events };
@@ -76,7 +77,7 @@ test('start-up: +CPIN: READY becomes sim-state, SMS DONE / PB DONE are recorded;
   const { driver, events } = await play('startup.txt', async ({ driver }) => {
     assert.equal(driver.family, 'simcom');
     await driver.init();
-    await driver.initSms();
+    await driver.sms.init();
   });
   assert.deepEqual(events, [{ type: 'sim-state', state: 'READY' }]);
   assert.deepEqual(driver.startup, { rdy: false, smsDone: true, pbDone: true });
@@ -84,7 +85,7 @@ test('start-up: +CPIN: READY becomes sim-state, SMS DONE / PB DONE are recorded;
 
 test('identity replies of a SIM7600G-H (prefixed +CGMR) are recognised as the simcom family', async () => {
   await play('identity.txt', async ({ driver }) => {
-    const id = await driver.identity();
+    const id = await driver.identity.identity();
     assert.deepEqual(id, { manufacturer: 'SIMCOM INCORPORATED', model: 'SIMCOM_SIM7600G-H', revision: 'LE20B04SIM7600G22', imei: '862656040123453' });
     assert.equal(detectFamily(id), 'simcom');
   });
@@ -92,42 +93,42 @@ test('identity replies of a SIM7600G-H (prefixed +CGMR) are recognised as the si
 
 test('iccid from AT+CICCID', async () => {
   await play('iccid.txt', async ({ driver }) => {
-    assert.equal(await driver.iccid(), '89860318740211234567');
+    assert.equal(await driver.sim.iccid(), '89860318740211234567');
   });
 });
 
 test('registration and signal as a SIM7600 formats them; access technology from +CNSMOD, else +CPSI, else null', async () => {
   await play('network.txt', async ({ driver }) => {
-    assert.deepEqual(await driver.registration(), [
+    assert.deepEqual(await driver.netreg.registration(), [
       { domain: 'cs', stat: 'home', lac: '5A1E', ci: '0B28A4D2', act: 7, rat: '4G' },
       { domain: 'ps', stat: 'home', rat: null },
       { domain: 'eps', stat: 'home', lac: '5A1E', ci: '0B28A4D2', act: 7, rat: '4G' },
     ]);
-    assert.deepEqual(await driver.signal(), { rssi: 31, ber: 99, dbm: -51 });
-    assert.deepEqual(await driver.operator(), { mode: 'auto', name: 'CHINA MOBILE', plmn: '46000', rat: '4G' });
-    assert.equal(await driver.networkMode(), '4G');
-    assert.equal(await driver.networkMode(), null);
+    assert.deepEqual(await driver.netreg.signal(), { rssi: 31, ber: 99, dbm: -51 });
+    assert.deepEqual(await driver.netreg.operator(), { mode: 'auto', name: 'CHINA MOBILE', plmn: '46000', rat: '4G' });
+    assert.equal(await driver.netreg.networkMode(), '4G');
+    assert.equal(await driver.netreg.networkMode(), null);
   });
 });
 
 test('volte: generic +CIREG? (no SIMCom query documented), null when refused', async () => {
   await play('volte.txt', async ({ driver }) => {
-    assert.equal(await driver.volte(), true);
-    assert.equal(await driver.volte(), null);
+    assert.equal(await driver.netreg.volte(), true);
+    assert.equal(await driver.netreg.volte(), null);
   });
 });
 
 test('outgoing call: VOICE CALL: BEGIN → call-state (active) → USB audio on; local hang-up → one call-ended HANGUP', async () => {
   const { driver, events } = await play('call-mo.txt', async ({ driver, events }) => {
-    await driver.dial('10086');
+    await driver.voicecall.dial('10086');
     const cs = await waitFor(events, 'call-state');
     assert.deepEqual(cs, {
       type: 'call-state',
       calls: [{ index: 1, direction: 'mo', state: 'active', mode: 'voice', multiparty: false, number: '10086', type: 129 }],
     });
-    await driver.enableUsbAudio();
-    await driver.hangup();
-    await driver.disableUsbAudio();
+    await driver.audio.enableUsbAudio();
+    await driver.voicecall.hangup();
+    await driver.audio.disableUsbAudio();
     await waitCount(events, 2);
     await sleep(GRACE * 2);
   });
@@ -141,7 +142,7 @@ test('outgoing call: VOICE CALL: BEGIN → call-state (active) → USB audio on;
 
 test('enableUsbAudio without a connected call: the module refuses, rejects with ERROR', async () => {
   await play('usb-audio-no-call.txt', async ({ driver }) => {
-    await assert.rejects(driver.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
+    await assert.rejects(driver.audio.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
   });
 });
 
@@ -169,16 +170,25 @@ test('missed incoming call: ring, clip, ring, clip, then call-ended NO ANSWER', 
 });
 
 test('a later call end is not swallowed by the grace window of an earlier one', async () => {
-  const steps = ['\r\nNO CARRIER\r\n'].map((m) => ({ dir: 'modem' as const, data: Buffer.from(m) }));
-  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
-  const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: GRACE });
+  // A channel whose URCs the test delivers by hand, when it wants them.
+  const deliver: ((u: Urc) => void)[] = [];
+  const channel: AtChannelApi = {
+    send: () => Promise.reject(new Error('no command expected')),
+    exec: () => Promise.reject(new Error('no command expected')),
+    registerUrc: () => {},
+    onUrc: (l) => {
+      deliver.push(l);
+      return () => {};
+    },
+  };
+  const urc = (line: string) => deliver.forEach((l) => l({ line, known: true }));
+  const driver = openSimcomModem(channel, { log: silentLogger(), callEndGraceMs: GRACE });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
-  await settle();
+  urc('NO CARRIER');
   await sleep(GRACE * 2);
   // A second call ends well after the first one's window: VOICE CALL: END alone must end it.
-  (driver as unknown as { handleUrc(u: { line: string; known: boolean }): boolean }).handleUrc({ line: 'VOICE CALL: END: 000030', known: true });
+  urc('VOICE CALL: END: 000030');
   await waitCount(events, 2);
   await sleep(GRACE * 2);
   assert.deepEqual(events, [
@@ -187,14 +197,13 @@ test('a later call end is not swallowed by the grace window of an earlier one', 
   ]);
   assert.equal(driver.lastCallSeconds, 30);
   driver.dispose();
-  await channel.close();
 });
 
 test('dispose cancels a pending VOICE CALL: END', async () => {
   const steps = [{ dir: 'modem' as const, data: Buffer.from('\r\nVOICE CALL: END: 000001\r\n') }];
   const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: GRACE });
+  const driver = openSimcomModem(channel, { log: silentLogger(), callEndGraceMs: GRACE });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
   await settle();
@@ -207,10 +216,10 @@ test('dispose cancels a pending VOICE CALL: END', async () => {
 test('writeImei: AT+SIMEI write and read-back; malformed IMEI refused before sending', async () => {
   await play('imei-write.txt', async ({ driver, modem }) => {
     const before = modem.written.length;
-    await assert.rejects(driver.writeImei('49015420323751'), InvalidArgumentError);
-    await assert.rejects(driver.writeImei('490154203237510'), InvalidArgumentError);
+    await assert.rejects(driver.imei.write('49015420323751'), InvalidArgumentError);
+    await assert.rejects(driver.imei.write('490154203237510'), InvalidArgumentError);
     assert.equal(modem.written.length, before);
-    await driver.writeImei('490154203237518');
+    await driver.imei.write('490154203237518');
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * SimcomDriver.httpCheck against the fixtures/simcom/sim7600/http-*.txt transcripts (ScriptedModem + the real
+ * The SIMCom data check against the fixtures/simcom/sim7600/http-*.txt transcripts (ScriptedModem + the real
  * AtChannel), the pure pieces of modem-drivers/simcom/http.ts, and AT+HTTPTERM after every outcome.
  */
 import { test, mock } from 'node:test';
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { AtChannel } from '../../src/at/channel.js';
 import { silentLogger } from '../../src/util/log.js';
-import { SimcomDriver } from '../../modem-drivers/simcom/simcom-driver.js';
+import { openSimcomModem } from '../../modem-drivers/simcom/modem.js';
 import { HttpCheckError } from '../../modem-drivers/types.js';
 import { checkHttpRequest, describeSimcomHttpError, isSimcomHttpError, parseHttpAction, simcomHttpFailure } from '../../modem-drivers/simcom/http.js';
 import { loadTranscript, parseTranscript, repoRoot, ScriptedModem, type Transcript } from '../helpers/transcript.js';
@@ -21,7 +21,7 @@ async function settle(rounds = 5): Promise<void> {
 function setup(t: Transcript) {
   const modem = new ScriptedModem(t);
   const channel = new AtChannel(modem, { log: silentLogger(), defaultTimeoutMs: 2000 });
-  const driver = new SimcomDriver(channel, { log: silentLogger(), callEndGraceMs: 0 });
+  const driver = openSimcomModem(channel, { log: silentLogger(), callEndGraceMs: 0 });
   return { modem, driver };
 }
 const fixture = (name: string) => setup(loadTranscript(join(DIR, name)));
@@ -39,7 +39,7 @@ async function rejection(p: Promise<unknown>): Promise<HttpCheckError> {
 test('http-get.txt: APN on context 1, HTTPINIT, URL, GET 200 with 12 bytes, HTTPTERM', async () => {
   const { modem, driver } = fixture('http-get.txt');
   await settle();
-  const r = await driver.httpCheck({ url: 'http://192.0.2.10/generate_204', apn: 'CMNET' });
+  const r = await driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/generate_204', apn: 'CMNET' });
   assert.deepEqual({ status: r.status, bytes: r.bytes }, { status: 200, bytes: 12 });
   assert.ok(r.ms >= 0 && r.ms < 2000);
   assert.deepEqual(modem.errors, []);
@@ -49,7 +49,7 @@ test('http-get.txt: APN on context 1, HTTPINIT, URL, GET 200 with 12 bytes, HTTP
 test('http-init-leftover.txt: a refused HTTPINIT is followed by HTTPTERM and a second HTTPINIT; 404 resolves', async () => {
   const { modem, driver } = fixture('http-init-leftover.txt');
   await settle();
-  const r = await driver.httpCheck({ url: 'http://192.0.2.10/missing' });
+  const r = await driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/missing' });
   assert.deepEqual({ status: r.status, bytes: r.bytes }, { status: 404, bytes: 0 });
   assert.deepEqual(modem.errors, []);
   assert.ok(modem.finished);
@@ -58,7 +58,7 @@ test('http-init-leftover.txt: a refused HTTPINIT is followed by HTTPTERM and a s
 test('http-dns-error.txt: <errcode> 713 rejects as DNS, and HTTPTERM is still sent', async () => {
   const { modem, driver } = fixture('http-dns-error.txt');
   await settle();
-  const e = await rejection(driver.httpCheck({ url: 'http://www.example.com/' }));
+  const e = await rejection(driver.dataCheck.httpCheck({ url: 'http://www.example.com/' }));
   assert.equal(e.kind, 'dns');
   assert.equal(e.code, 713);
   assert.match(e.message, /get DNS failed \(SIMCom code 713\)/);
@@ -70,7 +70,7 @@ test('http-dns-error.txt: <errcode> 713 rejects as DNS, and HTTPTERM is still se
 test('http-no-network.txt: HTTPINIT refused twice rejects as no data connection', async () => {
   const { modem, driver } = fixture('http-no-network.txt');
   await settle();
-  const e = await rejection(driver.httpCheck({ url: 'http://192.0.2.10/generate_204' }));
+  const e = await rejection(driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/generate_204' }));
   assert.equal(e.kind, 'no-data-connection');
   assert.match(e.message, /AT\+HTTPINIT: the HTTP service could not start: no data connection \(ERROR\)/);
   assert.deepEqual(modem.errors, []);
@@ -84,7 +84,7 @@ test('http-network-error.txt: +HTTP_NONET_EVENT is a notification; status 601 re
     if (e.type === 'unknown') unknown.push(e.line);
   });
   await settle();
-  const e = await rejection(driver.httpCheck({ url: 'http://192.0.2.10/generate_204' }));
+  const e = await rejection(driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/generate_204' }));
   assert.equal(e.kind, 'no-data-connection');
   assert.equal(e.code, 601);
   assert.deepEqual(unknown, []);
@@ -110,7 +110,7 @@ test('no +HTTPACTION after OK: rejects as a timeout, then HTTPTERM', async () =>
   );
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
-    const p = driver.httpCheck({ url: 'http://192.0.2.10/', timeoutMs: 2000 });
+    const p = driver.dataCheck.httpCheck({ url: 'http://192.0.2.10/', timeoutMs: 2000 });
     await settle(20);
     mock.timers.tick(7000);
     const e = await rejection(p);
@@ -126,7 +126,7 @@ test('no +HTTPACTION after OK: rejects as a timeout, then HTTPTERM', async () =>
 test('bad requests are refused before anything is written (SIMCom URL limit 255)', async () => {
   const { modem, driver } = setup(parseTranscript('# source: none (constructed)\n'));
   for (const opts of [{ url: `http://192.0.2.10/${'a'.repeat(240)}` }, { url: 'mailto:x@y' }, { url: 'http://192.0.2.10/', apn: 'a b' }]) {
-    assert.equal((await rejection(driver.httpCheck(opts))).kind, 'invalid-request');
+    assert.equal((await rejection(driver.dataCheck.httpCheck(opts))).kind, 'invalid-request');
   }
   assert.equal(modem.written.length, 0);
 });

@@ -1,6 +1,6 @@
 /**
- * The data connectivity check end to end on the simulator: cellgate's QuectelDriver and SimcomDriver (through
- * createDriver, over the real AtChannel) run httpCheck against a SimulatedModem on the MobileNetwork, and
+ * The data connectivity check end to end on the simulator: cellgate's Quectel and SIMCom modems (through
+ * openModem, over the real AtChannel) run httpCheck against a SimulatedModem on the MobileNetwork, and
  * the simulated modem performs a real GET to an HTTP server this test starts on 127.0.0.1.
  * Also: a loopback port with nothing listening, hosts off the loopback (refused, never contacted), a SIM
  * that is not registered, two checks at once, and the simulator's loopback policy.
@@ -11,8 +11,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AtChannel } from '../../src/at/channel.js';
 import { silentLogger } from '../../src/util/log.js';
-import { createDriver } from '../../modem-drivers/index.js';
-import { HttpCheckError, type ModemDriver } from '../../modem-drivers/types.js';
+import { openModem } from '../../modem-drivers/modem.js';
+import type { DataCheckCapability, Modem } from '../../modem-drivers/capabilities.js';
+import { HttpCheckError } from '../../modem-drivers/types.js';
 import { ManualClock, MobileNetwork } from '../../modem-drivers/simulator/network/index.js';
 import { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
 import { loopbackPolicy } from '../../modem-drivers/simulator/modem/packet-data.js';
@@ -67,16 +68,17 @@ after(() => new Promise<void>((r) => srv.server.close(() => r())));
 async function bringUp(
   f: (typeof FAMILIES)[number],
   n: number,
-): Promise<{ clock: ManualClock; net: MobileNetwork; modem: SimulatedModem; driver: ModemDriver; sim: SimCard; channel: AtChannel }> {
+): Promise<{ clock: ManualClock; net: MobileNetwork; modem: SimulatedModem; driver: Modem & { dataCheck: DataCheckCapability }; sim: SimCard; channel: AtChannel }> {
   const clock = new ManualClock();
   const net = new MobileNetwork({ clock, operators: [{ plmn: '46000', longName: 'CHINA MOBILE', shortName: 'CMCC' }] });
   const sim = card(n);
   const modem = new SimulatedModem({ id: n, dialect: f.dialect, imei: f.imei, sims: [sim], network: net, clock });
   await clock.advanceAsync(0);
   const channel = new AtChannel(modem.open(), { log: silentLogger(), defaultTimeoutMs: 2000 });
-  const driver = createDriver(f.family, channel, { log: silentLogger(), callEndGraceMs: 0 });
+  const driver = openModem(f.family, channel, { log: silentLogger(), callEndGraceMs: 0 });
+  assert.ok(driver.dataCheck, `${f.family} has the data check capability`);
   await driver.init();
-  return { clock, net, modem, driver, sim, channel };
+  return { clock, net, modem, driver: { ...driver, dataCheck: driver.dataCheck }, sim, channel };
 }
 
 async function failure(p: Promise<unknown>): Promise<HttpCheckError> {
@@ -93,34 +95,34 @@ for (const [i, f] of FAMILIES.entries()) {
   test(`${f.family}: 200 and 404 from a local server through the simulated ${f.dialect}`, async () => {
     const { modem, driver } = await bringUp(f, i * 10 + 1);
     const before = srv.hits.length;
-    const ok = await driver.httpCheck({ url: `${srv.base}/ok`, apn: 'CMNET', timeoutMs: 5000 });
+    const ok = await driver.dataCheck.httpCheck({ url: `${srv.base}/ok`, apn: 'CMNET', timeoutMs: 5000 });
     assert.deepEqual({ status: ok.status, bytes: ok.bytes }, { status: 200, bytes: 12 });
     assert.ok(ok.ms >= 0 && ok.ms < 5000);
-    const missing = await driver.httpCheck({ url: `${srv.base}/nothing-here`, timeoutMs: 5000 });
+    const missing = await driver.dataCheck.httpCheck({ url: `${srv.base}/nothing-here`, timeoutMs: 5000 });
     assert.deepEqual({ status: missing.status, bytes: missing.bytes }, { status: 404, bytes: 8 });
     assert.deepEqual(srv.hits.slice(before), ['/ok', '/nothing-here']);
     // A third check after the others reuses the active context (Quectel) / a fresh HTTP session (SIMCom).
-    assert.equal((await driver.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 })).status, 200);
+    assert.equal((await driver.dataCheck.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 })).status, 200);
     modem.close();
   });
 
   test(`${f.family}: a loopback port with nothing listening is a connect failure`, async () => {
     const { modem, driver } = await bringUp(f, i * 10 + 2);
-    const e = await failure(driver.httpCheck({ url: `http://127.0.0.1:${await closedPort()}/ok`, timeoutMs: 5000 }));
+    const e = await failure(driver.dataCheck.httpCheck({ url: `http://127.0.0.1:${await closedPort()}/ok`, timeoutMs: 5000 }));
     assert.equal(e.kind, 'connect');
     assert.equal(e.code, f.family === 'quectel' ? 716 : 714);
     // the modem is usable afterwards
-    assert.equal((await driver.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 })).status, 200);
+    assert.equal((await driver.dataCheck.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 })).status, 200);
     modem.close();
   });
 
   test(`${f.family}: hosts off the loopback are refused by the simulator (DNS / connect error), never contacted`, async () => {
     const { modem, driver } = await bringUp(f, i * 10 + 3);
     const before = srv.hits.length;
-    const dns = await failure(driver.httpCheck({ url: 'http://www.example.com/', timeoutMs: 5000 }));
+    const dns = await failure(driver.dataCheck.httpCheck({ url: 'http://www.example.com/', timeoutMs: 5000 }));
     assert.equal(dns.kind, 'dns');
     assert.equal(dns.code, f.family === 'quectel' ? 714 : 713);
-    const ip = await failure(driver.httpCheck({ url: 'http://192.0.2.1/ok', timeoutMs: 5000 }));
+    const ip = await failure(driver.dataCheck.httpCheck({ url: 'http://192.0.2.1/ok', timeoutMs: 5000 }));
     assert.equal(ip.kind, 'connect');
     assert.equal(srv.hits.length, before);
     modem.close();
@@ -130,20 +132,20 @@ for (const [i, f] of FAMILIES.entries()) {
     const { clock, net, modem, driver, sim } = await bringUp(f, i * 10 + 4);
     assert.ok(net.setRegistration(sim.imsi, 'denied'));
     await clock.advanceAsync(0);
-    const e = await failure(driver.httpCheck({ url: `${srv.base}/ok`, apn: 'CMNET', timeoutMs: 5000 }));
+    const e = await failure(driver.dataCheck.httpCheck({ url: `${srv.base}/ok`, apn: 'CMNET', timeoutMs: 5000 }));
     assert.equal(e.kind, 'no-data-connection');
     // back on the network, the check works again
     assert.ok(net.setRegistration(sim.imsi, null));
     await clock.advanceAsync(0);
-    assert.equal((await driver.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 })).status, 200);
+    assert.equal((await driver.dataCheck.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 })).status, 200);
     modem.close();
   });
 
   test(`${f.family}: two checks at once run one after the other`, async () => {
     const { modem, driver } = await bringUp(f, i * 10 + 5);
     const [a, b] = await Promise.all([
-      driver.httpCheck({ url: `${srv.base}/slow`, timeoutMs: 5000 }),
-      driver.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 }),
+      driver.dataCheck.httpCheck({ url: `${srv.base}/slow`, timeoutMs: 5000 }),
+      driver.dataCheck.httpCheck({ url: `${srv.base}/ok`, timeoutMs: 5000 }),
     ]);
     assert.deepEqual([a.status, a.bytes, b.status, b.bytes], [200, 4, 200, 12]);
     modem.close();

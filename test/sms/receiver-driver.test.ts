@@ -5,10 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtChannel } from '../../src/at/channel.js';
-import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
+import { openGenericModem } from '../../modem-drivers/generic/descriptor.js';
 import { InvalidArgumentError } from '../../modem-drivers/generic/errors.js';
 import { parseCpmsTest } from '../../modem-drivers/generic/parse.js';
-import { QuectelDriver } from '../../modem-drivers/quectel/quectel-driver.js';
+import { openQuectelModem } from '../../modem-drivers/quectel/modem.js';
+import type { Modem } from '../../modem-drivers/capabilities.js';
 import { silentLogger } from '../../src/util/log.js';
 import { ScriptedModem, type TranscriptStep } from '../helpers/transcript.js';
 
@@ -22,10 +23,10 @@ function script(pairs: [string, string][]): ScriptedModem {
   return new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
 }
 
-async function withDriver(pairs: [string, string][], fn: (d: GenericDriver) => Promise<void>, quectel = false): Promise<void> {
+async function withDriver(pairs: [string, string][], fn: (d: Modem) => Promise<void>, quectel = false): Promise<void> {
   const modem = script(pairs);
   const channel = new AtChannel(modem, { log: silentLogger() });
-  const d = quectel ? new QuectelDriver(channel, { log: silentLogger() }) : new GenericDriver(channel, { log: silentLogger() });
+  const d: Modem = quectel ? openQuectelModem(channel, { log: silentLogger() }) : openGenericModem(channel, { log: silentLogger() });
   try {
     await fn(d);
     assert.deepEqual(modem.errors, []);
@@ -63,7 +64,7 @@ test('readSms in another memory: AT+CPMS? then <mem1> switched, the read, and th
       ['AT+CPMS="ME"', '\r\n+CPMS: 1,255,1,255,1,255\r\n\r\nOK\r\n'],
     ],
     async (d) => {
-      assert.deepEqual(await d.readSms(3, 'sm'), { index: 3, stat: 1, pdu: DELIVER });
+      assert.deepEqual(await d.sms.read(3, 'sm'), { index: 3, stat: 1, pdu: DELIVER });
     },
   );
 });
@@ -76,8 +77,8 @@ test('the memory already selected is not switched; without a memory nothing extr
       ['AT+CMGL=4', '\r\nOK\r\n'],
     ],
     async (d) => {
-      await d.deleteSms(4, 'ME');
-      assert.deepEqual(await d.listSms(4), []);
+      await d.sms.delete(4, 'ME');
+      assert.deepEqual(await d.sms.list(4), []);
     },
   );
 });
@@ -91,32 +92,32 @@ test('a failing command in another memory still puts the read memory back', asyn
       ['AT+CPMS="ME"', '\r\n+CPMS: 1,255,1,255,1,255\r\n\r\nOK\r\n'],
     ],
     async (d) => {
-      await assert.rejects(d.deleteSms(9, 'SR'));
+      await assert.rejects(d.sms.delete(9, 'SR'));
     },
   );
 });
 
 test('a memory name that is not two letters is refused before anything is sent', async () => {
   await withDriver([], async (d) => {
-    await assert.rejects(d.readSms(0, 'S"M'), InvalidArgumentError);
-    await assert.rejects(d.listSms(4, ''), InvalidArgumentError);
-    await assert.rejects(d.deleteSms(0, 'SIM'), InvalidArgumentError);
+    await assert.rejects(d.sms.read(0, 'S"M'), InvalidArgumentError);
+    await assert.rejects(d.sms.list(4, ''), InvalidArgumentError);
+    await assert.rejects(d.sms.delete(0, 'SIM'), InvalidArgumentError);
   });
 });
 
 test('smsMemories: SIM and modem memories and "SR" from AT+CPMS=?, asked once', async () => {
   await withDriver([['AT+CPMS=?', '\r\n+CPMS: ("SM","ME","MT","SR"),("SM","ME","MT"),("SM","ME","MT")\r\n\r\nOK\r\n']], async (d) => {
-    assert.deepEqual(await d.smsMemories(), { messages: ['SM', 'ME'], reports: 'SR' });
-    assert.deepEqual(await d.smsMemories(), { messages: ['SM', 'ME'], reports: 'SR' });
+    assert.deepEqual(await d.sms.memories(), { messages: ['SM', 'ME'], reports: 'SR' });
+    assert.deepEqual(await d.sms.memories(), { messages: ['SM', 'ME'], reports: 'SR' });
   });
 });
 
 test('smsMemories: "MT" only; a refused AT+CPMS=? means the current memory only', async () => {
   await withDriver([['AT+CPMS=?', '\r\n+CPMS: ("MT"),("MT"),("MT")\r\n\r\nOK\r\n']], async (d) => {
-    assert.deepEqual(await d.smsMemories(), { messages: ['MT'], reports: null });
+    assert.deepEqual(await d.sms.memories(), { messages: ['MT'], reports: null });
   });
   await withDriver([['AT+CPMS=?', '\r\nERROR\r\n']], async (d) => {
-    assert.deepEqual(await d.smsMemories(), { messages: [], reports: null });
+    assert.deepEqual(await d.sms.memories(), { messages: [], reports: null });
   });
 });
 
@@ -124,7 +125,7 @@ test('Quectel: "SR" is the report memory even when AT+CPMS=? does not list it', 
   await withDriver(
     [['AT+CPMS=?', '\r\n+CPMS: ("SM","ME","MT"),("SM","ME","MT"),("SM","ME","MT")\r\n\r\nOK\r\n']],
     async (d) => {
-      assert.deepEqual(await d.smsMemories(), { messages: ['SM', 'ME'], reports: 'SR' });
+      assert.deepEqual(await d.sms.memories(), { messages: ['SM', 'ME'], reports: 'SR' });
     },
     true,
   );

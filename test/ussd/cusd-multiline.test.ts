@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtChannel } from '../../src/at/channel.js';
 import { silentLogger } from '../../src/util/log.js';
-import { GenericDriver } from '../../modem-drivers/generic/generic-driver.js';
+import { openGenericModem } from '../../modem-drivers/generic/descriptor.js';
 import { cusdCloses, cusdIsOpen, parseCusd } from '../../modem-drivers/generic/parse.js';
 import type { ModemEvent } from '../../modem-drivers/types.js';
 import { FakePort } from '../helpers/fake-port.js';
@@ -14,7 +14,7 @@ import { FakePort } from '../helpers/fake-port.js';
 function rig(onCusd: (cmd: string, p: FakePort) => void) {
   const port = new FakePort((cmd, p) => (cmd.startsWith('AT+CUSD') ? onCusd(cmd, p) : p.reply()));
   const channel = new AtChannel(port, { log: silentLogger(), defaultTimeoutMs: 2000 });
-  const driver = new GenericDriver(channel, { log: silentLogger() });
+  const driver = openGenericModem(channel, { log: silentLogger() });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
   return { port, channel, driver, events };
@@ -48,7 +48,7 @@ test('a menu in three lines after OK becomes one event with LF between the lines
     p.reply();
     setTimeout(() => p.send('\r\n+CUSD: 1,"1. Balance\r\n2. Data bundle\r\n3. Exit",15\r\n'), 10);
   });
-  await driver.sendUssd('*123#');
+  await driver.ussd.send('*123#');
   await until('ussd', () => events.length > 0);
   assert.deepEqual(events, [{ type: 'ussd', m: 1, str: '1. Balance\n2. Data bundle\n3. Exit', dcs: 15 }]);
   await channel.close();
@@ -60,7 +60,7 @@ test('before OK, in chunks, with a blank line and a comma: still one event, and 
     p.send('\r\n+CUSD: 0,"Balance: 5,00 EUR\r\n');
     setTimeout(() => p.send('\r\n\r\nValid until 31.01",15\r\n\r\nOK\r\n'), 20);
   });
-  await driver.sendUssd('*100#');
+  await driver.ussd.send('*100#');
   await until('ussd', () => events.length > 0);
   assert.deepEqual(events, [{ type: 'ussd', m: 0, str: 'Balance: 5,00 EUR\nValid until 31.01', dcs: 15 }]);
   await channel.close();

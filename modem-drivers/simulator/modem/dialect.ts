@@ -30,7 +30,7 @@ export interface DialectProfile {
   capacity: { SM: number; ME: number; SR: number };
   /** +COPS? carries <AcT> (EC25) or not (the SIM7600 fixture). */
   copsAct: boolean;
-  /** Memory named in +CDSI when a status report is stored in "SR" (EC25 says "SM", see quectel-driver.ts). */
+  /** Memory named in +CDSI when a status report is stored in "SR" (EC25 says "SM", see quectel/modem.ts). */
   cdsiMem: 'SM' | 'SR';
   /** SIMCom VOICE CALL: BEGIN / END and MISSED_CALL lines. */
   voiceCallUrcs: boolean;
