@@ -7,6 +7,7 @@
  * when the line is built.
  */
 import type { Config, LineConfig } from '../config/schema.js';
+import { DUAL_SIM_COMMAND_SET_NAMES } from '../config/schema-sim-switch.js';
 import type { FieldError } from '../config/errors.js';
 import type { Family } from '../../modem-drivers/types.js';
 import { SimSwitchError, dualSimCommandsFor, type SimSwitchConfig } from '../../modem-drivers/sim-switch/index.js';
@@ -25,7 +26,9 @@ export function simSwitchConfigOf(sw: LineConfig['simSwitch'], modemFamily: Fami
       if (!builtIn.ok) {
         throw new SimSwitchError('config', `line ${lineId}: dual-sim SIM switch: ${builtIn.reason}; give the firmware's command set in lines[].simSwitch.commands (docs/sim-switch.md)`);
       }
-      return { backend: 'dual-sim', commands: builtIn.commands };
+      // Named like the configuration names it when it can be (logs and status show the set's name).
+      const named = DUAL_SIM_COMMAND_SET_NAMES.find((n) => n === builtIn.family);
+      return named ? { backend: 'dual-sim', family: named } : { backend: 'dual-sim', commands: builtIn.commands };
     }
     default: {
       const unhandled: never = sw;
