@@ -16,7 +16,7 @@ import type { Logger } from '../util/log.js';
 import type { SmscServer } from '../smpp/server.js';
 import { SmsCommandHandler } from './command-handler.js';
 import { screenCommand, type InfoAddresses, type SmsCommand } from './commands.js';
-import type { SmsConfig } from './config-types.js';
+import type { SmsConfig } from '../config/schema-messaging.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { buildFanout, webhookRuleFor } from './fanout.js';
 import type { MailForwarder } from './forwarders/email.js';
@@ -65,7 +65,7 @@ export class Messaging {
   constructor(private readonly o: MessagingOptions) {
     this.log = o.log;
     const cfg = () => o.config.get();
-    const sms = (): SmsConfig => cfg().sms as SmsConfig;
+    const sms = (): SmsConfig => cfg().sms;
     this.store = MessageStore.open(o.dataDir, { onFinal: (m) => this.backend.receiptsFor(m) });
     this.router = new SmsRouter({
       store: this.store,
@@ -148,8 +148,8 @@ export class Messaging {
       store: this.store,
       fanout: (m) => this.fanout(m),
       log: this.log.child({ component: 'sms-receiver', line: line.id }),
-      partTimeoutMs: (this.o.config.get().sms as SmsConfig).partTimeoutSec * 1000,
-      screen: (sms) => screenCommand(sms, (this.o.config.get().sms as SmsConfig).commands),
+      partTimeoutMs: this.o.config.get().sms.partTimeoutSec * 1000,
+      screen: (sms) => screenCommand(sms, this.o.config.get().sms.commands),
       onStored: (m, command) => void this.onStored(m, command),
       onStatusReport: () => {
         this.smsc?.notify();
@@ -227,7 +227,7 @@ export class Messaging {
 
   private fanout(m: InboundMessage) {
     const cfg = this.o.config.get();
-    return buildFanout((cfg.sms as SmsConfig).forward, { smppAccounts: cfg.smpp.enabled ? cfg.smpp.accounts : [] })(m);
+    return buildFanout(cfg.sms.forward, { smppAccounts: cfg.smpp.enabled ? cfg.smpp.accounts : [] })(m);
   }
 
   private async onStored(m: InboundMessage, command?: SmsCommand): Promise<void> {
@@ -253,7 +253,7 @@ export class Messaging {
   }
 
   private async startWorkers(cfg: Config): Promise<void> {
-    const sms = cfg.sms as SmsConfig;
+    const sms = cfg.sms;
     const getInbound = (ref: string) => this.store.getInbound(ref);
     const retry = sms.forwardRetry;
     const log = this.log.child({ component: 'forward' });
@@ -276,7 +276,7 @@ export class Messaging {
       'webhook',
       createWebhookForwarder({
         getInbound,
-        lookup: (url) => webhookRuleFor((this.o.config.get().sms as SmsConfig).forward, url),
+        lookup: (url) => webhookRuleFor(this.o.config.get().sms.forward, url),
         version: this.o.version,
         log,
       }),
@@ -318,7 +318,7 @@ export class Messaging {
 
   private purge(): void {
     try {
-      const r = this.store.purge((this.o.config.get().sms as SmsConfig).retention);
+      const r = this.store.purge(this.o.config.get().sms.retention);
       if (r.inbox || r.outbox || r.deliveries) this.log.info(r, 'retention: old messages deleted');
     } catch (e) {
       this.log.error({ err: e }, 'retention purge failed');

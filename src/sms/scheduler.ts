@@ -28,7 +28,7 @@ import { MAX_RELATIVE_VALIDITY_MINUTES } from '../gsm/validity.js';
 import type { Logger } from '../util/log.js';
 import type { MessageStore, OutboundMessage } from '../store/message-store.js';
 import type { LineStatus } from '../line/types.js';
-import type { SmsConfig } from './config-types.js';
+import type { SmsConfig } from '../config/schema-messaging.js';
 
 /** What the scheduler needs of a line (Line implements it). */
 export interface SendingLine {

@@ -16,7 +16,7 @@ import { parsePrefixList, routeByPrefix, type LinePrefixes } from '../routing/li
 import { newMessageId, type MessageStore, type NewOutbound, type Origin, type OutboundMessage, type UnknownDecision } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
 import { internalClient, isInternalOrigin } from './client-id.js';
-import type { SmsConfig } from './config-types.js';
+import type { SmsConfig } from '../config/schema-messaging.js';
 
 export interface SubmitRequest {
   origin: Origin;

@@ -18,7 +18,7 @@
 import type { EventEmitter } from 'node:events';
 import type { ModemDriver, ModemEvent } from '../../modem-drivers/types.js';
 import { decodeUssd, type UssdDecodeOptions } from '../gsm/ussd.js';
-import type { UssdConfig } from '../sms/config-types.js';
+import type { UssdConfig } from '../config/schema-messaging.js';
 import type { Logger } from '../util/log.js';
 import { UssdSession, type UssdResult, type UssdSnapshot } from './ussd-session.js';
 

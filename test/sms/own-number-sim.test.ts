@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { decodePdu, type SmsDeliver } from '../../src/gsm/index.js';
 import type { Line } from '../../src/line/line.js';
 import { OwnNumberDiscovery } from '../../src/sms/own-number.js';
-import type { OwnNumberConfig } from '../../src/sms/config-types.js';
+import type { OwnNumberConfig } from '../../src/config/schema-messaging.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { UssdService } from '../../src/ussd/ussd-service.js';
 import { silentLogger } from '../../src/util/log.js';
