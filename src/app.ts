@@ -197,6 +197,8 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
   await running.start(
     service('lines', () => undefined, () => lines.stop()),
     http.listen,
+    // The SMS pipeline, listed so that its reverse drains it: retention and intake stop first, then
+    // receivers and the scheduler (sends in flight finish), the SMSC, the forwarders, the store.
     sms.services.forwarders,
     sms.services.smsc,
     sms.services.scheduler,
@@ -222,7 +224,12 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     service('account watch', () => void (stopWatchingAuth = auth.watch()), () => stopWatchingAuth()),
     http.stopFirst,
   );
-  logListeners(log, { http: { host, port: http.boundPort }, lines: lines.list().length, smpp: sms.smscPort !== null ? { host: cfg.smpp.host, port: sms.smscPort } : null, control: demo?.control ? { host: o.simControlHost ?? cfg.simulator.controlHost, port: demo.control.port } : null });
+  logListeners(log, {
+    http: { host, port: http.boundPort },
+    lines: lines.list().length,
+    smpp: sms.smscPort !== null ? { host: cfg.smpp.host, port: sms.smscPort } : null,
+    control: demo?.control ? { host: o.simControlHost ?? cfg.simulator.controlHost, port: demo.control.port } : null,
+  });
 
   const daemon: Daemon = {
     port: http.boundPort,
