@@ -1,36 +1,33 @@
 /**
- * Wires the daemon: data directory → configuration → admin account → lines → JSON API.
- * `startDaemon` returns once the API listens; modems come up in the background.
+ * Wires the daemon: data directory → configuration → admin account, then the one ordered list of
+ * services (simulated modems, stores, HTTP API, SMS pipeline, lines, SIM policy, watches), started in
+ * order and stopped in reverse (docs/decisions/0012-one-wiring-place.md). The parts are built in
+ * src/wiring/. `startDaemon` returns once the API listens; modems come up in the background.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { isIPv6, type AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { isIPv6 } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AuthStore } from './config/auth-store.js';
 import { secureDataDir } from './config/data-dir.js';
-import { configFilePath, defaultDataDir, type ConfigStore } from './config/load.js';
-import { openDaemonConfig as openConfig } from './wiring/daemon-config.js';
+import { configFilePath, defaultDataDir, openConfig, type ConfigStore } from './config/load.js';
 import { redactSecrets } from './config/secret-fields.js';
-import { findUsbModems, LineManager, lineConfig, type ExtraLine, type LineManagerOptions } from './line/line-manager.js';
+import { findUsbModems, LineManager, type LineManagerOptions } from './line/line-manager.js';
 import type { Simulator } from '../modem-drivers/simulator/simulator.js';
 import type { ControlApi } from '../modem-drivers/simulator/control-api.js';
-import type { DeviceStatus, LineRegistry } from './line/types.js';
+import type { DeviceStatus } from './line/types.js';
 import type { Logger } from './util/log.js';
-import { createWebApp, type MountedRoute } from './web/app.js';
-import { lineRoutes } from './web/line-routes.js';
-import { callRoutes } from './web/call-routes.js';
+import type { MountedRoute } from './web/app.js';
 import { CallService } from './call/call-service.js';
 import { RingThenRejectRouter } from './call/call-router.js';
 import { CounterStore } from './store/counter-store.js';
 import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
-import { Messaging } from './sms/messaging.js';
-import { smsRoutes } from './web/sms-routes.js';
-import { ussdRoutes } from './web/ussd-routes.js';
-import { userRoutes } from './web/user-routes.js';
-import { SessionStore } from './web/sessions.js';
-import { CredentialCache } from './web/credential-cache.js';
 import { removeControlApiFile, writeControlApiFile } from './control-api-file.js';
+import { service, ServiceRunner } from './system/service.js';
+import { wireHttp } from './wiring/http.js';
+import { simulatorPart } from './wiring/simulator.js';
+import { wireSms, type SmsParts } from './wiring/sms.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -65,7 +62,8 @@ export interface Daemon {
   config: ConfigStore;
   auth: AuthStore;
   lines: LineManager;
-  messaging: Messaging;
+  /** The SMS/USSD pipeline's parts (store, router, scheduler, SMSC, events, ...). */
+  messaging: SmsParts;
   /** The SMPP SMSC's port when it runs. */
   smppPort: number | null;
   server: Server;
@@ -115,56 +113,31 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     );
   }
 
-  // Demo mode (simulator.mode): simulated modems when nothing real is configured or found.
-  const simCfg = cfg.simulator;
-  const realModems = cfg.lines.length > 0 || (cfg.modems.autoDetect && findUsbModems(o.lines?.roots).length > 0);
-  const useSim = simCfg.mode === 'on' || (simCfg.mode === 'auto' && !realModems);
-  let simulator: Simulator | null = null;
-  let control: ControlApi | null = null;
-  const extraLines: ExtraLine[] = [];
-  if (useSim) {
-    // Loaded only when used: a gateway on real modems does not carry the simulator in memory.
-    const [{ Simulator }, { startControlApi }, { SimPortProvider }] = await Promise.all([
-      import('../modem-drivers/simulator/simulator.js'),
-      import('../modem-drivers/simulator/control-api.js'),
-      import('./wiring/sim-port-provider.js'),
-    ]);
-    simulator = new Simulator({ modems: simCfg.modems, timing: simCfg.timing, log: log.child({ component: 'simulator' }) });
-    const sim = simulator;
-    const base = Math.max(0, ...cfg.lines.map((l) => l.id ?? 0));
-    for (const m of sim.modems) {
-      extraLines.push({
-        // The simulated switch starts where the simulated modem is, so start-up needs no SIM change.
-        config: lineConfig({ id: base + m.id, name: `SIM${m.id}`, imei: m.imei, simSwitch: { backend: 'simulated', initial: m.slot } }),
-        port: new SimPortProvider(() => sim.modems, m.imei),
-        onSlotSelect: (slot) => m.selectSlot(slot),
-      });
-    }
-    try {
-      control = await startControlApi(sim, { host: o.simControlHost ?? simCfg.controlHost, port: o.simControlPort ?? simCfg.controlPort, log });
-    } catch (e) {
-      sim.close();
-      throw new Error(`simulator control API on ${simCfg.controlHost}:${o.simControlPort ?? simCfg.controlPort}: ${(e as Error).message}`);
-    }
-    log.warn(
-      { modems: sim.modems.length, timing: simCfg.timing, control: control.url },
-      simCfg.mode === 'on'
-        ? 'simulated modems running beside the real ones (simulator.mode = "on")'
-        : 'demo mode: no modem configured or found, running simulated modems (set simulator.mode to "off" to disable)',
-    );
-  }
-
-  // Counters and CDRs (SQLite, durable) and the SIM policy that uses them.
-  let store: CounterStore;
+  // Every service below is started through `running`: in order, and stopped in reverse on shutdown or
+  // when a start fails (then only those already started).
+  const running = new ServiceRunner(log);
   try {
-    store = CounterStore.open(o.dataDir);
+    return await startServices(o, { config, auth, running });
   } catch (e) {
-    await control?.close();
-    simulator?.close();
+    await running.stop();
     throw e;
   }
-  const policyConfig = policyConfigOf(cfg);
-  const policy = new SimPolicy({ config: policyConfig, store, log: log.child({ component: 'policy' }) });
+}
+
+async function startServices(o: DaemonOptions, { config, auth, running }: { config: ConfigStore; auth: AuthStore; running: ServiceRunner }): Promise<Daemon> {
+  const log = o.log;
+  const cfg = config.get();
+  const version = packageVersion();
+
+  // 1. Demo mode (simulator.mode): simulated modems when nothing real is configured or found.
+  const realModems = cfg.lines.length > 0 || (cfg.modems.autoDetect && findUsbModems(o.lines?.roots).length > 0);
+  const useSim = cfg.simulator.mode === 'on' || (cfg.simulator.mode === 'auto' && !realModems);
+  const demo = useSim ? simulatorPart({ cfg, controlHost: o.simControlHost, controlPort: o.simControlPort, log }) : null;
+  if (demo) await running.start(demo.service);
+
+  // 2. Counters and CDRs (SQLite, durable) and the SIM policy that uses them.
+  const store = await running.open('counter store', () => CounterStore.open(o.dataDir), (s) => s.close());
+  const policy = new SimPolicy({ config: policyConfigOf(cfg), store, log: log.child({ component: 'policy' }) });
   // Every call's record; the policy counts calls through it. Calls a crash cut off are closed here.
   const calls = new CallService({
     store,
@@ -173,198 +146,120 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     log: log.child({ component: 'calls' }),
   });
 
-  const version = packageVersion();
-  let httpBound = 0;
-  // Durable outbox/inbox, scheduler, receivers, forwarding and the SMPP SMSC.
+  // 3. The SMS/USSD pipeline around its durable outbox/inbox (the message store).
   let restart: ((reason: string) => void) | null = null;
-  let messaging: Messaging;
-  try {
-    messaging = new Messaging({
-      dataDir: o.dataDir,
-      config,
-      lines: () => lines.all(),
-      maySendSms: (id) => policy.maySendSms(id),
-      verifyAdminPassword: (pw) => auth.verify('admin', pw),
-      addresses: () => ({
-        http: Object.values(os.networkInterfaces())
-          .flat()
-          .filter((a) => a && a.family === 'IPv4' && !a.internal)
-          .map((a) => `http://${a!.address}:${httpBound}/`),
-        ...(config.get().smpp.enabled && messaging.smscPort ? { smpp: [`port ${messaging.smscPort}`] } : {}),
+  const sms: SmsParts = await running.open(
+    'message store',
+    () =>
+      wireSms({
+        dataDir: o.dataDir,
+        config,
+        lines: () => lines.all(),
+        maySendSms: (id) => policy.maySendSms(id),
+        verifyAdminPassword: (pw) => auth.verify('admin', pw),
+        addresses: () => ({
+          http: Object.values(os.networkInterfaces())
+            .flat()
+            .filter((a) => a && a.family === 'IPv4' && !a.internal)
+            .map((a) => `http://${a!.address}:${http.boundPort}/`),
+          ...(config.get().smpp.enabled && sms.smscPort ? { smpp: [`port ${sms.smscPort}`] } : {}),
+        }),
+        device: () => ({ name: config.get().device.name, version }),
+        reboot: (reason) => (restart ?? (() => undefined))(reason),
+        version,
+        log,
+        ...(o.smppPort !== undefined ? { smppPort: o.smppPort } : {}),
       }),
-      device: () => ({ name: config.get().device.name, version }),
-      reboot: (reason) => (restart ?? (() => undefined))(reason),
-      version,
-      log,
-      ...(o.smppPort !== undefined ? { smppPort: o.smppPort } : {}),
-    });
-  } catch (e) {
-    await control?.close();
-    simulator?.close();
-    store.close();
-    throw e;
-  }
+    (parts) => parts.close(),
+  );
 
+  // 4. The lines (built now, started below) and the web UI / JSON API.
   const lines = new LineManager({
     config: cfg,
     log,
     ...o.lines,
-    extraLines: [...(o.lines?.extraLines ?? []), ...extraLines],
+    extraLines: [...(o.lines?.extraLines ?? []), ...(demo?.extraLines ?? [])],
     chooseSlot: (id, available) => policy.choose(id, available),
     onLine: (line) => {
       policy.attach(line);
       calls.attach(line);
-      messaging.attach(line);
+      sms.attach(line);
     },
   });
-
-  const startedAt = Date.now();
-  const registry: LineRegistry = {
-    list: () => lines.list(),
-    get: (id) => lines.get(id)?.status(),
-    device: () => {
-      const all = lines.list();
-      return {
-        name: cfg.device.name,
-        version,
-        uptime: Math.floor((Date.now() - startedAt) / 1000),
-        startedAt: new Date(startedAt).toISOString(),
-        time: new Date().toISOString(),
-        timezone: cfg.device.timezone,
-        mode: o.mode ?? (simulator && !realModems ? 'demo' : 'hardware'),
-        simulator: control ? { modems: simulator!.modems.length, controlApi: control.url } : null,
-        lines: { total: all.length, registered: all.filter((l) => l.lifecycle === 'registered').length },
-        node: process.version,
-        platform: `${os.type()} ${os.release()} ${os.arch()}`,
-        lastLogin: auth.lastLogin(),
-      };
-    },
-  };
-  // A changed password or role, or a deleted account (API or `cellgate user`), ends that account's sessions.
-  const sessions = new SessionStore();
-  const credentials = new CredentialCache();
-  auth.onChange((user, change) => {
-    const ended = sessions.endUser(user);
-    credentials.clear();
-    log.info({ user, change, sessionsEnded: ended }, 'account changed');
-  });
-  const app = createWebApp({
-    registry,
-    sessions,
-    credentials,
-    extraRoutes: (bodyLimit) => [
-      ...lineRoutes({ lines, policy, config, bodyLimit }),
-      ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
-      ...smsRoutes({
-        router: messaging.router,
-        store: messaging.store,
-        config,
-        bodyLimit,
-        lineIds: () => lines.all().map((l) => l.id),
-        maySendSms: (id) => policy.maySendSms(id),
-        smppSessions: () => messaging.smppSessions(),
-        waitOutcome: (id, ms) => messaging.waitOutcome(id, ms),
-      }),
-      ...ussdRoutes({ ussd: messaging.ussd, ownNumber: messaging.ownNumber, bodyLimit }),
-      ...userRoutes({ users: auth, sessions, bodyLimit, log }),
-    ],
-    auth,
-    log,
-    allowedOrigins: () => config.get().http.allowedOrigins,
-    onLogin: (user) => {
-      auth.recordLogin(user).catch((e: Error) => log.error({ err: e.message, user }, 'cannot record the login time'));
-    },
-  });
-  const server = createServer(app.callback());
-  const port = o.httpPort ?? cfg.http.port;
   const host = o.httpHost ?? cfg.http.host;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (e) {
-    // Nothing was started yet but the simulator: leave no port or timer behind.
-    await control?.close();
-    simulator?.close();
-    messaging.stop().catch(() => undefined);
-    store.close();
-    throw new Error(`cannot listen on ${host}:${port}: ${(e as Error).message}`);
-  }
-  httpBound = (server.address() as AddressInfo).port;
-  try {
-    // Before the lines: messages a crash left in `sending` are settled before anything is sent.
-    await messaging.start();
-  } catch (e) {
-    server.close();
-    await control?.close();
-    simulator?.close();
-    await messaging.stop().catch(() => undefined);
-    store.close();
-    throw new Error(`messaging: ${(e as Error).message}`);
-  }
-  // The API answers first; modems come up behind it.
-  await lines.start();
-  policy.start();
-  // Simulated SIM holders have card-detect: insertions and removals reach the policy even in slots not bound.
-  for (const x of extraLines) {
-    const m = simulator?.byImei(x.config.imei ?? '');
-    m?.onCardChange((slot, sim) => policy.cardChanged(x.config.id!, slot, sim?.iccid ?? null));
-  }
-  const bound = (server.address() as AddressInfo).port;
-  // One line per listener with the address it took (docs/configuration.md, "Network listeners").
-  log.info({ port: bound, host, address: hostPort(host, bound), lines: lines.list().length }, `cellgate API listening on ${hostPort(host, bound)}`);
-  if (messaging.smscPort !== null) {
-    const smppHost = cfg.smpp.host;
-    log.info({ port: messaging.smscPort, host: smppHost, address: hostPort(smppHost, messaging.smscPort) }, `SMPP SMSC listening on ${hostPort(smppHost, messaging.smscPort)}`);
-  }
-  if (control) {
-    const controlHost = o.simControlHost ?? simCfg.controlHost;
-    log.info({ port: control.port, host: controlHost, address: hostPort(controlHost, control.port) }, `simulator control API listening on ${hostPort(controlHost, control.port)} (no authentication)`);
-  }
-  // Accounts changed with `cellgate user` / `cellgate passwd` while the daemon runs.
-  const stopWatchingAuth = auth.watch();
-  // `cellgate simulate` finds the control API here, whatever port it got.
-  if (control) {
-    try {
-      writeControlApiFile(o.dataDir, control.url);
-    } catch (e) {
-      log.warn({ err: (e as Error).message, dataDir: o.dataDir }, 'cannot write the control API address file; cellgate simulate needs --api');
-    }
-  }
-
-  const daemon: Daemon = {
-    port: bound,
-    store,
-    policy,
-    calls,
-    simulator,
-    control,
+  const http = wireHttp({
     config,
     auth,
     lines,
-    messaging,
-    smppPort: messaging.smscPort,
-    server,
-    routes: app.mountedRoutes,
-    async stop() {
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
-      stopWatchingAuth();
-      if (control) removeControlApiFile(o.dataDir);
-      policy.stop();
-      calls.stop();
-      await messaging.stop();
-      await lines.stop();
-      await control?.close();
-      simulator?.close();
-      store.close();
-    },
+    policy,
+    calls,
+    sms,
+    simulator: demo,
+    mode: o.mode ?? (useSim && !realModems ? 'demo' : 'hardware'),
+    version,
+    host,
+    port: o.httpPort ?? cfg.http.port,
+    log,
+  });
+
+  // 5. The running order. The API answers first; modems come up behind it. The SMS scheduler settles
+  // messages a crash left in `sending` before the lines start. On shutdown (reverse order) the API
+  // stops taking requests first, and the SMS pipeline stops (its sends in flight finish) before the lines.
+  let stopWatchingAuth: () => void = () => undefined;
+  await running.start(
+    service('lines', () => undefined, () => lines.stop()),
+    http.listen,
+    // The SMS pipeline, listed so that its reverse drains it: retention and intake stop first, then
+    // receivers and the scheduler (sends in flight finish), the SMSC, the forwarders, the store.
+    sms.services.forwarders,
+    sms.services.smsc,
+    sms.services.scheduler,
+    sms.services.receivers,
+    sms.services.ussd,
+    sms.services.ownNumber,
+    sms.services.router,
+    sms.services.retention,
+    // Stopped after the SIM policy: ring timers of incoming calls end with it.
+    service('calls', () => undefined, () => calls.stop()),
+    service('line start', () => lines.start(), () => undefined),
+    service(
+      'SIM policy',
+      () => {
+        policy.start();
+        demo?.reportCardChanges(policy);
+      },
+      () => policy.stop(),
+    ),
+    // `cellgate simulate` finds the control API here, whatever port it got.
+    service('control API address file', () => writeControlApiAddress(o.dataDir, demo?.control ?? null, log), () => {
+      if (demo?.control) removeControlApiFile(o.dataDir);
+    }),
+    // Accounts changed with `cellgate user` / `cellgate passwd` while the daemon runs.
+    service('account watch', () => void (stopWatchingAuth = auth.watch()), () => stopWatchingAuth()),
+    http.stopFirst,
+  );
+  logListeners(log, {
+    http: { host, port: http.boundPort },
+    lines: lines.list().length,
+    smpp: sms.smscPort !== null ? { host: cfg.smpp.host, port: sms.smscPort } : null,
+    control: demo?.control ? { host: o.simControlHost ?? cfg.simulator.controlHost, port: demo.control.port } : null,
+  });
+
+  const daemon: Daemon = {
+    port: http.boundPort,
+    store,
+    policy,
+    calls,
+    simulator: demo?.simulator ?? null,
+    control: demo?.control ?? null,
+    config,
+    auth,
+    lines,
+    messaging: sms,
+    smppPort: sms.smscPort,
+    server: http.server,
+    routes: http.routes,
+    stop: () => running.stop(),
   };
   restart =
     o.onRestartRequest ??
@@ -375,4 +270,28 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       void daemon.stop().finally(() => process.exit(75));
     });
   return daemon;
+}
+
+function writeControlApiAddress(dataDir: string, control: ControlApi | null, log: Logger): void {
+  if (!control) return;
+  try {
+    writeControlApiFile(dataDir, control.url);
+  } catch (e) {
+    log.warn({ err: (e as Error).message, dataDir }, 'cannot write the control API address file; cellgate simulate needs --api');
+  }
+}
+
+/** One line per listener with the address it took (docs/configuration.md, "Network listeners"). */
+function logListeners(
+  log: Logger,
+  l: { http: { host: string; port: number }; lines: number; smpp: { host: string; port: number } | null; control: { host: string; port: number } | null },
+): void {
+  const { host, port } = l.http;
+  log.info({ port, host, address: hostPort(host, port), lines: l.lines }, `cellgate API listening on ${hostPort(host, port)}`);
+  if (l.smpp) {
+    log.info({ port: l.smpp.port, host: l.smpp.host, address: hostPort(l.smpp.host, l.smpp.port) }, `SMPP SMSC listening on ${hostPort(l.smpp.host, l.smpp.port)}`);
+  }
+  if (l.control) {
+    log.info({ port: l.control.port, host: l.control.host, address: hostPort(l.control.host, l.control.port) }, `simulator control API listening on ${hostPort(l.control.host, l.control.port)} (no authentication)`);
+  }
 }

@@ -8,6 +8,7 @@ import type { Call } from './call/call.js';
 import type { CallEvent, CallState } from './call/call-state.js';
 import type { Health, Lifecycle, SlotId } from './line/types.js';
 import type { ModemEvent } from '../modem-drivers/types.js';
+import type { OutStatus } from './store/message-types.js';
 
 /** A listener of event `K` of the map `M` (for interfaces that name the few events they listen to). */
 export type Listener<M, K extends keyof M> = M[K] extends unknown[] ? (...args: M[K]) => void : never;
@@ -62,4 +63,36 @@ export type CallEvents = {
   'call-changed': [call: Call, from: CallState];
   /** The call ended and its record is durable. */
   'call-ended': [call: Call];
+};
+
+// ---------------------------------------------------------------------------------------------
+// SMS pipeline (docs/decisions/0012-one-wiring-place.md)
+
+/** A final status of an outbound SMS: nothing more happens to it. */
+export type SmsFinalState = Extract<OutStatus, 'delivered' | 'failed' | 'expired' | 'unknown'>;
+
+/**
+ * What the SMS pipeline publishes (the SMS wiring's `events`), each once the fact it reports is durable
+ * in the message store.
+ */
+export type SmsEvents = {
+  /** A received SMS (every part of a concatenated one, or what came before the part timeout) is in the inbox. */
+  'sms-received': [sms: { id: string; line: number; from: string }];
+  /**
+   * An outbound SMS was accepted and queued. `client` is who submitted it: `api:<user>`, an SMPP
+   * system_id, `internal:forward`, `internal:command`, ...
+   */
+  'sms-accepted': [sms: { id: string; client: string | null }];
+  /** An outbound SMS went out on a line (status `sent`; a status report may follow). */
+  'sms-sent': [sms: { id: string }];
+  /** An outbound SMS reached its final state. */
+  'sms-final': [sms: { id: string; state: SmsFinalState }];
+};
+
+/** What the SMS scheduler publishes after each pass, once the pass's transaction committed. */
+export type SmsSchedulerEvents = {
+  /** The message went out. */
+  sent: [id: string];
+  /** Messages reached a final state in the pass (failed, unknown, expired): waiters and receivers look again. */
+  final: [];
 };

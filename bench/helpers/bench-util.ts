@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SmppConfig } from '../../src/sms/config-types.js';
+import type { SmppConfig } from '../../src/config/schema-messaging.js';
 import { smppConfig as testSmppConfig, smsConfig } from '../../test/helpers/sms-config.js';
 
 /** The `sms` section with the schema's defaults, then `over`. */

@@ -9,7 +9,8 @@ import { parseDialRules } from '../routing/dial-rules.js';
 import { parsePrefixList } from '../routing/line-prefix.js';
 
 // ---------------------------------------------------------------------------------------------
-// Messaging (issue 5): sms, mail, smpp, ussd, ownNumber. Shapes in src/sms/config-types.ts.
+// Messaging (issue 5): sms, mail, smpp, ussd, ownNumber. The code's types of these sections are
+// derived from the schemas below (z.output), never written out by hand.
 
 const phoneNumber = pattern(/^\+?[0-9*#]{1,20}$/, 'a phone number such as "+8613670128297" (digits, optional leading +)');
 const lineIdList = z.array(int(1, 9999), { error: expected('a list of line ids such as [1, 2]') });
@@ -100,6 +101,20 @@ export const ownNumberSchema = obj({
 });
 
 export const ussdSchema = obj({ timeoutSec: int(15, 600).default(30) });
+
+/** `sms` section: sending, receiving, commands, forwarding and retention (docs/configuration.md). */
+export type SmsConfig = z.output<typeof smsSchema>;
+/** One `sms.forward[]` rule: every matching rule forwards. */
+export type ForwardRule = SmsConfig['forward'][number];
+/** `mail` section: the SMTP server used for forwarding. */
+export type MailConfig = z.output<typeof mailSchema>;
+/** `smpp` section: the SMPP v3.4 SMSC. */
+export type SmppConfig = z.output<typeof smppSchema>;
+export type SmppAccount = SmppConfig['accounts'][number];
+/** `ussd` section. */
+export type UssdConfig = z.output<typeof ussdSchema>;
+/** `ownNumber` section: ways to learn a SIM's own number (manual §5.11). */
+export type OwnNumberConfig = z.output<typeof ownNumberSchema>;
 
 /** Rules of the messaging sections that relate fields or need a parser (dial rules, prefixes, SMPP ids). */
 export function messagingErrors(cfg: Config, add: (path: string, message: string) => void): void {

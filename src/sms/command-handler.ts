@@ -15,7 +15,7 @@
 import type { InboundMessage } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
 import { CommandGuard, infoReply, type InfoAddresses, type SmsCommand } from './commands.js';
-import type { SmsConfig } from './config-types.js';
+import type { SmsConfig } from '../config/schema-messaging.js';
 import { ReplyLimit } from './reply-limit.js';
 
 export interface CommandHandlerOptions {

@@ -15,6 +15,7 @@
  *   `notify()` are found too); it never polls in a tight loop. A handler that throws synchronously,
  *   rejects with anything, or hangs past `jobTimeoutMs` is one failed attempt; the worker goes on.
  */
+import type { SmsConfig } from '../config/schema-messaging.js';
 import type { Logger } from '../util/log.js';
 import type { Delivery } from '../store/message-store.js';
 
@@ -40,11 +41,8 @@ export interface DeliveryStore {
   failDelivery(id: string, error: string, nextAt: number | null): boolean;
 }
 
-export interface RetryPolicy {
-  retryBaseSec: number;
-  retryMaxSec: number;
-  giveUpHours: number;
-}
+/** Back-off of a failing delivery: sms.forwardRetry (exponential from retryBaseSec up to retryMaxSec, given up after giveUpHours). */
+export type RetryPolicy = SmsConfig['forwardRetry'];
 
 /** Schedules `fn` after `ms`; returns a function that cancels it. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;

@@ -16,7 +16,7 @@
  * SMS command (`m.command`) is not asked about: the store gives it no jobs (message-store.ts).
  */
 import type { Fanout, InboundMessage, NewDelivery } from '../store/message-store.js';
-import type { ForwardRule } from './config-types.js';
+import type { ForwardRule } from '../config/schema-messaging.js';
 
 export interface FanoutOptions {
   smppAccounts: Array<{ systemId: string; lines?: number[]; receive: boolean }>;

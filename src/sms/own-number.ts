@@ -21,7 +21,7 @@ import type { InboundMessage } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
 import type { UssdResult } from '../ussd/ussd-session.js';
 import { REAL_TIMERS, type Timers } from '../ussd/ussd-service.js';
-import type { OwnNumberConfig } from './config-types.js';
+import type { OwnNumberConfig } from '../config/schema-messaging.js';
 import { buildDiscoveryText, extractNumberAfterMarker, parseDiscoveryText } from './own-number-text.js';
 
 export type OwnNumberMethod = 'sim' | 'ussd' | 'sms-query' | 'discovery' | 'manual';

@@ -26,10 +26,11 @@
 import { EventEmitter } from 'node:events';
 import { MAX_RELATIVE_VALIDITY_MINUTES } from '../gsm/validity.js';
 import type { Logger } from '../util/log.js';
+import type { SmsSchedulerEvents } from '../events.js';
 import type { MessageStore, OutboundMessage } from '../store/message-store.js';
 import type { LineEvents, Listener } from '../events.js';
 import type { LineStatus } from '../line/types.js';
-import type { SmsConfig } from './config-types.js';
+import type { SmsConfig } from '../config/schema-messaging.js';
 
 /** What the scheduler needs of a line (Line implements it). */
 export interface SendingLine {
@@ -79,7 +80,7 @@ type Outcome = { m: OutboundMessage; line: SendingLine; ok: true; references: nu
 /** Something a pass did, applied (counted, emitted) once its transaction committed. */
 interface Event {
   stat?: 'sent' | 'failed' | 'requeued' | 'unknown' | 'expired';
-  emit?: [string, ...unknown[]];
+  emit?: { [K in keyof SmsSchedulerEvents]: [K, ...SmsSchedulerEvents[K]] }[keyof SmsSchedulerEvents];
 }
 
 /** Queued messages read per query while looking for work for the free lines: a few per free line. */
@@ -88,7 +89,7 @@ const QUEUE_PAGE_MAX = 64;
 /** Without any event, look at a non-empty queue again this often (policy windows open, days change). */
 const RELOOK_MS = 2000;
 
-export class SmsScheduler extends EventEmitter {
+export class SmsScheduler extends EventEmitter<SmsSchedulerEvents> {
   private readonly st = new Map<number, LineState>();
   private running = false;
   private pumping = false;
@@ -210,7 +211,8 @@ export class SmsScheduler extends EventEmitter {
       if (ev.stat) this.stats[ev.stat]++;
       if (!ev.emit) continue;
       try {
-        this.emit(...ev.emit);
+        if (ev.emit[0] === 'sent') this.emit('sent', ev.emit[1]);
+        else this.emit('final');
       } catch (e) {
         this.o.log.error({ err: e, event: ev.emit[0] }, 'an SMS scheduler listener failed');
       }

@@ -14,7 +14,7 @@ import { smppClient, smppSystemIdOf } from './client-id.js';
 import { lineNumberOf } from './fanout.js';
 import type { Logger } from '../util/log.js';
 import type { AuthResult, DeliverItem, QueryResult, ReceiptStat, SessionInfo, SmscBackend, SubmitRequest, SubmitResult } from '../smpp/types.js';
-import type { SmppAccount, SmppConfig } from './config-types.js';
+import type { SmppAccount, SmppConfig } from '../config/schema-messaging.js';
 import { SubmitError, type SmsRouter } from './sms-router.js';
 
 /** SMPP 3.4 §5.1.3 command_status values used here. */

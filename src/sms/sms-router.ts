@@ -16,7 +16,7 @@ import { parsePrefixList, routeByPrefix, type LinePrefixes } from '../routing/li
 import { newMessageId, type MessageStore, type NewOutbound, type Origin, type OutboundMessage, type UnknownDecision } from '../store/message-store.js';
 import type { Logger } from '../util/log.js';
 import { internalClient, isInternalOrigin } from './client-id.js';
-import type { SmsConfig } from './config-types.js';
+import type { SmsConfig } from '../config/schema-messaging.js';
 
 export interface SubmitRequest {
   origin: Origin;
@@ -52,6 +52,8 @@ export interface RouterOptions {
   linePrefixes: () => Array<{ line: number; prefixes: string }>;
   /** Called after a message is durable (the scheduler's wake). */
   onQueued: () => void;
+  /** A new message was accepted and is durable (published as the SMS pipeline's `sms-accepted`). */
+  onAccepted?: (m: OutboundMessage) => void;
   log: Logger;
   now?: () => number;
 }
@@ -87,6 +89,7 @@ export class SmsRouter {
     const m = this.prepare(req, req.text);
     const stored = await this.o.store.enqueue(m);
     this.o.onQueued();
+    this.o.onAccepted?.(stored);
     return stored;
   }
 
@@ -105,7 +108,10 @@ export class SmsRouter {
     const partId = req.id ?? newMessageId();
     const groupKey = [req.origin, req.client ?? '', req.sender ?? '', req.recipient, req.concat.ref, req.concat.total].join('|');
     const r = await this.o.store.submitPart({ groupKey, seq: req.concat.seq, total: req.concat.total, partId, text: req.text, message: { ...message, id: undefined } });
-    if (r.queued) this.o.onQueued();
+    if (r.queued) {
+      this.o.onQueued();
+      this.o.onAccepted?.(r.queued);
+    }
     return { partId, queued: r.queued };
   }
 
@@ -130,6 +136,7 @@ export class SmsRouter {
       if (done.length) {
         this.o.log.warn({ messages: done.map((m) => m.id) }, 'parts of submitted messages never came; sending what arrived');
         this.o.onQueued();
+        for (const m of done) this.o.onAccepted?.(m);
       }
     } catch (e) {
       this.o.log.error({ err: e }, 'flushing submitted parts failed');

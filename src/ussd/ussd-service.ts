@@ -19,7 +19,7 @@ import type { UssdCapability } from '../../modem-drivers/capabilities.js';
 import type { ModemEvent } from '../../modem-drivers/types.js';
 import type { LineEvents, Listener } from '../events.js';
 import { decodeUssd, type UssdDecodeOptions } from '../gsm/ussd.js';
-import type { UssdConfig } from '../sms/config-types.js';
+import type { UssdConfig } from '../config/schema-messaging.js';
 import type { Logger } from '../util/log.js';
 import { UssdSession, type UssdResult, type UssdSnapshot } from './ussd-session.js';
 

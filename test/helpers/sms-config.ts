@@ -4,7 +4,7 @@
  * test names only the settings it depends on.
  */
 import { defaultConfig, type Config } from '../../src/config/schema.js';
-import type { SmppConfig, SmsConfig } from '../../src/sms/config-types.js';
+import type { SmppConfig, SmsConfig } from '../../src/config/schema-messaging.js';
 
 let parsed: Config | undefined;
 

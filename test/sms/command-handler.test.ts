@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmsCommandHandler, sameNumber } from '../../src/sms/command-handler.js';
-import type { SmsConfig } from '../../src/sms/config-types.js';
+import type { SmsConfig } from '../../src/config/schema-messaging.js';
 import type { InboundMessage } from '../../src/store/message-store.js';
 import { ReplyLimit } from '../../src/sms/reply-limit.js';
 import type { Logger } from '../../src/util/log.js';

@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import type { SMTPServerOptions } from 'smtp-server';
-import type { MailConfig } from '../../src/sms/config-types.js';
+import type { MailConfig } from '../../src/config/schema-messaging.js';
 import { DeliveryWorker, PermanentDeliveryError } from '../../src/sms/delivery-worker.js';
 import { createMailForwarder, isLoopbackHost, isPermanentMailError, MailConfigError, mailConfigProblem, type MailForwarder } from '../../src/sms/forwarders/email.js';
 import type { MessageStore } from '../../src/store/message-store.js';

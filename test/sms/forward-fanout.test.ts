@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFanout, emailTargetAddresses, lineNumberOf, webhookRuleFor } from '../../src/sms/fanout.js';
-import type { ForwardRule } from '../../src/sms/config-types.js';
+import type { ForwardRule } from '../../src/config/schema-messaging.js';
 import type { InboundMessage } from '../../src/store/message-store.js';
 
 function msg(line: string): InboundMessage {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SmsConfig } from '../../src/sms/config-types.js';
+import type { SmsConfig } from '../../src/config/schema-messaging.js';
 import { DeliveryWorker, PermanentDeliveryError, type DeliveryHandler } from '../../src/sms/delivery-worker.js';
 import { buildFanout } from '../../src/sms/fanout.js';
 import { parseSipForwardBody, parseSmsForward } from '../../src/sms/forward-format.js';

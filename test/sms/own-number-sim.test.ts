@@ -9,7 +9,7 @@ import { decodePdu, type SmsDeliver } from '../../src/gsm/index.js';
 import type { Line } from '../../src/line/line.js';
 import { sendText } from '../../src/sms/send-text.js';
 import { OwnNumberDiscovery } from '../../src/sms/own-number.js';
-import type { OwnNumberConfig } from '../../src/sms/config-types.js';
+import type { OwnNumberConfig } from '../../src/config/schema-messaging.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { UssdService } from '../../src/ussd/ussd-service.js';
 import { silentLogger } from '../../src/util/log.js';

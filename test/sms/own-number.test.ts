@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { MessageStore, type InboundMessage } from '../../src/store/message-store.js';
-import type { OwnNumberConfig } from '../../src/sms/config-types.js';
+import type { OwnNumberConfig } from '../../src/config/schema-messaging.js';
 import { OwnNumberDiscovery, OwnNumberError, sameNumber, type OwnNumberStore } from '../../src/sms/own-number.js';
 import { buildDiscoveryText } from '../../src/sms/own-number-text.js';
 import type { UssdResult } from '../../src/ussd/ussd-session.js';

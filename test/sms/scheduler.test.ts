@@ -7,7 +7,7 @@ import { MessageStore, type NewOutbound, type OutboundMessage } from '../../src/
 import { SmsScheduler, type SchedulerOptions, type SendingLine } from '../../src/sms/scheduler.js';
 import { SmsSendError } from '../../src/sms/send-text.js';
 import type { LineStatus } from '../../src/line/types.js';
-import type { SmsConfig } from '../../src/sms/config-types.js';
+import type { SmsConfig } from '../../src/config/schema-messaging.js';
 import { silentLogger } from '../../src/util/log.js';
 import { smsConfig as defaultSmsConfig } from '../helpers/sms-config.js';
 import { tempDir } from '../store/temp-dir.js';

@@ -6,7 +6,7 @@ import { MessageStore, type IncomingSms, type OutboundMessage } from '../../src/
 import { SmsRouter } from '../../src/sms/sms-router.js';
 import { SmppBackend, type SmppAccountRef } from '../../src/sms/smpp-backend.js';
 import { buildFanout } from '../../src/sms/fanout.js';
-import type { SmppAccount, SmppConfig, SmsConfig } from '../../src/sms/config-types.js';
+import type { SmppAccount, SmppConfig, SmsConfig } from '../../src/config/schema-messaging.js';
 import type { AuthResult, SessionInfo, SmscBackend, SubmitRequest } from '../../src/smpp/types.js';
 import { silentLogger } from '../../src/util/log.js';
 import { smppConfig, smsConfig } from '../helpers/sms-config.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { MessageStore } from '../../src/store/message-store.js';
 import { SmsRouter, SubmitError, type SubmitRequest } from '../../src/sms/sms-router.js';
-import type { SmsConfig } from '../../src/sms/config-types.js';
+import type { SmsConfig } from '../../src/config/schema-messaging.js';
 import { silentLogger } from '../../src/util/log.js';
 import { smsConfig } from '../helpers/sms-config.js';
 import { tempDir } from '../store/temp-dir.js';

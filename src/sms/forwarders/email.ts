@@ -26,7 +26,7 @@ import { isIP } from 'node:net';
 import { createTransport } from 'nodemailer';
 import type { Delivery } from '../../store/message-store.js';
 import type { Logger } from '../../util/log.js';
-import type { MailConfig } from '../config-types.js';
+import type { MailConfig } from '../../config/schema-messaging.js';
 import { PermanentDeliveryError, type DeliveryHandler } from '../delivery-worker.js';
 import { emailTargetAddresses } from '../fanout.js';
 import { formatMailForward } from '../forward-format.js';

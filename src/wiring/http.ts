@@ -1,0 +1,147 @@
+/**
+ * The web UI and JSON API: the line registry the API reads, sessions, every route, and the HTTP server
+ * with its two services (listen early; stop taking requests first on shutdown).
+ */
+import { createServer, type Server } from 'node:http';
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import type { AuthStore } from '../config/auth-store.js';
+import type { ConfigStore } from '../config/load.js';
+import type { LineManager } from '../line/line-manager.js';
+import type { SimPolicy } from '../line/sim-policy.js';
+import type { DeviceStatus, LineRegistry } from '../line/types.js';
+import { once, service, type Service } from '../system/service.js';
+import type { Logger } from '../util/log.js';
+import { createWebApp, type MountedRoute } from '../web/app.js';
+import { CredentialCache } from '../web/credential-cache.js';
+import { lineRoutes } from '../web/line-routes.js';
+import { callRoutes } from '../web/call-routes.js';
+import type { CallService } from '../call/call-service.js';
+import { SessionStore } from '../web/sessions.js';
+import { smsRoutes } from '../web/sms-routes.js';
+import { userRoutes } from '../web/user-routes.js';
+import { ussdRoutes } from '../web/ussd-routes.js';
+import type { SimulatorPart } from './simulator.js';
+import type { SmsParts } from './sms.js';
+
+export interface HttpWiringOptions {
+  config: ConfigStore;
+  auth: AuthStore;
+  lines: LineManager;
+  policy: SimPolicy;
+  calls: CallService;
+  sms: SmsParts;
+  /** The demo-mode part, when simulated modems run. */
+  simulator: SimulatorPart | null;
+  mode: DeviceStatus['mode'];
+  version: string;
+  host: string;
+  port: number;
+  log: Logger;
+}
+
+export interface HttpPart {
+  server: Server;
+  routes: readonly MountedRoute[];
+  /** The port the server listens on (0 until it does). */
+  readonly boundPort: number;
+  /** Listens (a failure reads "cannot listen on host:port: …"); its stop closes the server if still open. */
+  listen: Service;
+  /** Starts nothing; its stop closes the server: listed last, so on shutdown the API stops taking requests first. */
+  stopFirst: Service;
+}
+
+export function wireHttp(o: HttpWiringOptions): HttpPart {
+  const { config, auth, lines, policy, calls, sms, log } = o;
+  const cfg = config.get();
+  const startedAt = Date.now();
+  const registry: LineRegistry = {
+    list: () => lines.list(),
+    get: (id) => lines.get(id)?.status(),
+    device: () => {
+      const all = lines.list();
+      const sim = o.simulator;
+      return {
+        name: cfg.device.name,
+        version: o.version,
+        uptime: Math.floor((Date.now() - startedAt) / 1000),
+        startedAt: new Date(startedAt).toISOString(),
+        time: new Date().toISOString(),
+        timezone: cfg.device.timezone,
+        mode: o.mode,
+        simulator: sim?.control ? { modems: sim.simulator!.modems.length, controlApi: sim.control.url } : null,
+        lines: { total: all.length, registered: all.filter((l) => l.lifecycle === 'registered').length },
+        node: process.version,
+        platform: `${os.type()} ${os.release()} ${os.arch()}`,
+        lastLogin: auth.lastLogin(),
+      };
+    },
+  };
+  // A changed password or role, or a deleted account (API or `cellgate user`), ends that account's sessions.
+  const sessions = new SessionStore();
+  const credentials = new CredentialCache();
+  auth.onChange((user, change) => {
+    const ended = sessions.endUser(user);
+    credentials.clear();
+    log.info({ user, change, sessionsEnded: ended }, 'account changed');
+  });
+  const app = createWebApp({
+    registry,
+    sessions,
+    credentials,
+    extraRoutes: (bodyLimit) => [
+      ...lineRoutes({ lines, policy, config, bodyLimit }),
+      ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
+      ...smsRoutes({
+        router: sms.router,
+        store: sms.store,
+        config,
+        bodyLimit,
+        lineIds: () => lines.all().map((l) => l.id),
+        maySendSms: (id) => policy.maySendSms(id),
+        smppSessions: () => sms.smppSessions(),
+        waitOutcome: (id, ms) => sms.waitOutcome(id, ms),
+      }),
+      ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
+      ...userRoutes({ users: auth, sessions, bodyLimit, log }),
+    ],
+    auth,
+    log,
+    allowedOrigins: () => config.get().http.allowedOrigins,
+    onLogin: (user) => {
+      auth.recordLogin(user).catch((e: Error) => log.error({ err: e.message, user }, 'cannot record the login time'));
+    },
+  });
+  const server = createServer(app.callback());
+  let boundPort = 0;
+  const close = once(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  );
+  const listen = async () => {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(o.port, o.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (e) {
+      throw new Error(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
+    }
+    boundPort = (server.address() as AddressInfo).port;
+  };
+  return {
+    server,
+    routes: app.mountedRoutes,
+    get boundPort() {
+      return boundPort;
+    },
+    listen: service('HTTP API', listen, close),
+    stopFirst: service('HTTP API (stops taking requests first)', () => undefined, close),
+  };
+}
