@@ -7,7 +7,6 @@
  */
 import type { AtChannelApi } from '../src/at/types.js';
 import type { Logger } from '../src/util/log.js';
-import type { DualSimCommandSet } from './sim-switch/dual-sim-commands.js';
 import type {
   CallInfo,
   Family,
@@ -182,4 +181,25 @@ export interface FamilyDescriptor {
   /** Behaviours the rest of the daemon plans around (documented per family). */
   readonly quirks: Readonly<Record<string, string | number | boolean>>;
   open(channel: AtChannelApi, opts: ModemOptions): Modem;
+}
+
+/** The two holders a dual-SIM modem has. */
+export type DualSimSlot = 'A' | 'B';
+
+/** How one firmware family selects and reports the active SIM holder. */
+export interface DualSimCommandSet {
+  /** For messages and logs, e.g. 'Quectel AT+QDSIM'. */
+  name: string;
+  /** Set command; `{value}` is replaced by the slot's value, e.g. 'AT+QDSIM={value}'. */
+  select: string;
+  /** Read command, e.g. 'AT+QDSIM?'. */
+  query: string;
+  /** Information-response prefix of the read command, e.g. '+QDSIM:'. */
+  prefix: string;
+  /** Which comma-separated field after the prefix holds the value (0-based). Default 0. */
+  field?: number;
+  /** The value that means each holder, e.g. { A: '0', B: '1' }. */
+  values: Record<DualSimSlot, string>;
+  /** Final-result timeout for both commands. Default 5000 ms. */
+  timeoutMs?: number;
 }

@@ -30,11 +30,3 @@ export class InvalidArgumentError extends Error {
     this.name = 'InvalidArgumentError';
   }
 }
-
-/** The modem family has no command for this capability. */
-export class UnsupportedError extends Error {
-  constructor(readonly capability: string, readonly family: string) {
-    super(`${capability} is not supported by the ${family} driver`);
-    this.name = 'UnsupportedError';
-  }
-}

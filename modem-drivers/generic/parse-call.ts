@@ -1,6 +1,6 @@
 /** Pure parsers of call replies and URCs (TS 27.007 §7.18 +CLCC, §7.6 +CLIP, §6.10 +CEER). */
 import type { CallInfo } from '../types.js';
-import { bad, infoParams, ok, paramInt, paramStr, tokenize, type AtParam, type ParseResult } from './parse-params.js';
+import { bad, infoParams, ok, paramInt, paramStr, type ParseResult } from './parse-params.js';
 // ---------------------------------------------------------------------------------------------------------
 // Calls
 

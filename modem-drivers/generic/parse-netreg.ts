@@ -1,6 +1,6 @@
 /** Pure parsers of network registration, operator, signal, IMS and clock replies (TS 27.007 §7.2, §7.3, §8.5, §8.15, §8.71). */
 import type { Rat, RegStatus, Registration, Signal } from '../types.js';
-import { bad, infoParams, ok, paramInt, paramStr, tokenize, type AtParam, type ParseResult } from './parse-params.js';
+import { bad, infoParams, ok, paramInt, paramStr, tokenize, type ParseResult } from './parse-params.js';
 // ---------------------------------------------------------------------------------------------------------
 // Network registration: +CREG (TS 27.007 §7.2), +CGREG (§10.1.20), +CEREG (§10.1.22)
 

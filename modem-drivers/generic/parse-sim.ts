@@ -1,6 +1,6 @@
 /** Pure parsers of SIM and identity replies (TS 27.007 §5, §7.1, §8.3, §8.18; TS 27.005 §3.3.1 +CSCA). */
 import type { SimState } from '../types.js';
-import { bad, infoParams, ok, paramInt, paramStr, tokenize, type AtParam, type ParseResult } from './parse-params.js';
+import { bad, infoParams, ok, paramInt, paramStr, type ParseResult } from './parse-params.js';
 // ---------------------------------------------------------------------------------------------------------
 // SIM
 

@@ -1,6 +1,6 @@
 /** Pure parsers of TS 27.005 message service replies and URCs in PDU mode. */
 import type { StoredSms } from '../types.js';
-import { bad, infoParams, ok, paramInt, paramStr, tokenize, type AtParam, type ParseResult } from './parse-params.js';
+import { bad, infoParams, ok, paramInt, paramStr, type ParseResult } from './parse-params.js';
 // ---------------------------------------------------------------------------------------------------------
 // SMS (TS 27.005, PDU mode)
 

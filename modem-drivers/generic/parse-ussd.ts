@@ -1,5 +1,5 @@
 /** Pure parsers of +CUSD (TS 27.007 §7.15), including <str> spread over several lines. */
-import { bad, infoParams, ok, paramInt, paramStr, tokenize, type AtParam, type ParseResult } from './parse-params.js';
+import { bad, ok, type ParseResult } from './parse-params.js';
 // ---------------------------------------------------------------------------------------------------------
 // USSD
 

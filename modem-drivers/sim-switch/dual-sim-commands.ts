@@ -7,25 +7,9 @@
 import { FALLBACK_FAMILY, FAMILIES, familyDescriptor } from '../families.js';
 import type { Family } from '../types.js';
 
-export type DualSimSlot = 'A' | 'B';
-
-/** How one firmware family selects and reports the active SIM holder. */
-export interface DualSimCommandSet {
-  /** For messages and logs, e.g. 'Quectel AT+QDSIM'. */
-  name: string;
-  /** Set command; `{value}` is replaced by the slot's value, e.g. 'AT+QDSIM={value}'. */
-  select: string;
-  /** Read command, e.g. 'AT+QDSIM?'. */
-  query: string;
-  /** Information-response prefix of the read command, e.g. '+QDSIM:'. */
-  prefix: string;
-  /** Which comma-separated field after the prefix holds the value (0-based). Default 0. */
-  field?: number;
-  /** The value that means each holder, e.g. { A: '0', B: '1' }. */
-  values: Record<DualSimSlot, string>;
-  /** Final-result timeout for both commands. Default 5000 ms. */
-  timeoutMs?: number;
-}
+// The shape of a command set is part of the family descriptor's contract (capabilities.ts).
+export type { DualSimCommandSet, DualSimSlot } from '../capabilities.js';
+import type { DualSimCommandSet } from '../capabilities.js';
 
 /** A family name the configuration's `dual-sim` `family` may give: one whose descriptor has a command set. */
 export type DualSimFamily = Family;

@@ -3,8 +3,10 @@
  * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. One call at a time, as
  * on the modems simulated (no call waiting). Part of ModemCore, which holds the settings and the host.
  */
-import type { CallEndCause, CallLeg, CallLegState } from '../types.js';
-import type { ModemCore } from './modem-core.js';
+import type { Logger } from '../../../src/util/log.js';
+import type { Attachment, CallEndCause, CallLeg, CallLegState, Clock } from '../types.js';
+import type { CoreHost, Settings } from './core-settings.js';
+import type { DialectProfile } from './dialect.js';
 import type { Outcome } from './outcome.js';
 
 export interface CallSession {
@@ -33,11 +35,25 @@ const CEER_TEXT: Record<CallEndCause, string> = {
 /** RING repetition while an incoming call waits (every 3 s, as EC25 and SIM7600 do). */
 export const RING_INTERVAL_MS = 3_000;
 
+/** What the call part reads of the modem core (ModemCore provides it). */
+export interface CallCore {
+  readonly attachment: Attachment | null;
+  readonly clock: Clock;
+  readonly host: CoreHost;
+  readonly log: Logger | undefined;
+  readonly powered: boolean;
+  readonly profile: DialectProfile;
+  readonly registered: boolean;
+  readonly s: Settings;
+  timer(fn: () => void, ms: number): { cancel(): void };
+  usbAudio: { enabled: boolean; port: number };
+}
+
 export class CallControl {
   call: CallSession | null = null;
   lastCause: CallEndCause | null = null;
 
-  constructor(private readonly core: ModemCore) {}
+  constructor(private readonly core: CallCore) {}
 
 
   /** ATD: the network call; OK at once, progress as URCs. */

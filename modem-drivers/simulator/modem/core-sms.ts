@@ -4,13 +4,30 @@
  * buffer while <mode>=0, and the TP-MR counter of sent messages. Part of ModemCore.
  */
 import { bytesToHex, encodeSmscAddress } from '../../../src/gsm/index.js';
-import type { MemName, ModemCore } from './modem-core.js';
-import { CombinedMemory, type Memory } from './sms-store.js';
+import type { Logger } from '../../../src/util/log.js';
+import type { CoreHost, MemName, PinState, Settings } from './core-settings.js';
+import type { DialectProfile } from './dialect.js';
+import type { SimRuntime } from './sim-runtime.js';
+import { CombinedMemory, type Memory, type MessageMemory } from './sms-store.js';
 
 /** The +CNMA wait (TS 27.005 §3.4.4; TS 24.011 TR2M is 12 to 20 s). */
 export const CNMA_TIMEOUT_MS = 15_000;
 /** TE buffer for indications while +CNMI <mode>=0 (TS 27.005 §3.4.1). */
 const TA_BUFFER = 20;
+
+/** What the SMS part reads of the modem core (ModemCore provides it). */
+export interface SmsCore {
+  readonly host: CoreHost;
+  readonly log: Logger | undefined;
+  readonly me: MessageMemory;
+  readonly sr: MessageMemory;
+  readonly powered: boolean;
+  readonly profile: DialectProfile;
+  readonly s: Settings;
+  readonly simRt: SimRuntime | null;
+  pinState(): PinState;
+  timer(fn: () => void, ms: number): { cancel(): void };
+}
 
 export class SmsReception {
   /** TP-MR counter (TS 23.040 §9.2.3.6: the MS assigns it). */
@@ -19,7 +36,7 @@ export class SmsReception {
   ackPending: { timer: { cancel(): void }; store: () => void } | null = null;
   readonly taBuffer: string[][] = [];
 
-  constructor(private readonly core: ModemCore) {}
+  constructor(private readonly core: SmsCore) {}
 
 
   memory(name: MemName): Memory | null {
