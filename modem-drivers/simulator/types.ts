@@ -111,6 +111,13 @@ export interface CallLeg {
 
 export type SubmitResult = { ok: true; mr: number } | { ok: false; cause: number; text: string };
 
+/**
+ * The UE's answer to an SMS-DELIVER (TS 24.011 §7.3.1): RP-ACK ('accepted'; a callback that returns
+ * nothing accepts too), or RP-ERROR with RP-Cause 22 "memory capacity exceeded" (§8.2.5.4) when it has
+ * nowhere to store the message ('memory-full'). The network then keeps the message until RP-SMMA.
+ */
+export type SmsDeliveryAnswer = 'accepted' | 'memory-full';
+
 export interface UssdReply {
   /** TS 27.007 §7.15 <m>: 0 no further action, 1 further action required, 2 terminated by network. */
   m: 0 | 1 | 2;
@@ -122,8 +129,8 @@ export interface AttachmentEvents {
   registration(state: RegState, rat: Rat | null): void;
   signal(rssi: number): void;
   incomingCall(leg: CallLeg): void;
-  /** An SMS-DELIVER TPDU (no SMSC address in front), and the SMSC it came through. */
-  sms(tpdu: Uint8Array, smsc: string): void;
+  /** An SMS-DELIVER TPDU (no SMSC address in front), and the SMSC it came through; the UE's answer. */
+  sms(tpdu: Uint8Array, smsc: string): SmsDeliveryAnswer | void;
   /** An SMS-STATUS-REPORT TPDU for a message this UE submitted with TP-SRR set. */
   statusReport(tpdu: Uint8Array, smsc: string): void;
   /** Network-initiated USSD, or a late reply. */
@@ -145,6 +152,12 @@ export interface Attachment {
   /** Starts or continues a USSD dialogue; the reply arrives as the promise's value. */
   ussd(text: string): Promise<UssdReply>;
   ussdCancel(): void;
+  /**
+   * RP-SMMA (TS 24.011 §7.3.2, TS 23.040 §10.3): after refusing a message for lack of memory the UE has
+   * room again. True when the network took it (RP-ACK) and will deliver what it kept; false when the UE
+   * is not registered (it keeps its flag and tells the network later).
+   */
+  smsMemoryAvailable(): boolean;
   detach(): void;
 }
 

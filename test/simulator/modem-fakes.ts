@@ -147,6 +147,12 @@ export class FakeAttachment implements Attachment {
   ussdCancel(): void {
     this.ussdCancelled++;
   }
+  /** RP-SMMA the modem sent; the fake network takes it while registered. */
+  memoryAvailableSent = 0;
+  smsMemoryAvailable(): boolean {
+    this.memoryAvailableSent++;
+    return this.state === 'home' || this.state === 'roaming';
+  }
   detach(): void {
     this.detached = true;
     const i = this.net.attachments.indexOf(this);

@@ -59,6 +59,10 @@ export class RecordingUe {
   readonly ussd: UssdReply[] = [];
   /** Answer incoming calls at once. */
   autoAnswer = false;
+  /** SMS it can hold: one more is refused with RP-Cause 22 (memory capacity exceeded). */
+  smsCapacity = Infinity;
+  /** SMS refused for lack of memory. */
+  refused = 0;
   readonly events: AttachmentEvents;
   att!: Attachment;
 
@@ -73,7 +77,14 @@ export class RecordingUe {
         this.incoming.push(leg);
         if (this.autoAnswer) leg.answer();
       },
-      sms: (tpdu, smsc) => this.sms.push({ tpdu: bytesToHex(tpdu), smsc, pdu: decodePdu(bytesToHex(tpdu), { withSmsc: false }) as SmsDeliver }),
+      sms: (tpdu, smsc) => {
+        if (this.sms.length >= this.smsCapacity) {
+          this.refused++;
+          return 'memory-full';
+        }
+        this.sms.push({ tpdu: bytesToHex(tpdu), smsc, pdu: decodePdu(bytesToHex(tpdu), { withSmsc: false }) as SmsDeliver });
+        return 'accepted';
+      },
       statusReport: (tpdu, smsc) =>
         this.reports.push({ tpdu: bytesToHex(tpdu), smsc, pdu: decodePdu(bytesToHex(tpdu), { withSmsc: false }) as SmsStatusReport }),
       ussd: (reply) => this.ussd.push(reply),

@@ -279,14 +279,17 @@ function cmgd(core: ModemCore, c: ExtendedCommand): Outcome {
   const index = argInt(c, 0);
   const flag = argInt(c, 1) ?? 0;
   if (Number.isNaN(flag) || flag > 4 || (index !== undefined && Number.isNaN(index))) return cms(CMS.notAllowed);
+  // OK first, then RP-SMMA if a refused SMS is owed one (TS 24.011 §7.3.2): the network's redelivery
+  // (+CMTI) follows the deletion's answer.
+  const freed: Outcome = { after: () => core.smsIn.memoryMayBeAvailable() };
   if (flag === 0) {
     if (index === undefined || !mem.inRange(index)) return cms(CMS.invalidIndex);
     mem.delete(index);
-    return OK;
+    return freed;
   }
   // <delflag> 1 read, 2 read+sent, 3 read+sent+unsent, 4 all (the index is ignored).
   const doomed: readonly number[] = flag === 1 ? [1] : flag === 2 ? [1, 3] : flag === 3 ? [1, 2, 3] : [0, 1, 2, 3];
   for (const [i, m] of mem.entries()) if (doomed.includes(m.stat)) mem.delete(i);
-  return OK;
+  return freed;
 }
 

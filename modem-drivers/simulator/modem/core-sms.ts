@@ -2,9 +2,15 @@
  * How the simulated modem takes SMS and status reports from the network (TS 27.005 §3.4.1 +CNMI
  * routing): stored with +CMTI/+CDSI, or routed as +CMT/+CDS and acknowledged with +CNMA (§3.4.4), the TA
  * buffer while <mode>=0, and the TP-MR counter of sent messages. Part of ModemCore.
+ *
+ * Memory full: an SMS that finds no free slot is refused towards the network with RP-Cause 22 "memory
+ * capacity exceeded" (TS 24.011 §8.2.5.4) and the SIM's EF-SMSS flag is set; the network keeps it. Once
+ * a slot is free again (AT+CMGD, or at registration when the flag is still set) the MS sends RP-SMMA
+ * (TS 24.011 §7.3.2) and the network delivers what it kept (TS 23.040 §10.3).
  */
 import { bytesToHex, encodeSmscAddress } from '../../../src/gsm/index.js';
 import type { Logger } from '../../../src/util/log.js';
+import type { Attachment, SmsDeliveryAnswer } from '../types.js';
 import type { CoreHost, MemName, PinState, Settings } from './core-settings.js';
 import type { DialectProfile } from './dialect.js';
 import type { SimRuntime } from './sim-runtime.js';
@@ -22,6 +28,8 @@ export interface SmsCore {
   readonly me: MessageMemory;
   readonly sr: MessageMemory;
   readonly powered: boolean;
+  readonly attachment: Attachment | null;
+  readonly registered: boolean;
   readonly profile: DialectProfile;
   readonly s: Settings;
   readonly simRt: SimRuntime | null;
@@ -80,7 +88,8 @@ export class SmsReception {
     return true;
   }
 
-  onSms(tpdu: Uint8Array, smsc: string): void {
+  /** An SMS-DELIVER from the network: routed (+CMT) or stored (+CMTI); refused when it cannot be stored. */
+  onSms(tpdu: Uint8Array, smsc: string): SmsDeliveryAnswer {
     const pdu = bytesToHex(encodeSmscAddress(smsc)) + bytesToHex(tpdu);
     const msg = { stat: 0 as const, pdu, length: tpdu.length };
     const mt = this.core.s.cnmi[1];
@@ -90,18 +99,40 @@ export class SmsReception {
       const mem = this.memory(memName);
       const index = mem ? mem.add(msg) : -1;
       if (index < 0) {
-        this.core.log?.warn({ mem: memName }, 'simulated modem: SMS storage full, message dropped');
+        const rt = this.core.simRt;
+        if (rt) rt.memoryExceeded = true;
+        this.core.log?.warn({ mem: memName }, 'simulated modem: SMS storage full, message refused (RP-Cause 22); the network keeps it');
         if (this.core.s.qind.smsfull && this.core.profile.dialect === 'quectel-ec25') this.core.host.urc([`+QIND: "smsfull","${memName}"`]);
-        return;
+        return false;
       }
       if (mtNow === 1 || mtNow === 2 || mtNow === 3) this.indicate([`+CMTI: "${memName}",${index}`]);
+      return true;
     };
     if ((mt === 2 || mt === 3) && this.ackPending === null) {
+      // Routed to the TE: taken from the network now. Should the +CNMA not come and the memory then be
+      // full, the message is lost (the network was already answered); a warning is logged.
       this.indicate([`+CMT: ,${tpdu.length}`, pdu]);
-      this.expectAck(store);
-      return;
+      this.expectAck(() => void store());
+      return 'accepted';
     }
-    store();
+    return store() ? 'accepted' : 'memory-full';
+  }
+
+  /**
+   * RP-SMMA (TS 24.011 §7.3.2): while the SIM's flag says a message was refused, and the receive memory
+   * (+CPMS <mem3>) has a free slot again, the MS tells the network. The flag stays set until the network
+   * acknowledged (registered); the next deletion or registration tries again.
+   */
+  memoryMayBeAvailable(): void {
+    const rt = this.core.simRt;
+    if (!rt?.memoryExceeded || !this.core.powered || !this.core.registered) return;
+    const mem = this.memory(this.core.s.cpms[2]);
+    if (!mem || mem.used >= mem.capacity) return;
+    try {
+      if (this.core.attachment?.smsMemoryAvailable()) rt.memoryExceeded = false;
+    } catch (err) {
+      this.core.log?.warn({ err }, 'simulated modem: network smsMemoryAvailable threw');
+    }
   }
 
   onStatusReport(tpdu: Uint8Array, smsc: string): void {

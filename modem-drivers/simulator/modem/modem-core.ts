@@ -241,9 +241,7 @@ export class ModemCore {
         if (live()) this.calls.onIncomingCall(leg);
         else leg.hangup();
       },
-      sms: (tpdu, smsc) => {
-        if (live()) this.smsIn.onSms(tpdu, smsc);
-      },
+      sms: (tpdu, smsc) => (live() ? this.smsIn.onSms(tpdu, smsc) : 'accepted'),
       statusReport: (tpdu, smsc) => {
         if (live()) this.smsIn.onStatusReport(tpdu, smsc);
       },
@@ -306,6 +304,8 @@ export class ModemCore {
       this.regWaiters = [];
       for (const f of w) f(state);
     }
+    // A refused SMS still owed its RP-SMMA (the SIM's flag survives restarts): sent once registered.
+    if (this.registered) this.smsIn.memoryMayBeAvailable();
   }
 
   /** Resolves with the next registration outcome other than 'searching' (or 'not-registered' on timeout). */

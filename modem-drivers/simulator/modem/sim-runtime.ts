@@ -1,6 +1,7 @@
 /**
  * What a SIM card remembers across modems and slots: PIN / PUK retry counters, a PIN changed through the
- * PUK, the service centre address written with +CSCA, and its "SM" message memory. Keyed by the SimCard
+ * PUK, the service centre address written with +CSCA, its "SM" message memory and the SMS "memory capacity
+ * exceeded" notification flag (EF-SMSS, TS 31.102 §4.2.28). Keyed by the SimCard
  * object, so moving a card to another slot or modem keeps its state (as a real card does).
  *
  * TS 31.102 / TS 11.11 retry counters: 3 PIN attempts, then the PIN is blocked (+CPIN: SIM PUK);
@@ -20,6 +21,12 @@ export class SimRuntime {
   /** EF-SMSP service centre address. */
   smsc: string;
   readonly sm: MessageMemory;
+  /**
+   * EF-SMSS "memory capacity exceeded" notification flag: set when the MS refused an SMS for lack of
+   * memory, unset once the network acknowledged its RP-SMMA (TS 23.040 §10.3). Kept on the card, so a
+   * restart or another modem still owes the network the notification.
+   */
+  memoryExceeded = false;
 
   constructor(readonly card: SimCard, smCapacity: number) {
     this.pin = card.pin;

@@ -37,6 +37,7 @@ import {
   type RadioNetwork,
   type RegState,
   type SimCard,
+  type SmsDeliveryAnswer,
   type Timing,
   type UssdReply,
   ZERO_TIMING,
@@ -99,6 +100,8 @@ export interface SubscriberInfo {
   inCall: boolean;
   /** SMS and status reports the network holds for it. */
   stored: number;
+  /** The UE refused an SMS for lack of memory; nothing is delivered until its RP-SMMA. */
+  memoryFull: boolean;
   override: RegistrationOverride | null;
 }
 
@@ -161,6 +164,7 @@ export class MobileNetwork implements RadioNetwork {
     submitSms: (ue, tpdu, smsc) => this.sms.submit(ue, tpdu, smsc),
     ussd: (ue, text) => this.ueUssd(ue, text),
     ussdCancel: (ue) => this.ueUssdCancel(ue),
+    smsMemoryAvailable: (ue) => this.sms.memoryAvailable(ue),
     detach: (ue) => this.detachUe(ue),
   };
 
@@ -201,7 +205,11 @@ export class MobileNetwork implements RadioNetwork {
       },
       delay: (ms) => this.delay(ms),
       subscriberByNumber: (n) => this.byNumber.get(n),
-      emitSms: (ue, tpdu, smsc) => this.emit(ue, (ev) => ev.sms(tpdu, smsc)),
+      emitSms: (ue, tpdu, smsc) => {
+        let answer: SmsDeliveryAnswer = 'accepted';
+        this.emit(ue, (ev) => (answer = ev.sms(tpdu, smsc) ?? 'accepted'));
+        return answer;
+      },
       emitReport: (ue, tpdu, smsc) => this.emit(ue, (ev) => ev.statusReport(tpdu, smsc)),
       warn: (msg, detail) => this.log_.warn(detail, `simulated network: ${msg}`),
     });
@@ -514,6 +522,7 @@ export class MobileNetwork implements RadioNetwork {
       volte: ue?.volte ?? false,
       inCall: (ue?.legs.size ?? 0) > 0,
       stored: this.sms.backlog(s),
+      memoryFull: s.memoryFull,
       override: s.override,
     };
   }

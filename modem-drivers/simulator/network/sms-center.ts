@@ -11,6 +11,12 @@
  *   (the UE went away before the SC answered);
  *   TS 24.011 §8.2.5.4 (RP-cause): 1 unassigned (unallocated) number (destination cannot be routed).
  *
+ * A UE whose memory is full answers RP-ERROR with RP-Cause 22 "memory capacity exceeded" (TS 24.011
+ * §8.2.5.4): the SC keeps the message (and everything after it for that SIM), sets the subscriber's
+ * memory-capacity-exceeded flag, tells the sender once with a temporary TP-ST (0x25 "error in SME", SC
+ * still trying), and delivers again only after the UE's RP-SMMA (TS 24.011 §7.3.2; the alert procedure of
+ * TS 23.040 §10.3). The status report says "delivered" only once the message really was.
+ *
  * User data passes through unchanged: the DELIVER carries the submitted TP-PID, TP-DCS, TP-UDHI, TP-UDL
  * and TP-UD, so concatenated, UCS2 and 8-bit messages arrive exactly as sent.
  */
@@ -27,7 +33,7 @@ import {
   isPduError,
   tryDecodePdu,
 } from '../../../src/gsm/index.js';
-import type { Clock, SubmitResult, Timing } from '../types.js';
+import type { Clock, SmsDeliveryAnswer, SubmitResult, Timing } from '../types.js';
 import { compactNumber, lookupCandidates } from './numbers.js';
 import type { OutsideSmsOptions, OutsideSmsResult, OutsideWorld } from './outside-world.js';
 import type { SmsRecord } from './sim-log.js';
@@ -38,6 +44,8 @@ import type { TimerBag } from './timer-bag.js';
 export const TP_ST_DELIVERED = 0x00;
 export const TP_ST_NOT_OBTAINABLE = 0x43;
 export const TP_ST_VALIDITY_EXPIRED = 0x46;
+/** Temporary error, SC still trying: the recipient's memory was full (TS 23.040 §9.2.3.15, "error in SME"). */
+export const TP_ST_SME_ERROR_TRYING = 0x25;
 
 export interface SmsHost {
   readonly clock: Clock;
@@ -51,7 +59,8 @@ export interface SmsHost {
   readonly defaultTiming: Timing;
   delay(ms: number): number;
   subscriberByNumber(number: string): Subscriber | undefined;
-  emitSms(ue: UserEquipment, tpdu: Uint8Array, smsc: string): void;
+  /** Hands an SMS-DELIVER to the UE; its answer (RP-ACK or RP-ERROR "memory capacity exceeded"). */
+  emitSms(ue: UserEquipment, tpdu: Uint8Array, smsc: string): SmsDeliveryAnswer;
   emitReport(ue: UserEquipment, tpdu: Uint8Array, smsc: string): void;
   warn(msg: string, detail: Record<string, unknown>): void;
 }
@@ -189,6 +198,8 @@ export class SmsCenter {
     }
     const expiresAt = receivedAt + validityMs(submit, receivedAt, h.validityMinutes);
     const senderNumber = from.msisdn;
+    // The part counts as held by the network once, however often it is put off.
+    let held = false;
     const stored = this.deliverOrStore(to, {
       kind: 'sms',
       tpdu,
@@ -204,8 +215,16 @@ export class SmsCenter {
         from.log.partOutcome(rec, 'expired', submit.statusReportRequest ? status : undefined);
         report(status, at);
       },
+      deferred: (status, at) => {
+        if (!held) from.log.partOutcome(rec, 'stored', submit.statusReportRequest ? status : undefined);
+        held = true;
+        report(status, at);
+      },
     });
-    if (stored) from.log.partOutcome(rec, 'stored');
+    if (stored && !held) {
+      held = true;
+      from.log.partOutcome(rec, 'stored');
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -256,7 +275,7 @@ export class SmsCenter {
         throw e;
       }
     }
-    const stored = !(sub.ue && isRegistered(sub.ue.regState));
+    const stored = !(sub.ue && isRegistered(sub.ue.regState)) || sub.memoryFull;
     const timing = sub.ue?.timing ?? h.defaultTiming;
     const expiresAt = h.clock.now() + h.validityMinutes * 60_000;
     const target = sub;
@@ -277,39 +296,74 @@ export class SmsCenter {
   // -------------------------------------------------------------------------------------------
   // Delivery, store and forward
 
-  /** Delivers now when the subscriber is registered and nothing older is waiting; else stores. Returns true when stored. */
+  /**
+   * Delivers now when the subscriber is registered, nothing older is waiting and its memory is not full;
+   * else stores. Returns true when stored because the subscriber cannot be reached (or has no memory).
+   */
   private deliverOrStore(sub: Subscriber, item: StoredItem): boolean {
     const ue = sub.ue;
-    if (ue && isRegistered(ue.regState) && sub.store.length === 0 && ue.drainTimer === null) {
-      this.deliverNow(ue, item, false);
+    if (ue && isRegistered(ue.regState) && sub.store.length === 0 && ue.drainTimer === null && !sub.memoryFull) {
+      if (!this.deliverNow(ue, item, false)) this.memoryExceeded(sub, [item]);
       return false;
     }
     sub.store.push(item);
     this.withBacklog.add(sub);
     if (ue && isRegistered(ue.regState)) this.drain(sub);
     this.armExpiry(item.expiresAt);
-    return !(ue && isRegistered(ue.regState));
+    return !(ue && isRegistered(ue.regState)) || sub.memoryFull;
   }
 
-  private deliverNow(ue: UserEquipment, item: StoredItem, moreFollow: boolean): void {
+  /** Hands one item to the UE; false when the UE refused it for lack of memory (nothing else happened). */
+  private deliverNow(ue: UserEquipment, item: StoredItem, moreFollow: boolean): boolean {
     let tpdu = item.tpdu;
     if (item.kind === 'sms' && item.patchMms && moreFollow && (tpdu[0]! & 0x04) !== 0) {
       // TS 23.040 §9.2.3.2 TP-MMS = 0: more messages are waiting in the SC.
       tpdu = tpdu.slice();
       tpdu[0] = tpdu[0]! & ~0x04;
     }
-    if (item.kind === 'sms') this.host.emitSms(ue, tpdu, item.smsc);
-    else this.host.emitReport(ue, tpdu, item.smsc);
+    if (item.kind === 'sms') {
+      if (this.host.emitSms(ue, tpdu, item.smsc) === 'memory-full') return false;
+    } else this.host.emitReport(ue, tpdu, item.smsc);
     item.delivered?.(this.host.clock.now());
+    return true;
+  }
+
+  /**
+   * RP-ERROR "memory capacity exceeded" (TS 24.011 §8.2.5.4, cause 22): the refused item and those queued
+   * behind it go back to the front of the store, in order; the flag holds them until RP-SMMA. The sender
+   * of the refused item hears once that the SC is still trying.
+   */
+  private memoryExceeded(sub: Subscriber, items: StoredItem[]): void {
+    sub.memoryFull = true;
+    sub.store = [...items, ...sub.store];
+    this.withBacklog.add(sub);
+    this.armExpiry(Math.min(...items.map((it) => it.expiresAt)));
+    const first = items[0];
+    const deferred = first?.deferred;
+    if (first && deferred) {
+      first.deferred = undefined;
+      deferred(TP_ST_SME_ERROR_TRYING, this.host.clock.now());
+    }
+  }
+
+  /**
+   * RP-SMMA from the UE (TS 24.011 §7.3.2): it has memory again. The flag is cleared and what was kept is
+   * delivered (the alert of TS 23.040 §10.3). False, with nothing changed, when the UE is not registered.
+   */
+  memoryAvailable(ue: UserEquipment): boolean {
+    if (ue.detached || !isRegistered(ue.regState)) return false;
+    ue.sub.memoryFull = false;
+    this.drain(ue.sub);
+    return true;
   }
 
   /** The subscriber (re)registered: deliver what is waiting after the delivery delay. */
   drain(sub: Subscriber): void {
     const ue = sub.ue;
-    if (!ue || ue.drainTimer !== null || sub.store.length === 0) return;
+    if (!ue || ue.drainTimer !== null || sub.store.length === 0 || sub.memoryFull) return;
     ue.drainTimer = ue.timers.schedule(() => {
       ue.drainTimer = null;
-      if (ue.detached || !isRegistered(ue.regState)) return;
+      if (ue.detached || !isRegistered(ue.regState) || sub.memoryFull) return;
       const items = sub.store;
       sub.store = [];
       this.withBacklog.delete(sub);
@@ -317,9 +371,13 @@ export class SmsCenter {
       if (this.withBacklog.size === 0) this.close();
       let smsLeft = 0;
       for (const it of items) if (it.kind === 'sms') smsLeft++;
-      for (const it of items) {
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i]!;
         if (it.kind === 'sms') smsLeft--;
-        this.deliverNow(ue, it, it.kind === 'sms' && smsLeft > 0);
+        if (!this.deliverNow(ue, it, it.kind === 'sms' && smsLeft > 0)) {
+          this.memoryExceeded(sub, items.slice(i));
+          return;
+        }
       }
     }, this.host.delay(ue.timing.smsDeliverMs));
   }

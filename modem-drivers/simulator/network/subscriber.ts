@@ -39,6 +39,11 @@ export interface StoredItem {
   delivered?: (now: number) => void;
   /** Called when the network gives up (TP-ST for the status report). */
   failed?: (status: number, now: number) => void;
+  /**
+   * Called when the UE first refused the item for lack of memory and the network keeps it (a temporary
+   * TP-ST for the status report); cleared once called, so the sender hears of it once.
+   */
+  deferred?: (status: number, now: number) => void;
 }
 
 export class Subscriber {
@@ -52,6 +57,11 @@ export class Subscriber {
   lastMr = 0;
   /** Messages and status reports waiting for the subscriber to register, oldest first. */
   store: StoredItem[] = [];
+  /**
+   * The network's memory-capacity-exceeded flag (TS 23.040 §10.3): the UE refused a message with RP-Cause
+   * 22. Nothing is delivered while it is set; only the UE's RP-SMMA clears it (registering again does not).
+   */
+  memoryFull = false;
   override: RegistrationOverride | null = null;
   rssiOverride: number | null = null;
   rat: Rat = '4G';
@@ -79,6 +89,7 @@ export interface UeHost {
   submitSms(ue: UserEquipment, tpdu: Uint8Array, smsc: string | null): Promise<SubmitResult>;
   ussd(ue: UserEquipment, text: string): Promise<UssdReply>;
   ussdCancel(ue: UserEquipment): void;
+  smsMemoryAvailable(ue: UserEquipment): boolean;
   detach(ue: UserEquipment): void;
 }
 
@@ -154,6 +165,10 @@ export class UserEquipment implements Attachment {
 
   ussdCancel(): void {
     this.host.ussdCancel(this);
+  }
+
+  smsMemoryAvailable(): boolean {
+    return this.host.smsMemoryAvailable(this);
   }
 
   detach(): void {
