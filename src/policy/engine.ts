@@ -524,6 +524,11 @@ function lineEvent(run: Run, e: Exclude<PolicyEvent, { type: 'tick' } | { type: 
       if (l.binding === e.slot) l.binding = null;
       break;
     }
+    case 'network-found': {
+      if (!isSlotId(e.slot) || unusableOf(l.slots[e.slot])?.reason !== 'no-network') return;
+      run.sim(l, e.slot).unusable = null;
+      break;
+    }
     case 'operator-disable': {
       if (!isSlotId(e.slot)) return;
       const m = e.minutes;

@@ -255,6 +255,8 @@ export type PolicyEvent =
   | { type: 'sim-card-changed'; line: string; slot: SlotId; iccid?: string | null }
   /** The line found that the card in this slot cannot become ready (PIN, PUK, failure, no network). */
   | { type: 'slot-unusable'; line: string; slot: SlotId; reason: UnusableReason; detail?: string; iccid?: string | null }
+  /** The line registered on this slot's card: a no-network mark on it no longer holds. */
+  | { type: 'network-found'; line: string; slot: SlotId }
   /** Time passes; without `line` every known line is checked. */
   | { type: 'tick'; line?: string }
   | { type: 'operator-enable'; line: string; slot: SlotId }

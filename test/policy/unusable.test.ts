@@ -115,3 +115,17 @@ test('malformed slot-unusable events are ignored; a repeated report keeps the fi
   assert.equal(statistics(d.config, old, d.now, '1', 'D').unusable, null);
   assert.equal(statistics(d.config, old, d.now, '1', 'D').status, 'standby');
 });
+
+test('network-found clears a no-network mark only', () => {
+  const d = new Driver(cfg(), { autoBind: false });
+  for (const s of ['B', 'C', 'D'] as const) d.feed({ type: 'sim-card-changed', line: '1', slot: s, iccid: null });
+  d.feed({ type: 'sim-bound', line: '1', slot: 'A', iccid: 'ICCID-A' });
+  d.feed({ type: 'slot-unusable', line: '1', slot: 'A', reason: 'no-network' });
+  assert.equal(d.line.bound, 'A');
+  d.feed({ type: 'network-found', line: '1', slot: 'A' });
+  assert.equal(d.line.slots.A.unusable, null);
+  assert.equal(statistics(d.config, d.state, d.now, '1', 'A').status, 'in-use');
+  d.feed({ type: 'slot-unusable', line: '1', slot: 'A', reason: 'pin-refused' });
+  d.feed({ type: 'network-found', line: '1', slot: 'A' });
+  assert.equal(statistics(d.config, d.state, d.now, '1', 'A').unusable?.reason, 'pin-refused');
+});
