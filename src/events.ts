@@ -6,7 +6,7 @@
  */
 import type { Call } from './call/call.js';
 import type { CallEvent, CallState } from './call/call-state.js';
-import type { Health, Lifecycle, SlotId } from './line/types.js';
+import type { Health, Lifecycle, SlotId, SlotUnusableReason } from './line/types.js';
 import type { ModemEvent } from '../modem-drivers/types.js';
 import type { OutStatus } from './store/message-types.js';
 
@@ -49,6 +49,11 @@ export type LineEvents = {
   'modem-event': [event: ModemEvent];
   /** A SIM is ready in a slot (its ICCID when readable). */
   'sim-bound': [bound: { slot: SlotId | null; iccid: string | null }];
+  /**
+   * The card in a slot cannot become ready (a PIN none configured, PUK, SIM failure, no card): the SIM
+   * policy marks the slot and moves the line on. Published once per card and reason until it is ready.
+   */
+  'slot-unusable': [unusable: { slot: SlotId; reason: SlotUnusableReason; detail: string; iccid: string | null }];
   /** The network's time (NITZ), read once after registering. */
   'network-time': [time: { utcMs: number; tzMinutes: number }];
   sms: [sms: LineSmsEvent];

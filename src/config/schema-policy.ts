@@ -48,6 +48,11 @@ export const policySchema = obj({
     duringCall: oneOf(['hangup', 'wait']).default('wait'),
     switchWhenExhausted: bool().default(true),
   }).prefault({}),
+  /**
+   * A ready SIM that finds no network for this many minutes marks its slot unusable so the line tries
+   * another card (docs/decisions/0017-unusable-slots.md); 0 = never.
+   */
+  unusableAfterNoNetworkMinutes: int(0, 1440).default(5),
   disableRules: z
     .array(
       obj({

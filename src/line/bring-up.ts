@@ -102,7 +102,10 @@ async function simReady(ctx: LineContext, conn: Connection): Promise<void> {
     const state = await modem.sim.state();
     conn.alive();
     board.st.sim.state = state;
-    if (state === 'READY') break;
+    if (state === 'READY') {
+      ctx.sim.ready(board.st.slot);
+      break;
+    }
     if (await ctx.sim.notReady(modem.sim, state)) continue;
     clearRadio(ctx);
     await ctx.sleep(ctx.timing.simRetryMs);

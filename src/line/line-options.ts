@@ -23,6 +23,8 @@ export interface LineTiming {
   maxReopenDelayMs: number;
   /** SIM checks while no SIM / SIM locked. */
   simRetryMs: number;
+  /** A card missing, failed or busy this long makes its slot unusable (the SIM policy moves on). */
+  simGiveUpMs: number;
   /** How long a SIM slot change may show as `switching` before the line shows its own state again. */
   switchGraceMs: number;
 }
@@ -35,6 +37,7 @@ export const DEFAULT_TIMING: LineTiming = {
   reopenDelayMs: 1000,
   maxReopenDelayMs: 30000,
   simRetryMs: 10000,
+  simGiveUpMs: 60000,
   switchGraceMs: 60000,
 };
 

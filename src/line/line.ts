@@ -73,7 +73,7 @@ export class Line extends EventEmitter<LineEvents> {
       now,
       board,
       slots: this.slots,
-      sim: new SimReadiness({ board, log, ...(opts.pins ? { pins: opts.pins } : {}) }),
+      sim: new SimReadiness({ board, log, notify, now, giveUpMs: this.timing.simGiveUpMs, ...(opts.pins ? { pins: opts.pins } : {}) }),
       calls: this.calls,
       notify,
       attempts: { unanswered: 0 },
@@ -158,6 +158,11 @@ export class Line extends EventEmitter<LineEvents> {
       this.board.enter('closed', 'starting', { detail: null });
     }
     this.wakeAll();
+  }
+
+  /** The slots the line's SIM switch offers (known from the first bring-up on; null before). */
+  availableSlots(): readonly SlotId[] | null {
+    return this.slots.available;
   }
 
   /**

@@ -17,6 +17,7 @@ import {
   parseLimit,
   billedSeconds,
   chooseSlot,
+  isLastResort,
   type Decision,
   type LimitSpec,
   type PolicyConfig,
@@ -30,6 +31,7 @@ import type { CounterStore } from '../store/counter-store.js';
 import type { StateUpdate, StoredCall } from '../store/records.js';
 import type { Logger } from '../util/log.js';
 import type { Line } from './line.js';
+import { NoNetworkWatch } from './no-network-watch.js';
 
 const STATE_KEY = 'policy';
 /** Ticks at least this often (windows, cycles and the 04:10 statistics day turn over between deadlines). */
@@ -67,6 +69,7 @@ export function policyConfigOf(cfg: Config): PolicyConfig {
     ),
     switchRules: { ...p.switchRules, triggers: { ...p.switchRules.triggers } },
     disableRules: p.disableRules.map((r) => ({ ...r })),
+    unusableAfterNoNetworkMinutes: p.unusableAfterNoNetworkMinutes,
   });
 }
 
@@ -93,6 +96,16 @@ export class SimPolicy implements CallAccounting {
 
   /** Correction of the system clock from the network's time, while the system clock is not set. */
   private offset = 0;
+  /** Lines whose card is ready but finds no network (policy.unusableAfterNoNetworkMinutes). */
+  private readonly noNetwork = new NoNetworkWatch({
+    afterMs: () => (this.o.config.unusableAfterNoNetworkMinutes ?? 5) * 60_000,
+    now: () => Date.now(),
+    noNetwork: (lineId, slot, ms) =>
+      this.feed({ type: 'slot-unusable', line: String(lineId), slot, reason: 'no-network', detail: `SIM in slot ${slot} found no network for ${Math.round(ms / 60_000)} min` }),
+    registered: (lineId, slot) => {
+      if (this.state.lines[String(lineId)]?.slots[slot]?.unusable?.reason === 'no-network') this.feed({ type: 'network-found', line: String(lineId), slot });
+    },
+  });
 
   constructor(private readonly o: SimPolicyOptions) {
     const sys = o.now ?? Date.now;
@@ -139,6 +152,11 @@ export class SimPolicy implements CallAccounting {
       available.find((s) => {
         const sim = this.state.lines[line]?.slots[s];
         return !sim || isUsable(sim, now);
+      }) ??
+      // Nothing usable: a slot whose mark may have passed (no network) beats no SIM at all.
+      available.find((s) => {
+        const sim = this.state.lines[line]?.slots[s];
+        return sim !== undefined && isLastResort(sim) && sim.presence !== 'empty';
       }) ??
       null
     );
@@ -209,6 +227,8 @@ export class SimPolicy implements CallAccounting {
       if (b.slot) this.feed({ type: 'sim-bound', line: id, slot: b.slot, iccid: b.iccid });
     });
     line.on('network-time', (t) => this.networkTime(id, t.utcMs));
+    line.on('slot-unusable', (u) => this.feed({ type: 'slot-unusable', line: id, slot: u.slot, reason: u.reason, detail: u.detail, iccid: u.iccid }));
+    line.on('lifecycle', () => this.noNetwork.check(line));
     line.on('sms', (m) => {
       const slot = this.state.lines[id]?.bound ?? null;
       this.feed({ type: m.ok ? 'sms-sent' : 'sms-failed', line: id }, (updates) =>
@@ -250,6 +270,7 @@ export class SimPolicy implements CallAccounting {
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.noNetwork.stop();
   }
 
   /** What a step of a call changes in the engine (CallAccounting); null when it does not count. */
@@ -324,12 +345,14 @@ export class SimPolicy implements CallAccounting {
     const line = this.lines.get(d.line);
     this.o.log.info({ line: d.line, decision: d.type, reason: d.reason, ...('to' in d ? { to: d.to } : {}), ...('slot' in d ? { slot: d.slot } : {}) }, 'SIM policy decision');
     if (!line) return;
+    // The engine knows slots A-D; a line whose switch offers fewer is not sent to one it lacks.
+    const offered = (slot: SlotId) => line.availableSlots()?.includes(slot) ?? true;
     switch (d.type) {
       case 'switch':
-        line.switchSlot(d.to);
+        if (offered(d.to)) line.switchSlot(d.to);
         break;
       case 'bind':
-        if (line.status().slot !== d.slot) line.switchSlot(d.slot);
+        if (line.status().slot !== d.slot && offered(d.slot)) line.switchSlot(d.slot);
         break;
       case 'hangup':
         line.hangup().catch((e: Error) => this.o.log.warn({ line: d.line, err: e.message }, 'policy hang-up failed'));

@@ -27,6 +27,8 @@ export class SlotBinding {
   private wanted: SlotId | null = null;
   /** The switch of the last connection: it keeps holding the card while the line reconnects. */
   private lastSwitch: SimSwitch | null = null;
+  /** The slots the line's switch offered at the last bring-up; null before the first. */
+  available: readonly SlotId[] | null = null;
   /** When the current slot was bound (for bindMinutes). */
   boundAt: number | null = null;
 
@@ -50,6 +52,9 @@ export class SlotBinding {
     conn.simSwitch = sw;
     if (sw) this.lastSwitch = sw;
     const available: readonly SlotId[] = sw?.slots ?? ['A'];
+    this.available = available;
+    // A slot this line's switch cannot select is not bound, whoever asked for it.
+    if (this.wanted !== null && !available.includes(this.wanted)) this.wanted = null;
     const chosen = this.wanted ?? (this.o.chooseSlot ? this.o.chooseSlot(available) : available[0]!);
     if (chosen === null) {
       board.enter('sim-wait', 'no-sim', { slot: null, detail: 'no usable SIM slot: every card is disabled, missing or out of limits' });

@@ -5,6 +5,9 @@ import type { Family, Rat, SimState } from '../../modem-drivers/types.js';
 
 export type SlotId = 'A' | 'B' | 'C' | 'D';
 
+/** Why a slot's card cannot become ready: the SIM policy's own list (docs/decisions/0017-unusable-slots.md). */
+export type { UnusableReason as SlotUnusableReason } from '../policy/types.js';
+
 /** Where a line is in bringing its modem up: probe → enable → SIM ready → registered. */
 export type Lifecycle = 'probe' | 'enable' | 'sim-ready' | 'registered';
 

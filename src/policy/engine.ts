@@ -17,6 +17,7 @@ import { statsDayKey } from './local-time.js';
 import { canCall, isUsable, remainingFor } from './queries.js';
 import { chooseSlot, nextRandom } from './select.js';
 import { cloneLine, cloneSim, emptyLine, isSlotId } from './state.js';
+import { describeUnusable, isLastResort, isUnusableReason, markUnusable, unusableOf } from './unusable.js';
 import {
   SLOTS,
   type CallEndCause,
@@ -326,7 +327,10 @@ function review(run: Run, lineId: string, l: LineState, counting: boolean): void
     const sim = l.slots[slot]; // read after the rules: a disable replaces the SIM object
     if (!isUsable(sim, now)) {
       l.pendingSwitch = null;
-      switchAway(run, lineId, l, sim.presence === 'empty' ? 'SIM card removed' : `SIM disabled: ${sim.disabled?.reason ?? ''}`, null, true);
+      const u = unusableOf(sim);
+      const why = sim.presence === 'empty' ? 'SIM card removed' : sim.disabled !== null ? `SIM disabled: ${sim.disabled.reason}` : `SIM unusable: ${u?.detail ?? ''}`;
+      // A slot whose mark may pass (no network) is kept when no other slot is usable.
+      switchAway(run, lineId, l, why, null, !(sim.presence !== 'empty' && sim.disabled === null && isLastResort(sim)));
     } else if (l.pendingSwitch !== null) {
       const p = l.pendingSwitch;
       l.pendingSwitch = null;
@@ -424,6 +428,8 @@ function lineEvent(run: Run, e: Exclude<PolicyEvent, { type: 'tick' } | { type: 
       const sim = run.sim(l, e.slot);
       if (typeof e.iccid === 'string' && e.iccid !== '') newCard(sim, e.iccid);
       sim.presence = 'present';
+      // The card is ready: whatever kept it from being so has passed (a no-network mark gets a new chance).
+      sim.unusable = null;
       if (l.bound !== null && l.bound !== e.slot) l.lastBound = l.bound;
       l.bound = e.slot;
       l.boundAt = now;
@@ -484,6 +490,8 @@ function lineEvent(run: Run, e: Exclude<PolicyEvent, { type: 'tick' } | { type: 
     case 'sim-card-changed': {
       if (!isSlotId(e.slot)) return;
       const sim = run.sim(l, e.slot);
+      // Another card, or the same one reseated: a candidate again (0017).
+      sim.unusable = null;
       if (e.iccid === null) {
         sim.presence = 'empty';
         if (sim.disabled !== null) sim.cardChangeUnconfirmed = true;
@@ -504,6 +512,21 @@ function lineEvent(run: Run, e: Exclude<PolicyEvent, { type: 'tick' } | { type: 
       const sim = run.sim(l, e.slot);
       if (sim.disabled !== null) enableSim(run, lineId, l, e.slot, 'enabled by operator');
       sim.cardChangeUnconfirmed = false;
+      sim.unusable = null;
+      break;
+    }
+    case 'slot-unusable': {
+      if (!isSlotId(e.slot) || !isUnusableReason(e.reason)) return;
+      const sim = run.sim(l, e.slot);
+      const detail = typeof e.detail === 'string' && e.detail !== '' ? e.detail : describeUnusable(e.reason);
+      markUnusable(sim, e.reason, detail, typeof e.iccid === 'string' && e.iccid !== '' ? e.iccid : null, now);
+      // A bind that cannot complete is given up, so that the review binds the next usable slot.
+      if (l.binding === e.slot) l.binding = null;
+      break;
+    }
+    case 'network-found': {
+      if (!isSlotId(e.slot) || unusableOf(l.slots[e.slot])?.reason !== 'no-network') return;
+      run.sim(l, e.slot).unusable = null;
       break;
     }
     case 'operator-disable': {

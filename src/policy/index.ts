@@ -5,6 +5,7 @@ export { initialPolicyState } from './state.js';
 export { decide, nextDeadline, DAILY_RESET_MINUTE } from './engine.js';
 export { canCall, canSendSms, remaining, isUsable } from './queries.js';
 export { chooseSlot } from './select.js';
+export { isLastResort, isUnusableReason } from './unusable.js';
 export { statistics, simStatus, colourOf } from './statistics.js';
 export { billedSeconds } from './limits.js';
 export { isValidTimeZone } from './local-time.js';

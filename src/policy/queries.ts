@@ -4,6 +4,7 @@
  */
 import { effectiveLimits, remainingOf } from './limits.js';
 import { UNKNOWN_LINE } from './state.js';
+import { unusableOf } from './unusable.js';
 import type { LineState, Permission, PolicyConfig, PolicyState, Remaining, RemainingValue, SimState, SlotId } from './types.js';
 
 export function lineOf(state: PolicyState, line: string): LineState {
@@ -26,9 +27,10 @@ export function remaining(config: PolicyConfig, state: PolicyState, now: number,
   return remainingFor(config, state, now, line, slot, lineOf(state, line).slots[slot]);
 }
 
-/** Not disabled (or its disable has expired) and not known to be empty. */
+/** Not disabled (or its disable has expired), not known to be empty, not marked unusable by the line. */
 export function isUsable(sim: SimState, now: number): boolean {
   if (sim.presence === 'empty') return false;
+  if (unusableOf(sim) !== null) return false;
   if (sim.disabled !== null && (sim.disabled.until === null || sim.disabled.until > now)) return false;
   return true;
 }
@@ -45,6 +47,8 @@ function usabilityProblem(sim: SimState, now: number): string | null {
     const until = sim.disabled.until === null ? 'until an operator enables it' : `until ${new Date(sim.disabled.until).toISOString()}`;
     return `SIM disabled (${sim.disabled.reason}) ${until}`;
   }
+  const u = unusableOf(sim);
+  if (u !== null) return `SIM unusable (${u.reason}): ${u.detail}`;
   return null;
 }
 

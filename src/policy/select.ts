@@ -1,10 +1,12 @@
 /**
  * Choosing the slot to bind (manual §4.12 选卡策略): sequential A→B→C→D→A, random, or the most
  * remaining call minutes first. Never an empty or disabled slot. Among usable slots, those whose
- * limits allow a call now are preferred; the strategy picks within the preferred group. Pure: the
+ * limits allow a call now are preferred; the strategy picks within the preferred group. A slot marked
+ * unusable for a reason that may pass (no network, card not seen) is chosen only when no slot is usable. Pure: the
  * random strategy takes its numbers from `rng` (values in [0, 1)).
  */
 import { canCall, isUsable, lineOf, remaining } from './queries.js';
+import { isLastResort } from './unusable.js';
 import { SLOTS, type PolicyConfig, type PolicyState, type SlotId } from './types.js';
 
 export interface ChooseOptions {
@@ -38,6 +40,10 @@ export function chooseSlot(
   const l = lineOf(state, line);
   const usable: SlotId[] = [];
   for (const s of SLOTS) if (s !== opts.exclude && isUsable(l.slots[s], now)) usable.push(s);
+  if (usable.length === 0) {
+    // Nothing usable: a slot whose mark may have passed is better than no SIM at all.
+    for (const s of SLOTS) if (s !== opts.exclude && isLastResort(l.slots[s]) && isUsable({ ...l.slots[s], unusable: null }, now)) usable.push(s);
+  }
   if (usable.length === 0) return null;
   const callable = usable.filter((s) => canCall(config, state, now, line, s).ok);
   const pool = callable.length > 0 ? callable : usable;

@@ -19,6 +19,7 @@ export function emptySim(): SimState {
     iccid: null,
     presence: 'unknown',
     disabled: null,
+    unusable: null,
     cardChangeUnconfirmed: false,
     smsBlocked: false,
     usage: {
@@ -57,6 +58,7 @@ export function cloneSim(s: SimState): SimState {
     iccid: s.iccid,
     presence: s.presence,
     disabled: s.disabled === null ? null : { ...s.disabled },
+    unusable: s.unusable == null ? null : { ...s.unusable },
     cardChangeUnconfirmed: s.cardChangeUnconfirmed,
     smsBlocked: s.smsBlocked,
     usage: { callSec: { ...s.usage.callSec }, callCount: { ...s.usage.callCount }, smsCount: { ...s.usage.smsCount } },

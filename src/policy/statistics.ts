@@ -4,6 +4,7 @@
 import { DAILY_RESET_MINUTE } from './engine.js';
 import { statsDayKey } from './local-time.js';
 import { lineOf, remainingFor } from './queries.js';
+import { unusableOf } from './unusable.js';
 import type { PolicyConfig, PolicyState, SimColour, SimState, SimStatistics, SimStatus, SlotId } from './types.js';
 
 const COLOURS: Record<SimStatus, SimColour> = {
@@ -12,6 +13,7 @@ const COLOURS: Record<SimStatus, SimColour> = {
   standby: 'green',
   empty: 'grey',
   'disabled-card-changed': 'brown',
+  unusable: 'orange',
 };
 
 export function colourOf(status: SimStatus): SimColour {
@@ -20,13 +22,15 @@ export function colourOf(status: SimStatus): SimColour {
 
 /**
  * §3.2.3 卡 ID 颜色: disabled wins (brown when a card change was seen and not confirmed by an
- * operator), then empty, then in use (the bound slot), else standby.
+ * operator), then empty, then unusable (orange), then in use (the bound slot), else standby.
  */
 export function simStatus(sim: SimState, bound: boolean, now: number): SimStatus {
   if (sim.disabled !== null && (sim.disabled.until === null || sim.disabled.until > now)) {
     return sim.cardChangeUnconfirmed ? 'disabled-card-changed' : 'disabled';
   }
   if (sim.presence === 'empty') return 'empty';
+  // Not in the manual: a card the line found cannot become ready (PIN, PUK, failure, no network; 0017).
+  if (unusableOf(sim) !== null) return 'unusable';
   return bound ? 'in-use' : 'standby';
 }
 
@@ -47,6 +51,7 @@ export function statistics(config: PolicyConfig, state: PolicyState, now: number
     status,
     colour: COLOURS[status],
     disabled: sim.disabled === null ? null : { ...sim.disabled },
+    unusable: sim.unusable == null ? null : { ...sim.unusable },
     total: {
       calls: sim.cdr.calls,
       connected: sim.cdr.connected,

@@ -96,6 +96,11 @@ export interface PolicyConfig {
   shortCallSec: number;
   switchRules: SwitchRules;
   disableRules: DisableRule[];
+  /**
+   * A SIM that is ready but finds no network for this many minutes marks its slot unusable
+   * (`no-network`) so the line moves on; 0 = never. Absent = 5.
+   */
+  unusableAfterNoNetworkMinutes?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -152,11 +157,35 @@ export interface DisabledInfo {
   liftsWhenSmsAvailable?: boolean;
 }
 
+/**
+ * Why a slot's card cannot become ready (docs/decisions/0017-unusable-slots.md). The first four are the
+ * card's own state (TS 27.007 §8.3 +CPIN): no retry can help until the card or the configuration
+ * changes. The last three may pass by themselves: such a slot is still bound when no other slot is
+ * usable ("last resort").
+ */
+export const UNUSABLE_REASONS = ['pin-required', 'pin-refused', 'puk-required', 'sim-locked', 'sim-failure', 'not-inserted', 'no-network'] as const;
+export type UnusableReason = (typeof UNUSABLE_REASONS)[number];
+
+export interface UnusableInfo {
+  reason: UnusableReason;
+  /** What the line saw, for people (e.g. "SIM in slot C needs a PIN; none configured (lines[].pins.C)"). */
+  detail: string;
+  since: number;
+  /** The card it was seen on; null = unknown. */
+  iccid: string | null;
+}
+
 export interface SimState {
   /** Last known ICCID; null = none known. */
   iccid: string | null;
   presence: 'unknown' | 'present' | 'empty';
   disabled: DisabledInfo | null;
+  /**
+   * The line found that this slot's card cannot become ready; null = not known to be unusable. Cleared
+   * by a card change, the card becoming ready, or an operator enable. Absent in states saved before it
+   * existed (read as null).
+   */
+  unusable?: UnusableInfo | null;
   /** A card change was seen in this slot while disabled and no operator confirmed it (brown). */
   cardChangeUnconfirmed: boolean;
   /** block-sms has been decided for this SIM and not lifted. */
@@ -224,6 +253,10 @@ export type PolicyEvent =
   | { type: 'sms-failed'; line: string }
   /** iccid: a string = this card is in the slot; null = the slot is empty; undefined = a change was seen, card unknown. */
   | { type: 'sim-card-changed'; line: string; slot: SlotId; iccid?: string | null }
+  /** The line found that the card in this slot cannot become ready (PIN, PUK, failure, no network). */
+  | { type: 'slot-unusable'; line: string; slot: SlotId; reason: UnusableReason; detail?: string; iccid?: string | null }
+  /** The line registered on this slot's card: a no-network mark on it no longer holds. */
+  | { type: 'network-found'; line: string; slot: SlotId }
   /** Time passes; without `line` every known line is checked. */
   | { type: 'tick'; line?: string }
   | { type: 'operator-enable'; line: string; slot: SlotId }
@@ -268,8 +301,9 @@ export interface Remaining {
 export type Permission = { ok: true } | { ok: false; reason: string };
 
 /** §3.2.3 卡 ID 颜色. */
-export type SimStatus = 'in-use' | 'disabled' | 'standby' | 'empty' | 'disabled-card-changed';
-export type SimColour = 'blue' | 'red' | 'green' | 'grey' | 'brown';
+export type SimStatus = 'in-use' | 'disabled' | 'standby' | 'empty' | 'disabled-card-changed' | 'unusable';
+/** The manual's five colours, and `orange` (not in the manual) for a slot whose card cannot become ready. */
+export type SimColour = 'blue' | 'red' | 'green' | 'grey' | 'brown' | 'orange';
 
 export interface SimStatistics {
   line: string;
@@ -278,6 +312,8 @@ export interface SimStatistics {
   status: SimStatus;
   colour: SimColour;
   disabled: DisabledInfo | null;
+  /** Why the slot's card cannot become ready, or null. */
+  unusable: UnusableInfo | null;
   /** §3.2.3 总 CDR 统计. asr is 0..1 (null before the first call); acdSec null before the first connected call. */
   total: { calls: number; connected: number; asr: number | null; acdSec: number | null; talkMinutes: number; billedMinutes: number };
   /** §3.2.3 当日统计, reset daily at 04:10 local time. */

@@ -39,6 +39,7 @@ test('{} is a complete configuration with every default', () => {
       slotLimits: {},
       lineSelection: 'round-robin',
       switchRules: { strategy: 'sequential', triggers: {}, duringCall: 'wait', switchWhenExhausted: true },
+      unusableAfterNoNetworkMinutes: 5,
       disableRules: [],
     },
     simulator: { mode: 'auto', modems: 4, timing: 'realistic', controlPort: 8081, controlHost: '127.0.0.1' },
