@@ -151,6 +151,11 @@ export interface UsbProduct {
   name: string;
   /** bInterfaceNumber of the AT command port. */
   atInterface: number;
+  /**
+   * bInterfaceNumber of a second port that also answers AT (the 'modem' interface), null when there is
+   * none: the line probes the modem there while the AT port waits for the network (decision 0016).
+   */
+  secondaryAtInterface: number | null;
   /** bInterfaceNumber of the PCM audio port, null when the product has none. */
   audioInterface: number | null;
   /** The role of each interface, indexed by bInterfaceNumber. */

@@ -99,6 +99,14 @@ export function atInterfaceNumber(family: Family, productId: number | string | n
 }
 
 /**
+ * The interface of a second port that answers AT beside the AT port (the 'modem' interface), or null when
+ * the family has none or the layout is not known.
+ */
+export function secondaryAtInterfaceNumber(family: Family, productId: number | string | null | undefined): number | null {
+  return usbProductOf(family, productId)?.secondaryAtInterface ?? null;
+}
+
+/**
  * The interface that carries call audio as raw 8 kHz 16-bit mono PCM over USB serial, or null (see the
  * family's descriptor: Quectel's NMEA port after AT+QPCMV=1,0, SIMCom's audio port after AT+CPCMREG=1).
  */

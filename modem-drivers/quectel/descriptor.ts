@@ -22,7 +22,8 @@ const LAYOUT: readonly UsbInterfaceRole[] = ['diag', 'nmea', 'at', 'modem', 'net
 
 function product(vendorId: number, productId: number, name: string): UsbProduct {
   // PCM audio comes out of the NMEA port (interface 1) once AT+QPCMV=1,0 routed voice there.
-  return { vendorId, productId, name, atInterface: 2, audioInterface: 1, interfaces: LAYOUT };
+  // The modem port (interface 3) answers AT too: the line's second port for probing a busy modem.
+  return { vendorId, productId, name, atInterface: 2, secondaryAtInterface: 3, audioInterface: 1, interfaces: LAYOUT };
 }
 
 /** Model / revision prefixes of the Quectel EC2x / EG2x / EG9x / EM05 LTE family (Qualcomm MDM9x07 based). */

@@ -6,7 +6,8 @@
  * 1 NMEA, 2 AT, 3 modem, 4 audio (PCM after AT+CPCMREG=1), 5 QMI network (qmi_wwan), 6 ADB. 0x9011 (RNDIS
  * composition, AT+CUSBPIDSWITCH=9011): 0-1 RNDIS, then the same serial functions shifted by two
  * (2 diagnostics, 3 NMEA, 4 AT, 5 modem, 6 audio), 7 ADB (reserved in option.c). 0x1e0e is shared with
- * other Qualcomm-based sticks (PROLink, D-Link): only these SIM7x00 ids count.
+ * other Qualcomm-based sticks (PROLink, D-Link): only these SIM7x00 ids count. The modem port answers AT
+ * as well and is the line's second port for probing a busy modem (decision 0016).
  *
  * Dual SIM: no dual-SIM command could be verified in SIMCom's SIM7500/SIM7600 documentation (AT+SWITCHSIM
  * and AT+DUALSIM belong to the A76xx series' dual-SIM application note, AT+SMSIMCFG shows up with SIMCom
@@ -24,6 +25,7 @@ const PRODUCTS: readonly UsbProduct[] = [
     productId: 0x9001,
     name: 'SIM7500/SIM7600 (default composition)',
     atInterface: 2,
+    secondaryAtInterface: 3,
     audioInterface: 4,
     interfaces: ['diag', 'nmea', 'at', 'modem', 'audio', 'net', 'adb'],
   },
@@ -32,6 +34,7 @@ const PRODUCTS: readonly UsbProduct[] = [
     productId: 0x9011,
     name: 'SIM7500/SIM7600 (RNDIS composition)',
     atInterface: 4,
+    secondaryAtInterface: 5,
     audioInterface: 6,
     interfaces: ['net', 'net', 'diag', 'nmea', 'at', 'modem', 'audio', 'adb'],
   },

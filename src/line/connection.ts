@@ -1,6 +1,6 @@
 /**
- * One open connection of a line to its modem: the port, the AT channel on it, the modem's capabilities
- * once identified, the watchdog, and the promise that rejects when the connection is lost (every step
+ * One open connection of a line to its modem: the port, the AT channel on it, the modem's second AT port
+ * when it has one, the modem's capabilities once identified, the watchdog, and the promise that rejects when the connection is lost (every step
  * of the bring-up and the monitor races against it).
  */
 import { AtChannel } from '../at/channel.js';
@@ -8,6 +8,7 @@ import type { Modem } from '../../modem-drivers/capabilities.js';
 import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
 import type { Logger } from '../util/log.js';
 import type { OpenedPort } from './port-provider.js';
+import { SecondaryProbe } from './secondary-probe.js';
 import { Watchdog } from './watchdog.js';
 
 /** Why a connection ended; `unresponsive`: the modem went silent (the line resets it). */
@@ -38,11 +39,15 @@ export interface ConnectionOptions {
   counters: AtCounters;
   /** Called when the connection is lost, for any reason (wakes the line's sleeps). */
   onLost: () => void;
+  /** The watchdog suspects the modem (why), or null: it spoke again. */
+  onSuspect?: (detail: string | null) => void;
 }
 
 export class Connection {
   readonly channel: AtChannel;
   readonly watchdog: Watchdog;
+  /** The modem's second AT port, probed while the AT port waits for the network; null without one. */
+  readonly secondary: SecondaryProbe | null;
   /** The modem's capabilities, once its family is known (identify step). */
   modem: Modem | null = null;
   simSwitch: SimSwitch | null = null;
@@ -60,15 +65,20 @@ export class Connection {
     this.channel = new AtChannel(opened.transport, { log: o.log, name: `L${o.lineId}`, defaultTimeoutMs: o.commandTimeoutMs });
     this.lost = new Promise<never>((_, reject) => (this.rejectLost = reject));
     this.lost.catch(() => {});
+    this.secondary = opened.secondary ? new SecondaryProbe(opened.secondary.transport, opened.secondary.path, o.now) : null;
     this.watchdog = new Watchdog(this.channel, {
       unresponsiveAfterMs: o.unresponsiveAfterMs,
       since: o.now(),
       now: o.now,
       onSilent: (ms) => this.lose(new ConnectionLost(`no answer from the modem for ${Math.round(ms / 1000)} s`, true)),
+      ...(o.onSuspect ? { onSuspect: o.onSuspect } : {}),
+      secondary: this.secondary,
     });
+    this.watchdog.proveSecondary();
     this.channel.onEvent((ev) => {
       if (ev.type === 'sent') {
-        if (!ev.network) this.watchdog.owe();
+        if (ev.network) this.watchdog.networkSent();
+        else this.watchdog.owe();
       } else if (ev.type === 'closed') this.lose(new ConnectionLost(`port closed${ev.error ? `: ${ev.error.message}` : ''}`, false));
       else if (ev.type === 'timeout') o.counters.timeouts++;
       else if (ev.type === 'garbage') o.counters.garbageBytes += ev.bytes;
@@ -108,6 +118,6 @@ export class Connection {
   async close(reason: string): Promise<void> {
     this.watchdog.stop();
     this.modem?.dispose();
-    await this.channel.close(reason).catch(() => {});
+    await Promise.all([this.channel.close(reason).catch(() => {}), this.secondary?.close()]);
   }
 }

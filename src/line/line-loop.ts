@@ -104,6 +104,9 @@ export class LineLoop {
       now: ctx.now,
       counters: this.at,
       onLost: () => this.o.wake(),
+      onSuspect: (detail) => {
+        if (this.conn === conn && !conn.isLost) ctx.board.suspect(detail);
+      },
     });
     this.conn = conn;
     ctx.board.update({ modem: { ...ctx.board.st.modem, port: opened.path, usbPath: opened.usbPath } });

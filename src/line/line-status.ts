@@ -28,6 +28,11 @@ export class LineStatusBoard {
   readonly machine: LineLifecycle;
   /** The SIM slot change under way, shown as health `switching` until the new card is ready. */
   private change: SlotChange | null = null;
+  /**
+   * The watchdog's suspicion (an owed answer is late): a line that shows `ok` shows `unresponsive` with
+   * this detail instead, so that nothing new is given to it; the detail it had comes back after.
+   */
+  private suspicion: { detail: string; detailBefore: string | null } | null = null;
 
   constructor(private readonly o: LineStatusOptions) {
     this.st = o.initial;
@@ -45,7 +50,31 @@ export class LineStatusBoard {
   /** Moves the machine (lifecycle.ts; an illegal edge throws) and shows the result with `patch`. */
   enter(phase: LinePhase, health?: Health, patch: StatusPatch = {}): void {
     this.machine.enter(phase, health);
+    // A closed line keeps what it showed until it reopens; any other phase is a judgement of its own.
+    if (this.suspicion && phase !== 'closed') {
+      const before = this.suspicion.detailBefore;
+      this.suspicion = null;
+      if (!('detail' in patch)) patch = { detail: before, ...patch };
+    }
     this.show(patch, health !== undefined);
+  }
+
+  /** The modem is suspect (`detail` says why), or null: it spoke again. */
+  suspect(detail: string | null): void {
+    if (detail === null) {
+      if (!this.suspicion) return;
+      const before = this.suspicion.detailBefore;
+      this.suspicion = null;
+      this.show({ detail: before }, false);
+      return;
+    }
+    if (this.suspicion) this.suspicion.detail = detail;
+    else this.suspicion = { detail, detailBefore: this.st.detail };
+    this.show({}, false);
+  }
+
+  get isSuspect(): boolean {
+    return this.suspicion !== null;
   }
 
   /** Changes fields other than lifecycle and health. */
@@ -74,6 +103,8 @@ export class LineStatusBoard {
   private show(patch: StatusPatch, judged: boolean): void {
     const healthBefore = this.st.health;
     const lifecycleBefore = this.st.lifecycle;
+    const suspicion = this.suspicion;
+    if (suspicion && 'detail' in patch) suspicion.detailBefore = patch.detail ?? null;
     Object.assign(this.st, patch);
     let health: Health = this.machine.health;
     const change = this.change;
@@ -87,6 +118,10 @@ export class LineStatusBoard {
         health = 'switching';
         this.st.detail = change.detail();
       }
+    }
+    if (suspicion && health === 'ok') {
+      health = 'unresponsive';
+      this.st.detail = suspicion.detail;
     }
     this.st.health = health;
     this.st.lifecycle = this.machine.lifecycle;

@@ -11,6 +11,11 @@ export interface OpenedPort {
   usbPath: string | null;
   usbVendorId: number | null;
   usbProductId: number | null;
+  /**
+   * A second port of the same modem that answers AT (the family descriptor's `secondaryAtInterface`), or
+   * null: the watchdog probes the modem there while the AT port waits for the network (decision 0016).
+   */
+  secondary?: { transport: AtTransport; path: string } | null;
 }
 
 export interface PortProvider {

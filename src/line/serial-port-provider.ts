@@ -9,7 +9,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { atInterfaceNumber, detectFamily } from '../../modem-drivers/detect.js';
+import { atInterfaceNumber, detectFamily, secondaryAtInterfaceNumber } from '../../modem-drivers/detect.js';
 import type { Family } from '../../modem-drivers/types.js';
 import type { AtTransport } from '../at/types.js';
 import type { Logger } from '../util/log.js';
@@ -43,6 +43,14 @@ export function atPortOf(m: UsbModem, family: Family | 'auto' = 'auto'): string 
   const fam = family === 'auto' ? detectFamily({ usbVendorId: m.vendorId, usbProductId: m.productId }) : family;
   const want = atInterfaceNumber(fam, m.productId) ?? 2;
   return (m.ports.find((p) => p.interfaceNumber === want) ?? m.ports[0])?.devPath ?? null;
+}
+
+/** The second AT port of a USB modem (the interface its family's layout names), or null. */
+export function secondaryAtPortOf(m: UsbModem, family: Family | 'auto' = 'auto'): string | null {
+  const fam = family === 'auto' ? detectFamily({ usbVendorId: m.vendorId, usbProductId: m.productId }) : family;
+  const want = secondaryAtInterfaceNumber(fam, m.productId);
+  if (want === null) return null;
+  return m.ports.find((p) => p.interfaceNumber === want)?.devPath ?? null;
 }
 
 export class SerialPortProvider implements PortProvider {
@@ -81,7 +89,20 @@ export class SerialPortProvider implements PortProvider {
     }
     this.lastUsb = usb;
     const transport = await this.o.openTransport(path, this.o.baudRate);
-    return { transport, path, usbPath: usb?.usbPath ?? null, usbVendorId: usb?.vendorId ?? null, usbProductId: usb?.productId ?? null };
+    const secondary = usb ? await this.openSecondary(usb, path) : null;
+    return { transport, path, usbPath: usb?.usbPath ?? null, usbVendorId: usb?.vendorId ?? null, usbProductId: usb?.productId ?? null, secondary };
+  }
+
+  /** The modem's second AT port when its family names one; a port that will not open is only logged. */
+  private async openSecondary(usb: UsbModem, atPath: string): Promise<{ transport: AtTransport; path: string } | null> {
+    const path = secondaryAtPortOf(usb, this.o.family);
+    if (!path || path === atPath) return null;
+    try {
+      return { transport: await this.o.openTransport(path, this.o.baudRate), path };
+    } catch (e) {
+      this.o.log.warn({ err: (e as Error).message, port: path }, 'second AT port will not open; hangs during network commands are judged without it');
+      return null;
+    }
   }
 
   async hardReset(reason: string): Promise<string | null> {

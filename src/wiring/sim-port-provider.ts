@@ -28,7 +28,14 @@ export class SimPortProvider implements PortProvider {
     if (!m) throw new Error(`no simulated modem with IMEI ${want}`);
     const transport = m.open(); // throws "<path>: no such device" while unplugged or booting
     const [vid, pid] = USB_IDS[m.dialect] ?? [null, null];
-    return { transport, path: m.devicePath, usbPath: null, usbVendorId: vid, usbProductId: pid };
+    // The second AT port (the USB 'modem' interface) of the EC25 / SIM7600, as on hardware.
+    let secondary: OpenedPort['secondary'] = null;
+    try {
+      secondary = { transport: m.openSecondary(), path: `${m.devicePath}.2` };
+    } catch {
+      secondary = null; // held by an earlier connection not yet closed: judged without it
+    }
+    return { transport, path: m.devicePath, usbPath: null, usbVendorId: vid, usbProductId: pid, secondary };
   }
 
   async hardReset(): Promise<string | null> {

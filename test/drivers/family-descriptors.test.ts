@@ -41,6 +41,11 @@ test('Quectel descriptor: USB ids (with the EC20 on the Qualcomm id), AT on 2, P
   ]);
 });
 
+test('second AT ports: EC25 family and SIM7600 name their modem interface', () => {
+  assert.deepEqual(byName('quectel').usb.map((p) => p.secondaryAtInterface), [3, 3, 3, 3, 3]);
+  assert.deepEqual(byName('simcom').usb.map((p) => p.secondaryAtInterface), [3, 5]);
+});
+
 test('SIMCom descriptor: 0x9001 AT 2 / audio 4, 0x9011 (RNDIS) AT 4 / audio 6', () => {
   assert.deepEqual(ids(byName('simcom')), [
     [0x1e0e, 0x9001, 2, 4],
@@ -59,6 +64,8 @@ test('every USB product: interface roles agree with the AT and audio interface n
   for (const f of FAMILIES) {
     for (const p of f.usb) {
       assert.equal(p.interfaces[p.atInterface], 'at', `${f.name} ${p.name}`);
+      // The second AT port is the 'modem' interface, which answers AT too.
+      if (p.secondaryAtInterface !== null) assert.equal(p.interfaces[p.secondaryAtInterface], 'modem', `${f.name} ${p.name} second AT port`);
       if (p.audioInterface !== null) assert.ok(['audio', 'nmea'].includes(p.interfaces[p.audioInterface]!), `${f.name} ${p.name}`);
       assert.equal(usbInterfaceRole(f.name, p.productId, p.atInterface), 'at');
       assert.ok(f.matchesUsb(p.vendorId, p.productId), `${f.name} claims its own product ${p.name}`);

@@ -33,7 +33,9 @@ function hardware(root: string) {
   const plug = (devices: [FakeUsbDevice, MiniModem][]) => {
     roots = buildSysfs(root, devices.map(([d]) => d));
     byDev.clear();
-    for (const [d, m] of devices) for (let i = 0; i < d.interfaces; i++) byDev.set(join(roots.dev, `ttyUSB${d.firstTty + i}`), m);
+    // A MiniModem has one AT port, the EC25's interface 2; its other interfaces are not modelled (the
+    // line's second AT port on interface 3 will not open, and the line goes on without it).
+    for (const [d, m] of devices) byDev.set(join(roots.dev, `ttyUSB${d.firstTty + 2}`), m);
     return roots;
   };
   const openTransport = async (path: string): Promise<AtTransport> => {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanUsbModems, scanUsbSerialPorts } from '../../src/line/usb-discovery.js';
-import { atPortOf } from '../../src/line/serial-port-provider.js';
+import { atPortOf, secondaryAtPortOf } from '../../src/line/serial-port-provider.js';
 import { buildSysfs } from '../helpers/fake-sysfs.js';
 
 test('USB serial ports are grouped per modem with vendor/product ids and interface numbers', () => {
@@ -26,6 +26,10 @@ test('USB serial ports are grouped per modem with vendor/product ids and interfa
   // the AT port is interface 2 on both families (EC25: DM, NMEA, AT, modem; SIM7600: diag, NMEA, AT, modem, audio)
   assert.equal(atPortOf(modems[0]!), join(roots.dev, 'ttyUSB2'));
   assert.equal(atPortOf(modems[1]!), join(roots.dev, 'ttyUSB6'));
+  // the second AT port (probed while the AT port waits for the network) is the modem interface 3
+  assert.equal(secondaryAtPortOf(modems[0]!), join(roots.dev, 'ttyUSB3'));
+  assert.equal(secondaryAtPortOf(modems[1]!), join(roots.dev, 'ttyUSB7'));
+  assert.equal(secondaryAtPortOf(modems[0]!, 'generic'), null, 'a generic modem has none');
 });
 
 test('a missing or unreadable sysfs gives no ports instead of an error', () => {

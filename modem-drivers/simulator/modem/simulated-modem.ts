@@ -36,6 +36,7 @@ import { simRuntime } from './sim-runtime.js';
 import { SimPort } from './sim-port.js';
 import { frameFinal, frameInfo, type ConnectHandler, type Final, type FrameOptions, type Outcome, type PromptHandler } from './outcome.js';
 import { dataCommands } from './commands-data.js';
+import { SecondaryAtPort } from './secondary-port.js';
 
 export type { Dialect } from './dialect.js';
 export type { SlotId, PinState } from './modem-core.js';
@@ -105,6 +106,8 @@ export class SimulatedModem {
   private readonly log: Logger | undefined;
   private readonly parser = new AtParser();
   private port: SimPort | null = null;
+  /** The second AT port (the USB 'modem' interface), opened by a host that probes the modem on it. */
+  private second: SecondaryAtPort | null = null;
   private present = false;
   private closed = false;
   private hung = false;
@@ -178,6 +181,27 @@ export class SimulatedModem {
     this.busy = false;
     const held = this.held.splice(0);
     for (const lines of held) port.send(frameInfo([lines], this.frameOptions()));
+    return port;
+  }
+
+  /**
+   * Opens the second AT port (secondary-port.ts): it answers `AT` while the main port waits for the
+   * network, and nothing while the modem is hung. Throws while the modem is absent or the port is held.
+   */
+  openSecondary(): AtTransport {
+    const path = `${this.devicePathNow}.2`;
+    if (this.closed || !this.present) throw new Error(`${path}: no such device`);
+    if (this.second) throw new Error(`${path}: device or resource busy (already open)`);
+    const self = this;
+    const port = new SimPort((p) => {
+      if (this.second?.port === p) this.second = null;
+    });
+    this.second = new SecondaryAtPort(port, {
+      get hung() {
+        return self.hung;
+      },
+      identity: () => this.core.profile.ati(this.core.imei),
+    });
     return port;
   }
 
@@ -421,6 +445,9 @@ export class SimulatedModem {
     const p = this.port;
     this.port = null;
     p?.gone(new Error(reason));
+    const second = this.second;
+    this.second = null;
+    second?.port.gone(new Error(reason));
   }
 
   private restart(reason: string): void {
@@ -498,8 +525,8 @@ export class SimulatedModem {
   // Faults
 
   /**
-   * The firmware stops answering anything (ESC included); input is swallowed and URCs are lost. Off: it
-   * answers again. A restart (reset(), powerCycle(), unplug()) also ends the hang.
+   * The firmware stops answering anything (ESC included) on either port; input is swallowed and URCs are
+   * lost. Off: it answers again. A restart (reset(), powerCycle(), unplug()) also ends the hang.
    */
   setHung(on: boolean): void {
     this.hung = on;
@@ -507,6 +534,7 @@ export class SimulatedModem {
     this.inputPos = 0;
     this.deferred = [];
     this.port?.drop();
+    this.second?.drop();
     if (!on) {
       this.parser.reset();
       this.prompt = null;
