@@ -14,14 +14,13 @@ import { runSettings, type Setting } from './steps.js';
 export interface SmsOptions {
   /** Reception settings; default GENERIC_SMS_SETTINGS. */
   settings?: readonly Setting[];
-  /** A memory that holds status reports even when AT+CPMS=? does not list it (Quectel EC2x: "SR"). */
-  reportMemory?: string;
 }
 
 export class GenericSms implements SmsCapability {
   /** Serialises the message-storage commands, because `inMemory` switches the read memory for a while. */
   private storage: Promise<unknown> = Promise.resolve();
   private memoriesAsked: Promise<SmsMemories> | null = null;
+  private memoriesKnown: SmsMemories | null = null;
 
   constructor(
     private readonly at: AtContext,
@@ -99,19 +98,23 @@ export class GenericSms implements SmsCapability {
    * The message memories (AT+CPMS=?, TS 27.005 §3.2.2, the <mem1> list: memories that can be read and
    * deleted): `messages` where received messages can be kept ("SM", "ME"; else "MT"; empty when the
    * modem does not say, meaning the current memory only) and `reports`, the memory that keeps status
-   * reports apart ("SR"), or null. Asked once per modem.
+   * reports apart ("SR"), or null. Only memories the modem lists are named: selecting one it does not
+   * list fails (+CMS ERROR), on every sweep. Asked once per modem.
    */
   memories(): Promise<SmsMemories> {
-    this.memoriesAsked ??= this.askMemories().catch((e: unknown) => {
-      this.memoriesAsked = null;
-      throw e;
-    });
+    this.memoriesAsked ??= this.listedMemories().then(
+      (m) => (this.memoriesKnown = m),
+      (e: unknown) => {
+        this.memoriesAsked = null;
+        throw e;
+      },
+    );
     return this.memoriesAsked;
   }
 
-  private async askMemories(): Promise<SmsMemories> {
-    const m = await this.listedMemories();
-    return this.opts.reportMemory !== undefined ? { ...m, reports: this.opts.reportMemory } : m;
+  /** What memories() answered, once it has; null before (for URC handlers, which cannot wait). */
+  get knownMemories(): SmsMemories | null {
+    return this.memoriesKnown;
   }
 
   private async listedMemories(): Promise<SmsMemories> {

@@ -12,9 +12,10 @@
  *  - Status reports: with +CNMI <ds>=2 the EC25/EG25-G announce a stored SMS-STATUS-REPORT as
  *    `+CDSI: "SM",<n>` although it is kept in the separate "SR" memory, so AT+CMGR=<n> on "SM" returns
  *    nothing or an unrelated message (reported on EC25EFAR06A10M4G, EC25EFAR06A15M4G, EC25EFAR08A04M4G and
- *    EG25-G). The event therefore says mem "SR", `statusReports` reads and deletes in "SR" (the read
- *    memory switched for the one command and back), and `sms.memories()` names "SR" as the report memory
- *    so the receiver sweeps it.
+ *    EG25-G). The event therefore says mem "SR", and `statusReports` reads and deletes in "SR" (the read
+ *    memory switched for the one command and back). Only when AT+CPMS=? lists "SR", though: firmware that
+ *    does not list it refuses AT+CPMS="SR" and keeps reports where it says, so once `sms.memories()` has
+ *    answered without "SR" the announced memory is kept, and the receiver never sweeps "SR".
  */
 import type { AtChannelApi } from '../../src/at/types.js';
 import type { Modem, ModemOptions } from '../capabilities.js';
@@ -63,9 +64,13 @@ export function openQuectelModem(channel: AtChannelApi, opts: QuectelModemOption
   const parts = genericParts(core, {
     iccidSteps: QUECTEL_ICCID_STEPS,
     netreg: quectelNetregQueries(core.at),
-    sms: statusReportInSr ? { reportMemory: 'SR' } : {},
   });
-  listenForUrcs(core, QUECTEL_URCS, [quectelUrcHandler(core, state, statusReportInSr)]);
+  // Before the first AT+CPMS=? answer the memory is not known, and the EC25 behaviour is assumed.
+  const reportsInSr = (): boolean => {
+    const known = parts.sms.knownMemories;
+    return statusReportInSr && (known === null || known.reports === 'SR');
+  };
+  listenForUrcs(core, QUECTEL_URCS, [quectelUrcHandler(core, state, reportsInSr)]);
   const { sms } = parts;
   return {
     ...parts,

@@ -23,7 +23,8 @@ export interface QuectelUrcState {
   lastSignal: Signal | null;
 }
 
-export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, statusReportInSr: boolean): UrcHandler {
+/** `reportsInSr`: whether a report announced in "SM" is kept in "SR" (asked per URC: the answer can change once AT+CPMS=? is known). */
+export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, reportsInSr: () => boolean): UrcHandler {
   const { events, startup, results } = core;
   const log = events.log;
 
@@ -67,7 +68,7 @@ export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, statu
       startup.poweredDown();
       return true;
     }
-    if (line.startsWith('+CDSI:') && statusReportInSr) {
+    if (line.startsWith('+CDSI:') && reportsInSr()) {
       const m = parseMemIndex(line, '+CDSI:');
       if (m.ok && m.value.mem.toUpperCase() === 'SM') {
         log.debug({ urc: line }, 'status report announced in "SM" but stored in "SR" (EC2x behaviour)');

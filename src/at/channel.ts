@@ -15,6 +15,10 @@
  *
  * After a timeout the modem may still answer the old command; so before the next command the channel
  * sends a bare `AT` and waits for a short quiet period, discarding what arrives (resynchronisation).
+ * The same after every ESC: a modem leaving a `> ` prompt answers the cancelled send (TS 27.005 §3.5.1),
+ * and replies to commands it took as PDU text, or that were answered around the ESC, may still come.
+ * A command in flight when a `> ` nobody asked for arrives is rejected (AtInterruptedError): the modem
+ * read it as PDU text, so the final result that follows is not its answer.
  */
 import type { Logger } from '../util/log.js';
 import { AtFramer, type FrameToken } from './framer.js';
@@ -22,6 +26,7 @@ import { parseFinal, isAlwaysFinal } from './result.js';
 import {
   AtClosedError,
   AtCommandError,
+  AtInterruptedError,
   AtTimeoutError,
   type AtChannelApi,
   type AtCommand,
@@ -175,9 +180,14 @@ export class AtChannel implements AtChannelApi {
     return r.lines;
   }
 
-  /** Writes ESC (0x1B): abandons a `> ` prompt (TS 27.005 §3.5.1). */
+  /**
+   * Writes ESC (0x1B): abandons a `> ` prompt (TS 27.005 §3.5.1). Replies around it cannot be attributed,
+   * so the next command waits for a resynchronisation (bare `AT`, then a quiet period).
+   */
   escape(): void {
-    if (!this.closedError) this.transport.write(Buffer.from([0x1b]));
+    if (this.closedError) return;
+    this.transport.write(Buffer.from([0x1b]));
+    this.needResync = true;
   }
 
   /** Rejects everything queued and in flight and closes the transport. */
@@ -286,6 +296,17 @@ export class AtChannel implements AtChannelApi {
     this.log.warn({ port: this.name }, 'unexpected "> " prompt from modem; sending ESC');
     this.emit({ type: 'stuck-prompt' });
     this.escape();
+    if (f) this.interrupt(f);
+  }
+
+  /** Ends the command in flight without an answer: what comes next answers the cancelled prompt. */
+  private interrupt(f: InFlight): void {
+    clearTimeout(f.timer);
+    this.current = null;
+    const shown = f.command.secret ? redact(f.command.cmd) : f.command.cmd;
+    this.log.warn({ port: this.name, cmd: shown }, 'AT command taken as PDU text by a stuck prompt; resynchronising');
+    f.reject(new AtInterruptedError(shown, 'the modem was at a "> " prompt and took the command as PDU text (left with ESC)'));
+    this.pump();
   }
 
   private line(text: string): void {

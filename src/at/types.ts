@@ -125,6 +125,17 @@ export class AtClosedError extends AtError {
   }
 }
 
+/**
+ * The command's answer cannot be told apart from another's: the modem sat at a `> ` prompt nobody asked
+ * for, took the command as PDU text, and was left with ESC. Whether it ran is unknown.
+ */
+export class AtInterruptedError extends AtError {
+  constructor(readonly cmd: string, reason: string) {
+    super(`${cmd}: ${reason}`);
+    this.name = 'AtInterruptedError';
+  }
+}
+
 export class AtCommandError extends AtError {
   constructor(readonly cmd: string, readonly final: FinalResult, readonly lines: string[] = []) {
     super(`${cmd}: ${formatFinal(final)}`);

@@ -10,8 +10,21 @@ import { PduError } from './pdu-error.js';
 export interface Timestamp {
   /** The instant (UTC). */
   date: Date;
-  /** Offset of the sender's local time from UTC, in minutes (a multiple of 15). */
+  /** Offset of the sender's local time from UTC, in minutes (a multiple of 15); 0 when unknown. */
   tzMinutes: number;
+  /**
+   * Set when the zone octet was not a valid semi-octet pair and was decoded leniently: the local
+   * time is then taken as UTC, so `date` may be off by the SC's (unknown) offset.
+   */
+  zoneUnknown?: true;
+}
+
+export interface SctsOptions {
+  /**
+   * Accept a zone octet that is not BCD (some networks send e.g. 0xA0) as "zone unknown" instead of
+   * throwing. The other six fields are still checked strictly.
+   */
+  lenientZone?: boolean;
 }
 
 /** Two-digit years below this are 20xx, the others 19xx (SMS predates 1990, so 90..99 mean 199x). */
@@ -26,11 +39,16 @@ function bcd(octet: number, field: string, offset: number): number {
   return tens * 10 + units;
 }
 
+function isBcd(octet: number): boolean {
+  return (octet & 0x0f) <= 9 && octet >> 4 <= 9;
+}
+
 /**
  * Decodes 7 octets at `offset`. Throws PduError('invalid') for non-BCD digits or out-of-range fields
- * (month 1..12, day 1..31, hour < 24, minute and second < 60, zone below 80 quarters).
+ * (month 1..12, day 1..31, hour < 24, minute and second < 60, zone below 80 quarters). With
+ * `lenientZone`, a non-BCD zone octet gives a timestamp with `zoneUnknown` instead.
  */
-export function decodeScts(bytes: Uint8Array, offset = 0, field = 'TP-SCTS'): Timestamp {
+export function decodeScts(bytes: Uint8Array, offset = 0, field = 'TP-SCTS', opts: SctsOptions = {}): Timestamp {
   if (offset + 7 > bytes.length) throw new PduError('truncated', `${field}: needs 7 octets`, offset);
   const yy = bcd(bytes[offset]!, field, offset);
   const month = bcd(bytes[offset + 1]!, field, offset + 1);
@@ -40,7 +58,8 @@ export function decodeScts(bytes: Uint8Array, offset = 0, field = 'TP-SCTS'): Ti
   const second = bcd(bytes[offset + 5]!, field, offset + 5);
   const tzOctet = bytes[offset + 6]!;
   const negative = (tzOctet & 0x08) !== 0;
-  const quarters = bcd(tzOctet & 0xf7, field, offset + 6);
+  const zoneUnknown = opts.lenientZone === true && !isBcd(tzOctet & 0xf7);
+  const quarters = zoneUnknown ? 0 : bcd(tzOctet & 0xf7, field, offset + 6);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
     throw new PduError(
       'invalid',
@@ -52,7 +71,9 @@ export function decodeScts(bytes: Uint8Array, offset = 0, field = 'TP-SCTS'): Ti
   const tzMinutes = (negative ? -quarters : quarters) * 15;
   const localMs = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC treats years 0..99 as 19xx; year is always >= 1990 here, so no correction is needed.
-  return { date: new Date(localMs - tzMinutes * 60_000), tzMinutes: tzMinutes === 0 ? 0 : tzMinutes };
+  const ts: Timestamp = { date: new Date(localMs - tzMinutes * 60_000), tzMinutes: tzMinutes === 0 ? 0 : tzMinutes };
+  if (zoneUnknown) ts.zoneUnknown = true;
+  return ts;
 }
 
 function toBcd(n: number): number {

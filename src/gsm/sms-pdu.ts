@@ -141,6 +141,21 @@ function readTimestamp(r: ByteReader, field: string): Timestamp {
   return decodeScts(r.buf, pos, field);
 }
 
+/**
+ * A status report's time field with a lenient zone: some networks put a non-BCD zone octet (e.g.
+ * 0xA0) in TP-SCTS / TP-DT, and the report's outcome matters more than the SC's offset from UTC.
+ */
+function readReportTimestamp(r: ByteReader, field: string, warnings: string[]): Timestamp {
+  const pos = r.pos;
+  r.bytes(7, field);
+  const ts = decodeScts(r.buf, pos, field, { lenientZone: true });
+  if (ts.zoneUnknown) {
+    const octet = r.buf[pos + 6]!.toString(16).padStart(2, '0');
+    warnings.push(`${field}: time-zone octet 0x${octet} is not BCD; zone unknown, local time taken as UTC`);
+  }
+  return ts;
+}
+
 function readUserData(r: ByteReader, dcs: DcsInfo, udhi: boolean, warnings: string[]): UserDataFields {
   const udlPos = r.pos;
   const udl = r.u8('TP-UDL');
@@ -264,8 +279,8 @@ function decodeSubmit(r: ByteReader, fo: number, common: Common): SmsSubmit {
 function decodeStatusReport(r: ByteReader, fo: number, common: Common): SmsStatusReport {
   const messageRef = r.u8('TP-MR');
   const recipient = readTpAddress(r, 'TP-RA');
-  const scts = readTimestamp(r, 'TP-SCTS');
-  const dischargeTime = readTimestamp(r, 'TP-DT');
+  const scts = readReportTimestamp(r, 'TP-SCTS', common.warnings);
+  const dischargeTime = readReportTimestamp(r, 'TP-DT', common.warnings);
   const status = r.u8('TP-ST');
   const out: SmsStatusReport = {
     type: 'status-report',

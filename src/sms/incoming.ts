@@ -42,8 +42,12 @@ export interface ReceivedReport {
   statusText: string;
   /** TP-RA: the number the message went to. */
   recipient: string;
-  /** TP-DT: when the outcome happened, as the SC says (ms). */
+  /** TP-DT: when the outcome happened, as the SC says (ms); the SC's local time when its zone is unknown. */
   dischargedAt: number;
+  /** The PDU as read (hex, SMSC field included), kept for the log. */
+  pdu: string;
+  /** What the decoder tolerated (e.g. a non-BCD time-zone octet); empty for a clean report. */
+  warnings: string[];
 }
 
 export type Incoming =
@@ -112,6 +116,8 @@ export function classifyPdu(pduHex: string, ctx: ReceiveContext, screen?: Comman
         statusText: p.statusText,
         recipient: p.recipient.number,
         dischargedAt: p.dischargeTime.date.getTime(),
+        pdu: pduHex.toUpperCase(),
+        warnings: p.warnings,
       },
     };
   }

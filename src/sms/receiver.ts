@@ -312,6 +312,9 @@ export class SmsReceiver {
   /** Stores or applies one classified PDU; throws when the store fails (nothing is deleted then). */
   private handle(item: Incoming): void {
     if (item.kind === 'report') {
+      if (item.report.warnings.length > 0) {
+        this.log.warn({ pdu: item.report.pdu, warnings: item.report.warnings }, 'status report decoded leniently');
+      }
       this.applyReport(item.report, this.now(), 0);
       this.st.reports++;
       return;
@@ -353,7 +356,7 @@ export class SmsReceiver {
 
   private giveUpReport(report: ReceivedReport): void {
     this.st.unmatchedReports++;
-    this.log.debug({ ref: report.ref, status: report.status, recipient: report.recipient }, 'status report matches no message sent on this line');
+    this.log.debug({ ref: report.ref, status: report.status, recipient: report.recipient, pdu: report.pdu }, 'status report matches no message sent on this line');
     this.callback('onStatusReport', () => this.o.onStatusReport?.({ line: this.lineId, report, result: null }));
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { AtChannel } from '../../src/at/channel.js';
-import { AtClosedError, AtCommandError, AtTimeoutError, type Urc } from '../../src/at/types.js';
+import { AtClosedError, AtCommandError, AtInterruptedError, AtTimeoutError, type Urc } from '../../src/at/types.js';
 import { silentLogger } from '../../src/util/log.js';
 import { listFixtures, loadTranscript, ScriptedModem } from '../helpers/transcript.js';
 import { FakePort } from '../helpers/fake-port.js';
@@ -124,6 +124,40 @@ test('a timeout while at the prompt sends ESC so the modem does not eat the next
   await assert.rejects(ch.send({ cmd: 'AT+CMGS=10', promptData: '00', timeoutMs: 30 }), AtTimeoutError);
   assert.deepEqual(await ch.exec('AT'), []);
   assert.deepEqual(port.received, ['AT+CMGS=10', 'ESC:', 'AT', 'AT']);
+});
+
+test('a stuck prompt during AT+CSQ: the command is interrupted, and replies around the ESC are not taken for AT+CPMS? (resync)', async () => {
+  const CPMS_ME = '+CPMS: "ME",1,255,"ME",1,255,"ME",1,255';
+  const port = new FakePort((cmd, p) => {
+    // The modem still sits at the "> " of an earlier send: AT+CSQ becomes PDU text and the prompt shows.
+    if (cmd === 'AT+CSQ') p.prompt();
+    // After ESC: the cancelled send's OK, then a late answer to an AT+CPMS? of before (another memory).
+    else if (cmd.startsWith('ESC:')) p.send('\r\nOK\r\n\r\n+CPMS: "SR",0,50,"ME",1,255,"ME",1,255\r\n\r\nOK\r\n');
+    else if (cmd === 'AT') p.reply();
+    else if (cmd === 'AT+CPMS?') p.reply([CPMS_ME]);
+  });
+  const ch = new AtChannel(port, { log: silentLogger(), resyncQuietMs: 30 });
+  const events: string[] = [];
+  ch.onEvent((e) => events.push(e.type));
+  const csq = ch.send({ cmd: 'AT+CSQ', prefixes: ['+CSQ:'] });
+  const cpms = ch.exec({ cmd: 'AT+CPMS?', prefixes: ['+CPMS:'] });
+  await assert.rejects(csq, AtInterruptedError);
+  assert.deepEqual(await cpms, [CPMS_ME]);
+  assert.deepEqual(port.received, ['AT+CSQ', 'ESC:', 'AT', 'AT+CPMS?']);
+  assert.ok(events.includes('stuck-prompt'));
+  assert.ok(events.includes('stray'), 'the late OK was recognised as stray');
+});
+
+test('after escape() the next command waits for a resync: replies to what the ESC cut off are discarded', async () => {
+  const port = new FakePort((cmd, p) => {
+    if (cmd === 'ESC') p.send('\r\n+CSQ: 31,99\r\n\r\nOK\r\n');
+    else if (cmd === 'AT') p.reply();
+    else if (cmd === 'AT+CSQ') setTimeout(() => p.reply(['+CSQ: 12,99']), 5);
+  });
+  const ch = new AtChannel(port, { log: silentLogger(), resyncQuietMs: 30 });
+  ch.escape();
+  assert.deepEqual(await ch.exec({ cmd: 'AT+CSQ', prefixes: ['+CSQ:'] }), ['+CSQ: 12,99']);
+  assert.deepEqual(port.received, ['ESC', 'AT', 'AT+CSQ']);
 });
 
 test('urgent commands overtake queued ones; equal priorities keep their order', async () => {

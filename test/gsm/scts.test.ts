@@ -46,3 +46,15 @@ test('a negative zone of -9:45 (39 quarters) encodes as 0x9B: tens 3 with the si
   assert.equal(enc[6], 0x9b);
   assert.equal(decodeScts(enc).tzMinutes, -585);
 });
+
+test('a non-BCD zone octet (0xA0, sent by some networks) throws, or with lenientZone gives a timestamp of unknown zone', () => {
+  const hex = '909070618422A0';
+  assert.throws(() => decodeScts(hexToBytes(hex)), (e) => e instanceof PduError && /BCD/.test(e.message));
+  const ts = decodeScts(hexToBytes(hex), 0, 'TP-DT', { lenientZone: true });
+  assert.equal(ts.zoneUnknown, true);
+  assert.equal(ts.tzMinutes, 0);
+  assert.equal(ts.date.toISOString(), '2009-09-07T16:48:22.000Z');
+  // The other fields stay strict, and a valid zone is not flagged.
+  assert.throws(() => decodeScts(hexToBytes('993192516195A0'), 0, 'TP-DT', { lenientZone: true }), PduError);
+  assert.equal(decodeScts(hexToBytes('90907061842280'), 0, 'TP-DT', { lenientZone: true }).zoneUnknown, undefined);
+});

@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../../modem-drivers/generic/errors.js';
 import { parseCpmsTest } from '../../modem-drivers/generic/parse.js';
 import { openQuectelModem } from '../../modem-drivers/quectel/modem.js';
 import type { Modem } from '../../modem-drivers/capabilities.js';
+import type { ModemEvent } from '../../modem-drivers/types.js';
 import { silentLogger } from '../../src/util/log.js';
 import { ScriptedModem, type TranscriptStep } from '../helpers/transcript.js';
 
@@ -121,12 +122,68 @@ test('smsMemories: "MT" only; a refused AT+CPMS=? means the current memory only'
   });
 });
 
-test('Quectel: "SR" is the report memory even when AT+CPMS=? does not list it', async () => {
-  await withDriver(
-    [['AT+CPMS=?', '\r\n+CPMS: ("SM","ME","MT"),("SM","ME","MT"),("SM","ME","MT")\r\n\r\nOK\r\n']],
-    async (d) => {
-      assert.deepEqual(await d.sms.memories(), { messages: ['SM', 'ME'], reports: 'SR' });
-    },
-    true,
-  );
+test('Quectel: "SR" is not a report memory when AT+CPMS=? does not list it, and +CDSI "SM" then stays "SM"', async () => {
+  const modem = new ScriptedModem({
+    file: '<inline>',
+    source: 'test',
+    comments: [],
+    steps: [
+      { dir: 'host', data: Buffer.from('AT+CPMS=?\r') },
+      { dir: 'modem', data: Buffer.from('\r\n+CPMS: ("SM","ME","MT"),("SM","ME","MT"),("SM","ME","MT")\r\n\r\nOK\r\n') },
+      // The report comes later than the memory answer (during the next command).
+      { dir: 'host', data: Buffer.from('AT+CNMA\r') },
+      { dir: 'modem', data: Buffer.from('\r\n+CDSI: "SM",4\r\n\r\nOK\r\n') },
+    ],
+  });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const d = openQuectelModem(channel, { log: silentLogger() });
+  const events: ModemEvent[] = [];
+  d.onEvent((e) => events.push(e));
+  try {
+    assert.deepEqual(await d.sms.memories(), { messages: ['SM', 'ME'], reports: null });
+    await d.sms.ack();
+    await until(() => events.length > 0);
+    assert.deepEqual(events, [{ type: 'status-report-stored', mem: 'SM', index: 4 }]);
+    assert.deepEqual(modem.errors, []);
+    assert.ok(modem.finished, 'every scripted step was used');
+  } finally {
+    d.dispose();
+    await channel.close();
+  }
 });
+
+test('Quectel: with "SR" listed by AT+CPMS=?, it is the report memory and +CDSI "SM" means "SR"', async () => {
+  const modem = new ScriptedModem({
+    file: '<inline>',
+    source: 'test',
+    comments: [],
+    steps: [
+      { dir: 'host', data: Buffer.from('AT+CPMS=?\r') },
+      { dir: 'modem', data: Buffer.from('\r\n+CPMS: ("SM","ME","MT","SR"),("SM","ME","MT"),("SM","ME","MT")\r\n\r\nOK\r\n') },
+      // The report comes later than the memory answer (during the next command).
+      { dir: 'host', data: Buffer.from('AT+CNMA\r') },
+      { dir: 'modem', data: Buffer.from('\r\n+CDSI: "SM",4\r\n\r\nOK\r\n') },
+    ],
+  });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const d = openQuectelModem(channel, { log: silentLogger() });
+  const events: ModemEvent[] = [];
+  d.onEvent((e) => events.push(e));
+  try {
+    assert.deepEqual(await d.sms.memories(), { messages: ['SM', 'ME'], reports: 'SR' });
+    await d.sms.ack();
+    await until(() => events.length > 0);
+    assert.deepEqual(events, [{ type: 'status-report-stored', mem: 'SR', index: 4 }]);
+  } finally {
+    d.dispose();
+    await channel.close();
+  }
+});
+
+async function until(cond: () => boolean, timeoutMs = 2000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -104,7 +104,7 @@ test('SIM7600: +CDSI "SR" → read from "SR" with the read memory put back, appl
   assert.equal(r.stats.errors, 0);
 });
 
-test('EC25 sweep at start: SIM, modem and "SR" memories listed; the received message stored and deleted, the unsent one left', async () => {
+test('EC25 sweep at start: the SIM and modem memories AT+CPMS=? lists (not the unlisted "SR"); the received message stored and deleted, the unsent one left', async () => {
   const r = await play('ec25-sweep.txt', 'quectel', 1, 'registered', async () => null);
   assert.equal(r.stored.length, 1);
   assert.equal(r.stored[0]!.text, 'hellohello');

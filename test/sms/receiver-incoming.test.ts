@@ -57,6 +57,21 @@ test('an SMS-STATUS-REPORT becomes a report with TP-MR, TP-ST and its outcome (g
   assert.equal(r.report.dischargedAt, Date.parse('2009-09-07T14:48:26.000Z'));
 });
 
+test('a status report whose TP-SCTS and TP-DT have a non-BCD zone octet (0xA0) is still a report, with its raw PDU', () => {
+  const hex = fixture('status-report-derived-invalid-tz').hex;
+  const r = classifyPdu(hex.toLowerCase(), CTX);
+  assert.equal(r.kind, 'report');
+  if (r.kind !== 'report') return;
+  assert.equal(r.report.ref, 232);
+  assert.equal(r.report.outcome, 'delivered');
+  // Zone unknown: the SC's local time is taken as UTC.
+  assert.equal(r.report.dischargedAt, Date.parse('2009-09-07T16:48:26.000Z'));
+  assert.equal(r.report.pdu, hex.toUpperCase());
+  assert.equal(r.report.warnings.length, 2, JSON.stringify(r.report.warnings));
+  assert.match(r.report.warnings[0]!, /TP-SCTS.*0xa0/);
+  assert.match(r.report.warnings[1]!, /TP-DT.*0xa0/);
+});
+
 test('every status-report fixture classifies as a report with the expected outcome', () => {
   for (const name of readdirSync(dir).filter((n) => n.startsWith('status-report-'))) {
     const f = JSON.parse(readFileSync(join(dir, name), 'utf8')) as PduFixture;

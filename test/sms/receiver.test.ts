@@ -309,6 +309,31 @@ test('a status report that comes before the sender recorded the reference is mat
   }
 });
 
+test('a status report with a non-BCD time-zone octet (0xA0) in TP-SCTS and TP-DT is matched, not stored as an undecodable SMS', async () => {
+  const r = await rig(1);
+  try {
+    const msg = await r.store.enqueue({ origin: 'api', recipient: OUTSIDE, number: OUTSIDE, text: 'odd zone', parts: 1, report: true });
+    const st = r.line.status();
+    r.store.markSending(msg.id, '1', st.slot, st.sim.iccid);
+    r.store.markSent(msg.id, '1', [0x2a]);
+    // SMS-STATUS-REPORT, TP-MR 0x2A, TP-RA +666666666666, zone octets 0xA0, TP-ST 0 (delivered).
+    const tpdu = '062A0C91666666666666909070618422A0909070618462A000';
+    assert.ok(r.modem.receiveRawSms(tpdu));
+    await until('delivered', () => r.store.getOutbound(msg.id)!.status === 'delivered');
+    await drained(r, 'report');
+    assert.equal(r.stored.length, 0);
+    assert.equal(r.store.queryInbound({}).total, 0);
+    const s = r.receiver!.stats();
+    assert.equal(s.undecodable, 0);
+    assert.equal(s.reports, 1);
+    assert.equal(r.reports.length, 1);
+    assert.ok(r.reports[0]!.report.pdu.endsWith(tpdu), r.reports[0]!.report.pdu);
+    assert.equal(r.reports[0]!.report.warnings.length, 2);
+  } finally {
+    await r.close();
+  }
+});
+
 test('an undecodable PDU is stored as such (sender "unknown", the PDU in the text) and deleted', async () => {
   const r = await rig(1);
   try {
