@@ -374,7 +374,10 @@ export class SmppSession {
         if (result && result.ok) {
           this.counters.submitted++;
           this.ctx.totals.submitted++;
-          this.respond(pdu, Status.ESME_ROK, undefined, { message_id: String(result.messageId) });
+          const messageId = String(result.messageId);
+          // Recorded once the response reached the kernel: until then a crash leaves the stored
+          // copy open to the ESME's resubmission (docs/decisions/0015).
+          this.respond(pdu, Status.ESME_ROK, undefined, { message_id: messageId }, () => this.safe(() => this.ctx.backend.answered?.(conv.request, messageId)));
         } else {
           const status = result && Number.isInteger(result.status) && result.status > 0 ? result.status : Status.ESME_RSYSERR;
           if (status === Status.ESME_RTHROTTLED || status === Status.ESME_RMSGQFUL) {
@@ -612,7 +615,7 @@ export class SmppSession {
     return s;
   }
 
-  private send(buf: Buffer): boolean {
+  private send(buf: Buffer, written?: () => void): boolean {
     if (this.socket.destroyed || !this.socket.writable) return false;
     if (this.socket.writableLength > this.ctx.settings.maxWriteBuffer) {
       // The ESME does not read its responses: stop before memory grows without bound.
@@ -629,7 +632,7 @@ export class SmppSession {
         this.socket.uncork();
       });
     }
-    this.socket.write(buf);
+    this.socket.write(buf, written ? (err) => err || written() : undefined);
     return true;
   }
 
@@ -641,11 +644,11 @@ export class SmppSession {
     this.send(encodeGenericNack(sequence, status));
   }
 
-  private respond(pdu: SmppPdu, status: number, reason?: string, fields: Record<string, unknown> = {}): void {
+  private respond(pdu: SmppPdu, status: number, reason?: string, fields: Record<string, unknown> = {}, written?: () => void): void {
     if (reason) this.log.info({ command: pdu.command, sequence: pdu.sequence_number, status: statusName(status) }, `SMPP ${reason}`);
     const noResp = pdu.command_id === CommandId.outbind || pdu.command_id === CommandId.alert_notification;
     if (noResp) this.sendNack(pdu.sequence_number, status);
-    else this.send(encodeResponse(pdu.command_id, pdu.sequence_number, status, fields));
+    else this.send(encodeResponse(pdu.command_id, pdu.sequence_number, status, fields), written);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ export interface SmscBackend {
   authenticate(req: { systemId: string; password: string; mode: BindMode; remote: string }): AuthResult | Promise<AuthResult>;
   /** Must resolve only when the message is durable; the server sends submit_sm_resp after that. */
   submit(req: SubmitRequest): Promise<SubmitResult>;
+  /** The submit_sm_resp (ESME_ROK) carrying `messageId` was handed to the network: the ESME will not resubmit it. */
+  answered?(req: SubmitRequest, messageId: string): void;
   query(session: SessionInfo, messageId: string): QueryResult | null;
   /** Items waiting for this receiver/transceiver session (the backend filters by account/line); at most `limit`. Items the server already has in flight are passed in `exclude`. */
   pending(session: SessionInfo, limit: number, exclude: ReadonlySet<string>): DeliverItem[];

@@ -16,6 +16,7 @@ import type { Logger } from '../util/log.js';
 import type { AuthResult, DeliverItem, QueryResult, ReceiptStat, SessionInfo, SmscBackend, SubmitRequest, SubmitResult } from '../smpp/types.js';
 import type { SmppAccount, SmppConfig } from '../config/schema-messaging.js';
 import { SubmitError, type SmsRouter } from './sms-router.js';
+import { fingerprintKey, type ResubmitGuard } from './resubmit-guard.js';
 
 /** SMPP 3.4 §5.1.3 command_status values used here. */
 const ESME_RINVPASWD = 0x0e;
@@ -44,6 +45,8 @@ export interface SmppBackendOptions {
   config: () => SmppConfig;
   /** The SIM's own number on a line (for the "line number" option), when known. */
   lineNumber: (line: number) => string | null;
+  /** Matches an ESME's resubmission after a restart to the copy stored before it (decision 0015). */
+  resubmits?: ResubmitGuard;
   log: Logger;
   now?: () => number;
 }
@@ -97,6 +100,19 @@ export class SmppBackend implements SmscBackend {
 
   async submit(req: SubmitRequest): Promise<SubmitResult> {
     const acc = req.session.account as SmppAccountRef;
+    // Parts are not fingerprinted: a resubmitted part that is still waiting for its siblings is
+    // refused as a repeat by the store (docs/smpp.md, "Exactly once").
+    const answerKey = req.concat && req.concat.total > 1 ? null : fingerprintKey({ account: acc.account, source: req.source, dest: req.dest, dataCoding: req.dataCoding, concat: req.concat, text: req.text });
+    const claimed = answerKey !== null ? this.o.resubmits?.claim(answerKey) : null;
+    if (claimed) {
+      try {
+        const id = await claimed;
+        if (id !== null) return { ok: true, messageId: id };
+      } catch (e) {
+        this.o.log.error({ err: e }, 'SMPP resubmission could not be matched to its stored copy');
+        return { ok: false, status: ESME_RSYSERR, reason: `not stored: ${(e as Error).message}` };
+      }
+    }
     const base = {
       origin: 'smpp' as const,
       client: smppClient(acc.account),
@@ -114,7 +130,7 @@ export class SmppBackend implements SmscBackend {
         const r = await this.o.router.submitPart({ ...base, concat: req.concat });
         return { ok: true, messageId: r.partId };
       }
-      const m = await this.o.router.submit(base);
+      const m = await this.o.router.submit({ ...base, answerKey });
       return { ok: true, messageId: m.id };
     } catch (e) {
       if (e instanceof SubmitError) {
@@ -124,6 +140,12 @@ export class SmppBackend implements SmscBackend {
       this.o.log.error({ err: e }, 'SMPP submit could not be stored');
       return { ok: false, status: ESME_RSYSERR, reason: `not stored: ${(e as Error).message}` };
     }
+  }
+
+  answered(req: SubmitRequest, messageId: string): void {
+    if (req.concat && req.concat.total > 1) return;
+    if (this.o.resubmits) this.o.resubmits.answered(messageId);
+    else this.o.store.answers.markAnswered(messageId);
   }
 
   query(session: SessionInfo, messageId: string): QueryResult | null {

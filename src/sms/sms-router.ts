@@ -32,6 +32,8 @@ export interface SubmitRequest {
   expiresAt?: number | null;
   notBefore?: number | null;
   id?: string;
+  /** An SMPP submit's fingerprint, kept until its answer is written (resubmit-guard.ts). */
+  answerKey?: string | null;
 }
 
 /** Why a submission was refused; `field` names what was wrong (for HTTP 400 / SMPP status). */
@@ -191,6 +193,7 @@ export class SmsRouter {
       report: req.report ?? false,
       notBefore: req.notBefore ?? null,
       expiresAt: req.expiresAt ?? null,
+      answerKey: req.answerKey ?? null,
     };
   }
 

@@ -20,6 +20,7 @@ import { planText } from '../gsm/split.js';
 import { dbFilePath, openDatabase, toStoreError, type Db } from './db.js';
 import { GroupCommit } from './group-commit.js';
 import { WalSync } from './wal-sync.js';
+import { SubmitAnswers } from './submit-answers.js';
 import { MIGRATIONS } from './migrations.js';
 import { deliveryFromRow, inFromRow, outFromRow, slotIndex, slotLetter, type DeliveryRow, type InRow, type OutRow } from './message-rows.js';
 import type {
@@ -69,6 +70,8 @@ export class MessageStore {
   readonly file: string;
   readonly group: GroupCommit;
   readonly wal: WalSync;
+  /** Which SMPP submits were answered; stored copies held after a restart (decision 0015). */
+  readonly answers: SubmitAnswers;
   private readonly checkpointTimer: NodeJS.Timeout;
   private readonly db: Db;
   private readonly now: () => number;
@@ -98,6 +101,7 @@ export class MessageStore {
     // COMMIT does not fsync on this connection; WalSync does, off the event loop for group commits.
     this.wal = new WalSync(db, file);
     this.group = new GroupCommit(db, { durable: () => this.wal.sync() });
+    this.answers = new SubmitAnswers(db, this.group);
     this.checkpointTimer = setInterval(() => {
       try {
         this.wal.checkpoint();
@@ -108,8 +112,8 @@ export class MessageStore {
     this.checkpointTimer.unref();
     const p = (sql: string) => db.prepare(sql) as Statement<unknown[], unknown>;
     this.s = {
-      insertOut: p(`INSERT INTO sms_out (id, origin, client, sender, recipient, number, text, parts, lines, status, report, partial, created_at, not_before, expires_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`),
+      insertOut: p(`INSERT INTO sms_out (id, origin, client, sender, recipient, number, text, parts, lines, status, report, partial, created_at, not_before, expires_at, updated_at, answer_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)`),
       insertAlias: p('INSERT OR IGNORE INTO sms_out_alias (alias, message) VALUES (?, ?)'),
       outById: p('SELECT * FROM sms_out WHERE id = ?'),
       outByAlias: p('SELECT o.* FROM sms_out_alias a JOIN sms_out o ON o.id = a.message WHERE a.alias = ?'),
@@ -119,7 +123,8 @@ export class MessageStore {
       resendUnknown: p(`UPDATE sms_out SET status = 'queued', reason = ?, tried = '[]', not_before = NULL, sent_at = NULL, done_at = NULL, updated_at = ?
                          WHERE id = ? AND status = 'unknown'`),
       deleteParts: p('DELETE FROM sms_out_parts WHERE message = ?'),
-      queued: p(`SELECT * FROM sms_out WHERE status = 'queued' AND seq > ? ORDER BY seq LIMIT ?`),
+      // Held messages (submit-answers.ts) wait for a resubmission to claim them or for their window to end.
+      queued: p(`SELECT * FROM sms_out WHERE status = 'queued' AND held = 0 AND seq > ? ORDER BY seq LIMIT ?`),
       countQueued: p(`SELECT count(*) AS n FROM sms_out WHERE status = 'queued'`),
       setSending: p(`UPDATE sms_out SET status = 'sending', line = ?, slot = ?, iccid = ?, attempts = attempts + 1, reason = NULL, updated_at = ?
                      WHERE id = ? AND status = 'queued'`),
@@ -207,6 +212,7 @@ export class MessageStore {
       m.notBefore ?? null,
       m.expiresAt ?? null,
       now,
+      m.answerKey ?? null,
     );
     for (const a of m.aliases ?? []) this.s.insertAlias!.run(a, id);
     // Built from the values written rather than read back: this is the hot path of every submit.

@@ -43,6 +43,11 @@ export interface NewOutbound {
   expiresAt?: number | null;
   /** More ids the client knows this message by. */
   aliases?: string[];
+  /**
+   * The fingerprint of an SMPP submit whose submit_sm_resp is not written yet (cleared by
+   * SubmitAnswers.markAnswered): after a restart a resubmission with it is matched to this copy.
+   */
+  answerKey?: string | null;
 }
 
 export interface OutboundMessage {

@@ -269,4 +269,20 @@ ALTER TABLE calls ADD COLUMN voip_cause    TEXT;  -- the SIP side's status or BY
 ALTER TABLE calls ADD COLUMN gateway_cause TEXT;  -- the gateway's own reason: a refusal, a ring timeout, a restart
 `,
   },
+  {
+    version: 5,
+    name: 'SMPP exactly once: which stored submits were answered, and stored copies held after a restart',
+    tables: [],
+    sql: `
+-- The fingerprint of an SMPP submit (account, addresses, data coding, UDH, text) while its
+-- submit_sm_resp has not been written; NULL once it was (or for any other origin). After a restart
+-- the rows still carrying one may be resubmitted by the ESME: a resubmission with the same
+-- fingerprint is matched to the stored copy (docs/decisions/0015-smpp-exactly-once.md).
+ALTER TABLE sms_out ADD COLUMN answer_key TEXT;
+-- 1: a queued message kept from the lines until a resubmission claims it or the window ends.
+ALTER TABLE sms_out ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX sms_out_unanswered ON sms_out (answer_key) WHERE answer_key IS NOT NULL;
+CREATE INDEX sms_out_ready ON sms_out (seq) WHERE status = 'queued' AND held = 0;
+`,
+  },
 ];

@@ -26,6 +26,7 @@ import { OwnNumberDiscovery } from '../sms/own-number.js';
 import { SmsReceiver } from '../sms/receiver.js';
 import { SmsScheduler } from '../sms/scheduler.js';
 import { asSendingLine } from '../sms/send-text.js';
+import { ResubmitGuard } from '../sms/resubmit-guard.js';
 import { SmppBackend } from '../sms/smpp-backend.js';
 import { SmsRouter } from '../sms/sms-router.js';
 import { service, type Service } from '../system/service.js';
@@ -175,9 +176,18 @@ export function wireSms(o: SmsWiringOptions): SmsParts {
   scheduler.on('sent', (id) => waiters.settle(id));
   scheduler.on('sent', (id) => publish('sms-sent', () => events.emit('sms-sent', { id })));
   scheduler.on('final', () => waiters.settleAll());
+  const resubmits = new ResubmitGuard({
+    store,
+    windowMs: () => (cfg().smpp.enabled ? cfg().smpp.resubmitWindowSec * 1000 : 0),
+    onSendable: () => scheduler.wake(),
+    log: log.child({ component: 'smpp-resubmits' }),
+  });
+  // Before anything can send or accept: copies stored without their answer wait for resubmissions.
+  resubmits.hold();
   const backend = new SmppBackend({
     store,
     router,
+    resubmits,
     config: () => cfg().smpp,
     lineNumber: (line) => numberOf(line),
     log: log.child({ component: 'smpp' }),
@@ -291,7 +301,13 @@ export function wireSms(o: SmsWiringOptions): SmsParts {
     });
     smsc = server;
     // The daemon logs the listener with its address (src/app.ts).
-    smscPort = (await server.listen()).port;
+    try {
+      smscPort = (await server.listen()).port;
+    } finally {
+      // From now on ESMEs can resubmit; the held copies are released when the window ends (even
+      // when the listener failed, so that nothing stays held).
+      resubmits.startWindow();
+    }
   };
 
   let purgeTimer: NodeJS.Timeout | null = null;
@@ -306,7 +322,10 @@ export function wireSms(o: SmsWiringOptions): SmsParts {
 
   const services: SmsServices = {
     forwarders: pipelineService('SMS forwarding', () => forwarders.start(), () => forwarders.stop()),
-    smsc: pipelineService('SMPP SMSC', startSmsc, () => smsc?.close()),
+    smsc: pipelineService('SMPP SMSC', startSmsc, () => {
+      resubmits.stop();
+      return smsc?.close();
+    }),
     scheduler: pipelineService('SMS scheduler', () => scheduler.start(), () => scheduler.stop()),
     receivers: service(
       'SMS receivers',

@@ -72,6 +72,7 @@ test('{} is a complete configuration with every default', () => {
       maxSubmitsPerSecond: 0,
       responseTimeoutSec: 10,
       enquireLinkSec: 60,
+      resubmitWindowSec: 60,
       lineNumber: false,
       accounts: [],
     },

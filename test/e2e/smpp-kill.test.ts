@@ -257,7 +257,7 @@ test('kill -9 during a burst of 5,000 SMPP submits: every acknowledged message i
       simulator: { mode: 'off' },
       lines: Array.from({ length: LINES }, (_, i) => ({ id: i + 1, port: sim.modems.get(i + 1)!.path, reset: { usbPowerCycle: false } })),
       sms: { statusReports: false, retryDelaySec: 0 },
-      smpp: { enabled: true, host: '127.0.0.1', port: smppPort, windowSize: 100, accounts: [{ ...ACCOUNT, perLineIds: false, receive: false }] },
+      smpp: { enabled: true, host: '127.0.0.1', port: smppPort, windowSize: 100, resubmitWindowSec: 5, accounts: [{ ...ACCOUNT, perLineIds: false, receive: false }] },
     }),
   );
   setPassword(dataDir, PW);
