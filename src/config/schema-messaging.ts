@@ -91,7 +91,7 @@ export const smppSchema = obj({
   enquireLinkSec: int(5, 3600).default(60),
   lineNumber: bool().default(false),
   // After a restart, how long stored submits whose answer never left wait for the ESME's resubmission
-  // (docs/decisions/0015-smpp-exactly-once.md); 0: not at all (they go out at once, a resubmission
+  // (docs/decisions/0020-smpp-exactly-once.md); 0: not at all (they go out at once, a resubmission
   // duplicates them).
   resubmitWindowSec: int(0, 3600).default(60),
   accounts: z.array(smppAccountSchema, { error: expected('a list of SMPP accounts') }).default(() => []),

@@ -376,7 +376,7 @@ export class SmppSession {
           this.ctx.totals.submitted++;
           const messageId = String(result.messageId);
           // Recorded once the response reached the kernel: until then a crash leaves the stored
-          // copy open to the ESME's resubmission (docs/decisions/0015).
+          // copy open to the ESME's resubmission (docs/decisions/0020).
           this.respond(pdu, Status.ESME_ROK, undefined, { message_id: messageId }, () => this.safe(() => this.ctx.backend.answered?.(conv.request, messageId)));
         } else {
           const status = result && Number.isInteger(result.status) && result.status > 0 ? result.status : Status.ESME_RSYSERR;

@@ -1,5 +1,5 @@
 /**
- * SMPP exactly-once across a crash (docs/decisions/0015-smpp-exactly-once.md).
+ * SMPP exactly-once across a crash (docs/decisions/0020-smpp-exactly-once.md).
  *
  * A submit stored durably whose submit_sm_resp never left (the daemon was killed between the two) is
  * resubmitted by a well-behaved ESME after it reconnects. At start, the copies whose answer was not

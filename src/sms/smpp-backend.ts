@@ -45,7 +45,7 @@ export interface SmppBackendOptions {
   config: () => SmppConfig;
   /** The SIM's own number on a line (for the "line number" option), when known. */
   lineNumber: (line: number) => string | null;
-  /** Matches an ESME's resubmission after a restart to the copy stored before it (decision 0015). */
+  /** Matches an ESME's resubmission after a restart to the copy stored before it (decision 0020). */
   resubmits?: ResubmitGuard;
   log: Logger;
   now?: () => number;

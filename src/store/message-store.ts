@@ -70,7 +70,7 @@ export class MessageStore {
   readonly file: string;
   readonly group: GroupCommit;
   readonly wal: WalSync;
-  /** Which SMPP submits were answered; stored copies held after a restart (decision 0015). */
+  /** Which SMPP submits were answered; stored copies held after a restart (decision 0020). */
   readonly answers: SubmitAnswers;
   private readonly checkpointTimer: NodeJS.Timeout;
   private readonly db: Db;

@@ -277,7 +277,7 @@ ALTER TABLE calls ADD COLUMN gateway_cause TEXT;  -- the gateway's own reason: a
 -- The fingerprint of an SMPP submit (account, addresses, data coding, UDH, text) while its
 -- submit_sm_resp has not been written; NULL once it was (or for any other origin). After a restart
 -- the rows still carrying one may be resubmitted by the ESME: a resubmission with the same
--- fingerprint is matched to the stored copy (docs/decisions/0015-smpp-exactly-once.md).
+-- fingerprint is matched to the stored copy (docs/decisions/0020-smpp-exactly-once.md).
 ALTER TABLE sms_out ADD COLUMN answer_key TEXT;
 -- 1: a queued message kept from the lines until a resubmission claims it or the window ends.
 ALTER TABLE sms_out ADD COLUMN held INTEGER NOT NULL DEFAULT 0;

@@ -1,5 +1,5 @@
 /**
- * The durable half of SMPP exactly-once (docs/decisions/0015-smpp-exactly-once.md): which stored
+ * The durable half of SMPP exactly-once (docs/decisions/0020-smpp-exactly-once.md): which stored
  * submits were answered, and which stored-but-unanswered copies are held after a restart.
  *
  * An SMPP submit is stored with its fingerprint in `sms_out.answer_key`; once its submit_sm_resp has

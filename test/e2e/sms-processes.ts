@@ -4,6 +4,7 @@
  * (`cellgate start`) on those ptys. Under tsx the CLI runs from src/ (`node --import tsx src/cli.ts`),
  * compiled it runs as bin/cellgate.js (dist), so a single file run never uses a stale build.
  */
+import { SerialPort } from 'serialport';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -105,4 +106,31 @@ export async function startDaemonProcess(dataDir: string, smppPort: number): Pro
 export function setPassword(dataDir: string, password: string): void {
   const r = spawnSync(process.execPath, cliArgs(['passwd', '--data', dataDir]), { input: password + '\n', encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cellgate passwd failed: ${r.stdout}${r.stderr}`);
+}
+
+/**
+ * Makes a simulated modem that no line drives route received SMS to its port (+CNMI <mt>=2, TS 27.005
+ * §3.4.1: +CMT, nothing stored) and reads its port until closed: its memory never fills, so the network
+ * delivers every SMS at once instead of keeping them for a full phone (TS 24.011 memory capacity
+ * exceeded). Resolves once the modem answered OK.
+ */
+export async function routeSmsToPort(path: string): Promise<{ close(): Promise<void> }> {
+  const port = new SerialPort({ path, baudRate: 115200 });
+  await new Promise<void>((resolve, reject) => {
+    port.once('open', resolve);
+    port.once('error', reject);
+  });
+  let seen = '';
+  port.on('data', (b: Buffer) => {
+    if (seen.length < 4096) seen += b.toString('latin1');
+  });
+  port.write('AT+CNMI=2,2,0,0,0\r');
+  const end = Date.now() + 5000;
+  while (!/\r\nOK\r\n/.test(seen)) {
+    if (Date.now() > end) throw new Error(`${path}: no OK to AT+CNMI (got ${JSON.stringify(seen)})`);
+    await sleep(20);
+  }
+  return {
+    close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
+  };
 }

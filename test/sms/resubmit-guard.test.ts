@@ -1,5 +1,5 @@
 /**
- * SMPP exactly-once across a restart (docs/decisions/0015): a submit stored without its answer
+ * SMPP exactly-once across a restart (docs/decisions/0020): a submit stored without its answer
  * recorded is held after the restart, a resubmission with the same fingerprint is answered with the
  * stored copy's message id instead of queueing a second one, and what nobody resubmitted is released
  * when the window ends.
