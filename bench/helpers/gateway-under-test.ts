@@ -27,6 +27,12 @@ export function procStat(pid: number): { cpuTicks: number; rss: number; hwm: num
 
 export const USER_HZ = 100;
 
+/** The node flags on the `#!` line of bin/cellgate.js: the daemon runs with them when installed. */
+export function installedNodeFlags(bin: string): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  return first.startsWith('#!') ? first.split(/\s+/).filter((w) => w.startsWith('--')) : [];
+}
+
 export const SMPP_ACCOUNT = { systemId: 'bench', password: 'bench1' };
 
 export interface Receivers {
@@ -144,7 +150,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       };
     }
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    const daemon = spawn(process.execPath, [...(o.nodeFlags ?? []), bin, 'start', '--data', dir, '--http-port', '0', '--log-level', 'info', ...(features ? ['--smpp-port', '0'] : [])], {
+    const daemon = spawn(process.execPath, [...installedNodeFlags(bin), ...(o.nodeFlags ?? []), bin, 'start', '--data', dir, '--http-port', '0', '--log-level', 'info', ...(features ? ['--smpp-port', '0'] : [])], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(daemon);
