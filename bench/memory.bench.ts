@@ -13,9 +13,8 @@ import { readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { mb, procStat, sleep, startGateway, startReceivers, USER_HZ } from './helpers/gateway-under-test.js';
 import { FIELD_TEST_RATES, Traffic } from './helpers/traffic.js';
+import { RSS_BUDGET_MB, UNDER_LOAD_ALLOWANCE_MB } from './memory-budget.js';
 
-export const RSS_BUDGET_MB = 100;
-export const UNDER_LOAD_ALLOWANCE_MB = 20;
 
 const N = 32;
 const loadSec = Number(process.env.CELLGATE_BENCH_LOAD_SEC ?? 90);
