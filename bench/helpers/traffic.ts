@@ -198,11 +198,16 @@ export class Traffic {
     };
     await outboundStates(this.apiIds, this.api, 'api');
     await outboundStates(this.smppIds, this.smpp, 'smpp');
-    const inbox = (await (await fetch(`${this.gw.apiUrl}/api/sms/inbox?text=soak&limit=100000`, { headers: this.gw.auth })).json()) as { items: { text: string }[] };
     const seenIn = new Map<string, number>();
-    for (const m of inbox.items) {
-      const t = /(in-\d+-[0-9a-z]+)/.exec(m.text)?.[1];
-      if (t) seenIn.set(t, (seenIn.get(t) ?? 0) + 1);
+    for (let offset = 0; ; offset += 1000) {
+      const r = await fetch(`${this.gw.apiUrl}/api/sms/inbox?text=soak&limit=1000&offset=${offset}`, { headers: this.gw.auth });
+      if (!r.ok) throw new Error(`GET /api/sms/inbox answered ${r.status}`);
+      const page = ((await r.json()) as { items: { text: string }[] }).items;
+      for (const m of page) {
+        const t = /(in-\d+-[0-9a-z]+)/.exec(m.text)?.[1];
+        if (t) seenIn.set(t, (seenIn.get(t) ?? 0) + 1);
+      }
+      if (page.length < 1000) break;
     }
     for (const tag of this.inboundTags) {
       const n = seenIn.get(tag) ?? 0;
