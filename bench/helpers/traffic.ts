@@ -192,7 +192,7 @@ export class Traffic {
         count.states[status] = (count.states[status] ?? 0) + 1;
         const seen = seenOut.get(tag) ?? 0;
         if (seen > 1) duplicates[name]! += seen - 1;
-        if (status === 'sent' && seen === 0) losses[name]!++;
+        if ((status === 'sent' || status === 'delivered') && seen === 0) losses[name]!++;
       }
       losses[name]! += count.sent - count.errors - ids.size;
     };
