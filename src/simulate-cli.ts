@@ -7,9 +7,7 @@ import { readControlApiFile } from './control-api-file.js';
 import { dataDirOf } from './data-dir-option.js';
 import { parseCommandArgs, usageError } from './util/cli-args.js';
 import { createLogger } from './util/log.js';
-import { Simulator, type TimingPreset } from '../modem-drivers/simulator/simulator.js';
-import { startControlApi } from '../modem-drivers/simulator/control-api.js';
-import { haveSocat, PtyExposure } from '../modem-drivers/simulator/pty.js';
+import type { TimingPreset } from '../modem-drivers/simulator/simulator.js';
 
 export const SIMULATE_USAGE = `usage:
   cellgate simulate --ptys DIR [--modems N] [--timing zero|fast|realistic] [--control-port N]
@@ -107,6 +105,13 @@ async function runPtys(values: Record<string, string | boolean | undefined>): Pr
     console.error(`--control-port: expected an integer from 0 to 65535, got "${values['control-port']}"`);
     return 2;
   }
+  // Loaded here, not at the top: the CLI module is the daemon's too, and `cellgate start` does not
+  // carry the simulator in memory (docs/decisions/0018-memory-budget.md).
+  const [{ Simulator }, { startControlApi }, { haveSocat, PtyExposure }] = await Promise.all([
+    import('../modem-drivers/simulator/simulator.js'),
+    import('../modem-drivers/simulator/control-api.js'),
+    import('../modem-drivers/simulator/pty.js'),
+  ]);
   if (!haveSocat()) {
     console.error('cellgate simulate --ptys needs socat (Debian/Ubuntu: apt-get install socat)');
     return 1;

@@ -91,6 +91,24 @@ test('webhook: signed JSON POST with the delivery id and user agent; the signatu
   assert.equal(p.partial, false);
 });
 
+test('webhook: posts without the global fetch (its WebAssembly HTTP parser costs native memory; decision 0018)', async (t) => {
+  const srv = await server(t, [{ status: 200 }]);
+  const original = globalThis.fetch;
+  globalThis.fetch = () => Promise.reject(new Error('the global fetch was used'));
+  t.after(() => {
+    globalThis.fetch = original;
+  });
+  const { handler, job } = setup(t, srv.url, {});
+  await handler(job, new AbortController().signal);
+  assert.equal(srv.hits.length, 1);
+});
+
+test('webhook: a long error answer is cut in the error; the answer is not held whole', async (t) => {
+  const srv = await server(t, [{ status: 400, body: 'x'.repeat(100_000) }]);
+  const { handler, job } = setup(t, srv.url, {});
+  await assert.rejects(handler(job, new AbortController().signal), (e: Error) => e instanceof PermanentDeliveryError && e.message.length < 400 && /HTTP 400: x+/.test(e.message));
+});
+
 test('webhook: without a secret there is no signature header', async (t) => {
   const srv = await server(t, [{ status: 200 }]);
   const { handler, job } = setup(t, srv.url, {});

@@ -15,6 +15,7 @@
  * GET) and fail for good like every other status.
  */
 import type { Delivery } from '../../store/message-store.js';
+import { httpPost, type PostAnswer } from '../../util/http-post.js';
 import type { Logger } from '../../util/log.js';
 import { PermanentDeliveryError, type DeliveryHandler } from '../delivery-worker.js';
 import { formatWebhookBody, signWebhook } from '../forward-format.js';
@@ -35,7 +36,6 @@ export interface WebhookForwarderOptions {
   /** Default request timeout when the rule sets none (default 10 s). */
   defaultTimeoutSec?: number;
   now?: () => number;
-  fetch?: typeof fetch;
 }
 
 /** An HTTP outcome worth retrying, optionally with the server's Retry-After. */
@@ -77,18 +77,13 @@ function networkErrorText(e: unknown): string {
   return String(e);
 }
 
-async function excerpt(res: Response): Promise<string> {
-  try {
-    const t = (await res.text()).replace(/\s+/g, ' ').trim();
-    return t ? `: ${t.slice(0, 200)}` : '';
-  } catch {
-    return '';
-  }
+function excerpt(res: PostAnswer): string {
+  const t = res.text.replace(/\s+/g, ' ').trim();
+  return t ? `: ${t.slice(0, 200)}` : '';
 }
 
 export function createWebhookForwarder(o: WebhookForwarderOptions): DeliveryHandler {
   const now = o.now ?? Date.now;
-  const doFetch = o.fetch ?? fetch;
   const userAgent = `cellgate/${o.version}`;
   return async (d: Delivery, jobSignal?: AbortSignal): Promise<void> => {
     const settings = o.lookup(d.target);
@@ -111,22 +106,21 @@ export function createWebhookForwarder(o: WebhookForwarderOptions): DeliveryHand
     };
     if (settings.secret) headers['X-Cellgate-Signature'] = signWebhook(body, settings.secret, Math.floor(now() / 1000));
     const timeoutMs = Math.max(1, settings.timeoutSec ?? o.defaultTimeoutSec ?? 10) * 1000;
-    let res: Response;
+    let res: PostAnswer;
     try {
       const timeout = AbortSignal.timeout(timeoutMs);
       // AbortSignal.any is Node ≥ 20.3; without it the request timeout alone bounds the attempt.
       const signal = jobSignal && typeof AbortSignal.any === 'function' ? AbortSignal.any([jobSignal, timeout]) : timeout;
-      res = await doFetch(d.target, { method: 'POST', headers, body, redirect: 'manual', signal });
+      res = await httpPost(d.target, { headers, body, signal, maxBody: 1024 });
     } catch (e) {
       throw new WebhookRetryError(`webhook ${d.target}: ${networkErrorText(e)}`, null);
     }
     if (res.status >= 200 && res.status <= 299) {
-      await res.body?.cancel().catch(() => undefined);
       o.log.info({ delivery: d.id, url: d.target, status: res.status }, 'received SMS forwarded to webhook');
       return;
     }
-    const detail = `webhook ${d.target} answered HTTP ${res.status}${await excerpt(res)}`;
-    if (retryableStatus(res.status)) throw new WebhookRetryError(detail, res.status, parseRetryAfter(res.headers.get('retry-after'), now()));
+    const detail = `webhook ${d.target} answered HTTP ${res.status}${excerpt(res)}`;
+    if (retryableStatus(res.status)) throw new WebhookRetryError(detail, res.status, parseRetryAfter(res.header('retry-after'), now()));
     if (res.status >= 300 && res.status <= 399) throw new PermanentDeliveryError(`${detail} (redirects are not followed; configure the final URL)`);
     throw new PermanentDeliveryError(detail);
   };
