@@ -25,8 +25,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import smpp, { type PduInstance, type Session } from 'smpp';
-import { freePort, setPassword, sleep, startDaemonProcess, startSimulator, type DaemonProc, type SimulatorProc } from './sms-processes.js';
-import { routeSmsToPort } from './sms-processes.js';
+import { freePort, getJson, routeSmsToPort, setPassword, sleep, startDaemonProcess, startSimulator, waitUntil, type DaemonProc, type SimulatorProc } from './sms-processes.js';
 
 const TOTAL = 5000;
 const WINDOW = 64;
@@ -35,27 +34,6 @@ const AUTH = { authorization: 'Basic ' + Buffer.from(`admin:${PW}`).toString('ba
 const ACCOUNT = { systemId: 'killtest', password: 'kill-pw' };
 const LINES = 4;
 const MODEMS = 6;
-
-async function getJson(url: string, headers: Record<string, string> = {}): Promise<any> {
-  const r = await fetch(url, { headers });
-  if (!r.ok) throw new Error(`GET ${url}: ${r.status} ${await r.text()}`);
-  return r.json();
-}
-
-async function waitUntil<T>(what: string, get: () => Promise<T>, cond: (v: T) => boolean, timeoutMs: number, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    let v: T | undefined;
-    try {
-      v = await get();
-      if (cond(v)) return v;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)?.slice(0, 1000)}`);
-    await sleep(everyMs);
-  }
-}
 
 async function outboxCount(api: string, status: string): Promise<number> {
   return (await getJson(`${api}/sms/outbox?status=${status}&limit=1`, AUTH)).total as number;

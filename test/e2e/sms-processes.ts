@@ -134,3 +134,26 @@ export async function routeSmsToPort(path: string): Promise<{ close(): Promise<v
     close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
   };
 }
+
+/** GET a JSON document; throws on a status other than 2xx. */
+export async function getJson(url: string, headers: Record<string, string> = {}): Promise<any> {
+  const r = await fetch(url, { headers });
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
+/** Polls `get` until `cond` holds; errors count as not yet until the time is up. */
+export async function waitUntil<T>(what: string, get: () => Promise<T>, cond: (v: T) => boolean, timeoutMs: number, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    let v: T | undefined;
+    try {
+      v = await get();
+      if (cond(v)) return v;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)?.slice(0, 1000)}`);
+    await sleep(everyMs);
+  }
+}
