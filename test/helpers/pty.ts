@@ -18,6 +18,8 @@ export async function ptyBridge(path: string, open: () => AtTransport): Promise<
   const sockets = new Set<Socket>();
   const server: Server = createServer((sock) => {
     sockets.add(sock);
+    // no Nagle on either side: a reply written right after an unsolicited line must not wait for a delayed ACK
+    sock.setNoDelay(true);
     const t = open();
     t.onData((b) => sock.write(b));
     t.onClose(() => sock.destroy());
@@ -31,14 +33,14 @@ export async function ptyBridge(path: string, open: () => AtTransport): Promise<
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   // fork: a new TCP connection for each open of the pty; the pty stays while socat runs
-  const socat: ChildProcess = spawn('socat', [`PTY,link=${path},rawer,wait-slave`, `TCP:127.0.0.1:${port}`], { stdio: 'ignore' });
+  const socat: ChildProcess = spawn('socat', [`PTY,link=${path},rawer,wait-slave`, `TCP:127.0.0.1:${port},nodelay`], { stdio: 'ignore' });
   let restart = true;
   let current = socat;
   // with wait-slave socat exits when the slave side is closed; start it again so the device "stays plugged in"
   const watch = (c: ChildProcess) =>
     c.on('exit', () => {
       if (!restart) return;
-      current = spawn('socat', [`PTY,link=${path},rawer,wait-slave`, `TCP:127.0.0.1:${port}`], { stdio: 'ignore' });
+      current = spawn('socat', [`PTY,link=${path},rawer,wait-slave`, `TCP:127.0.0.1:${port},nodelay`], { stdio: 'ignore' });
       watch(current);
     });
   watch(socat);
