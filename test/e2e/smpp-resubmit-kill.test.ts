@@ -5,14 +5,19 @@
  *
  * - The simulator runs as its own process and outlives the daemon; the destination SIMs' logs are the
  *   record of what the network delivered.
- * - The daemon (lines 1-4 on modems 1-4, `smpp.resubmitWindowSec` 12) is killed after 500-1,000
- *   answers of a full-speed burst of 3,000 submits (window 50: the group commits always have submits
- *   stored whose answer waits for the fsync) and started again on the same data directory; the ESME
- *   binds again, resubmits what was unanswered, and goes on. After 300-800 more answers (inside the
- *   window the restart opened) a second kill -9, a second restart, the same again.
+ * - The daemon (lines 1-4 on modems 1-4, `smpp.resubmitWindowSec` 12) runs on a slow disk: fault
+ *   injection (CELLGATE_TEST_FSYNC_DELAY_MS, 100 ms) acknowledges each group-commit sync late, so a
+ *   submit stays stored but unanswered for about that long, the gap of the field's duplicates (on a
+ *   fast disk a kill seldom lands in it, and the test would pass without the mechanism).
+ * - A full-speed burst of 3,000 submits (window 50). After 500-1,000 answers, at a random moment while
+ *   the ESME has all 50 outstanding, kill -9, and a restart on the same data directory; the ESME binds
+ *   again, resubmits what was unanswered, and goes on. After 300-800 more answers (inside the window
+ *   the restart opened) a second kill -9 the same way, a second restart, the same again.
  * - Once the window has ended and the outbox has nothing queued or sending, every text is counted in
  *   the destinations' logs: each once (or at most once when a kill hit its AT+CMGS: `unknown`),
- *   and the message id the ESME last got for each text is the one stored message with that text.
+ *   and the message id the ESME last got for each text is the one stored message with that text;
+ *   and some resubmissions met a copy stored before a kill (else the kills missed the gap and the
+ *   run proves nothing).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
