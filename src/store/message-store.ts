@@ -45,6 +45,8 @@ export interface MessageStoreOptions {
   now?: () => number;
   /** Jobs to add when an outbound message reaches a final status. */
   onFinal?: FinalHook;
+  /** Fault injection for tests: group-commit syncs resolve this much later (WalSync, a slow disk). */
+  ackSyncDelayMs?: number;
 }
 
 /** Random bytes drawn 4 KiB at a time: one syscall per 512 ids instead of one per id. */
@@ -99,7 +101,7 @@ export class MessageStore {
     this.now = opts.now ?? Date.now;
     this.onFinal = opts.onFinal;
     // COMMIT does not fsync on this connection; WalSync does, off the event loop for group commits.
-    this.wal = new WalSync(db, file);
+    this.wal = new WalSync(db, file, { ackSyncDelayMs: opts.ackSyncDelayMs ?? 0 });
     this.group = new GroupCommit(db, { durable: () => this.wal.sync() });
     this.answers = new SubmitAnswers(db, this.group);
     this.checkpointTimer = setInterval(() => {

@@ -17,6 +17,12 @@
  *   database after), called on a timer by the owner.
  *
  * Process crashes (kill -9) lose nothing either way: committed frames are in the OS page cache.
+ *
+ * Fault injection (tests only): `ackSyncDelayMs` makes every `sync()` resolve that much later than its
+ * fdatasync returned, as a slow disk would. It widens the window between a group commit's COMMIT and
+ * the acknowledgements that wait for its sync, the window a kill -9 must hit to leave a stored submit
+ * unanswered (docs/decisions/0020-smpp-exactly-once.md). `syncNow()` is not delayed: it blocks the
+ * event loop, and a stalled loop reads no submits, so it would hide that window rather than widen it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,10 +39,14 @@ export class WalSync {
   private closing = false;
   readonly stats = { syncs: 0, checkpoints: 0 };
 
+  private readonly ackSyncDelayMs: number;
+
   constructor(
     private readonly db: Db,
     file: string,
+    opts: { ackSyncDelayMs?: number } = {},
   ) {
+    this.ackSyncDelayMs = opts.ackSyncDelayMs ?? 0;
     db.pragma('synchronous = OFF');
     db.pragma('wal_autocheckpoint = 0');
     // The WAL exists once the database is in WAL mode and was opened; create it if SQLite has not yet.
@@ -76,14 +86,19 @@ export class WalSync {
     this.running++;
     return new Promise<void>((resolve, reject) => {
       fs.fdatasync(this.fd, (err) => {
-        this.stats.syncs++;
-        this.running--;
-        const w = this.waiting;
-        this.waiting = null;
-        if (w) this.start().then(w.resolve, w.reject);
-        else if (this.closing && this.running === 0) this.closeFd();
-        if (err) reject(err);
-        else resolve();
+        const done = () => {
+          this.stats.syncs++;
+          this.running--;
+          const w = this.waiting;
+          this.waiting = null;
+          if (w) this.start().then(w.resolve, w.reject);
+          else if (this.closing && this.running === 0) this.closeFd();
+          if (err) reject(err);
+          else resolve();
+        };
+        // Counted as running until then, as a slow fdatasync would be: later commits share the next one.
+        if (this.ackSyncDelayMs > 0) setTimeout(done, this.ackSyncDelayMs);
+        else done();
       });
     });
   }

@@ -31,6 +31,7 @@ import { SmppBackend } from '../sms/smpp-backend.js';
 import { SmsRouter } from '../sms/sms-router.js';
 import { service, type Service } from '../system/service.js';
 import { UssdService } from '../ussd/ussd-service.js';
+import { fsyncDelayFromEnv } from './fault-injection.js';
 import type { Logger } from '../util/log.js';
 
 export interface SmsWiringOptions {
@@ -145,6 +146,7 @@ export function wireSms(o: SmsWiringOptions): SmsParts {
     }
   };
   const store = MessageStore.open(o.dataDir, {
+    ackSyncDelayMs: fsyncDelayFromEnv(process.env, log),
     onFinal: (m) => {
       if (finals.size === 0) setImmediate(publishFinals);
       finals.add(m.id);

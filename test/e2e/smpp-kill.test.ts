@@ -24,8 +24,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import smpp, { type PduInstance, type Session } from 'smpp';
 import { freePort, getJson, routeSmsToPort, setPassword, sleep, startDaemonProcess, startSimulator, waitUntil, type DaemonProc, type SimulatorProc } from './sms-processes.js';
+import { EsmeConnection, type SubmitItem } from './smpp-esme.js';
 
 const TOTAL = 5000;
 const WINDOW = 64;
@@ -93,112 +93,28 @@ class LogCollector {
 }
 
 /** The ESME: binds as transmitter, submits with a window, records acknowledgements. */
-class Esme {
-  private session: Session | null = null;
-  closed = false;
+class Esme extends EsmeConnection {
   readonly acked = new Map<string, string>(); // text → message_id
   readonly refused = new Map<string, number>(); // text → command_status
   readonly unanswered = new Set<string>();
-
-  async bind(port: number): Promise<void> {
-    this.closed = false;
-    const s = smpp.connect({ host: '127.0.0.1', port });
-    this.session = s;
-    s.on('error', () => {
-      this.closed = true;
-    });
-    s.on('close', () => {
-      this.closed = true;
-    });
-    // the SMSC checks an idle link (SMPP 3.4 §4.11); the library does not answer by itself
-    s.on('enquire_link', (pdu: PduInstance) => s.send(pdu.response()));
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', resolve);
-      s.once('error', reject);
-    });
-    const r = await this.call('bind_transmitter', { system_id: ACCOUNT.systemId, password: ACCOUNT.password, interface_version: 0x34 });
-    if (r.command_status !== 0) throw new Error(`bind_transmitter refused: 0x${r.command_status.toString(16)}`);
-  }
-
-  call(cmd: string, fields: Record<string, unknown>): Promise<PduInstance> {
-    return new Promise((resolve, reject) => {
-      if (!this.session || this.closed) return reject(new Error('not connected'));
-      this.session.send(new smpp.PDU(cmd, fields), resolve);
-    });
-  }
 
   /**
    * Submits texts[from..] keeping `window` outstanding, until all are answered or the connection
    * drops. Returns the index of the first text not submitted.
    */
-  submit(items: Array<{ text: string; to: string }>, from: number, window: number, perSecond = Infinity): Promise<number> {
-    return new Promise((resolve) => {
-      const started = Date.now();
-      let next = from;
-      let outstanding = 0;
-      const inFlight = new Set<string>();
-      let done = false;
-      let pacing = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        clearInterval(watch);
-        for (const t of inFlight) this.unanswered.add(t);
-        resolve(next);
-      };
-      // the kill gives no event for the outstanding submits: notice the dropped connection
-      const watch = setInterval(() => {
-        if (this.closed) finish();
-      }, 20);
-      const one = () => {
-        if (done || this.closed || next >= items.length) {
-          if (outstanding === 0 || this.closed) finish();
-          return;
-        }
-        if (outstanding >= window) return;
-        // paced: submit n may go at started + (n - from) / perSecond
-        const due = started + ((next - from) * 1000) / perSecond;
-        if (due > Date.now()) {
-          if (!pacing) {
-            pacing = true;
-            setTimeout(() => {
-              pacing = false;
-              for (let i = outstanding; i < window; i++) one();
-            }, due - Date.now());
-          }
-          return;
-        }
-        const it = items[next++]!;
-        outstanding++;
-        inFlight.add(it.text);
-        this.session!.send(
-          new smpp.PDU('submit_sm', {
-            source_addr_ton: 1,
-            source_addr_npi: 1,
-            source_addr: '8613800000000',
-            dest_addr_ton: 1,
-            dest_addr_npi: 1,
-            destination_addr: it.to.replace(/^\+/, ''),
-            data_coding: 0,
-            registered_delivery: 0,
-            short_message: Buffer.from(it.text, 'latin1'),
-          }),
-          (resp: PduInstance) => {
-            outstanding--;
-            inFlight.delete(it.text);
-            if (resp.command_status === 0) this.acked.set(it.text, String(resp['message_id']));
-            else this.refused.set(it.text, resp.command_status);
-            one();
-          },
-        );
-      };
-      for (let i = 0; i < window; i++) one();
+  async submit(items: SubmitItem[], from: number, window: number, perSecond = Infinity): Promise<number> {
+    let next = from;
+    const left = await this.submitWindowed({
+      next: () => (next < items.length ? items[next++] : undefined),
+      window,
+      perSecond,
+      onResponse: (it, status, messageId) => {
+        if (status === 0) this.acked.set(it.text, messageId);
+        else this.refused.set(it.text, status);
+      },
     });
-  }
-
-  close(): void {
-    this.session?.destroy();
-    this.session = null;
+    for (const it of left) this.unanswered.add(it.text);
+    return next;
   }
 }
 
@@ -262,7 +178,7 @@ test('kill -9 during a burst of 5,000 SMPP submits: every acknowledged message i
   collector.start(100);
 
   const items = Array.from({ length: TOTAL }, (_, i) => ({ text: `k-${i}`, to: receivers[i % receivers.length]!.number! }));
-  await esme.bind(smppPort);
+  await esme.bind(smppPort, ACCOUNT);
   const tBurst = Date.now();
   // paced to last about 4 s, so that the kill lands in the middle of the burst
   const first = esme.submit(items, 0, WINDOW, TOTAL / 4);
@@ -296,7 +212,7 @@ test('kill -9 during a burst of 5,000 SMPP submits: every acknowledged message i
     daemon = await startDaemonProcess(dataDir, smppPort);
     await registered(daemon.api);
     esme.close();
-    await esme.bind(smppPort);
+    await esme.bind(smppPort, ACCOUNT);
     return daemon.api;
   };
   let api = await restart();

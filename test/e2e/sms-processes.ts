@@ -40,8 +40,8 @@ export interface Proc {
   stop(ms?: number): Promise<void>;
 }
 
-function run(args: string[]): Proc {
-  const child = spawn(process.execPath, cliArgs(args), { stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], env: Record<string, string> = {}): Proc {
+  const child = spawn(process.execPath, cliArgs(args), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   const keep = (d: Buffer) => {
     out += d.toString('utf8');
@@ -95,9 +95,12 @@ export interface DaemonProc extends Proc {
   api: string;
 }
 
-/** `cellgate start --data DIR` (configuration in DIR/config.json); resolves once the API listens. */
-export async function startDaemonProcess(dataDir: string, smppPort: number): Promise<DaemonProc> {
-  const p = run(['start', '--data', dataDir, '--http-port', '0', '--smpp-port', String(smppPort), '--log-level', 'info']);
+/**
+ * `cellgate start --data DIR` (configuration in DIR/config.json); resolves once the API listens. `env`
+ * adds to the environment (fault injection, src/wiring/fault-injection.ts).
+ */
+export async function startDaemonProcess(dataDir: string, smppPort: number, env: Record<string, string> = {}): Promise<DaemonProc> {
+  const p = run(['start', '--data', dataDir, '--http-port', '0', '--smpp-port', String(smppPort), '--log-level', 'info'], env);
   const m = await until(p, 'the daemon did not start', /"port":(\d+)[^\n]*cellgate API listening/, 30_000);
   return { ...p, api: `http://127.0.0.1:${m[1]}/api` };
 }

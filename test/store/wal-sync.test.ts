@@ -76,3 +76,25 @@ test('close() while a sync runs closes the descriptor only after it finished', a
   await new Promise((r) => setImmediate(r));
   assert.throws(() => w.syncNow(), /fd|EBADF/);
 });
+
+test('fault injection: with ackSyncDelayMs a sync() resolves that much later, and later callers share the next sync', async (t) => {
+  const { file, db } = tempDb(t);
+  const w = new WalSync(db, file, { ackSyncDelayMs: 60 });
+  t.after(() => {
+    w.close();
+    db.close();
+  });
+  const t0 = Date.now();
+  const first = [w.sync(), w.sync()];
+  const later = [w.sync(), w.sync(), w.sync()];
+  await Promise.all(first);
+  assert.ok(Date.now() - t0 >= 55, `the first syncs took ${Date.now() - t0} ms`);
+  assert.equal(w.stats.syncs, 2, 'the callers beyond the running syncs wait for the next one');
+  await Promise.all(later);
+  assert.ok(Date.now() - t0 >= 115, `the shared sync came after both: ${Date.now() - t0} ms`);
+  assert.equal(w.stats.syncs, 3);
+  // the blocking sync of the send path is not delayed
+  const t1 = Date.now();
+  w.syncNow();
+  assert.ok(Date.now() - t1 < 50);
+});
