@@ -31,6 +31,7 @@ const HANG_DETECT_TARGET_S = 10;
 interface LineView {
   id: number;
   lifecycle: string;
+  health: string;
   operator: string | null;
 }
 
@@ -39,7 +40,8 @@ async function lineStates(gw: Gateway): Promise<LineView[]> {
   return ((await r.json()) as { lines: LineView[] }).lines;
 }
 
-const healthy = (l: LineView | undefined) => !!l && l.lifecycle === 'registered' && !!l.operator;
+/** Registered with an operator and `ok`: a line that owes an answer shows `unresponsive` while still registered. */
+const healthy = (l: LineView | undefined) => !!l && l.lifecycle === 'registered' && !!l.operator && l.health === 'ok';
 
 interface FaultRecord {
   fault: Fault;
@@ -57,16 +59,19 @@ async function injectFault(gw: Gateway, stopAt: number): Promise<void> {
   const fault = FAULTS[Math.floor(Math.random() * FAULTS.length)]!;
   const modem = 1 + Math.floor(Math.random() * 4);
   const rec: FaultRecord = { fault, line: modem, at: Date.now(), detected: null, recovered: null };
-  faults.push(rec);
   const body = fault === 'unplug' ? { fault, ms: 3000 } : { fault };
   const r = await fetch(`${gw.controlUrl}/modems/${modem}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null);
   if (!r?.ok) {
-    console.log(`fault ${fault} on modem ${modem}: the simulator refused (${r?.status ?? 'no answer'})`);
+    // 409: the fault cannot take effect now (a hang while the modem restarts, a prompt while it is hung).
+    console.log(`fault ${fault} on modem ${modem}: the simulator refused (${r?.status ?? 'no answer'}${r ? `: ${((await r.json().catch(() => ({}))) as { error?: string }).error ?? ''}` : ''})`);
+    if (r?.status !== 409) faults.push(rec);
     return;
   }
+  faults.push(rec);
   // A fault that only garbles output may never take the line down: it counts as recovered when the
-  // line is healthy after it, whether or not it was seen unhealthy.
-  const settle = Date.now() + 2000;
+  // line is healthy after it, whether or not it was seen unhealthy. A hung modem never answers again by
+  // itself: its line is recovered only after it was seen unhealthy.
+  const settle = fault === 'hang' ? Infinity : Date.now() + 2000;
   while (Date.now() < stopAt + 60_000) {
     await sleep(500);
     const line = (await lineStates(gw).catch(() => []) as LineView[]).find((l) => l.id === modem);
@@ -132,6 +137,10 @@ try {
   console.log(`forwards received: webhook ${receivers.webhooks}, e-mail ${receivers.mails}; SMPP deliver_sm of received SMS ${[...traffic.smppMo.values()].reduce((a, b) => a + b, 0)}`);
   console.log(`duplicates: ${Object.entries(duplicates).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`losses: ${Object.entries(losses).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (traffic.outsideUnread > 0) {
+    console.log(`outside SMS parts dropped by the simulator before they were read: ${traffic.outsideUnread} (outbound losses unknown)`);
+    failed = true;
+  }
 
   console.log('\n== faults');
   for (const f of FAULTS) {
