@@ -124,8 +124,12 @@ try {
   await Promise.race([Promise.all(followers), sleep(60_000)]);
   await sleep(20_000);
   const { duplicates, losses } = await traffic.tally();
-  const lines = await lineStates(gw);
-  const unhealthy = lines.filter((l) => !healthy(l)).map((l) => `${l.id} (${l.lifecycle})`);
+  // A line is counted when two reads 3 s apart find it not healthy (one late answer under load shows as
+  // `unresponsive` for a moment).
+  const first = await lineStates(gw);
+  await sleep(3000);
+  const again = new Map((await lineStates(gw)).map((l) => [l.id, l]));
+  const unhealthy = first.filter((l) => !healthy(l) && !healthy(again.get(l.id))).map((l) => `${l.id} (${again.get(l.id)?.lifecycle}/${again.get(l.id)?.health})`);
 
   const ch = (name: string, c: { sent: number; errors: number; states: Record<string, number> }) =>
     console.log(`${name.padEnd(16)} sent ${c.sent}, refused at submit ${c.errors}; final: ${Object.entries(c.states).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`);
