@@ -2,9 +2,11 @@
  * The field-test soak (not part of `npm test`): the gateway with 32 lines on the simulator and every
  * feature configured, under mixed traffic (API and SMPP sends, SMS from outside, test calls), with a
  * random modem fault (hang, stuck-prompt, garbage, reset, power-cycle, unplug) injected on one of the
- * first four lines every 40-90 s.
+ * first four lines every 40-90 s. A fault the simulator refuses (409: a hang while the modem restarts, a
+ * prompt while it is hung) is logged and not counted. Each line's reset command power-cycles its
+ * simulated modem (bench/helpers/gateway-under-test.ts), as a power switch would.
  *
- *   node dist/bench/soak/soak.js [--minutes N]      (default 25; `npm run soak -- --minutes 3`)
+ *   node dist/bench/soak/soak.js [--minutes N] [--lines N]   (default 25 min, 32 lines; `npm run soak -- --minutes 3`)
  *
  * Prints: items sent/received per channel with their final states, duplicates, losses, per-fault
  * recovery times (min/median/max; target ≤ 30 s) and hang detection times (target ≤ 10 s), lines not
