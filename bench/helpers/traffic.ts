@@ -203,8 +203,8 @@ export class Traffic {
    * Final states, losses and duplicates, read back from the daemon and the simulator. Outbound: an
    * item is lost when the daemon never took it, or says it was sent but the outside number never got it
    * (every outside part is read, see outsideUnread); a duplicate when the outside number got its tag
-   * more than once. Inbound: lost when no inbox entry
-   * carries the tag; duplicate when more than one does, or the ESME got it more than once.
+   * more than once. Inbound: lost when no inbox entry carries the tag; duplicate when more than one
+   * does, or the ESME got it more than once.
    */
   async tally(): Promise<{ duplicates: Record<string, number>; losses: Record<string, number> }> {
     await this.readOutside();
