@@ -133,14 +133,21 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     };
     await waitFor('the simulator', () => /control API/.test(simOut));
     const controlUrl = /(http:\/\/[^\s]+)/.exec(simOut.slice(simOut.indexOf('control API')))?.[1] ?? '';
-    const ptys = [...simOut.matchAll(/^(\S+) modem \d+/gm)].map((m) => m[1]!);
+    const ptys = [...simOut.matchAll(/^(\S+) modem (\d+)/gm)].map((m) => ({ path: m[1]!, modem: m[2]! }));
     const features = o.features ?? true;
     const rc = o.receivers;
     const config: Record<string, unknown> = {
       modems: { autoDetect: false },
       simulator: { mode: 'off' },
       log: { level: 'warn' },
-      lines: ptys.map((p, i) => ({ id: i + 1, port: p })),
+      // A pty has no USB device to power-cycle: each line's reset command power-cycles its simulated
+      // modem through the control API, as a power switch would on hardware (without one a hung modem
+      // stays hung).
+      lines: ptys.map((p, i) => ({
+        id: i + 1,
+        port: p.path,
+        reset: { usbPowerCycle: false, command: [process.execPath, bin, 'simulate', '--api', controlUrl, 'fault', p.modem, 'power-cycle'] },
+      })),
     };
     if (features) {
       config.smpp = { enabled: true, host: '127.0.0.1', port: 0, accounts: [{ ...SMPP_ACCOUNT, perLineIds: true, receive: true }] };

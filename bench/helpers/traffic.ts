@@ -3,7 +3,8 @@
  * the JSON API and through an SMPP transceiver, SMS from outside numbers to the SIMs (the simulator's
  * control API), and test calls. Every item carries a unique tag in its text so that losses and
  * duplicates can be counted at the far end: outbound at the simulator's outside world, inbound in the
- * daemon's inbox and the SMPP deliver_sm the ESME gets.
+ * daemon's inbox and the SMPP deliver_sm the ESME gets. The outside world keeps only its latest SMS parts,
+ * so it is read as it grows (GET /outside/sms?after=N every few seconds), never once at the end.
  */
 import smpp, { type PduInstance, type Session } from 'smpp';
 import { sleep, SMPP_ACCOUNT, type Gateway } from './gateway-under-test.js';
@@ -19,6 +20,8 @@ export interface TrafficRates {
 export const FIELD_TEST_RATES: TrafficRates = { apiSmsSec: 2, smppSmsSec: 2, inboundSmsSec: 2, testCallSec: 15 };
 
 const OUTSIDE = '+8613900000000';
+/** How often the outside log is read: it keeps 1000 parts, i.e. minutes of this traffic. */
+const OUTSIDE_READ_EVERY_MS = 10_000;
 const CALLEE = '+8613800001000'; // answers with a 1000 Hz tone (simulator outside world)
 
 export interface ChannelCount {
@@ -39,6 +42,11 @@ export class Traffic {
   private readonly apiIds = new Map<string, string>();
   private readonly smppIds = new Map<string, string>();
   private readonly inboundTags = new Set<string>();
+  /** Outbound tags by how often they reached the outside number, and the last outside part read. */
+  private readonly seenOut = new Map<string, number>();
+  private outsideCursor = 0;
+  /** Outside parts the simulator dropped before they were read: the outbound counts are then incomplete. */
+  outsideUnread = 0;
   private session: Session | null = null;
   private running = false;
   private seq = 0;
@@ -64,6 +72,27 @@ export class Traffic {
     if (this.gw.smppPort) this.loops.push(this.every(this.rates.smppSmsSec, () => this.smppSms()));
     this.loops.push(this.every(this.rates.inboundSmsSec, () => this.inboundSms()));
     this.loops.push(this.every(this.rates.testCallSec, () => this.testCall()));
+    this.loops.push(this.followOutside());
+  }
+
+  private async followOutside(): Promise<void> {
+    while (this.running) {
+      await sleep(OUTSIDE_READ_EVERY_MS);
+      await this.readOutside().catch(() => undefined); // read again next time: the cursor did not move
+    }
+  }
+
+  /** Reads the outside parts recorded since the last read and counts the tags they carry. */
+  private async readOutside(): Promise<void> {
+    const r = await fetch(`${this.gw.controlUrl}/outside/sms?after=${this.outsideCursor}`, { signal: AbortSignal.timeout(10_000) });
+    if (!r.ok) throw new Error(`GET /outside/sms answered ${r.status}`);
+    const page = (await r.json()) as { parts: { text?: string }[]; lastSeq: number; oldestSeq: number };
+    if (page.oldestSeq > this.outsideCursor + 1) this.outsideUnread += page.oldestSeq - this.outsideCursor - 1;
+    for (const p of page.parts) {
+      const t = /((?:api|smpp)-\d+-[0-9a-z]+)/.exec(p.text ?? '')?.[1];
+      if (t) this.seenOut.set(t, (this.seenOut.get(t) ?? 0) + 1);
+    }
+    this.outsideCursor = page.lastSeq;
   }
 
   async stop(): Promise<void> {
@@ -172,17 +201,14 @@ export class Traffic {
 
   /**
    * Final states, losses and duplicates, read back from the daemon and the simulator. Outbound: an
-   * item is lost when the daemon never took it or it ended neither sent nor failed-with-reason; a
-   * duplicate when the outside number got its tag more than once. Inbound: lost when no inbox entry
-   * carries the tag; duplicate when more than one does, or the ESME got it more than once.
+   * item is lost when the daemon never took it, or says it was sent but the outside number never got it
+   * (every outside part is read, see outsideUnread); a duplicate when the outside number got its tag
+   * more than once. Inbound: lost when no inbox entry carries the tag; duplicate when more than one
+   * does, or the ESME got it more than once.
    */
   async tally(): Promise<{ duplicates: Record<string, number>; losses: Record<string, number> }> {
-    const outside = (await (await fetch(`${this.gw.controlUrl}/outside/sms`)).json()) as { messages: { text?: string }[] };
-    const seenOut = new Map<string, number>();
-    for (const m of outside.messages) {
-      const t = /((?:api|smpp)-\d+-[0-9a-z]+)/.exec(m.text ?? '')?.[1];
-      if (t) seenOut.set(t, (seenOut.get(t) ?? 0) + 1);
-    }
+    await this.readOutside();
+    const seenOut = this.seenOut;
     const duplicates: Record<string, number> = { api: 0, smpp: 0, inbound: 0, smppDeliver: 0 };
     const losses: Record<string, number> = { api: 0, smpp: 0, inbound: 0 };
     const outboundStates = async (ids: Map<string, string>, count: ChannelCount, name: 'api' | 'smpp') => {

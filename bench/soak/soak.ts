@@ -2,9 +2,11 @@
  * The field-test soak (not part of `npm test`): the gateway with 32 lines on the simulator and every
  * feature configured, under mixed traffic (API and SMPP sends, SMS from outside, test calls), with a
  * random modem fault (hang, stuck-prompt, garbage, reset, power-cycle, unplug) injected on one of the
- * first four lines every 40-90 s.
+ * first four lines every 40-90 s. A fault the simulator refuses (409: a hang while the modem restarts, a
+ * prompt while it is hung) is logged and not counted. Each line's reset command power-cycles its
+ * simulated modem (bench/helpers/gateway-under-test.ts), as a power switch would.
  *
- *   node dist/bench/soak/soak.js [--minutes N]      (default 25; `npm run soak -- --minutes 3`)
+ *   node dist/bench/soak/soak.js [--minutes N] [--lines N]   (default 25 min, 32 lines; `npm run soak -- --minutes 3`)
  *
  * Prints: items sent/received per channel with their final states, duplicates, losses, per-fault
  * recovery times (min/median/max; target ≤ 30 s) and hang detection times (target ≤ 10 s), lines not
@@ -31,6 +33,7 @@ const HANG_DETECT_TARGET_S = 10;
 interface LineView {
   id: number;
   lifecycle: string;
+  health: string;
   operator: string | null;
 }
 
@@ -39,7 +42,8 @@ async function lineStates(gw: Gateway): Promise<LineView[]> {
   return ((await r.json()) as { lines: LineView[] }).lines;
 }
 
-const healthy = (l: LineView | undefined) => !!l && l.lifecycle === 'registered' && !!l.operator;
+/** Registered with an operator and `ok`: a line that owes an answer shows `unresponsive` while still registered. */
+const healthy = (l: LineView | undefined) => !!l && l.lifecycle === 'registered' && !!l.operator && l.health === 'ok';
 
 interface FaultRecord {
   fault: Fault;
@@ -57,16 +61,19 @@ async function injectFault(gw: Gateway, stopAt: number): Promise<void> {
   const fault = FAULTS[Math.floor(Math.random() * FAULTS.length)]!;
   const modem = 1 + Math.floor(Math.random() * 4);
   const rec: FaultRecord = { fault, line: modem, at: Date.now(), detected: null, recovered: null };
-  faults.push(rec);
   const body = fault === 'unplug' ? { fault, ms: 3000 } : { fault };
   const r = await fetch(`${gw.controlUrl}/modems/${modem}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null);
   if (!r?.ok) {
-    console.log(`fault ${fault} on modem ${modem}: the simulator refused (${r?.status ?? 'no answer'})`);
+    // 409: the fault cannot take effect now (a hang while the modem restarts, a prompt while it is hung).
+    console.log(`fault ${fault} on modem ${modem}: the simulator refused (${r?.status ?? 'no answer'}${r ? `: ${((await r.json().catch(() => ({}))) as { error?: string }).error ?? ''}` : ''})`);
+    if (r?.status !== 409) faults.push(rec);
     return;
   }
+  faults.push(rec);
   // A fault that only garbles output may never take the line down: it counts as recovered when the
-  // line is healthy after it, whether or not it was seen unhealthy.
-  const settle = Date.now() + 2000;
+  // line is healthy after it, whether or not it was seen unhealthy. A hung modem never answers again by
+  // itself: its line is recovered only after it was seen unhealthy.
+  const settle = fault === 'hang' ? Infinity : Date.now() + 2000;
   while (Date.now() < stopAt + 60_000) {
     await sleep(500);
     const line = (await lineStates(gw).catch(() => []) as LineView[]).find((l) => l.id === modem);
@@ -119,8 +126,12 @@ try {
   await Promise.race([Promise.all(followers), sleep(60_000)]);
   await sleep(20_000);
   const { duplicates, losses } = await traffic.tally();
-  const lines = await lineStates(gw);
-  const unhealthy = lines.filter((l) => !healthy(l)).map((l) => `${l.id} (${l.lifecycle})`);
+  // A line is counted when two reads 3 s apart find it not healthy (one late answer under load shows as
+  // `unresponsive` for a moment).
+  const first = await lineStates(gw);
+  await sleep(3000);
+  const again = new Map((await lineStates(gw)).map((l) => [l.id, l]));
+  const unhealthy = first.filter((l) => !healthy(l) && !healthy(again.get(l.id))).map((l) => `${l.id} (${again.get(l.id)?.lifecycle}/${again.get(l.id)?.health})`);
 
   const ch = (name: string, c: { sent: number; errors: number; states: Record<string, number> }) =>
     console.log(`${name.padEnd(16)} sent ${c.sent}, refused at submit ${c.errors}; final: ${Object.entries(c.states).map(([k, v]) => `${k} ${v}`).join(', ') || '-'}`);
@@ -132,6 +143,10 @@ try {
   console.log(`forwards received: webhook ${receivers.webhooks}, e-mail ${receivers.mails}; SMPP deliver_sm of received SMS ${[...traffic.smppMo.values()].reduce((a, b) => a + b, 0)}`);
   console.log(`duplicates: ${Object.entries(duplicates).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`losses: ${Object.entries(losses).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (traffic.outsideUnread > 0) {
+    console.log(`outside SMS parts dropped by the simulator before they were read: ${traffic.outsideUnread} (outbound losses unknown)`);
+    failed = true;
+  }
 
   console.log('\n== faults');
   for (const f of FAULTS) {

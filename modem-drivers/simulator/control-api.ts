@@ -13,7 +13,7 @@
  *   POST /sims/:imsi/signal      {rssi}
  *   POST /sims/:imsi/registration {state: "denied"|"searching"|"not-registered"|null}
  *   POST /sms                    {from, to, text} | {from, to, pdu}   an outside sender texts a SIM
- *   GET  /outside/sms                    SMS that SIMs sent to outside numbers
+ *   GET  /outside/sms[?after=N]          SMS that SIMs sent to outside numbers (after part N)
  *   POST /calls                  {from, to}   an outside caller calls a SIM
  *   GET  /calls                          outside parties' calls (placed here or from SIMs)
  *   POST /calls/:id/answer | /calls/:id/hangup
@@ -92,7 +92,7 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
     return v;
   };
 
-  const routes: [string, RegExp, (m: RegExpExecArray, body: Record<string, unknown>) => unknown][] = [
+  const routes: [string, RegExp, (m: RegExpExecArray, body: Record<string, unknown>, query: URLSearchParams) => unknown][] = [
     ['GET', /^\/modems$/, () => ({ modems: sim.modems.map((m) => m.status()) })],
     ['GET', /^\/modems\/([^/]+)$/, (p) => modemOf(p[1]!).status()],
     [
@@ -125,17 +125,18 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
         const m = modemOf(p[1]!);
         const fault = str(b, 'fault')!;
         switch (fault) {
+          // 409 for a fault that cannot take effect now, so that whoever injects it does not wait for its effect.
           case 'hang':
-            m.setHung(true);
+            if (!m.setHung(true)) throw new HttpError(409, `modem ${m.id} is off (restarting or unplugged): it cannot hang`);
             break;
           case 'unhang':
             m.setHung(false);
             break;
           case 'stuck-prompt':
-            m.stuckPrompt();
+            if (!m.stuckPrompt()) throw new HttpError(409, `modem ${m.id} has no host on its port or is hung: nobody would see a prompt`);
             break;
           case 'garbage':
-            m.injectGarbage();
+            if (!m.injectGarbage()) throw new HttpError(409, `modem ${m.id} has no host on its port or is hung: the noise would reach nobody`);
             break;
           case 'fail-command': {
             const times = b.times === undefined ? 1 : Number(b.times);
@@ -220,7 +221,19 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
         return r;
       },
     ],
-    ['GET', /^\/outside\/sms$/, () => ({ messages: sim.network.outside.messages(), parts: sim.network.outside.inbox })],
+    [
+      'GET',
+      /^\/outside\/sms$/,
+      (_p, _b, query) => {
+        // ?after=N: only the parts recorded after part N, so a reader that polls sees each part once.
+        // The log keeps the latest parts only: oldestSeq above N + 1 means some were dropped unread.
+        const after = query.get('after');
+        if (after !== null && !/^\d{1,15}$/.test(after)) throw new HttpError(400, 'after: expected a part number (0 or more)');
+        const outside = sim.network.outside;
+        const parts = outside.partsAfter(after === null ? 0 : Number(after));
+        return { messages: outside.messages(parts), parts, lastSeq: outside.recordedParts, oldestSeq: outside.inbox[0]?.seq ?? outside.recordedParts + 1 };
+      },
+    ],
     [
       'POST',
       /^\/calls$/,
@@ -257,8 +270,11 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
     let body: Record<string, unknown> = {};
     try {
       let path: string;
+      let query: URLSearchParams;
       try {
-        path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/+$/, '') || '/';
+        const url = new URL(req.url ?? '/', 'http://x');
+        path = url.pathname.replace(/\/+$/, '') || '/';
+        query = url.searchParams;
       } catch {
         throw new HttpError(400, 'malformed request URL');
       }
@@ -268,7 +284,7 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
       const route = matching.find(([m]) => m === req.method);
       if (!route) throw new HttpError(405, `${req.method} not allowed on ${path}`);
       const m = route[1].exec(path)!;
-      send(res, 200, route[2](m, body));
+      send(res, 200, route[2](m, body, query));
     } catch (e) {
       if (e instanceof HttpError) send(res, e.status, { error: e.message });
       else throw e;

@@ -11,17 +11,23 @@ import { ConnectionLost, type Connection } from './connection.js';
 import { clearRadio, type LineContext } from './line-context.js';
 import { onModemEvent, refresh } from './monitor.js';
 
+/** Why a silent modem may stay silent: the line has no way to power-cycle it (docs/configuration.md). */
+export const NOT_POWER_CYCLED = 'it could not be power-cycled (no USB device to re-authorise and no reset.command configured)';
+
 export async function bringUp(ctx: LineContext, conn: Connection): Promise<void> {
   const { board, log, opts } = ctx;
   // Health is ok only once the modem answers; a modem that did not answer the last attempt is unresponsive.
   const attempt = ++ctx.attempts.unanswered;
+  // A hung modem answers again only once powered off and on: say so when nothing could do that.
+  const stuck = ctx.attempts.notPowerCycled ? `; ${NOT_POWER_CYCLED}` : '';
   board.enter(
     'probe',
     attempt === 1 ? 'starting' : 'unresponsive',
-    { detail: attempt === 1 ? 'waiting for the modem to answer' : `modem has not answered yet (attempt ${attempt})` },
+    { detail: attempt === 1 ? 'waiting for the modem to answer' : `modem has not answered yet (attempt ${attempt})${stuck}` },
   );
   await probe(conn);
   ctx.attempts.unanswered = 0;
+  ctx.attempts.notPowerCycled = false;
   conn.alive();
   board.enter('identify', 'ok', { detail: 'identifying the modem' });
 

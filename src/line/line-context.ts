@@ -20,8 +20,11 @@ export interface LineContext {
   readonly sim: SimReadiness;
   readonly calls: CallLeg;
   readonly notify: Notify;
-  /** Bring-up attempts since the modem last answered (the one under way included). */
-  readonly attempts: { unanswered: number };
+  /**
+   * Bring-up attempts since the modem last answered (the one under way included), and whether the last
+   * reset of the silent modem could not power-cycle it (no USB device, no reset command).
+   */
+  readonly attempts: { unanswered: number; notPowerCycled: boolean };
   /** Waits; cut short by stop(), setEnabled() and a lost connection. */
   sleep(ms: number): Promise<void>;
   isRunning(): boolean;

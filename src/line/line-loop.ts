@@ -4,7 +4,7 @@
  * failing), or power-cycle a modem that went silent first. Nothing may stop the loop for good.
  */
 import { AtTimeoutError } from '../at/types.js';
-import { bringUp } from './bring-up.js';
+import { bringUp, NOT_POWER_CYCLED } from './bring-up.js';
 import { Connection, ConnectionLost, type AtCounters } from './connection.js';
 import { isConnected } from './lifecycle.js';
 import { clearRadio, type LineContext } from './line-context.js';
@@ -141,7 +141,9 @@ export class LineLoop {
     } catch (e) {
       ctx.log.error({ err: e }, 'hard reset failed');
     }
-    ctx.log.info({ how: how ?? 'no power-cycle available; reopening the port', port: conn.opened.path }, 'modem reset');
+    ctx.attempts.notPowerCycled = how === null;
+    if (how === null) ctx.log.warn({ port: conn.opened.path }, `modem not reset: ${NOT_POWER_CYCLED}; reopening the port`);
+    else ctx.log.info({ how, port: conn.opened.path }, 'modem reset');
     await ctx.sleep(ctx.timing.reopenDelayMs);
   }
 

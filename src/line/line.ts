@@ -76,7 +76,7 @@ export class Line extends EventEmitter<LineEvents> {
       sim: new SimReadiness({ board, log, notify, now, giveUpMs: this.timing.simGiveUpMs, ...(opts.pins ? { pins: opts.pins } : {}) }),
       calls: this.calls,
       notify,
-      attempts: { unanswered: 0 },
+      attempts: { unanswered: 0, notPowerCycled: false },
       sleep: (ms) => this.sleep(ms),
       isRunning: () => this.running,
       checkDataWhenDue: () => {

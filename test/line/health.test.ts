@@ -74,6 +74,40 @@ test('a modem that never answers is never shown ok: starting, then unresponsive 
   }
 });
 
+test('a hung modem nothing can power-cycle: the line says so while it probes, and drops that once the modem answers', async () => {
+  const sim = new Simulator({ modems: 1, timing: 'zero' });
+  const modem = sim.modem(1)!;
+  const ports = new SimPortProvider(() => sim.modems, modem.imei);
+  let resets = 0;
+  // A serial port without a USB device or a reset command (a pty, a plain UART): hardReset can do nothing.
+  const provider: PortProvider = {
+    describe: () => ports.describe(),
+    open: (imei) => ports.open(imei),
+    hardReset: async () => {
+      resets++;
+      return null;
+    },
+  };
+  const line = new Line({ id: 1, port: provider, log: silentLogger(), timing: FAST });
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered', 10_000);
+    const seen = recordStatus(line);
+    modem.setHung(true);
+    await until('two resets', () => resets >= 2, 15_000, () => JSON.stringify(seen));
+    const probes = seen.filter((x) => x.health === 'unresponsive' && x.detail?.startsWith('modem has not answered yet'));
+    assert.ok(probes.length >= 1, JSON.stringify(seen));
+    for (const p of probes) assert.match(p.detail!, /could not be power-cycled \(no USB device to re-authorise and no reset\.command configured\)$/);
+    modem.setHung(false);
+    await until('registered again', () => line.status().lifecycle === 'registered', 10_000, () => JSON.stringify(line.status().detail));
+    assert.equal(line.status().health, 'ok');
+    assert.ok(!/power-cycled/.test(line.status().detail ?? ''), String(line.status().detail));
+  } finally {
+    await line.stop();
+    sim.close();
+  }
+});
+
 test('a SIM slot change shows as switching, naming both slots, never absent, and ends ok on the new card', async () => {
   const sim = new Simulator({ modems: 1, timing: { bootMs: 300, registrationMs: 50 } });
   const modem = sim.modem(1)!;

@@ -540,6 +540,26 @@ test('fault: hung modem swallows everything, ESC included; answers again when re
   modem.close();
 });
 
+test('fault: a modem that is off cannot hang; a hung one shows no prompt and no noise (the injector is told)', async () => {
+  const { c, modem, clock } = await opened({ timing: { bootMs: 1000 } });
+  modem.powerCycle();
+  await settle();
+  assert.equal(modem.setHung(true), false, 'restarting: nothing to hang');
+  assert.equal(modem.status().hung, false);
+  clock.advance(1000);
+  const c2 = new AtClient(modem.open());
+  await settle();
+  c2.take();
+  assert.equal(modem.setHung(true), true);
+  assert.equal(modem.stuckPrompt(), false);
+  assert.equal(modem.injectGarbage(), false);
+  assert.equal(await c2.send('\x1b'), '');
+  assert.equal(modem.setHung(false), true);
+  assert.equal(await c2.at('AT'), 'AT\r\r\nOK\r\n', 'no prompt was left behind');
+  void c;
+  modem.close();
+});
+
 test('fault: stuck prompt until ESC (OK) or Ctrl-Z (+CMS ERROR: 304)', async () => {
   const { c, modem } = await opened();
   await c.at('ATE0');

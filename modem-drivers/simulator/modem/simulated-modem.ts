@@ -526,9 +526,11 @@ export class SimulatedModem {
 
   /**
    * The firmware stops answering anything (ESC included) on either port; input is swallowed and URCs are
-   * lost. Off: it answers again. A restart (reset(), powerCycle(), unplug()) also ends the hang.
+   * lost. Off: it answers again. A restart (reset(), powerCycle(), unplug()) also ends the hang, so a
+   * modem that is off (restarting, unplugged) cannot hang: false then, and nothing changes.
    */
-  setHung(on: boolean): void {
+  setHung(on: boolean): boolean {
+    if (on && (this.closed || !this.present)) return false;
     this.hung = on;
     this.input = [];
     this.inputPos = 0;
@@ -540,20 +542,27 @@ export class SimulatedModem {
       this.prompt = null;
       this.clearDataMode();
     }
+    return true;
   }
 
-  /** The modem shows `> ` on its own and waits for PDU input until ESC or Ctrl-Z. */
-  stuckPrompt(): void {
-    if (!this.port || this.hung) return;
+  /**
+   * The modem shows `> ` on its own and waits for PDU input until ESC or Ctrl-Z. False (nothing happens)
+   * when no host has the port open or the modem is hung: nobody would see the prompt.
+   */
+  stuckPrompt(): boolean {
+    if (!this.port || this.hung) return false;
     this.parser.enterPrompt();
     this.prompt = 'stuck';
     this.send('\r\n> ');
+    return true;
   }
 
-  /** Writes line noise now: the given bytes, or 16 random non-printable ones. */
-  injectGarbage(bytes?: Uint8Array | readonly number[]): void {
+  /** Writes line noise now: the given bytes, or 16 random non-printable ones. False (nothing written) when no host has the port open or the modem is hung. */
+  injectGarbage(bytes?: Uint8Array | readonly number[]): boolean {
+    if (!this.port || this.hung) return false;
     const b = bytes ? Array.from(bytes) : Array.from({ length: 16 }, () => NOISE[Math.floor(Math.random() * NOISE.length)]!);
     this.send(String.fromCharCode(...b.map((x) => x & 0xff)));
+    return true;
   }
 
   /** The next `times` commands whose text starts with `prefix` (e.g. `AT+CSQ` or `+CSQ`) end with `final`. */

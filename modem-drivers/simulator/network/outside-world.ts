@@ -66,6 +66,8 @@ export interface OutsideSms {
   statusReportRequested: boolean;
   /** The SMS-SUBMIT TPDU as submitted (hex). */
   tpdu: string;
+  /** Its place among every part recorded since the simulator started (1, 2, …): a reader pages by it. */
+  seq: number;
 }
 
 /** Parts in the inbox grouped into messages. */
@@ -114,6 +116,8 @@ type SmsListener = (sms: OutsideSms) => void;
 export class OutsideWorld {
   /** SMS parts sent by SIMs to outside numbers, oldest first (the last `inboxLimit` kept). */
   readonly inbox: OutsideSms[] = [];
+  /** Parts recorded since the start, including those the inbox no longer keeps. */
+  private recorded = 0;
   private rules: OutsideRule[] = [];
   private callListeners: readonly CallListener[] = [];
   private smsListeners: readonly SmsListener[] = [];
@@ -170,11 +174,23 @@ export class OutsideWorld {
     };
   }
 
-  /** The inbox grouped into messages (concatenated parts joined in part order). */
-  messages(): OutsideMessage[] {
+  /** Parts recorded since the start (the `seq` of the latest one). */
+  get recordedParts(): number {
+    return this.recorded;
+  }
+
+  /** The inbox parts recorded after part number `afterSeq` (all with 0). */
+  partsAfter(afterSeq: number): OutsideSms[] {
+    // seq grows by one per part and the inbox keeps the latest ones in order: the first wanted part's index.
+    const oldest = this.inbox[0]?.seq ?? this.recorded + 1;
+    return this.inbox.slice(Math.max(0, afterSeq + 1 - oldest));
+  }
+
+  /** The inbox (or the given parts of it) grouped into messages (concatenated parts joined in part order). */
+  messages(parts: readonly OutsideSms[] = this.inbox): OutsideMessage[] {
     const out: OutsideMessage[] = [];
     const open = new Map<string, { msg: OutsideMessage; texts: string[] }>();
-    for (const p of this.inbox) {
+    for (const p of parts) {
       if (!p.concat || p.concat.total < 2) {
         out.push({ time: p.time, from: p.from, to: p.to, text: p.text, parts: 1, complete: true });
         continue;
@@ -194,7 +210,8 @@ export class OutsideWorld {
   }
 
   /** Network side: a SIM's SMS reached an outside number. */
-  record(sms: OutsideSms): void {
+  record(part: Omit<OutsideSms, 'seq'>): void {
+    const sms: OutsideSms = { ...part, seq: ++this.recorded };
     this.inbox.push(sms);
     if (this.inbox.length > this.inboxLimit) this.inbox.shift();
     for (const l of this.smsListeners) {
