@@ -7,7 +7,8 @@
  *    CELLGATE_BENCH_LOAD_SEC seconds (default 90): RSS and its high-water mark ≤ budget + 20 MB.
  *
  * The process exits non-zero when a figure is over its target, so the budget holds for what comes.
- * CELLGATE_BENCH_HEAPSNAPSHOT=DIR writes the daemon's heap snapshots (idle, after load) there.
+ * CELLGATE_BENCH_HEAPSNAPSHOT=DIR writes the daemon's heap snapshots (idle, after load) there; taking
+ * one leaves its own memory behind in the process, so the RSS figures of such a run are not comparable.
  * CELLGATE_BENCH_NODE_FLAGS="--flag ..." adds node flags to the daemon's, to measure one before it
  * goes on the `#!` line; environment variables set for the bench reach the daemon too.
  */
