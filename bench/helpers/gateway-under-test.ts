@@ -16,21 +16,35 @@ import { SMTPServer } from 'smtp-server';
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
-/** CPU ticks (user + system, USER_HZ) and RSS in bytes of a process (Linux /proc). */
-export function procStat(pid: number): { cpuTicks: number; rss: number; hwm: number } {
+/**
+ * CPU ticks (user + system, USER_HZ) and RSS in bytes of a process (Linux /proc): its anonymous part
+ * (heap, V8 spaces, malloc arenas) and its file-backed part (the node binary's and libraries' pages,
+ * shared with every other process running them).
+ */
+export function procStat(pid: number): { cpuTicks: number; rss: number; hwm: number; anon: number; file: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
-  return { cpuTicks: Number(f[11]) + Number(f[12]), rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  return { cpuTicks: Number(f[11]) + Number(f[12]), rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 export const USER_HZ = 100;
 
-/** The node flags on the `#!` line of bin/cellgate.js: the daemon runs with them when installed. */
-export function installedNodeFlags(bin: string): string[] {
+/**
+ * What the `#!` line of bin/cellgate.js gives the daemon when installed: the environment assignments
+ * (`env -S NAME=value ...`) and the node flags, so the bench measures the process as deployed.
+ */
+export function installedNodeCommand(bin: string): { env: Record<string, string>; flags: string[] } {
   const first = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
-  return first.startsWith('#!') ? first.split(/\s+/).filter((w) => w.startsWith('--')) : [];
+  if (!first.startsWith('#!')) return { env: {}, flags: [] };
+  const words = first.slice(2).trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  for (const w of words) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(w);
+    if (m) env[m[1]!] = m[2]!;
+  }
+  return { env, flags: words.filter((w) => w.startsWith('--')) };
 }
 
 export const SMPP_ACCOUNT = { systemId: 'bench', password: 'bench1' };
@@ -90,6 +104,8 @@ export interface GatewayOptions {
   receivers?: Receivers;
   /** Extra `node` flags for the daemon (a heap-snapshot signal, V8 flags). */
   nodeFlags?: string[];
+  /** Extra environment for the daemon, over the `#!` line's assignments. */
+  env?: Record<string, string>;
   timing?: 'zero' | 'fast' | 'realistic';
 }
 
@@ -157,8 +173,10 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       };
     }
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    const daemon = spawn(process.execPath, [...installedNodeFlags(bin), ...(o.nodeFlags ?? []), bin, 'start', '--data', dir, '--http-port', '0', '--log-level', 'info', ...(features ? ['--smpp-port', '0'] : [])], {
+    const installed = installedNodeCommand(bin);
+    const daemon = spawn(process.execPath, [...installed.flags, ...(o.nodeFlags ?? []), bin, 'start', '--data', dir, '--http-port', '0', '--log-level', 'info', ...(features ? ['--smpp-port', '0'] : [])], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...installed.env, ...o.env },
     });
     children.push(daemon);
     let out = '';

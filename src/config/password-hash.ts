@@ -38,12 +38,25 @@ export function parsePasswordHash(s: string): ParsedHash | undefined {
   return { N, r: R, p: P, salt: saltBuf, hash: hashBuf };
 }
 
+/**
+ * The derivation before which the next one waits. Each scrypt allocates 128·N·r bytes (16 MB at the
+ * parameters above) on a libuv pool thread: one at a time, logins arriving together cost 16 MB for a
+ * moment instead of 16 MB per pool thread, which glibc used to keep in each thread's arena, and they
+ * leave the pool's other threads to the database's WAL syncs (docs/decisions/0018-memory-budget.md).
+ */
+let lastDerivation: Promise<unknown> = Promise.resolve();
+
 function derive(password: string, salt: Buffer, N: number, r: number, p: number, keylen: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, keylen, { N, r, p, maxmem: 256 * N * r + (1 << 20) }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    );
-  });
+  const run = lastDerivation.then(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, keylen, { N, r, p, maxmem: 256 * N * r + (1 << 20) }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        );
+      }),
+  );
+  lastDerivation = run.catch(() => undefined);
+  return run;
 }
 
 export async function hashPassword(password: string): Promise<string> {

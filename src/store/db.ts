@@ -6,6 +6,9 @@
  *   may be lost on power loss; they are not fsynced until a checkpoint).
  * - `busy_timeout` so a reader in another process (a CLI query) makes a writer wait, not fail.
  * - `foreign_keys=ON`.
+ * - A page cache of at most `PAGE_CACHE_KIB` per connection: the SQLite bundled with better-sqlite3 is
+ *   built with a 16 MB default, which fills as the file grows and stays allocated (the daemon holds two
+ *   connections, so up to 32 MB of its RSS; docs/decisions/0018-memory-budget.md).
  * - A new file is created with mode 0600 (it holds every message); `-wal` and `-shm` inherit it.
  * - Schema migrations are data: a numbered list applied in order, each in its own transaction together
  *   with the new `PRAGMA user_version`, so a crash during a migration leaves the previous version.
@@ -24,6 +27,13 @@ import Database from 'better-sqlite3';
 export type Db = Database.Database;
 
 export const DB_FILE_NAME = 'cellgate.db';
+
+/**
+ * Page cache per connection, in KiB (`PRAGMA cache_size = -N`): SQLite's own default. The daemon's
+ * queries go through indexes (outbox by status, messages by id), so their working set is small; what
+ * does not fit is read again from the OS page cache.
+ */
+export const PAGE_CACHE_KIB = 2048;
 
 /** `<dataDir>/cellgate.db` */
 export function dbFilePath(dataDir: string): string {
@@ -174,6 +184,7 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
     step = 'opening';
     db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     // The first statement that reads the file: an invalid header surfaces here as SQLITE_NOTADB.
     step = 'reading the schema';
     db.prepare(`SELECT count(*) FROM sqlite_schema`).get();

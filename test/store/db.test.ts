@@ -37,6 +37,20 @@ test('creates <dataDir>/cellgate.db (and the directory) with WAL, synchronous=FU
   assert.ok(fs.existsSync(file));
 });
 
+test('the page cache of a connection is capped at 2 MiB (the bundled SQLite defaults to 16 MB)', (t) => {
+  const file = dbFilePath(tempDir(t));
+  for (const readonly of [false, true]) {
+    const db = openDatabase(file, { migrations: MIGRATIONS, readonly });
+    try {
+      // A negative cache_size is a size in KiB (https://www.sqlite.org/pragma.html#pragma_cache_size).
+      const kib = -(db.pragma('cache_size', { simple: true }) as number);
+      assert.ok(kib > 0 && kib <= 2048, `cache_size ${kib} KiB`);
+    } finally {
+      db.close();
+    }
+  }
+});
+
 test('an empty (0-byte) file is treated as a new database', (t) => {
   const file = path.join(tempDir(t), 'cellgate.db');
   fs.writeFileSync(file, '');
