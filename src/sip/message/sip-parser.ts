@@ -16,6 +16,11 @@ type StartLine =
   | { kind: 'response'; statusCode: number; reasonPhrase: string; version: string }
   | { kind: 'unknown' };
 
+/** Header values and reason phrases may carry UTF-8 (RFC 3261 §25.1 TEXT-UTF8char). */
+function latin1ToUtf8(text: string): string {
+  return /[\x80-\xff]/.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
+}
+
 const discard = (detail: string): SipParseResult => ({ ok: false, verdict: { action: 'discard', detail } });
 
 /**
@@ -64,7 +69,7 @@ export function parseSipMessage(bytes: Buffer, options: Partial<SipParseOptions>
   const reject = (statusCode: SipRejectStatus, reasonPhrase: string, detail: string, fields: readonly SipHeaderField[] = 'fields' in section ? section.fields : []): SipParseResult =>
     start.kind === 'response'
       ? discard(`response: ${detail}`)
-      : { ok: false, verdict: { action: 'respond', statusCode, reasonPhrase, method: start.method, headers: new SipHeaders(fields), detail } };
+      : { ok: false, verdict: { action: 'respond', statusCode, reasonPhrase, method: start.method, headers: new SipHeaders(fields.map((f) => ({ name: f.name, value: latin1ToUtf8(f.value) }))), detail } };
   if (tooLarge) return reject(513, 'Message Too Large', `${bytes.length} bytes, limit ${limits.maxMessageBytes}`);
   if ('kind' in section) {
     switch (section.kind) {
@@ -91,6 +96,7 @@ function finishMessage(
   limits: SipParseOptions,
   reject: (statusCode: SipRejectStatus, reasonPhrase: string, detail: string) => SipParseResult,
 ): SipParseResult {
+  // Grammar checks run on the bytes as latin1 (RFC 3261 §25.1 is a byte grammar); the model holds text.
   const headers = new SipHeaders(fields);
   const isRequest = start.kind === 'request';
   if (isRequest) {
@@ -114,9 +120,10 @@ function finishMessage(
     if (bodyOffset + length > bytes.length) return reject(400, 'Bad Content-Length Header', `content-length ${length} but ${bytes.length - bodyOffset} body bytes`);
     body = Buffer.from(bytes.subarray(bodyOffset, bodyOffset + length));
   }
-  if (start.kind === 'response') return { ok: true, message: new SipResponse(start.statusCode, start.reasonPhrase, headers, body) };
+  const textHeaders = new SipHeaders(fields.map((f) => ({ name: f.name, value: latin1ToUtf8(f.value) })));
+  if (start.kind === 'response') return { ok: true, message: new SipResponse(start.statusCode, latin1ToUtf8(start.reasonPhrase), textHeaders, body) };
   // RFC 3261 §19.1.1 (table): headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
   if (start.uriHasHeaders) return reject(400, 'Bad Request-URI', 'a Request-URI carrying URI headers');
   if (!limits.supportedUriSchemes.includes(start.scheme)) return reject(416, 'Unsupported URI Scheme', `scheme ${start.scheme}`);
-  return { ok: true, message: new SipRequest(start.method, start.uri, headers, body) };
+  return { ok: true, message: new SipRequest(start.method, start.uri, textHeaders, body) };
 }
