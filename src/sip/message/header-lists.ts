@@ -26,23 +26,6 @@ export function splitOutside(text: string, separator: ',' | ';'): string[] {
   return parts.map((p) => p.trim());
 }
 
-/** True when a quote or angle bracket opened in `text` is never closed. */
-export function hasUnbalancedDelimiters(text: string): boolean {
-  let depth = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '\\') i++;
-      else if (ch === '"') quoted = false;
-    } else if (ch === '"') quoted = true;
-    else if (ch === '<') depth++;
-    else if (ch === '>') depth--;
-    if (depth < 0) return true;
-  }
-  return quoted || depth !== 0;
-}
-
 /**
  * `;name=value;flag` → { name: 'value', flag: null } with names in lower case (parameter names are
  * case-insensitive, RFC 3261 §7.3.1). Quoted values keep their quotes. Empty segments are skipped.
