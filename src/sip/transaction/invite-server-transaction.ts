@@ -1,0 +1,176 @@
+import { classifyStatus, type TransactionRequest, type TransactionResponse } from './transaction-message.js';
+import { inviteServerNextState, type InviteServerEvent, type InviteServerState } from './invite-server-state.js';
+import type { InviteServerTransactionOptions } from './invite-server-options.js';
+import { NamedTimers } from './named-timers.js';
+import { TerminationListeners } from './termination-listeners.js';
+
+/** What became of a received request (a retransmitted INVITE or an ACK). */
+export type ServerRequestVerdict = 'response-resent' | 'passed-to-tu' | 'absorbed' | 'not-this-transaction' | 'transaction-terminated';
+
+/**
+ * The INVITE server transaction (RFC 3261 §17.2.1, RFC 6026 §8.7). The caller passes the INVITE to
+ * the TU itself, then calls `start()`. The transaction sends one 2xx per `respond` call and never
+ * retransmits it: the TU (the dialog) retransmits 2xx until the ACK (§13.3.1.4), through `respond`,
+ * and learns of the ACK from the `ack` report.
+ */
+export class InviteServerTransaction<Req extends TransactionRequest = TransactionRequest> {
+  private current: InviteServerState = 'proceeding';
+  private started = false;
+  private lastResponse: TransactionResponse | undefined;
+  private timerGIntervalMs: number;
+  private readonly timers: NamedTimers<'trying' | 'no-answer' | 'G' | 'H' | 'I' | 'L'>;
+  private readonly listeners = new TerminationListeners();
+
+  constructor(private readonly options: InviteServerTransactionOptions<Req>) {
+    this.timers = new NamedTimers(options.scheduler);
+    this.timerGIntervalMs = options.timers.t1Ms;
+  }
+
+  get state(): InviteServerState {
+    return this.current;
+  }
+
+  get request(): Req {
+    return this.options.request;
+  }
+
+  /** The most recent response sent (the TU's or the transaction's own 100 Trying). */
+  get lastSentResponse(): TransactionResponse | undefined {
+    return this.lastResponse;
+  }
+
+  /** Starts the 100 Trying timer and, if configured, the no-answer timeout. */
+  start(): void {
+    if (this.started) throw new Error('INVITE server transaction already started');
+    this.started = true;
+    const { tryingDelayMs, noAnswerTimeoutMs } = this.options.timers;
+    if (noAnswerTimeoutMs !== null) this.timers.start('no-answer', noAnswerTimeoutMs, () => this.onNoAnswer());
+    this.timers.start('trying', tryingDelayMs, () => this.onTrying());
+  }
+
+  /** Sends a response from the TU. An edge the machine does not have throws `IllegalTransitionError`. */
+  respond(response: TransactionResponse): void {
+    const responseClass = classifyStatus(response.statusCode);
+    if (responseClass === undefined) throw new RangeError(`not a SIP status code: ${response.statusCode}`);
+    const event: InviteServerEvent = responseClass === 'provisional' ? 'tu-provisional' : responseClass === 'success' ? 'tu-success' : 'tu-failure';
+    const from = this.move(event);
+    this.timers.cancel('trying');
+    if (responseClass !== 'provisional') this.timers.cancel('no-answer');
+    if (!this.send(response)) return;
+    if (from !== 'proceeding') return;
+    if (responseClass === 'success') {
+      // RFC 6026 §8.7: Timer L keeps the transaction to absorb INVITE retransmissions.
+      this.timers.start('L', this.options.timers.timerLMs, () => this.fire('timer-l'));
+    } else if (responseClass === 'failure') {
+      this.enterCompleted();
+    }
+  }
+
+  /** A request that the transaction table matched to this transaction: the INVITE again, or an ACK. */
+  receiveRequest(request: Req): ServerRequestVerdict {
+    if (this.isTerminated()) return 'transaction-terminated';
+    if (request.method !== 'INVITE' && request.method !== 'ACK') return 'not-this-transaction';
+    const from = this.move(request.method === 'ACK' ? 'ack' : 'invite');
+    if (request.method === 'ACK') {
+      if (from === 'accepted') {
+        this.options.report({ kind: 'ack', request });
+        return 'passed-to-tu';
+      }
+      if (from === 'completed') {
+        this.timers.cancel('G');
+        this.timers.cancel('H');
+        // §17.2.1: Timer I absorbs ACK retransmissions; T4 on UDP, zero on reliable transports.
+        this.timers.start('I', this.options.transport.reliable ? 0 : this.options.timers.t4Ms, () => this.fire('timer-i'));
+      }
+      return 'absorbed';
+    }
+    // §17.2.1: a retransmitted INVITE gets the last provisional (Proceeding) or the final (Completed).
+    if ((from === 'proceeding' || from === 'completed') && this.lastResponse !== undefined) {
+      this.send(this.lastResponse);
+      return 'response-resent';
+    }
+    return 'absorbed';
+  }
+
+  /** A transport failure reported after `send` returned (§17.2.4). */
+  transportError(error: unknown): void {
+    if (this.isTerminated()) return;
+    this.move('transport-error');
+    this.options.report({ kind: 'transport-error', error });
+    if (this.isTerminated()) this.terminate();
+  }
+
+  addTerminationListener(listener: () => void): void {
+    this.listeners.add(listener, this.isTerminated());
+  }
+
+  private onTrying(): void {
+    this.move('timer-trying');
+    this.send(this.options.buildTrying());
+  }
+
+  private onNoAnswer(): void {
+    const response = this.options.buildNoAnswerResponse();
+    if (classifyStatus(response.statusCode) !== 'failure') {
+      throw new RangeError(`the no-answer response must be 3xx-6xx, not ${response.statusCode}`);
+    }
+    this.move('timer-no-answer');
+    this.timers.cancel('trying');
+    if (!this.send(response)) return;
+    this.enterCompleted();
+    this.options.report({ kind: 'no-answer' });
+  }
+
+  private enterCompleted(): void {
+    const { transport, timers } = this.options;
+    // §17.2.1: Timer G retransmits the final response on unreliable transports, doubling up to T2.
+    if (!transport.reliable) this.timers.start('G', this.timerGIntervalMs, () => this.onTimerG());
+    this.timers.start('H', timers.timerHMs, () => this.onTimerH());
+  }
+
+  private onTimerG(): void {
+    this.move('timer-g');
+    this.timerGIntervalMs = Math.min(2 * this.timerGIntervalMs, this.options.timers.t2Ms);
+    if (this.lastResponse === undefined || !this.send(this.lastResponse)) return;
+    this.timers.start('G', this.timerGIntervalMs, () => this.onTimerG());
+  }
+
+  private onTimerH(): void {
+    this.move('timer-h');
+    this.options.report({ kind: 'timeout', timer: 'H' });
+    this.terminate();
+  }
+
+  private fire(event: InviteServerEvent): void {
+    this.move(event);
+    this.terminate();
+  }
+
+  private move(event: InviteServerEvent): InviteServerState {
+    const from = this.current;
+    this.current = inviteServerNextState(from, event);
+    return from;
+  }
+
+  /** Records and sends a response; a synchronous failure is the transport error of §17.2.4. */
+  private send(response: TransactionResponse): boolean {
+    this.lastResponse = response;
+    try {
+      this.options.transport.send(response.bytes);
+      return true;
+    } catch (error) {
+      this.transportError(error);
+      return !this.isTerminated();
+    }
+  }
+
+  private isTerminated(): boolean {
+    return this.current === 'terminated';
+  }
+
+  private terminate(): void {
+    this.timers.cancelAll();
+    this.options.report({ kind: 'terminated' });
+    this.listeners.fire();
+  }
+}
