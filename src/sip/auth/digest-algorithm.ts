@@ -15,7 +15,7 @@ export type DigestAlgorithm = BaseDigestAlgorithm | 'MD5-sess' | 'SHA-256-sess' 
 export type DigestQop = 'auth' | 'auth-int';
 
 const NODE_HASH: Record<BaseDigestAlgorithm, string> = { MD5: 'md5', 'SHA-256': 'sha256', 'SHA-512-256': 'sha512-256' };
-/** Higher is stronger: a client picks the strongest it is offered (RFC 7616 §3.7, RFC 8760 §2.4). */
+/** Higher is stronger: a client picks the strongest it is offered (SHA-256 over MD5, RFC 8760 §2). */
 const STRENGTH: Record<BaseDigestAlgorithm, number> = { MD5: 1, 'SHA-256': 2, 'SHA-512-256': 3 };
 const ALL: readonly DigestAlgorithm[] = ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess', 'SHA-512-256', 'SHA-512-256-sess'];
 

@@ -1,7 +1,7 @@
 /**
  * A Digest challenge: the value of WWW-Authenticate (401) or Proxy-Authenticate (407), RFC 3261
- * §22.1/§22.3, parameters as in RFC 7616 §3.3. One challenge per header field value; RFC 8760 §2.4 has
- * a server send one per algorithm, SHA-256 first.
+ * §22.1/§22.3, parameters as in RFC 7616 §3.3. One challenge per header field value; RFC 8760 §2 has
+ * a server send one per algorithm, most preferred (SHA-256) first.
  */
 import { isQuotable, isToken, parseAuthHeader, quoteString } from './auth-header-lexer.js';
 import { parseFailure, type DigestParseResult } from './digest-parse-result.js';
@@ -17,7 +17,7 @@ export interface DigestChallenge {
   /** stale=true: the nonce expired but the credentials were right; retry without asking the user (RFC 7616 §3.3). */
   stale: boolean;
   domain?: string;
-  /** RFC 7616 userhash; SIP does not use it (RFC 8760 §2.6), kept so a client can see it was asked for. */
+  /** RFC 7616 §3.4.4 userhash; cellgate neither offers nor sends hashed usernames, kept so a caller can see it was asked for. */
   userhash: boolean;
 }
 

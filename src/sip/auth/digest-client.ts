@@ -133,7 +133,11 @@ export class DigestClient {
     return undefined;
   }
 
-  /** The strongest usable challenge (RFC 8760 §2.4: SHA-256 before MD5); the first of equals wins. */
+  /**
+   * The strongest usable challenge; the first of equals wins. RFC 8760 §2 has servers list their most
+   * preferred first, so for a well-behaved server this is the first usable one; choosing by strength
+   * also resists a downgrade where MD5 is listed first.
+   */
   private pickChallenge(values: readonly string[]): { best: UsableChallenge | undefined; skipped: string[] } {
     let best: UsableChallenge | undefined;
     const skipped: string[] = [];

@@ -8,7 +8,7 @@ export interface DigestServerOptions {
   secret: Uint8Array;
   /** How long a nonce is accepted; after that a right answer gets stale=true. Default 5 minutes. */
   nonceLifetimeMs?: number;
-  /** Offered in this order, one challenge each (RFC 8760 §2.4: SHA-256 first). Default SHA-256, MD5. */
+  /** Offered in this order, one challenge each (RFC 8760 §2: most preferred first). Default SHA-256, MD5. */
   algorithms?: readonly BaseDigestAlgorithm[];
   /** qop options offered. Default auth only. */
   qop?: readonly DigestQop[];

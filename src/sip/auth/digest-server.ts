@@ -56,7 +56,7 @@ export class DigestServer {
     this.now = options.now ?? Date.now;
   }
 
-  /** One challenge per configured algorithm, all on the same fresh nonce (RFC 8760 §2.4). */
+  /** One challenge per configured algorithm, all on the same fresh nonce (RFC 8760 §2: several algorithms, most preferred first). */
   challenge(options: DigestChallengeOptions = {}): DigestChallengeHeaders {
     const nonce = this.mint.issue(this.now());
     const values = this.algorithms.map((algorithm) =>
