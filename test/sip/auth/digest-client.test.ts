@@ -90,3 +90,12 @@ test('configuration without a secret, HA1 without realm, or a username with CR/L
   assert.throws(() => new DigestClient({ credentials: { username: 'a', ha1: { MD5: 'ab' } } }), RangeError);
   assert.throws(() => new DigestClient({ credentials: { username: 'a\r\n', password: 'p' } }), RangeError);
 });
+
+test('the index exposes client and server together', async () => {
+  const auth = await import('../../../src/sip/auth/index.js');
+  const server = new auth.DigestServer({ realm: 'r', secret: Buffer.alloc(32, 9) });
+  const client = new auth.DigestClient({ credentials: { username: 'u', password: 'p' } });
+  const answer = client.answer(server.challenge().values, request, 401);
+  assert.ok(answer.ok);
+  if (answer.ok) assert.equal(server.verify({ credentials: answer.value, method: request.method, requestUri: request.uri }, () => ({ password: 'p' })).verdict, 'ok');
+});
