@@ -128,8 +128,8 @@ export class DigestClient {
   }
 
   private checkRequest(request: DigestRequest): Refusal | undefined {
-    if (typeof request.method !== 'string' || !isToken(request.method)) return refuse('bad-request', 'method is not a token');
-    if (typeof request.uri !== 'string' || request.uri === '' || !isQuotable(request.uri)) return refuse('bad-request', 'request-URI cannot be written');
+    if (typeof request?.method !== 'string' || !isToken(request.method)) return refuse('bad-request', 'method is not a token');
+    if (typeof request?.uri !== 'string' || request.uri === '' || !isQuotable(request.uri)) return refuse('bad-request', 'request-URI cannot be written');
     return undefined;
   }
 

@@ -218,3 +218,12 @@ test('a proxy challenge (407) is answered in Proxy-Authorization', () => {
   const answer = new DigestClient({ credentials: { username: 'alice', password: 'wonderland' } }).answer(challenge.values, { method: 'INVITE', uri: 'sip:+4915112345678@gw.example.net' }, 407);
   assert.ok(answer.ok && answer.header === 'Proxy-Authorization');
 });
+
+test('a non-ASCII username travels as UTF-8 bytes in wire form and is hashed as UTF-8 on both sides', () => {
+  const { server } = setup();
+  const client = new DigestClient({ credentials: { username: 'jürgen', password: 'straße' } });
+  const answer = value(client.answer(server.challenge().values, register, 401));
+  assert.ok(answer.includes(Buffer.from('username="jürgen"', 'utf8').toString('latin1')));
+  const verdict = server.verify({ credentials: answer, method: 'REGISTER', requestUri: register.uri }, (u) => (u === 'jürgen' ? { password: 'straße' } : undefined));
+  assert.deepEqual(verdict, { verdict: 'ok', username: 'jürgen', algorithm: 'SHA-256' });
+});
