@@ -67,6 +67,7 @@ export class DigestServer {
 
   /** Checks one Authorization / Proxy-Authorization value. Never throws on what the client sent. */
   verify(request: DigestServerRequest, lookup: DigestSecretLookup): DigestVerdict {
+    if (typeof request !== 'object' || request === null) return { verdict: 'malformed', reason: 'no request' };
     const parsed = parseDigestCredentials(request.credentials);
     if (!parsed.ok) return { verdict: 'malformed', reason: `${parsed.error.code}: ${parsed.error.detail}` };
     const c = parsed.value;
@@ -96,7 +97,7 @@ export class DigestServer {
       qop: c.qop as DigestQop,
       nc: c.nc,
       cnonce: c.cnonce,
-      body: request.body,
+      body: request.body instanceof Uint8Array ? request.body : undefined,
     });
     if (!sameHex(expected, c.response) || !known) return wrong('credentials');
     if (nonce.expired) return { verdict: 'stale' };
