@@ -19,7 +19,8 @@ export interface SipParseOptions {
   readonly supportedUriSchemes: readonly string[];
   /**
    * Whether a request without Max-Forwards is refused with 400. RFC 3261 §8.1.1.6 makes it mandatory
-   * for senders; RFC 2543 peers omit it (RFC 4475 §3.4.1). Default true.
+   * for senders only; RFC 2543 peers (old ATAs and phones) omit it, and RFC 4475 §3.4.1 asks that such
+   * a request be accepted. Default false: a gateway has no reason to turn those devices away.
    */
   readonly requireMaxForwards: boolean;
 }
@@ -30,7 +31,7 @@ export const DEFAULT_SIP_PARSE_OPTIONS: SipParseOptions = Object.freeze({
   maxHeaders: 100,
   transport: 'datagram',
   supportedUriSchemes: Object.freeze(['sip', 'sips']),
-  requireMaxForwards: true,
+  requireMaxForwards: false,
 });
 
 /** Fills unspecified options with the defaults. */

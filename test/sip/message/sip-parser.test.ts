@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseSipMessage, serializeSipMessage } from '../../../src/sip/message/index.js';
 
-const captures = fileURLToPath(new URL('../../../../fixtures/sip/captures/', import.meta.url));
-const capture = (name: string): Buffer => readFileSync(captures + name);
+const examples = fileURLToPath(new URL('../../../../fixtures/sip/examples/', import.meta.url));
+const capture = (name: string): Buffer => readFileSync(examples + name);
 
 function options(extra: string[] = [], body = ''): Buffer {
   const lines = [
