@@ -1,0 +1,96 @@
+/**
+ * The transports of one SIP endpoint behind one door: incoming messages from all of them to one
+ * receiver, requests sent by transport kind, responses routed back per RFC 3261 §18.2.2 and
+ * RFC 3581 §4 (or to the packet source, the reply-path option), and the `TransactionTransport` view
+ * the transaction layer takes.
+ */
+import { formatPeer } from './peer-address.js';
+import { responseDestination, type ReplyPath } from './response-route.js';
+import type { IncomingSip, SipOutgoing, SipReceiver, SipTarget, SipTransport, SipTransportKind } from './sip-transport.js';
+import type { SipResponse } from '../message/index.js';
+import { outgoingBytes } from './outgoing-bytes.js';
+
+/** What a response needs to know about the request it answers. */
+export type RequestOrigin = Pick<IncomingSip, 'source' | 'transport' | 'connection'>;
+
+export interface SipTransportSetOptions {
+  /** Default `via`. */
+  readonly replyPath?: ReplyPath;
+}
+
+/** The send side a transaction takes (src/sip/transaction): same shape, errors reported later. */
+export interface BoundTransactionTransport {
+  readonly reliable: boolean;
+  send(bytes: Uint8Array): void;
+}
+
+export class SipTransportSet {
+  private readonly transports = new Map<SipTransportKind, SipTransport>();
+  readonly replyPath: ReplyPath;
+
+  constructor(transports: readonly SipTransport[], options: SipTransportSetOptions = {}) {
+    for (const transport of transports) {
+      if (this.transports.has(transport.kind)) throw new Error(`sip transport set: two ${transport.kind} transports`);
+      this.transports.set(transport.kind, transport);
+    }
+    this.replyPath = options.replyPath ?? 'via';
+  }
+
+  get(kind: SipTransportKind): SipTransport | undefined {
+    return this.transports.get(kind);
+  }
+
+  /** Every transport delivers to this receiver. */
+  setReceiver(receiver: SipReceiver): void {
+    for (const transport of this.transports.values()) transport.setReceiver(receiver);
+  }
+
+  /** Sends to a peer over the transport its kind names (client side: a request, an ACK, a CANCEL). */
+  send(target: SipTarget, data: SipOutgoing): Promise<void> {
+    const transport = this.transports.get(target.kind);
+    if (transport === undefined) return Promise.reject(new Error(`sip transport set: no ${target.kind} transport`));
+    return transport.send(target, data);
+  }
+
+  /**
+   * Sends a response to a received request. Streams: on the request's connection while it is open,
+   * else a new connection to the Via's received address and sent-by port (§18.2.2). UDP: per the reply
+   * path — received/rport or sent-by (`via`), or the request's source (`source`).
+   */
+  sendResponse(response: SipResponse | Uint8Array, origin: RequestOrigin, topVia = response instanceof Uint8Array ? undefined : response.topVia): Promise<void> {
+    const bytes = outgoingBytes(response);
+    if (origin.connection?.isOpen === true && origin.connection.send(bytes)) return Promise.resolve();
+    if (topVia === undefined) return Promise.reject(new Error('sip transport set: a response without a readable top Via'));
+    const route = responseDestination(topVia, origin.transport, origin.source, this.replyPath);
+    if (!route.ok) return Promise.reject(new Error(`sip transport set: response Via host ${route.host} is not an IP address`));
+    return this.send({ ...route.address, kind: origin.transport }, bytes);
+  }
+
+  /**
+   * The transport a transaction uses (src/sip/transaction): `send` hands the bytes over and returns;
+   * a failure later (a refused connection) goes to `onError`, which should call the transaction's
+   * `transportError` (RFC 3261 §17.1.4).
+   */
+  transactionTransport(destination: { readonly target: SipTarget } | { readonly origin: RequestOrigin; readonly topVia: SipResponse['topVia'] }, onError: (error: Error) => void): BoundTransactionTransport {
+    const kind = 'target' in destination ? destination.target.kind : destination.origin.transport;
+    const transport = this.transports.get(kind);
+    if (transport === undefined) throw new Error(`sip transport set: no ${kind} transport`);
+    const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(String(error)));
+    return {
+      reliable: transport.reliable,
+      send: (bytes) => {
+        const sending = 'target' in destination ? transport.send(destination.target, bytes) : this.sendResponse(bytes, destination.origin, destination.topVia);
+        sending.catch(report);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.transports.values()].map((t) => t.close()));
+  }
+
+  /** `udp 127.0.0.1:5060, tcp …` for the start-up log. */
+  describe(): string {
+    return [...this.transports.values()].map((t) => `${t.kind} ${t.localAddress === undefined ? '(not listening)' : formatPeer(t.localAddress)}`).join(', ');
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The server side of RFC 3261 §18.2.1 with RFC 3581 §4: a received request's top Via learns where the
+ * packet really came from, so responses can follow it back through NATs.
+ */
+import { splitOutside } from '../message/header-lists.js';
+import { parseViaList, type SipRequest } from '../message/index.js';
+import { normalizeIp, sameIp } from './peer-address.js';
+import type { SipPeerAddress } from './sip-transport.js';
+
+export type ViaStampResult = 'unchanged' | 'stamped' | 'no-via';
+
+/**
+ * Adds `received=<source ip>` when the top Via's sent-by host differs from the packet source (a domain
+ * name always differs, §18.2.1), and fills an empty `rport` with the source port; RFC 3581 §4 then
+ * wants `received` too, even when the address is the same. Only the first entry of the first Via field
+ * is rewritten; its other parameters keep their text and order.
+ */
+export function stampReceived(request: SipRequest, source: SipPeerAddress): ViaStampResult {
+  const fields = request.headers.all();
+  const index = fields.findIndex((f) => /^(via|v)$/i.test(f.name));
+  if (index < 0) return 'no-via';
+  const entries = splitOutside(fields[index]!.value, ',');
+  const top = parseViaList(entries[0] ?? '')?.[0];
+  if (top === undefined) return 'no-via';
+  const sourceIp = normalizeIp(source.ip);
+  const emptyRport = 'rport' in top.params && (top.params['rport'] === null || top.params['rport'] === '');
+  const needsReceived = emptyRport || !sameIp(top.host, sourceIp);
+  if (!needsReceived) return 'unchanged';
+  const segments = splitOutside(entries[0]!, ';').filter((segment) => !/^(received|rport)\s*(=|$)/i.test(segment));
+  segments.push(`received=${sourceIp}`);
+  if ('rport' in top.params) segments.push(emptyRport ? `rport=${source.port}` : `rport=${top.params['rport']}`);
+  entries[0] = segments.join(';');
+  const rewritten = fields.map((f, i) => (i === index ? { name: f.name, value: entries.join(', ') } : f));
+  for (const name of [...new Set(fields.map((f) => f.name))]) request.headers.remove(name);
+  for (const f of rewritten) request.headers.append(f.name, f.value);
+  return 'stamped';
+}
