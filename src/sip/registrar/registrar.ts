@@ -7,7 +7,7 @@
  * inside DigestServer.verify, which does the same hashing for an unknown user as for a wrong password,
  * and both get the same 401 built by the same code. A locked-out source gets 403 before any of it.
  */
-import { DigestServer } from '../auth/index.js';
+import { DigestServer, parseDigestCredentials } from '../auth/index.js';
 import { createResponse, parseSipUri, type SipRequest, type SipResponse } from '../message/index.js';
 import { BindingTable, contactKey, DEFAULT_MAX_BINDINGS, type Binding, type RegisterSource } from './binding-table.js';
 import { checkExtensions, type Extension } from './extension-config.js';
@@ -80,7 +80,7 @@ export class Registrar {
     const required = request.headers.getAll('require').flatMap((v) => v.split(',').map((t) => t.trim())).filter((t) => t !== '');
     if (required.length > 0) return this.reply(request, 420, 'Bad Extension', [['Unsupported', required.join(', ')]]);
     // Step 3: authentication.
-    const credentials = request.headers.get('authorization');
+    const credentials = this.credentialsForOurRealm(request);
     if (credentials === undefined) return this.challenge(request, false);
     const verdict = this.digest.verify({ credentials, method: request.method, requestUri: request.uri, body: request.body }, (u) => this.directory.secretFor(u));
     if (verdict.verdict === 'stale') return this.challenge(request, true);
@@ -169,6 +169,15 @@ export class Registrar {
 
   private reply(request: SipRequest, status: number, reason: string, headers: Extra = []): SipResponse {
     return createResponse(request, status, reason, { version: this.version, headers });
+  }
+
+  /** The Authorization value for our realm when a phone sends several (§22.4: one per realm), else the first. */
+  private credentialsForOurRealm(request: SipRequest): string | undefined {
+    const values = request.headers.getAll('authorization');
+    return values.find((v) => {
+      const parsed = parseDigestCredentials(v);
+      return parsed.ok && parsed.value.realm === this.digest.realm;
+    }) ?? values[0];
   }
 
   private servesHost(host: string | undefined): boolean {

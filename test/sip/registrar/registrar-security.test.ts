@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DigestClient } from '../../../src/sip/auth/index.js';
 import { serializeSipMessage, type SipResponse } from '../../../src/sip/message/index.js';
-import { DOMAIN, PHONE, register, setup } from './registrar-fixtures.js';
+import { DOMAIN, PHONE, register, registerWithAuth, setup, type RegisterSpec } from './registrar-fixtures.js';
 import type { Registrar, RegisterSource } from '../../../src/sip/registrar/index.js';
 
 /** One guess: fetch a challenge, answer it as `username` with `password`, return the answer to that. */
@@ -88,4 +88,34 @@ test('a missing Authorization (the first REGISTER of every phone) never counts a
   const { registrar } = setup({ lockout: { maxFailures: 2 } });
   for (let i = 0; i < 50; i++) assert.equal(registrar.handleRegister(register(), PHONE).statusCode, 401);
   assert.equal(guess(registrar, '8001', 'kitchen-1').statusCode, 200);
+});
+
+test('with credentials for two realms, the ones for our realm are checked', () => {
+  const { registrar } = setup();
+  const first = registrar.handleRegister(register(), PHONE);
+  const client = new DigestClient({ credentials: { username: '8001', password: 'kitchen-1' } });
+  const answer = client.answer(first.headers.getAll('www-authenticate'), { method: 'REGISTER', uri: `sip:${DOMAIN}` }, 401);
+  assert.ok(answer.ok);
+  const foreign = 'Digest username="x", realm="provider.example", nonce="abc", uri="sip:provider.example", response="00", algorithm=MD5';
+  const response = registrar.handleRegister(register({ headers: [['Authorization', foreign], ['Authorization', answer.ok ? answer.value : '']] }), PHONE);
+  assert.equal(response.statusCode, 200);
+});
+
+test('odd REGISTERs are answered, never thrown', () => {
+  const { registrar } = setup({ lockout: { maxFailures: 1000 } });
+  const odd: RegisterSpec[] = [
+    { contacts: ['garbage'], skipParse: true },
+    { contacts: ['<mailto:a@b>'], skipParse: true },
+    { expires: '1'.repeat(40), skipParse: true },
+    { authorization: 'Digest', skipParse: true },
+    { authorization: 'Basic dXNlcjpwYXNz', skipParse: true },
+    { authorization: `Digest username="${'a'.repeat(5000)}"`, skipParse: true },
+    { requestUri: 'tel:+4912345', skipParse: true },
+    { headers: [['Expires', '10'], ['Expires', '20']], skipParse: true },
+  ];
+  for (const spec of odd) {
+    // Authenticated where possible, so the contact and expiry readers see the odd values too.
+    const response = spec.authorization === undefined ? registerWithAuth(registrar, { ...spec, password: 'kitchen-1' }) : registrar.handleRegister(register(spec), PHONE);
+    assert.ok(response.statusCode >= 400 && response.statusCode < 600, `${JSON.stringify(spec).slice(0, 80)} → ${response.statusCode}`);
+  }
 });
