@@ -177,12 +177,13 @@ export class RegistrationClient {
       .catch((error: unknown) => this.options.log?.error({ registration: this.options.id, err: error }, 'SIP registration: handling an answer failed'));
   }
 
-  /** Credentials on the last accepted nonce, so a refresh need not be challenged (RFC 7616 §3.4). */
+  /** Credentials on the last answered nonce, so a refresh need not be challenged (RFC 7616 §3.4). */
   private reusedCredentials(binding: Binding): (readonly [string, string])[] {
     const out: (readonly [string, string])[] = [];
     for (const status of [407, 401] as const) {
       const client = binding.digest[status];
-      if (client?.state !== 'accepted') continue;
+      // 'answered' too: a proxy's answer must ride along while the registrar challenges (§22.3).
+      if (client?.state !== 'accepted' && client?.state !== 'answered') continue;
       const answer = client.authorize({ method: 'REGISTER', uri: this.requestUri(binding) });
       if (answer.ok) out.push([answer.header, answer.value]);
     }
