@@ -19,6 +19,6 @@ export type {
   SendRegister,
   SipServerAddress,
 } from './registration-options.js';
-export { addressOfRecord, buildRegister, contactUri, formatHostPort, grantedExpiry, minExpires, type RegisterSpec } from './register-message.js';
+export { addressOfRecord, buildRegister, contactUri, formatHostPort, grantedExpiry, minExpires, registrarUri, type RegisterSpec } from './register-message.js';
 export { parseServerAddress, planRegistrations, type AccountSettings, type PlannedAccount, type RegistrationPlanConfig, type RegistrationPlanVerdict } from './registration-plan.js';
 export { autoFillLines, incrementLastNumber, type AutoFillVerdict } from './line-auto-fill.js';

@@ -36,6 +36,11 @@ export function contactUri(account: RegistrationAccount, local: LocalContact, tr
   return `sip:${escapeUser(account.authId)}@${formatHostPort({ host: local.host, port: local.port, transport })}${transportParam(transport)}`;
 }
 
+/** The Request-URI of a REGISTER: the registrar's domain, no user part (§10.2). */
+export function registrarUri(registrar: SipServerAddress): string {
+  return `sip:${formatHostPort(registrar)}${transportParam(registrar.transport)}`;
+}
+
 /** One REGISTER of a binding: the fields that change between requests. */
 export interface RegisterSpec {
   readonly account: RegistrationAccount;
@@ -66,7 +71,7 @@ export function buildRegister(spec: RegisterSpec): SipRequest {
   const headers: (readonly [string, string])[] = [['Expires', String(spec.expiresSeconds)], ...(spec.credentials ?? [])];
   return createRequest({
     method: 'REGISTER',
-    uri: `sip:${formatHostPort(registrar)}${transportParam(registrar.transport)}`,
+    uri: registrarUri(registrar),
     via: { transport, host: local.host.includes(':') && !local.host.startsWith('[') ? `[${local.host}]` : local.host, port: local.port },
     from: { uri: aor, displayName: account.displayName || undefined, tag: spec.fromTag },
     to: { uri: aor, displayName: account.displayName || undefined },

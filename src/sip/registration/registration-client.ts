@@ -7,7 +7,7 @@
 import { newCallId, newTag, type SipRequest, type SipResponse } from '../message/index.js';
 import { DigestClient } from '../auth/index.js';
 import type { ScheduledTimer } from '../transaction/timer-scheduler.js';
-import { addressOfRecord, buildRegister, contactUri, formatHostPort, grantedExpiry, minExpires } from './register-message.js';
+import { addressOfRecord, buildRegister, contactUri, formatHostPort, grantedExpiry, minExpires, registrarUri } from './register-message.js';
 import type { RegisterResult, RegistrationClientOptions, RegistrationError, RegistrationStatus, SipServerAddress } from './registration-options.js';
 import { nextRegistrationState, type RegistrationEvent, type RegistrationState } from './registration-state.js';
 
@@ -184,14 +184,10 @@ export class RegistrationClient {
       const client = binding.digest[status];
       // 'answered' too: a proxy's answer must ride along while the registrar challenges (§22.3).
       if (client?.state !== 'accepted' && client?.state !== 'answered') continue;
-      const answer = client.authorize({ method: 'REGISTER', uri: this.requestUri(binding) });
+      const answer = client.authorize({ method: 'REGISTER', uri: registrarUri(binding.server) });
       if (answer.ok) out.push([answer.header, answer.value]);
     }
     return out;
-  }
-
-  private requestUri(binding: Binding): string {
-    return buildRegister({ account: this.options.account, registrar: binding.server, local: this.options.local, callId: 'x', fromTag: 'x', cseq: 1, expiresSeconds: 0, version: this.options.version }).uri;
   }
 
   private onResult(request: SipRequest, expiresSeconds: number, result: RegisterResult): void {
