@@ -26,6 +26,9 @@ interface Binding {
 /** A REGISTER answered by one of these did not reach a working registrar: try the other one. */
 const isServerFailure = (result: RegisterResult): boolean => result.kind !== 'response' || result.response.statusCode >= 500;
 
+/** setTimeout's largest delay (2^31 − 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Resends allowed within one attempt (challenges, 423, failover): a guard against a peer that loops. */
 const MAX_RESENDS = 6;
 
@@ -217,7 +220,8 @@ export class RegistrationClient {
     this.expiresAt = this.now() + granted * 1000;
     this.move('granted');
     // Refresh ahead of expiry by the margin, but never in the first half of the granted time.
-    const refreshInMs = Math.max(granted - this.marginSeconds, granted / 2) * 1000;
+    // Capped at what a Node timer can hold (about 24.8 days): a longer delay would fire at once.
+    const refreshInMs = Math.min(Math.max(granted - this.marginSeconds, granted / 2) * 1000, MAX_TIMER_MS);
     this.setTimer(refreshInMs, () => this.refresh());
   }
 

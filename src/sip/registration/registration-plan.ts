@@ -41,6 +41,7 @@ const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+))(?::(\d{1,5}))?$/;
 
 /** `host[:port]` → a server address; the port defaults to 5060 (5061 for TLS) as the manual says. */
 export function parseServerAddress(text: string, transport: RegistrationTransport = 'udp'): SipServerAddress | undefined {
+  if (typeof text !== 'string') return undefined;
   const match = HOST_PORT.exec(text.trim());
   if (!match) return undefined;
   const port = match[3] === undefined ? (transport === 'tls' ? 5061 : 5060) : Number(match[3]);
@@ -50,15 +51,21 @@ export function parseServerAddress(text: string, transport: RegistrationTranspor
 
 function toAccount(where: string, settings: AccountSettings, problems: string[]): RegistrationAccount | undefined {
   const before = problems.length;
-  const transport = settings.transport ?? 'udp';
   const server = (name: string, text: string | undefined): SipServerAddress | undefined => {
-    if (text === undefined || text.trim() === '') return undefined;
+    if (text === undefined || (typeof text === 'string' && text.trim() === '')) return undefined;
     const address = parseServerAddress(text, transport);
     if (!address) problems.push(`${where}: ${name} "${text}" is not host[:port]`);
     return address;
   };
-  if (!settings.authId) problems.push(`${where}: auth ID is empty`);
-  if (!settings.registrar?.trim()) problems.push(`${where}: registrar is empty`);
+  if (typeof settings !== 'object' || settings === null) {
+    problems.push(`${where}: no settings`);
+    return undefined;
+  }
+  const transport = settings.transport ?? 'udp';
+  if (!['udp', 'tcp', 'tls'].includes(transport)) problems.push(`${where}: transport must be udp, tcp or tls`);
+  if (typeof settings.authId !== 'string' || settings.authId === '') problems.push(`${where}: auth ID is empty`);
+  if (typeof settings.password !== 'string') problems.push(`${where}: password is missing`);
+  if (typeof settings.registrar !== 'string' || settings.registrar.trim() === '') problems.push(`${where}: registrar is empty`);
   if (!Number.isInteger(settings.expiresSeconds) || settings.expiresSeconds <= 0) problems.push(`${where}: expiry must be a positive whole number of seconds`);
   const registrar = server('registrar', settings.registrar);
   const backupRegistrar = server('backup registrar', settings.backupRegistrar);
@@ -82,7 +89,8 @@ export function planRegistrations(config: RegistrationPlanConfig, lineCount: num
   const problems: string[] = [];
   const accounts: PlannedAccount[] = [];
   const validLine = (line: number) => Number.isInteger(line) && line >= 1 && line <= lineCount;
-  switch (config.mode) {
+  if (!Number.isInteger(lineCount) || lineCount < 0) return { ok: false, problems: ['line count must be a whole number'] };
+  switch (config?.mode) {
     case 'none':
       break;
     case 'device': {
@@ -92,7 +100,12 @@ export function planRegistrations(config: RegistrationPlanConfig, lineCount: num
     }
     case 'per-line': {
       const seen = new Set<number>();
+      if (!Array.isArray(config.lines)) return { ok: false, problems: ['per-line mode needs a list of lines'] };
       for (const entry of config.lines) {
+        if (typeof entry !== 'object' || entry === null) {
+          problems.push('per-line: an entry is not a set of settings');
+          continue;
+        }
         if (!validLine(entry.line)) problems.push(`line ${entry.line}: no such line (1..${lineCount})`);
         else if (seen.has(entry.line)) problems.push(`line ${entry.line}: configured twice`);
         seen.add(entry.line);
@@ -104,21 +117,29 @@ export function planRegistrations(config: RegistrationPlanConfig, lineCount: num
     case 'per-group': {
       const owner = new Map<number, string>();
       const names = new Set<string>();
+      if (!Array.isArray(config.groups)) return { ok: false, problems: ['per-group mode needs a list of groups'] };
       for (const group of config.groups) {
+        if (typeof group !== 'object' || group === null) {
+          problems.push('per-group: an entry is not a group');
+          continue;
+        }
         if (!/^[A-Za-z0-9_-]{1,32}$/.test(group.name)) problems.push(`group "${group.name}": name must be 1-32 letters, digits, - or _`);
         if (names.has(group.name)) problems.push(`group "${group.name}": configured twice`);
         names.add(group.name);
-        if (group.lines.length === 0) problems.push(`group "${group.name}": has no lines`);
-        for (const line of group.lines) {
+        const lines = Array.isArray(group.lines) ? group.lines : [];
+        if (lines.length === 0) problems.push(`group "${group.name}": has no lines`);
+        for (const line of lines) {
           if (!validLine(line)) problems.push(`group "${group.name}": no line ${line} (1..${lineCount})`);
           else if (owner.has(line)) problems.push(`group "${group.name}": line ${line} is already in group "${owner.get(line)}"`);
           else owner.set(line, group.name);
         }
         const account = toAccount(`group "${group.name}"`, group.account, problems);
-        if (account) accounts.push({ id: `group-${group.name}`, lines: [...group.lines].sort((a, b) => a - b), account });
+        if (account) accounts.push({ id: `group-${group.name}`, lines: [...lines].sort((a, b) => a - b), account });
       }
       break;
     }
+    default:
+      problems.push(`unknown registration mode "${String((config as { mode?: unknown } | undefined)?.mode)}"`);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, accounts };
 }

@@ -311,3 +311,16 @@ test('start twice throws; bad settings throw RangeError', () => {
   assert.throws(() => makeClient(registrar, { expiresSeconds: 0 }), RangeError);
   assert.throws(() => makeClient(registrar, { authId: '' }), RangeError);
 });
+
+test('a huge granted expiry is refreshed within what a timer can hold, not at once', async () => {
+  const registrar = new FakeRegistrar();
+  registrar.answer = (request) => respond(request, 200, 'OK', [['Expires', '4000000000']]);
+  const { client } = makeClient(registrar);
+  client.start();
+  await registrar.settle();
+  assert.equal(client.status.grantedSeconds, 4_000_000_000);
+  await registrar.advance(2_147_483_646, 1_000_000_000);
+  assert.equal(registrar.sent.length, 1);
+  await registrar.advance(1);
+  assert.equal(registrar.sent.length, 2);
+});

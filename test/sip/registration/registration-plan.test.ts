@@ -91,3 +91,24 @@ test('auto-fill other lines: auth ID, phone number and display name +1 per line,
   assert.deepEqual(autoFillLines(settings({ phoneNumber: 'front-desk' }), 2), { ok: false, problems: ['phone number "front-desk" has no number to count up'] });
   assert.equal(autoFillLines(settings(), 0).ok, false);
 });
+
+test('garbage in: problems out, never a throw', () => {
+  const garbage: unknown[] = [
+    undefined,
+    null,
+    {},
+    { mode: 'trunk' },
+    { mode: 'device' },
+    { mode: 'device', account: null },
+    { mode: 'device', account: { authId: 5, registrar: 7, expiresSeconds: '60' } },
+    { mode: 'per-line', lines: 'all' },
+    { mode: 'per-line', lines: [null, 3, { line: 'x' }] },
+    { mode: 'per-group', groups: [null, { name: 5, lines: 'x', account: {} }] },
+    { mode: 'per-group' },
+  ];
+  for (const config of garbage) {
+    const verdict = planRegistrations(config as never, 4);
+    assert.equal(verdict.ok, false, JSON.stringify(config));
+  }
+  assert.equal(planRegistrations({ mode: 'none' }, -1).ok, false);
+});

@@ -25,7 +25,8 @@ export interface UdpRegisterSender {
 export async function startUdpRegisterSender(host = '127.0.0.1'): Promise<UdpRegisterSender> {
   const udp = new UdpTransport({ version: 'test', log: silentLogger() });
   const pending = new Map<string, NonInviteClientTransaction<MatchedResponse>>();
-  const resolved = resolveTransactionTimers({});
+  // A short T4 so Timer K does not keep the test process waiting after the last answer.
+  const resolved = resolveTransactionTimers({ t4Ms: 200 });
   if (!resolved.ok) throw new Error(resolved.problems.join('; '));
   const scheduler = new RealTimerScheduler();
   udp.setReceiver((incoming) => {
