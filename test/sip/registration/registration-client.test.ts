@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../../src/util/log.js';
 import { RegistrationClient, type RegistrationAccount, type RegistrationClientOptions, type RegistrationStatus } from '../../../src/sip/registration/index.js';
 import { account, contactOf, FakeRegistrar, respond, server } from './fake-registrar.js';
 
@@ -323,4 +325,45 @@ test('a huge granted expiry is refreshed within what a timer can hold, not at on
   assert.equal(registrar.sent.length, 1);
   await registrar.advance(1);
   assert.equal(registrar.sent.length, 2);
+});
+
+test('logs say what happened and never carry the password', async () => {
+  const lines: string[] = [];
+  const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => { lines.push(chunk.toString('utf8')); done(); } });
+  const log = createLogger({ level: 'debug', destination });
+  const registrar = new FakeRegistrar();
+  registrar.password = 'something-else';
+  registrar.answer = (request, hop) => (hop.host === 'pbx.example.com' ? { kind: 'timeout' } : registrar.challengeThenOk(request));
+  const { client } = makeClient(registrar, { backupRegistrar: server('backup.example.com') }, { log });
+  client.start();
+  await registrar.settle();
+  registrar.password = 'pa55-secret';
+  await registrar.advance(30_000);
+  await client.stop();
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = lines.join('');
+  assert.match(text, /trying the other registrar/);
+  assert.match(text, /SIP registration failed/);
+  assert.match(text, /"to":"registered"/);
+  assert.ok(!text.includes('pa55-secret'), 'no password in logs');
+});
+
+test('on the backup: refreshes stay there before the recheck time; the backup failing too means back-off', async () => {
+  const registrar = new FakeRegistrar();
+  let backupUp = true;
+  registrar.answer = (request, hop) => (hop.host === 'backup.example.com' && backupUp ? registrar.challengeThenOk(request) : { kind: 'timeout' });
+  const { client } = makeClient(registrar, { backupRegistrar: server('backup.example.com'), expiresSeconds: 120 });
+  client.start();
+  await registrar.settle();
+  assert.equal(client.status.usingBackup, true);
+  await registrar.advance(90_000);
+  assert.deepEqual(registrar.sent.map((s) => [s.at, s.nextHop.host]).slice(3), [[90_000, 'backup.example.com']], 'the refresh at 90 s (< 5 min) stays on the backup');
+  assert.equal(client.state, 'registered');
+  backupUp = false;
+  await registrar.advance(90_000);
+  assert.deepEqual(registrar.sent.map((s) => [s.at, s.nextHop.host]).slice(4), [[180_000, 'backup.example.com'], [180_000, 'pbx.example.com']]);
+  assert.equal(client.state, 'waiting-retry');
+  assert.equal(client.status.lastError?.statusCode, 408);
+  await registrar.advance(30_000);
+  assert.deepEqual(registrar.sent.slice(6).map((s) => [s.at, s.nextHop.host]), [[210_000, 'pbx.example.com'], [210_000, 'backup.example.com']]);
 });
