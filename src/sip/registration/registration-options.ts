@@ -2,6 +2,7 @@
 import type { Logger } from '../../util/log.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { TimerScheduler } from '../transaction/timer-scheduler.js';
+import type { RegistrationState } from './registration-state.js';
 
 export type RegistrationTransport = 'udp' | 'tcp' | 'tls';
 
@@ -87,7 +88,7 @@ export interface RegistrationError {
 /** What the API shows for one account. Holds no password. */
 export interface RegistrationStatus {
   readonly id: string;
-  readonly state: import('./registration-state.js').RegistrationState;
+  readonly state: RegistrationState;
   readonly aor: string;
   /** `host:port` of the registrar in use (the last one tried when not registered). */
   readonly registrar: string;
