@@ -10,7 +10,8 @@ import { InviteClientTransaction } from '../transaction/invite-client-transactio
 import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
-import { RealTimerScheduler, type TimerScheduler } from '../transaction/timer-scheduler.js';
+import { RealTimerScheduler } from '../transaction/timer-scheduler.js';
+import { TrackedScheduler } from './tracked-scheduler.js';
 import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
 import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
 import { TransactionTable } from '../transaction/transaction-table.js';
@@ -52,7 +53,7 @@ function inviteResponseKey(message: SipMessage): string | undefined {
 export class SipEndpoint {
   readonly dialogs: DialogLayer;
   readonly timers: TransactionTimers;
-  private readonly scheduler: TimerScheduler;
+  private readonly scheduler: TrackedScheduler;
   private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
   private readonly handlers = new Map<string, SipRequestHandler>();
   private readonly invites = new Map<string, InviteEntry>();
@@ -64,7 +65,7 @@ export class SipEndpoint {
     const timers = resolveTransactionTimers(options.timers);
     if (!timers.ok) throw new RangeError(`sip endpoint timers: ${timers.problems.join('; ')}`);
     this.timers = timers.timers;
-    this.scheduler = options.scheduler ?? new RealTimerScheduler();
+    this.scheduler = new TrackedScheduler(options.scheduler ?? new RealTimerScheduler());
     this.limiter = options.rateLimit === null ? undefined : new SourceRateLimiter(options.rateLimit ?? {});
     this.dialogs = new DialogLayer({
       local: options.local,
@@ -435,7 +436,9 @@ export class SipEndpoint {
     }
   }
 
+  /** Stops every transaction and dialog timer and closes the transports. */
   async close(): Promise<void> {
+    this.scheduler.close();
     await this.options.transports.close();
   }
 }
