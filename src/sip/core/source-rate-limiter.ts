@@ -30,7 +30,11 @@ export class SourceRateLimiter {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(options: SourceRateLimitOptions = {}, private readonly nowMs: () => number = Date.now) {
-    const resolved = { ...SOURCE_RATE_LIMIT_DEFAULTS, ...options };
+    const resolved = {
+      ratePerSecond: options.ratePerSecond ?? SOURCE_RATE_LIMIT_DEFAULTS.ratePerSecond,
+      burst: options.burst ?? SOURCE_RATE_LIMIT_DEFAULTS.burst,
+      maxSources: options.maxSources ?? SOURCE_RATE_LIMIT_DEFAULTS.maxSources,
+    };
     for (const [name, value] of Object.entries(resolved)) {
       if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) throw new RangeError(`sip rate limit ${name} must be a positive number, got ${String(value)}`);
     }

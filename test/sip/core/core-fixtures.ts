@@ -22,12 +22,18 @@ export async function startEndpoint(options: Partial<Omit<SipEndpointOptions, 't
   const transports = new SipTransportSet([udp, tcp]);
   const udpPort = (await udp.listen('127.0.0.1', 0)).port;
   const tcpPort = (await tcp.listen('127.0.0.1', 0)).port;
-  const endpoint = new SipEndpoint({
-    transports,
-    log: silentLogger(),
-    local: { version: 'test', via: { transport: 'UDP', host: '127.0.0.1', port: udpPort }, contact: `<sip:gw@127.0.0.1:${udpPort}>` },
-    ...options,
-  });
+  let endpoint: SipEndpoint;
+  try {
+    endpoint = new SipEndpoint({
+      transports,
+      log: silentLogger(),
+      local: { version: 'test', via: { transport: 'UDP', host: '127.0.0.1', port: udpPort }, contact: `<sip:gw@127.0.0.1:${udpPort}>` },
+      ...options,
+    });
+  } catch (error) {
+    await transports.close();
+    throw error;
+  }
   return { endpoint, udpPort, tcpPort, close: () => endpoint.close() };
 }
 
