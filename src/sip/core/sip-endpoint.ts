@@ -144,7 +144,17 @@ export class SipEndpoint {
       if (request.method === 'OPTIONS') return void this.respondWith(transaction, request, this.optionsAnswer());
       return void this.respondWith(transaction, request, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
     }
-    handler.handleRequest(this.incomingFor(request, incoming, transaction, undefined));
+    this.dispatch(handler, this.incomingFor(request, incoming, transaction, undefined));
+  }
+
+  /** A handler that throws leaves its request answered 500 (§21.5.1) rather than hanging. */
+  private dispatch(handler: SipRequestHandler, incoming: SipIncomingRequest): void {
+    try {
+      handler.handleRequest(incoming);
+    } catch (error) {
+      this.options.log.error({ err: error, method: incoming.request.method }, 'sip endpoint: request handler failed');
+      incoming.respond(500, 'Server Internal Error');
+    }
   }
 
   /** The per-source rate limit: true to go on. Over the limit: dropped, or 503 when configured. */
@@ -195,8 +205,7 @@ export class SipEndpoint {
     const context = this.incomingFor(request, incoming, transaction, uas);
     if (key !== undefined) this.invites.set(key, { transaction, uas, incoming: context });
     transaction.start();
-    const handler = this.handlers.get('INVITE')!;
-    handler.handleRequest(context);
+    this.dispatch(this.handlers.get('INVITE')!, context);
   }
 
   /** §9.2: 200 for the CANCEL, 487 for the INVITE it matches if still unanswered; 481 when none. */
@@ -229,7 +238,9 @@ export class SipEndpoint {
           const allow = this.allowedMethods().join(', ');
           return void context.respond(405, 'Method Not Allowed', { headers: [['Allow', allow]] });
         }
-        return handler.handleRequest(context);
+        // A re-INVITE gets 100 Trying and the no-answer timeout like any INVITE (§17.2.1).
+        if (transaction instanceof InviteServerTransaction) transaction.start();
+        return this.dispatch(handler, context);
       }
       default:
         // 'out-of-dialog' and 'discard' cannot happen for a tagged non-ACK request.

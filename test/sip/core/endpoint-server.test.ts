@@ -177,3 +177,35 @@ test('an in-dialog request for an unknown dialog gets 481 (§12.2.2)', async () 
     await core.close();
   }
 });
+
+test('a handler that throws leaves its request answered 500; an in-dialog MESSAGE reaches its handler with the dialog', async () => {
+  const core = await startEndpoint();
+  const inDialog: Array<string | undefined> = [];
+  core.endpoint.handle('INFO', {
+    handleRequest() {
+      throw new Error('handler bug');
+    },
+  });
+  core.endpoint.handle('MESSAGE', {
+    handleRequest(incoming) {
+      inDialog.push(incoming.dialog?.state);
+      incoming.respond(200, 'OK');
+    },
+  });
+  const handler = ringingHandler(0);
+  core.endpoint.handle('INVITE', handler);
+  const peer = await sipPeer();
+  try {
+    await peer.send(requestText({ method: 'INFO', peer, branch: 'z9hG4bKinfo', callId: 'info' }), core.udpPort);
+    await peer.response(500, 'INFO');
+    await peer.send(requestText({ method: 'INVITE', peer, branch: 'z9hG4bKd1', callId: 'd1' }), core.udpPort);
+    const ok = await peer.response(200, 'INVITE');
+    await peer.send(requestText({ method: 'ACK', peer, branch: 'z9hG4bKd2', callId: 'd1', toTag: ok.to!.tag }), core.udpPort);
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKd3', callId: 'd1', toTag: ok.to!.tag, cseq: 2, body: 'x' }), core.udpPort);
+    await peer.response(200, 'MESSAGE');
+    assert.deepEqual(inDialog, ['confirmed']);
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
