@@ -57,6 +57,8 @@ export class SipEndpoint {
   private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
   private readonly handlers = new Map<string, SipRequestHandler>();
   private readonly invites = new Map<string, InviteEntry>();
+  /** The same entries by transaction, for CANCEL: its Via may differ in `received`/`rport` or in list form. */
+  private readonly invitesByTransaction = new Map<ServerTransaction, InviteEntry>();
   /** Where each outgoing INVITE went, so its CANCEL follows it (§9.1). */
   private readonly inviteTargets = new Map<string, SipTarget>();
   private readonly limiter: SourceRateLimiter | undefined;
@@ -180,7 +182,7 @@ export class SipEndpoint {
         ...common,
         buildTrying: () => this.responseView(createResponse(request, 100, 'Trying', { version: this.options.local.version })),
         buildNoAnswerResponse: () => this.responseView(createResponse(request, 408, 'Request Timeout', { version: this.options.local.version })),
-        report: (report) => this.inviteServerReport(request, report),
+        report: (report) => this.inviteServerReport(transaction, report),
       });
     } else {
       transaction = new NonInviteServerTransaction({ ...common, report: () => undefined });
@@ -188,14 +190,15 @@ export class SipEndpoint {
     return transaction;
   }
 
-  private inviteServerReport(invite: SipRequest, report: ServerTransactionReport): void {
+  private inviteServerReport(transaction: ServerTransaction, report: ServerTransactionReport): void {
     // The `ack` report (RFC 6026 §8.7, an ACK that reused the INVITE's branch) is handled where the
     // ACK message itself is at hand, in receiveRequest.
     if (report.kind !== 'terminated') return;
-    const key = inviteResponseKey(invite);
-    const entry = key === undefined ? undefined : this.invites.get(key);
-    if (entry === undefined || key === undefined) return;
-    this.invites.delete(key);
+    const entry = this.invitesByTransaction.get(transaction);
+    if (entry === undefined) return;
+    this.invitesByTransaction.delete(transaction);
+    const key = inviteResponseKey(entry.uas.invite);
+    if (key !== undefined && this.invites.get(key) === entry) this.invites.delete(key);
     this.dialogs.inviteServerDone(entry.uas);
   }
 
@@ -203,7 +206,9 @@ export class SipEndpoint {
     const uas = this.dialogs.receiveInvite(request, incoming.transport === 'tls');
     const key = inviteResponseKey(request);
     const context = this.incomingFor(request, incoming, transaction, uas);
-    if (key !== undefined) this.invites.set(key, { transaction, uas, incoming: context });
+    const entry = { transaction, uas, incoming: context };
+    if (key !== undefined) this.invites.set(key, entry);
+    this.invitesByTransaction.set(transaction, entry);
     transaction.start();
     this.dispatch(this.handlers.get('INVITE')!, context);
   }
@@ -211,9 +216,8 @@ export class SipEndpoint {
   /** §9.2: 200 for the CANCEL, 487 for the INVITE it matches if still unanswered; 481 when none. */
   private receiveCancel(cancel: SipRequest, view: TransactionRequest, transaction: NonInviteServerTransaction): void {
     const target = this.table.findCancelTarget(view);
-    const key = inviteResponseKey(cancel);
-    const entry = key === undefined ? undefined : this.invites.get(key);
-    if (target === undefined || entry === undefined || entry.transaction !== target) {
+    const entry = target === undefined ? undefined : this.invitesByTransaction.get(target);
+    if (entry === undefined) {
       return void this.respondWith(transaction, cancel, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
     }
     this.respondWith(transaction, cancel, { statusCode: 200, reasonPhrase: 'OK', headers: [] }, entry.uas.localTag);

@@ -209,3 +209,25 @@ test('a handler that throws leaves its request answered 500; an in-dialog MESSAG
     await core.close();
   }
 });
+
+test('a CANCEL from another source port (a new NAT binding) still finds its INVITE (§9.2 matches on the branch)', async () => {
+  const core = await startEndpoint();
+  const handler = ringingHandler(10_000);
+  core.endpoint.handle('INVITE', handler);
+  const first = await sipPeer();
+  const second = await sipPeer();
+  try {
+    const base = { peer: first, branch: 'z9hG4bKn1', callId: 'n1' };
+    await first.send(requestText({ method: 'INVITE', ...base }), core.udpPort);
+    await first.response(180, 'INVITE');
+    // Same Via text, sent from another socket: the stamped rport differs from the INVITE's.
+    await second.send(requestText({ method: 'CANCEL', ...base }), core.udpPort);
+    await second.response(200, 'CANCEL');
+    await first.response(487, 'INVITE');
+    assert.equal(handler.cancelled.length, 1);
+  } finally {
+    await first.close();
+    await second.close();
+    await core.close();
+  }
+});
