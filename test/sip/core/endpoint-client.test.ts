@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequest, type SipRequest } from '../../../src/sip/message/index.js';
+import { waitUntil } from '../../helpers/sip-peer-sockets.js';
+import { FakeScheduler } from '../transaction/transaction-fixtures.js';
 import { responseText, sipPeer, startEndpoint, type CoreEndpoint, type SipPeer } from './core-fixtures.js';
 
 function outgoing(core: CoreEndpoint, peer: SipPeer, method: string, body?: string): SipRequest {
@@ -107,6 +109,30 @@ test('sendRequest: a MESSAGE resolves with its final response; 1xx are surfaced'
     assert.deepEqual(seen, [100]);
     const refused = await core.endpoint.sendRequest(outgoing(core, peer, 'MESSAGE'), { ip: '127.0.0.1', port: peer.port, kind: 'tls' });
     assert.equal(refused.kind, 'transport-error', 'no TLS transport in this set');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('a 2xx retransmission after the INVITE transaction ended is a stray that the dialog layer ACKs; other strays are dropped', async () => {
+  const scheduler = new FakeScheduler();
+  const core = await startEndpoint({ scheduler });
+  const peer = await sipPeer();
+  try {
+    const call = core.endpoint.sendInvite(outgoing(core, peer, 'INVITE'), { ip: '127.0.0.1', port: peer.port, kind: 'udp' });
+    const received = await peer.request('INVITE');
+    const ok = responseText(received, 200, 'OK', 'bob5', [`Contact: <sip:bob@127.0.0.1:${peer.port}>`]);
+    await peer.send(ok, core.udpPort);
+    assert.equal((await call.outcome).kind, 'answered');
+    await peer.request('ACK');
+    scheduler.advance(64 * 500); // Timer M: the client transaction is gone (RFC 6026 §8.4)
+    assert.equal(core.endpoint.transactionCounts.client, 0);
+    await peer.send(ok, core.udpPort);
+    await waitUntil(() => peer.messages.filter((m) => m.kind === 'request' && m.method === 'ACK').length === 2, 3000, 'the second ACK');
+    await peer.send(responseText(received, 486, 'Busy Here', 'bob6'), core.udpPort);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(peer.messages.filter((m) => m.kind === 'request').length, 3, 'a stray 486 gets nothing');
   } finally {
     await peer.close();
     await core.close();
