@@ -1,0 +1,459 @@
+/**
+ * The SIP endpoint: transports, transactions and dialogs joined (RFC 3261 §8, §9, §12–§17). Incoming
+ * messages are matched to transactions, new requests checked (§8.2) and dispatched to a handler per
+ * method; in-dialog requests and stray 2xx go to the dialog layer. The client side sends requests in
+ * new client transactions and INVITEs through the dialog layer's UAC core.
+ */
+import { DialogLayer, type DialogSendTarget, type UasInvite } from '../dialog/index.js';
+import { createAckForNon2xx, createResponse, serializeSipMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { InviteClientTransaction } from '../transaction/invite-client-transaction.js';
+import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
+import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction.js';
+import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
+import { RealTimerScheduler } from '../transaction/timer-scheduler.js';
+import { TrackedScheduler } from './tracked-scheduler.js';
+import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
+import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
+import { TransactionTable } from '../transaction/transaction-table.js';
+import { resolveTransactionTimers, type TransactionTimers } from '../transaction/transaction-timer-options.js';
+import type { BoundTransactionTransport, IncomingSipMessage, SipTarget } from '../transport/index.js';
+import type { OutgoingInvite, SipInviteEvents, SipInviteOutcome, SipRequestEvents, SipRequestOutcome } from './client-outcome.js';
+import { nextHopTarget } from './next-hop.js';
+import { checkNewRequest, type RequestRejection } from './request-checks.js';
+import { DEFAULT_ACCEPT, type SipEndpointOptions } from './sip-endpoint-options.js';
+import type { SipIncomingRequest, SipRequestHandler, SipRespondVerdict, SipResponseSpec } from './sip-request-handler.js';
+import { SourceRateLimiter } from './source-rate-limiter.js';
+import { transactionRequestOf, transactionResponseOf } from './transaction-views.js';
+
+/** A response view that still carries the parsed message, for the TU. */
+interface ResponseView extends TransactionResponse {
+  readonly message: SipResponse;
+}
+type ClientTransaction = InviteClientTransaction<ResponseView> | NonInviteClientTransaction<ResponseView>;
+type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
+
+/** One incoming INVITE while its server transaction lives. */
+interface InviteEntry {
+  readonly transaction: InviteServerTransaction;
+  readonly uas: UasInvite;
+  readonly incoming: MutableIncoming;
+}
+type MutableIncoming = SipIncomingRequest & { cancelled: boolean };
+
+/** Methods the endpoint answers itself whatever the handlers are. */
+const BUILT_IN_METHODS = ['ACK', 'CANCEL', 'BYE', 'OPTIONS'];
+
+/** Our INVITE server transactions are found from a response by the copied top Via, Call-ID and CSeq. */
+function inviteResponseKey(message: SipMessage): string | undefined {
+  const via = message.headers.get('via');
+  const seq = message.cseq?.seq;
+  return via === undefined || seq === undefined ? undefined : `${via}\u0000${message.callId ?? ''}\u0000${seq}`;
+}
+
+export class SipEndpoint {
+  readonly dialogs: DialogLayer;
+  readonly timers: TransactionTimers;
+  private readonly scheduler: TrackedScheduler;
+  private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
+  private readonly handlers = new Map<string, SipRequestHandler>();
+  private readonly invites = new Map<string, InviteEntry>();
+  /** The same entries by transaction, for CANCEL: its Via may differ in `received`/`rport` or in list form. */
+  private readonly invitesByTransaction = new Map<ServerTransaction, InviteEntry>();
+  /** Where each outgoing INVITE went, so its CANCEL follows it (§9.1). */
+  private readonly inviteTargets = new Map<string, SipTarget>();
+  private readonly limiter: SourceRateLimiter | undefined;
+
+  constructor(private readonly options: SipEndpointOptions) {
+    const timers = resolveTransactionTimers(options.timers);
+    if (!timers.ok) throw new RangeError(`sip endpoint timers: ${timers.problems.join('; ')}`);
+    this.timers = timers.timers;
+    this.scheduler = new TrackedScheduler(options.scheduler ?? new RealTimerScheduler());
+    this.limiter = options.rateLimit === null ? undefined : new SourceRateLimiter(options.rateLimit ?? {});
+    this.dialogs = new DialogLayer({
+      local: options.local,
+      scheduler: this.scheduler,
+      t1Ms: this.timers.t1Ms,
+      t2Ms: this.timers.t2Ms,
+      send: (message, target) => this.sendFromDialog(message, target),
+      report: (report) => options.onNoAck?.(report),
+    });
+    options.transports.setReceiver((incoming) => {
+      if (incoming.kind !== 'message') return;
+      try {
+        if (incoming.message.kind === 'response') this.receiveResponse(incoming.message);
+        else this.receiveRequest(incoming.message, incoming);
+      } catch (error) {
+        // A handler or state-machine bug must not take the transports down with it.
+        options.log.error({ err: error }, 'sip endpoint: failed to handle a message');
+      }
+    });
+  }
+
+  /** Registers the handler for new requests of `method` (and in-dialog requests of that method). */
+  handle(method: string, handler: SipRequestHandler): void {
+    this.handlers.set(method, handler);
+  }
+
+  /** The methods a 405 or an OPTIONS answer lists in Allow (§8.2.1, §11.2). */
+  allowedMethods(): string[] {
+    return [...new Set([...BUILT_IN_METHODS, ...this.handlers.keys()])];
+  }
+
+  get transactionCounts(): { readonly client: number; readonly server: number } {
+    return { client: this.table.clientCount, server: this.table.serverCount };
+  }
+
+  // ---- incoming -------------------------------------------------------------------------------
+
+  private receiveResponse(response: SipResponse): void {
+    const view: ResponseView = { ...transactionResponseOf(response, new Uint8Array(0)), message: response };
+    const client = this.table.findClient(view);
+    if (client !== undefined) {
+      client.receiveResponse(view);
+      return;
+    }
+    // Stray: a 2xx to INVITE after the transaction ended (late 200, a fork) still needs its ACK.
+    if (response.statusCode >= 200 && response.statusCode < 300 && response.cseq?.method === 'INVITE') this.dialogs.receiveResponse(response);
+  }
+
+  private receiveRequest(request: SipRequest, incoming: IncomingSipMessage): void {
+    const view = transactionRequestOf(request, new Uint8Array(0));
+    if (view === undefined) return;
+    const existing = this.table.findServer(view);
+    if (existing !== undefined) {
+      // A retransmission or an ACK for a non-2xx (§17.2.3); an ACK with the INVITE's branch in
+      // Accepted comes back through the `ack` report.
+      const verdict = existing.receiveRequest(view);
+      if (verdict === 'passed-to-tu' && request.method === 'ACK') this.dialogs.receiveRequest(request);
+      return;
+    }
+    if (request.method === 'ACK') {
+      this.dialogs.receiveRequest(request);
+      return;
+    }
+    const inDialog = request.to?.tag !== undefined;
+    if (!inDialog && request.method !== 'CANCEL' && !this.admit(request, incoming)) return;
+    const transaction = this.createServerTransaction(request, view, incoming);
+    if (this.table.addServer(transaction) !== 'added') return;
+    if (request.method === 'CANCEL') return this.receiveCancel(request, view, transaction as NonInviteServerTransaction);
+    if (inDialog) return this.receiveInDialog(request, incoming, transaction);
+    const rejection = checkNewRequest(request, this.allowedMethods(), this.options.supported ?? []);
+    if (rejection !== undefined) return void this.respondWith(transaction, request, rejection);
+    if (request.method === 'INVITE') return this.receiveInvite(request, incoming, transaction as InviteServerTransaction);
+    const handler = this.handlers.get(request.method);
+    if (handler === undefined) {
+      // Only OPTIONS (answered by default, §11.2) and BYE outside a dialog (§15.1.2: 481) get here.
+      if (request.method === 'OPTIONS') return void this.respondWith(transaction, request, this.optionsAnswer());
+      return void this.respondWith(transaction, request, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
+    }
+    this.dispatch(handler, this.incomingFor(request, incoming, transaction, undefined));
+  }
+
+  /** A handler that throws leaves its request answered 500 (§21.5.1) rather than hanging. */
+  private dispatch(handler: SipRequestHandler, incoming: SipIncomingRequest): void {
+    try {
+      handler.handleRequest(incoming);
+    } catch (error) {
+      this.options.log.error({ err: error, method: incoming.request.method }, 'sip endpoint: request handler failed');
+      incoming.respond(500, 'Server Internal Error');
+    }
+  }
+
+  /** The per-source rate limit: true to go on. Over the limit: dropped, or 503 when configured. */
+  private admit(request: SipRequest, incoming: IncomingSipMessage): boolean {
+    if (this.limiter === undefined) return true;
+    const verdict = this.limiter.take(incoming.source.ip);
+    if (verdict.allowed) return true;
+    this.options.log.debug({ source: incoming.source, method: request.method }, 'sip endpoint: request over the per-source rate limit');
+    if (this.options.rateLimit?.rejectOverLimit === true) {
+      // Stateless: a flood must not fill the transaction table (§8.2.6.1 allows a stateless answer).
+      const response = createResponse(request, 503, 'Service Unavailable', { version: this.options.local.version, headers: [['Retry-After', String(verdict.retryAfterSeconds)]] });
+      this.options.transports.sendResponse(response, incoming).catch(() => undefined);
+    }
+    return false;
+  }
+
+  private createServerTransaction(request: SipRequest, view: TransactionRequest, incoming: IncomingSipMessage): ServerTransaction {
+    let transaction: ServerTransaction;
+    const transport = this.options.transports.transactionTransport({ origin: incoming, topVia: request.topVia }, (error) => transaction.transportError(error));
+    const common = { request: view, transport, timers: this.timers, scheduler: this.scheduler };
+    if (request.method === 'INVITE') {
+      transaction = new InviteServerTransaction({
+        ...common,
+        buildTrying: () => this.responseView(createResponse(request, 100, 'Trying', { version: this.options.local.version })),
+        buildNoAnswerResponse: () => this.responseView(createResponse(request, 408, 'Request Timeout', { version: this.options.local.version })),
+        report: (report) => this.inviteServerReport(transaction, report),
+      });
+    } else {
+      transaction = new NonInviteServerTransaction({ ...common, report: () => undefined });
+    }
+    return transaction;
+  }
+
+  private inviteServerReport(transaction: ServerTransaction, report: ServerTransactionReport): void {
+    // The `ack` report (RFC 6026 §8.7, an ACK that reused the INVITE's branch) is handled where the
+    // ACK message itself is at hand, in receiveRequest.
+    if (report.kind !== 'terminated') return;
+    const entry = this.invitesByTransaction.get(transaction);
+    if (entry === undefined) return;
+    this.invitesByTransaction.delete(transaction);
+    const key = inviteResponseKey(entry.uas.invite);
+    if (key !== undefined && this.invites.get(key) === entry) this.invites.delete(key);
+    this.dialogs.inviteServerDone(entry.uas);
+  }
+
+  private receiveInvite(request: SipRequest, incoming: IncomingSipMessage, transaction: InviteServerTransaction): void {
+    const uas = this.dialogs.receiveInvite(request, incoming.transport === 'tls');
+    const key = inviteResponseKey(request);
+    const context = this.incomingFor(request, incoming, transaction, uas);
+    const entry = { transaction, uas, incoming: context };
+    if (key !== undefined) this.invites.set(key, entry);
+    this.invitesByTransaction.set(transaction, entry);
+    transaction.start();
+    this.dispatch(this.handlers.get('INVITE')!, context);
+  }
+
+  /** §9.2: 200 for the CANCEL, 487 for the INVITE it matches if still unanswered; 481 when none. */
+  private receiveCancel(cancel: SipRequest, view: TransactionRequest, transaction: NonInviteServerTransaction): void {
+    const target = this.table.findCancelTarget(view);
+    const entry = target === undefined ? undefined : this.invitesByTransaction.get(target);
+    if (entry === undefined) {
+      return void this.respondWith(transaction, cancel, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
+    }
+    this.respondWith(transaction, cancel, { statusCode: 200, reasonPhrase: 'OK', headers: [] }, entry.uas.localTag);
+    if (entry.uas.state !== 'proceeding') return;
+    entry.incoming.cancelled = true;
+    entry.uas.respond(487, 'Request Terminated');
+    this.handlers.get('INVITE')?.requestCancelled?.(entry.incoming);
+  }
+
+  private receiveInDialog(request: SipRequest, incoming: IncomingSipMessage, transaction: ServerTransaction): void {
+    const verdict = this.dialogs.receiveRequest(request);
+    switch (verdict.kind) {
+      case 'respond':
+        return void this.sendThrough(transaction, verdict.response);
+      case 'bye':
+        this.sendThrough(transaction, verdict.response);
+        return void this.options.onBye?.(verdict.dialog, request);
+      case 'in-dialog': {
+        const handler = this.handlers.get(request.method);
+        const context = this.incomingFor(request, incoming, transaction, undefined, verdict.dialog);
+        if (handler === undefined) {
+          const allow = this.allowedMethods().join(', ');
+          return void context.respond(405, 'Method Not Allowed', { headers: [['Allow', allow]] });
+        }
+        // A re-INVITE gets 100 Trying and the no-answer timeout like any INVITE (§17.2.1).
+        if (transaction instanceof InviteServerTransaction) transaction.start();
+        return this.dispatch(handler, context);
+      }
+      default:
+        // 'out-of-dialog' and 'discard' cannot happen for a tagged non-ACK request.
+        return;
+    }
+  }
+
+  private optionsAnswer(): RequestRejection {
+    const headers: [string, string][] = [['Allow', this.allowedMethods().join(', ')], ['Accept', (this.options.accept ?? DEFAULT_ACCEPT).join(', ')]];
+    if ((this.options.supported ?? []).length > 0) headers.push(['Supported', this.options.supported!.join(', ')]);
+    return { statusCode: 200, reasonPhrase: 'OK', headers };
+  }
+
+  private incomingFor(request: SipRequest, incoming: IncomingSipMessage, transaction: ServerTransaction, uas: UasInvite | undefined, dialog = uas?.dialog): MutableIncoming {
+    const respond = (statusCode: number, reasonPhrase: string, spec: SipResponseSpec = {}): SipRespondVerdict => {
+      if (uas !== undefined) return this.respondAsUas(uas, transaction, statusCode, reasonPhrase, spec);
+      const response = createResponse(request, statusCode, reasonPhrase, { version: this.options.local.version, ...spec });
+      return this.sendThrough(transaction, response);
+    };
+    return {
+      request,
+      source: incoming.source,
+      transport: incoming.transport,
+      get dialog() {
+        return uas?.dialog ?? dialog;
+      },
+      uas,
+      cancelled: false,
+      respond,
+    };
+  }
+
+  private respondAsUas(uas: UasInvite, transaction: ServerTransaction, statusCode: number, reasonPhrase: string, spec: SipResponseSpec): SipRespondVerdict {
+    if (uas.state !== 'proceeding') return { ok: false, reason: 'already-final' };
+    if (transaction.state === 'terminated') return { ok: false, reason: 'transaction-ended' };
+    const verdict = uas.respond(statusCode, reasonPhrase, spec);
+    if (verdict.kind !== 'invalid') return { ok: true, response: verdict.response };
+    // The INVITE cannot make a dialog (no Contact…): refuse it rather than half-accept it.
+    this.sendThrough(transaction, createResponse(uas.invite, 400, 'Bad Request', { version: this.options.local.version, toTag: uas.localTag }));
+    return { ok: false, reason: 'invalid-invite' };
+  }
+
+  private respondWith(transaction: ServerTransaction, request: SipRequest, rejection: RequestRejection, toTag?: string): SipRespondVerdict {
+    const response = createResponse(request, rejection.statusCode, rejection.reasonPhrase, { version: this.options.local.version, headers: rejection.headers, ...(toTag === undefined ? {} : { toTag }) });
+    return this.sendThrough(transaction, response);
+  }
+
+  /** A response through its server transaction; an answer the machine refuses is reported, not thrown. */
+  private sendThrough(transaction: ServerTransaction, response: SipResponse): SipRespondVerdict {
+    if (transaction.state === 'terminated') return { ok: false, reason: 'transaction-ended' };
+    try {
+      const sent = transaction.respond(this.responseView(response));
+      if (sent === 'discarded') return { ok: false, reason: 'already-final' };
+      return { ok: true, response };
+    } catch {
+      return { ok: false, reason: 'already-final' };
+    }
+  }
+
+  private responseView(response: SipResponse): TransactionResponse {
+    return transactionResponseOf(response, serializeSipMessage(response));
+  }
+
+  // ---- what the dialog layer sends ------------------------------------------------------------
+
+  private sendFromDialog(message: SipMessage, target: DialogSendTarget): void {
+    if (message.kind === 'response') return this.sendDialogResponse(message);
+    const destination = this.destinationOf(message, target.kind === 'response' ? message.uri : target.nextHop);
+    if (destination === undefined) {
+      this.options.log.warn({ method: message.method, uri: message.uri }, 'sip endpoint: no route for a dialog request');
+      return;
+    }
+    if (target.kind === 'ack') {
+      // §17.1.1.3: the ACK for a 2xx has no transaction; straight to the transport.
+      this.options.transports.send(destination, message).catch((error: unknown) => this.options.log.debug({ err: error }, 'sip endpoint: ACK not sent'));
+      return;
+    }
+    void this.sendRequest(message, destination).then((outcome) => {
+      if (outcome.kind !== 'response') this.options.log.debug({ method: message.method, outcome: outcome.kind }, 'sip endpoint: dialog request got no response');
+    });
+  }
+
+  /** Our responses to an INVITE (2xx retransmissions included) go through its server transaction. */
+  private sendDialogResponse(response: SipResponse): void {
+    const key = inviteResponseKey(response);
+    const entry = key === undefined ? undefined : this.invites.get(key);
+    if (entry === undefined) {
+      // The transaction is gone (Timer L, 64·T1 after the 2xx): the retransmitter gives up at the
+      // same time (§13.3.1.4), so nothing is lost by dropping this one.
+      return;
+    }
+    this.sendThrough(entry.transaction, response);
+  }
+
+  /** A CANCEL follows its INVITE (§9.1); other requests go to the outbound proxy or their next hop. */
+  private destinationOf(request: SipRequest, nextHop: string): SipTarget | undefined {
+    if (request.method === 'CANCEL') {
+      const key = inviteResponseKey(request);
+      const target = key === undefined ? undefined : this.inviteTargets.get(key);
+      if (target !== undefined) return target;
+    }
+    if (this.options.outboundProxy !== undefined) return this.options.outboundProxy;
+    const verdict = nextHopTarget(nextHop);
+    return verdict.ok ? verdict.target : undefined;
+  }
+
+  // ---- client side ----------------------------------------------------------------------------
+
+  /**
+   * Sends a non-INVITE request in a new client transaction (§17.1.2) and resolves with its final
+   * response, Timer F, or a transport error. The request must carry our Via with a fresh branch.
+   */
+  sendRequest(request: SipRequest, target: SipTarget, events: SipRequestEvents = {}): Promise<SipRequestOutcome> {
+    return new Promise((resolve) => {
+      const view = transactionRequestOf(request);
+      if (view === undefined || request.method === 'INVITE' || request.method === 'ACK') {
+        resolve({ kind: 'transport-error', error: new Error(`sip endpoint: cannot send ${request.method} in a non-INVITE transaction`) });
+        return;
+      }
+      let transaction: NonInviteClientTransaction<ResponseView>;
+      const transport = this.clientTransport(target, (error) => transaction.transportError(error));
+      if (transport === undefined) return resolve({ kind: 'transport-error', error: new Error(`sip endpoint: no ${target.kind} transport`) });
+      transaction = new NonInviteClientTransaction<ResponseView>({
+        request: view,
+        transport,
+        timers: this.timers,
+        scheduler: this.scheduler,
+        report: (report) => {
+          if (report.kind === 'response') {
+            if (report.response.statusCode < 200) events.onProvisional?.(report.response.message);
+            else resolve({ kind: 'response', response: report.response.message });
+          } else if (report.kind === 'timeout') resolve({ kind: 'timeout' });
+          else if (report.kind === 'transport-error') resolve({ kind: 'transport-error', error: report.error });
+        },
+      });
+      const added = this.table.addClient(transaction);
+      if (added !== 'added') return resolve({ kind: 'transport-error', error: new Error(`sip endpoint: client transaction not added (${added})`) });
+      transaction.start();
+    });
+  }
+
+  /**
+   * Sends a dialog-creating INVITE (§13.2) through the dialog layer's UAC core: early dialogs on 1xx,
+   * the ACK for each 2xx, the transaction's ACK for 3xx–6xx, and CANCEL while no final response came.
+   */
+  sendInvite(invite: SipRequest, target: SipTarget, events: SipInviteEvents = {}): OutgoingInvite {
+    const view = transactionRequestOf(invite);
+    if (view === undefined || invite.method !== 'INVITE') throw new Error('sip endpoint: sendInvite needs an INVITE with a Via and a CSeq');
+    const uac = this.dialogs.sendInvite(invite, target.kind === 'tls');
+    const key = inviteResponseKey(invite);
+    if (key !== undefined) this.inviteTargets.set(key, target);
+    let settle: (outcome: SipInviteOutcome) => void = () => undefined;
+    const outcome = new Promise<SipInviteOutcome>((resolve) => {
+      let done = false;
+      settle = (value) => {
+        if (!done) resolve(value);
+        done = true;
+      };
+    });
+    let transaction: InviteClientTransaction<ResponseView>;
+    const transport = this.clientTransport(target, (error) => transaction.transportError(error));
+    if (transport === undefined) throw new Error(`sip endpoint: no ${target.kind} transport`);
+    transaction = new InviteClientTransaction<ResponseView>({
+      request: view,
+      transport,
+      timers: this.timers,
+      scheduler: this.scheduler,
+      buildAck: (response) => serializeSipMessage(createAckForNon2xx(invite, response.message, this.options.local.version)),
+      report: (report) => this.inviteClientReport(report, uac, key, events, settle),
+    });
+    const added = this.table.addClient(transaction);
+    if (added !== 'added') throw new Error(`sip endpoint: INVITE client transaction not added (${added})`);
+    transaction.start();
+    return { uac, outcome, cancel: () => uac.cancel() };
+  }
+
+  private inviteClientReport(report: ClientTransactionReport<ResponseView>, uac: ReturnType<DialogLayer['sendInvite']>, key: string | undefined, events: SipInviteEvents, settle: (outcome: SipInviteOutcome) => void): void {
+    switch (report.kind) {
+      case 'response': {
+        const response = report.response.message;
+        const verdict = uac.receiveResponse(response);
+        if (verdict.kind === 'early') events.onProvisional?.(response, verdict.dialog);
+        else if (verdict.kind === 'provisional') events.onProvisional?.(response, undefined);
+        else if (verdict.kind === 'confirmed') settle({ kind: 'answered', response, dialog: verdict.dialog });
+        else if (verdict.kind === 'failed') settle({ kind: 'failed', response });
+        return;
+      }
+      case 'timeout':
+        return settle({ kind: 'timeout' });
+      case 'transport-error':
+        return settle({ kind: 'transport-error', error: report.error });
+      case 'terminated':
+        this.dialogs.inviteTransactionTerminated(uac);
+        if (key !== undefined) this.inviteTargets.delete(key);
+        return settle({ kind: 'timeout' });
+    }
+  }
+
+  private clientTransport(target: SipTarget, onError: (error: Error) => void): BoundTransactionTransport | undefined {
+    try {
+      return this.options.transports.transactionTransport({ target }, onError);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stops every transaction and dialog timer and closes the transports. */
+  async close(): Promise<void> {
+    this.scheduler.close();
+    await this.options.transports.close();
+  }
+}

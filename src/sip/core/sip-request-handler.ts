@@ -1,0 +1,42 @@
+/**
+ * What the gateway's call, SMS and registrar logic implements to receive new requests from the
+ * endpoint: one handler per method. The endpoint has already matched transactions, answered
+ * retransmissions, checked the request (§8.2) and, for INVITE, started the UAS dialog core.
+ */
+import type { SipRequest, SipResponse } from '../message/index.js';
+import type { Dialog, UasInvite } from '../dialog/index.js';
+import type { SipPeerAddress, SipTransportKind } from '../transport/index.js';
+
+export interface SipResponseSpec {
+  readonly headers?: readonly (readonly [string, string])[];
+  readonly contentType?: string;
+  readonly body?: Buffer | string;
+}
+
+/** What became of a handler's response. */
+export type SipRespondVerdict =
+  | { readonly ok: true; readonly response: SipResponse }
+  /** A final response was already sent, the transaction is gone, or the INVITE cannot make a dialog. */
+  | { readonly ok: false; readonly reason: 'already-final' | 'transaction-ended' | 'invalid-invite' };
+
+export interface SipIncomingRequest {
+  readonly request: SipRequest;
+  /** The packet source and the transport it came over. */
+  readonly source: SipPeerAddress;
+  readonly transport: SipTransportKind;
+  /** The dialog an in-dialog request belongs to (undefined for new requests). */
+  readonly dialog: Dialog | undefined;
+  /** For a new INVITE: the UAS core (its dialog once a 1xx/2xx made one). */
+  readonly uas: UasInvite | undefined;
+  /** Set once a CANCEL ended the INVITE (§9.2); the endpoint has already answered 487. */
+  readonly cancelled: boolean;
+  /** Sends a response through the server transaction (for a new INVITE, through the UAS core). */
+  respond(statusCode: number, reasonPhrase: string, spec?: SipResponseSpec): SipRespondVerdict;
+}
+
+export interface SipRequestHandler {
+  /** A new request of the method this handler is registered for, or an in-dialog request (not ACK/BYE). */
+  handleRequest(incoming: SipIncomingRequest): void;
+  /** INVITE only: the caller cancelled before a final response; 487 has been sent. */
+  requestCancelled?(incoming: SipIncomingRequest): void;
+}

@@ -1,0 +1,233 @@
+/** The endpoint as a UAS on real UDP/TCP sockets: OPTIONS, 405/483/420, INVITE → 180/200/ACK/BYE, CANCEL, retransmissions. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseSipMessage } from '../../../src/sip/message/index.js';
+import type { SipIncomingRequest } from '../../../src/sip/core/index.js';
+import { tcpPeer, waitUntil } from '../../helpers/sip-peer-sockets.js';
+import { requestText, sipPeer, startEndpoint } from './core-fixtures.js';
+
+test('OPTIONS over UDP gets 200 with Allow and Accept by default (§11.2)', async () => {
+  const core = await startEndpoint();
+  const peer = await sipPeer();
+  try {
+    await peer.send(requestText({ method: 'OPTIONS', peer, branch: 'z9hG4bKo1', callId: 'o1' }), core.udpPort);
+    const ok = await peer.response(200, 'OPTIONS');
+    assert.match(ok.headers.get('allow') ?? '', /OPTIONS/);
+    assert.match(ok.headers.get('allow') ?? '', /CANCEL/);
+    assert.equal(ok.headers.get('accept'), 'application/sdp, text/plain');
+    assert.ok(ok.to?.tag !== undefined, 'a final response carries a To tag (§8.2.6.2)');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('OPTIONS over TCP gets 200 on the same connection', async () => {
+  const core = await startEndpoint();
+  const peer = await tcpPeer(core.tcpPort);
+  try {
+    const local = { host: '127.0.0.1', port: peer.socket.localPort! };
+    peer.write(requestText({ method: 'OPTIONS', peer: local, transport: 'TCP', branch: 'z9hG4bKt1', callId: 't1' }));
+    await waitUntil(() => peer.text().includes('\r\n\r\n'), 3000, 'the 200 over TCP');
+    const parsed = parseSipMessage(Buffer.from(peer.text(), 'utf8'));
+    assert.ok(parsed.ok && parsed.message.kind === 'response');
+    assert.equal(parsed.message.statusCode, 200);
+    assert.equal(parsed.message.cseq?.method, 'OPTIONS');
+  } finally {
+    peer.close();
+    await core.close();
+  }
+});
+
+test('a method without a handler gets 405 with Allow (§8.2.1); Max-Forwards 0 gets 483; an unknown Require gets 420', async () => {
+  const core = await startEndpoint();
+  core.endpoint.handle('MESSAGE', { handleRequest: (r) => void r.respond(200, 'OK') });
+  const peer = await sipPeer();
+  try {
+    await peer.send(requestText({ method: 'SUBSCRIBE', peer, branch: 'z9hG4bKs1', callId: 's1', extra: ['Event: presence'] }), core.udpPort);
+    const refused = await peer.response(405, 'SUBSCRIBE');
+    assert.deepEqual((refused.headers.get('allow') ?? '').split(', ').sort(), ['ACK', 'BYE', 'CANCEL', 'MESSAGE', 'OPTIONS']);
+
+    const looped = requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKm0', callId: 'm0' }).replace('Max-Forwards: 70', 'Max-Forwards: 0');
+    await peer.send(looped, core.udpPort);
+    await peer.response(483, 'MESSAGE');
+
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKm1', callId: 'm1', extra: ['Require: 100rel, foo'] }), core.udpPort);
+    const bad = await peer.response(420, 'MESSAGE');
+    assert.equal(bad.headers.get('unsupported'), '100rel, foo');
+
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKm2', callId: 'm2', body: 'hi' }), core.udpPort);
+    await peer.response(200, 'MESSAGE');
+    // OPTIONS with Max-Forwards 0 is still answered (§11.2 lets it probe hop by hop).
+    await peer.send(requestText({ method: 'OPTIONS', peer, branch: 'z9hG4bKo0', callId: 'o0' }).replace('Max-Forwards: 70', 'Max-Forwards: 0'), core.udpPort);
+    await peer.response(200, 'OPTIONS');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+/** A handler that answers 180 at once and 200 after `answerAfterMs` (unless cancelled). */
+function ringingHandler(answerAfterMs: number) {
+  const seen: SipIncomingRequest[] = [];
+  const cancelled: SipIncomingRequest[] = [];
+  return {
+    seen,
+    cancelled,
+    handleRequest(incoming: SipIncomingRequest) {
+      seen.push(incoming);
+      incoming.respond(180, 'Ringing');
+      setTimeout(() => {
+        if (!incoming.cancelled) incoming.respond(200, 'OK', { contentType: 'application/sdp', body: 'v=0\r\n' });
+      }, answerAfterMs).unref();
+    },
+    requestCancelled(incoming: SipIncomingRequest) {
+      cancelled.push(incoming);
+    },
+  };
+}
+
+test('INVITE: 180 then 200; the peer ACK reaches the dialog; BYE from the peer gets 200 and ends it', async () => {
+  const byes: string[] = [];
+  const core = await startEndpoint({ onBye: (dialog) => byes.push(dialog.state) });
+  const handler = ringingHandler(50);
+  core.endpoint.handle('INVITE', handler);
+  const peer = await sipPeer();
+  try {
+    const invite = requestText({ method: 'INVITE', peer, branch: 'z9hG4bKi1', callId: 'i1', extra: ['Content-Type: application/sdp'], body: 'v=0\r\n' });
+    await peer.send(invite, core.udpPort);
+    const ringing = await peer.response(180, 'INVITE');
+    const ok = await peer.response(200, 'INVITE');
+    const toTag = ok.to?.tag;
+    assert.ok(toTag !== undefined && toTag === ringing.to?.tag, 'one To tag for every response (§12.1.1)');
+    assert.equal(ok.headers.get('contact'), `<sip:gw@127.0.0.1:${core.udpPort}>`);
+    const uas = handler.seen[0]!.uas!;
+    assert.equal(uas.state, 'accepted');
+    // §13.2.2.4: the ACK for a 2xx is a new transaction (new branch) and goes to the dialog.
+    await peer.send(requestText({ method: 'ACK', peer, branch: 'z9hG4bKa1', callId: 'i1', toTag }), core.udpPort);
+    await waitUntil(() => uas.state === 'confirmed', 3000, 'the ACK to reach the UAS core');
+    assert.equal(uas.dialog?.state, 'confirmed');
+    await peer.send(requestText({ method: 'BYE', peer, branch: 'z9hG4bKb1', callId: 'i1', toTag, cseq: 2 }), core.udpPort);
+    await peer.response(200, 'BYE');
+    assert.equal(uas.dialog?.state, 'terminated');
+    assert.deepEqual(byes, ['terminated']);
+    assert.equal(handler.seen.length, 1);
+    assert.equal(peer.responses(200).filter((r) => r.cseq?.method === 'INVITE').length, 1, 'no 2xx retransmission after the ACK');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('a retransmitted INVITE does not reach the handler twice; it gets the last provisional again (§17.2.1)', async () => {
+  const core = await startEndpoint();
+  const handler = ringingHandler(600);
+  core.endpoint.handle('INVITE', handler);
+  const peer = await sipPeer();
+  try {
+    const invite = requestText({ method: 'INVITE', peer, branch: 'z9hG4bKr1', callId: 'r1' });
+    await peer.send(invite, core.udpPort);
+    await peer.response(180, 'INVITE');
+    await peer.send(invite, core.udpPort);
+    await waitUntil(() => peer.responses(180).length === 2, 3000, 'the 180 resent');
+    assert.equal(handler.seen.length, 1);
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('CANCEL before the answer: 200 for the CANCEL, 487 for the INVITE, and the ACK for the 487 is absorbed', async () => {
+  const core = await startEndpoint();
+  const handler = ringingHandler(10_000);
+  core.endpoint.handle('INVITE', handler);
+  const peer = await sipPeer();
+  try {
+    const base = { peer, branch: 'z9hG4bKc1', callId: 'c1' };
+    await peer.send(requestText({ method: 'INVITE', ...base }), core.udpPort);
+    await peer.response(180, 'INVITE');
+    await peer.send(requestText({ method: 'CANCEL', ...base }), core.udpPort);
+    const cancelOk = await peer.response(200, 'CANCEL');
+    const terminated = await peer.response(487, 'INVITE');
+    assert.equal(cancelOk.to?.tag, terminated.to?.tag, 'the CANCEL answer carries the INVITE dialog To tag (§9.2)');
+    assert.equal(handler.cancelled.length, 1);
+    assert.equal(handler.seen[0]!.cancelled, true);
+    assert.deepEqual(handler.seen[0]!.respond(200, 'OK'), { ok: false, reason: 'already-final' });
+    // §17.1.1.3: the ACK for a non-2xx uses the INVITE's branch: the server transaction absorbs it.
+    await peer.send(requestText({ method: 'ACK', ...base, toTag: terminated.to!.tag }), core.udpPort);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(peer.responses(487).length, 1, 'no 487 retransmission (Timer G stopped) once the ACK arrived');
+    // A CANCEL for nothing gets 481.
+    await peer.send(requestText({ method: 'CANCEL', peer, branch: 'z9hG4bKnone', callId: 'none' }), core.udpPort);
+    await peer.response(481, 'CANCEL');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('an in-dialog request for an unknown dialog gets 481 (§12.2.2)', async () => {
+  const core = await startEndpoint();
+  const peer = await sipPeer();
+  try {
+    await peer.send(requestText({ method: 'BYE', peer, branch: 'z9hG4bKu1', callId: 'unknown', toTag: 'x' }), core.udpPort);
+    await peer.response(481, 'BYE');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('a handler that throws leaves its request answered 500; an in-dialog MESSAGE reaches its handler with the dialog', async () => {
+  const core = await startEndpoint();
+  const inDialog: Array<string | undefined> = [];
+  core.endpoint.handle('INFO', {
+    handleRequest() {
+      throw new Error('handler bug');
+    },
+  });
+  core.endpoint.handle('MESSAGE', {
+    handleRequest(incoming) {
+      inDialog.push(incoming.dialog?.state);
+      incoming.respond(200, 'OK');
+    },
+  });
+  const handler = ringingHandler(0);
+  core.endpoint.handle('INVITE', handler);
+  const peer = await sipPeer();
+  try {
+    await peer.send(requestText({ method: 'INFO', peer, branch: 'z9hG4bKinfo', callId: 'info' }), core.udpPort);
+    await peer.response(500, 'INFO');
+    await peer.send(requestText({ method: 'INVITE', peer, branch: 'z9hG4bKd1', callId: 'd1' }), core.udpPort);
+    const ok = await peer.response(200, 'INVITE');
+    await peer.send(requestText({ method: 'ACK', peer, branch: 'z9hG4bKd2', callId: 'd1', toTag: ok.to!.tag }), core.udpPort);
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKd3', callId: 'd1', toTag: ok.to!.tag, cseq: 2, body: 'x' }), core.udpPort);
+    await peer.response(200, 'MESSAGE');
+    assert.deepEqual(inDialog, ['confirmed']);
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('a CANCEL from another source port (a new NAT binding) still finds its INVITE (§9.2 matches on the branch)', async () => {
+  const core = await startEndpoint();
+  const handler = ringingHandler(10_000);
+  core.endpoint.handle('INVITE', handler);
+  const first = await sipPeer();
+  const second = await sipPeer();
+  try {
+    const base = { peer: first, branch: 'z9hG4bKn1', callId: 'n1' };
+    await first.send(requestText({ method: 'INVITE', ...base }), core.udpPort);
+    await first.response(180, 'INVITE');
+    // Same Via text, sent from another socket: the stamped rport differs from the INVITE's.
+    await second.send(requestText({ method: 'CANCEL', ...base }), core.udpPort);
+    await second.response(200, 'CANCEL');
+    await first.response(487, 'INVITE');
+    assert.equal(handler.cancelled.length, 1);
+  } finally {
+    await first.close();
+    await second.close();
+    await core.close();
+  }
+});
