@@ -254,8 +254,9 @@ export class Dialog {
       method,
       uri: routing.requestUri,
       via: this.local.via,
-      from: { uri: 'sip:placeholder.invalid' },
-      to: { uri: 'sip:placeholder.invalid' },
+      // The parties as written (every parameter, not only the tag).
+      from: this.localParty,
+      to: this.remoteParty,
       callId: this.id.callId,
       cseq: seq,
       routes: routing.routes,
@@ -265,9 +266,6 @@ export class Dialog {
       ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
       ...(options.body === undefined ? {} : { body: options.body }),
     });
-    // The parties are kept as written (with every parameter, not only the tag), so set them verbatim.
-    request.headers.set('From', this.localParty);
-    request.headers.set('To', this.remoteParty);
     return { request, routing };
   }
 

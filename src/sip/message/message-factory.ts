@@ -29,9 +29,12 @@ export interface RequestSpec {
   readonly method: string;
   readonly uri: string;
   readonly via: ViaSpec;
-  /** From always carries a tag (RFC 3261 §8.1.1.3); one is made when missing. */
-  readonly from: PartySpec;
-  readonly to: PartySpec;
+  /**
+   * From always carries a tag (RFC 3261 §8.1.1.3); one is made when missing. A string is a name-addr
+   * written already and is kept verbatim: a dialog's parties keep every parameter (RFC 3261 §12.2.1.1).
+   */
+  readonly from: PartySpec | string;
+  readonly to: PartySpec | string;
   readonly callId?: string;
   readonly cseq: number;
   readonly maxForwards?: number;
@@ -67,8 +70,8 @@ export function createRequest(spec: RequestSpec): SipRequest {
   const headers = new SipHeaders()
     .append('Via', formatVia(spec.via))
     .append('Max-Forwards', String(spec.maxForwards ?? 70))
-    .append('From', formatNameAddr({ ...spec.from, tag: spec.from.tag ?? newTag() }))
-    .append('To', formatNameAddr(spec.to))
+    .append('From', typeof spec.from === 'string' ? spec.from : formatNameAddr({ ...spec.from, tag: spec.from.tag ?? newTag() }))
+    .append('To', typeof spec.to === 'string' ? spec.to : formatNameAddr(spec.to))
     .append('Call-ID', spec.callId ?? newCallId(spec.via.host))
     .append('CSeq', `${spec.cseq} ${spec.method}`);
   for (const route of spec.routes ?? []) headers.append('Route', route);
