@@ -21,10 +21,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, getJson, routeSmsToPort, setPassword, sleep, startDaemonProcess, startSimulator, waitUntil, type DaemonProc, type SimulatorProc } from './sms-processes.js';
+import { existsSync } from 'node:fs';
+import { getJson, sleep, startDaemonProcess, waitUntil, type DaemonProc } from './sms-processes.js';
+import { RIG_LINES as LINES, startKillRig } from './smpp-kill-rig.js';
 import { EsmeConnection, type SubmitItem } from './smpp-esme.js';
 
 const TOTAL = 5000;
@@ -32,8 +31,6 @@ const WINDOW = 64;
 const PW = 'smpp-kill-password';
 const AUTH = { authorization: 'Basic ' + Buffer.from(`admin:${PW}`).toString('base64') };
 const ACCOUNT = { systemId: 'killtest', password: 'kill-pw' };
-const LINES = 4;
-const MODEMS = 6;
 
 async function outboxCount(api: string, status: string): Promise<number> {
   return (await getJson(`${api}/sms/outbox?status=${status}&limit=1`, AUTH)).total as number;
@@ -120,55 +117,18 @@ class Esme extends EsmeConnection {
 
 test('kill -9 during a burst of 5,000 SMPP submits: every acknowledged message is sent exactly once or reported failed', { timeout: 150_000 }, async (t) => {
   const t0 = Date.now();
-  const dir = mkdtempSync(join(tmpdir(), 'cellgate-smpp-kill-'));
-  const sim: SimulatorProc = await startSimulator(join(dir, 'dev'), MODEMS, 'zero');
-  t.after(() => sim.stop());
+  // SIMs: those in modems 1-4 send, those in modems 5-6 receive
+  const { sim, senders, receivers, dataDir, smppPort, registered } = await startKillRig(t, {
+    prefix: 'cellgate-smpp-kill-',
+    adminPassword: PW,
+    account: ACCOUNT,
+    resubmitWindowSec: 5,
+  });
   let daemon: DaemonProc | null = null;
   t.after(() => daemon?.stop());
   const esme = new Esme();
   t.after(() => esme.close());
 
-  // SIMs: those in modems 1-4 send, those in modems 5-6 receive
-  type Sim = { imsi: string; number: string | null; imei: string | null; state: string };
-  const sims = await waitUntil(
-    'every simulated SIM in a modem to register',
-    async () => ((await getJson(`${sim.control}/sims`)) as { sims: Sim[] }).sims,
-    (list) => [...sim.modems.values()].every((m) => list.some((s) => s.imei === m.imei && s.state === 'home')),
-    20_000,
-  );
-  const simOf = (modem: number) => sims.find((s) => s.imei === sim.modems.get(modem)!.imei && s.state === 'home')!;
-  const senders = Array.from({ length: LINES }, (_, i) => simOf(i + 1));
-  const receivers = [simOf(5), simOf(6)];
-  // Nobody drives the receiving modems: they route SMS to their ports instead of filling their memory.
-  for (const m of [5, 6]) {
-    const drain = await routeSmsToPort(sim.modems.get(m)!.path);
-    t.after(() => drain.close());
-  }
-  assert.ok(receivers.every((s) => s.number), 'the receiving SIMs have numbers');
-
-  const dataDir = join(dir, 'data');
-  const smppPort = await freePort();
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      log: { level: 'info' },
-      modems: { autoDetect: false, probeIntervalMs: 1000, unresponsiveAfterMs: 4000, commandTimeoutMs: 3000 },
-      simulator: { mode: 'off' },
-      lines: Array.from({ length: LINES }, (_, i) => ({ id: i + 1, port: sim.modems.get(i + 1)!.path, reset: { usbPowerCycle: false } })),
-      sms: { statusReports: false, retryDelaySec: 0 },
-      smpp: { enabled: true, host: '127.0.0.1', port: smppPort, windowSize: 100, resubmitWindowSec: 5, accounts: [{ ...ACCOUNT, perLineIds: false, receive: false }] },
-    }),
-  );
-  setPassword(dataDir, PW);
-
-  const registered = (api: string) =>
-    waitUntil(
-      'the lines to register',
-      async () => ((await getJson(`${api}/lines`, AUTH)) as { lines: Array<{ id: number; lifecycle: string }> }).lines,
-      (ls) => ls.length === LINES && ls.every((l) => l.lifecycle === 'registered'),
-      30_000,
-    );
   daemon = await startDaemonProcess(dataDir, smppPort);
   await registered(daemon.api);
 

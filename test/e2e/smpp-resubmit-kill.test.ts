@@ -21,10 +21,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, getJson, routeSmsToPort, setPassword, sleep, startDaemonProcess, startSimulator, waitUntil, type DaemonProc, type SimulatorProc } from './sms-processes.js';
+import { existsSync } from 'node:fs';
+import { getJson, sleep, startDaemonProcess, waitUntil, type DaemonProc } from './sms-processes.js';
+import { RIG_LINES as LINES, startKillRig } from './smpp-kill-rig.js';
 import { EsmeConnection, type SubmitItem } from './smpp-esme.js';
 
 const TOTAL = 3000;
@@ -35,8 +34,6 @@ const FSYNC_DELAY_MS = 100;
 const PW = 'smpp-resubmit-password';
 const AUTH = { authorization: 'Basic ' + Buffer.from(`admin:${PW}`).toString('base64') };
 const ACCOUNT = { systemId: 'resubmit', password: 'resub-pw' };
-const LINES = 4;
-const MODEMS = 6;
 
 const outboxCount = async (api: string, status: string): Promise<number> => (await getJson(`${api}/sms/outbox?status=${status}&limit=1`, AUTH)).total as number;
 
@@ -120,50 +117,15 @@ class ResubmittingEsme extends EsmeConnection {
 
 test('an ESME that resubmits unanswered submits through two kill -9 in one window: every message reaches the network exactly once', { timeout: 120_000 }, async (t) => {
   const t0 = Date.now();
-  const dir = mkdtempSync(join(tmpdir(), 'cellgate-smpp-resubmit-'));
-  const sim: SimulatorProc = await startSimulator(join(dir, 'dev'), MODEMS, 'zero');
-  t.after(() => sim.stop());
+  const { sim, receivers, dataDir, smppPort, registered } = await startKillRig(t, {
+    prefix: 'cellgate-smpp-resubmit-',
+    adminPassword: PW,
+    account: ACCOUNT,
+    resubmitWindowSec: RESUBMIT_WINDOW_SEC,
+  });
   let daemon: DaemonProc | null = null;
   t.after(() => daemon?.stop());
 
-  type Sim = { imsi: string; number: string | null; imei: string | null; state: string };
-  const sims = await waitUntil(
-    'every simulated SIM in a modem to register',
-    async () => ((await getJson(`${sim.control}/sims`)) as { sims: Sim[] }).sims,
-    (list) => [...sim.modems.values()].every((m) => list.some((s) => s.imei === m.imei && s.state === 'home')),
-    20_000,
-  );
-  const simOf = (modem: number) => sims.find((s) => s.imei === sim.modems.get(modem)!.imei && s.state === 'home')!;
-  const receivers = [simOf(5), simOf(6)];
-  // Nobody drives the receiving modems: they route SMS to their ports instead of filling their memory.
-  for (const m of [5, 6]) {
-    const drain = await routeSmsToPort(sim.modems.get(m)!.path);
-    t.after(() => drain.close());
-  }
-  assert.ok(receivers.every((s) => s.number), 'the receiving SIMs have numbers');
-
-  const dataDir = join(dir, 'data');
-  const smppPort = await freePort();
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(
-    join(dataDir, 'config.json'),
-    JSON.stringify({
-      log: { level: 'info' },
-      modems: { autoDetect: false, probeIntervalMs: 1000, unresponsiveAfterMs: 4000, commandTimeoutMs: 3000 },
-      simulator: { mode: 'off' },
-      lines: Array.from({ length: LINES }, (_, i) => ({ id: i + 1, port: sim.modems.get(i + 1)!.path, reset: { usbPowerCycle: false } })),
-      sms: { statusReports: false, retryDelaySec: 0 },
-      smpp: { enabled: true, host: '127.0.0.1', port: smppPort, windowSize: 100, resubmitWindowSec: RESUBMIT_WINDOW_SEC, accounts: [{ ...ACCOUNT, perLineIds: false, receive: false }] },
-    }),
-  );
-  setPassword(dataDir, PW);
-  const registered = (api: string) =>
-    waitUntil(
-      'the lines to register',
-      async () => ((await getJson(`${api}/lines`, AUTH)) as { lines: Array<{ lifecycle: string }> }).lines,
-      (ls) => ls.length === LINES && ls.every((l) => l.lifecycle === 'registered'),
-      30_000,
-    );
   const daemons: DaemonProc[] = [];
   const start = async (): Promise<string> => {
     await waitUntil('the ptys', async () => [1, 2, 3, 4].map((m) => existsSync(sim.modems.get(m)!.path)), (v) => v.every(Boolean), 10_000);
