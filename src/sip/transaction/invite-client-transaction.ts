@@ -1,8 +1,7 @@
 import { classifyStatus, type TransactionResponse } from './transaction-message.js';
 import { inviteClientNextState, type InviteClientEvent, type InviteClientState } from './invite-client-state.js';
 import type { InviteClientTransactionOptions } from './invite-client-options.js';
-import { NamedTimers } from './named-timers.js';
-import { TerminationListeners } from './termination-listeners.js';
+import { TransactionMachine } from './transaction-machine.js';
 
 /** What became of a received response. */
 export type ClientResponseVerdict = 'passed-to-tu' | 'absorbed' | 'not-a-status' | 'transaction-terminated';
@@ -12,21 +11,14 @@ export type ClientResponseVerdict = 'passed-to-tu' | 'absorbed' | 'not-a-status'
  * transaction table, then `start()` to send the request. A 2xx is passed to the TU and never
  * acknowledged here: the ACK for 2xx belongs to the dialog (§13.2.2.4).
  */
-export class InviteClientTransaction<Res extends TransactionResponse = TransactionResponse> {
-  private current: InviteClientState = 'calling';
+export class InviteClientTransaction<Res extends TransactionResponse = TransactionResponse> extends TransactionMachine<InviteClientState, InviteClientEvent, 'A' | 'B' | 'D' | 'M'> {
   private started = false;
   private timerAIntervalMs: number;
   private ack: Uint8Array | undefined;
-  private readonly timers: NamedTimers<'A' | 'B' | 'D' | 'M'>;
-  private readonly listeners = new TerminationListeners();
 
   constructor(private readonly options: InviteClientTransactionOptions<Res>) {
-    this.timers = new NamedTimers(options.scheduler);
+    super('calling', inviteClientNextState, options.scheduler);
     this.timerAIntervalMs = options.timers.t1Ms;
-  }
-
-  get state(): InviteClientState {
-    return this.current;
   }
 
   get request() {
@@ -88,11 +80,6 @@ export class InviteClientTransaction<Res extends TransactionResponse = Transacti
     if (this.isTerminated()) this.terminate();
   }
 
-  /** Called once when the transaction reaches Terminated (the transaction table listens here). */
-  addTerminationListener(listener: () => void): void {
-    this.listeners.add(listener, this.current === 'terminated');
-  }
-
   private onTimerA(): void {
     this.move('timer-a');
     // §17.1.1.2: each firing retransmits and doubles the interval; only Timer B ends it.
@@ -107,36 +94,11 @@ export class InviteClientTransaction<Res extends TransactionResponse = Transacti
     this.terminate();
   }
 
-  private fire(event: InviteClientEvent): void {
-    this.move(event);
-    this.terminate();
-  }
-
-  /** Takes the edge for `event`; returns the state it left. */
-  private move(event: InviteClientEvent): InviteClientState {
-    const from = this.current;
-    this.current = inviteClientNextState(from, event);
-    return from;
-  }
-
-  /** Sends bytes; a synchronous failure is the transport error of §17.1.4. */
   private send(bytes: Uint8Array): boolean {
-    try {
-      this.options.transport.send(bytes);
-      return true;
-    } catch (error) {
-      this.transportError(error);
-      return !this.isTerminated();
-    }
+    return this.sendBytes(this.options.transport, bytes);
   }
 
-  private isTerminated(): boolean {
-    return this.current === 'terminated';
-  }
-
-  private terminate(): void {
-    this.timers.cancelAll();
+  protected reportTerminated(): void {
     this.options.report({ kind: 'terminated' });
-    this.listeners.fire();
   }
 }

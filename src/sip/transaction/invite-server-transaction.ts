@@ -1,8 +1,7 @@
 import { classifyStatus, type TransactionRequest, type TransactionResponse } from './transaction-message.js';
 import { inviteServerNextState, type InviteServerEvent, type InviteServerState } from './invite-server-state.js';
 import type { InviteServerTransactionOptions } from './invite-server-options.js';
-import { NamedTimers } from './named-timers.js';
-import { TerminationListeners } from './termination-listeners.js';
+import { TransactionMachine } from './transaction-machine.js';
 
 /** What became of a received request (a retransmitted INVITE or an ACK). */
 export type ServerRequestVerdict = 'response-resent' | 'passed-to-tu' | 'absorbed' | 'not-this-transaction' | 'transaction-terminated';
@@ -13,21 +12,14 @@ export type ServerRequestVerdict = 'response-resent' | 'passed-to-tu' | 'absorbe
  * retransmits it: the TU (the dialog) retransmits 2xx until the ACK (§13.3.1.4), through `respond`,
  * and learns of the ACK from the `ack` report.
  */
-export class InviteServerTransaction<Req extends TransactionRequest = TransactionRequest> {
-  private current: InviteServerState = 'proceeding';
+export class InviteServerTransaction<Req extends TransactionRequest = TransactionRequest> extends TransactionMachine<InviteServerState, InviteServerEvent, 'trying' | 'no-answer' | 'G' | 'H' | 'I' | 'L'> {
   private started = false;
   private lastResponse: TransactionResponse | undefined;
   private timerGIntervalMs: number;
-  private readonly timers: NamedTimers<'trying' | 'no-answer' | 'G' | 'H' | 'I' | 'L'>;
-  private readonly listeners = new TerminationListeners();
 
   constructor(private readonly options: InviteServerTransactionOptions<Req>) {
-    this.timers = new NamedTimers(options.scheduler);
+    super('proceeding', inviteServerNextState, options.scheduler);
     this.timerGIntervalMs = options.timers.t1Ms;
-  }
-
-  get state(): InviteServerState {
-    return this.current;
   }
 
   get request(): Req {
@@ -100,10 +92,6 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
     if (this.isTerminated()) this.terminate();
   }
 
-  addTerminationListener(listener: () => void): void {
-    this.listeners.add(listener, this.isTerminated());
-  }
-
   private onTrying(): void {
     this.move('timer-trying');
     this.send(this.options.buildTrying());
@@ -141,36 +129,13 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
     this.terminate();
   }
 
-  private fire(event: InviteServerEvent): void {
-    this.move(event);
-    this.terminate();
-  }
-
-  private move(event: InviteServerEvent): InviteServerState {
-    const from = this.current;
-    this.current = inviteServerNextState(from, event);
-    return from;
-  }
-
   /** Records and sends a response; a synchronous failure is the transport error of §17.2.4. */
   private send(response: TransactionResponse): boolean {
     this.lastResponse = response;
-    try {
-      this.options.transport.send(response.bytes);
-      return true;
-    } catch (error) {
-      this.transportError(error);
-      return !this.isTerminated();
-    }
+    return this.sendBytes(this.options.transport, response.bytes);
   }
 
-  private isTerminated(): boolean {
-    return this.current === 'terminated';
-  }
-
-  private terminate(): void {
-    this.timers.cancelAll();
+  protected reportTerminated(): void {
     this.options.report({ kind: 'terminated' });
-    this.listeners.fire();
   }
 }

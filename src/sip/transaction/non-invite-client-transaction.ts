@@ -2,27 +2,19 @@ import { classifyStatus, type TransactionResponse } from './transaction-message.
 import { nonInviteClientNextState, type NonInviteClientEvent, type NonInviteClientState } from './non-invite-client-state.js';
 import type { NonInviteClientTransactionOptions } from './non-invite-client-options.js';
 import type { ClientResponseVerdict } from './invite-client-transaction.js';
-import { NamedTimers } from './named-timers.js';
-import { TerminationListeners } from './termination-listeners.js';
+import { TransactionMachine } from './transaction-machine.js';
 
 /**
  * The non-INVITE client transaction (RFC 3261 §17.1.2), also used for CANCEL. Create it, register it
  * in the transaction table, then `start()`.
  */
-export class NonInviteClientTransaction<Res extends TransactionResponse = TransactionResponse> {
-  private current: NonInviteClientState = 'trying';
+export class NonInviteClientTransaction<Res extends TransactionResponse = TransactionResponse> extends TransactionMachine<NonInviteClientState, NonInviteClientEvent, 'E' | 'F' | 'K'> {
   private started = false;
   private timerEIntervalMs: number;
-  private readonly timers: NamedTimers<'E' | 'F' | 'K'>;
-  private readonly listeners = new TerminationListeners();
 
   constructor(private readonly options: NonInviteClientTransactionOptions<Res>) {
-    this.timers = new NamedTimers(options.scheduler);
+    super('trying', nonInviteClientNextState, options.scheduler);
     this.timerEIntervalMs = options.timers.t1Ms;
-  }
-
-  get state(): NonInviteClientState {
-    return this.current;
   }
 
   get request() {
@@ -64,10 +56,6 @@ export class NonInviteClientTransaction<Res extends TransactionResponse = Transa
     this.terminate();
   }
 
-  addTerminationListener(listener: () => void): void {
-    this.listeners.add(listener, this.isTerminated());
-  }
-
   private onTimerE(): void {
     this.move('timer-e');
     // §17.1.2.2: doubling up to T2 while Trying; once Proceeding the interval is T2.
@@ -82,34 +70,11 @@ export class NonInviteClientTransaction<Res extends TransactionResponse = Transa
     this.terminate();
   }
 
-  private fire(event: NonInviteClientEvent): void {
-    this.move(event);
-    this.terminate();
-  }
-
-  private move(event: NonInviteClientEvent): NonInviteClientState {
-    const from = this.current;
-    this.current = nonInviteClientNextState(from, event);
-    return from;
-  }
-
   private send(bytes: Uint8Array): boolean {
-    try {
-      this.options.transport.send(bytes);
-      return true;
-    } catch (error) {
-      this.transportError(error);
-      return false;
-    }
+    return this.sendBytes(this.options.transport, bytes);
   }
 
-  private isTerminated(): boolean {
-    return this.current === 'terminated';
-  }
-
-  private terminate(): void {
-    this.timers.cancelAll();
+  protected reportTerminated(): void {
     this.options.report({ kind: 'terminated' });
-    this.listeners.fire();
   }
 }

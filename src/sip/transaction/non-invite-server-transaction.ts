@@ -2,8 +2,7 @@ import { classifyStatus, type TransactionRequest, type TransactionResponse } fro
 import { nonInviteServerNextState, type NonInviteServerEvent, type NonInviteServerState } from './non-invite-server-state.js';
 import type { NonInviteServerTransactionOptions } from './non-invite-server-options.js';
 import type { ServerRequestVerdict } from './invite-server-transaction.js';
-import { NamedTimers } from './named-timers.js';
-import { TerminationListeners } from './termination-listeners.js';
+import { TransactionMachine } from './transaction-machine.js';
 
 /** What became of a TU response: sent, or discarded because a final one was already sent (§17.2.2). */
 export type ServerRespondVerdict = 'sent' | 'discarded' | 'transport-error';
@@ -12,18 +11,11 @@ export type ServerRespondVerdict = 'sent' | 'discarded' | 'transport-error';
  * The non-INVITE server transaction (RFC 3261 §17.2.2), also used for CANCEL. The caller passes the
  * request to the TU itself; the transaction answers retransmissions with the last response.
  */
-export class NonInviteServerTransaction<Req extends TransactionRequest = TransactionRequest> {
-  private current: NonInviteServerState = 'trying';
+export class NonInviteServerTransaction<Req extends TransactionRequest = TransactionRequest> extends TransactionMachine<NonInviteServerState, NonInviteServerEvent, 'J'> {
   private lastResponse: TransactionResponse | undefined;
-  private readonly timers: NamedTimers<'J'>;
-  private readonly listeners = new TerminationListeners();
 
   constructor(private readonly options: NonInviteServerTransactionOptions<Req>) {
-    this.timers = new NamedTimers(options.scheduler);
-  }
-
-  get state(): NonInviteServerState {
-    return this.current;
+    super('trying', nonInviteServerNextState, options.scheduler);
   }
 
   get request(): Req {
@@ -68,38 +60,11 @@ export class NonInviteServerTransaction<Req extends TransactionRequest = Transac
     this.terminate();
   }
 
-  addTerminationListener(listener: () => void): void {
-    this.listeners.add(listener, this.isTerminated());
-  }
-
-  private fire(event: NonInviteServerEvent): void {
-    this.move(event);
-    this.terminate();
-  }
-
-  private move(event: NonInviteServerEvent): NonInviteServerState {
-    const from = this.current;
-    this.current = nonInviteServerNextState(from, event);
-    return from;
-  }
-
   private send(bytes: Uint8Array): boolean {
-    try {
-      this.options.transport.send(bytes);
-      return true;
-    } catch (error) {
-      this.transportError(error);
-      return false;
-    }
+    return this.sendBytes(this.options.transport, bytes);
   }
 
-  private isTerminated(): boolean {
-    return this.current === 'terminated';
-  }
-
-  private terminate(): void {
-    this.timers.cancelAll();
+  protected reportTerminated(): void {
     this.options.report({ kind: 'terminated' });
-    this.listeners.fire();
   }
 }
