@@ -55,8 +55,8 @@ const REJECTS: Record<InboundRejectReason, Omit<InboundReject, 'reason' | 'detai
   'missing-call-id': { statusCode: 400, reasonPhrase: 'Missing Call-ID', headers: [] },
   // RFC 3261 §7.4.1: a body needs its Content-Type; a request that breaks the rules is a 400 (§21.4.1).
   'missing-content-type': { statusCode: 400, reasonPhrase: 'Missing Content-Type', headers: [] },
-  // RFC 3428 §7 leaves the accepted body types to the UAS; RFC 3261 §8.2.3 makes a body it cannot
-  // handle a 415 listing what it takes (Accept; Accept-Encoding for an encoding).
+  // RFC 3428 §7 and RFC 3261 §8.2.3: a body the UAS cannot handle gets a 415 listing what it takes
+  // (Accept for a type or charset, Accept-Encoding for an encoding).
   'unsupported-content-type': { statusCode: 415, reasonPhrase: 'Unsupported Media Type', headers: [['Accept', 'text/plain']] },
   'unsupported-charset': { statusCode: 415, reasonPhrase: 'Unsupported Media Type', headers: [['Accept', 'text/plain;charset=UTF-8']] },
   'unsupported-content-encoding': { statusCode: 415, reasonPhrase: 'Unsupported Media Type', headers: [['Accept-Encoding', 'identity']] },

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SipHeaders, SipRequest } from '../../../src/sip/message/index.js';
 import { readInboundMessage, type InboundRejectReason } from '../../../src/sip/message-sms/index.js';
 import { exampleRequest, messageFromWire } from './message-sms-fixtures.js';
 
@@ -107,4 +108,13 @@ test('the existing Chinese MESSAGE example (text only, no number line) is refuse
   assert.ok(!body.ok && body.reject.reason === 'bad-destination');
   const to = readInboundMessage(request, 'to-header');
   assert.ok(to.ok && to.sms.destination === '1002' && to.sms.text === '你好，世界！短信网关测试。', JSON.stringify(to));
+});
+
+test('a request built without Call-ID or with an unreadable To gets a verdict, never an exception', () => {
+  const noCallId = new SipRequest('MESSAGE', 'sip:gw@192.0.2.211', new SipHeaders().append('To', '<sip:1@h>').append('Content-Type', 'text/plain'), Buffer.from('x'));
+  const verdict = readInboundMessage(noCallId, 'to-header');
+  assert.ok(!verdict.ok && verdict.reject.reason === 'missing-call-id' && verdict.reject.statusCode === 400);
+  const brokenTo = new SipRequest('MESSAGE', 'sip:gw@192.0.2.211', new SipHeaders().append('Call-ID', 'a@b').append('To', '<<garbage').append('Content-Type', 'text/plain'), Buffer.from('x'));
+  const toVerdict = readInboundMessage(brokenTo, 'to-header');
+  assert.ok(!toVerdict.ok && toVerdict.reject.reason === 'missing-destination');
 });
