@@ -118,3 +118,30 @@ test('a request built without Call-ID or with an unreadable To gets a verdict, n
   const toVerdict = readInboundMessage(brokenTo, 'to-header');
   assert.ok(!toVerdict.ok && toVerdict.reject.reason === 'missing-destination');
 });
+
+test('random bodies, To users and content types always give a verdict (seeded, 2000 cases)', () => {
+  let seed = 0x5eed;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const types = ['text/plain', 'text/plain;charset=UTF-8', 'text/plain;charset=us-ascii', 'text/plain;charset=GBK', 'text/html', 'TEXT/PLAIN ; CHARSET="utf-8"'];
+  const users = ['13602345012', '%2B86', '%41%31', 'goip-01', '+', '1;x=y', '%E4%BD%A0'];
+  const seen = { ok: 0, rejected: 0 };
+  for (let i = 0; i < 2000; i++) {
+    const body = Buffer.from(Array.from({ length: next(24) }, () => (next(3) === 0 ? [0x0d, 0x0a, 0x2b, 0x31][next(4)]! : next(256))));
+    const request = messageFromWire([`To: <sip:${users[next(users.length)]}@192.0.2.211>`, `Content-Type: ${types[next(types.length)]}`], body);
+    for (const mode of ['body', 'to-header'] as const) {
+      const verdict = readInboundMessage(request, mode);
+      seen[verdict.ok ? 'ok' : 'rejected']++;
+      if (verdict.ok) {
+        assert.match(verdict.sms.destination, /^\+?[0-9]{1,20}$/);
+        assert.notEqual(verdict.sms.text.trim(), '');
+      } else {
+        assert.ok([400, 405, 415, 488].includes(verdict.reject.statusCode));
+      }
+    }
+  }
+  // Both outcomes occur, so the loop exercises the accepting paths too.
+  assert.ok(seen.ok > 50 && seen.rejected > 50, JSON.stringify(seen));
+});
