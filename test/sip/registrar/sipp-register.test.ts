@@ -5,37 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { Registrar } from '../../../src/sip/registrar/index.js';
 import { startRegisterResponder } from './register-responder.js';
+import { assertSippInstalled, freeUdpPort, startSipp } from '../../helpers/sipp.js';
 
 const SCENARIO = fileURLToPath(new URL('../../../../fixtures/sip/sipp/registrar-register.xml', import.meta.url));
 
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
-function requireSipp(): void {
-  const which = spawnSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' });
-  if (which.status !== 0 || which.stdout.trim() === '') {
-    assert.fail('sipp is not installed: install the Debian package sip-tester (apt-get install sip-tester), which .ci/run lists');
-  }
-}
-
 async function runSipp(registrarPort: number, localPort: number, password: string): Promise<{ code: number | null; output: string }> {
   const args = ['-sf', SCENARIO, '-i', '127.0.0.1', '-p', String(localPort), '-m', '1', '-nostdin', '-timeout', '15s', '-s', '8001', '-au', '8001', '-ap', password, `127.0.0.1:${registrarPort}`];
-  const child = spawn('sipp', args, { cwd: fileURLToPath(new URL('.', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, output };
+  const run = startSipp(args, fileURLToPath(new URL('.', import.meta.url)));
+  return { code: await run.exited, output: run.output() };
 }
 
 function makeRegistrar(): Registrar {
@@ -50,7 +30,7 @@ function makeRegistrar(): Registrar {
 }
 
 test('SIPp registers extension 8001 with digest authentication over UDP and gets 200 listing its contact', async () => {
-  requireSipp();
+  assertSippInstalled();
   const registrar = makeRegistrar();
   const responder = await startRegisterResponder(registrar);
   try {
@@ -70,7 +50,7 @@ test('SIPp registers extension 8001 with digest authentication over UDP and gets
 });
 
 test('SIPp with a wrong password is challenged again and registers nothing', async () => {
-  requireSipp();
+  assertSippInstalled();
   const registrar = makeRegistrar();
   const responder = await startRegisterResponder(registrar);
   try {

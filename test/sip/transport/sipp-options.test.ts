@@ -4,11 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertSippInstalled, freeUdpPort, startSipp } from '../../helpers/sipp.js';
 import { startOptionsResponder } from './options-responder.js';
 
 const SCENARIO = `<?xml version="1.0" encoding="UTF-8" ?>
@@ -33,31 +32,17 @@ const SCENARIO = `<?xml version="1.0" encoding="UTF-8" ?>
 </scenario>
 `;
 
-/** A UDP port free right now, for SIPp's own socket (it would take 5060 otherwise). */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 test('SIPp sends OPTIONS over UDP and gets 200 OK from a responder on the UDP transport', async () => {
-  const which = spawnSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' });
-  if (which.status !== 0 || which.stdout.trim() === '') {
-    assert.fail('sipp is not installed: install the Debian package sip-tester (apt-get install sip-tester), which .ci/run lists');
-  }
+  assertSippInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-sipp-'));
   const responder = await startOptionsResponder();
   try {
     const scenario = join(dir, 'options_uac.xml');
     writeFileSync(scenario, SCENARIO);
     const args = ['-sf', scenario, '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-m', '1', '-nostdin', '-timeout', '15s', '-s', 'gw', `127.0.0.1:${responder.port}`];
-    const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const sipp = startSipp(args, dir);
+    const code = await sipp.exited;
+    const output = sipp.output();
     assert.equal(code, 0, `sipp exited with ${code}:\n${output.slice(-2000)}`);
     assert.equal(responder.requests.length, 1);
     const request = responder.requests[0]!;
