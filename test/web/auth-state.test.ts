@@ -49,16 +49,21 @@ test('SessionStore: bounded, least recently used goes first', () => {
   assert.ok(s.touch(t3));
 });
 
-test('CredentialCache: remembers by header hash for the TTL; bounded', () => {
+test('CredentialCache: remembers by header hash while used within the TTL, at most the maximum age; bounded', () => {
   const clock = new Clock();
-  const c = new CredentialCache({ ttlMs: 60_000, maxEntries: 2, now: clock.now });
+  const c = new CredentialCache({ ttlMs: 60_000, maxAgeMs: 150_000, maxEntries: 2, now: clock.now });
   c.remember('Basic aaa', 'admin');
   assert.equal(c.get('Basic aaa'), 'admin');
   assert.equal(c.get('Basic aab'), undefined);
   clock.advance(59_999);
+  assert.equal(c.get('Basic aaa'), 'admin', 'used just before the TTL: kept another TTL');
+  clock.advance(59_999);
   assert.equal(c.get('Basic aaa'), 'admin');
-  clock.advance(1);
-  assert.equal(c.get('Basic aaa'), undefined);
+  clock.advance(30_002); // 150 s after the check
+  assert.equal(c.get('Basic aaa'), undefined, 'gone at the maximum age, however often it was used');
+  c.remember('Basic bbb', 'admin');
+  clock.advance(60_000);
+  assert.equal(c.get('Basic bbb'), undefined, 'gone after the TTL without use');
   c.remember('h1', 'a');
   c.remember('h2', 'b');
   c.remember('h3', 'c');
