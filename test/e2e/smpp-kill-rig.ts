@@ -80,3 +80,32 @@ export async function startKillRig(
     );
   return { dir, sim, senders, receivers, dataDir, smppPort, auth, registered };
 }
+
+/**
+ * Polls the simulated SIMs' SMS logs (each keeps its last 500 entries) until stopped, so that nothing
+ * goes by between two reads; `pollOnce` says what to keep. A failed poll ends the loop and `stop()`
+ * reports it.
+ */
+export abstract class SimLogPoller {
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  abstract pollOnce(): Promise<void>;
+
+  start(everyMs = 100): void {
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        await this.pollOnce();
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+    })();
+    this.loop.catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.pollOnce();
+  }
+}

@@ -23,7 +23,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { getJson, sleep, startDaemonProcess, waitUntil, type DaemonProc } from './sms-processes.js';
-import { RIG_LINES as LINES, startKillRig } from './smpp-kill-rig.js';
+import { RIG_LINES as LINES, SimLogPoller, startKillRig } from './smpp-kill-rig.js';
 import { EsmeConnection, type SubmitItem } from './smpp-esme.js';
 
 const TOTAL = 5000;
@@ -37,17 +37,17 @@ async function outboxCount(api: string, status: string): Promise<number> {
 }
 
 /** Accumulates the simulated SIMs' SMS logs (each keeps its last 500 entries) by entry id while polling. */
-class LogCollector {
+class LogCollector extends SimLogPoller {
   readonly received = new Map<number, { imsi: string; text: string }>();
   readonly sent = new Map<number, { imsi: string; text: string }>();
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
   maxNewPerPoll = 0;
 
   constructor(
     private readonly control: string,
     private readonly imsis: string[],
-  ) {}
+  ) {
+    super();
+  }
 
   async pollOnce(): Promise<void> {
     for (const imsi of this.imsis) {
@@ -62,24 +62,6 @@ class LogCollector {
       for (const e of log.sent) if (!this.sent.has(e.id)) (fresh++, this.sent.set(e.id, { imsi, text: e.text }));
       this.maxNewPerPoll = Math.max(this.maxNewPerPoll, fresh);
     }
-  }
-
-  start(everyMs = 100): void {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        await this.pollOnce();
-        await sleep(everyMs);
-      }
-    })();
-    // a failed poll ends the loop; stop() reports it
-    this.loop.catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    await this.pollOnce();
   }
 
   static counts(m: Map<number, { text: string }>): Map<string, number> {

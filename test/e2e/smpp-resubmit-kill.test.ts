@@ -23,7 +23,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { getJson, sleep, startDaemonProcess, waitUntil, type DaemonProc } from './sms-processes.js';
-import { RIG_LINES as LINES, startKillRig } from './smpp-kill-rig.js';
+import { RIG_LINES as LINES, SimLogPoller, startKillRig } from './smpp-kill-rig.js';
 import { EsmeConnection, type SubmitItem } from './smpp-esme.js';
 
 const TOTAL = 3000;
@@ -38,15 +38,15 @@ const ACCOUNT = { systemId: 'resubmit', password: 'resub-pw' };
 const outboxCount = async (api: string, status: string): Promise<number> => (await getJson(`${api}/sms/outbox?status=${status}&limit=1`, AUTH)).total as number;
 
 /** What the destination SIMs received, by log entry id (each log keeps its last 500 entries: polled often). */
-class ReceivedLog {
+class ReceivedLog extends SimLogPoller {
   readonly received = new Map<number, string>();
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly control: string,
     private readonly imsis: string[],
-  ) {}
+  ) {
+    super();
+  }
 
   async pollOnce(): Promise<void> {
     for (const imsi of this.imsis) {
@@ -54,23 +54,6 @@ class ReceivedLog {
       if (log.received.length >= 500 && !this.received.has(log.received[0]!.id)) throw new Error(`SIM ${imsi}: its log turned over between two polls`);
       for (const e of log.received) this.received.set(e.id, e.text);
     }
-  }
-
-  start(everyMs = 100): void {
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        await this.pollOnce();
-        await sleep(everyMs);
-      }
-    })();
-    this.loop.catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    await this.pollOnce();
   }
 
   counts(): Map<string, number> {
