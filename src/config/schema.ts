@@ -11,7 +11,7 @@
  * (secret-fields.ts), so no schema message shows a password, key or PIN.
  *
  * This file assembles the document and validates it; the leaf helpers are in schema-helpers.ts, the
- * sections in schema-lines.ts, schema-policy.ts and schema-messaging.ts.
+ * sections in schema-lines.ts, schema-policy.ts, schema-messaging.ts and schema-sip.ts.
  */
 import { z } from 'zod';
 import { describeValue, fillReceived, formatPath, type FieldError } from './errors.js';
@@ -21,6 +21,8 @@ import { bool, expected, int, listenHost, obj, oneOf, text, timeZone, UNKNOWN_KE
 import { lineSchema, SLOTS } from './schema-lines.js';
 import { policySchema } from './schema-policy.js';
 import { mailSchema, messagingErrors, ownNumberSchema, smppSchema, smsSchema, ussdSchema } from './schema-messaging.js';
+import { sipErrors, sipSchema } from './schema-sip.js';
+import { parseDialRules } from '../routing/dial-rules.js';
 
 export { isTimeZone } from './schema-helpers.js';
 export { MODEM_FAMILIES, SLOTS, type SlotLetter } from './schema-lines.js';
@@ -60,6 +62,7 @@ export const configSchema = obj({
   smpp: smppSchema.prefault({}),
   ussd: ussdSchema.prefault({}),
   calls: obj({ ringTimeoutSec: int(1, 600).default(30) }).prefault({}),
+  sip: sipSchema.prefault({}),
   ownNumber: ownNumberSchema.prefault({}),
   lines: z
     .array(lineSchema, { error: expected('a list of lines') })
@@ -237,5 +240,6 @@ export function crossFieldErrors(cfg: Config, doc?: unknown): FieldError[] {
   });
 
   messagingErrors(cfg, add);
+  sipErrors(cfg.sip, add, parseDialRules);
   return errors;
 }

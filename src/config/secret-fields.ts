@@ -18,6 +18,15 @@ export const SECRET_FIELDS: readonly string[] = [
   'sms.forward[].webhook.secret',
   // Key that signs and encrypts own-number discovery texts.
   'ownNumber.discovery.secret',
+  // SIP digest passwords (RFC 3261 §22): accounts at a PBX, callers of the gateway, registrar extensions.
+  'sip.registration.account.password',
+  'sip.registration.lines[].password',
+  'sip.registration.groups[].account.password',
+  'sip.trunk.peers[].register.password',
+  'sip.inbound.users[].password',
+  'sip.registrar.extensions[].password',
+  // Key that signs CDR pushes.
+  'sip.cdr.secret',
 ];
 
 /** What a secret value is replaced with in logged configurations. */
