@@ -22,7 +22,7 @@ import type { Dialog } from '../dialog/index.js';
 import type { SipRequest } from '../message/index.js';
 import { DigitCollector } from './digit-collector.js';
 import { readDtmfInfo } from './dtmf-info.js';
-import { statusForGsmEnd, type CauseStatusTable } from './gsm-cause-status.js';
+import { reasonPhraseFor, statusForGsmEnd, type CauseStatusTable } from './gsm-cause-status.js';
 import type { MediaSession } from './media-sessions.js';
 import { sipToGsmTransition, type SipToGsmCallEvent, type SipToGsmCallState } from './sip-to-gsm-call-state.js';
 
@@ -245,7 +245,7 @@ export class SipToGsmCall {
     if (!first) return;
     this.clearTimers();
     const { noAnswerSec, causeStatus } = this.o.settings;
-    this.noAnswerTimer = setTimeout(() => this.timedOut(causeStatus.noAnswer, 'Temporarily Unavailable', `no answer within ${noAnswerSec} s`), noAnswerSec * 1000);
+    this.noAnswerTimer = setTimeout(() => this.timedOut(causeStatus.noAnswer, reasonPhraseFor(causeStatus.noAnswer), `no answer within ${noAnswerSec} s`), noAnswerSec * 1000);
     if (this.sipAnswered) return; // two-stage: the caller hears the network's ringback in the media
     const ringback = this.o.settings.ringback;
     // An offer cannot go in an unreliable 183 (no 100rel here): after an offerless INVITE, 180 only.
