@@ -189,6 +189,8 @@ export class SipToGsmCall {
   stop(): void {
     if (this.st === 'ended') return;
     this.abandonGsm('the SIP gateway stopped', '503 gateway stopping');
+    // Waiting for an ACK that the stopping endpoint will no longer take: nothing more to send.
+    if (this.st === 'closing') return this.finish('end', 'gateway stopping');
     if (!this.sipAnswered) {
       this.o.incoming.respond(503, 'Service Unavailable');
       return this.finish('end', '503 gateway stopping');

@@ -2,7 +2,7 @@
  * SIP → GSM calls driven by a hand-written UDP peer where the exchange needs bodies SIPp does not
  * send easily: two-stage dialing with digits in INFO (manual §4.6), the fixed forward number, an
  * INVITE without SDP (offer in the 200, answer in the ACK, RFC 3261 §13.2.1) and an offer the media
- * cannot answer (488).
+ * cannot answer (488), and stopping with calls in progress.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -132,4 +132,24 @@ test('a body that is not SDP: 415 with Accept', async (t) => {
   await send(d, 'INVITE', { body: 'hello', extra: ['Content-Type: text/plain'] });
   const r = await d.peer.response(415, 'INVITE', 3000);
   assert.equal(r.headers.get('accept'), 'application/sdp');
+});
+
+test('stop(): a ringing call gets 503 and its GSM leg is hung up; an answered one gets BYE', async (t) => {
+  const d = await setUp(t);
+  d.gw.lines[0]!.farParty = { kind: 'rings-forever', alertMs: 20 };
+  await invite(d, OFFER);
+  await d.peer.response(180, 'INVITE', 3000);
+  d.gw.sipToGsm.stop();
+  await d.peer.response(503, 'INVITE', 3000);
+  await waitUntil(() => !d.gw.lines[0]!.inCall, 3000, 'the GSM leg to end');
+
+  const second: Dialogue = { ...d, callId: `${d.callId}-2`, cseq: 1 };
+  d.gw.lines[0]!.farParty = { kind: 'answers', alertMs: 20, answerMs: 50 };
+  await invite(second, OFFER);
+  await answeredAndAcked(second);
+  await waitUntil(() => d.gw.sipToGsm.handler.calls[0]?.state === 'confirmed', 3000, 'the ACK');
+  d.gw.sipToGsm.stop();
+  const bye = await d.peer.request('BYE', 3000);
+  assert.equal(bye.callId, second.callId);
+  assert.equal(d.gw.sipToGsm.handler.calls.length, 0);
 });
