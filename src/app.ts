@@ -29,6 +29,7 @@ import { wireHttp } from './wiring/http.js';
 import { simulatorPart } from './wiring/simulator.js';
 import { wireSms, type SmsParts } from './wiring/sms.js';
 import { wireSip, type SipParts } from './wiring/sip.js';
+import { wireSipSms } from './wiring/sip-sms.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -174,6 +175,10 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
         version,
         log,
         ...(o.smppPort !== undefined ? { smppPort: o.smppPort } : {}),
+        // Received SMS forwarded as SIP MESSAGE; the bridge is built with the SIP endpoint below.
+        ...(cfg.sip.enabled
+          ? { sendSipMessage: (target: string, body: string) => (sipSms ? sipSms.sendMessage(target, body) : Promise.reject(new Error('SIP is not running'))) }
+          : {}),
       }),
     (parts) => parts.close(),
   );
@@ -184,6 +189,19 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     () => wireSip({ config: () => config.get(), simulated: demo !== null, version, log, ...(o.sipPort !== undefined ? { port: o.sipPort } : {}) }),
     (parts) => parts?.close(),
   );
+  const sipLog = log.child({ component: 'sip' });
+  const sipSms = sip
+    ? wireSipSms({
+        config,
+        sipConfig: sip.config,
+        endpoint: sip.endpoint,
+        sms,
+        admit: (incoming) => sip.access.admit(incoming),
+        localVia: (kind) => ({ host: sip.publicHost, port: kind === 'tls' ? (sip.ports.tls ?? sip.ports.udp) : kind === 'tcp' ? sip.ports.tcp : sip.ports.udp }),
+        version,
+        log: sipLog,
+      })
+    : null;
 
   // 5. The lines (built now, started below) and the web UI / JSON API.
   const lines = new LineManager({
@@ -231,6 +249,8 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     sms.services.ownNumber,
     sms.services.router,
     sms.services.retention,
+    // SIP MESSAGE → SMS and the relay reports; stops before the SMS pipeline it submits to.
+    service('SIP MESSAGE bridge', () => sipSms?.start(), () => sipSms?.stop()),
     // Stopped after the SIM policy: ring timers of incoming calls end with it.
     service('calls', () => undefined, () => calls.stop()),
     service('line start', () => lines.start(), () => undefined),

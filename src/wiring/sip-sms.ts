@@ -5,6 +5,7 @@
  * SMS wiring (`sendSipMessage`) so that received SMS are forwarded as MESSAGE.
  */
 import type { ConfigStore } from '../config/load.js';
+import type { SipConfig } from '../config/schema-sip.js';
 import type { SipEndpoint } from '../sip/core/index.js';
 import type { Registrar } from '../sip/registrar/index.js';
 import { createSipSmsBridge, type Admit, type SipSmsBridge } from '../sip/sms-bridge/index.js';
@@ -14,6 +15,8 @@ import type { SmsParts } from './sms.js';
 
 export interface SipSmsWiringOptions {
   readonly config: ConfigStore;
+  /** The sip section as the SIP wiring sees it (demo mode's overrides applied); default the configuration's. */
+  readonly sipConfig?: () => SipConfig;
   readonly endpoint: SipEndpoint;
   readonly sms: Pick<SmsParts, 'router' | 'store' | 'events'>;
   readonly admit: Admit;
@@ -24,7 +27,7 @@ export interface SipSmsWiringOptions {
 }
 
 export function wireSipSms(o: SipSmsWiringOptions): SipSmsBridge {
-  const sip = () => o.config.get().sip;
+  const sip = o.sipConfig ?? (() => o.config.get().sip);
   // The account the gateway registers with in "device" mode: its registrar is where a bare extension
   // lives (the manual's `101` at the PBX), its authId is the gateway's ID in From (`goip-01`).
   const account = () => (sip().registration.mode === 'device' ? sip().registration.account : undefined);
