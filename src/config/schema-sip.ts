@@ -114,6 +114,8 @@ export const sipSchema = obj({
     lineSelection: oneOf(['round-robin', 'least-minutes']).default('round-robin'),
     dialRules: dialRulesText.default(''),
     strictDialRules: bool().default(false),
+    /** Toll-fraud guard: numbers (after the dial rules) starting with one of these are refused, e.g. ["00", "+", "1900"]. */
+    denyPrefixes: z.array(pattern(/^\+?[0-9*#]{1,16}$/, 'a number prefix such as "00" or "+"'), { error: expected('a list of number prefixes') }).max(100).default(() => []),
     ringback: oneOf(['180', '183', 'both']).default('180'),
     noAnswerSec: int(5, 600).default(60),
     noRingSec: int(2, 120).default(30),

@@ -10,7 +10,7 @@
  * Refusals (SIP status, RFC 3261 §21):
  * - 484 Address Incomplete: nothing left to dial (an empty callee, or empty after stripping or rules).
  * - 603 Decline: prefix routing is configured and no line's prefix matches (§4.3 "按线路配置").
- * - 403 Forbidden: the strict dial rules refuse the number. The number is complete but not one the
+ * - 403 Forbidden: the strict dial rules refuse the number, or it starts with a denied prefix. The number is complete but not one the
  *   gateway may dial, which is a refusal, not an incomplete address; 484 would invite overlap dialling.
  * - 503 Service Unavailable: no matching line is registered (the gateway cannot serve now).
  * - 486 Busy Here: every registered matching line has a call.
@@ -30,6 +30,8 @@ export interface LineChoiceSettings {
   readonly lineSelection: LineSelection;
   readonly dialRules: string;
   readonly strictDialRules: boolean;
+  /** Numbers starting with one of these (after the dial rules) are refused: international, premium. */
+  readonly denyPrefixes?: readonly string[];
 }
 
 /** A line as the choice sees it. */
@@ -81,6 +83,8 @@ function routeNumber(input: LineChoiceInput): { lines: number[] | 'any'; number:
   const applied = applyDialRules(parsed.rules, number, { strict: settings.strictDialRules });
   if (!applied.ok) return refuse(403, 'Number Not Allowed', applied.reason);
   if (applied.number === '') return refuse(484, 'Address Incomplete', 'the dial rules leave no number');
+  const denied = settings.denyPrefixes?.find((p) => applied.number.startsWith(p));
+  if (denied !== undefined) return refuse(403, 'Number Not Allowed', `numbers starting with ${denied} are denied (sip.calls.denyPrefixes)`);
   return { lines, number: applied.number };
 }
 
