@@ -32,8 +32,7 @@ function bindSocket(port: number, address: string): Promise<dgram.Socket | null>
   return new Promise((resolve) => {
     const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
     const onError = (): void => {
-      socket.close();
-      resolve(null);
+      socket.close(() => resolve(null));
     };
     socket.once('error', onError);
     socket.bind(port, address, () => {
@@ -58,6 +57,7 @@ export class RtpPortPool {
   private cursor: number;
   private closed = false;
   private refilling: Promise<void> | null = null;
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(o: RtpPortPoolOptions = {}) {
     const min = o.min ?? DEFAULT_RTP_PORTS.min;
@@ -98,21 +98,27 @@ export class RtpPortPool {
   release(pair: RtpPortPair): void {
     if (this.held.get(pair.port) !== pair) return;
     this.held.delete(pair.port);
-    closePair(pair);
-    void this.refill();
+    // The ports are free for a new bind only once both handles are closed.
+    const done: Promise<void> = closePair(pair)
+      .then(() => this.refill())
+      .finally(() => this.closing.delete(done));
+    this.closing.add(done);
   }
 
-  /** Resolves once the background binding in progress (if any) is done. */
+  /** Resolves once releases and the background binding in progress (if any) are done. */
   async settled(): Promise<void> {
-    while (this.refilling) await this.refilling;
+    while (this.refilling || this.closing.size > 0) {
+      await Promise.all([...this.closing]);
+      if (this.refilling) await this.refilling;
+    }
   }
+
 
   /** Closes every socket, held or spare. */
   async close(): Promise<void> {
     this.closed = true;
     await this.settled();
-    for (const p of this.spares.splice(0)) closePair(p);
-    for (const p of this.held.values()) closePair(p);
+    await Promise.all([...this.spares.splice(0), ...this.held.values()].map(closePair));
     this.held.clear();
   }
 
@@ -135,7 +141,7 @@ export class RtpPortPool {
       const pair = await this.bindPair(port);
       this.binding.delete(port);
       if (!pair) continue;
-      if (this.closed) closePair(pair);
+      if (this.closed) await closePair(pair);
       else this.spares.push(pair);
     }
   }
@@ -154,19 +160,24 @@ export class RtpPortPool {
     if (!rtp) return null;
     const rtcp = await bindSocket(port + 1, this.bindAddress);
     if (!rtcp) {
-      rtp.close();
+      await closeSocket(rtp);
       return null;
     }
     return { port, rtp, rtcp };
   }
 }
 
-function closePair(p: RtpPortPair): void {
-  for (const s of [p.rtp, p.rtcp]) {
+function closeSocket(s: dgram.Socket): Promise<void> {
+  return new Promise((resolve) => {
     try {
-      s.close();
+      s.close(() => resolve());
     } catch {
       // Already closed (e.g. by the media layer): nothing to release.
+      resolve();
     }
-  }
+  });
+}
+
+function closePair(p: RtpPortPair): Promise<void> {
+  return Promise.all([closeSocket(p.rtp), closeSocket(p.rtcp)]).then(() => undefined);
 }
