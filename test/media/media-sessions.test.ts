@@ -6,13 +6,13 @@ import { createMediaSessions, type RtpMediaSession } from '../../src/media/media
 import { nextMediaSessionState } from '../../src/media/media-session-state.js';
 import { RtpPortPool } from '../../src/media/rtp-port-pool.js';
 import { parseSdp } from '../../src/sip/sdp/index.js';
+import { freePortRange } from './free-port-range.js';
 
 const dir = fileURLToPath(new URL('../../../fixtures/sip/sdp/', import.meta.url));
 const fixture = (name: string): string => readFileSync(dir + name, 'utf8');
 
 async function pool(pairs: number): Promise<RtpPortPool> {
-  // Let the OS-level check decide: a taken pair is skipped, so any range with room works.
-  const base = 30000 + 2 * Math.floor(Math.random() * 4000);
+  const base = await freePortRange(pairs);
   const p = new RtpPortPool({ min: base, max: base + 2 * pairs - 1, bindAddress: '127.0.0.1', spares: pairs });
   await p.start();
   return p;

@@ -2,26 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { RtpPortPool } from '../../src/media/rtp-port-pool.js';
-
-/** A free even port range of `pairs` pairs on loopback (probed by binding, then released). */
-async function freeRange(pairs: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 40000 + 2 * Math.floor(Math.random() * 10000);
-    const sockets: dgram.Socket[] = [];
-    let ok = true;
-    for (let p = base; p < base + 2 * pairs && ok; p++) {
-      const s = dgram.createSocket('udp4');
-      ok = await new Promise<boolean>((resolve) => {
-        s.once('error', () => resolve(false));
-        s.bind(p, '127.0.0.1', () => resolve(true));
-      });
-      sockets.push(s);
-    }
-    for (const s of sockets) s.close();
-    if (ok) return base;
-  }
-  throw new Error('no free port range on loopback');
-}
+import { freePortRange as freeRange } from './free-port-range.js';
 
 function holdPort(port: number): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {

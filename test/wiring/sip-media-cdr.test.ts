@@ -7,6 +7,7 @@ import { CounterStore } from '../../src/store/counter-store.js';
 import { silentLogger } from '../../src/util/log.js';
 import { wireSipMediaCdr } from '../../src/wiring/sip-media-cdr.js';
 import { tempDir } from '../store/temp-dir.js';
+import { freePortRange } from '../media/free-port-range.js';
 
 // The call service is what the daemon passes as `calls`.
 const _callServiceFits = (s: CallService): CallEndedEvents => s;
@@ -15,7 +16,7 @@ void _callServiceFits;
 test('the wired parts answer an offer over a held port and stop cleanly', async (t) => {
   const store = CounterStore.open(tempDir(t));
   t.after(() => store.close());
-  const base = 30000 + 2 * Math.floor(Math.random() * 4000);
+  const base = await freePortRange(5);
   const parts = await wireSipMediaCdr({
     store,
     calls: new EventEmitter(),
