@@ -355,6 +355,31 @@ export class CounterStore {
     return this.write('listing open calls', () => this.stmt.openCalls.all().map(callFromRow));
   }
 
+  /** Ended calls in the order they ended, after end position `after` (oldest first, at most `limit`). */
+  endedCallsAfter(after: number, limit = 100): Array<{ endSeq: number; call: StoredCall }> {
+    return this.write('listing ended calls', () =>
+      (this.db.prepare('SELECT * FROM calls WHERE end_seq > ? ORDER BY end_seq LIMIT ?').all(after, limit) as Array<CallRow & { end_seq: number }>).map((r) => ({ endSeq: r.end_seq, call: callFromRow(r) })),
+    );
+  }
+
+  /**
+   * How far the CDR receiver at `url` was sent (an end position). A receiver seen for the first time
+   * starts at the newest ended call: it gets calls from now on, not the history.
+   */
+  cdrPushedThrough(url: string): number {
+    return this.write('reading the CDR push position', () => {
+      this.db.prepare('INSERT INTO cdr_push (url, pushed_through, updated_at) SELECT ?, coalesce(max(end_seq), 0), ? FROM calls WHERE true ON CONFLICT (url) DO NOTHING').run(url, this.now());
+      return (this.db.prepare('SELECT pushed_through AS n FROM cdr_push WHERE url = ?').get(url) as { n: number }).n;
+    });
+  }
+
+  /** Moves the receiver's position forward (never back) once it accepted the call at `endSeq`. */
+  setCdrPushedThrough(url: string, endSeq: number): void {
+    this.write('writing the CDR push position', () => {
+      this.db.prepare('UPDATE cdr_push SET pushed_through = max(pushed_through, ?), updated_at = ? WHERE url = ?').run(endSeq, this.now(), url);
+    });
+  }
+
   /** The stored call with this idempotency key. */
   getCall(id: string): StoredCall | undefined {
     return this.write('reading a call', () => {

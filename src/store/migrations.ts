@@ -285,4 +285,32 @@ CREATE INDEX sms_out_unanswered ON sms_out (answer_key) WHERE answer_key IS NOT 
 CREATE INDEX sms_out_ready ON sms_out (seq) WHERE status = 'queued' AND held = 0;
 `,
   },
+  {
+    version: 6,
+    name: 'CDR push: the order in which calls ended, and how far each receiver was sent',
+    tables: ['cdr_push'],
+    sql: `
+-- end_seq numbers calls in the order they ended (seq is the order they began: a long call ends after
+-- shorter ones that began later). Set by triggers in the transaction that writes the end, so a pusher
+-- that keeps "sent through end_seq N" never misses a call, whatever the daemon's crash point
+-- (docs/decisions/0032-cdr-push.md). Rows that ended before this migration keep their begin order.
+ALTER TABLE calls ADD COLUMN end_seq INTEGER;
+UPDATE calls SET end_seq = seq WHERE ended_at IS NOT NULL;
+CREATE UNIQUE INDEX calls_by_end_seq ON calls (end_seq) WHERE end_seq IS NOT NULL;
+CREATE TRIGGER calls_end_seq_on_insert AFTER INSERT ON calls WHEN NEW.ended_at IS NOT NULL
+BEGIN
+  UPDATE calls SET end_seq = (SELECT coalesce(max(end_seq), 0) + 1 FROM calls) WHERE seq = NEW.seq;
+END;
+CREATE TRIGGER calls_end_seq_on_end AFTER UPDATE OF ended_at ON calls WHEN OLD.ended_at IS NULL AND NEW.ended_at IS NOT NULL
+BEGIN
+  UPDATE calls SET end_seq = (SELECT coalesce(max(end_seq), 0) + 1 FROM calls) WHERE seq = NEW.seq;
+END;
+-- Per receiver URL: every call with end_seq <= pushed_through was accepted by it (or refused for good).
+CREATE TABLE cdr_push (
+  url            TEXT    PRIMARY KEY,
+  pushed_through INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

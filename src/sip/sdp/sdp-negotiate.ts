@@ -1,0 +1,167 @@
+/**
+ * SDP offer/answer for the gateway's one audio stream (RFC 3264), pure: builds our offer, answers a
+ * peer's offer and reads a peer's answer. We speak G.711 (PCMU 0, PCMA 8) and DTMF events
+ * (telephone-event, RFC 4733 §7) at 8 kHz with 20 ms packets.
+ */
+import { mediaConnection, mediaDirection, type SdpDescription, type SdpDirection, type SdpMedia } from './sdp-parse.js';
+
+export type G711 = 'PCMU' | 'PCMA';
+
+export interface AudioCodec {
+  /** The payload type as the peer numbers it (RFC 3264 §6.1: the answer keeps the offer's numbers). */
+  payloadType: number;
+  encoding: G711;
+  clockRate: 8000;
+}
+
+/** What a negotiation settled for the RTP stream, kept for the media layer. */
+export interface NegotiatedAudio {
+  /** The codec to send: the first common one in the offerer's order. */
+  codec: AudioCodec;
+  /** Every common G.711 codec (the peer may switch between them). */
+  codecs: AudioCodec[];
+  /** The telephone-event payload type both sides use, or null. */
+  telephoneEvent: number | null;
+  /** Where the peer receives RTP; address 0.0.0.0 is an RFC 2543-style hold. */
+  remote: { address: string; port: number };
+  /** Our direction for this stream (sendonly: we only send). */
+  direction: SdpDirection;
+  ptime: number;
+}
+
+export interface LocalSdpParams {
+  /** The address peers send RTP to (our public host). */
+  host: string;
+  /** Our RTP port (even; RTCP on port + 1). */
+  port: number;
+  /** o= session id and version (RFC 4566 §5.2; the version grows with every change). */
+  sessId: string;
+  version: number;
+}
+
+export type AnswerResult = { ok: true; sdp: string; audio: NegotiatedAudio } | { ok: false; reason: 'no-audio' | 'no-common-codec'; message: string };
+export type ReadAnswerResult = { ok: true; audio: NegotiatedAudio } | { ok: false; reason: 'no-audio' | 'no-common-codec'; message: string };
+
+export const OFFERED_CODECS: readonly AudioCodec[] = [
+  { payloadType: 0, encoding: 'PCMU', clockRate: 8000 },
+  { payloadType: 8, encoding: 'PCMA', clockRate: 8000 },
+];
+export const TELEPHONE_EVENT_PT = 101;
+export const PTIME_MS = 20;
+const STATIC_G711: Readonly<Record<string, G711>> = { '0': 'PCMU', '8': 'PCMA' };
+
+/** RFC 3264 §6.1: the answer's direction mirrors the offer's. */
+export function mirrorDirection(d: SdpDirection): SdpDirection {
+  return d === 'sendonly' ? 'recvonly' : d === 'recvonly' ? 'sendonly' : d;
+}
+
+function addrType(host: string): 'IP4' | 'IP6' {
+  return host.includes(':') ? 'IP6' : 'IP4';
+}
+
+/** A format of an m= line as a G.711 codec, by its rtpmap or (without one) its static number (RFC 3551 §6). */
+function g711Of(m: SdpMedia, fmt: string): AudioCodec | null {
+  const map = m.rtpmaps.get(fmt);
+  const pt = Number(fmt);
+  if (!/^\d{1,3}$/.test(fmt) || pt > 127) return null;
+  if (map) {
+    const enc = map.encoding.toUpperCase();
+    if ((enc === 'PCMU' || enc === 'PCMA') && map.clockRate === 8000 && (map.channels === null || map.channels === 1)) return { payloadType: pt, encoding: enc, clockRate: 8000 };
+    return null;
+  }
+  const enc = STATIC_G711[fmt];
+  return enc ? { payloadType: pt, encoding: enc, clockRate: 8000 } : null;
+}
+
+function telephoneEventOf(m: SdpMedia): number | null {
+  for (const fmt of m.formats) {
+    const map = m.rtpmaps.get(fmt);
+    if (map && map.encoding.toLowerCase() === 'telephone-event' && map.clockRate === 8000) return Number(fmt);
+  }
+  return null;
+}
+
+function isPlainRtpAudio(m: SdpMedia): boolean {
+  return m.type === 'audio' && m.port !== 0 && m.proto.toUpperCase() === 'RTP/AVP';
+}
+
+function sessionLines(p: LocalSdpParams): string[] {
+  const t = addrType(p.host);
+  return ['v=0', `o=cellgate ${p.sessId} ${p.version} IN ${t} ${p.host}`, 's=cellgate', `c=IN ${t} ${p.host}`, 't=0 0'];
+}
+
+function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection): string[] {
+  const pts = codecs.map((c) => c.payloadType);
+  if (telephoneEvent !== null) pts.push(telephoneEvent);
+  const lines = [`m=audio ${port} RTP/AVP ${pts.join(' ')}`];
+  for (const c of codecs) lines.push(`a=rtpmap:${c.payloadType} ${c.encoding}/${c.clockRate}`);
+  if (telephoneEvent !== null) lines.push(`a=rtpmap:${telephoneEvent} telephone-event/8000`, `a=fmtp:${telephoneEvent} ${dtmfEvents}`);
+  lines.push(`a=ptime:${PTIME_MS}`, `a=${direction}`);
+  return lines;
+}
+
+function toText(lines: string[]): string {
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Our offer: one audio stream with PCMU, PCMA and telephone-event 0-16 (DTMF and flash, RFC 4733 §3.2). */
+export function buildOffer(p: LocalSdpParams, direction: SdpDirection = 'sendrecv'): string {
+  return toText([...sessionLines(p), ...audioLines(p.port, OFFERED_CODECS, TELEPHONE_EVENT_PT, '0-16', direction)]);
+}
+
+/** The first usable audio stream of a description, with what we can use of it. */
+function pickAudio(sdp: SdpDescription): { index: number; codecs: AudioCodec[]; audio: NegotiatedAudio } | { reason: 'no-audio' | 'no-common-codec'; message: string } {
+  let sawAudio = false;
+  for (const [index, m] of sdp.media.entries()) {
+    if (!isPlainRtpAudio(m)) continue;
+    sawAudio = true;
+    const codecs = m.formats.map((f) => g711Of(m, f)).filter((c): c is AudioCodec => c !== null);
+    if (codecs.length === 0) continue;
+    const conn = mediaConnection(sdp, m)!;
+    const audio: NegotiatedAudio = {
+      codec: codecs[0]!,
+      codecs,
+      telephoneEvent: telephoneEventOf(m),
+      remote: { address: conn.address, port: m.port },
+      direction: mirrorDirection(mediaDirection(sdp, m)),
+      ptime: PTIME_MS,
+    };
+    return { index, codecs, audio };
+  }
+  return sawAudio
+    ? { reason: 'no-common-codec', message: 'no audio stream offers PCMU or PCMA' }
+    : { reason: 'no-audio', message: 'no active RTP/AVP audio stream' };
+}
+
+/**
+ * Our answer to a peer's offer (RFC 3264 §6): one m= line per offered stream, in order; the first
+ * audio stream with a common codec is accepted with the common codecs in the offer's order, every
+ * other stream is rejected with port 0; the direction mirrors the offer's.
+ */
+export function buildAnswer(offer: SdpDescription, local: LocalSdpParams): AnswerResult {
+  const picked = pickAudio(offer);
+  if ('reason' in picked) return { ok: false, reason: picked.reason, message: picked.message };
+  const lines = sessionLines(local);
+  offer.media.forEach((m, i) => {
+    if (i === picked.index) {
+      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction));
+    } else {
+      // RFC 3264 §6: a rejected stream keeps its media type, proto and formats with port 0.
+      lines.push(`m=${m.type} 0 ${m.proto} ${m.formats.length ? m.formats.join(' ') : '0'}`);
+    }
+  });
+  return { ok: true, sdp: toText(lines), audio: picked.audio };
+}
+
+/**
+ * Reads the peer's answer to our offer: its audio stream must keep one of our codecs (RFC 3264 §7: the
+ * answerer picks from what we offered). A rejected audio stream (port 0) is `no-audio`.
+ */
+export function readAnswer(answer: SdpDescription): ReadAnswerResult {
+  const picked = pickAudio(answer);
+  if ('reason' in picked) return { ok: false, reason: picked.reason, message: picked.message };
+  const offered = new Set<string>(OFFERED_CODECS.map((c) => c.encoding));
+  const codecs = picked.codecs.filter((c) => offered.has(c.encoding));
+  if (codecs.length === 0) return { ok: false, reason: 'no-common-codec', message: 'the answer keeps none of the offered codecs' };
+  return { ok: true, audio: { ...picked.audio, codec: codecs[0]!, codecs } };
+}

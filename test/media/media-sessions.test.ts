@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createMediaSessions, type RtpMediaSession } from '../../src/media/media-sessions.js';
+import { nextMediaSessionState } from '../../src/media/media-session-state.js';
+import { RtpPortPool } from '../../src/media/rtp-port-pool.js';
+import { parseSdp } from '../../src/sip/sdp/index.js';
+import { freePortRange } from './free-port-range.js';
+
+const dir = fileURLToPath(new URL('../../../fixtures/sip/sdp/', import.meta.url));
+const fixture = (name: string): string => readFileSync(dir + name, 'utf8');
+
+async function pool(pairs: number): Promise<RtpPortPool> {
+  const base = await freePortRange(pairs);
+  const p = new RtpPortPool({ min: base, max: base + 2 * pairs - 1, bindAddress: '127.0.0.1', spares: pairs });
+  await p.start();
+  return p;
+}
+
+test('offer → answer: our offer carries the pair port; the SIPp answer settles PCMU and the peer address', async () => {
+  const p = await pool(2);
+  const media = createMediaSessions({ pool: p, publicHost: '198.51.100.1' });
+  const s = media.offer() as RtpMediaSession;
+  assert.ok(s);
+  assert.ok(s.localSdp.includes(`m=audio ${s.ports.port} RTP/AVP 0 8 101\r\n`));
+  assert.ok(s.localSdp.includes('c=IN IP4 198.51.100.1\r\n'));
+  const before = s.audio;
+  assert.ok(before === null);
+  assert.equal(s.setRemote('not sdp'), false);
+  assert.equal(s.state, 'offering');
+  assert.equal(s.setRemote(fixture('sipp-uas-answer.sdp')), true);
+  assert.equal(s.state, 'negotiated');
+  assert.equal(s.audio?.codec.encoding, 'PCMU');
+  assert.deepEqual(s.audio?.remote, { address: '127.0.0.1', port: 6000 });
+  s.close();
+  s.close();
+  assert.equal(p.inUse, 0);
+  assert.equal(s.setRemote(fixture('sipp-uas-answer.sdp')), false);
+  await p.close();
+});
+
+test('answering: 488 for no common codec or garbage (no port taken), 503 when the range is used up', async () => {
+  const p = await pool(1);
+  const media = createMediaSessions({ pool: p, publicHost: '198.51.100.1' });
+  const g729 = media.answer(fixture('g729-only.sdp'));
+  assert.deepEqual(g729.ok ? null : g729.status, 488);
+  const junk = media.answer('v=0\r\nhello');
+  assert.deepEqual(junk.ok ? null : junk.status, 488);
+  assert.equal(p.inUse, 0);
+  const first = media.answer(fixture('baresip-audio-video.sdp'));
+  assert.ok(first.ok);
+  await p.settled();
+  const second = media.answer(fixture('sipp-uac-offer.sdp'));
+  assert.deepEqual(second.ok ? null : second.status, 503);
+  assert.equal(media.offer(), null);
+  first.session.close();
+  await p.close();
+});
+
+test('a hold re-offer is answered recvonly with o= version + 1; a repeat changes nothing', async () => {
+  const p = await pool(1);
+  const media = createMediaSessions({ pool: p, publicHost: '198.51.100.1' });
+  const r = media.answer(fixture('kamailio-rtpengine-forwarded.sdp'));
+  assert.ok(r.ok);
+  const s = r.session as RtpMediaSession;
+  const v1 = parseSdp(s.localSdp);
+  assert.ok(v1.ok);
+  assert.equal(s.audio?.codec.encoding, 'PCMA');
+  assert.equal(s.setRemote(fixture('kamailio-rtpengine-forwarded.sdp')), true);
+  assert.equal(parseSdp(s.localSdp).ok && (parseSdp(s.localSdp) as { sdp: { origin: { sessVersion: string } } }).sdp.origin.sessVersion, v1.sdp.origin.sessVersion);
+  assert.equal(s.setRemote(fixture('kamailio-hold-reoffer.sdp')), true);
+  const v2 = parseSdp(s.localSdp);
+  assert.ok(v2.ok);
+  assert.equal(v2.sdp.origin.sessId, v1.sdp.origin.sessId);
+  assert.equal(Number(v2.sdp.origin.sessVersion), Number(v1.sdp.origin.sessVersion) + 1);
+  assert.equal(v2.sdp.media[0]!.direction, 'recvonly');
+  assert.equal(s.audio?.direction, 'recvonly');
+  // A re-offer with nothing in common is refused and the call keeps what it had.
+  assert.equal(s.setRemote(fixture('g729-only.sdp')), false);
+  assert.equal(s.audio?.codec.encoding, 'PCMA');
+  s.close();
+  await p.close();
+});
+
+test('the state machine refuses an illegal edge', () => {
+  assert.equal(nextMediaSessionState('offering', 'answer-accepted'), 'negotiated');
+  assert.equal(nextMediaSessionState('negotiated', 'close'), 'closed');
+  assert.throws(() => nextMediaSessionState('negotiated', 'answer-accepted'));
+});
