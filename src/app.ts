@@ -30,6 +30,8 @@ import { simulatorPart } from './wiring/simulator.js';
 import { wireSms, type SmsParts } from './wiring/sms.js';
 import { wireSip, type SipParts } from './wiring/sip.js';
 import { wireSipSms } from './wiring/sip-sms.js';
+import { wireSipMediaCdr } from './wiring/sip-media-cdr.js';
+import { wireSipToGsm } from './wiring/sip-to-gsm.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -190,6 +192,26 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     (parts) => parts?.close(),
   );
   const sipLog = log.child({ component: 'sip' });
+  // RTP port pairs for calls' SDP, and the CDR push (every ended call to sip.cdr.url).
+  const sipMedia = sip
+    ? await running.open(
+        'SIP media and CDR push',
+        () => {
+          const [min, max] = cfg.sip.media.rtpPorts.split('-').map(Number) as [number, number];
+          return wireSipMediaCdr({
+            store,
+            calls,
+            cdr: () => config.get().sip.cdr,
+            publicHost: sip.publicHost,
+            rtpPorts: { min, max },
+            ...(cfg.sip.media.bindAddress !== null ? { rtpBindAddress: cfg.sip.media.bindAddress } : {}),
+            version,
+            log,
+          });
+        },
+        (parts) => parts.close(),
+      )
+    : null;
   const sipSms = sip
     ? wireSipSms({
         config,
@@ -216,6 +238,21 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
       sms.attach(line);
     },
   });
+  // SIP → GSM calls: INVITEs the access check admits are placed on a line the SIM policy allows.
+  const sipToGsm =
+    sip && sipMedia
+      ? wireSipToGsm({
+          endpoint: sip.endpoint,
+          admit: (incoming) => sip.access.admit(incoming),
+          media: sipMedia.media,
+          config,
+          lines: () => lines.all(),
+          calls,
+          policy,
+          minutesUsed: (id) => policy.minutesUsed(id),
+          log,
+        })
+      : null;
   const host = o.httpHost ?? cfg.http.host;
   const http = wireHttp({
     config,
@@ -253,6 +290,8 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     service('SIP MESSAGE bridge', () => sipSms?.start(), () => sipSms?.stop()),
     // Stopped after the SIM policy: ring timers of incoming calls end with it.
     service('calls', () => undefined, () => calls.stop()),
+    // SIP callers get BYE or 503 before the lines and the call service stop.
+    service('SIP → GSM calls', () => undefined, () => sipToGsm?.stop()),
     service('line start', () => lines.start(), () => undefined),
     service(
       'SIM policy',

@@ -151,6 +151,11 @@ export const sipSchema = obj({
     extensions: z.array(extensionSchema, { error: expected('a list of extensions') }).max(1000).default(() => []),
     groups: z.array(registrarGroupSchema, { error: expected('a list of groups') }).max(64).default(() => []),
   }).prefault({}),
+  /** RTP for calls (RFC 3550 §11: RTP on an even port, RTCP on the next): the range and the bind address. */
+  media: obj({
+    rtpPorts: pattern(/^\d{1,5}-\d{1,5}$/, 'a port range such as "10000-19999"').default('10000-19999'),
+    bindAddress: listenHost.nullable().default(null),
+  }).prefault({}),
   message: obj({
     destination: oneOf(['body', 'to']).default('body'),
     relayReport: bool().default(true),
@@ -203,5 +208,7 @@ export function sipErrors(sip: SipConfig, add: (path: string, message: string) =
     if (groups.has(g.name)) add(`sip.registrar.groups[${i}].name`, `group ${JSON.stringify(g.name)} is defined twice`);
     groups.add(g.name);
   });
+  const [lo, hi] = sip.media.rtpPorts.split('-').map(Number) as [number, number];
+  if (!(lo >= 1024 && hi <= 65535 && hi - lo >= 3)) add('sip.media.rtpPorts', `expected a range within 1024-65535 of at least 4 ports, such as "10000-19999", got ${JSON.stringify(sip.media.rtpPorts)}`);
   if (sip.tls !== null && sip.port !== 0 && sip.tls.port === sip.port) add('sip.tls.port', `expected a port other than sip.port (${sip.port}), got ${sip.tls.port}`);
 }

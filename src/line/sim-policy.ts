@@ -215,6 +215,13 @@ export class SimPolicy implements CallAccounting {
     return next;
   }
 
+  /** Billed minutes of the SIM bound in a line (0 when none), for least-minutes line selection. */
+  minutesUsed(lineId: number): number {
+    const line = this.state.lines[String(lineId)];
+    const slot = line?.bound;
+    return slot ? line!.slots[slot].cdr.billedSec / 60 : 0;
+  }
+
   /** The engine state (read-only view for the API). */
   snapshot(): PolicyState {
     return this.state;
