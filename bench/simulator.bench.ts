@@ -129,7 +129,7 @@ async function processes(): Promise<void> {
       JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'off' }, log: { level: 'warn' }, lines: ptys.map((p, i) => ({ id: i + 1, port: p })) }),
     );
     const t0 = Date.now();
-    const d = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const d = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(d);
     let out = '';
     d.stdout!.on('data', (c) => (out += c));

@@ -28,6 +28,7 @@ import { service, ServiceRunner } from './system/service.js';
 import { wireHttp } from './wiring/http.js';
 import { simulatorPart } from './wiring/simulator.js';
 import { wireSms, type SmsParts } from './wiring/sms.js';
+import { wireSip, type SipParts } from './wiring/sip.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -48,6 +49,8 @@ export interface DaemonOptions {
   simControlPort?: number;
   /** Overrides smpp.port (`--smpp-port`; 0 = ephemeral, for tests). */
   smppPort?: number;
+  /** Overrides sip.port, UDP and TCP (`--sip-port`; 0 = ephemeral, for tests). */
+  sipPort?: number;
   /** What REBOOT by SMS (manual appendix A) does; default: stop and exit so the service manager restarts cellgate. */
   onRestartRequest?: (reason: string) => void;
 }
@@ -66,6 +69,8 @@ export interface Daemon {
   messaging: SmsParts;
   /** The SMPP SMSC's port when it runs. */
   smppPort: number | null;
+  /** The SIP endpoint and its ports when SIP runs (sip.enabled). */
+  sip: SipParts | null;
   server: Server;
   /** Every route of the JSON API as mounted (method, path with /api, access). */
   routes: readonly MountedRoute[];
@@ -173,7 +178,14 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     (parts) => parts.close(),
   );
 
-  // 4. The lines (built now, started below) and the web UI / JSON API.
+  // 4. The SIP endpoint (transports, transactions, who may call and send SMS).
+  const sip = await running.open(
+    'SIP endpoint',
+    () => wireSip({ config: () => config.get(), simulated: demo !== null, version, log, ...(o.sipPort !== undefined ? { port: o.sipPort } : {}) }),
+    (parts) => parts?.close(),
+  );
+
+  // 5. The lines (built now, started below) and the web UI / JSON API.
   const lines = new LineManager({
     config: cfg,
     log,
@@ -202,7 +214,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     log,
   });
 
-  // 5. The running order. The API answers first; modems come up behind it. The SMS scheduler settles
+  // 6. The running order. The API answers first; modems come up behind it. The SMS scheduler settles
   // messages a crash left in `sending` before the lines start. On shutdown (reverse order) the API
   // stops taking requests first, and the SMS pipeline stops (its sends in flight finish) before the lines.
   let stopWatchingAuth: () => void = () => undefined;
@@ -242,6 +254,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     http: { host, port: http.boundPort },
     lines: lines.list().length,
     smpp: sms.smscPort !== null ? { host: cfg.smpp.host, port: sms.smscPort } : null,
+    sip,
     control: demo?.control ? { host: o.simControlHost ?? cfg.simulator.controlHost, port: demo.control.port } : null,
   });
 
@@ -257,6 +270,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     lines,
     messaging: sms,
     smppPort: sms.smscPort,
+    sip,
     server: http.server,
     routes: http.routes,
     stop: () => running.stop(),
@@ -284,12 +298,20 @@ function writeControlApiAddress(dataDir: string, control: ControlApi | null, log
 /** One line per listener with the address it took (docs/configuration.md, "Network listeners"). */
 function logListeners(
   log: Logger,
-  l: { http: { host: string; port: number }; lines: number; smpp: { host: string; port: number } | null; control: { host: string; port: number } | null },
+  l: { http: { host: string; port: number }; lines: number; smpp: { host: string; port: number } | null; sip: SipParts | null; control: { host: string; port: number } | null },
 ): void {
   const { host, port } = l.http;
   log.info({ port, host, address: hostPort(host, port), lines: l.lines }, `cellgate API listening on ${hostPort(host, port)}`);
   if (l.smpp) {
     log.info({ port: l.smpp.port, host: l.smpp.host, address: hostPort(l.smpp.host, l.smpp.port) }, `SMPP SMSC listening on ${hostPort(l.smpp.host, l.smpp.port)}`);
+  }
+  if (l.sip) {
+    const { udp, tcp, tls } = l.sip.ports;
+    const at = hostPort(l.sip.listenHost, udp);
+    log.info(
+      { host: l.sip.listenHost, udp, tcp, tls, demoTrunk: l.sip.demo },
+      `SIP listening on ${at} (UDP${tcp === udp ? ', TCP' : `; TCP ${tcp}`}${tls !== null ? `; TLS ${tls}` : ''})${l.sip.demo ? '; demo trunk: calls and MESSAGE from 127.0.0.1 accepted without authentication' : ''}`,
+    );
   }
   if (l.control) {
     log.info({ port: l.control.port, host: l.control.host, address: hostPort(l.control.host, l.control.port) }, `simulator control API listening on ${hostPort(l.control.host, l.control.port)} (no authentication)`);

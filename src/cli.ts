@@ -13,13 +13,14 @@ import { packageVersion, startDaemon } from './app.js';
 import { simulateMain, SIMULATE_USAGE } from './simulate-cli.js';
 import { PASSWD_USAGE, passwdMain, USER_USAGE, userMain } from './user-cli.js';
 
-const START_USAGE = `usage: cellgate start [--data DIR] [--config FILE] [--http-port N] [--smpp-port N] [--sim-control-port N]
-                      [--log-level LEVEL] [--log-format json|pretty]
+const START_USAGE = `usage: cellgate start [--data DIR] [--config FILE] [--http-port N] [--smpp-port N] [--sip-port N]
+                      [--sim-control-port N] [--log-level LEVEL] [--log-format json|pretty]
   Runs the gateway until SIGINT or SIGTERM. Through npm: npm start -- --http-port 18080
   ${DATA_OPTION}
   --config FILE: the configuration; default DIR/config.json (created with defaults when missing)
   --http-port N: web UI and JSON API port instead of http.port (0: any free port)
   --smpp-port N: SMPP SMSC port instead of smpp.port
+  --sip-port N: SIP port (UDP and TCP) instead of sip.port
   --sim-control-port N: simulator control API port in demo mode instead of simulator.controlPort
   --log-level LEVEL: ${[...LOG_LEVELS, 'silent'].join(', ')} instead of log.level; debug shows the AT trace
   --log-format: pretty (readable lines; the default when stdout is a terminal) or json (one JSON object
@@ -122,6 +123,7 @@ async function start(args: string[]): Promise<number> {
       'log-format': { type: 'string' },
       'sim-control-port': { type: 'string' },
       'smpp-port': { type: 'string' },
+      'sip-port': { type: 'string' },
     },
     START_USAGE,
   );
@@ -137,7 +139,7 @@ async function start(args: string[]): Promise<number> {
     return usageError('start', `--log-format: expected ${LOG_FORMATS.join(' or ')}, got ${JSON.stringify(format)}`, START_USAGE);
   }
   const ports: Record<string, number> = {};
-  for (const name of ['http-port', 'sim-control-port', 'smpp-port'] as const) {
+  for (const name of ['http-port', 'sim-control-port', 'smpp-port', 'sip-port'] as const) {
     const r = portOption(name, values[name] as string | undefined);
     if (typeof r === 'string') return usageError('start', r, START_USAGE);
     if (r !== undefined) ports[name] = r;
@@ -155,6 +157,7 @@ async function start(args: string[]): Promise<number> {
     ...(ports['http-port'] !== undefined ? { httpPort: ports['http-port'] } : {}),
     ...(ports['sim-control-port'] !== undefined ? { simControlPort: ports['sim-control-port'] } : {}),
     ...(ports['smpp-port'] !== undefined ? { smppPort: ports['smpp-port'] } : {}),
+    ...(ports['sip-port'] !== undefined ? { sipPort: ports['sip-port'] } : {}),
   });
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -174,7 +174,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     }
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
     const installed = installedNodeCommand(bin);
-    const daemon = spawn(process.execPath, [...installed.flags, ...(o.nodeFlags ?? []), bin, 'start', '--data', dir, '--http-port', '0', '--log-level', 'info', ...(features ? ['--smpp-port', '0'] : [])], {
+    const daemon = spawn(process.execPath, [...installed.flags, ...(o.nodeFlags ?? []), bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0', '--log-level', 'info', ...(features ? ['--smpp-port', '0'] : [])], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ...installed.env, ...o.env },
     });

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { bool, expected, int, listenHost, obj, oneOf, pattern, text } from './schema-helpers.js';
+import { parseAddressPattern } from '../sip/access/address-pattern.js';
 
 const hostPort = pattern(
   /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/,
@@ -176,6 +177,10 @@ export function sipErrors(sip: SipConfig, add: (path: string, message: string) =
     else seenLines.set(a.line, i);
   });
   sip.trunk.peers.forEach((p, i) => {
+    p.addresses.forEach((a, j) => {
+      const r = parseAddressPattern(a);
+      if (!r.ok) add(`sip.trunk.peers[${i}].addresses[${j}]`, r.error);
+    });
     if (i > 0 && p.register !== undefined) add(`sip.trunk.peers[${i}].register`, 'only the first peer entry can register (manual §4.3)');
   });
   for (const key of ['dialRules'] as const) {

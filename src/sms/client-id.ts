@@ -4,6 +4,8 @@
  *   api:<user>          a user of the JSON API (the authenticated user name)
  *   smpp:<system_id>    an SMPP account, by its configured system_id (a per-line bind "101" submits as
  *                       its account "1"; the line it chose is in the message's `lines`)
+ *   sip:<who>           a SIP MESSAGE, `who` as the SIP access check names the caller (sip:trunk:1,
+ *                       sip:user:<name>, sip:ext:<user>, sip:demo; src/sip/sms-bridge)
  *   internal:forward    cellgate itself, forwarding a received SMS to a phone (docs/forwarding.md)
  *   internal:command    cellgate itself, answering an SMS command (###INFO###)
  *   internal:discovery  cellgate itself, own-number discovery (manual §5.11)

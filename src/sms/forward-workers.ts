@@ -1,7 +1,7 @@
 /**
  * The delivery workers of received SMS, one per kind of forward (docs/architecture.md, flow 4): as an
- * SMS, as a signed webhook, by e-mail when the mail section is set. 'sip' jobs wait until the SIP side
- * exists; they stay pending, nothing is dropped.
+ * SMS, as a signed webhook, by e-mail when the mail section is set, as a SIP MESSAGE when the SIP side
+ * gave `sendSipMessage` (without it 'sip' jobs stay pending, nothing is dropped).
  */
 import type { Config } from '../config/schema.js';
 import type { MessageStore } from '../store/message-store.js';
@@ -9,6 +9,7 @@ import type { Logger } from '../util/log.js';
 import { DeliveryWorker } from './delivery-worker.js';
 import { webhookRuleFor } from './fanout.js';
 import type { MailForwarder } from './forwarders/email.js';
+import { createSipForwarder } from './forwarders/sip.js';
 import { createSmsForwarder } from './forwarders/sms-forward.js';
 import { createWebhookForwarder } from './forwarders/webhook.js';
 import type { SmsRouter } from './sms-router.js';
@@ -21,6 +22,8 @@ export interface ForwardWorkersOptions {
   ownNumbers: () => string[];
   version: string;
   log: Logger;
+  /** Sends a received SMS as a SIP MESSAGE (src/sip/sms-bridge); absent: no 'sip' worker runs. */
+  sendSipMessage?: (target: string, body: string) => Promise<void>;
 }
 
 export class ForwardWorkers {
@@ -62,6 +65,8 @@ export class ForwardWorkers {
         log,
       }),
     );
+    const sendSipMessage = this.o.sendSipMessage;
+    if (sendSipMessage) add('sip', createSipForwarder({ getInbound, sendMessage: sendSipMessage, log }));
     if (cfg.mail) {
       try {
         // nodemailer is loaded only when e-mail forwarding is configured (memory of small gateways).

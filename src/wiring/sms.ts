@@ -47,6 +47,8 @@ export interface SmsWiringOptions {
   log: Logger;
   /** Overrides smpp.port (tests; 0 = ephemeral). */
   smppPort?: number;
+  /** Sends a received SMS as a SIP MESSAGE (the SIP MESSAGE bridge's sendMessage); starts the 'sip' forward worker. */
+  sendSipMessage?: (target: string, body: string) => Promise<void>;
 }
 
 /** The pipeline's services, named for the daemon's list (src/app.ts orders them). */
@@ -235,6 +237,7 @@ export function wireSms(o: SmsWiringOptions): SmsParts {
     ownNumbers: () => o.lines().map((l) => numberOf(l.id)).filter((n): n is string => !!n),
     version: o.version,
     log,
+    ...(o.sendSipMessage ? { sendSipMessage: o.sendSipMessage } : {}),
   });
 
   const onStored = async (m: InboundMessage, command?: SmsCommand): Promise<void> => {

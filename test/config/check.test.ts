@@ -141,5 +141,5 @@ test('runConfigCheck: unreadable file', async (t) => {
 
 test('a "__proto__" key in the file is an unknown key, not a prototype', async () => {
   const r = await checkConfig(JSON.parse('{"__proto__": {"x": 1}}'));
-  assert.deepEqual(formatFieldErrors(r.errors), ['__proto__: unknown key (expected one of: device, http, log, modems, security, policy, simulator, sms, mail, smpp, ussd, calls, ownNumber, lines)']);
+  assert.deepEqual(formatFieldErrors(r.errors), ['__proto__: unknown key (expected one of: device, http, log, modems, security, policy, simulator, sms, mail, smpp, ussd, calls, sip, ownNumber, lines)']);
 });

@@ -17,6 +17,13 @@ const WRONG: Record<string, { doc: unknown; path: string }> = {
   'smpp.accounts[].password': { doc: { smpp: { accounts: [{ systemId: '1', password: SECRET }] } }, path: 'smpp.accounts[0].password' },
   'sms.forward[].webhook.secret': { doc: { sms: { forward: [{ webhook: { url: 'https://example.com/h', secret: '98x76' } }] } }, path: 'sms.forward[0].webhook.secret' },
   'ownNumber.discovery.secret': { doc: { ownNumber: { discovery: { enabled: true, secret: '98x76' } } }, path: 'ownNumber.discovery.secret' },
+  'sip.registration.account.password': { doc: { sip: { registration: { mode: 'device', account: { authId: 'gw', password: ['98x76'], registrar: 'pbx.example.com' } } } }, path: 'sip.registration.account.password' },
+  'sip.registration.lines[].password': { doc: { sip: { registration: { lines: [{ line: 1, authId: 'gw', password: ['98x76'], registrar: 'pbx.example.com' }] } } }, path: 'sip.registration.lines[0].password' },
+  'sip.registration.groups[].account.password': { doc: { sip: { registration: { groups: [{ name: 'g', lines: [1], account: { authId: 'gw', password: ['98x76'], registrar: 'pbx.example.com' } }] } } }, path: 'sip.registration.groups[0].account.password' },
+  'sip.trunk.peers[].register.password': { doc: { sip: { trunk: { peers: [{ addresses: ['10.0.0.1'], register: { authId: 'gw', password: ['98x76'], registrar: 'pbx.example.com' } }] } } }, path: 'sip.trunk.peers[0].register.password' },
+  'sip.inbound.users[].password': { doc: { sip: { inbound: { users: [{ username: 'pbx', password: ['98x76'] }] } } }, path: 'sip.inbound.users[0].password' },
+  'sip.registrar.extensions[].password': { doc: { sip: { registrar: { extensions: [{ number: '001', password: '98x76' }] } } }, path: 'sip.registrar.extensions[0].password' },
+  'sip.cdr.secret': { doc: { sip: { cdr: { url: 'https://example.com/cdr', secret: '98x76' } } }, path: 'sip.cdr.secret' },
 };
 
 test('no error message shows the value of a secret field', () => {

@@ -24,7 +24,7 @@ interface Running {
 }
 
 async function start(dir: string): Promise<Running> {
-  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sim-control-port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0', '--sim-control-port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

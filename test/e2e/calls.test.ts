@@ -21,7 +21,7 @@ const auth = { authorization: 'Basic ' + Buffer.from(`admin:${PASSWORD}`).toStri
 async function daemon(config: Record<string, unknown>): Promise<{ d: Daemon; api: string; ctl: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-calls-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'auto', modems: 1, timing: 'fast', controlPort: 0 }, ...config }));
-  const d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  const d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
   await d.auth.setPassword('admin', PASSWORD);
   return { d, api: `http://127.0.0.1:${d.port}`, ctl: d.control!.url };
 }

@@ -53,7 +53,7 @@ const BAD = {
 test('cellgate start on a configuration with bad secrets names the fields, not the secrets', { timeout: 30_000 }, async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, 'config.json'), JSON.stringify(BAD));
-  const r = await run(['start', '--data', dir, '--http-port', '0']);
+  const r = await run(['start', '--data', dir, '--http-port', '0', '--sip-port', '0']);
   assert.notEqual(r.code, 0);
   for (const field of ['smpp.accounts[0].password', 'mail.password', 'ownNumber.discovery.secret', 'sms.forward[0].webhook.secret', 'lines[0].pins.A']) {
     assert.ok(r.stderr.includes(field), `${field} in:\n${r.stderr}`);
@@ -90,7 +90,7 @@ test('PUT /api/smpp/accounts refuses a bad password without echoing it; the debu
   );
   let logged = '';
   const log = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => ((logged += String(c)), cb()) }) });
-  const d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log, logLevel: 'debug', out: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log, logLevel: 'debug', out: new Writable({ write: (_c, _e, cb) => cb() }) });
   t.after(() => d.stop());
   await d.auth.setPassword('admin', 'secrets-test-password');
   const auth = { authorization: 'Basic ' + Buffer.from('admin:secrets-test-password').toString('base64') };

@@ -19,7 +19,7 @@ const PASSWORD = 'csrf-test-password';
 async function daemon(): Promise<Daemon> {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-csrf-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'on', modems: 4, timing: 'fast', controlPort: 0 } }));
-  const d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), logLevel: 'silent', out: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log: silentLogger(), logLevel: 'silent', out: new Writable({ write: (_c, _e, cb) => cb() }) });
   await d.auth.setPassword('admin', PASSWORD);
   return d;
 }

@@ -34,7 +34,7 @@ test('cellgate start: a modem on a pty comes up and the API shows it; auth is re
   const modem = new MiniModem({ imei: '861234567890123' });
   const pty = await ptyBridge(join(dir, 'ttyMODEM0'), () => modem.open());
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, lines: [{ id: 1, port: pty.path, name: 'pty line' }] }));
-  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -70,7 +70,7 @@ test('cellgate start: a modem on a pty comes up and the API shows it; auth is re
     assert.equal(code, 0, out.slice(-2000));
   }
   // second start: no new password is printed
-  const again = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const again = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out2 = '';
   again.stdout.on('data', (d) => (out2 += d));
   await until('listening', () => (/cellgate API listening/.test(out2) ? true : undefined), 15_000);
@@ -109,7 +109,7 @@ test('cellgate passwd sets the admin password from stdin; the daemon accepts it'
   assert.match(short.stderr, /at least 8 characters/);
   const r = spawnSync(process.execPath, [bin, 'passwd', '--data', dir], { input: 'correct horse battery\n', encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   try {

@@ -39,7 +39,7 @@ test('start on a 0755 data directory with 0644 files: everything becomes private
   writeFileSync(join(dir, 'old', 'cellgate.db.backup'), 'x');
   chmodSync(join(dir, 'old', 'cellgate.db.backup'), 0o640);
 
-  const child = spawn('/bin/sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, bin, 'start', '--data', dir, '--http-port', '0'], {
+  const child = spawn('/bin/sh', ['-c', 'umask 000 && exec "$0" "$@"', process.execPath, bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

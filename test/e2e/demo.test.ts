@@ -16,7 +16,7 @@ const bin = join(repoRoot(), 'bin', 'cellgate.js');
 test('cellgate start with no configuration and no modems: demo mode, four lines registered on 4G within 30 s', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-demo-'));
   const started = Date.now();
-  const child = spawn(process.execPath, [bin, 'start', '--data', join(dir, 'data'), '--http-port', '0', '--sim-control-port', '0'], {
+  const child = spawn(process.execPath, [bin, 'start', '--data', join(dir, 'data'), '--http-port', '0', '--sip-port', '0', '--sim-control-port', '0'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -32,6 +32,7 @@ async function daemon(t: { after(fn: () => Promise<void>): void }, line: Record<
     dataDir: dir,
     httpPort: 0,
     httpHost: '127.0.0.1',
+    sipPort: 0,
     log: silentLogger(),
     out: new Writable({ write: (_c, _e, cb) => cb() }),
     lines: { timing: FAST, portFor: () => new SimPortProvider(() => sim.modems, modem.imei) },

@@ -24,7 +24,7 @@ let auth: Record<string, string>;
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-faults-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'auto', modems: 3, timing: 'fast', controlPort: 0 } }));
-  d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
   await d.auth.setPassword('admin', 'fault-test-password');
   auth = { authorization: 'Basic ' + Buffer.from('admin:fault-test-password').toString('base64') };
   api = `http://127.0.0.1:${d.port}`;

@@ -46,7 +46,7 @@ test('http.host, smpp.host and simulator.controlHost bind where they say, and ea
   );
   let logged = '';
   const log = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => ((logged += String(c)), cb()) }) });
-  const d = await startDaemon({ dataDir: dir, httpPort: 0, log, out: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, log, out: new Writable({ write: (_c, _e, cb) => cb() }) });
   t.after(() => d.stop());
   const smpp = d.smppPort!;
   const control = d.control!.port;

@@ -17,7 +17,7 @@ const PW = 'kill-test-password';
 const auth = { authorization: 'Basic ' + Buffer.from(`admin:${PW}`).toString('base64') };
 
 async function start(dir: string): Promise<{ child: ChildProcess; api: string }> {
-  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sim-control-port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0', '--sim-control-port', '0', '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -24,7 +24,7 @@ async function daemon(policy: unknown, log: Logger = silentLogger()): Promise<Da
     join(dir, 'config.json'),
     JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 }, policy }),
   );
-  const x = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log, out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  const x = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log, out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
   await x.auth.setPassword('admin', 'policy-test-password');
   return x;
 }

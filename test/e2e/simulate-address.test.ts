@@ -31,7 +31,7 @@ test('cellgate simulate --data DIR reaches the daemon\'s control API on a port c
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-simaddr-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { modems: 2, timing: 'zero' } }));
-  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sim-control-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'start', '--data', dir, '--http-port', '0', '--sip-port', '0', '--sim-control-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

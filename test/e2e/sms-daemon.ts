@@ -110,6 +110,7 @@ export async function startSmsDaemon(o: StartOptions = {}): Promise<SmsDaemon> {
     dataDir,
     httpPort: 0,
     httpHost: '127.0.0.1',
+    sipPort: 0,
     simControlPort: 0,
     log,
     logLevel: 'info',

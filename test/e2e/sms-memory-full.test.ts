@@ -30,7 +30,7 @@ let auth: Record<string, string>;
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-memfull-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, sms: { statusReports: true }, simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 } }));
-  d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: LINES } });
+  d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: LINES } });
   await d.auth.setPassword('admin', 'memfull-test-password');
   auth = { authorization: 'Basic ' + Buffer.from('admin:memfull-test-password').toString('base64') };
   api = `http://127.0.0.1:${d.port}/api`;

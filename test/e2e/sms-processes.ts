@@ -100,7 +100,7 @@ export interface DaemonProc extends Proc {
  * adds to the environment (fault injection, src/wiring/fault-injection.ts).
  */
 export async function startDaemonProcess(dataDir: string, smppPort: number, env: Record<string, string> = {}): Promise<DaemonProc> {
-  const p = run(['start', '--data', dataDir, '--http-port', '0', '--smpp-port', String(smppPort), '--log-level', 'info'], env);
+  const p = run(['start', '--data', dataDir, '--http-port', '0', '--sip-port', '0', '--smpp-port', String(smppPort), '--log-level', 'info'], env);
   const m = await until(p, 'the daemon did not start', /"port":(\d+)[^\n]*cellgate API listening/, 30_000);
   return { ...p, api: `http://127.0.0.1:${m[1]}/api` };
 }

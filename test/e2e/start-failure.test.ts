@@ -34,6 +34,7 @@ function options(dataDir: string, o: Partial<DaemonOptions>): DaemonOptions {
   return {
     dataDir,
     httpHost: '127.0.0.1',
+    sipPort: 0,
     log: createLogger({ level: 'silent', destination: quiet() }),
     out: quiet(),
     lines: { timing: FAST_LINES },

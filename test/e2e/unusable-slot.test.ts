@@ -21,7 +21,7 @@ const auth = { authorization: 'Basic ' + Buffer.from('admin:unusable-test-passwo
 test('SIM B removed → slot C needs a PIN none configured → the line ends registered on D; C shows unusable; a card back in B is a candidate again', { timeout: 90_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-unusable-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 } }));
-  const d = await startDaemon({ dataDir: dir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
+  const d = await startDaemon({ dataDir: dir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log: silentLogger(), out: new Writable({ write: (_c, _e, cb) => cb() }), lines: { timing: FAST } });
   t.after(() => d.stop());
   await d.auth.setPassword('admin', 'unusable-test-password');
   const api = `http://127.0.0.1:${d.port}`;

@@ -47,7 +47,7 @@ async function start(t: TestContext, dir?: string): Promise<Api> {
     writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ modems: { autoDetect: false }, simulator: { mode: 'off' } }));
     await (await AuthStore.open({ dataDir })).setPassword('admin', ADMIN_PW);
   }
-  const d = await startDaemon({ dataDir, httpPort: 0, httpHost: '127.0.0.1', log: silentLogger(), logLevel: 'silent', out: new Writable({ write: (_c, _e, cb) => cb() }) });
+  const d = await startDaemon({ dataDir, httpPort: 0, sipPort: 0, httpHost: '127.0.0.1', log: silentLogger(), logLevel: 'silent', out: new Writable({ write: (_c, _e, cb) => cb() }) });
   const base = `http://127.0.0.1:${d.port}/api`;
   const call: Api['call'] = async (method, path, headers, body) => {
     const r = await fetch(base + path, {

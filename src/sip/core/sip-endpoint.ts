@@ -75,7 +75,10 @@ export class SipEndpoint {
       t1Ms: this.timers.t1Ms,
       t2Ms: this.timers.t2Ms,
       send: (message, target) => this.sendFromDialog(message, target),
-      report: (report) => options.onNoAck?.(report),
+      report: (report) => {
+        this.tellHandlers((handler) => handler.dialogUnacknowledged?.(report));
+        options.onNoAck?.(report);
+      },
     });
     options.transports.setReceiver((incoming) => {
       if (incoming.kind !== 'message') return;
@@ -124,11 +127,11 @@ export class SipEndpoint {
       // A retransmission or an ACK for a non-2xx (§17.2.3); an ACK with the INVITE's branch in
       // Accepted comes back through the `ack` report.
       const verdict = existing.receiveRequest(view);
-      if (verdict === 'passed-to-tu' && request.method === 'ACK') this.dialogs.receiveRequest(request);
+      if (verdict === 'passed-to-tu' && request.method === 'ACK') this.receiveAck(request);
       return;
     }
     if (request.method === 'ACK') {
-      this.dialogs.receiveRequest(request);
+      this.receiveAck(request);
       return;
     }
     const inDialog = request.to?.tag !== undefined;
@@ -147,6 +150,23 @@ export class SipEndpoint {
       return void this.respondWith(transaction, request, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
     }
     this.dispatch(handler, this.incomingFor(request, incoming, transaction, undefined));
+  }
+
+  /** An ACK for a 2xx goes to the dialog layer; the handlers hear of the dialog it confirmed. */
+  private receiveAck(ack: SipRequest): void {
+    const verdict = this.dialogs.receiveRequest(ack);
+    if (verdict.kind === 'ack') this.tellHandlers((handler) => handler.dialogAcknowledged?.(verdict.dialog, ack));
+  }
+
+  /** Dialog events go to every handler with the hook; one that throws is logged and the others still hear. */
+  private tellHandlers(tell: (handler: SipRequestHandler) => void): void {
+    for (const handler of new Set(this.handlers.values())) {
+      try {
+        tell(handler);
+      } catch (error) {
+        this.options.log.error({ err: error }, 'sip endpoint: a handler failed on a dialog event');
+      }
+    }
   }
 
   /** A handler that throws leaves its request answered 500 (§21.5.1) rather than hanging. */
@@ -234,6 +254,7 @@ export class SipEndpoint {
         return void this.sendThrough(transaction, verdict.response);
       case 'bye':
         this.sendThrough(transaction, verdict.response);
+        this.tellHandlers((handler) => handler.dialogByeReceived?.(verdict.dialog, request));
         return void this.options.onBye?.(verdict.dialog, request);
       case 'in-dialog': {
         const handler = this.handlers.get(request.method);

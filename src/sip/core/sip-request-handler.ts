@@ -4,7 +4,7 @@
  * retransmissions, checked the request (§8.2) and, for INVITE, started the UAS dialog core.
  */
 import type { SipRequest, SipResponse } from '../message/index.js';
-import type { Dialog, UasInvite } from '../dialog/index.js';
+import type { Dialog, UasInvite, UasNoAckReport } from '../dialog/index.js';
 import type { SipPeerAddress, SipTransportKind } from '../transport/index.js';
 
 export interface SipResponseSpec {
@@ -39,4 +39,12 @@ export interface SipRequestHandler {
   handleRequest(incoming: SipIncomingRequest): void;
   /** INVITE only: the caller cancelled before a final response; 487 has been sent. */
   requestCancelled?(incoming: SipIncomingRequest): void;
+  /**
+   * Dialog events, told to every handler that has the hook (each checks whether the dialog is one of
+   * its own): the ACK for our 2xx (§13.3.1.4; it may carry the SDP answer, §13.2.1), a BYE already
+   * answered 200, and a 2xx never acknowledged (the dialog was ended with BYE).
+   */
+  dialogAcknowledged?(dialog: Dialog, ack: SipRequest): void;
+  dialogByeReceived?(dialog: Dialog, bye: SipRequest): void;
+  dialogUnacknowledged?(report: UasNoAckReport): void;
 }

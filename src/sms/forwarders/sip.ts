@@ -2,10 +2,10 @@
  * Forward to a VoIP extension (manual §4.10 "短信转发至 VoIP"): a SIP MESSAGE to the rule's extension or
  * URI with the body `+8613670128297` CRLF `(L1)你好` (formatSipForwardBody).
  *
- * The SIP side (issue: SIP user agent) provides `sendMessage`; it resolves on a 2xx final response and
- * rejects otherwise, with a PermanentDeliveryError for final refusals that a retry cannot change.
- * Until it exists, the 'sip' worker is not started: 'sip' jobs stay pending in the store (nothing is
- * lost) and go out once a SIP-capable version runs them.
+ * The SIP MESSAGE bridge (src/sip/sms-bridge) provides `sendMessage`; it resolves on a 2xx final
+ * response and rejects otherwise, with a PermanentDeliveryError for final refusals that a retry cannot
+ * change. Without it the 'sip' worker is not started: 'sip' jobs stay pending in the store (nothing
+ * is lost) and go out once the SIP side runs.
  */
 import type { Delivery } from '../../store/message-store.js';
 import type { Logger } from '../../util/log.js';

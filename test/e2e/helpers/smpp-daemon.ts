@@ -102,6 +102,7 @@ export async function startSmppDaemon(o: SmppDaemonOptions): Promise<SmppDaemon>
     httpPort: 0,
     httpHost: '127.0.0.1',
     smppPort: 0,
+    sipPort: 0,
     simControlPort: 0,
     // CELLGATE_E2E_LOG=/path/file keeps the daemon's debug log for a failing run; otherwise nothing is logged.
     log: process.env.CELLGATE_E2E_LOG ? createLogger({ level: 'debug', destination: createWriteStream(process.env.CELLGATE_E2E_LOG, { flags: 'a' }) }) : silentLogger(),

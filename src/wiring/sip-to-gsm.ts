@@ -1,0 +1,49 @@
+/**
+ * Joins the SIP → GSM calls to the daemon: the endpoint, the access check, the media, the lines, the
+ * call service and the SIM policy. Settings are read from the configuration at each new INVITE, so a
+ * configuration change applies to the next call.
+ */
+import type { CallService } from '../call/call-service.js';
+import type { ConfigStore } from '../config/load.js';
+import type { Line } from '../line/line.js';
+import { parsePrefixList, type LinePrefixes } from '../routing/line-prefix.js';
+import type { SipEndpoint } from '../sip/core/index.js';
+import { createSipToGsm, type Admit, type MediaSessions, type SipToGsm, type SipToGsmConfig } from '../sip/to-gsm/index.js';
+import type { Logger } from '../util/log.js';
+
+export interface SipToGsmWiringOptions {
+  endpoint: SipEndpoint;
+  admit: Admit;
+  media: MediaSessions;
+  config: ConfigStore;
+  lines: () => readonly Line[];
+  calls: CallService;
+  policy: { mayCall(lineId: number): { ok: true } | { ok: false; reason: string } };
+  /** Minutes used this period per line, for `lineSelection: "least-minutes"`; absent: round robin. */
+  minutesUsed?: (lineId: number) => number;
+  log: Logger;
+}
+
+/** The lines' prefix lists (`lines[].prefixes`); a line without an explicit id has none here. */
+function linePrefixes(config: ConfigStore): LinePrefixes[] {
+  return config.get().lines.flatMap((line) => {
+    if (line.id === undefined) return [];
+    const parsed = parsePrefixList(line.prefixes ?? '');
+    return parsed.ok ? [{ line: line.id, prefixes: parsed.prefixes }] : [];
+  });
+}
+
+export function wireSipToGsm(o: SipToGsmWiringOptions): SipToGsm {
+  const config = (): SipToGsmConfig => ({ calls: o.config.get().sip.calls, linePrefixes: linePrefixes(o.config) });
+  return createSipToGsm({
+    endpoint: o.endpoint,
+    admit: o.admit,
+    media: o.media,
+    lines: o.lines,
+    calls: o.calls,
+    mayCall: (lineId) => o.policy.mayCall(lineId),
+    ...(o.minutesUsed ? { minutesUsed: o.minutesUsed } : {}),
+    config,
+    log: o.log.child({ component: 'sip-to-gsm' }),
+  });
+}
