@@ -65,13 +65,20 @@ export class CallService extends EventEmitter<CallEvents> {
   private readonly voipLegs = new Map<string, VoipLegHandle>();
   private readonly now: () => number;
   private lastRefusedAt = 0;
+  private router: CallRouter;
 
   constructor(private readonly o: CallServiceOptions) {
     super();
     // Each call in progress may have its own waiters (a test call on each of up to 64 lines).
     this.setMaxListeners(0);
     this.now = o.now ?? Date.now;
+    this.router = o.router;
     this.closeInterrupted();
+  }
+
+  /** Routes the incoming calls that start from now on (the SIP side, once it is up, replaces the default router). */
+  setRouter(router: CallRouter): void {
+    this.router = router;
   }
 
   /** Follows a line's calls. */
@@ -193,7 +200,7 @@ export class CallService extends EventEmitter<CallEvents> {
   private routeIncoming(call: Call): void {
     let decision: IncomingDecision;
     try {
-      decision = this.o.router.route(call);
+      decision = this.router.route(call);
     } catch (e) {
       this.o.log.error({ err: e, call: call.id }, 'call router failed; the call rings until the caller gives up');
       return;

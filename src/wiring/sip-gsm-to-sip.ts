@@ -6,19 +6,23 @@
  */
 import type { CallRouter } from '../call/call-router.js';
 import type { SipAccountConfig, SipConfig } from '../config/schema-sip.js';
+import type { SipDialogListener } from '../sip/core/index.js';
 import { createGsmToSipRouter, parseForwardHost, type ForkEndpoint, type ForwardAccount, type GsmToSipRouter, type LocalContact, type MediaSessions } from '../sip/from-gsm/index.js';
 import type { RegisteredContact } from '../sip/registrar/index.js';
 import type { Logger } from '../util/log.js';
 
 export interface GsmToSipWiring {
-  readonly endpoint: ForkEndpoint;
+  /** The SIP endpoint: INVITEs go out through it, and it tells the router of BYEs. */
+  readonly endpoint: ForkEndpoint & { addDialogListener(listener: SipDialogListener): () => void };
+  /** The call service, whose router this replaces while SIP runs. */
+  readonly calls: { setRouter(router: CallRouter): void };
   readonly media: MediaSessions;
   /** The embedded registrar's lookups (Registrar.contactsForGroup / contactsFor); absent: none registered. */
   readonly registrar?: { contactsForGroup(group: string): RegisteredContact[]; contactsFor(user: string): RegisteredContact[] };
   readonly config: () => SipConfig;
   readonly local: LocalContact;
   readonly version: string;
-  /** Today's router (ring, then reject), for lines with nothing to forward to. */
+  /** Today's router (ring, then reject), for lines with nothing to forward to, and again after stop(). */
   readonly fallback: CallRouter;
   readonly log: Logger;
 }
@@ -45,8 +49,15 @@ export function accountForLine(config: SipConfig, line: number): SipAccountConfi
   return config.trunk.peers[0]?.register ?? null;
 }
 
-export function wireGsmToSip(o: GsmToSipWiring): GsmToSipRouter {
-  return createGsmToSipRouter({
+export interface GsmToSipParts {
+  readonly router: GsmToSipRouter;
+  /** Gives incoming calls back to the fallback router and stops hearing BYEs. */
+  stop(): void;
+}
+
+/** Builds the router, makes it the call service's router and lets the endpoint tell it of BYEs. */
+export function wireGsmToSip(o: GsmToSipWiring): GsmToSipParts {
+  const router = createGsmToSipRouter({
     endpoint: o.endpoint,
     media: o.media,
     contactsForGroup: (group) => o.registrar?.contactsForGroup(group) ?? [],
@@ -61,4 +72,13 @@ export function wireGsmToSip(o: GsmToSipWiring): GsmToSipRouter {
     fallback: o.fallback,
     log: o.log.child({ component: 'gsm-to-sip' }),
   });
+  const removeListener = o.endpoint.addDialogListener(router);
+  o.calls.setRouter(router);
+  return {
+    router,
+    stop() {
+      removeListener();
+      o.calls.setRouter(o.fallback);
+    },
+  };
 }

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sipSchema } from '../../src/config/schema-sip.js';
-import { accountForLine, forwardAccountOf } from '../../src/wiring/sip-gsm-to-sip.js';
+import { RingThenRejectRouter, type CallRouter } from '../../src/call/call-router.js';
+import type { SipDialogListener } from '../../src/sip/core/index.js';
+import { silentLogger } from '../../src/util/log.js';
+import { accountForLine, forwardAccountOf, wireGsmToSip } from '../../src/wiring/sip-gsm-to-sip.js';
 
 const account = (authId: string, extra: object = {}) => ({ authId, password: 'pw', registrar: '192.0.2.50:5070', ...extra });
 
@@ -27,4 +30,29 @@ test('forwardAccountOf reads registrar and outbound proxy, domain and user', () 
     domain: 'pbx.example.com',
     user: '8001',
   });
+});
+
+test('wireGsmToSip makes the router the router of the call service and a dialog listener; stop undoes both', () => {
+  const listeners = new Set<SipDialogListener>();
+  const routers: CallRouter[] = [];
+  const fallback = new RingThenRejectRouter(() => 30);
+  const parts = wireGsmToSip({
+    endpoint: {
+      sendInvite: () => assert.fail('no INVITE expected'),
+      dialogs: { sendBye: () => undefined },
+      addDialogListener: (l) => (listeners.add(l), () => void listeners.delete(l)),
+    },
+    calls: { setRouter: (r) => routers.push(r) },
+    media: { offer: () => null, answer: () => ({ ok: false, status: 503, reason: '' }) },
+    config: () => sipSchema.parse({}),
+    local: { host: '127.0.0.1', port: 5060 },
+    version: 't',
+    fallback,
+    log: silentLogger(),
+  });
+  assert.deepEqual(routers, [parts.router]);
+  assert.ok(listeners.has(parts.router));
+  parts.stop();
+  assert.deepEqual(routers, [parts.router, fallback]);
+  assert.equal(listeners.size, 0);
 });

@@ -9,6 +9,7 @@ import type { Call } from '../../call/call.js';
 import type { CallRouter, IncomingDecision, VoipLegControl } from '../../call/call-router.js';
 import type { SipConfig } from '../../config/schema-sip.js';
 import type { Logger } from '../../util/log.js';
+import type { SipDialogListener } from '../core/index.js';
 import type { Dialog } from '../dialog/index.js';
 import type { RegisteredContact } from '../registrar/index.js';
 import { callerIdentity } from './caller-id.js';
@@ -37,7 +38,7 @@ export interface GsmToSipRouterOptions {
   readonly log: Logger;
 }
 
-export class GsmToSipRouter implements CallRouter {
+export class GsmToSipRouter implements CallRouter, SipDialogListener {
   private readonly byDialog = new Map<Dialog, ForwardedCall>();
   private readonly calls = new Set<ForwardedCall>();
 
@@ -59,7 +60,7 @@ export class GsmToSipRouter implements CallRouter {
   }
 
   /**
-   * The SIP side ended a dialog with BYE (the endpoint's onBye): true when it was one of ours, whose
+   * The SIP side ended a dialog with BYE (already answered 200): true when it was one of ours, whose
    * GSM call is then hung up.
    */
   handleBye(dialog: Dialog): boolean {
@@ -67,6 +68,11 @@ export class GsmToSipRouter implements CallRouter {
     if (call === undefined) return false;
     call.sipBye();
     return true;
+  }
+
+  /** SipDialogListener: the endpoint tells every listener; only our dialogs matter here. */
+  dialogByeReceived(dialog: Dialog): void {
+    this.handleBye(dialog);
   }
 
   private decide(call: Call): IncomingDecision {

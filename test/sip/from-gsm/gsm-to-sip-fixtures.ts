@@ -107,8 +107,7 @@ export function contactAt(port: number, user = '201'): RegisteredContact {
 }
 
 export async function startRig(config: SipConfig): Promise<Rig> {
-  let router: GsmToSipRouter | undefined;
-  const core = await startEndpoint({ onBye: (dialog) => void router?.handleBye(dialog) });
+  const core = await startEndpoint();
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-gsm-sip-'));
   const store = CounterStore.open(dir);
   const media = new FakeMedia();
@@ -128,7 +127,7 @@ export async function startRig(config: SipConfig): Promise<Rig> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  router = createGsmToSipRouter({
+  const router = createGsmToSipRouter({
     endpoint: core.endpoint,
     media,
     contactsForGroup: (group) => (group === 'ring' ? rig.contacts : []),
@@ -140,6 +139,7 @@ export async function startRig(config: SipConfig): Promise<Rig> {
     fallback: new RingThenRejectRouter(() => 30),
     log: silentLogger(),
   });
+  core.endpoint.addDialogListener(router);
   (rig as { router: GsmToSipRouter }).router = router;
   (rig as { calls: CallService }).calls = new CallService({ store, router, log: silentLogger() });
   rig.calls.attach(rig.line);
