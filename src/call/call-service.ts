@@ -15,16 +15,18 @@ import type { CallRecord, StoredCall } from '../store/records.js';
 import type { Logger } from '../util/log.js';
 import type { AccountingChange, CallAccounting, InterruptedClose } from './call-accounting.js';
 import { callRecordOf, openRecordOf } from './call-record.js';
-import type { CallRouter, IncomingDecision } from './call-router.js';
+import type { CallRouter, ForwardToVoip, IncomingDecision, VoipLegHandle } from './call-router.js';
 import type { CallState } from './call-state.js';
 import { viewOfCall, viewOfRecord, type CallView } from './call-view.js';
 import { Call } from './call.js';
 
-/** What the service needs of a line: its call steps, and a hang-up to carry out a router's rejection. */
+/** What the service needs of a line: its call steps, a hang-up to carry out a router's rejection, and an answer (ATA) for forwarded calls. */
 export interface CallLine {
   readonly id: number;
   on(event: 'call', listener: (step: LineCallEvent) => void): unknown;
   hangup(): Promise<void>;
+  /** Absent: the line cannot answer, so calls on it are not forwarded. */
+  answer?(): Promise<void>;
 }
 
 export interface CallServiceOptions {
@@ -59,15 +61,24 @@ export class CallService extends EventEmitter<CallEvents> {
   private readonly calls = new Map<string, Call>();
   private readonly lines = new Map<number, CallLine>();
   private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+  /** The VoIP side of each forwarded call in progress. */
+  private readonly voipLegs = new Map<string, VoipLegHandle>();
   private readonly now: () => number;
   private lastRefusedAt = 0;
+  private router: CallRouter;
 
   constructor(private readonly o: CallServiceOptions) {
     super();
     // Each call in progress may have its own waiters (a test call on each of up to 64 lines).
     this.setMaxListeners(0);
     this.now = o.now ?? Date.now;
+    this.router = o.router;
     this.closeInterrupted();
+  }
+
+  /** Routes the incoming calls that start from now on (the SIP side, once it is up, replaces the default router). */
+  setRouter(router: CallRouter): void {
+    this.router = router;
   }
 
   /** Follows a line's calls. */
@@ -155,6 +166,7 @@ export class CallService extends EventEmitter<CallEvents> {
 
   private ended(call: Call, from: CallState): void {
     this.clearRingTimer(call.id);
+    this.endVoipLeg(call);
     const change = this.accounting({ kind: 'ended', call, from });
     const record = callRecordOf(call, change?.billedSec ?? 0);
     this.write(`recording call ${call.id}`, () => this.o.store.recordCall(record, change?.updates ?? []), change);
@@ -188,13 +200,72 @@ export class CallService extends EventEmitter<CallEvents> {
   private routeIncoming(call: Call): void {
     let decision: IncomingDecision;
     try {
-      decision = this.o.router.route(call);
+      decision = this.router.route(call);
     } catch (e) {
       this.o.log.error({ err: e, call: call.id }, 'call router failed; the call rings until the caller gives up');
       return;
     }
+    if (decision.action === 'forward') return this.forward(call, decision);
     const timer = setTimeout(() => this.reject(call, decision.cause), Math.max(0, decision.afterMs));
     this.ringTimers.set(call.id, timer);
+  }
+
+  /**
+   * Carries out a forward: the VoIP side rings while the GSM call does; its answer answers the GSM
+   * call (ATA), its failure rejects it, its BYE hangs it up; the GSM call's end ends the VoIP side.
+   */
+  private forward(call: Call, decision: ForwardToVoip): void {
+    const line = this.lines.get(call.gsm.line);
+    call.voip = { peer: decision.peer, cause: null };
+    const control = {
+      answerGsm: () => this.answerForwarded(call),
+      rejectGsm: (voipCause: string, gatewayCause: string) => {
+        this.voipLegs.delete(call.id);
+        if (call.voip) call.voip.cause = voipCause;
+        this.reject(call, gatewayCause);
+      },
+      hangUpGsm: (voipCause: string) => {
+        this.voipLegs.delete(call.id);
+        if (call.voip) call.voip.cause = voipCause;
+        if (call.ended || !line) return;
+        line.hangup().catch((e: Error) => this.o.log.warn({ call: call.id, err: e.message }, 'cannot hang up the GSM side after the VoIP side hung up'));
+      },
+    };
+    try {
+      this.voipLegs.set(call.id, decision.start(control));
+    } catch (e) {
+      this.o.log.error({ err: e, call: call.id }, 'forwarding failed to start; the call rings until the caller gives up');
+    }
+  }
+
+  private async answerForwarded(call: Call): Promise<boolean> {
+    const line = this.lines.get(call.gsm.line);
+    if (call.ended) return false;
+    if (!line?.answer) {
+      this.reject(call, 'forwarded call answered on the VoIP side, but the line cannot answer');
+      return false;
+    }
+    try {
+      await line.answer();
+    } catch (e) {
+      this.o.log.warn({ call: call.id, err: (e as Error).message }, 'cannot answer the forwarded GSM call');
+      this.reject(call, `forwarded call answered on the VoIP side, but answering the GSM call failed: ${(e as Error).message}`);
+      return false;
+    }
+    return !call.ended;
+  }
+
+  /** The GSM call ended: CANCEL or BYE its VoIP side, and keep that side's cause for the record. */
+  private endVoipLeg(call: Call): void {
+    const leg = this.voipLegs.get(call.id);
+    if (!leg) return;
+    this.voipLegs.delete(call.id);
+    try {
+      const cause = leg.gsmEnded();
+      if (call.voip && call.voip.cause === null) call.voip.cause = cause;
+    } catch (e) {
+      this.o.log.error({ err: e, call: call.id }, 'ending the VoIP side failed');
+    }
   }
 
   /** Hangs up an incoming call that is still ringing (TS 27.007 §6.5 +CHUP / V.250 H through the line). */

@@ -21,7 +21,7 @@ import type { OutgoingInvite, SipInviteEvents, SipInviteOutcome, SipRequestEvent
 import { nextHopTarget } from './next-hop.js';
 import { checkNewRequest, type RequestRejection } from './request-checks.js';
 import { DEFAULT_ACCEPT, type SipEndpointOptions } from './sip-endpoint-options.js';
-import type { SipIncomingRequest, SipRequestHandler, SipRespondVerdict, SipResponseSpec } from './sip-request-handler.js';
+import type { SipDialogListener, SipIncomingRequest, SipRequestHandler, SipRespondVerdict, SipResponseSpec } from './sip-request-handler.js';
 import { SourceRateLimiter } from './source-rate-limiter.js';
 import { transactionRequestOf, transactionResponseOf } from './transaction-views.js';
 
@@ -56,6 +56,8 @@ export class SipEndpoint {
   private readonly scheduler: TrackedScheduler;
   private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
   private readonly handlers = new Map<string, SipRequestHandler>();
+  /** Parts that take part in dialogs without handling a method (our own INVITEs' dialogs). */
+  private readonly dialogListeners = new Set<SipDialogListener>();
   private readonly invites = new Map<string, InviteEntry>();
   /** The same entries by transaction, for CANCEL: its Via may differ in `received`/`rport` or in list form. */
   private readonly invitesByTransaction = new Map<ServerTransaction, InviteEntry>();
@@ -95,6 +97,12 @@ export class SipEndpoint {
   /** Registers the handler for new requests of `method` (and in-dialog requests of that method). */
   handle(method: string, handler: SipRequestHandler): void {
     this.handlers.set(method, handler);
+  }
+
+  /** Hears the dialog events the handlers hear (ACK, BYE, no ACK) without handling a method; returns the removal. */
+  addDialogListener(listener: SipDialogListener): () => void {
+    this.dialogListeners.add(listener);
+    return () => void this.dialogListeners.delete(listener);
   }
 
   /** The methods a 405 or an OPTIONS answer lists in Allow (§8.2.1, §11.2). */
@@ -159,8 +167,8 @@ export class SipEndpoint {
   }
 
   /** Dialog events go to every handler with the hook; one that throws is logged and the others still hear. */
-  private tellHandlers(tell: (handler: SipRequestHandler) => void): void {
-    for (const handler of new Set(this.handlers.values())) {
+  private tellHandlers(tell: (handler: SipDialogListener) => void): void {
+    for (const handler of new Set<SipDialogListener>([...this.handlers.values(), ...this.dialogListeners])) {
       try {
         tell(handler);
       } catch (error) {

@@ -48,3 +48,6 @@ export interface SipRequestHandler {
   dialogByeReceived?(dialog: Dialog, bye: SipRequest): void;
   dialogUnacknowledged?(report: UasNoAckReport): void;
 }
+
+/** The dialog events alone, for a part that hears them without handling a method (SipEndpoint.addDialogListener). */
+export type SipDialogListener = Pick<SipRequestHandler, 'dialogAcknowledged' | 'dialogByeReceived' | 'dialogUnacknowledged'>;

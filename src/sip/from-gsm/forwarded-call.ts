@@ -1,0 +1,124 @@
+/**
+ * One GSM call forwarded to SIP, from the fork to the end of the dialog:
+ *
+ *   forking ─answered→ answering (ATA sent) ─gsm-answered→ connected
+ *      │                   │                        │
+ *      └──────────────── end ───────────────────────┴──→ ended
+ *
+ * The fork's 2xx answers the GSM call (the call service sends ATA); the GSM caller hanging up CANCELs
+ * the fork or BYEs the dialog; the SIP side's BYE hangs up the line; a failed fork rejects the GSM
+ * call with the best SIP status as its VoIP cause. The media session is closed at the end.
+ */
+import type { VoipLegControl, VoipLegHandle } from '../../call/call-router.js';
+import type { Dialog } from '../dialog/index.js';
+import { nextState, type TransitionTable } from '../transaction/transaction-error.js';
+import type { Logger } from '../../util/log.js';
+import type { ForkEndpoint, ForkingUac, ForkOutcome } from './forking-uac.js';
+import type { MediaSession } from './media-contract.js';
+
+export type ForwardedCallState = 'forking' | 'answering' | 'connected' | 'ended';
+type ForwardedCallEvent = 'answered' | 'gsm-answered' | 'end';
+
+const TABLE: TransitionTable<ForwardedCallState, ForwardedCallEvent> = {
+  forking: { answered: 'answering', end: 'ended' },
+  answering: { 'gsm-answered': 'connected', end: 'ended' },
+  connected: { end: 'ended' },
+  ended: {},
+};
+
+export interface ForwardedCallOptions {
+  readonly callId: string;
+  readonly peer: string;
+  readonly fork: ForkingUac;
+  readonly media: MediaSession;
+  readonly endpoint: ForkEndpoint;
+  readonly control: VoipLegControl;
+  readonly noAnswerSec: number;
+  /** The dialog is answered: the router routes its BYE here. */
+  readonly onDialog: (dialog: Dialog, call: ForwardedCall) => void;
+  /** The call ended: the router forgets it. */
+  readonly onEnded: (call: ForwardedCall) => void;
+  readonly log: Logger;
+}
+
+export class ForwardedCall implements VoipLegHandle {
+  private _state: ForwardedCallState = 'forking';
+  private _dialog: Dialog | undefined;
+
+  constructor(private readonly options: ForwardedCallOptions) {}
+
+  get state(): ForwardedCallState {
+    return this._state;
+  }
+
+  get dialog(): Dialog | undefined {
+    return this._dialog;
+  }
+
+  start(): void {
+    void this.options.fork.start().then((outcome) => this.forkEnded(outcome));
+  }
+
+  /** VoipLegHandle: the GSM call ended. */
+  gsmEnded(): string | null {
+    switch (this._state) {
+      case 'forking':
+        this.end();
+        this.options.fork.cancel();
+        return 'CANCEL (the GSM caller hung up)';
+      case 'answering':
+      case 'connected':
+        this.end();
+        if (this._dialog !== undefined) this.options.endpoint.dialogs.sendBye(this._dialog);
+        return 'BYE from the gateway (the GSM side ended)';
+      default:
+        return null;
+    }
+  }
+
+  /** The SIP side sent BYE for our dialog (already answered 200 by the endpoint). */
+  sipBye(): void {
+    if (this._state === 'ended') return;
+    this.end();
+    this.options.control.hangUpGsm('BYE');
+  }
+
+  private move(event: ForwardedCallEvent): void {
+    this._state = nextState('forwarded call', TABLE, this._state, event);
+  }
+
+  private end(): void {
+    if (this._state === 'ended') return;
+    this.move('end');
+    this.options.media.close();
+    this.options.onEnded(this);
+  }
+
+  private forkEnded(outcome: ForkOutcome): void {
+    if (outcome.kind === 'answered') return this.answered(outcome.dialog, outcome.label);
+    if (this._state !== 'forking') return;
+    this.end();
+    if (outcome.kind === 'failed') {
+      const status = `${outcome.status} ${outcome.reason}`;
+      this.options.control.rejectGsm(status, `forwarded to ${this.options.peer}: no target took the call (${status})`);
+    } else if (outcome.kind === 'timed-out') {
+      this.options.control.rejectGsm('CANCEL (no answer)', `forwarded to ${this.options.peer}: no answer within ${this.options.noAnswerSec} s`);
+    }
+  }
+
+  private answered(dialog: Dialog, label: string): void {
+    if (this._state !== 'forking') {
+      // The GSM side went away as the 2xx arrived: the dialog is not wanted.
+      this.options.endpoint.dialogs.sendBye(dialog);
+      return;
+    }
+    this._dialog = dialog;
+    this.move('answered');
+    this.options.onDialog(dialog, this);
+    this.options.log.info({ call: this.options.callId, target: label }, 'forwarded call answered on the SIP side; answering the GSM call');
+    void this.options.control.answerGsm().then((ok) => {
+      // When ATA failed the call service hangs the line up, and gsmEnded sends the BYE.
+      if (ok && this._state === 'answering') this.move('gsm-answered');
+    });
+  }
+}
