@@ -73,7 +73,7 @@ export class RegistrarService {
   }
 
   get realm(): string {
-    return this.options.config().realm;
+    return this.safeConfig()?.realm ?? '';
   }
 
   /** Builds the registrar when enabled and takes REGISTER from the endpoint. */
