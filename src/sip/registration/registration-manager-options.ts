@@ -36,7 +36,7 @@ export interface AccountStatusView {
   readonly expiresSeconds: number | null;
   /** When the binding runs out (ISO time), while registered. */
   readonly expiresAt: string | null;
-  /** When the next attempt is due after a failure (ISO time). */
+  /** When the next REGISTER is due (ISO time): the retry after a failure, or the refresh while registered. */
   readonly nextAttemptAt: string | null;
   readonly lastError: { readonly statusCode: number; readonly reason: string; readonly at: string } | null;
 }

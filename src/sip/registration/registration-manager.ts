@@ -76,7 +76,7 @@ export class RegistrationManager {
         usingBackup: s.usingBackup,
         expiresSeconds: s.grantedSeconds ?? null,
         expiresAt: iso(s.expiresAt),
-        nextAttemptAt: iso(s.retryAt),
+        nextAttemptAt: iso(s.retryAt ?? s.refreshAt),
         lastError: s.lastError === undefined ? null : { statusCode: s.lastError.statusCode, reason: s.lastError.reason, at: new Date(s.lastError.at).toISOString() },
       };
     });

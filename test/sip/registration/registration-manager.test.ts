@@ -40,6 +40,7 @@ test('device mode: one account carrying every line, registered with the configur
   assert.equal(status!.expiresSeconds, 600);
   assert.equal(status!.expiresAt, new Date(600_000).toISOString());
   assert.equal(status!.registrar, 'pbx.example.com');
+  assert.equal(status!.nextAttemptAt, new Date(570_000).toISOString(), 'the refresh, 30 s before expiry');
   assert.equal(status!.lastError, null);
   assert.ok(!JSON.stringify(manager.statuses()).includes('pa55-secret'));
   assert.deepEqual(manager.voipOf(3), { account: 'device', state: 'registered' });
