@@ -34,7 +34,7 @@ export interface RegistrarServiceOptions {
   readonly now?: () => number;
   /**
    * Digest algorithms offered, most preferred first. Default MD5 then SHA-256: many phones (and SIPp)
-   * answer only the first challenge and know only MD5 (RFC 8760 §2.4 leaves the order to the server).
+   * answer only the first challenge and know only MD5 (RFC 8760: the server lists its challenges in its own order of preference).
    */
   readonly algorithms?: readonly BaseDigestAlgorithm[];
 }
