@@ -20,6 +20,8 @@ import type { CallService } from '../call/call-service.js';
 import { SessionStore } from '../web/sessions.js';
 import { smsRoutes } from '../web/sms-routes.js';
 import { userRoutes } from '../web/user-routes.js';
+import { sipRoutes, withVoip, type SipRouteDeps } from '../web/sip-routes.js';
+import type { LineVoip } from '../sip/registration/index.js';
 import { ussdRoutes } from '../web/ussd-routes.js';
 import type { SimulatorPart } from './simulator.js';
 import type { SmsParts } from './sms.js';
@@ -33,6 +35,8 @@ export interface HttpWiringOptions {
   sms: SmsParts;
   /** The demo-mode part, when simulated modems run. */
   simulator: SimulatorPart | null;
+  /** The SIP accounts' API (createSipAccounts(...).api), when SIP runs. */
+  sip?: (Omit<SipRouteDeps, 'bodyLimit'> & { voipOf(line: number): LineVoip | null }) | null;
   mode: DeviceStatus['mode'];
   version: string;
   host: string;
@@ -56,8 +60,11 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
   const cfg = config.get();
   const startedAt = Date.now();
   const registry: LineRegistry = {
-    list: () => lines.list(),
-    get: (id) => lines.get(id)?.status(),
+    list: () => lines.list().map((s) => withVoip(s, o.sip?.voipOf)),
+    get: (id) => {
+      const status = lines.get(id)?.status();
+      return status && withVoip(status, o.sip?.voipOf);
+    },
     device: () => {
       const all = lines.list();
       const sim = o.simulator;
@@ -104,6 +111,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       }),
       ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
       ...userRoutes({ users: auth, sessions, bodyLimit, log }),
+      ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
     ],
     auth,
     log,

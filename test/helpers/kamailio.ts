@@ -30,14 +30,14 @@ export interface KamailioOptions {
   password?: string;
   /** Worker processes; one per core by default in Kamailio, 2 is plenty here. */
   children?: number;
-  /** Answer INVITE to this user locally with this status instead of forwarding (none by default). */
+  /** Kamailio's log level (2: each request is logged as `REQ <method> <uri> ... Expires <n>`). */
   debug?: number;
 }
 
 function config(dir: string, port: number, o: KamailioOptions): string {
   const password = o.password ?? 'secret';
   return `#!KAMAILIO
-debug=${o.debug ?? 1}
+debug=${o.debug ?? 2}
 log_stderror=yes
 fork=yes
 children=${o.children ?? 2}
@@ -63,6 +63,7 @@ modparam("usrloc", "db_mode", 0)
 modparam("ctl", "binrpc", "unix:${dir}/ctl")
 
 request_route {
+    xlog("L_INFO", "REQ $rm $ru from $si:$sp (From $fu) Expires $hdr(Expires)\\n");
     if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
     if (has_totag()) {
         if (loose_route()) { t_relay(); exit; }
@@ -84,7 +85,8 @@ request_route {
 `;
 }
 
-export async function startKamailio(o: KamailioOptions = {}): Promise<Kamailio> {
+export async function startKamailio(options: KamailioOptions | string = {}): Promise<Kamailio> {
+  const o: KamailioOptions = typeof options === 'string' ? { password: options } : options;
   assertKamailioInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-kamailio-'));
   mkdirSync(join(dir, 'run'));

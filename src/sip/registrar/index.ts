@@ -7,3 +7,5 @@ export { BindingTable, contactKey, DEFAULT_MAX_BINDINGS, type Binding, type Regi
 export { parseDeltaSeconds, readRegister, type RegisterReading, type RequestedContact } from './register-request.js';
 export { SourceLockout, SOURCE_LOCKOUT_DEFAULTS, type SourceLockoutOptions } from './source-lockout.js';
 export { IllegalSourceLockoutTransition, nextSourceLockoutState, type SourceLockoutEvent, type SourceLockoutState } from './source-lockout-state.js';
+export { RegistrarService, type ExtensionView, type RegisterEndpoint, type RegistrarServiceOptions } from './registrar-service.js';
+export { extensionDefinitionOf, groupsForLine, linesForExtension, type ExtensionConfig, type RegistrarConfig } from './registrar-config.js';

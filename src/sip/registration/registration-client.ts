@@ -50,6 +50,7 @@ export class RegistrationClient {
   private grantedSeconds: number | undefined;
   private expiresAt: number | undefined;
   private retryAt: number | undefined;
+  private refreshAt: number | undefined;
   private lastError: RegistrationError | undefined;
   private stopped: Promise<void> | undefined;
   private resolveStopped: (() => void) | undefined;
@@ -95,6 +96,7 @@ export class RegistrationClient {
       grantedSeconds: this.current === 'registered' || this.current === 'refreshing' ? this.grantedSeconds : undefined,
       expiresAt: this.current === 'registered' || this.current === 'refreshing' ? this.expiresAt : undefined,
       retryAt: this.current === 'waiting-retry' ? this.retryAt : undefined,
+      refreshAt: this.current === 'registered' ? this.refreshAt : undefined,
       lastError: this.lastError,
     };
   }
@@ -218,10 +220,11 @@ export class RegistrationClient {
     if (this.active === 0) this.primaryFailedAt = undefined;
     this.grantedSeconds = granted;
     this.expiresAt = this.now() + granted * 1000;
-    this.move('granted');
     // Refresh ahead of expiry by the margin, but never in the first half of the granted time.
     // Capped at what a Node timer can hold (about 24.8 days): a longer delay would fire at once.
     const refreshInMs = Math.min(Math.max(granted - this.marginSeconds, granted / 2) * 1000, MAX_TIMER_MS);
+    this.refreshAt = this.now() + refreshInMs;
+    this.move('granted');
     this.setTimer(refreshInMs, () => this.refresh());
   }
 

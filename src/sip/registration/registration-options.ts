@@ -99,5 +99,7 @@ export interface RegistrationStatus {
   readonly expiresAt: number | undefined;
   /** When the next retry is due, while waiting. */
   readonly retryAt: number | undefined;
+  /** When the refresh REGISTER is due, while registered. */
+  readonly refreshAt: number | undefined;
   readonly lastError: RegistrationError | undefined;
 }

@@ -123,7 +123,8 @@ export function planRegistrations(config: RegistrationPlanConfig, lineCount: num
           problems.push('per-group: an entry is not a group');
           continue;
         }
-        if (!/^[A-Za-z0-9_-]{1,32}$/.test(group.name)) problems.push(`group "${group.name}": name must be 1-32 letters, digits, - or _`);
+        // The configuration's group names (src/config/schema-sip.ts): letters, digits, "_", "." or "-".
+        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(group.name)) problems.push(`group "${group.name}": name must be 1-64 letters, digits, _, . or -`);
         if (names.has(group.name)) problems.push(`group "${group.name}": configured twice`);
         names.add(group.name);
         const lines = Array.isArray(group.lines) ? group.lines : [];

@@ -50,7 +50,7 @@ test('per-group mode: one account per group; a line in two groups or a bad name 
   assert.deepEqual(ok.accounts.map((a) => [a.id, a.lines]), [['group-sales', [1, 3]], ['group-support', [2]]]);
   const bad = planRegistrations({ mode: 'per-group', groups: [{ name: 'a', lines: [1, 2], account: settings() }, { name: 'b c', lines: [2], account: settings() }, { name: 'd', lines: [], account: settings({ authId: '' }) }] }, 4);
   assert.deepEqual(!bad.ok && bad.problems, [
-    'group "b c": name must be 1-32 letters, digits, - or _',
+    'group "b c": name must be 1-64 letters, digits, _, . or -',
     'group "b c": line 2 is already in group "a"',
     'group "d": has no lines',
     'group "d": auth ID is empty',
