@@ -32,6 +32,8 @@ import { wireSip, type SipParts } from './wiring/sip.js';
 import { wireSipSms } from './wiring/sip-sms.js';
 import { wireSipMediaCdr } from './wiring/sip-media-cdr.js';
 import { wireSipToGsm } from './wiring/sip-to-gsm.js';
+import { wireSipAccounts } from './wiring/sip-accounts.js';
+import { wireGsmToSip } from './wiring/sip-gsm-to-sip.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -253,6 +255,27 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
           log,
         })
       : null;
+  // Registrations to PBXes (the manual's modes) and the embedded registrar for SIP phones.
+  const sipAccounts = sip ? wireSipAccounts({ config, endpoint: sip.endpoint, local: { host: sip.publicHost, port: sip.ports.udp }, lines, version, log: sipLog }) : null;
+  if (sip && sipAccounts) {
+    const registrar = sipAccounts.accounts.registrar;
+    sip.setExtensionSecrets(() => (registrar.enabled ? (user) => registrar.secretFor(user) : undefined));
+  }
+  // GSM → SIP: incoming GSM calls forwarded (fixed target, URI, caller prefix) or forked to the registrar's phones.
+  const gsmToSip =
+    sip && sipMedia
+      ? wireGsmToSip({
+          endpoint: sip.endpoint,
+          calls,
+          media: sipMedia.media,
+          ...(sipAccounts ? { registrar: sipAccounts.accounts.registrar } : {}),
+          config: sip.config,
+          local: { host: sip.publicHost, port: sip.ports.udp },
+          version,
+          fallback: new RingThenRejectRouter(() => config.get().calls.ringTimeoutSec),
+          log,
+        })
+      : null;
   const host = o.httpHost ?? cfg.http.host;
   const http = wireHttp({
     config,
@@ -261,6 +284,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     policy,
     calls,
     sms,
+    sip: sipAccounts ? sipAccounts.accounts.api : null,
     simulator: demo,
     mode: o.mode ?? (useSim && !realModems ? 'demo' : 'hardware'),
     version,
@@ -290,8 +314,12 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     service('SIP MESSAGE bridge', () => sipSms?.start(), () => sipSms?.stop()),
     // Stopped after the SIM policy: ring timers of incoming calls end with it.
     service('calls', () => undefined, () => calls.stop()),
-    // SIP callers get BYE or 503 before the lines and the call service stop.
+    // SIP callers get BYE or 503 before the lines and the call service stop; incoming GSM calls go
+    // back to ring-then-reject.
     service('SIP → GSM calls', () => undefined, () => sipToGsm?.stop()),
+    service('GSM → SIP calls', () => undefined, () => gsmToSip?.stop()),
+    // Registers to PBXes and takes REGISTER from phones; its stop unregisters (at most 5 s).
+    ...(sipAccounts ? [sipAccounts.service] : []),
     service('line start', () => lines.start(), () => undefined),
     service(
       'SIM policy',

@@ -39,8 +39,8 @@ export interface SipParts {
   /** The host we put in Via and Contact. */
   readonly publicHost: string;
   readonly listenHost: string;
-  /** Lets the registrar's extensions authenticate calls and MESSAGEs (set when it runs). */
-  setExtensionSecrets(lookup: ((user: string) => StoredDigestSecret | undefined) | undefined): void;
+  /** Lets the registrar's extensions authenticate calls and MESSAGEs: the lookup while it runs, else undefined. */
+  setExtensionSecrets(lookup: () => ((user: string) => StoredDigestSecret | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
@@ -100,11 +100,11 @@ export async function wireSip(o: SipWiringOptions): Promise<SipParts | null> {
     throw new Error(`SIP cannot listen on ${uriHost(host)}:${o.port ?? base.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (choose another with sip.port or --sip-port)' : err.message}`);
   }
   const publicHost = publicHostOf(base);
-  let extensionSecret: ((user: string) => StoredDigestSecret | undefined) | undefined;
+  let extensionSecret: () => ((user: string) => StoredDigestSecret | undefined) | undefined = () => undefined;
   const access = new InboundAccess({
     config: effective,
     demoLoopback: demo,
-    extensionSecret: () => extensionSecret,
+    extensionSecret: () => extensionSecret(),
     log,
   });
   let endpoint: SipEndpoint;

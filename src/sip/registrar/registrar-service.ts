@@ -16,6 +16,7 @@ import { headerKey, type SipResponse } from '../message/index.js';
 import { groupsForLine, extensionDefinitionOf, linesForExtension, type RegistrarConfig } from './registrar-config.js';
 import type { RegisteredContact } from './registrar-options.js';
 import { Registrar } from './registrar.js';
+import type { StoredDigestSecret } from '../auth/index.js';
 
 /** The part of SipEndpoint the service needs. */
 export interface RegisterEndpoint {
@@ -120,6 +121,13 @@ export class RegistrarService {
   stop(): void {
     this.registrar = undefined;
     this.builtFrom = undefined;
+  }
+
+  /** The digest secret of an extension while the registrar runs (its phones authenticate calls and MESSAGEs with it). */
+  secretFor(user: string): StoredDigestSecret | undefined {
+    if (this.registrar === undefined) return undefined;
+    const extension = this.safeConfig()?.extensions.find((e) => `${e.prefix}${e.number}` === user);
+    return extension && { password: extension.password };
   }
 
   /** Live contacts of one extension (its full user part, prefix included). */
