@@ -252,6 +252,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
           calls,
           policy,
           minutesUsed: (id) => policy.minutesUsed(id),
+          extensionLines: (user) => sipAccounts?.accounts.registrar.linesFor(user),
           log,
         })
       : null;

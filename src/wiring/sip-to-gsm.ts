@@ -8,6 +8,7 @@ import type { ConfigStore } from '../config/load.js';
 import type { Line } from '../line/line.js';
 import { parsePrefixList, type LinePrefixes } from '../routing/line-prefix.js';
 import type { SipEndpoint } from '../sip/core/index.js';
+import { callScopeOf } from '../sip/to-gsm/call-scope.js';
 import { createSipToGsm, type Admit, type MediaSessions, type SipToGsm, type SipToGsmConfig } from '../sip/to-gsm/index.js';
 import type { Logger } from '../util/log.js';
 
@@ -19,6 +20,8 @@ export interface SipToGsmWiringOptions {
   lines: () => readonly Line[];
   calls: CallService;
   policy: { mayCall(lineId: number): { ok: true } | { ok: false; reason: string } };
+  /** Lines an extension of the embedded registrar may dial out through (undefined: no such extension). */
+  extensionLines?: (user: string) => readonly number[] | 'all' | undefined;
   /** Minutes used this period per line, for `lineSelection: "least-minutes"`; absent: round robin. */
   minutesUsed?: (lineId: number) => number;
   log: Logger;
@@ -44,6 +47,7 @@ export function wireSipToGsm(o: SipToGsmWiringOptions): SipToGsm {
     mayCall: (lineId) => o.policy.mayCall(lineId),
     ...(o.minutesUsed ? { minutesUsed: o.minutesUsed } : {}),
     config,
+    scope: (requestUser, who) => callScopeOf(o.config.get().sip, requestUser, who, (user) => o.extensionLines?.(user)),
     log: o.log.child({ component: 'sip-to-gsm' }),
   });
 }

@@ -104,7 +104,7 @@ export async function startSmsDaemon(o: StartOptions = {}): Promise<SmsDaemon> {
       cb();
     },
   });
-  const log = createLogger({ level: 'info', destination: sink });
+  const log = createLogger({ level: (process.env.CELLGATE_E2E_LEVEL as 'info' | undefined) ?? 'info', destination: sink });
   const restarts: string[] = [];
   const d = await startDaemon({
     dataDir,
@@ -113,7 +113,7 @@ export async function startSmsDaemon(o: StartOptions = {}): Promise<SmsDaemon> {
     sipPort: 0,
     simControlPort: 0,
     log,
-    logLevel: 'info',
+    logLevel: process.env.CELLGATE_E2E_LEVEL ?? 'info',
     out: new Writable({ write: (_c, _e, cb) => cb() }),
     lines: { timing: FAST_LINES },
     onRestartRequest: (reason) => restarts.push(reason),

@@ -66,7 +66,10 @@ export class UasInvite {
     const event = statusCode < 200 ? 'provisional' : statusCode < 300 ? 'accept' : 'reject';
     // Checked first, so a refused edge sends nothing.
     const next = uasInviteNextState(this._state, event);
-    const headers = [...(makesDialog ? [['Contact', this.options.local.contact] as const] : []), ...(options.headers ?? [])];
+    // §12.1.1: a response that makes a dialog copies every Record-Route of the request, in order, so
+    // the caller's ACK and later requests pass the proxies that asked to stay in the path.
+    const recordRoutes = makesDialog ? this.options.invite.headers.getAll('record-route').map((v) => ['Record-Route', v] as const) : [];
+    const headers = [...recordRoutes, ...(makesDialog ? [['Contact', this.options.local.contact] as const] : []), ...(options.headers ?? [])];
     const response = createResponse(this.options.invite, statusCode, reasonPhrase, {
       version: this.options.local.version,
       toTag: this.localTag,

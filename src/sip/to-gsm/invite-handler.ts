@@ -36,6 +36,19 @@ export interface SipToGsmHandlerOptions {
   readonly log: Logger;
   /** In-dialog requests and dialog events of dialogs that are not SIP → GSM calls. */
   readonly otherDialogs?: SipRequestHandler;
+  /**
+   * The lines a caller may use: a registrar phone (`who` = `ext:<user>`) only its extension's lines;
+   * an INVITE to the user of a registration account (a PBX calling the line's account, §4.3) only the
+   * account's lines, with the number from the second stage (two-stage dialling or the fixed forward
+   * number, §4.6) since the Request-URI names the account, not a phone number. Absent: every line.
+   */
+  scope?(requestUser: string, who: string): CallScope;
+}
+
+export interface CallScope {
+  readonly lines: readonly number[] | 'all';
+  /** The Request-URI is a registration account, not the number to dial. */
+  readonly account: boolean;
 }
 
 /** The user part of a SIP URI, unescaped and without user parameters (`;phone-context=`…). */
@@ -124,8 +137,9 @@ export class SipToGsmHandler implements SipRequestHandler {
       ended: (c) => this.active.delete(c),
     });
     const caller = uriUser(request.from?.uri);
-    const pick = (callee: string): LinePick => this.pick(config, callee, caller);
-    if (config.calls.twoStage.enabled) {
+    const scope = this.o.scope?.(uriUser(request.uri), admitted.who) ?? { lines: 'all', account: false };
+    const pick = (callee: string): LinePick => this.pick(config, callee, caller, scope.lines);
+    if (config.calls.twoStage.enabled || scope.account) {
       this.active.add(call);
       return call.startTwoStage(pick);
     }
@@ -164,8 +178,8 @@ export class SipToGsmHandler implements SipRequestHandler {
     return { session: answer.session, offerless: false };
   }
 
-  private pick(config: SipToGsmConfig, callee: string, caller: string): LinePick {
-    const lines = this.o.lines();
+  private pick(config: SipToGsmConfig, callee: string, caller: string, allowed: readonly number[] | 'all'): LinePick {
+    const lines = this.o.lines().filter((l) => allowed === 'all' || allowed.includes(l.id));
     const reserved = new Set([...this.active].map((c) => c.lineId).filter((id): id is number => id !== null));
     const choice = chooseLine({
       callee,

@@ -158,3 +158,16 @@ test('a re-INVITE from the peer refreshes the remote target; the next BYE goes t
   layer.sendBye(uas.dialog!);
   assert.equal(log.of('BYE ')[0]!.text.split('\r\n')[0], 'BYE sip:alice@198.51.100.41:5070 SIP/2.0');
 });
+
+test('§12.1.1: 1xx and 2xx copy the INVITE\'s Record-Route fields in order; a failure does not', () => {
+  const { log, uas } = setup();
+  uas.respond(180, 'Ringing');
+  uas.respond(200, 'OK');
+  for (const prefix of ['SIP/2.0 180', 'SIP/2.0 200']) {
+    const lines = headerLines(log.of(prefix)[0]!.text).filter((l) => l.startsWith('Record-Route:'));
+    assert.deepEqual(lines, ['Record-Route: <sip:core.example.net;lr>', 'Record-Route: <sip:edge.example.net;lr>'], prefix);
+  }
+  const other = setup();
+  other.uas.respond(486, 'Busy Here');
+  assert.equal(headerLines(other.log.of('SIP/2.0 486')[0]!.text).filter((l) => l.startsWith('Record-Route:')).length, 0);
+});
