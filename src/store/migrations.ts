@@ -293,7 +293,7 @@ CREATE INDEX sms_out_ready ON sms_out (seq) WHERE status = 'queued' AND held = 0
 -- end_seq numbers calls in the order they ended (seq is the order they began: a long call ends after
 -- shorter ones that began later). Set by triggers in the transaction that writes the end, so a pusher
 -- that keeps "sent through end_seq N" never misses a call, whatever the daemon's crash point
--- (docs/decisions/0032-cdr-push.md). Rows that ended before this migration keep their begin order.
+-- (docs/decisions/0036-cdr-push.md). Rows that ended before this migration keep their begin order.
 ALTER TABLE calls ADD COLUMN end_seq INTEGER;
 UPDATE calls SET end_seq = seq WHERE ended_at IS NOT NULL;
 CREATE UNIQUE INDEX calls_by_end_seq ON calls (end_seq) WHERE end_seq IS NOT NULL;

@@ -1,7 +1,8 @@
 /**
  * Acceptance (issue 3): the README's command on a machine with no modems starts demo mode; within 30 s
  * GET /api/lines shows four lines registered on 4G with operator and signal. Runs the real CLI as a child
- * process with no configuration file (realistic simulator timing: registration takes ~3 s).
+ * process with no configuration file (realistic simulator timing: registration takes ~3 s). Then the
+ * README's SIP call through the demo trunk.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/transcript.js';
+import { assertSippInstalled, startSipp } from '../helpers/sipp.js';
 
 const bin = join(repoRoot(), 'bin', 'cellgate.js');
 
@@ -62,6 +64,17 @@ test('cellgate start with no configuration and no modems: demo mode, four lines 
     const sims = (await (await fetch(`${dev.simulator!.controlApi}/modems`)).json()) as { modems: unknown[] };
     assert.equal(sims.modems.length, 4);
     console.log(`# demo mode: four lines registered on 4G ${elapsed} ms after start`);
+
+    // The README's SIP call: SIPp's built-in caller rings a simulated number through the demo trunk
+    // (127.0.0.1 admitted without authentication); the outside party answers, SIPp hangs up.
+    assertSippInstalled();
+    const sipPort = /SIP listening on [^:]+:(\d+)/.exec(out)?.[1];
+    assert.ok(sipPort, `no SIP listener logged:\n${out.slice(-2000)}`);
+    const sipp = startSipp(['-sn', 'uac', '-s', '13912345678', `127.0.0.1:${sipPort}`, '-m', '1', '-nostdin', '-timeout', '30s'], dir);
+    assert.equal(await sipp.exited, 0, sipp.output().slice(-2000));
+    const calls = (await (await fetch(`http://127.0.0.1:${port}/api/calls`, { headers: auth })).json()) as { items: Array<{ origin: string; outcome: string; number: string }> };
+    assert.equal(calls.items[0]?.origin, 'sip:demo');
+    assert.equal(calls.items[0]?.outcome, 'answered');
   } finally {
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));

@@ -6,7 +6,7 @@
  * written in the record's own transaction) and the store keeps, per receiver URL, the position it was
  * sent through. The pusher reads the calls after that position, posts them one by one and moves the
  * position after each 2xx. A kill -9 anywhere loses nothing: at worst the last call is sent again
- * (receivers dedupe by `X-Cellgate-Delivery`, the call id). See docs/decisions/0032-cdr-push.md.
+ * (receivers dedupe by `X-Cellgate-Delivery`, the call id). See docs/decisions/0036-cdr-push.md.
  *
  * Outcome of a POST: 2xx accepted; 400, 413, 415 and 422 (the receiver refuses this document) are
  * logged and skipped so one bad record cannot block the rest; everything else (network errors,
