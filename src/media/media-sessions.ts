@@ -7,22 +7,9 @@ import { randomInt } from 'node:crypto';
 import { buildAnswer, buildOffer, parseSdp, readAnswer, type NegotiatedAudio, type SdpDescription } from '../sip/sdp/index.js';
 import { nextMediaSessionState, type MediaSessionEvent, type MediaSessionState } from './media-session-state.js';
 import type { RtpPortPair, RtpPortPool } from './rtp-port-pool.js';
+import type { MediaSession, MediaSessions } from './media-contract.js';
 
-export interface MediaSession {
-  /** Our SDP (offer or answer) as text, CRLF lines, UTF-8. */
-  readonly localSdp: string;
-  /** Feed the peer's SDP (an answer to our offer, or a re-offer). false when it is unusable (no common codec). */
-  setRemote(sdp: string): boolean;
-  /** Releases the RTP port pair. Idempotent. */
-  close(): void;
-}
-
-export interface MediaSessions {
-  /** A session that offers (GSM → SIP INVITEs); null when no RTP port is free (answer 503 / give up). */
-  offer(): MediaSession | null;
-  /** A session answering an offer (SIP → GSM INVITEs): 488 when no common codec, 503 when no port is free. */
-  answer(offerSdp: string): { ok: true; session: MediaSession } | { ok: false; status: 488 | 503; reason: string };
-}
+export type { MediaSession, MediaSessions } from './media-contract.js';
 
 export interface MediaSessionsOptions {
   pool: RtpPortPool;

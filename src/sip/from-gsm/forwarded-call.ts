@@ -14,7 +14,7 @@ import type { Dialog } from '../dialog/index.js';
 import { nextState, type TransitionTable } from '../transaction/transaction-error.js';
 import type { Logger } from '../../util/log.js';
 import type { ForkEndpoint, ForkingUac, ForkOutcome } from './forking-uac.js';
-import type { MediaSession } from './media-contract.js';
+import type { MediaSession } from '../../media/media-contract.js';
 
 export type ForwardedCallState = 'forking' | 'answering' | 'connected' | 'ended';
 type ForwardedCallEvent = 'answered' | 'gsm-answered' | 'end';

@@ -17,7 +17,7 @@ import { buildForkInvite, type LocalContact } from './fork-invite.js';
 import { planTargets, type ForwardAccount, type PlannedBranch } from './fork-targets.js';
 import { ForkingUac, type ForkEndpoint } from './forking-uac.js';
 import { ForwardedCall } from './forwarded-call.js';
-import type { MediaSessions } from './media-contract.js';
+import type { MediaSessions } from '../../media/media-contract.js';
 
 export interface GsmToSipRouterOptions {
   readonly endpoint: ForkEndpoint;

@@ -7,4 +7,4 @@ export { bestFailure, type BranchFailure } from './best-response.js';
 export { callerIdentity, rewriteCallerNumber, type CallerIdentity, type CallerIdInput, type CallerIdMode } from './caller-id.js';
 export { parseForwardHost, planTargets, type ForwardAccount, type ForwardHost, type PlannedBranch, type TargetLookups, type TargetPlan } from './fork-targets.js';
 export { buildForkInvite, type ForkInviteSpec, type LocalContact } from './fork-invite.js';
-export type { MediaSession, MediaSessions } from './media-contract.js';
+export type { MediaSession, MediaSessions } from '../../media/media-contract.js';

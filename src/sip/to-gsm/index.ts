@@ -5,4 +5,4 @@ export { classifyGsmEnd, statusForGsmEnd, reasonPhraseFor, type CauseStatusTable
 export { readDtmfInfo, type DtmfInfoResult } from './dtmf-info.js';
 export { SipToGsmCall, type LinePick, type SipToGsmCallOptions, type SipToGsmCallSettings, type SipToGsmLine } from './sip-to-gsm-call.js';
 export { sipToGsmTransition, canSipToGsmTransition, IllegalSipToGsmTransition, type SipToGsmCallEvent, type SipToGsmCallState } from './sip-to-gsm-call-state.js';
-export type { MediaSession, MediaSessions } from './media-sessions.js';
+export type { MediaSession, MediaSessions } from '../../media/media-contract.js';

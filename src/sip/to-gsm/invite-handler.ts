@@ -12,7 +12,7 @@ import type { SipIncomingRequest, SipRequestHandler } from '../core/index.js';
 import type { Dialog, UasNoAckReport } from '../dialog/index.js';
 import { parseSipUri, type SipRequest } from '../message/index.js';
 import { chooseLine, type LineChoiceSettings } from './line-choice.js';
-import type { MediaSession, MediaSessions } from './media-sessions.js';
+import type { MediaSession, MediaSessions } from '../../media/media-contract.js';
 import { SipToGsmCall, type LinePick, type SipToGsmCallSettings, type SipToGsmLine } from './sip-to-gsm-call.js';
 
 /** The access check (inbound auth, trunk peers): when not allowed it has already answered. */

@@ -23,7 +23,7 @@ import type { SipRequest } from '../message/index.js';
 import { DigitCollector } from './digit-collector.js';
 import { readDtmfInfo } from './dtmf-info.js';
 import { reasonPhraseFor, statusForGsmEnd, type CauseStatusTable } from './gsm-cause-status.js';
-import type { MediaSession } from './media-sessions.js';
+import type { MediaSession } from '../../media/media-contract.js';
 import { sipToGsmTransition, type SipToGsmCallEvent, type SipToGsmCallState } from './sip-to-gsm-call-state.js';
 
 /** What a call needs of a line (the daemon's Line has it). */

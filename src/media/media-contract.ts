@@ -1,7 +1,6 @@
 /**
- * The SDP/media contract the GSM → SIP router uses (the media sessions are made elsewhere and passed
- * in as an option). Written here as the shared contract says, so this part does not depend on where
- * the implementation lives.
+ * What SIP calls need of the media side (SDP offer/answer over an RTP port pair), as interfaces: the
+ * call parts (src/sip/to-gsm, src/sip/from-gsm) depend on this contract, media-sessions.ts implements it.
  */
 export interface MediaSession {
   /** Our SDP (offer or answer) as text, CRLF lines, UTF-8. */
@@ -13,8 +12,8 @@ export interface MediaSession {
 }
 
 export interface MediaSessions {
-  /** A session that offers (GSM → SIP INVITEs); null when no RTP port is free. */
+  /** A session that offers (GSM → SIP INVITEs, or an INVITE without SDP); null when no RTP port is free. */
   offer(): MediaSession | null;
-  /** A session answering an offer (SIP → GSM INVITEs). */
+  /** A session answering an offer (SIP → GSM INVITEs): 488 when no common codec, 503 when no port is free. */
   answer(offerSdp: string): { ok: true; session: MediaSession } | { ok: false; status: 488 | 503; reason: string };
 }
