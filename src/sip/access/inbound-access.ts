@@ -127,7 +127,9 @@ export class InboundAccess {
   }
 
   private digestServer(realm: string): DigestServer {
-    if (this.digest === null || this.digest.realm !== realm) this.digest = new DigestServer({ realm, secret: this.secret });
+    // MD5 first, then SHA-256 (RFC 8760 §2.4 lets the server order them), as the registrar does: many
+    // phones and PBXes, SIPp too, answer only the first challenge and know only MD5.
+    if (this.digest === null || this.digest.realm !== realm) this.digest = new DigestServer({ realm, secret: this.secret, algorithms: ['MD5', 'SHA-256'] });
     return this.digest;
   }
 

@@ -94,6 +94,14 @@ test('digest mode: a challenge, then the right password is admitted as that user
   assert.deepEqual(a.admit(incoming('10.0.0.5', invite(value), answers)), { allowed: true, who: 'user:pbx' });
 });
 
+test('digest mode: the challenge offers MD5 first, then SHA-256, for callers that answer only the first (SIPp, many phones)', () => {
+  const a = access({ inbound: { auth: 'digest', users: [{ username: 'pbx', password: 'right-password' }] } });
+  const answers: Answered[] = [];
+  a.admit(incoming('10.0.0.5', invite(), answers));
+  const values = (answers[0]!.spec?.headers ?? []).filter(([h]) => h === 'WWW-Authenticate').map(([, v]) => v);
+  assert.deepEqual(values.map((v) => /algorithm=([\w-]+)/.exec(v)?.[1]), ['MD5', 'SHA-256']);
+});
+
 test('digest: an unknown user and a wrong password get the same 401; repeated failures lock the source out', () => {
   const a = access({ inbound: { auth: 'digest', users: [{ username: 'pbx', password: 'right-password' }] } }, { lockout: { maxFailures: 3 } });
   const shapes: string[] = [];
