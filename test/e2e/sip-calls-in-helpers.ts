@@ -15,7 +15,7 @@ import { silentLogger } from '../../src/util/log.js';
 import { SimPortProvider } from '../../src/wiring/sim-port-provider.js';
 import { Simulator } from '../../modem-drivers/simulator/simulator.js';
 import { startControlApi, type ControlApi } from '../../modem-drivers/simulator/control-api.js';
-import { assertSippInstalled, freeUdpPort, startSipp } from '../helpers/sipp.js';
+import { assertSippInstalled, freeUdpPort, runSippWithErrors } from '../helpers/sipp.js';
 import { AUTH, FAST_LINES, PASSWORD, waitFor } from './sms-daemon.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -49,16 +49,8 @@ export async function sippCall(sipPort: number, c: SippCall): Promise<SippResult
       writeFileSync(file, readFileSync(c.scenario, 'utf8').replaceAll('EXPECTED_STATUS', String(c.expectedStatus)));
       scenario = ['-sf', file];
     }
-    const args = [...scenario, '-i', c.bind ?? '127.0.0.1', '-p', String(await freeUdpPort()), '-m', '1', '-nostdin', '-timeout', '25s', '-trace_err', '-error_file', join(dir, 'errors.log'), '-s', c.number, ...(c.extraArgs ?? []), `127.0.0.1:${sipPort}`];
-    const run = startSipp(args, dir);
-    const code = await run.exited;
-    let errors = '';
-    try {
-      errors = readFileSync(join(dir, 'errors.log'), 'utf8');
-    } catch {
-      // No error file: SIPp saw nothing unexpected.
-    }
-    return { code, output: `${run.output().slice(-1500)}\n${errors.slice(-3000)}` };
+    const args = [...scenario, '-i', c.bind ?? '127.0.0.1', '-p', String(await freeUdpPort()), '-m', '1', '-nostdin', '-timeout', '25s', '-s', c.number, ...(c.extraArgs ?? []), `127.0.0.1:${sipPort}`];
+    return await runSippWithErrors(args, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

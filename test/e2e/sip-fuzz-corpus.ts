@@ -3,18 +3,10 @@
  * be replayed: bad start lines, huge and folded header fields, wrong and negative Content-Length,
  * missing Via, duplicated and truncated fields, random bytes, and byte mutations of valid requests.
  */
+import { prng } from '../helpers/prng.js';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same corpus. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
+
 
 const METHODS = ['INVITE', 'OPTIONS', 'REGISTER', 'MESSAGE', 'BYE', 'CANCEL', 'ACK', 'INFO', 'SUBSCRIBE', 'X'.repeat(300), '', 'INV ITE', 'invite'];
 

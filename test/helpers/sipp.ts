@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export function assertSippInstalled(): void {
   const which = spawnSync('sh', ['-c', 'command -v sipp'], { encoding: 'utf8' });
@@ -38,4 +40,21 @@ export function startSipp(args: string[], cwd: string): SippRun {
   child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { exited, output: () => output, kill: () => child.kill() };
+}
+
+/**
+ * Runs SIPp until it exits, with `-trace_err` into `dir`: its exit code, and the tail of what it printed
+ * plus the unexpected messages it logged (the useful part of a failure message).
+ */
+export async function runSippWithErrors(args: string[], dir: string): Promise<{ code: number | null; output: string }> {
+  const errorFile = join(dir, 'errors.log');
+  const run = startSipp([...args, '-trace_err', '-error_file', errorFile], dir);
+  const code = await run.exited;
+  let errors = '';
+  try {
+    errors = readFileSync(errorFile, 'utf8');
+  } catch {
+    // No error file: SIPp saw no unexpected message.
+  }
+  return { code, output: `${run.output().slice(-1500)}\n${errors.slice(-3000)}` };
 }

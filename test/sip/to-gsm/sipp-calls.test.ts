@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertSippInstalled, freeUdpPort, startSipp } from '../../helpers/sipp.js';
+import { assertSippInstalled, freeUdpPort, runSippWithErrors } from '../../helpers/sipp.js';
 import { waitUntil } from '../../helpers/sip-peer-sockets.js';
 import { callsConfig, startGateway, type Gateway } from './to-gsm-fixtures.js';
 
@@ -27,16 +27,8 @@ async function sipp(gateway: Gateway, scenario: string, number: string, expected
       file = join(dir, scenario);
       writeFileSync(file, readFileSync(join(SCENARIOS, scenario), 'utf8').replaceAll('EXPECTED_STATUS', String(expectedStatus)));
     }
-    const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-m', '1', '-nostdin', '-timeout', '25s', '-trace_err', '-error_file', join(dir, 'errors.log'), '-s', number, `127.0.0.1:${gateway.core.udpPort}`];
-    const run = startSipp(args, dir);
-    const code = await run.exited;
-    let errors = '';
-    try {
-      errors = readFileSync(join(dir, 'errors.log'), 'utf8');
-    } catch {
-      // No error file: SIPp saw no unexpected message.
-    }
-    return { code, output: `${run.output().slice(-1500)}\n${errors.slice(-3000)}` };
+    const args = ['-sf', file, '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-m', '1', '-nostdin', '-timeout', '25s', '-s', number, `127.0.0.1:${gateway.core.udpPort}`];
+    return await runSippWithErrors(args, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,21 +14,13 @@
  */
 import { encodePdu } from '../../../src/smpp/codec.js';
 import { submitFields } from './raw-esme.js';
+import { prng } from '../../helpers/prng.js';
+
+export { prng };
 
 /** Destination of every submit_sm the generators write. */
 export const FUZZ_DEST = String(submitFields().destination_addr);
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function header(length: number, id: number, seq: number, status = 0): Buffer {
   const b = Buffer.alloc(16);
