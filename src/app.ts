@@ -34,6 +34,7 @@ import { wireSipMediaCdr } from './wiring/sip-media-cdr.js';
 import { wireSipToGsm } from './wiring/sip-to-gsm.js';
 import { wireSipAccounts } from './wiring/sip-accounts.js';
 import { wireGsmToSip } from './wiring/sip-gsm-to-sip.js';
+import { wireSipKeepAlive } from './wiring/sip-keep-alive.js';
 
 export interface DaemonOptions {
   dataDir: string;
@@ -321,6 +322,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     service('GSM → SIP calls', () => undefined, () => gsmToSip?.stop()),
     // Registers to PBXes and takes REGISTER from phones; its stop unregisters (at most 5 s).
     ...(sipAccounts ? [sipAccounts.service] : []),
+    ...(sip && sipAccounts ? [wireSipKeepAlive({ sip, manager: sipAccounts.accounts.manager, config, version, log: sipLog })] : []),
     service('line start', () => lines.start(), () => undefined),
     service(
       'SIM policy',

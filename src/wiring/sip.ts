@@ -14,7 +14,7 @@ import type { SipConfig } from '../config/schema-sip.js';
 import type { StoredDigestSecret } from '../sip/auth/index.js';
 import { InboundAccess } from '../sip/access/inbound-access.js';
 import { SipEndpoint } from '../sip/core/index.js';
-import { SipTransportSet, TcpTransport, TlsTransport, UdpTransport, type SipTransport } from '../sip/transport/index.js';
+import { SipTransportSet, TcpTransport, TlsTransport, UdpTransport, type SipTarget, type SipTransport } from '../sip/transport/index.js';
 import type { Logger } from '../util/log.js';
 
 export interface SipWiringOptions {
@@ -39,6 +39,8 @@ export interface SipParts {
   /** The host we put in Via and Contact. */
   readonly publicHost: string;
   readonly listenHost: string;
+  /** Raw bytes to a peer through the transports (keep-alive pings). */
+  sendBytes(target: SipTarget, bytes: Uint8Array): Promise<void>;
   /** Lets the registrar's extensions authenticate calls and MESSAGEs: the lookup while it runs, else undefined. */
   setExtensionSecrets(lookup: () => ((user: string) => StoredDigestSecret | undefined) | undefined): void;
   close(): Promise<void>;
@@ -130,6 +132,7 @@ export async function wireSip(o: SipWiringOptions): Promise<SipParts | null> {
     publicHost,
     listenHost: host,
     setExtensionSecrets: (lookup) => void (extensionSecret = lookup),
+    sendBytes: (target, bytes) => transports.send(target, bytes),
     close: () => endpoint.close(),
   };
 }

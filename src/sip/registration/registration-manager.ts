@@ -10,6 +10,7 @@ import { planFromConfig } from './registration-config.js';
 import type { AccountStatusView, LineAccount, LineVoip, RegistrationManagerOptions } from './registration-manager-options.js';
 import { nextRegistrationManagerState, type RegistrationManagerEvent, type RegistrationManagerState } from './registration-manager-state.js';
 import type { PlannedAccount } from './registration-plan.js';
+import type { SipServerAddress } from './registration-options.js';
 
 interface Running {
   readonly planned: PlannedAccount;
@@ -102,6 +103,18 @@ export class RegistrationManager {
       displayName: account.displayName,
       credentials: { username: account.authId, password: account.password },
     };
+  }
+
+  /** Where each registered account's NAT binding points: its outbound proxy, else the registrar in use. */
+  keepAliveTargets(): SipServerAddress[] {
+    const targets: SipServerAddress[] = [];
+    for (const r of this.running.values()) {
+      if (r.client.state !== 'registered') continue;
+      const { account } = r.planned;
+      const registrar = r.client.status.usingBackup && account.backupRegistrar ? account.backupRegistrar : account.registrar;
+      targets.push(account.outboundProxy ?? registrar);
+    }
+    return targets;
   }
 
   /** The VOIP column of a line: its account and that account's state, or null. */
