@@ -2,6 +2,7 @@
  * The daemon for the SIP benchmarks: in this process (so the bench and the simulated modems read the
  * same clock), demo mode on simulated modems with the given timing, SIP on a free UDP port, the JSON
  * API and the simulator's control API on free ports, and the given sections merged into config.json.
+ * Lines keep the daemon's own timing (probe interval and the rest), as deployed.
  * Logging stays at `info` as deployed, written as JSON to a sink that drops it (serialising a line is
  * part of the daemon's cost, reading it back is not).
  */
@@ -16,8 +17,6 @@ import { sleep } from './bench-util.js';
 
 const PASSWORD = 'sip-bench-password';
 const AUTH = { authorization: 'Basic ' + Buffer.from(`admin:${PASSWORD}`).toString('base64') };
-/** Quick probes and reopen, as the end-to-end tests use. */
-const LINE_TIMING = { probeIntervalMs: 200, unresponsiveAfterMs: 1500, commandTimeoutMs: 1000, reopenDelayMs: 100, maxReopenDelayMs: 400, simRetryMs: 200, refreshEvery: 3 };
 
 export interface BenchDaemon {
   d: Daemon;
@@ -45,7 +44,6 @@ export async function startBenchDaemon(o: { modems: number; timing: 'zero' | 'fa
     log: createLogger({ level: 'info', destination: drop }),
     logLevel: 'info',
     out: drop,
-    lines: { timing: LINE_TIMING },
   });
   await d.auth.setPassword('admin', PASSWORD);
   if (!d.sip || !d.control) throw new Error('sip bench: the daemon runs no SIP endpoint or no simulator control API');
