@@ -1,4 +1,4 @@
-import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import { grammarParse } from './grammar-cache.js';
 import { canonicalHeaderName } from './header-names.js';
 import { SipHeaders } from './sip-headers.js';
 import { parseContactList, parseCSeq, parseNameAddr, parseViaList } from './header-values.js';
@@ -45,7 +45,7 @@ export function checkHeaders(headers: SipHeaders, request: { method: string } | 
     if (parseNameAddr(value, name === 'from' ? 'From' : 'To') === undefined) return bad(name, `${name}: ${value}`);
   }
   const callId = headers.get('call-id')!;
-  if (Grammar.parse(callId, 'Call_ID') === -1) return bad('call-id', `call-id: ${callId}`);
+  if (grammarParse(callId, 'Call_ID') === -1) return bad('call-id', `call-id: ${callId}`);
   const cseqText = headers.get('cseq')!;
   const cseq = parseCSeq(cseqText);
   if (cseq === undefined) return bad('cseq', `cseq: ${cseqText}`);
@@ -58,7 +58,7 @@ export function checkHeaders(headers: SipHeaders, request: { method: string } | 
   const contentLength = headers.get('content-length');
   if (contentLength !== undefined && !/^\d{1,10}$/.test(contentLength)) return bad('content-length', `content-length: ${contentLength}`);
   const contentType = headers.get('content-type');
-  if (contentType !== undefined && Grammar.parse(contentType, 'Content_Type') === -1) return bad('content-type', `content-type: ${contentType}`);
+  if (contentType !== undefined && grammarParse(contentType, 'Content_Type') === -1) return bad('content-type', `content-type: ${contentType}`);
   const expires = headers.get('expires');
   if (expires !== undefined && !isDeltaSeconds(expires)) return bad('expires', `expires: ${expires}`);
   for (const value of headers.getAll('contact')) {
@@ -68,7 +68,7 @@ export function checkHeaders(headers: SipHeaders, request: { method: string } | 
   }
   for (const name of ['route', 'record-route'] as const) {
     for (const value of headers.getAll(name)) {
-      if (Grammar.parse(value, 'Record_Route') === -1) return bad(name, `${name}: ${value}`);
+      if (grammarParse(value, 'Record_Route') === -1) return bad(name, `${name}: ${value}`);
     }
   }
   const date = headers.get('date');

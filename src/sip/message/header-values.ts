@@ -1,4 +1,4 @@
-import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import { grammarParse } from './grammar-cache.js';
 import { isToken } from './header-names.js';
 import { parseParameters, splitOutside } from './header-lists.js';
 
@@ -66,7 +66,7 @@ export function parseViaList(value: string): SipVia[] | undefined {
 
 export function parseVia(entry: string): SipVia | undefined {
   if (entry === '' || entry.includes(',')) return undefined;
-  const parsed = Grammar.parse(entry, 'Via') as -1 | { transport: string; host: string; port?: number };
+  const parsed = grammarParse(entry, 'Via') as -1 | { transport: string; host: string; port?: number };
   if (parsed === -1) return undefined;
   const semi = entry.indexOf(';');
   const params = semi < 0 ? {} : parseParameters(entry.slice(semi + 1));
@@ -76,7 +76,7 @@ export function parseVia(entry: string): SipVia | undefined {
 
 /** Parses `314159 INVITE`. The number must be below 2**31 (RFC 3261 §8.1.1.5). */
 export function parseCSeq(value: string): SipCSeq | undefined {
-  const parsed = Grammar.parse(value, 'CSeq') as -1 | { value: number; method: string };
+  const parsed = grammarParse(value, 'CSeq') as -1 | { value: number; method: string };
   if (parsed === -1) return undefined;
   const digits = value.trim().split(/\s+/)[0]!;
   if (!/^\d{1,10}$/.test(digits) || Number(digits) >= 2 ** 31) return undefined;
@@ -140,8 +140,8 @@ export function parseNameAddr(value: string, rule: 'From' | 'To' | 'Contact' | '
   if (!display.ok) return undefined;
   if (/\s/.test(split.uri)) return undefined;
   if (scheme === 'sip' || scheme === 'sips') {
-    if (Grammar.parse(value.trim(), rule) === -1) return undefined;
-  } else if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || Grammar.parse(split.uri, 'absoluteURI') === -1) {
+    if (grammarParse(value.trim(), rule) === -1) return undefined;
+  } else if (!/^[a-z][a-z0-9+.-]*$/.test(scheme) || grammarParse(split.uri, 'absoluteURI') === -1) {
     return undefined;
   }
   const params = parseParameters(split.paramText);
@@ -163,8 +163,8 @@ export function parseContactList(value: string): SipNameAddr[] | '*' | undefined
 
 /** Parses a SIP or SIPS URI; undefined for any other scheme or a malformed one. */
 export function parseSipUri(text: string): SipUri | undefined {
-  const parsed = Grammar.URIParse(text.trim());
-  if (parsed === undefined) return undefined;
+  const parsed = grammarParse(text.trim(), 'SIP_URI') as -1 | { scheme: string; user: string | undefined; host: string; port: number | undefined };
+  if (parsed === -1) return undefined;
   const scheme = parsed.scheme.toLowerCase();
   if (scheme !== 'sip' && scheme !== 'sips') return undefined;
   const q = text.indexOf('?');

@@ -1,4 +1,4 @@
-import { Grammar } from 'sip.js/lib/grammar/grammar.js';
+import { grammarParse } from './grammar-cache.js';
 import { isToken } from './header-names.js';
 import { splitHeaderSection } from './header-section.js';
 import { checkHeaders } from './header-checks.js';
@@ -29,7 +29,7 @@ const discard = (detail: string): SipParseResult => ({ ok: false, verdict: { act
  * be told 400 (RFC 4475 §3.1.2.7–3.1.2.10) or 505.
  */
 function readStartLine(line: string): StartLine {
-  const parsed = Grammar.parse(line, 'Request_Response') as
+  const parsed = grammarParse(line, 'Request_Response') as
     | -1
     | { method?: string; uri_headers?: Record<string, unknown>; sip_version: string; status_code?: number; reason_phrase?: string };
   if (parsed !== -1 && parsed.status_code !== undefined) {
