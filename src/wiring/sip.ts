@@ -67,6 +67,29 @@ function publicHostOf(sip: SipConfig): string {
   return external?.address ?? '127.0.0.1';
 }
 
+function listenError(host: string, port: number, e: unknown): Error {
+  const err = e as NodeJS.ErrnoException;
+  return new Error(`SIP cannot listen on ${uriHost(host)}:${port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (choose another with sip.port or --sip-port)' : err.message}`);
+}
+
+/**
+ * UDP and TCP on one port (RFC 3261 §18: a UAS listens on both). With port 0 UDP picks a free port and
+ * TCP takes the same; another program may hold that TCP port, so a few fresh tries are made.
+ */
+export async function listenUdpAndTcp(host: string, port: number, make: () => { udp: UdpTransport; tcp: TcpTransport }): Promise<{ udp: UdpTransport; tcp: TcpTransport }> {
+  for (let attempt = 1; ; attempt++) {
+    const pair = make();
+    try {
+      const udpPort = (await pair.udp.listen(host, port)).port;
+      await pair.tcp.listen(host, udpPort);
+      return pair;
+    } catch (e) {
+      await Promise.all([pair.udp.close(), pair.tcp.close()]).catch(() => undefined);
+      if (port !== 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 8) throw e;
+    }
+  }
+}
+
 function uriHost(host: string): string {
   return isIPv6(host) ? `[${host}]` : host;
 }
@@ -81,25 +104,27 @@ export async function wireSip(o: SipWiringOptions): Promise<SipParts | null> {
   };
   const log = o.log.child({ component: 'sip' });
   const transportLog = log.child({ component: 'sip-transport' });
-  const udp = new UdpTransport({ version: o.version, log: transportLog });
-  const tcp = new TcpTransport({ version: o.version, log: transportLog });
+  const host = base.host;
+  const wanted = o.port ?? base.port;
+  let bound: { udp: UdpTransport; tcp: TcpTransport };
+  try {
+    bound = await listenUdpAndTcp(host, wanted, () => ({ udp: new UdpTransport({ version: o.version, log: transportLog }), tcp: new TcpTransport({ version: o.version, log: transportLog }) }));
+  } catch (e) {
+    throw listenError(host, wanted, e);
+  }
+  const { udp, tcp } = bound;
   const list: SipTransport[] = [udp, tcp];
   const tls = base.tls === null ? null : new TlsTransport({ version: o.version, log: transportLog, key: base.tls.keyFile, cert: base.tls.certFile });
   if (tls) list.push(tls);
   const transports = new SipTransportSet(list, { replyPath: base.replyPath });
-  const host = base.host;
   const closeAll = () => transports.close().catch(() => undefined);
   let ports: SipParts['ports'];
   try {
-    const udpPort = (await udp.listen(host, o.port ?? base.port)).port;
-    // TCP on the same port as UDP (RFC 3261 §18: a UAS listens on both); with port 0, UDP's choice.
-    const tcpPort = (await tcp.listen(host, udpPort)).port;
     const tlsPort = tls && base.tls ? (await tls.listen(host, base.tls.port)).port : null;
-    ports = { udp: udpPort, tcp: tcpPort, tls: tlsPort };
+    ports = { udp: udp.localAddress!.port, tcp: tcp.localAddress!.port, tls: tlsPort };
   } catch (e) {
     await closeAll();
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(`SIP cannot listen on ${uriHost(host)}:${o.port ?? base.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use (choose another with sip.port or --sip-port)' : err.message}`);
+    throw listenError(host, base.tls?.port ?? 0, e);
   }
   const publicHost = publicHostOf(base);
   let extensionSecret: () => ((user: string) => StoredDigestSecret | undefined) | undefined = () => undefined;
