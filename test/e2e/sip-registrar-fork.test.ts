@@ -69,4 +69,28 @@ test('two registered phones of a group ring on a GSM call: one answers, the othe
     assert.equal(record.outcome, 'answered');
     assert.equal(record.causes.voip, 'BYE');
   });
+
+  await t.test('SIPp as the second phone answers 200 after the CANCEL: the late 200 is ACKed and BYEd', async (tt) => {
+    const alice = await startBaresip(dir, 'alice-2', '8001', ALICE.password, sipPort);
+    tt.after(() => alice.stop());
+    const phonePort = await freeUdpPort();
+    const reg = await sippRegister(sipPort, phonePort, '8002', BOB.password, dir);
+    assert.equal(reg.code, 0, reg.output.slice(-2000));
+    await waitFor('alice registered', () => contacts(x), (c) => (c['8001'] ?? 0) >= 1);
+    // Rings, takes the CANCEL, then answers the INVITE with 200 anyway; expects ACK and BYE for it.
+    const late = await sippPhone(phonePort, 'gsm-to-sip-cancel-race.xml', dir);
+
+    const { id } = await ringLine(x, 1, '+8613600136000');
+    await alice.waitEvent('CALL_INCOMING');
+    await new Promise((r) => setTimeout(r, 300)); // let SIPp's 180 come first: the CANCEL waits for a provisional (§9.1)
+    alice.command('accept');
+    await alice.waitEvent('CALL_ESTABLISHED');
+    assert.equal(await late.exited, 0, `SIPp got CANCEL, sent its late 200, and received ACK and BYE:\n${late.output().slice(-3000)}`);
+    const gsm = await outsideCall(x, id);
+    assert.equal(gsm.state, 'active', 'the GSM call stays with alice');
+    alice.command('hangup');
+    await waitFor(`outside call ${id} ended`, () => outsideCall(x, id), (c) => c.state === 'ended', 10_000);
+    const record = await recordOf(x, 1, '+8613600136000');
+    assert.equal(record.outcome, 'answered');
+  });
 });

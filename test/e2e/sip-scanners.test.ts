@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertSippInstalled } from '../helpers/sipp.js';
+import { assertSippInstalled, freeUdpPort } from '../helpers/sipp.js';
 import { startSmsDaemon } from './sms-daemon.js';
 import { sippRegister } from './helpers/sip-gsm-calls.js';
 import { assertSipviciousInstalled, runSipvicious } from './helpers/sipvicious.js';
@@ -68,7 +68,7 @@ test('svwar finds no extension by REGISTER or INVITE; svcrack is locked out befo
     assert.ok(tried.length > 0 && tried.length < 20, `svcrack tried ${tried.length} passwords: ${tried.join(' ')}`);
 
     // The source stays locked: even the right password gets 403 now (no challenge, no hashing).
-    const reg = await sippRegister(sipPort, 0, '8001', 'kitchen-door-1', home);
+    const reg = await sippRegister(sipPort, await freeUdpPort(), '8001', 'kitchen-door-1', home);
     assert.notEqual(reg.code, 0);
     assert.match(reg.output, /received 'SIP\/2\.0 403 Forbidden/, 'the REGISTER got 403 instead of the challenge');
   });

@@ -91,10 +91,8 @@ export async function startBaresip(dir: string, name: string, user: string, pass
   }
   assert.ok(socket, `baresip ${name}: ctrl_tcp did not open on ${ctrlPort}:\n${output}`);
   let buf = '';
-  let raw = '';
   socket.on('data', (d: Buffer) => {
     buf += d.toString('utf8');
-    raw += d.toString('utf8');
     for (;;) {
       const m = /^(\d+):/.exec(buf);
       if (!m || buf.length < m[0].length + Number(m[1]) + 1) break;
@@ -125,7 +123,7 @@ export async function startBaresip(dir: string, name: string, user: string, pass
         const e = events.find((x) => x.type === type);
         if (e) return e;
         const left = end - Date.now();
-        if (left <= 0) throw new Error(`baresip ${name}: no ${type} event in ${timeoutMs} ms; events: ${JSON.stringify(events.map((x) => x.type))} raw: ${raw.slice(-1500)}\n${output.slice(-2000)}`);
+        if (left <= 0) throw new Error(`baresip ${name}: no ${type} event in ${timeoutMs} ms; events: ${JSON.stringify(events.map((x) => x.type))}\n${output.slice(-2000)}`);
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, left);
           waiters.push(() => (clearTimeout(t), resolve()));
