@@ -36,7 +36,16 @@ export interface CallServiceOptions {
   accounting?: CallAccounting;
   log: Logger;
   now?: () => number;
+  /**
+   * How long an incoming call whose RING came without a number waits for the caller ID before it is
+   * routed (TS 27.007 §7.6: +CLIP follows RING); default 1000 ms. Routing on the bare RING would
+   * treat every caller as withheld (caller-prefix forwarding, caller ID toward SIP).
+   */
+  callerIdWaitMs?: number;
 }
+
+/** How often a call waiting for its caller ID is looked at. */
+const CALLER_ID_POLL_MS = 20;
 
 /** A request the gateway refused before it reached a modem (e.g. the SIM policy said no). */
 export interface RefusedCallRequest {
@@ -155,7 +164,18 @@ export class CallService extends EventEmitter<CallEvents> {
     const change = this.accounting({ kind: 'started', call });
     this.write(`opening call ${call.id}`, () => this.o.store.beginCall(openRecordOf(call), change?.updates ?? []), change);
     this.emit('call-started', call);
-    if (call.direction === 'in') this.routeIncoming(call);
+    if (call.direction === 'in') this.routeOnceCallerKnown(call, this.o.callerIdWaitMs ?? 1000);
+  }
+
+  /** Routes the incoming call once its number came (or the wait is over); the wait sits among the ring timers so the call's end clears it. */
+  private routeOnceCallerKnown(call: Call, waitMs: number): void {
+    if (call.ended) return;
+    if (call.gsm.number !== null || waitMs <= 0) {
+      this.ringTimers.delete(call.id);
+      return this.routeIncoming(call);
+    }
+    const step = Math.min(CALLER_ID_POLL_MS, waitMs);
+    this.ringTimers.set(call.id, setTimeout(() => this.routeOnceCallerKnown(call, waitMs - step), step));
   }
 
   private changed(call: Call, from: CallState): void {

@@ -150,6 +150,11 @@ export const sipSchema = obj({
     realm: text(1, 64).default('cellgate'),
     extensions: z.array(extensionSchema, { error: expected('a list of extensions') }).max(1000).default(() => []),
     groups: z.array(registrarGroupSchema, { error: expected('a list of groups') }).max(64).default(() => []),
+    /**
+     * Digest algorithms offered in the 401, most preferred first (one WWW-Authenticate each). Some
+     * clients read only one challenge: SIPp the first, others the last; ["MD5"] suits phones that know only MD5.
+     */
+    algorithms: z.array(oneOf(['MD5', 'SHA-256']), { error: expected('a list of "MD5" and "SHA-256"') }).min(1).max(2).default(() => ['MD5' as const, 'SHA-256' as const]),
   }).prefault({}),
   /** RTP for calls (RFC 3550 §11: RTP on an even port, RTCP on the next): the range and the bind address. */
   media: obj({

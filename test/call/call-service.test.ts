@@ -70,11 +70,11 @@ class CountingAccounting implements CallAccounting {
   }
 }
 
-function setUp(t: TestContext, opts: { router?: CallRouter; accounting?: CallAccounting; dir?: string } = {}) {
+function setUp(t: TestContext, opts: { router?: CallRouter; accounting?: CallAccounting; dir?: string; callerIdWaitMs?: number } = {}) {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cg-calls-'));
   const store = CounterStore.open(dir);
   const line = new FakeLine(1);
-  const calls = new CallService({ store, router: opts.router ?? new RingThenRejectRouter(() => 30), log: silentLogger(), now: () => line.now, ...(opts.accounting ? { accounting: opts.accounting } : {}) });
+  const calls = new CallService({ store, router: opts.router ?? new RingThenRejectRouter(() => 30), log: silentLogger(), now: () => line.now, ...(opts.callerIdWaitMs === undefined ? {} : { callerIdWaitMs: opts.callerIdWaitMs }), ...(opts.accounting ? { accounting: opts.accounting } : {}) });
   calls.attach(line);
   t.after(() => {
     calls.stop();
@@ -124,6 +124,31 @@ test('an incoming call the caller gives up on before the timeout is missed with 
   assert.equal(line.hangups, 0, 'the ring timer was cancelled');
   const r = store.getCall(c.id)!;
   assert.deepEqual([r.outcome, r.cause, r.gsmCause, r.gatewayCause], ['missed', 'missed', 'NO CARRIER', null]);
+});
+
+test('a RING without a number is routed once the +CLIP number came, not as a withheld caller', async (t) => {
+  const asked: (string | null)[] = [];
+  const { line } = setUp(t, { router: { route: (c) => (asked.push(c.gsm.number), { action: 'reject', afterMs: 10_000, cause: 'x' }) } });
+  const c = line.step('incoming'); // RING: the caller ID is not known yet
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(asked, [], 'not routed on the bare RING');
+  c.gsm.number = '+861088886666'; // +CLIP (TS 27.007 §7.6) fills in the number of the same call
+  await new Promise((r) => setTimeout(r, 60));
+  assert.deepEqual(asked, ['+861088886666']);
+  line.step('ended');
+});
+
+test('a caller whose number never comes is routed as withheld after callerIdWaitMs; a call that ends first is not routed', async (t) => {
+  const asked: (string | null)[] = [];
+  const { line } = setUp(t, { callerIdWaitMs: 100, router: { route: (c) => (asked.push(c.gsm.number), { action: 'reject', afterMs: 10_000, cause: 'x' }) } });
+  line.step('incoming');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(asked, [null]);
+  line.step('ended');
+  line.step('incoming');
+  line.step('ended', { cause: 'NO CARRIER' });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(asked, [null], 'the second call ended while waiting for its caller ID');
 });
 
 test('the default router lets a call ring for calls.ringTimeoutSec, read at each call', () => {

@@ -34,7 +34,7 @@ export interface RegistrarServiceOptions {
   readonly log?: Logger;
   readonly now?: () => number;
   /**
-   * Digest algorithms offered, most preferred first. Default MD5 then SHA-256: many phones (and SIPp)
+   * Digest algorithms offered, most preferred first; overrides `sip.registrar.algorithms`, whose default is MD5 then SHA-256: many phones (and SIPp)
    * answer only the first challenge and know only MD5 (RFC 8760: the server lists its challenges in its own order of preference).
    */
   readonly algorithms?: readonly BaseDigestAlgorithm[];
@@ -104,7 +104,7 @@ export class RegistrarService {
         nonceSecret: this.nonceSecret,
         extensions: config.extensions.map(extensionDefinitionOf),
         version: this.options.version,
-        algorithms: this.options.algorithms ?? ['MD5', 'SHA-256'],
+        algorithms: this.options.algorithms ?? [...new Set(config.algorithms)],
         ...(this.options.now ? { now: this.options.now } : {}),
       });
     } catch (error) {

@@ -141,7 +141,7 @@ export async function startRig(config: SipConfig): Promise<Rig> {
   });
   core.endpoint.addDialogListener(router);
   (rig as { router: GsmToSipRouter }).router = router;
-  (rig as { calls: CallService }).calls = new CallService({ store, router, log: silentLogger() });
+  (rig as { calls: CallService }).calls = new CallService({ store, router, log: silentLogger(), callerIdWaitMs: 0 /* ring() carries the +CLIP number already */ });
   rig.calls.attach(rig.line);
   return rig;
 }
