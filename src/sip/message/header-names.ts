@@ -25,16 +25,34 @@ const SPECIAL_SPELLINGS: Readonly<Record<string, string>> = {
   'mime-version': 'MIME-Version',
 };
 
+/**
+ * Every header lookup reduces each field's name, so the few names in use are remembered; the bound
+ * keeps a sender inventing names from growing the table (it is then simply emptied).
+ */
+const MAX_REMEMBERED = 512;
+const keys = new Map<string, string>();
+const canonicalNames = new Map<string, string>();
+
+function remember(table: Map<string, string>, name: string, value: string): string {
+  if (table.size >= MAX_REMEMBERED) table.clear();
+  table.set(name, value);
+  return value;
+}
+
 /** The key a header name is stored and compared under: lower case, compact forms expanded. */
 export function headerKey(name: string): string {
+  const known = keys.get(name);
+  if (known !== undefined) return known;
   const lower = name.trim().toLowerCase();
-  return COMPACT_FORMS[lower] ?? lower;
+  return remember(keys, name, COMPACT_FORMS[lower] ?? lower);
 }
 
 /** The spelling cellgate writes for a header: `via` → `Via`, `i` → `Call-ID`, `x-foo-bar` → `X-Foo-Bar`. */
 export function canonicalHeaderName(name: string): string {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
   const key = headerKey(name);
-  return SPECIAL_SPELLINGS[key] ?? key.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase());
+  return remember(canonicalNames, name, SPECIAL_SPELLINGS[key] ?? key.replace(/(^|-)([a-z])/g, (_m, dash: string, letter: string) => dash + letter.toUpperCase()));
 }
 
 /** RFC 3261 §25.1 `token`: the characters a header name may contain. */
