@@ -151,10 +151,12 @@ export const sipSchema = obj({
     extensions: z.array(extensionSchema, { error: expected('a list of extensions') }).max(1000).default(() => []),
     groups: z.array(registrarGroupSchema, { error: expected('a list of groups') }).max(64).default(() => []),
     /**
-     * Digest algorithms offered in the 401, most preferred first (one WWW-Authenticate each). Some
-     * clients read only one challenge: SIPp the first, others the last; ["MD5"] suits phones that know only MD5.
+     * Digest algorithms offered in every 401 (REGISTER, and the challenges of calls and MESSAGEs), most
+     * preferred first, one WWW-Authenticate each. MD5 alone by default: libre-based phones (baresip)
+     * refuse a 401 that also offers SHA-256, SIPp and svcrack read one challenge only; RFC 8760's
+     * SHA-256 can be added for clients known to handle it.
      */
-    algorithms: z.array(oneOf(['MD5', 'SHA-256']), { error: expected('a list of "MD5" and "SHA-256"') }).min(1).max(2).default(() => ['MD5' as const, 'SHA-256' as const]),
+    algorithms: z.array(oneOf(['MD5', 'SHA-256']), { error: expected('a list of "MD5" and "SHA-256"') }).min(1).max(2).default(() => ['MD5' as const]),
   }).prefault({}),
   /** RTP for calls (RFC 3550 §11: RTP on an even port, RTCP on the next): the range and the bind address. */
   media: obj({

@@ -93,7 +93,7 @@ test('{} is a complete configuration with every default', () => {
       inbound: { auth: 'address', realm: 'cellgate', users: [] },
       calls: { prefixMatch: 'callee', stripPrefix: false, lineSelection: 'round-robin', dialRules: '', strictDialRules: false, denyPrefixes: [], ringback: '180', noAnswerSec: 60, noRingSec: 30, causeStatus: { busy: 486, noAnswer: 480, rejected: 603, unreachable: 404, other: 503 }, twoStage: { enabled: false, digitTimeoutSec: 5, forwardNumber: null } },
       forward: { default: null, lines: {}, callerId: 'from', callerIdRules: '', noAnswerSec: 60 },
-      registrar: { enabled: false, realm: 'cellgate', extensions: [], groups: [], algorithms: ['MD5', 'SHA-256'] },
+      registrar: { enabled: false, realm: 'cellgate', extensions: [], groups: [], algorithms: ['MD5'] },
       media: { rtpPorts: '10000-19999', bindAddress: null },
       message: { destination: 'body', relayReport: true },
       cdr: null,

@@ -46,6 +46,7 @@ export class InboundAccess {
   private readonly lockout: SourceLockout;
   private readonly now: () => number;
   private digest: DigestServer | null = null;
+  private digestAlgorithms = '';
   private parsed: ParsedPeers | null = null;
   private readonly secret = randomBytes(32);
 
@@ -129,7 +130,11 @@ export class InboundAccess {
   private digestServer(realm: string): DigestServer {
     // MD5 first, then SHA-256 (RFC 8760 §2.4 lets the server order them), as the registrar does: many
     // phones and PBXes, SIPp too, answer only the first challenge and know only MD5.
-    if (this.digest === null || this.digest.realm !== realm) this.digest = new DigestServer({ realm, secret: this.secret, algorithms: ['MD5', 'SHA-256'] });
+    const algorithms = [...new Set(this.o.config().registrar.algorithms)];
+    if (this.digest === null || this.digest.realm !== realm || this.digestAlgorithms !== algorithms.join()) {
+      this.digest = new DigestServer({ realm, secret: this.secret, algorithms });
+      this.digestAlgorithms = algorithms.join();
+    }
     return this.digest;
   }
 

@@ -34,8 +34,8 @@ export interface RegistrarServiceOptions {
   readonly log?: Logger;
   readonly now?: () => number;
   /**
-   * Digest algorithms offered, most preferred first; overrides `sip.registrar.algorithms`, whose default is MD5 then SHA-256: many phones (and SIPp)
-   * answer only the first challenge and know only MD5 (RFC 8760: the server lists its challenges in its own order of preference).
+   * Digest algorithms offered, most preferred first; overrides `sip.registrar.algorithms` (default MD5 alone: many phones, and SIPp,
+   * answer only the first challenge and know only MD5; RFC 8760 lets the server list its challenges in its own order).
    */
   readonly algorithms?: readonly BaseDigestAlgorithm[];
 }

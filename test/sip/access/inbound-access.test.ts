@@ -94,12 +94,16 @@ test('digest mode: a challenge, then the right password is admitted as that user
   assert.deepEqual(a.admit(incoming('10.0.0.5', invite(value), answers)), { allowed: true, who: 'user:pbx' });
 });
 
-test('digest mode: the challenge offers MD5 first, then SHA-256, for callers that answer only the first (SIPp, many phones)', () => {
-  const a = access({ inbound: { auth: 'digest', users: [{ username: 'pbx', password: 'right-password' }] } });
-  const answers: Answered[] = [];
-  a.admit(incoming('10.0.0.5', invite(), answers));
-  const values = (answers[0]!.spec?.headers ?? []).filter(([h]) => h === 'WWW-Authenticate').map(([, v]) => v);
-  assert.deepEqual(values.map((v) => /algorithm=([\w-]+)/.exec(v)?.[1]), ['MD5', 'SHA-256']);
+test('digest mode: the challenge offers sip.registrar.algorithms: MD5 alone by default, MD5 then SHA-256 when configured', () => {
+  const offered = (sip: unknown): Array<string | undefined> => {
+    const answers: Answered[] = [];
+    access(sip).admit(incoming('10.0.0.5', invite(), answers));
+    const values = (answers[0]!.spec?.headers ?? []).filter(([h]) => h === 'WWW-Authenticate').map(([, v]) => v);
+    return values.map((v) => /algorithm=([\w-]+)/.exec(v)?.[1]);
+  };
+  const inbound = { auth: 'digest', users: [{ username: 'pbx', password: 'right-password' }] };
+  assert.deepEqual(offered({ inbound }), ['MD5']);
+  assert.deepEqual(offered({ inbound, registrar: { algorithms: ['MD5', 'SHA-256'] } }), ['MD5', 'SHA-256']);
 });
 
 test('digest: an unknown user and a wrong password get the same 401; repeated failures lock the source out', () => {
