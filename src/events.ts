@@ -58,6 +58,8 @@ export type LineEvents = {
   'network-time': [time: { utcMs: number; tzMinutes: number }];
   sms: [sms: LineSmsEvent];
   call: [step: LineCallEvent];
+  /** The caller's number of a ringing call became known (+CLIP after RING, TS 27.007 §7.6). */
+  'call-number': [call: Call];
 };
 
 /** What the call service publishes about every call, whichever line or leg it is on. */

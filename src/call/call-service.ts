@@ -24,6 +24,8 @@ import { Call } from './call.js';
 export interface CallLine {
   readonly id: number;
   on(event: 'call', listener: (step: LineCallEvent) => void): unknown;
+  /** The caller's number of a ringing call became known (+CLIP after RING); absent on lines that never say. */
+  on(event: 'call-number', listener: (call: Call) => void): unknown;
   hangup(): Promise<void>;
   /** Absent: the line cannot answer, so calls on it are not forwarded. */
   answer?(): Promise<void>;
@@ -44,8 +46,6 @@ export interface CallServiceOptions {
   callerIdWaitMs?: number;
 }
 
-/** How often a call waiting for its caller ID is looked at. */
-const CALLER_ID_POLL_MS = 20;
 
 /** A request the gateway refused before it reached a modem (e.g. the SIM policy said no). */
 export interface RefusedCallRequest {
@@ -70,6 +70,8 @@ export class CallService extends EventEmitter<CallEvents> {
   private readonly calls = new Map<string, Call>();
   private readonly lines = new Map<number, CallLine>();
   private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+  /** Incoming calls waiting for their caller's number before they are routed. */
+  private readonly awaitingNumber = new Set<string>();
   /** The VoIP side of each forwarded call in progress. */
   private readonly voipLegs = new Map<string, VoipLegHandle>();
   private readonly now: () => number;
@@ -94,6 +96,7 @@ export class CallService extends EventEmitter<CallEvents> {
   attach(line: CallLine): void {
     this.lines.set(line.id, line);
     line.on('call', (step) => this.onLineStep(step));
+    line.on('call-number', (call) => this.callerKnown(call));
   }
 
   /** Calls in progress, newest first. */
@@ -167,15 +170,28 @@ export class CallService extends EventEmitter<CallEvents> {
     if (call.direction === 'in') this.routeOnceCallerKnown(call, this.o.callerIdWaitMs ?? 1000);
   }
 
-  /** Routes the incoming call once its number came (or the wait is over); the wait sits among the ring timers so the call's end clears it. */
+  /**
+   * Routes an incoming call once its number is known: at once when RING came with it, else when the
+   * line reports +CLIP (`call-number`), at the latest after the wait (a withheld number never comes).
+   * The wait sits among the ring timers so the call's end clears it.
+   */
   private routeOnceCallerKnown(call: Call, waitMs: number): void {
     if (call.ended) return;
-    if (call.gsm.number !== null || waitMs <= 0) {
-      this.ringTimers.delete(call.id);
-      return this.routeIncoming(call);
-    }
-    const step = Math.min(CALLER_ID_POLL_MS, waitMs);
-    this.ringTimers.set(call.id, setTimeout(() => this.routeOnceCallerKnown(call, waitMs - step), step));
+    if (call.gsm.number !== null || waitMs <= 0) return this.routeIncoming(call);
+    this.awaitingNumber.add(call.id);
+    this.ringTimers.set(
+      call.id,
+      setTimeout(() => {
+        this.ringTimers.delete(call.id);
+        if (this.awaitingNumber.delete(call.id) && !call.ended) this.routeIncoming(call);
+      }, waitMs),
+    );
+  }
+
+  private callerKnown(call: Call): void {
+    if (!this.awaitingNumber.delete(call.id) || call.ended) return;
+    this.clearRingTimer(call.id);
+    this.routeIncoming(call);
   }
 
   private changed(call: Call, from: CallState): void {
@@ -304,6 +320,7 @@ export class CallService extends EventEmitter<CallEvents> {
   }
 
   private clearRingTimer(id: string): void {
+    this.awaitingNumber.delete(id);
     const t = this.ringTimers.get(id);
     if (t) clearTimeout(t);
     this.ringTimers.delete(id);

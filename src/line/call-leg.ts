@@ -124,12 +124,14 @@ export class CallLeg {
     }
     const current = this.current;
     if (!current) return;
+    const numberLearned = !!number && !current.gsm.number && !(from === 'IDLE' && to !== 'IDLE');
     if (number && !current.gsm.number) current.gsm.number = number;
     current.apply(ev, now);
     if (to === 'IDLE') {
       current.gsm.cause = info?.endReason ?? null;
       this.current = null;
     }
+    if (numberLearned) this.o.notify('call-number', current);
     if (from === to) return;
     const detail: LineCallEvent = { call: current, from, to, event: ev, number: to === 'IDLE' ? callNumber : board.st.callNumber };
     if (info) detail.startedAt = info.startedAt;

@@ -115,6 +115,30 @@ test('incoming call: RING/+CLIP → INCOMING, answer → CONNECTED, NO CARRIER �
   }
 });
 
+test('a RING alone starts the call without a number; the +CLIP that follows is announced as call-number once', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line } = makeLine(modem);
+  const learned: Array<string | null> = [];
+  const steps: string[] = [];
+  line.on('call-number', (call) => learned.push(call.gsm.number));
+  line.on('call', (step) => steps.push(`${step.from}>${step.to}:${step.call.gsm.number}`));
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    modem.port!.send('\r\nRING\r\n');
+    await until('INCOMING', () => line.status().callState === 'INCOMING');
+    assert.deepEqual(steps, ['IDLE>INCOMING:null']);
+    modem.port!.send('\r\n+CLIP: "+8613912345678",145,,,,0\r\n\r\nRING\r\n\r\n+CLIP: "+8613912345678",145,,,,0\r\n');
+    await until('number', () => learned.length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(learned, ['+8613912345678'], 'announced once, not for the repeated +CLIP');
+    modem.port!.send('\r\nNO CARRIER\r\n');
+    await until('IDLE', () => line.status().callState === 'IDLE');
+  } finally {
+    await line.stop();
+  }
+});
+
 test('a disabled line releases its modem and shows disabled; enabling brings it back', async () => {
   const modem = new MiniModem({ imei: '861234567890123' });
   const { line, provider } = makeLine(modem);
