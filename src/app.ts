@@ -272,6 +272,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
           media: sipMedia.media,
           ...(sipAccounts ? { registrar: sipAccounts.accounts.registrar } : {}),
           config: sip.config,
+          ...(sipAccounts ? { lineAccount: (line: number) => sipAccounts.accounts.manager.accountFor(line) } : {}),
           local: { host: sip.publicHost, port: sip.ports.udp },
           version,
           fallback: new RingThenRejectRouter(() => config.get().calls.ringTimeoutSec),

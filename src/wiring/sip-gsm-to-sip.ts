@@ -1,13 +1,16 @@
 /**
  * Wiring of GSM → SIP calls: the router the call service takes, built on the SIP endpoint, the
  * registrar's contacts, the media sessions and the `sip` configuration. The account that carries a
- * line (for bare forward extensions) follows the registration mode (manual §4.3): the device's
- * account, the line's, the line's group's, or the first trunk peer's registration.
+ * line (for bare forward extensions) is the registration manager's (manual §4.3 modes: the device's
+ * account, the line's, the line's group's, or the first trunk peer's registration), with the
+ * registrar in use now.
  */
 import type { CallRouter } from '../call/call-router.js';
-import type { SipAccountConfig, SipConfig } from '../config/schema-sip.js';
+import type { SipConfig } from '../config/schema-sip.js';
+import type { LineAccount } from '../sip/registration/registration-manager-options.js';
+import type { SipServerAddress } from '../sip/registration/registration-options.js';
 import type { SipDialogListener } from '../sip/core/index.js';
-import { createGsmToSipRouter, parseForwardHost, type ForkEndpoint, type ForwardAccount, type GsmToSipRouter, type LocalContact, type MediaSessions } from '../sip/from-gsm/index.js';
+import { createGsmToSipRouter, type ForkEndpoint, type ForwardAccount, type GsmToSipRouter, type LocalContact, type MediaSessions } from '../sip/from-gsm/index.js';
 import type { RegisteredContact } from '../sip/registrar/index.js';
 import type { Logger } from '../util/log.js';
 
@@ -20,6 +23,11 @@ export interface GsmToSipWiring {
   /** The embedded registrar's lookups (Registrar.contactsForGroup / contactsFor); absent: none registered. */
   readonly registrar?: { contactsForGroup(group: string): RegisteredContact[]; contactsFor(user: string): RegisteredContact[] };
   readonly config: () => SipConfig;
+  /**
+   * The registration account carrying a line (RegistrationManager.accountFor: the mode's account,
+   * with the registrar in use now, the backup during a failover); absent: no account carries any.
+   */
+  readonly lineAccount?: (line: number) => LineAccount | undefined;
   readonly local: LocalContact;
   readonly version: string;
   /** Today's router (ring, then reject), for lines with nothing to forward to, and again after stop(). */
@@ -27,26 +35,15 @@ export interface GsmToSipWiring {
   readonly log: Logger;
 }
 
-/** The PBX account as the router needs it; null when its registrar text does not read. */
-export function forwardAccountOf(account: SipAccountConfig): ForwardAccount | null {
-  const registrar = parseForwardHost(account.registrar, account.transport);
-  if (registrar === null) return null;
-  const proxy = account.outboundProxy === undefined ? null : parseForwardHost(account.outboundProxy, account.transport);
+/** The registration manager's account of a line as the router needs it. */
+export function forwardAccountOf(account: LineAccount): ForwardAccount {
+  const host = (server: SipServerAddress) => ({ host: server.host, port: server.port, transport: server.transport });
   return {
-    registrar,
-    outboundProxy: proxy,
-    ...(account.homeDomain === undefined ? {} : { domain: account.homeDomain }),
-    user: account.phoneNumber ?? account.authId,
+    registrar: host(account.registrar),
+    outboundProxy: account.outboundProxy === undefined ? null : host(account.outboundProxy),
+    domain: account.domain,
+    user: account.user,
   };
-}
-
-/** The account that registers for `line` in the configured mode, else the first trunk peer's registration. */
-export function accountForLine(config: SipConfig, line: number): SipAccountConfig | null {
-  const reg = config.registration;
-  if (reg.mode === 'device' && reg.account !== undefined) return reg.account;
-  if (reg.mode === 'per-line') return reg.lines.find((a) => a.line === line) ?? null;
-  if (reg.mode === 'per-group') return reg.groups.find((g) => g.lines.includes(line))?.account ?? null;
-  return config.trunk.peers[0]?.register ?? null;
 }
 
 export interface GsmToSipParts {
@@ -63,8 +60,8 @@ export function wireGsmToSip(o: GsmToSipWiring): GsmToSipParts {
     contactsForGroup: (group) => o.registrar?.contactsForGroup(group) ?? [],
     contactsFor: (user) => o.registrar?.contactsFor(user) ?? [],
     accountFor: (line) => {
-      const account = accountForLine(o.config(), line);
-      return account === null ? null : forwardAccountOf(account);
+      const account = o.lineAccount?.(line);
+      return account === undefined ? null : forwardAccountOf(account);
     },
     config: o.config,
     local: o.local,

@@ -1,35 +1,32 @@
-/** The account that carries a line for bare forward extensions, in each registration mode. */
+/** The GSM → SIP wiring: the line's registration account as the router reads it, and the router's place in the call service. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sipSchema } from '../../src/config/schema-sip.js';
 import { RingThenRejectRouter, type CallRouter } from '../../src/call/call-router.js';
 import type { SipDialogListener } from '../../src/sip/core/index.js';
 import { silentLogger } from '../../src/util/log.js';
-import { accountForLine, forwardAccountOf, wireGsmToSip } from '../../src/wiring/sip-gsm-to-sip.js';
+import { forwardAccountOf, wireGsmToSip } from '../../src/wiring/sip-gsm-to-sip.js';
 
-const account = (authId: string, extra: object = {}) => ({ authId, password: 'pw', registrar: '192.0.2.50:5070', ...extra });
 
-test('the account of a line follows the registration mode, else the first trunk peer registration', () => {
-  const device = sipSchema.parse({ registration: { mode: 'device', account: account('dev') } });
-  assert.equal(accountForLine(device, 7)?.authId, 'dev');
-  const perLine = sipSchema.parse({ registration: { mode: 'per-line', lines: [{ ...account('l1'), line: 1 }] } });
-  assert.equal(accountForLine(perLine, 1)?.authId, 'l1');
-  assert.equal(accountForLine(perLine, 2), null);
-  const perGroup = sipSchema.parse({ registration: { mode: 'per-group', groups: [{ name: 'g', lines: [3, 4], account: account('g1') }] } });
-  assert.equal(accountForLine(perGroup, 4)?.authId, 'g1');
-  const trunk = sipSchema.parse({ trunk: { peers: [{ addresses: ['192.0.2.50'], register: account('t1') }] } });
-  assert.equal(accountForLine(trunk, 1)?.authId, 't1');
-  assert.equal(accountForLine(sipSchema.parse({}), 1), null);
-});
-
-test('forwardAccountOf reads registrar and outbound proxy, domain and user', () => {
-  const parsed = sipSchema.parse({ registration: { mode: 'device', account: account('dev', { phoneNumber: '8001', outboundProxy: '192.0.2.60', homeDomain: 'pbx.example.com', transport: 'tcp' }) } });
-  assert.deepEqual(forwardAccountOf(parsed.registration.account!), {
-    registrar: { host: '192.0.2.50', port: 5070, transport: 'tcp' },
-    outboundProxy: { host: '192.0.2.60', port: null, transport: 'tcp' },
-    domain: 'pbx.example.com',
-    user: '8001',
-  });
+test('forwardAccountOf takes the registrar in use, the outbound proxy, the domain and the user of the line\'s account', () => {
+  assert.deepEqual(
+    forwardAccountOf({
+      id: 'device',
+      state: 'registered',
+      registrar: { host: '192.0.2.51', port: 5070, transport: 'tcp' },
+      outboundProxy: { host: '192.0.2.60', port: 5060, transport: 'tcp' },
+      user: '8001',
+      domain: 'pbx.example.com',
+      displayName: undefined,
+      credentials: { username: 'dev', password: 'pw' },
+    }),
+    {
+      registrar: { host: '192.0.2.51', port: 5070, transport: 'tcp' },
+      outboundProxy: { host: '192.0.2.60', port: 5060, transport: 'tcp' },
+      domain: 'pbx.example.com',
+      user: '8001',
+    },
+  );
 });
 
 test('wireGsmToSip makes the router the router of the call service and a dialog listener; stop undoes both', () => {
