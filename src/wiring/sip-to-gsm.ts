@@ -27,11 +27,10 @@ export interface SipToGsmWiringOptions {
   log: Logger;
 }
 
-/** The lines' prefix lists (`lines[].prefixes`); a line without an explicit id has none here. */
+/** The lines' prefix lists (`lines[].prefixes`; every line has an id, its position + 1 by default). */
 function linePrefixes(config: ConfigStore): LinePrefixes[] {
   return config.get().lines.flatMap((line) => {
-    if (line.id === undefined) return [];
-    const parsed = parsePrefixList(line.prefixes ?? '');
+    const parsed = parsePrefixList(line.prefixes);
     return parsed.ok ? [{ line: line.id, prefixes: parsed.prefixes }] : [];
   });
 }
