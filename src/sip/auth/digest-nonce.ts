@@ -6,7 +6,8 @@
  *
  * Layout (36 bytes, base64url → 48 characters): time ms (8, big-endian) | random (12) | HMAC[0..16).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { copyRandomBytes } from '../../util/random-pool.js';
 
 const TIME_BYTES = 8;
 const RANDOM_BYTES = 12;
@@ -30,9 +31,12 @@ export class DigestNonceMint {
   }
 
   issue(nowMs: number): string {
-    const bytes = Buffer.alloc(NONCE_BYTES);
-    bytes.writeBigUInt64BE(BigInt(Math.max(0, Math.floor(nowMs))), 0);
-    randomBytes(RANDOM_BYTES).copy(bytes, TIME_BYTES);
+    const bytes = Buffer.allocUnsafe(NONCE_BYTES);
+    // Milliseconds fit in 53 bits: two 32-bit halves make the 8-byte big-endian stamp without a BigInt.
+    const ms = Math.max(0, Math.floor(nowMs));
+    bytes.writeUInt32BE(Math.floor(ms / 2 ** 32), 0);
+    bytes.writeUInt32BE(ms % 2 ** 32, 4);
+    copyRandomBytes(bytes, TIME_BYTES, RANDOM_BYTES);
     this.mac(bytes.subarray(0, TIME_BYTES + RANDOM_BYTES)).copy(bytes, TIME_BYTES + RANDOM_BYTES);
     return bytes.toString('base64url');
   }
@@ -44,7 +48,7 @@ export class DigestNonceMint {
     if (bytes.length !== NONCE_BYTES) return { valid: false };
     const expected = this.mac(bytes.subarray(0, TIME_BYTES + RANDOM_BYTES));
     if (!timingSafeEqual(expected, bytes.subarray(TIME_BYTES + RANDOM_BYTES))) return { valid: false };
-    const issuedAt = Number(bytes.readBigUInt64BE(0));
+    const issuedAt = bytes.readUInt32BE(0) * 2 ** 32 + bytes.readUInt32BE(4);
     if (issuedAt > nowMs + FUTURE_TOLERANCE_MS) return { valid: false };
     return { valid: true, issuedAt, expired: nowMs - issuedAt > this.lifetimeMs };
   }

@@ -8,6 +8,7 @@ import { DialogLayer, type DialogSendTarget, type UasInvite } from '../dialog/in
 import { createAckForNon2xx, createResponse, serializeSipMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { InviteClientTransaction } from '../transaction/invite-client-transaction.js';
 import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
+import type { InviteServerTransactionOptions } from '../transaction/invite-server-options.js';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
 import { RealTimerScheduler } from '../transaction/timer-scheduler.js';
@@ -22,7 +23,7 @@ import { nextHopTarget } from './next-hop.js';
 import { checkNewRequest, type RequestRejection } from './request-checks.js';
 import { DEFAULT_ACCEPT, type SipEndpointOptions } from './sip-endpoint-options.js';
 import type { SipDialogListener, SipIncomingRequest, SipRequestHandler, SipRespondVerdict, SipResponseSpec } from './sip-request-handler.js';
-import { SourceRateLimiter } from './source-rate-limiter.js';
+import { StatelessAnswers } from './stateless-answers.js';
 import { transactionRequestOf, transactionResponseOf } from './transaction-views.js';
 
 /** A response view that still carries the parsed message, for the TU. */
@@ -39,6 +40,10 @@ interface InviteEntry {
   readonly incoming: MutableIncoming;
 }
 type MutableIncoming = SipIncomingRequest & { cancelled: boolean };
+
+const ignoreReport = (): void => undefined;
+/** Received messages are matched by their parsed fields; the bytes a view carries are for sending. */
+const NO_BYTES = new Uint8Array(0);
 
 /** Methods the endpoint answers itself whatever the handlers are. */
 const BUILT_IN_METHODS = ['ACK', 'CANCEL', 'BYE', 'OPTIONS'];
@@ -63,14 +68,22 @@ export class SipEndpoint {
   private readonly invitesByTransaction = new Map<ServerTransaction, InviteEntry>();
   /** Where each outgoing INVITE went, so its CANCEL follows it (§9.1). */
   private readonly inviteTargets = new Map<string, SipTarget>();
-  private readonly limiter: SourceRateLimiter | undefined;
+  private readonly stateless: StatelessAnswers;
 
   constructor(private readonly options: SipEndpointOptions) {
     const timers = resolveTransactionTimers(options.timers);
     if (!timers.ok) throw new RangeError(`sip endpoint timers: ${timers.problems.join('; ')}`);
     this.timers = timers.timers;
     this.scheduler = new TrackedScheduler(options.scheduler ?? new RealTimerScheduler());
-    this.limiter = options.rateLimit === null ? undefined : new SourceRateLimiter(options.rateLimit ?? {});
+    this.stateless = new StatelessAnswers({
+      transports: options.transports,
+      version: options.local.version,
+      log: options.log,
+      rateLimit: options.rateLimit,
+      supported: options.supported ?? [],
+      allowedMethods: () => this.allowedMethods(),
+      handlerFor: (method) => this.handlers.get(method),
+    });
     this.dialogs = new DialogLayer({
       local: options.local,
       scheduler: this.scheduler,
@@ -117,7 +130,7 @@ export class SipEndpoint {
   // ---- incoming -------------------------------------------------------------------------------
 
   private receiveResponse(response: SipResponse): void {
-    const view: ResponseView = { ...transactionResponseOf(response, new Uint8Array(0)), message: response };
+    const view: ResponseView = { ...transactionResponseOf(response, NO_BYTES), message: response };
     const client = this.table.findClient(view);
     if (client !== undefined) {
       client.receiveResponse(view);
@@ -128,7 +141,7 @@ export class SipEndpoint {
   }
 
   private receiveRequest(request: SipRequest, incoming: IncomingSipMessage): void {
-    const view = transactionRequestOf(request, new Uint8Array(0));
+    const view = transactionRequestOf(request, NO_BYTES);
     if (view === undefined) return;
     const existing = this.table.findServer(view);
     if (existing !== undefined) {
@@ -143,7 +156,8 @@ export class SipEndpoint {
       return;
     }
     const inDialog = request.to?.tag !== undefined;
-    if (!inDialog && request.method !== 'CANCEL' && !this.admit(request, incoming)) return;
+    if (!inDialog && request.method !== 'CANCEL' && !this.stateless.admit(request, incoming)) return;
+    if (!inDialog && this.stateless.answered(request, incoming)) return;
     const transaction = this.createServerTransaction(request, view, incoming);
     if (this.table.addServer(transaction) !== 'added') return;
     if (request.method === 'CANCEL') return this.receiveCancel(request, view, transaction as NonInviteServerTransaction);
@@ -187,34 +201,28 @@ export class SipEndpoint {
     }
   }
 
-  /** The per-source rate limit: true to go on. Over the limit: dropped, or 503 when configured. */
-  private admit(request: SipRequest, incoming: IncomingSipMessage): boolean {
-    if (this.limiter === undefined) return true;
-    const verdict = this.limiter.take(incoming.source.ip);
-    if (verdict.allowed) return true;
-    this.options.log.debug({ source: incoming.source, method: request.method }, 'sip endpoint: request over the per-source rate limit');
-    if (this.options.rateLimit?.rejectOverLimit === true) {
-      // Stateless: a flood must not fill the transaction table (§8.2.6.1 allows a stateless answer).
-      const response = createResponse(request, 503, 'Service Unavailable', { version: this.options.local.version, headers: [['Retry-After', String(verdict.retryAfterSeconds)]] });
-      this.options.transports.sendResponse(response, incoming).catch(() => undefined);
-    }
-    return false;
+  private createServerTransaction(request: SipRequest, view: TransactionRequest, incoming: IncomingSipMessage): ServerTransaction {
+    // A non-INVITE transaction outlives its handler by Timer J (32 s on UDP) and every closure made
+    // here shares one scope: none of them may hold the parsed request or the incoming message, only
+    // where to answer (the INVITE's own closures, which need the request, are made in their own scope).
+    const origin = { source: incoming.source, transport: incoming.transport, connection: incoming.connection };
+    const made: { transaction?: ServerTransaction } = {};
+    const transport = this.options.transports.transactionTransport({ origin, topVia: request.topVia }, (error) => made.transaction?.transportError(error));
+    const common = { request: view, transport, timers: this.timers, scheduler: this.scheduler };
+    made.transaction =
+      request.method === 'INVITE'
+        ? this.inviteServerTransaction(request, common)
+        : new NonInviteServerTransaction({ request: view, transport, timers: this.timers, scheduler: this.scheduler, report: ignoreReport });
+    return made.transaction;
   }
 
-  private createServerTransaction(request: SipRequest, view: TransactionRequest, incoming: IncomingSipMessage): ServerTransaction {
-    let transaction: ServerTransaction;
-    const transport = this.options.transports.transactionTransport({ origin: incoming, topVia: request.topVia }, (error) => transaction.transportError(error));
-    const common = { request: view, transport, timers: this.timers, scheduler: this.scheduler };
-    if (request.method === 'INVITE') {
-      transaction = new InviteServerTransaction({
-        ...common,
-        buildTrying: () => this.responseView(createResponse(request, 100, 'Trying', { version: this.options.local.version })),
-        buildNoAnswerResponse: () => this.responseView(createResponse(request, 408, 'Request Timeout', { version: this.options.local.version })),
-        report: (report) => this.inviteServerReport(transaction, report),
-      });
-    } else {
-      transaction = new NonInviteServerTransaction({ ...common, report: () => undefined });
-    }
+  private inviteServerTransaction(request: SipRequest, common: Pick<InviteServerTransactionOptions<TransactionRequest>, 'request' | 'transport' | 'timers' | 'scheduler'>): InviteServerTransaction {
+    const transaction: InviteServerTransaction = new InviteServerTransaction({
+      ...common,
+      buildTrying: () => this.responseView(createResponse(request, 100, 'Trying', { version: this.options.local.version })),
+      buildNoAnswerResponse: () => this.responseView(createResponse(request, 408, 'Request Timeout', { version: this.options.local.version })),
+      report: (report) => this.inviteServerReport(transaction, report),
+    });
     return transaction;
   }
 

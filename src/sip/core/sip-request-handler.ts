@@ -34,7 +34,22 @@ export interface SipIncomingRequest {
   respond(statusCode: number, reasonPhrase: string, spec?: SipResponseSpec): SipRespondVerdict;
 }
 
+/** A response sent without a server transaction (RFC 3261 §8.2.7). */
+export interface SipStatelessAnswer {
+  readonly statusCode: number;
+  readonly reasonPhrase: string;
+  readonly headers?: readonly (readonly [string, string])[];
+}
+
 export interface SipRequestHandler {
+  /**
+   * Optional, for a new out-of-dialog request other than INVITE that passed the endpoint's checks:
+   * an answer to send statelessly (RFC 3261 §8.2.7, "typically used to issue unauthenticated
+   * challenges"), or undefined to go on with a server transaction and `handleRequest`. Must change no
+   * state: a retransmission of the request meets no transaction and is answered again. Under a
+   * REGISTER flood this keeps half the requests (the challenges) out of the transaction table.
+   */
+  answerStatelessly?(request: SipRequest, source: SipPeerAddress, transport: SipTransportKind): SipStatelessAnswer | undefined;
   /** A new request of the method this handler is registered for, or an in-dialog request (not ACK/BYE). */
   handleRequest(incoming: SipIncomingRequest): void;
   /** INVITE only: the caller cancelled before a final response; 487 has been sent. */

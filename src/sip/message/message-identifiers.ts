@@ -1,23 +1,4 @@
-import { randomBytes } from 'node:crypto';
-
-/**
- * Identifiers are drawn from a pool of random bytes refilled 4 KiB at a time: one call into the
- * system's random source per response was a visible share of a busy registrar's time. Each byte is
- * handed out once.
- */
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let poolOffset = 0;
-
-function randomHex(bytes: number): string {
-  if (poolOffset + bytes > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    poolOffset = 0;
-  }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
-  return hex;
-}
+import { randomHex } from '../../util/random-pool.js';
 
 /** RFC 3261 §8.1.1.7: branches of RFC 3261 transactions start with this magic cookie. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';

@@ -3,11 +3,28 @@ import { parseContactList, parseCSeq, parseNameAddr, parseViaList, type SipCSeq,
 
 /**
  * What requests and responses share: the header list, the body as bytes, and typed readings of the
- * headers every SIP layer needs. Readings are computed from the current headers on each call (the
- * headers stay the single source of truth) and are undefined when the header is absent or malformed.
+ * headers every SIP layer needs. Readings follow the current headers (they stay the single source of
+ * truth) and are undefined when the header is absent or malformed. Each reading remembers the text it
+ * was made from and is parsed again only when that text changed: the transport, the transaction
+ * layer and the handlers all read the same top Via, To and CSeq of every message. Readings are
+ * readonly values, so sharing them is safe.
  */
+/** One remembered reading: the header text it came from and its value. */
+interface Reading<T> {
+  readonly text: string;
+  readonly value: T | undefined;
+}
+
+function remembered<T>(last: Reading<T> | undefined, text: string, parse: (text: string) => T | undefined): Reading<T> {
+  return last !== undefined && last.text === text ? last : { text, value: parse(text) };
+}
+
 export abstract class SipMessageBase {
   readonly headers: SipHeaders;
+  #topViaReading: Reading<SipVia> | undefined;
+  #fromReading: Reading<SipNameAddr> | undefined;
+  #toReading: Reading<SipNameAddr> | undefined;
+  #cseqReading: Reading<SipCSeq> | undefined;
   /** The body exactly as carried (Content-Length counts these bytes). */
   body: Buffer;
 
@@ -39,17 +56,23 @@ export abstract class SipMessageBase {
   /** The topmost Via: the one that names the sender and carries the transaction branch (RFC 3261 §17.2.3). */
   get topVia(): SipVia | undefined {
     const first = this.headers.get('via');
-    return first === undefined ? undefined : parseViaList(first)?.[0];
+    if (first === undefined) return undefined;
+    this.#topViaReading = remembered(this.#topViaReading, first, (text) => parseViaList(text)?.[0]);
+    return this.#topViaReading.value;
   }
 
   get from(): SipNameAddr | undefined {
     const value = this.headers.get('from');
-    return value === undefined ? undefined : parseNameAddr(value, 'From');
+    if (value === undefined) return undefined;
+    this.#fromReading = remembered(this.#fromReading, value, (text) => parseNameAddr(text, 'From'));
+    return this.#fromReading.value;
   }
 
   get to(): SipNameAddr | undefined {
     const value = this.headers.get('to');
-    return value === undefined ? undefined : parseNameAddr(value, 'To');
+    if (value === undefined) return undefined;
+    this.#toReading = remembered(this.#toReading, value, (text) => parseNameAddr(text, 'To'));
+    return this.#toReading.value;
   }
 
   get callId(): string | undefined {
@@ -58,7 +81,9 @@ export abstract class SipMessageBase {
 
   get cseq(): SipCSeq | undefined {
     const value = this.headers.get('cseq');
-    return value === undefined ? undefined : parseCSeq(value);
+    if (value === undefined) return undefined;
+    this.#cseqReading = remembered(this.#cseqReading, value, parseCSeq);
+    return this.#cseqReading.value;
   }
 
   /** Contact entries, `'*'` for the REGISTER wildcard (RFC 3261 §10.2.2), [] when there is none. */

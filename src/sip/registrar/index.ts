@@ -1,5 +1,5 @@
 /** The embedded registrar (docs/sip.md, "Embedded registrar"). */
-export { Registrar } from './registrar.js';
+export { Registrar, type RegisterAnswer } from './registrar.js';
 export { REGISTRAR_DEFAULTS, type RegisteredContact, type RegistrarOptions } from './registrar-options.js';
 export { checkExtensions, DEFAULT_EXTENSION_GROUP, DEFAULT_MAX_CONTACTS, type Extension, type ExtensionCheck, type ExtensionDefinition } from './extension-config.js';
 export { ExtensionDirectory } from './extension-directory.js';

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../util/log.js';
 import type { BaseDigestAlgorithm } from '../auth/index.js';
 import type { SipIncomingRequest, SipRequestHandler } from '../core/index.js';
-import { headerKey, type SipResponse } from '../message/index.js';
 import { groupsForLine, extensionDefinitionOf, linesForExtension, type RegistrarConfig } from './registrar-config.js';
 import type { RegisteredContact } from './registrar-options.js';
 import { Registrar } from './registrar.js';
@@ -50,9 +49,6 @@ export interface ExtensionView {
   readonly lines: readonly number[] | 'all';
   readonly contacts: readonly { readonly contact: string; readonly expiresInS: number; readonly source: string; readonly transport: string }[];
 }
-
-/** Fields createResponse writes itself; the rest of a registrar response is handed on. */
-const WRITTEN_BY_RESPOND = new Set(['via', 'from', 'to', 'call-id', 'cseq', 'server', 'content-length']);
 
 export class RegistrarService {
   private registrar: Registrar | undefined;
@@ -112,7 +108,10 @@ export class RegistrarService {
       this.options.log?.error({ problems: this.problems }, 'SIP registrar: the configuration cannot be used; REGISTER is refused');
     }
     if (!this.handlerInstalled) {
-      this.options.endpoint.handle('REGISTER', { handleRequest: (incoming) => this.handleRegister(incoming) });
+      this.options.endpoint.handle('REGISTER', {
+        handleRequest: (incoming) => this.handleRegister(incoming),
+        answerStatelessly: (request, source, transport) => this.registrar?.answerWithoutState(request, { ip: source.ip, port: source.port, transport }),
+      });
       this.handlerInstalled = true;
     }
   }
@@ -186,14 +185,7 @@ export class RegistrarService {
       const allow = this.options.endpoint.allowedMethods().filter((m) => m !== 'REGISTER');
       return void incoming.respond(405, 'Method Not Allowed', { headers: [['Allow', allow.join(', ')]] });
     }
-    const response = registrar.handleRegister(incoming.request, { ip: incoming.source.ip, port: incoming.source.port, transport: incoming.transport });
-    incoming.respond(response.statusCode, response.reasonPhrase, { headers: extraHeaders(response) });
+    const answer = registrar.answer(incoming.request, { ip: incoming.source.ip, port: incoming.source.port, transport: incoming.transport });
+    incoming.respond(answer.statusCode, answer.reasonPhrase, { headers: answer.headers });
   }
-}
-
-function extraHeaders(response: SipResponse): [string, string][] {
-  return response.headers
-    .all()
-    .filter((field) => !WRITTEN_BY_RESPOND.has(headerKey(field.name)))
-    .map((field) => [field.name, field.value]);
 }

@@ -18,6 +18,17 @@ import { SourceLockout } from './source-lockout.js';
 
 type Extra = readonly (readonly [string, string])[];
 
+/** A registrar decision: status, reason, and the headers beyond those every response copies (§8.2.6.2). */
+export interface RegisterAnswer {
+  readonly statusCode: number;
+  readonly reasonPhrase: string;
+  readonly headers: Extra;
+}
+
+function reply(statusCode: number, reasonPhrase: string, headers: Extra = []): RegisterAnswer {
+  return { statusCode, reasonPhrase, headers };
+}
+
 export class Registrar {
   private readonly domains: Set<string>;
   private readonly directory: ExtensionDirectory;
@@ -70,30 +81,53 @@ export class Registrar {
 
   /** Processes one REGISTER (RFC 3261 §10.3 steps 1–8) and returns the final response. Never throws on what the client sent. */
   handleRegister(request: SipRequest, source: RegisterSource): SipResponse {
+    const answer = this.answer(request, source);
+    return createResponse(request, answer.statusCode, answer.reasonPhrase, { version: this.version, headers: answer.headers });
+  }
+
+  /** handleRegister's decision as status, reason and the headers beyond those every response copies. */
+  answer(request: SipRequest, source: RegisterSource): RegisterAnswer {
     const now = this.now();
-    if (request.method !== 'REGISTER') return this.reply(request, 405, 'Method Not Allowed', [['Allow', 'REGISTER']]);
-    // Checked first so a guesser costs no hashing once locked out.
-    if (this.lockout.isLocked(source.ip, now)) return this.reply(request, 403, 'Forbidden');
-    // Step 1: we are no proxy; a REGISTER for a domain we do not serve has nowhere to go.
-    if (!this.servesHost(request.sipUri?.host)) return this.reply(request, 404, 'Not Found');
-    // Step 2: no extensions are supported (§8.2.2.3).
-    const required = request.headers.getAll('require').flatMap((v) => v.split(',').map((t) => t.trim())).filter((t) => t !== '');
-    if (required.length > 0) return this.reply(request, 420, 'Bad Extension', [['Unsupported', required.join(', ')]]);
-    // Step 3: authentication.
-    const credentials = this.credentialsForOurRealm(request);
-    if (credentials === undefined) return this.challenge(request, false);
-    const verdict = this.digest.verify({ credentials, method: request.method, requestUri: request.uri, body: request.body }, (u) => this.directory.secretFor(u));
-    if (verdict.verdict === 'stale') return this.challenge(request, true);
+    const screened = this.screen(request, source, now);
+    if (screened.kind === 'answer') return screened.answer;
+    const verdict = this.digest.verify({ credentials: screened.credentials, method: request.method, requestUri: request.uri, body: request.body }, (u) => this.directory.secretFor(u));
+    if (verdict.verdict === 'stale') return this.challenge(true);
     if (verdict.verdict !== 'ok') {
       this.lockout.recordFailure(source.ip, now);
-      return verdict.verdict === 'malformed' ? this.reply(request, 400, 'Bad Authorization Header') : this.challenge(request, false);
+      return verdict.verdict === 'malformed' ? reply(400, 'Bad Authorization Header') : this.challenge(false);
     }
     const extension = this.directory.find(verdict.username)!;
     // Steps 4 and 5: the AOR is the To URI; an extension may change only its own bindings.
     const toUri = request.to === undefined ? undefined : parseSipUri(request.to.uri);
-    if (toUri === undefined || !this.servesHost(toUri.host)) return this.reply(request, 404, 'Not Found');
-    if (toUri.user !== extension.user) return this.reply(request, 403, 'Forbidden');
+    if (toUri === undefined || !this.servesHost(toUri.host)) return reply(404, 'Not Found');
+    if (toUri.user !== extension.user) return reply(403, 'Forbidden');
     return this.updateBindings(request, source, extension, now);
+  }
+
+  /**
+   * The answers that need no state (RFC 3261 §8.2.7): a locked-out source, a domain we do not serve, a
+   * Require, or no credentials for our realm (the challenge). Undefined when the request goes on to
+   * digest verification, which counts nonce uses and failures and so belongs in a transaction.
+   */
+  answerWithoutState(request: SipRequest, source: RegisterSource): RegisterAnswer | undefined {
+    const screened = this.screen(request, source, this.now());
+    return screened.kind === 'answer' ? screened.answer : undefined;
+  }
+
+  /** Steps up to the start of 3: what can be answered before the credentials are checked. */
+  private screen(request: SipRequest, source: RegisterSource, now: number): { kind: 'answer'; answer: RegisterAnswer } | { kind: 'verify'; credentials: string } {
+    const answer = (a: RegisterAnswer) => ({ kind: 'answer' as const, answer: a });
+    if (request.method !== 'REGISTER') return answer(reply(405, 'Method Not Allowed', [['Allow', 'REGISTER']]));
+    // Checked first so a guesser costs no hashing once locked out.
+    if (this.lockout.isLocked(source.ip, now)) return answer(reply(403, 'Forbidden'));
+    // Step 1: we are no proxy; a REGISTER for a domain we do not serve has nowhere to go.
+    if (!this.servesHost(request.sipUri?.host)) return answer(reply(404, 'Not Found'));
+    // Step 2: no extensions are supported (§8.2.2.3).
+    const required = request.headers.getAll('require').flatMap((v) => v.split(',').map((t) => t.trim())).filter((t) => t !== '');
+    if (required.length > 0) return answer(reply(420, 'Bad Extension', [['Unsupported', required.join(', ')]]));
+    // Step 3 begins: without credentials, the challenge.
+    const credentials = this.credentialsForOurRealm(request);
+    return credentials === undefined ? answer(this.challenge(false)) : { kind: 'verify', credentials };
   }
 
   /** The live contacts of one extension (by its full user part), for forking. */
@@ -108,9 +142,9 @@ export class Registrar {
   }
 
   /** Steps 6–8: contacts, expiry, Call-ID/CSeq ordering, then the 200 with every current binding. */
-  private updateBindings(request: SipRequest, source: RegisterSource, extension: Extension, now: number): SipResponse {
+  private updateBindings(request: SipRequest, source: RegisterSource, extension: Extension, now: number): RegisterAnswer {
     const reading = readRegister(request, this.defaultExpiresS);
-    if (reading.kind === 'bad') return this.reply(request, 400, reading.reason);
+    if (reading.kind === 'bad') return reply(400, reading.reason);
     const callId = request.callId ?? '';
     const cseq = request.cseq?.seq ?? 0;
     // Step 7: a binding last set by this Call-ID with an equal or higher CSeq means this request is
@@ -118,19 +152,19 @@ export class Registrar {
     const stale = (b: Binding | undefined) => b !== undefined && b.callId === callId && cseq <= b.cseq;
     if (reading.kind === 'remove-all') {
       const current = this.bindings.bindingsOf(extension.user, now);
-      if (current.some((b) => stale(b))) return this.reply(request, 500, 'Out Of Order Request');
+      if (current.some((b) => stale(b))) return reply(500, 'Out Of Order Request');
       for (const b of current) this.bindings.remove(extension.user, b.key);
-      return this.ok(request, extension, now);
+      return this.ok(extension, now);
     }
-    if (reading.kind === 'query') return this.ok(request, extension, now);
+    if (reading.kind === 'query') return this.ok(extension, now);
     const tooShort = reading.contacts.some((c) => c.expiresS > 0 && c.expiresS < this.minExpiresS);
-    if (tooShort) return this.reply(request, 423, 'Interval Too Brief', [['Min-Expires', String(this.minExpiresS)]]);
+    if (tooShort) return reply(423, 'Interval Too Brief', [['Min-Expires', String(this.minExpiresS)]]);
     const planned = reading.contacts.map((c) => ({ requested: c, key: contactKey(c.uri) }));
-    if (planned.some((p) => stale(this.bindings.find(extension.user, p.key, now)))) return this.reply(request, 500, 'Out Of Order Request');
+    if (planned.some((p) => stale(this.bindings.find(extension.user, p.key, now)))) return reply(500, 'Out Of Order Request');
     const adding = planned.filter((p) => p.requested.expiresS > 0 && this.bindings.find(extension.user, p.key, now) === undefined).length;
-    if (!this.bindings.hasRoomFor(adding, now)) return this.reply(request, 503, 'Service Unavailable', [['Retry-After', '60']]);
+    if (!this.bindings.hasRoomFor(adding, now)) return reply(503, 'Service Unavailable', [['Retry-After', '60']]);
     for (const { requested, key } of planned) this.apply(requested, key, { extension, source, callId, cseq, now });
-    return this.ok(request, extension, now);
+    return this.ok(extension, now);
   }
 
   private apply(requested: RequestedContact, key: string, context: { extension: Extension; source: RegisterSource; callId: string; cseq: number; now: number }): void {
@@ -153,27 +187,24 @@ export class Registrar {
   }
 
   /** Step 8: 200 OK listing every current binding with its remaining expiry, and a Date header (§10.3). */
-  private ok(request: SipRequest, extension: Extension, now: number): SipResponse {
+  private ok(extension: Extension, now: number): RegisterAnswer {
     const contacts = this.bindings.bindingsOf(extension.user, now).map((b) => {
       const c = this.toContact(b, now);
       return ['Contact', `<${c.contactUri}>;expires=${c.expiresInS}${c.q === undefined ? '' : `;q=${c.q}`}`] as const;
     });
-    return this.reply(request, 200, 'OK', [...contacts, ['Date', new Date(now).toUTCString()]]);
+    return reply(200, 'OK', [...contacts, ['Date', new Date(now).toUTCString()]]);
   }
 
   /** The one 401 for a missing, wrong or unknown-user answer: nothing in it depends on who was asked for. */
-  private challenge(request: SipRequest, stale: boolean): SipResponse {
+  private challenge(stale: boolean): RegisterAnswer {
     const { header, values } = this.digest.challenge({ stale });
-    return this.reply(request, 401, 'Unauthorized', values.map((v) => [header, v] as const));
-  }
-
-  private reply(request: SipRequest, status: number, reason: string, headers: Extra = []): SipResponse {
-    return createResponse(request, status, reason, { version: this.version, headers });
+    return reply(401, 'Unauthorized', values.map((v) => [header, v] as const));
   }
 
   /** The Authorization value for our realm when a phone sends several (§22.4: one per realm), else the first. */
   private credentialsForOurRealm(request: SipRequest): string | undefined {
     const values = request.headers.getAll('authorization');
+    if (values.length <= 1) return values[0];
     return values.find((v) => {
       const parsed = parseDigestCredentials(v);
       return parsed.ok && parsed.value.realm === this.digest.realm;

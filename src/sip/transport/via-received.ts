@@ -16,10 +16,9 @@ export type ViaStampResult = 'unchanged' | 'stamped' | 'no-via';
  * is rewritten; its other parameters keep their text and order.
  */
 export function stampReceived(request: SipRequest, source: SipPeerAddress): ViaStampResult {
-  const fields = request.headers.all();
-  const index = fields.findIndex((f) => /^(via|v)$/i.test(f.name));
-  if (index < 0) return 'no-via';
-  const entries = splitOutside(fields[index]!.value, ',');
+  const first = request.headers.get('via');
+  if (first === undefined) return 'no-via';
+  const entries = splitOutside(first, ',');
   const top = parseViaList(entries[0] ?? '')?.[0];
   if (top === undefined) return 'no-via';
   const sourceIp = normalizeIp(source.ip);
@@ -30,8 +29,6 @@ export function stampReceived(request: SipRequest, source: SipPeerAddress): ViaS
   segments.push(`received=${sourceIp}`);
   if ('rport' in top.params) segments.push(emptyRport ? `rport=${source.port}` : `rport=${top.params['rport']}`);
   entries[0] = segments.join(';');
-  const rewritten = fields.map((f, i) => (i === index ? { name: f.name, value: entries.join(', ') } : f));
-  for (const name of [...new Set(fields.map((f) => f.name))]) request.headers.remove(name);
-  for (const f of rewritten) request.headers.append(f.name, f.value);
+  request.headers.replaceFirstValue('via', entries.join(', '));
   return 'stamped';
 }

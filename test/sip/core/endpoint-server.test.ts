@@ -1,6 +1,8 @@
 /** The endpoint as a UAS on real UDP/TCP sockets: OPTIONS, 405/483/420, INVITE → 180/200/ACK/BYE, CANCEL, retransmissions. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parseSipMessage } from '../../../src/sip/message/index.js';
 import type { SipIncomingRequest } from '../../../src/sip/core/index.js';
 import { tcpPeer, waitUntil } from '../../helpers/sip-peer-sockets.js';
@@ -228,6 +230,71 @@ test('a CANCEL from another source port (a new NAT binding) still finds its INVI
   } finally {
     await first.close();
     await second.close();
+    await core.close();
+  }
+});
+
+test('a handler may answer a new request statelessly (§8.2.7): no server transaction is kept, a retransmission is answered again', async () => {
+  const core = await startEndpoint();
+  const seen: string[] = [];
+  core.endpoint.handle('MESSAGE', {
+    answerStatelessly: (request) => (request.headers.get('authorization') === undefined ? { statusCode: 401, reasonPhrase: 'Unauthorized', headers: [['WWW-Authenticate', 'Digest realm="x", nonce="n"']] } : undefined),
+    handleRequest: (r) => {
+      seen.push(r.request.callId ?? '');
+      r.respond(200, 'OK');
+    },
+  });
+  const peer = await sipPeer();
+  try {
+    const first = requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKsl1', callId: 'sl1', body: 'hi' });
+    await peer.send(first, core.udpPort);
+    const challenge = await peer.response(401, 'MESSAGE');
+    assert.equal(challenge.headers.get('www-authenticate'), 'Digest realm="x", nonce="n"');
+    assert.ok(challenge.to?.tag !== undefined, 'a stateless final response still carries a To tag (§8.2.7)');
+    assert.equal(core.endpoint.transactionCounts.server, 0, 'nothing kept for the challenge');
+    await peer.send(first, core.udpPort);
+    await peer.response(401, 'MESSAGE');
+    assert.equal(core.endpoint.transactionCounts.server, 0);
+
+    // A request the hook passes on goes through a transaction to handleRequest; one the §8.2 checks
+    // refuse never reaches the hook and keeps its usual answer.
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKsl2', callId: 'sl2', body: 'hi', extra: ['Authorization: Digest x'] }), core.udpPort);
+    await peer.response(200, 'MESSAGE');
+    assert.deepEqual(seen, ['sl2']);
+    assert.equal(core.endpoint.transactionCounts.server, 1, 'the 200 is kept for Timer J');
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKsl3', callId: 'sl3', extra: ['Require: foo'] }), core.udpPort);
+    await peer.response(420, 'MESSAGE');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('a completed non-INVITE server transaction does not keep the parsed request alive for Timer J', async () => {
+  const core = await startEndpoint();
+  let request: WeakRef<object> | undefined;
+  core.endpoint.handle('MESSAGE', {
+    handleRequest: (r) => {
+      request = new WeakRef(r.request);
+      r.respond(200, 'OK');
+    },
+  });
+  const peer = await sipPeer();
+  try {
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKkeep1', callId: 'keep1', body: 'hi' }), core.udpPort);
+    const ok = await peer.response(200, 'MESSAGE');
+    assert.equal(core.endpoint.transactionCounts.server, 1, 'Timer J still runs');
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Several rounds: the request may sit behind a pending microtask or timer callback.
+    for (let i = 0; i < 5 && request?.deref() !== undefined; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    assert.equal(ok.statusCode, 200);
+    assert.equal(request?.deref(), undefined, 'the parsed request is collectable while the transaction waits');
+  } finally {
+    await peer.close();
     await core.close();
   }
 });

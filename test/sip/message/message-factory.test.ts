@@ -103,3 +103,13 @@ test('a rejection verdict becomes the response it names, with what the request h
   assert.ok(response.to?.tag);
   assert.match(serializeSipMessage(response).toString(), /^SIP\/2\.0 400 CSeq Method Mismatch\r\n/);
 });
+
+test('serialized bytes own their memory: a kept response holds no slice of the shared buffer pool', () => {
+  const request = createRequest({ method: 'MESSAGE', uri: 'sip:1@example.com', via: { transport: 'UDP', host: '127.0.0.1', port: 5060 }, from: { uri: 'sip:a@example.com' }, to: { uri: 'sip:1@example.com' }, cseq: 1, version: '1', body: '中文' });
+  request.headers.append('l', '99');
+  const bytes = serializeSipMessage(request);
+  assert.equal(bytes.buffer.byteLength, bytes.length, 'an ArrayBuffer of its own');
+  const text = bytes.toString('utf8');
+  assert.equal(text.match(/Content-Length: /g)?.length, 1, 'one Content-Length, the stale compact one replaced');
+  assert.match(text, /\r\nContent-Length: 6\r\n\r\n中文$/);
+});

@@ -161,3 +161,17 @@ test('bad Expires, bad contact expires and a non-REGISTER are answered, never th
   options.method = 'OPTIONS';
   assert.equal(registrar.handleRegister(options, PHONE).statusCode, 405);
 });
+
+test('§8.2.7: the answers before credentials are given without state; a REGISTER with credentials goes on to a transaction', () => {
+  const { registrar } = setup();
+  assert.equal(registrar.answerWithoutState(register(), PHONE)?.statusCode, 401);
+  assert.equal(registrar.answerWithoutState(register({ requestUri: 'sip:other.example.org' }), PHONE)?.statusCode, 404);
+  assert.equal(registrar.answerWithoutState(register({ headers: [['Require', 'path']] }), PHONE)?.statusCode, 420);
+  const challenged = registrar.handleRegister(register(), PHONE);
+  const client = new DigestClient({ credentials: { username: '8001', password: 'kitchen-1' } });
+  const authorization = client.answer(challenged.headers.getAll('www-authenticate'), { method: 'REGISTER', uri: `sip:${DOMAIN}` }, 401);
+  assert.ok(authorization.ok);
+  const withCredentials = register({ authorization: authorization.value });
+  assert.equal(registrar.answerWithoutState(withCredentials, PHONE), undefined, 'verification counts nonce uses: it needs the transaction');
+  assert.equal(registrar.bindingCount, 0, 'nothing changed by asking');
+});
