@@ -38,6 +38,7 @@ export class DigestServer {
   private readonly now: () => number;
   /** Checked against for unknown users, so they cost the same work as a wrong password. */
   private readonly dummySecret: StoredDigestSecret = { password: randomBytes(16).toString('hex') };
+  private readonly ha1s = new WeakMap<StoredDigestSecret, { readonly username: string; readonly algorithm: BaseDigestAlgorithm; readonly ha1: string }>();
 
   /** Throws RangeError on unusable configuration (short secret, realm with CR/LF, empty lists). */
   constructor(options: DigestServerOptions) {
@@ -113,7 +114,15 @@ export class DigestServer {
 
   private ha1For(stored: StoredDigestSecret | undefined, algorithm: BaseDigestAlgorithm, username: string): string | undefined {
     if (stored === undefined) return undefined;
-    if ('password' in stored) return computeHa1(algorithm, username, this.realm, stored.password);
+    if ('password' in stored) {
+      // HA1 depends only on the user, the realm and the password: a phone refreshing its registration
+      // reuses the one worked out last time (kept with the secret object, gone with it).
+      const last = this.ha1s.get(stored);
+      if (last !== undefined && last.username === username && last.algorithm === algorithm) return last.ha1;
+      const ha1 = computeHa1(algorithm, username, this.realm, stored.password);
+      this.ha1s.set(stored, { username, algorithm, ha1 });
+      return ha1;
+    }
     const ha1 = stored.ha1[algorithm];
     return typeof ha1 === 'string' && /^[0-9a-fA-F]+$/.test(ha1) ? ha1.toLowerCase() : undefined;
   }

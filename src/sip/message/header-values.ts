@@ -1,6 +1,7 @@
 import { grammarParse } from './grammar-cache.js';
 import { isToken } from './header-names.js';
 import { parseParameters, splitOutside } from './header-lists.js';
+import { RecentReadings } from './recent-readings.js';
 
 /**
  * Typed readings of the header values the SIP layers decide on. sip.js's grammar validates each value
@@ -64,7 +65,15 @@ export function parseViaList(value: string): SipVia[] | undefined {
   return out;
 }
 
+const recentVias = new RecentReadings<SipVia | undefined>();
+const recentNameAddrs = new RecentReadings<SipNameAddr | undefined>();
+const recentCSeqs = new RecentReadings<SipCSeq | undefined>();
+
 export function parseVia(entry: string): SipVia | undefined {
+  return recentVias.read('Via', entry, readVia);
+}
+
+function readVia(entry: string): SipVia | undefined {
   if (entry === '' || entry.includes(',')) return undefined;
   const parsed = grammarParse(entry, 'Via') as -1 | { transport: string; host: string; port?: number };
   if (parsed === -1) return undefined;
@@ -76,6 +85,10 @@ export function parseVia(entry: string): SipVia | undefined {
 
 /** Parses `314159 INVITE`. The number must be below 2**31 (RFC 3261 §8.1.1.5). */
 export function parseCSeq(value: string): SipCSeq | undefined {
+  return recentCSeqs.read('CSeq', value, readCSeq);
+}
+
+function readCSeq(value: string): SipCSeq | undefined {
   const parsed = grammarParse(value, 'CSeq') as -1 | { value: number; method: string };
   if (parsed === -1) return undefined;
   const digits = value.trim().split(/\s+/)[0]!;
@@ -129,6 +142,10 @@ function readDisplayName(display: string | undefined): { ok: boolean; name: stri
  * SIP URIs in these headers, so they are checked against the generic `absoluteURI` rule instead.
  */
 export function parseNameAddr(value: string, rule: 'From' | 'To' | 'Contact' | 'Record_Route' = 'Contact'): SipNameAddr | undefined {
+  return recentNameAddrs.read(rule, value, (text) => readNameAddr(text, rule));
+}
+
+function readNameAddr(value: string, rule: 'From' | 'To' | 'Contact' | 'Record_Route'): SipNameAddr | undefined {
   const split = splitNameAddr(value);
   if (split === undefined) return undefined;
   const colon = split.uri.indexOf(':');
