@@ -333,7 +333,10 @@ export class SipEndpoint {
   private sendThrough(transaction: ServerTransaction, response: SipResponse): SipRespondVerdict {
     if (transaction.state === 'terminated') return { ok: false, reason: 'transaction-ended' };
     try {
-      const sent = transaction.respond(this.responseView(response));
+      // Only an INVITE server transaction reads anything of its response beyond the bytes: the To tag,
+      // to match an RFC 2543 ACK (§17.2.3). Branch and CSeq method are for client-side matching.
+      const view = transaction instanceof InviteServerTransaction ? this.responseView(response) : { statusCode: response.statusCode, bytes: serializeSipMessage(response) };
+      const sent = transaction.respond(view);
       if (sent === 'discarded') return { ok: false, reason: 'already-final' };
       return { ok: true, response };
     } catch {

@@ -17,8 +17,10 @@ type StartLine =
   | { kind: 'unknown' };
 
 /** Header values and reason phrases may carry UTF-8 (RFC 3261 §25.1 TEXT-UTF8char). */
+const HIGH_BYTE = /[\x80-\xff]/;
+
 function latin1ToUtf8(text: string): string {
-  return /[\x80-\xff]/.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
+  return HIGH_BYTE.test(text) ? Buffer.from(text, 'latin1').toString('utf8') : text;
 }
 
 const discard = (detail: string): SipParseResult => ({ ok: false, verdict: { action: 'discard', detail } });
@@ -120,7 +122,8 @@ function finishMessage(
     if (bodyOffset + length > bytes.length) return reject(400, 'Bad Content-Length Header', `content-length ${length} but ${bytes.length - bodyOffset} body bytes`);
     body = Buffer.from(bytes.subarray(bodyOffset, bodyOffset + length));
   }
-  const textHeaders = new SipHeaders(fields.map((f) => ({ name: f.name, value: latin1ToUtf8(f.value) })));
+  // Most heads are plain ASCII, where the latin1 and the UTF-8 readings are the same text.
+  const textHeaders = fields.some((f) => HIGH_BYTE.test(f.value)) ? new SipHeaders(fields.map((f) => ({ name: f.name, value: latin1ToUtf8(f.value) }))) : headers;
   if (start.kind === 'response') return { ok: true, message: new SipResponse(start.statusCode, latin1ToUtf8(start.reasonPhrase), textHeaders, body) };
   // RFC 3261 §19.1.1 (table): headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
   if (start.uriHasHeaders) return reject(400, 'Bad Request-URI', 'a Request-URI carrying URI headers');
