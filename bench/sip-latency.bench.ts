@@ -190,8 +190,9 @@ async function main(): Promise<void> {
     }
     const quectel = new Set<string>();
     for (let id = 1; id <= MODEMS; id++) {
-      const l = (await x.api(`/lines/${id}`)) as { sim: { number: string }; modem: { family: string | null } };
-      if (l.modem.family === 'quectel') quectel.add(l.sim.number);
+      const l = (await x.api(`/lines/${id}`)) as { sim: { number: string }; modem: { model: string | null } };
+      // The simulated Quectel modem identifies itself as an EC25 (simulator/modem/dialect.ts).
+      if (l.modem.model === 'EC25') quectel.add(l.sim.number);
     }
     if (quectel.size === 0) throw new Error('sip-latency bench: no Quectel line for the answer figure');
     // The number as routed may carry the country code: match its tail.
