@@ -60,6 +60,11 @@ export interface VoiceCallCapability {
   list(): Promise<CallInfo[]>;
   /** +CEER text, null when none. */
   endCause(): Promise<string | null>;
+  /**
+   * True when the modem reports the answer of an outgoing call by itself (a URC read into 'call-state'),
+   * so the line's +CLCC poll is only a fallback; false when the poll is the only way to learn it.
+   */
+  readonly reportsAnswer: boolean;
 }
 
 /** SMS in PDU mode, TS 27.005. */

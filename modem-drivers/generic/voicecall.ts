@@ -28,6 +28,9 @@ export function genericHangupSteps(timeoutMs: number): SeqStep<true>[] {
 }
 
 export class GenericVoiceCall implements VoiceCallCapability {
+  /** TS 27.007 has no answer URC for a voice call (+COLP holds ATD until the answer): families set it. */
+  reportsAnswer = false;
+
   constructor(private readonly at: AtContext) {}
 
   /**

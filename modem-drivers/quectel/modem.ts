@@ -9,6 +9,8 @@
  *  - Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic → 'sim-state'), +QUSIM: 1,
  *    +QIND: SMS DONE, +QIND: PB DONE (recorded in `startup`); +QIND: "csq",<rssi>,<ber> when enabled with
  *    AT+QINDCFG="csq",1 (recorded in `lastSignal`).
+ *  - Call state: init() enables +QIND: "ccinfo" (./init-settings.ts), read into 'call-state' events so the
+ *    answer of an outgoing call is known at once (`voicecall.reportsAnswer` says whether the module took it).
  *  - Status reports: with +CNMI <ds>=2 the EC25/EG25-G announce a stored SMS-STATUS-REPORT as
  *    `+CDSI: "SM",<n>` although it is kept in the separate "SR" memory, so AT+CMGR=<n> on "SM" returns
  *    nothing or an unrelated message (reported on EC25EFAR06A10M4G, EC25EFAR06A15M4G, EC25EFAR08A04M4G and
@@ -21,10 +23,12 @@ import type { AtChannelApi } from '../../src/at/types.js';
 import type { Modem, ModemOptions } from '../capabilities.js';
 import type { Signal, StoredSms } from '../types.js';
 import { genericParts, listenForUrcs, openCore, type GenericParts } from '../generic/modem-core.js';
+import { runSettings } from '../generic/steps.js';
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
 import { QuectelAudio, QuectelImei } from './audio-imei.js';
 import { QuectelDataCheck } from './data-check.js';
+import { QUECTEL_CALL_URC_SETTINGS } from './init-settings.js';
 import { QUECTEL_ICCID_STEPS, quectelNetregQueries, quectelNetworkInfo } from './netreg.js';
 import type { QnwInfo } from './parse.js';
 import { QUECTEL_URCS, quectelUrcHandler, type QuectelUrcState } from './urc-handler.js';
@@ -74,6 +78,12 @@ export function openQuectelModem(channel: AtChannelApi, opts: QuectelModemOption
   const { sms } = parts;
   return {
     ...parts,
+    init: async () => {
+      await parts.init();
+      const skipped = await runSettings(core.at.channel, QUECTEL_CALL_URC_SETTINGS);
+      parts.voicecall.reportsAnswer = skipped.length === 0;
+      if (skipped.length > 0) core.at.log.info({ skipped }, 'no call state URCs: the answer of a call is learnt by polling +CLCC');
+    },
     family: 'quectel',
     netreg: Object.assign(parts.netreg, { networkInfo: () => quectelNetworkInfo(core.at) }),
     audio: new QuectelAudio(core.at, usbAudioPort),

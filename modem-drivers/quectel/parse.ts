@@ -3,12 +3,12 @@
  * each returns a ParseResult (see ../generic/parse.ts) or, for URC classification, a tagged value.
  *
  * Sources (formats, not wording): Quectel EC25&EC21 AT Commands Manual V1.3 — §5.7 AT+QCCID, §6.9 AT+QNWINFO,
- * §6.10 AT+QSPN, AT+QINDCFG (the "csq" / "act" / "smsfull" URCs) and the summary of URCs (RDY,
+ * §6.10 AT+QSPN, AT+QINDCFG (the "csq" / "act" / "smsfull" / "ccinfo" URCs) and the summary of URCs (RDY,
  * +QIND: SMS DONE, +QIND: PB DONE); Quectel QCFG AT commands / IMS application note for AT+QCFG="ims";
  * AT+EGMR=0,7 (IMEI read, `+EGMR: "<imei>"`) as used with EC2x modules. docs/modems.md lists what is
  * documented and what is only reported by users.
  */
-import type { Rat } from '../types.js';
+import type { CallInfo, Rat } from '../types.js';
 import { infoParams, paramInt, paramStr, parseIccid, type ParseResult } from '../generic/parse.js';
 import { imeiProblem } from '../../src/gsm/imei.js';
 
@@ -132,11 +132,13 @@ export type QindEvent =
   | { kind: 'csq'; rssi: number; ber: number }
   | { kind: 'act'; act: string }
   | { kind: 'smsfull'; storage: string }
+  | { kind: 'ccinfo'; report: ParseResult<CcinfoReport> }
   | { kind: 'other'; text: string };
 
 /**
  * `+QIND: SMS DONE`, `+QIND: PB DONE` (start-up), `+QIND: "csq",<rssi>,<ber>`, `+QIND: "act",<actvalue>`,
- * `+QIND: "smsfull",<storage>` (AT+QINDCFG). Anything else is 'other' (e.g. `+QIND: "FOTA",...`).
+ * `+QIND: "smsfull",<storage>`, `+QIND: "ccinfo",...` (AT+QINDCFG; see parseQindCcinfo). Anything else is
+ * 'other' (e.g. `+QIND: "FOTA",...`).
  */
 export function classifyQind(line: string): QindEvent {
   const text = line.startsWith('+QIND:') ? line.slice(6).trim() : line.trim();
@@ -153,6 +155,7 @@ export function classifyQind(line: string): QindEvent {
   const arg = paramStr(p[1]);
   if (type === 'act' && arg) return { kind: 'act', act: arg };
   if (type === 'smsfull' && arg) return { kind: 'smsfull', storage: arg };
+  if (type === 'ccinfo') return { kind: 'ccinfo', report: parseQindCcinfo(line) };
   return { kind: 'other', text };
 }
 
@@ -164,3 +167,43 @@ export function parseEgmrImei(line: string): ParseResult<string> {
   return s !== undefined && /^\d{15}$/.test(s) ? ok(s) : bad('+EGMR', line, 'expected a 15-digit IMEI');
 }
 
+
+/** A call state change reported by `+QIND: "ccinfo"`: the call as +CLCC would list it, or its release. */
+export type CcinfoReport = { kind: 'call'; call: CallInfo } | { kind: 'released'; index: number; direction: 'mo' | 'mt' };
+
+/** <stat> values of +CLCC (TS 27.007 §7.18), in order. */
+const CLCC_STATES: readonly CallInfo['state'][] = ['active', 'held', 'dialing', 'alerting', 'incoming', 'waiting'];
+
+/**
+ * `+QIND: "ccinfo",<id>,<dir>,<stat>,<mode>,<mpty>,<number>,<type>[,<alpha>]`, sent after
+ * AT+QINDCFG="ccinfo",1 on every change of a call's state. The fields are those of +CLCC (TS 27.007 §7.18):
+ * <stat> 0 active, 1 held, 2 dialling, 3 alerting, 4 incoming, 5 waiting. A released call is reported
+ * with <stat> -1 (as EC2x firmware prints it); 6 and 7 (the "disconnected" values of ^DSCI-style reports)
+ * are read as released too.
+ */
+export function parseQindCcinfo(line: string): ParseResult<CcinfoReport> {
+  const p = infoParams(line.trim(), '+QIND:');
+  if (!p || paramStr(p[0])?.toLowerCase() !== 'ccinfo') return bad('+QIND', line, 'not a "ccinfo" report');
+  const [index, dir, stat, mode, mpty] = [1, 2, 3, 4, 5].map((k) => paramInt(p[k]));
+  if (index === undefined || dir === undefined || stat === undefined || mode === undefined || mpty === undefined) {
+    return bad('+QIND', line, 'needs numeric <id>,<dir>,<stat>,<mode>,<mpty>');
+  }
+  if (dir !== 0 && dir !== 1) return bad('+QIND', line, `<dir> ${dir} is neither 0 (MO) nor 1 (MT)`);
+  const direction = dir === 0 ? 'mo' : 'mt';
+  if (stat === -1 || stat === 6 || stat === 7) return ok({ kind: 'released', index, direction });
+  const state = CLCC_STATES[stat];
+  if (!state) return bad('+QIND', line, `unknown call <stat> ${stat}`);
+  const number = paramStr(p[6]);
+  return ok({
+    kind: 'call',
+    call: {
+      index,
+      direction,
+      state,
+      mode: mode === 0 ? 'voice' : mode === 1 ? 'data' : mode === 2 ? 'fax' : 'other',
+      multiparty: mpty === 1,
+      number: number === undefined || number === '' ? null : number,
+      type: paramInt(p[7]) ?? null,
+    },
+  });
+}

@@ -1,14 +1,21 @@
 /**
  * Quectel URCs, handled before the generic ones: start-up (+QIND: SMS DONE / PB DONE, +QUSIM, POWERED
- * DOWN), +QIND: "csq" signal reports, the +QHTTPGET result of the data check, and +CDSI announcing in
- * "SM" a status report the EC2x keeps in "SR".
+ * DOWN), +QIND: "csq" signal reports, +QIND: "ccinfo" call state changes, the +QHTTPGET result of the
+ * data check, and +CDSI announcing in "SM" a status report the EC2x keeps in "SR".
+ *
+ * `+QIND: "ccinfo"` (after AT+QINDCFG="ccinfo",1) reports one call's change with the fields of +CLCC. The
+ * handler keeps the calls so reported and sends the whole list as 'call-state', as a +CLCC reading would:
+ * the line learns that the called party answered when it happens, not at its next +CLCC poll. A released
+ * call is dropped from the list; when none is left nothing is sent, because the final result code that
+ * follows (NO CARRIER, BUSY, NO ANSWER; V.250 §5.7.1) ends the call with its reason, and an empty
+ * 'call-state' before it would end the call without one. The +CLCC poll stays the fallback.
  */
 import type { Urc, UrcSpec } from '../../src/at/types.js';
-import type { Signal } from '../types.js';
+import type { CallInfo, Signal } from '../types.js';
 import type { ModemCore } from '../generic/modem-core.js';
 import type { UrcHandler } from '../generic/urc-events.js';
 import { parseMemIndex } from '../generic/parse.js';
-import { classifyQind } from './parse.js';
+import { classifyQind, type CcinfoReport } from './parse.js';
 
 export const QUECTEL_URCS: readonly UrcSpec[] = [
   { prefix: '+QIND:' },
@@ -27,6 +34,21 @@ export interface QuectelUrcState {
 export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, reportsInSr: () => boolean): UrcHandler {
   const { events, startup, results } = core;
   const log = events.log;
+  /** The calls +QIND: "ccinfo" reported, by <id>; emptied when a call ends by a result code. */
+  const calls = new Map<number, CallInfo>();
+  events.onEvent((e) => {
+    if (e.type === 'call-ended') calls.clear();
+  });
+
+  const callChanged = (report: CcinfoReport): void => {
+    if (report.kind === 'released') {
+      calls.delete(report.index);
+      if (calls.size === 0) return;
+    } else {
+      calls.set(report.call.index, report.call);
+    }
+    events.emit({ type: 'call-state', calls: [...calls.values()].sort((a, b) => a.index - b.index) });
+  };
 
   const qind = (line: string): boolean => {
     const q = classifyQind(line);
@@ -45,6 +67,13 @@ export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, repor
         return true;
       case 'smsfull':
         log.warn({ storage: q.storage }, 'SMS storage full');
+        return true;
+      case 'ccinfo':
+        if (!q.report.ok) {
+          log.warn({ error: q.report.error }, 'malformed URC');
+          return false;
+        }
+        callChanged(q.report.value);
         return true;
       default:
         return false;

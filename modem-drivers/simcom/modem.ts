@@ -46,6 +46,8 @@ export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions)
     netreg: { accessTechnology: () => simcomNetworkMode(core.at) },
   });
   listenForUrcs(core, SIMCOM_URCS, [simcomUrcHandler(core, parts.voicecall, state, graceMs)]);
+  // VOICE CALL: BEGIN announces the answer (./urc-handler.ts).
+  parts.voicecall.reportsAnswer = true;
   return {
     ...parts,
     family: 'simcom',

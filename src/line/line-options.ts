@@ -27,6 +27,10 @@ export interface LineTiming {
   simGiveUpMs: number;
   /** How long a SIM slot change may show as `switching` before the line shows its own state again. */
   switchGraceMs: number;
+  /** +CLCC period while an outgoing call rings on a modem with no answer URC (call-setup-poll.ts). */
+  callSetupPollMs: number;
+  /** Longest time that faster poll runs for one call; then the status poll goes on alone. */
+  callSetupPollMaxMs: number;
 }
 
 export const DEFAULT_TIMING: LineTiming = {
@@ -39,6 +43,8 @@ export const DEFAULT_TIMING: LineTiming = {
   simRetryMs: 10000,
   simGiveUpMs: 60000,
   switchGraceMs: 60000,
+  callSetupPollMs: 500,
+  callSetupPollMaxMs: 60000,
 };
 
 export interface LineOptions {

@@ -14,6 +14,7 @@ import type { Modem } from '../../modem-drivers/capabilities.js';
 import type { Logger } from '../util/log.js';
 import type { LineEvents, LineSmsEvent } from '../events.js';
 import { CallLeg, type DialOptions } from './call-leg.js';
+import { needsCallSetupPoll, pollCallSetup } from './call-setup-poll.js';
 import { ConnectionLost } from './connection.js';
 import { DataCheckSchedule, runDataCheck, type DataCheckResult } from './data-check.js';
 import type { LineContext } from './line-context.js';
@@ -196,7 +197,22 @@ export class Line extends EventEmitter<LineEvents> {
 
   /** Dials a number (ATD). Resolves when the modem accepted the call; progress shows in callState. */
   async dial(number: string, opts: DialOptions = {}): Promise<void> {
-    await this.calls.dial(this.capability('voicecall'), number, opts);
+    const voice = this.capability('voicecall');
+    await this.calls.dial(voice, number, opts);
+    const t = this.timing;
+    if (!needsCallSetupPoll(voice, t.callSetupPollMs, t.probeIntervalMs)) return;
+    const conn = this.loop.conn;
+    void pollCallSetup({
+      voice,
+      state: () => this.calls.state,
+      isLive: () => this.running && this.loop.conn === conn && this.board.phase === 'registered',
+      publish: (e) => this.calls.onModemEvent(e),
+      sleep: (ms) => this.sleep(ms),
+      now: this.now,
+      pollMs: t.callSetupPollMs,
+      maxMs: t.callSetupPollMaxMs,
+      log: this.log,
+    });
   }
 
   async answer(): Promise<void> {

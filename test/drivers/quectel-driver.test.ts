@@ -189,6 +189,92 @@ test('URCs: +QIND csq/act/smsfull are consumed, unknown +QIND is passed on, "SR"
   assert.equal(driver.startup.rdy, false);
 });
 
+const mo = (state: string) => ({ index: 1, direction: 'mo', state, mode: 'voice', multiparty: false, number: '10086', type: 129 });
+const mt = (state: string) => ({ index: 1, direction: 'mt', state, mode: 'voice', multiparty: false, number: '+8613800138000', type: 145 });
+
+test('+QIND: "ccinfo" call reports become call-state events at once; a release leaves the end to the result code; malformed → unknown', async () => {
+  const { events } = await play('call-ccinfo.txt', async ({ driver }) => {
+    await driver.voicecall.dial('10086');
+    await settle();
+    await driver.voicecall.answer();
+    await settle();
+    await driver.voicecall.hangup();
+  });
+  assert.deepEqual(events, [
+    { type: 'call-state', calls: [mo('dialing')] },
+    { type: 'call-state', calls: [mo('alerting')] },
+    { type: 'call-state', calls: [mo('active')] },
+    { type: 'call-ended', reason: 'NO CARRIER' },
+    { type: 'ring' },
+    { type: 'call-state', calls: [mt('incoming')] },
+    { type: 'call-state', calls: [mt('active')] },
+    { type: 'unknown', line: '+QIND: "ccinfo",1,0,9,0,0,"10086",129' },
+  ]);
+});
+
+/** A modem that only sends `lines` as URCs, through a Quectel modem: its events. */
+async function urcEvents(lines: string[]): Promise<ModemEvent[]> {
+  const steps = lines.map((l) => ({ dir: 'modem' as const, data: Buffer.from(`\r\n${l}\r\n`) }));
+  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const driver = openQuectelModem(channel, { log: silentLogger() });
+  const events: ModemEvent[] = [];
+  driver.onEvent((e) => events.push(e));
+  await settle();
+  driver.dispose();
+  await channel.close();
+  return events;
+}
+
+test('ccinfo: a second call is listed with the first; the release of one reports the other; a result code clears the list', async () => {
+  const waiting = { index: 2, direction: 'mt', state: 'waiting', mode: 'voice', multiparty: false, number: '+8613900139000', type: 145 };
+  const events = await urcEvents([
+    '+QIND: "ccinfo",1,0,0,0,0,"10086",129',
+    '+QIND: "ccinfo",2,1,5,0,0,"+8613900139000",145',
+    '+QIND: "ccinfo",1,0,-1,0,0,"10086",129',
+    'NO CARRIER',
+    '+QIND: "ccinfo",1,0,2,0,0,"10086",129',
+  ]);
+  assert.deepEqual(events, [
+    { type: 'call-state', calls: [mo('active')] },
+    { type: 'call-state', calls: [mo('active'), waiting] },
+    { type: 'call-state', calls: [waiting] },
+    { type: 'call-ended', reason: 'NO CARRIER' },
+    // the list started again: call 2 was cleared with the result code
+    { type: 'call-state', calls: [mo('dialing')] },
+  ]);
+});
+
+test('init: voicecall.reportsAnswer is true once AT+QINDCFG="ccinfo" was taken, false when both forms are refused', async () => {
+  const { driver } = await play('startup.txt', async ({ driver }) => {
+    assert.equal(driver.voicecall.reportsAnswer, false, 'not before init');
+    await driver.init();
+    await driver.sms.init();
+  });
+  assert.equal(driver.voicecall.reportsAnswer, true);
+
+  // The generic settings as in startup.txt, then a firmware that knows no "ccinfo".
+  const boot = loadTranscript(join(DIR, 'startup.txt')).steps;
+  const from = boot.findIndex((st) => st.dir === 'host');
+  const to = boot.findIndex((st) => st.dir === 'host' && st.data.toString().startsWith('AT+QINDCFG'));
+  const refused = [
+    ['AT+QINDCFG="ccinfo",1,0', '\r\n+CME ERROR: 4\r\n'],
+    ['AT+QINDCFG="ccinfo",1', '\r\nERROR\r\n'],
+  ].flatMap(([h, m]) => [
+    { dir: 'host' as const, data: Buffer.from(h + '\r') },
+    { dir: 'modem' as const, data: Buffer.from(m!) },
+  ]);
+  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps: [...boot.slice(from, to), ...refused] });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const old = openQuectelModem(channel, { log: silentLogger() });
+  await old.init();
+  assert.deepEqual(modem.errors, []);
+  assert.ok(modem.finished);
+  assert.equal(old.voicecall.reportsAnswer, false);
+  old.dispose();
+  await channel.close();
+});
+
 test('storage commands are serialised: a readSms issued during readStatusReport waits for the read memory to be restored', async () => {
   // readStatusReport switches <mem1> to "SR"; a concurrent readSms must not run in between.
   const steps = [

@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { join } from 'node:path';
+import { AtFramer, type FrameToken } from '../../src/at/framer.js';
+import { loadTranscript, modemBytes, repoRoot } from '../helpers/transcript.js';
 import {
   classifyQind,
+  parseQindCcinfo,
   decodeUcs2Hex,
   imeiProblem,
   parseEgmrImei,
@@ -105,6 +109,60 @@ test('classifyQind', () => {
   assert.deepEqual(classifyQind('+QIND: "smsfull","SM"'), { kind: 'smsfull', storage: 'SM' });
   assert.deepEqual(classifyQind('+QIND: "csq",x'), { kind: 'other', text: '"csq",x' });
   assert.deepEqual(classifyQind('+QIND: "FOTA","START"'), { kind: 'other', text: '"FOTA","START"' });
+});
+
+test('parseQindCcinfo: the +CLCC fields of one call, a release (<stat> -1, 6, 7), malformed reports', () => {
+  assert.deepEqual(value(parseQindCcinfo('+QIND: "ccinfo",1,0,3,0,0,"10086",129')), {
+    kind: 'call',
+    call: { index: 1, direction: 'mo', state: 'alerting', mode: 'voice', multiparty: false, number: '10086', type: 129 },
+  });
+  assert.deepEqual(value(parseQindCcinfo('+QIND: "ccinfo",2,1,5,0,1,"+8613800138000",145,"Alice"')), {
+    kind: 'call',
+    call: { index: 2, direction: 'mt', state: 'waiting', mode: 'voice', multiparty: true, number: '+8613800138000', type: 145 },
+  });
+  // Withheld number: empty <number>, the type still given.
+  assert.deepEqual(value(parseQindCcinfo('+QIND: "ccinfo",1,1,4,0,0,"",128')), {
+    kind: 'call',
+    call: { index: 1, direction: 'mt', state: 'incoming', mode: 'voice', multiparty: false, number: null, type: 128 },
+  });
+  for (const stat of [-1, 6, 7]) {
+    assert.deepEqual(value(parseQindCcinfo(`+QIND: "ccinfo",1,0,${stat},0,0,"10086",129`)), { kind: 'released', index: 1, direction: 'mo' });
+  }
+  for (const bad of ['+QIND: "ccinfo",1,0,9,0,0,"1",129', '+QIND: "ccinfo",1,2,0,0,0,"1",129', '+QIND: "ccinfo",1,0', '+QIND: "csq",1,0,0,0,0', '+QIND: "ccinfo",x,0,0,0,0,"1",129']) {
+    assert.ok(!parseQindCcinfo(bad).ok, bad);
+  }
+  assert.equal(classifyQind('+QIND: "ccinfo",1,0,0,0,0,"10086",129').kind, 'ccinfo');
+});
+
+test('parseQindCcinfo never throws on arbitrary text', () => {
+  fc.assert(fc.property(fc.string(), (s) => void parseQindCcinfo('+QIND: "ccinfo",' + s)));
+});
+
+test('fixtures/quectel/ec25/call-ccinfo.txt framed whole and split at every byte: the same call reports', () => {
+  const bytes = modemBytes(loadTranscript(join(repoRoot(), 'fixtures', 'quectel', 'ec25', 'call-ccinfo.txt')));
+  const reports = (chunks: Uint8Array[]) => {
+    const f = new AtFramer();
+    const out: string[] = [];
+    const take = (t: FrameToken) => {
+      if (t.kind !== 'line' || !t.text.startsWith('+QIND: "ccinfo"')) return;
+      const r = parseQindCcinfo(t.text);
+      out.push(!r.ok ? 'malformed' : r.value.kind === 'released' ? `${r.value.direction} ${r.value.index} released` : `${r.value.call.direction} ${r.value.call.index} ${r.value.call.state} ${r.value.call.number}`);
+    };
+    for (const c of chunks) f.feed(c, take);
+    return out;
+  };
+  const expected = [
+    'mo 1 dialing 10086',
+    'mo 1 alerting 10086',
+    'mo 1 active 10086',
+    'mo 1 released',
+    'mt 1 incoming +8613800138000',
+    'mt 1 active +8613800138000',
+    'mt 1 released',
+    'malformed',
+  ];
+  assert.deepEqual(reports([bytes]), expected);
+  for (let i = 1; i < bytes.length; i++) assert.deepEqual(reports([bytes.subarray(0, i), bytes.subarray(i)]), expected, `split at ${i}`);
 });
 
 test('parseEgmrImei', () => {

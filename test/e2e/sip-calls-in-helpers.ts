@@ -106,6 +106,8 @@ export async function endedRecord(api: string, number: string): Promise<CallView
 
 export interface LinesDaemon {
   d: Daemon;
+  /** The simulator behind the lines (its outside world takes rules and reports calls). */
+  sim: Simulator;
   api: string;
   control: string;
   stop(): Promise<void>;
@@ -113,9 +115,14 @@ export interface LinesDaemon {
 
 /**
  * A daemon with `lines` configured by IMEI against a simulator of as many modems (simulator.mode off,
- * so no demo lines and no demo trunk), and the simulator's control API beside it.
+ * so no demo lines and no demo trunk), and the simulator's control API beside it. Modem 1, 3, ... are
+ * Quectel EC25, 2, 4, ... SIMCom SIM7600. `timing` overrides the lines' fast test timing.
  */
-export async function startLinesDaemon(lines: Array<Record<string, unknown>>, config: Record<string, unknown>): Promise<LinesDaemon> {
+export async function startLinesDaemon(
+  lines: Array<Record<string, unknown>>,
+  config: Record<string, unknown>,
+  timing: Partial<typeof FAST_LINES> = {},
+): Promise<LinesDaemon> {
   const sim = new Simulator({ modems: lines.length, timing: 'fast' });
   let control: ControlApi | null = null;
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-sip-in-lines-'));
@@ -129,7 +136,7 @@ export async function startLinesDaemon(lines: Array<Record<string, unknown>>, co
     log: silentLogger(),
     logLevel: 'silent',
     out: new Writable({ write: (_c, _e, cb) => cb() }),
-    lines: { timing: FAST_LINES, portFor: (lc) => (lc.imei ? new SimPortProvider(() => sim.modems, lc.imei) : null) },
+    lines: { timing: { ...FAST_LINES, ...timing }, portFor: (lc) => (lc.imei ? new SimPortProvider(() => sim.modems, lc.imei) : null) },
   });
   const stop = async () => {
     await d.stop();
@@ -144,7 +151,7 @@ export async function startLinesDaemon(lines: Array<Record<string, unknown>>, co
     for (let id = 1; id <= lines.length; id++) {
       await waitFor(`line ${id} to register`, async () => (await (await fetch(`${api}/lines/${id}`, { headers: AUTH })).json()) as { lifecycle: string }, (l) => l.lifecycle === 'registered', 20_000);
     }
-    return { d, api, control: control.url, stop };
+    return { d, sim, api, control: control.url, stop };
   } catch (e) {
     await stop();
     throw e;

@@ -75,18 +75,21 @@ export const networkCommands: Handler = (core, c) => {
     case '+QCFG':
       return quectel ? qcfg(core, c) : undefined;
     case '+QINDCFG': {
+      // AT+QINDCFG=<urctype>[,<enable>[,<savetonv>]]; <savetonv> is accepted and not kept (no NV here).
       if (!quectel) return undefined;
-      if (test) return info('+QINDCFG: ("all","csq","smsfull","ring","smsincoming","act"),(0,1),(0,1)');
+      if (test) return info('+QINDCFG: ("all","csq","smsfull","ring","smsincoming","act","ccinfo"),(0,1),(0,1)');
       if (c.op !== 'set') return ERROR;
       const what = (argStr(c, 0) ?? '').toLowerCase();
       const on = argInt(c, 1);
-      const keys = what === 'all' ? (['csq', 'act', 'smsfull'] as const) : what === 'csq' || what === 'act' || what === 'smsfull' ? ([what] as const) : null;
+      const keys =
+        what === 'all' ? (['csq', 'act', 'smsfull'] as const) : what === 'csq' || what === 'act' || what === 'smsfull' || what === 'ccinfo' ? ([what] as const) : null;
       if (keys === null && !['ring', 'smsincoming'].includes(what)) return cme(4);
       if (on === undefined) {
         const k = keys?.[0];
         return info(`+QINDCFG: "${what}",${k && core.s.qind[k] ? 1 : 0}`);
       }
-      if (on !== 0 && on !== 1) return cme(4);
+      const nv = argInt(c, 2);
+      if ((on !== 0 && on !== 1) || (nv !== undefined && nv !== 0 && nv !== 1)) return cme(4);
       for (const k of keys ?? []) core.s.qind[k] = on === 1;
       return OK;
     }

@@ -2,6 +2,10 @@
  * The simulated modem's voice call: ATD towards the network, an incoming call ringing (RING, +CLIP,
  * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. One call at a time, as
  * on the modems simulated (no call waiting). Part of ModemCore, which holds the settings and the host.
+ *
+ * Call state URCs: SIMCom prints VOICE CALL: BEGIN / END (profile `voiceCallUrcs`); a Quectel modem told
+ * AT+QINDCFG="ccinfo",1 prints `+QIND: "ccinfo",<id>,<dir>,<stat>,<mode>,<mpty>,<number>,<type>` on every
+ * change (the +CLCC fields, TS 27.007 §7.18), <stat> -1 once the call is released, before the result code.
  */
 import type { Logger } from '../../../src/util/log.js';
 import type { Attachment, CallEndCause, CallLeg, CallLegState, Clock } from '../types.js';
@@ -31,6 +35,10 @@ const CEER_TEXT: Record<CallEndCause, string> = {
   unreachable: 'Subscriber absent',
   'network-failure': 'Network out of order',
 };
+
+/** <stat> of +QIND: "ccinfo": the +CLCC values (TS 27.007 §7.18); a released call is -1, as EC2x firmware prints it. */
+const CCINFO_STAT = { active: 0, dialing: 2, alerting: 3, incoming: 4, ended: -1 } as const;
+const CCINFO_RELEASED = -1;
 
 /** RING repetition while an incoming call waits (every 3 s, as EC25 and SIM7600 do). */
 export const RING_INTERVAL_MS = 3_000;
@@ -89,6 +97,8 @@ export class CallControl {
       unsubscribe: () => undefined,
     };
     this.call = session;
+    // An incoming call is reported with its first RING (ring()).
+    if (direction === 'mo') this.ccinfo(session, CCINFO_STAT[session.state]);
     session.unsubscribe = leg.onState((state, cause) => this.onLegState(session, state, cause));
     if (leg.state !== session.state) this.onLegState(session, leg.state);
     return session;
@@ -110,6 +120,7 @@ export class CallControl {
     s.rings++;
     this.core.host.urc(['RING']);
     if (this.core.s.clip) this.core.host.urc([this.clipLine(s.number)]);
+    if (s.rings === 1) this.ccinfo(s, CCINFO_STAT.incoming);
     const s0 = this.core.s.sregs.get(0) ?? 0;
     if (s0 > 0 && s.rings >= s0) {
       s.leg.answer();
@@ -137,12 +148,21 @@ export class CallControl {
       s.connectedAt = this.core.clock.now();
       if (this.core.profile.voiceCallUrcs) this.core.host.urc(['VOICE CALL: BEGIN']);
     }
+    if (state !== before && state !== 'ended') this.ccinfo(s, CCINFO_STAT[state]);
     if (state === 'ended') this.remoteEnded(s, before, cause ?? 'normal');
+  }
+
+  /** `+QIND: "ccinfo"` for the call's new <stat>, when the host turned the report on (Quectel only). */
+  private ccinfo(s: CallSession, stat: number): void {
+    if (!this.core.s.qind.ccinfo) return;
+    const dir = s.direction === 'mo' ? 0 : 1;
+    this.core.host.urc([`+QIND: "ccinfo",1,${dir},${stat},0,0,"${s.number}",${numberType(s.number)}`]);
   }
 
   /** The network or the other party ended the call: NO CARRIER / BUSY / NO ANSWER (V.250 §5.7.1). */
   private remoteEnded(s: CallSession, before: CallLegState, cause: CallEndCause): void {
     this.endSession(s);
+    this.ccinfo(s, CCINFO_RELEASED);
     this.lastCause = cause;
     const simcom = this.core.profile.voiceCallUrcs;
     if (s.direction === 'mt' && before === 'incoming') {
@@ -180,6 +200,8 @@ export class CallControl {
     if (!s) return [];
     this.endSession(s);
     this.lastCause = 'normal';
+    // After the reply: a URC raised while the command runs waits for its final result.
+    this.ccinfo(s, CCINFO_RELEASED);
     try {
       s.leg.hangup();
     } catch (err) {
@@ -199,7 +221,10 @@ export class CallControl {
     } catch {
       // the leg is gone already
     }
-    if (announce && this.core.powered) this.core.host.urc(['NO CARRIER']);
+    if (announce && this.core.powered) {
+      this.ccinfo(s, CCINFO_RELEASED);
+      this.core.host.urc(['NO CARRIER']);
+    }
   }
 
   ceerText(): string {

@@ -33,8 +33,8 @@ export interface Settings {
   cireg: 0 | 1 | 2;
   /** S-registers (V.250 §6.2): S0 auto-answer rings, S3 CR, S4 LF, S5 BS, S7 connection wait. */
   sregs: Map<number, number>;
-  /** +QINDCFG URCs (Quectel). */
-  qind: { csq: boolean; act: boolean; smsfull: boolean };
+  /** +QINDCFG URCs (Quectel); "ccinfo" is set on its own ("all" leaves it as it is). */
+  qind: { csq: boolean; act: boolean; smsfull: boolean; ccinfo: boolean };
 }
 
 export function defaultSettings(p: DialectProfile): Settings {
@@ -65,7 +65,7 @@ export function defaultSettings(p: DialectProfile): Settings {
       [8, 2],
       [10, 15],
     ]),
-    qind: { csq: false, act: false, smsfull: false },
+    qind: { csq: false, act: false, smsfull: false, ccinfo: false },
   };
 }
 
