@@ -34,6 +34,8 @@ export interface AuthHeader {
 
 // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")  (RFC 3261 §25.1)
 const TOKEN_CHAR = /[A-Za-z0-9\-.!%*_+`'~]/;
+/** TOKEN_CHAR by character code, for the scanning loop (one regex test per character was a visible cost). */
+const IS_TOKEN_CODE: readonly boolean[] = Array.from({ length: 128 }, (_, code) => TOKEN_CHAR.test(String.fromCharCode(code)));
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Wire form (one char per byte) → text, or undefined when the bytes are not UTF-8. */
@@ -74,7 +76,7 @@ class Cursor {
   }
   readToken(): string {
     const start = this.pos;
-    while (!this.done && TOKEN_CHAR.test(this.peek())) this.pos++;
+    while (this.pos < this.text.length && IS_TOKEN_CODE[this.text.charCodeAt(this.pos)] === true) this.pos++;
     return this.text.slice(start, this.pos);
   }
 }
@@ -82,31 +84,36 @@ class Cursor {
 /** Reads a quoted-string whose opening quote is at the cursor; returns the unescaped wire text. */
 function readQuotedString(cur: Cursor): string | undefined {
   cur.pos++; // opening DQUOTE
+  const text = cur.text;
   let out = '';
-  while (!cur.done) {
-    const c = cur.peek();
-    if (c === '"') {
+  // Plain runs are copied whole; only escapes and folds are handled a character at a time.
+  let run = cur.pos;
+  while (cur.pos < text.length) {
+    const code = text.charCodeAt(cur.pos);
+    if (code === 0x22) {
+      out += text.slice(run, cur.pos);
       cur.pos++;
       return out;
     }
-    if (c === '\\') {
+    if (code === 0x5c) {
       // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F): any ASCII but CR and LF.
-      const next = cur.text[cur.pos + 1];
+      const next = text[cur.pos + 1];
       if (next === undefined || next === '\r' || next === '\n' || next.charCodeAt(0) > 0x7f) return undefined;
-      out += next;
+      out += text.slice(run, cur.pos) + next;
       cur.pos += 2;
+      run = cur.pos;
       continue;
     }
-    if (c === '\r') {
+    if (code === 0x0d) {
       // Only a line fold is allowed inside; it stands for the whitespace after it.
+      out += text.slice(run, cur.pos);
       if (!cur.skipLinearWhitespace()) return undefined;
       out += ' ';
+      run = cur.pos;
       continue;
     }
-    const code = c.charCodeAt(0);
     // qdtext excludes control characters other than HTAB (LWS).
-    if ((code < 0x20 && c !== '\t') || code === 0x7f) return undefined;
-    out += c;
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return undefined;
     cur.pos++;
   }
   return undefined; // unterminated
