@@ -89,7 +89,12 @@ export class CallControl {
       unsubscribe: () => undefined,
     };
     this.call = session;
-    session.unsubscribe = leg.onState((state, cause) => this.onLegState(session, state, cause));
+    const stopState = leg.onState((state, cause) => this.onLegState(session, state, cause));
+    const stopDtmf = leg.onDtmf((key) => this.dtmfHeard(session, key));
+    session.unsubscribe = () => {
+      stopState();
+      stopDtmf();
+    };
     if (leg.state !== session.state) this.onLegState(session, leg.state);
     return session;
   }
@@ -119,6 +124,13 @@ export class CallControl {
       s.ringTimer = null;
       this.ring(s);
     }, RING_INTERVAL_MS);
+  }
+
+  /** The far end pressed a key: reported only while the firmware's DTMF detection is on. */
+  private dtmfHeard(s: CallSession, key: string): void {
+    if (this.call !== s || !this.core.s.dtmfDetect) return;
+    const line = this.core.profile.dtmfDetection === 'qtonedet' ? `+QTONEDET: ${key.charCodeAt(0)}` : `+RXDTMF: ${key}`;
+    this.core.host.urc([line]);
   }
 
   clipLine(number: string): string {
