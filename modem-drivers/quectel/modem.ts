@@ -24,6 +24,7 @@ import { genericParts, listenForUrcs, openCore, type GenericParts } from '../gen
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
 import { QuectelAudio, QuectelImei } from './audio-imei.js';
+import { QuectelDtmfDetection } from './dtmf.js';
 import { QuectelDataCheck } from './data-check.js';
 import { QUECTEL_ICCID_STEPS, quectelNetregQueries, quectelNetworkInfo } from './netreg.js';
 import type { QnwInfo } from './parse.js';
@@ -49,6 +50,7 @@ export type QuectelModem = Modem &
     readonly audio: QuectelAudio;
     readonly imei: QuectelImei;
     readonly dataCheck: QuectelDataCheck;
+    readonly dtmfDetection: QuectelDtmfDetection;
     /** Status reports in the "SR" memory (TS 27.005 §3.2.2 <mem1> = "SR", then AT+CMGR / AT+CMGD). */
     readonly statusReports: { read(index: number): Promise<StoredSms | null>; delete(index: number): Promise<void> };
     readonly startup: ModemStartup;
@@ -79,6 +81,7 @@ export function openQuectelModem(channel: AtChannelApi, opts: QuectelModemOption
     audio: new QuectelAudio(core.at, usbAudioPort),
     imei: new QuectelImei(core.at),
     dataCheck: new QuectelDataCheck(core.at, core.results),
+    dtmfDetection: new QuectelDtmfDetection(core.at),
     statusReports: { read: (index) => sms.read(index, 'SR'), delete: (index) => sms.delete(index, 'SR') },
     startup: core.startup.state,
     get lastSignal() {

@@ -1,20 +1,21 @@
 /**
  * Quectel URCs, handled before the generic ones: start-up (+QIND: SMS DONE / PB DONE, +QUSIM, POWERED
  * DOWN), +QIND: "csq" signal reports, the +QHTTPGET result of the data check, and +CDSI announcing in
- * "SM" a status report the EC2x keeps in "SR".
+ * "SM" a status report the EC2x keeps in "SR", and +QTONEDET (a DTMF key the far end pressed).
  */
 import type { Urc, UrcSpec } from '../../src/at/types.js';
 import type { Signal } from '../types.js';
 import type { ModemCore } from '../generic/modem-core.js';
 import type { UrcHandler } from '../generic/urc-events.js';
 import { parseMemIndex } from '../generic/parse.js';
-import { classifyQind } from './parse.js';
+import { classifyQind, parseQtonedet } from './parse.js';
 
 export const QUECTEL_URCS: readonly UrcSpec[] = [
   { prefix: '+QIND:' },
   { prefix: '+QUSIM:' },
   { prefix: 'POWERED DOWN' },
   { prefix: '+QHTTPGET:' },
+  { prefix: '+QTONEDET:' },
 ];
 
 /** What the Quectel URCs keep for later reading. */
@@ -61,6 +62,12 @@ export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, repor
     }
     if (line.startsWith('+QHTTPGET:')) {
       if (!results.take(line)) log.debug({ urc: line }, '+QHTTPGET with no check waiting (a check that timed out)');
+      return true;
+    }
+    if (line.startsWith('+QTONEDET:')) {
+      const key = parseQtonedet(line);
+      if (key.ok) events.emit({ type: 'dtmf', key: key.value });
+      else log.debug({ urc: line }, key.error);
       return true;
     }
     if (line === 'POWERED DOWN') {

@@ -11,6 +11,7 @@ import { genericParts, listenForUrcs, openCore, type GenericParts } from '../gen
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
 import { SimcomAudio, SimcomImei } from './audio-imei.js';
+import { SimcomDtmfDetection } from './dtmf.js';
 import { SimcomDataCheck } from './data-check.js';
 import { SIMCOM_ICCID_STEPS, simcomNetworkMode } from './netreg.js';
 import { DEFAULT_CALL_END_GRACE_MS, SIMCOM_URCS, simcomUrcHandler, type SimcomUrcState } from './urc-handler.js';
@@ -31,6 +32,7 @@ export type SimcomModem = Modem &
     readonly audio: SimcomAudio;
     readonly imei: SimcomImei;
     readonly dataCheck: SimcomDataCheck;
+    readonly dtmfDetection: SimcomDtmfDetection;
     readonly startup: ModemStartup;
     /** Seconds reported by the last `VOICE CALL: END: <time>` (null when unreadable or none yet). */
     readonly lastCallSeconds: number | null;
@@ -53,6 +55,7 @@ export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions)
     audio: new SimcomAudio(core.at),
     imei: new SimcomImei(core.at),
     dataCheck: new SimcomDataCheck(core.at, core.results),
+    dtmfDetection: new SimcomDtmfDetection(core.at),
     startup: core.startup.state,
     get lastCallSeconds() {
       return state.lastCallSeconds;
