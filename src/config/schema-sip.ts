@@ -141,6 +141,12 @@ export const sipSchema = obj({
     /** Per line id: the same forms. */
     lines: z.record(pattern(/^[0-9]{1,4}$/, 'a line id'), text(1, 512), { error: expected('an object of line id → target') }).default(() => ({})),
     callerId: oneOf(['pai', 'rpid', 'from']).default('from'),
+    /**
+     * The country's calling code ("86") and trunk prefix ("0"): with a code, a caller-prefix map also
+     * matches the caller's other form (`+8610…` against `010>…`, and back). null: only as presented.
+     */
+    countryCode: pattern(/^[1-9][0-9]{0,2}$/, 'a country calling code of 1 to 3 digits without "+", such as "86"').nullable().default(null),
+    trunkPrefix: pattern(/^[0-9]{0,2}$/, 'a national trunk prefix of up to 2 digits, such as "0", or ""').default('0'),
     /** Dial-rule grammar applied to the caller number before it is sent (manual §4.7 CID rewriting). */
     callerIdRules: dialRulesText.default(''),
     noAnswerSec: int(5, 600).default(60),

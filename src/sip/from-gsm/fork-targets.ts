@@ -113,7 +113,7 @@ export function planTargets(config: SipConfig, line: number, caller: string | nu
   if (setting === null || setting === undefined) {
     return emptyGroup === null ? { kind: 'none', why: `no forward target for line ${line}` } : { kind: 'unroutable', cause: `${noPhone}no forward target for line ${line}` };
   }
-  const picked = forwardTargetFor(setting, caller);
+  const picked = forwardTargetFor(setting, caller, { countryCode: config.forward.countryCode, trunkPrefix: config.forward.trunkPrefix });
   const where = config.forward.lines[String(line)] !== undefined ? `sip.forward.lines.${line}` : 'sip.forward.default';
   if (!picked.ok) return { kind: 'unroutable', cause: `${noPhone}${where}: ${picked.error}` };
   if (picked.target === null) {
