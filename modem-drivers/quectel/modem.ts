@@ -6,6 +6,7 @@
  *  - ICCID: AT+QCCID first; VoLTE: AT+QCFG="ims"; operator name: AT+QSPN; access technology: AT+QNWINFO
  *    (./netreg.ts).
  *  - Call audio over USB: AT+QPCMV; IMEI: AT+EGMR (./audio-imei.ts). Data check: AT+QHTTP* (./data-check.ts).
+ *  - DTMF detection: AT+QTONEDET=1 → +QTONEDET: <ASCII code> (./dtmf.ts).
  *  - Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic → 'sim-state'), +QUSIM: 1,
  *    +QIND: SMS DONE, +QIND: PB DONE (recorded in `startup`); +QIND: "csq",<rssi>,<ber> when enabled with
  *    AT+QINDCFG="csq",1 (recorded in `lastSignal`).

@@ -1,7 +1,7 @@
 /**
  * A SIMCom SIM7500 / SIM7600 modem (SIM7600E-H, SIM7600G-H, ...): the TS 27.007 / 27.005 capabilities with
  * SIMCom's queries plugged in (./netreg.ts), plus USB audio and IMEI writing (./audio-imei.ts) and the
- * data check (./data-check.ts). Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic →
+ * data check (./data-check.ts), DTMF detection AT+DDET → +RXDTMF (./dtmf.ts). Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic →
  * 'sim-state'), SMS DONE and PB DONE (recorded in `startup`); call URCs in ./urc-handler.ts.
  */
 import type { AtChannelApi } from '../../src/at/types.js';
