@@ -110,6 +110,15 @@ export interface DataCheckCapability {
   httpCheck(opts: HttpCheckOptions): Promise<HttpCheckResult>;
 }
 
+/**
+ * The firmware's detection of the far end's DTMF keys during a call (no 3GPP command does this: Quectel
+ * AT+QTONEDET, SIMCom AT+DDET). After enable() each key arrives as a 'dtmf' modem event. Families whose
+ * firmware has none leave the capability out.
+ */
+export interface DtmfDetectionCapability {
+  enable(): Promise<void>;
+}
+
 /** Full modem restart (AT+CFUN=1,1); the port may vanish and come back. */
 export interface ResetCapability {
   reset(): Promise<void>;
@@ -135,6 +144,7 @@ export interface Modem {
   readonly audio?: AudioCapability;
   readonly imei?: ImeiCapability;
   readonly dataCheck?: DataCheckCapability;
+  readonly dtmfDetection?: DtmfDetectionCapability;
 }
 
 export interface ModemOptions {

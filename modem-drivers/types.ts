@@ -88,6 +88,8 @@ export type ModemEvent =
   | { type: 'clip'; number: string; numberType: number | null }
   | { type: 'call-ended'; reason: 'NO CARRIER' | 'BUSY' | 'NO ANSWER' | 'NO DIALTONE' | 'HANGUP' }
   | { type: 'call-state'; calls: CallInfo[] }
+  /** The far end pressed a key during a call (0-9, *, #, A-D), heard by the modem's DTMF detection. */
+  | { type: 'dtmf'; key: string }
   | { type: 'registration'; reg: Registration }
   | { type: 'sms-stored'; mem: string; index: number }
   | { type: 'sms-deliver'; pdu: string; length: number }

@@ -60,6 +60,8 @@ export type LineEvents = {
   call: [step: LineCallEvent];
   /** The caller's number of a ringing call became known (+CLIP after RING, TS 27.007 §7.6). */
   'call-number': [call: Call];
+  /** The far end of the line's call pressed a key (the modem's DTMF detection, once switched on). */
+  'call-dtmf': [call: Call, key: string];
 };
 
 /** What the call service publishes about every call, whichever line or leg it is on. */

@@ -6,6 +6,7 @@
  *  - ICCID: AT+QCCID first; VoLTE: AT+QCFG="ims"; operator name: AT+QSPN; access technology: AT+QNWINFO
  *    (./netreg.ts).
  *  - Call audio over USB: AT+QPCMV; IMEI: AT+EGMR (./audio-imei.ts). Data check: AT+QHTTP* (./data-check.ts).
+ *  - DTMF detection: AT+QTONEDET=1 → +QTONEDET: <ASCII code> (./dtmf.ts).
  *  - Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic → 'sim-state'), +QUSIM: 1,
  *    +QIND: SMS DONE, +QIND: PB DONE (recorded in `startup`); +QIND: "csq",<rssi>,<ber> when enabled with
  *    AT+QINDCFG="csq",1 (recorded in `lastSignal`).
@@ -27,6 +28,7 @@ import { runSettings } from '../generic/steps.js';
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
 import { QuectelAudio, QuectelImei } from './audio-imei.js';
+import { QuectelDtmfDetection } from './dtmf.js';
 import { QuectelDataCheck } from './data-check.js';
 import { QUECTEL_CALL_URC_SETTINGS } from './init-settings.js';
 import { QUECTEL_ICCID_STEPS, quectelNetregQueries, quectelNetworkInfo } from './netreg.js';
@@ -53,6 +55,7 @@ export type QuectelModem = Modem &
     readonly audio: QuectelAudio;
     readonly imei: QuectelImei;
     readonly dataCheck: QuectelDataCheck;
+    readonly dtmfDetection: QuectelDtmfDetection;
     /** Status reports in the "SR" memory (TS 27.005 §3.2.2 <mem1> = "SR", then AT+CMGR / AT+CMGD). */
     readonly statusReports: { read(index: number): Promise<StoredSms | null>; delete(index: number): Promise<void> };
     readonly startup: ModemStartup;
@@ -89,6 +92,7 @@ export function openQuectelModem(channel: AtChannelApi, opts: QuectelModemOption
     audio: new QuectelAudio(core.at, usbAudioPort),
     imei: new QuectelImei(core.at),
     dataCheck: new QuectelDataCheck(core.at, core.results),
+    dtmfDetection: new QuectelDtmfDetection(core.at),
     statusReports: { read: (index) => sms.read(index, 'SR'), delete: (index) => sms.delete(index, 'SR') },
     startup: core.startup.state,
     get lastSignal() {

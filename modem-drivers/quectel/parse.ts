@@ -20,6 +20,18 @@ const bad = (what: string, line: string, why: string): ParseResult<never> => ({
   error: `${what}: ${why} in ${JSON.stringify(line.length > 200 ? line.slice(0, 200) + '...' : line)}`,
 });
 
+/**
+ * `+QTONEDET: <dtmfcode>` (EC2x AT manual, AT+QTONEDET): the key as its ASCII code (48-57 for 0-9,
+ * 42 *, 35 #, 65-68 A-D) → the key. Other codes (the firmware's single-tone reports) are not keys.
+ */
+export function parseQtonedet(line: string): ParseResult<string> {
+  const p = infoParams(line, '+QTONEDET:');
+  if (!p || p.length !== 1) return bad('+QTONEDET', line, 'not a +QTONEDET: <code> line');
+  const code = paramInt(p[0]);
+  const key = code === undefined || code < 0 || code > 127 ? '' : String.fromCharCode(code);
+  return /^[0-9*#A-D]$/.test(key) ? ok(key) : bad('+QTONEDET', line, 'the code is not a DTMF key');
+}
+
 /** `+QCCID: <iccid>` (§5.7) → ICCID (trailing F filler removed). */
 export function parseQccid(line: string): ParseResult<string> {
   if (!line.startsWith('+QCCID:')) return bad('+QCCID', line, 'not a +QCCID line');

@@ -1,7 +1,8 @@
 /**
  * Quectel URCs, handled before the generic ones: start-up (+QIND: SMS DONE / PB DONE, +QUSIM, POWERED
  * DOWN), +QIND: "csq" signal reports, +QIND: "ccinfo" call state changes, the +QHTTPGET result of the
- * data check, and +CDSI announcing in "SM" a status report the EC2x keeps in "SR".
+ * data check, +CDSI announcing in "SM" a status report the EC2x keeps in "SR", and +QTONEDET (a DTMF
+ * key the far end pressed).
  *
  * `+QIND: "ccinfo"` (after AT+QINDCFG="ccinfo",1) reports one call's change with the fields of +CLCC. The
  * handler keeps the calls so reported and sends the whole list as 'call-state', as a +CLCC reading would:
@@ -15,13 +16,14 @@ import type { CallInfo, Signal } from '../types.js';
 import type { ModemCore } from '../generic/modem-core.js';
 import type { UrcHandler } from '../generic/urc-events.js';
 import { parseMemIndex } from '../generic/parse.js';
-import { classifyQind, type CcinfoReport } from './parse.js';
+import { classifyQind, parseQtonedet, type CcinfoReport } from './parse.js';
 
 export const QUECTEL_URCS: readonly UrcSpec[] = [
   { prefix: '+QIND:' },
   { prefix: '+QUSIM:' },
   { prefix: 'POWERED DOWN' },
   { prefix: '+QHTTPGET:' },
+  { prefix: '+QTONEDET:' },
 ];
 
 /** What the Quectel URCs keep for later reading. */
@@ -90,6 +92,12 @@ export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, repor
     }
     if (line.startsWith('+QHTTPGET:')) {
       if (!results.take(line)) log.debug({ urc: line }, '+QHTTPGET with no check waiting (a check that timed out)');
+      return true;
+    }
+    if (line.startsWith('+QTONEDET:')) {
+      const key = parseQtonedet(line);
+      if (key.ok) events.emit({ type: 'dtmf', key: key.value });
+      else log.debug({ urc: line }, key.error);
       return true;
     }
     if (line === 'POWERED DOWN') {

@@ -1,7 +1,7 @@
 /**
  * A SIMCom SIM7500 / SIM7600 modem (SIM7600E-H, SIM7600G-H, ...): the TS 27.007 / 27.005 capabilities with
  * SIMCom's queries plugged in (./netreg.ts), plus USB audio and IMEI writing (./audio-imei.ts) and the
- * data check (./data-check.ts). Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic →
+ * data check (./data-check.ts), DTMF detection AT+DDET → +RXDTMF (./dtmf.ts). Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic →
  * 'sim-state'), SMS DONE and PB DONE (recorded in `startup`); call URCs in ./urc-handler.ts.
  */
 import type { AtChannelApi } from '../../src/at/types.js';
@@ -11,6 +11,7 @@ import { genericParts, listenForUrcs, openCore, type GenericParts } from '../gen
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
 import { SimcomAudio, SimcomImei } from './audio-imei.js';
+import { SimcomDtmfDetection } from './dtmf.js';
 import { SimcomDataCheck } from './data-check.js';
 import { SIMCOM_ICCID_STEPS, simcomNetworkMode } from './netreg.js';
 import { DEFAULT_CALL_END_GRACE_MS, SIMCOM_URCS, simcomUrcHandler, type SimcomUrcState } from './urc-handler.js';
@@ -31,6 +32,7 @@ export type SimcomModem = Modem &
     readonly audio: SimcomAudio;
     readonly imei: SimcomImei;
     readonly dataCheck: SimcomDataCheck;
+    readonly dtmfDetection: SimcomDtmfDetection;
     readonly startup: ModemStartup;
     /** Seconds reported by the last `VOICE CALL: END: <time>` (null when unreadable or none yet). */
     readonly lastCallSeconds: number | null;
@@ -55,6 +57,7 @@ export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions)
     audio: new SimcomAudio(core.at),
     imei: new SimcomImei(core.at),
     dataCheck: new SimcomDataCheck(core.at, core.results),
+    dtmfDetection: new SimcomDtmfDetection(core.at),
     startup: core.startup.state,
     get lastCallSeconds() {
       return state.lastCallSeconds;

@@ -116,6 +116,13 @@ export function parseVoiceCallEnd(line: string): ParseResult<{ seconds: number |
   return ok({ seconds });
 }
 
+/** `+RXDTMF: <key>` (SIM7600 AT manual, AT+DDET): the key as a character, 0-9 * # A-D. */
+export function parseRxDtmf(line: string): ParseResult<string> {
+  const m = /^\+RXDTMF:\s*"?([0-9*#A-Da-d])"?$/.exec(line.trim());
+  if (!m) return bad('+RXDTMF', line, 'not a +RXDTMF: <key> line');
+  return ok(m[1]!.toUpperCase());
+}
+
 /** `MISSED_CALL: <time> <number>` (e.g. `MISSED_CALL: 11:53AM 08020866256`) → its parts. */
 export function parseMissedCall(line: string): ParseResult<{ time: string | null; number: string | null }> {
   const m = /^MISSED_CALL:\s*(.*)$/.exec(line.trim());

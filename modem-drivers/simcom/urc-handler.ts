@@ -1,6 +1,6 @@
 /**
  * SIMCom URCs, handled before the generic ones: start-up (SMS DONE, PB DONE), the +HTTPACTION result of
- * the data check and its notifications, and the call URCs.
+ * the data check and its notifications, the call URCs, and +RXDTMF (a DTMF key the far end pressed).
  *
  * `VOICE CALL: BEGIN` means the call is connected: +CLCC is read and sent as 'call-state'.
  * `VOICE CALL: END: <time>` and `MISSED_CALL: <time> <number>` end a call: SIM7600 firmware does not
@@ -14,7 +14,7 @@ import type { VoiceCallCapability } from '../capabilities.js';
 import type { ModemEvent } from '../types.js';
 import type { ModemCore } from '../generic/modem-core.js';
 import type { UrcHandler } from '../generic/urc-events.js';
-import { parseMissedCall, parseVoiceCallEnd } from './parse.js';
+import { parseMissedCall, parseRxDtmf, parseVoiceCallEnd } from './parse.js';
 
 export const SIMCOM_URCS: readonly UrcSpec[] = [
   { prefix: 'SMS DONE' },
@@ -24,6 +24,7 @@ export const SIMCOM_URCS: readonly UrcSpec[] = [
   { prefix: '+HTTPACTION:' },
   { prefix: '+HTTP_PEER_CLOSED' },
   { prefix: '+HTTP_NONET_EVENT' },
+  { prefix: '+RXDTMF:' },
 ];
 
 type EndReason = Extract<ModemEvent, { type: 'call-ended' }>['reason'];
@@ -114,6 +115,12 @@ export function simcomUrcHandler(core: ModemCore, voicecall: VoiceCallCapability
       state.lastCallSeconds = end.value.seconds;
       log.debug({ seconds: end.value.seconds }, 'VOICE CALL: END');
       grace.endAfterGrace('HANGUP');
+      return true;
+    }
+    if (line.startsWith('+RXDTMF:')) {
+      const key = parseRxDtmf(line);
+      if (key.ok) events.emit({ type: 'dtmf', key: key.value });
+      else log.debug({ urc: line }, key.error);
       return true;
     }
     if (line.startsWith('MISSED_CALL:')) {

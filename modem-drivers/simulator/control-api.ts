@@ -17,6 +17,7 @@
  *   POST /calls                  {from, to}   an outside caller calls a SIM
  *   GET  /calls                          outside parties' calls (placed here or from SIMs)
  *   POST /calls/:id/answer | /calls/:id/hangup
+ *   POST /calls/:id/dtmf         {keys}  the outside party presses keys (0-9 * # A-D) during the call
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -245,6 +246,19 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
       },
     ],
     ['GET', /^\/calls$/, () => ({ calls: [...calls.values()].map(showCall) })],
+    [
+      'POST',
+      /^\/calls\/(\d+)\/dtmf$/,
+      (p, b) => {
+        const c = calls.get(Number(p[1]));
+        if (!c) throw new HttpError(404, `no call ${p[1]}`);
+        const keys = str(b, 'keys')!;
+        if (!/^[0-9*#A-Da-d]{1,64}$/.test(keys)) throw new HttpError(400, 'keys: expected 1 to 64 of 0-9 * # A-D');
+        if (c.leg.state !== 'active') throw new HttpError(409, `call ${c.id} is ${c.leg.state}, not active: keys are heard only in a connected call`);
+        c.leg.sendDtmf(keys);
+        return showCall(c);
+      },
+    ],
     [
       'POST',
       /^\/calls\/(\d+)\/(answer|hangup)$/,

@@ -107,6 +107,13 @@ export interface CallLeg {
   /** Voice path: 8 kHz 16-bit mono PCM frames (160 samples = 20 ms), delivered to the other leg. */
   sendAudio(frame: Int16Array): void;
   onAudio(listener: (frame: Int16Array) => void): () => void;
+  /**
+   * Keys pressed on this side (0-9, *, #, A-D; others are dropped), heard by the other leg while both
+   * are active. The network carries them as key events: the receiving modem's DTMF detector turns them
+   * into its URC, as a real one does with the in-band tones.
+   */
+  sendDtmf(keys: string): void;
+  onDtmf(listener: (key: string) => void): () => void;
 }
 
 export type SubmitResult = { ok: true; mr: number } | { ok: false; cause: number; text: string };

@@ -19,6 +19,11 @@ export interface RejectAfterRing {
 export interface VoipLegControl {
   /** The VoIP side answered: answer the GSM call (ATA). Resolves true once it is answered, false when it could not be. */
   answerGsm(): Promise<boolean>;
+  /**
+   * Switch on the line's DTMF detection and hand `onKey` each key the GSM caller presses until the call
+   * ends (two-stage dialling). Rejects, with the reason as its message, when the line cannot.
+   */
+  detectKeys(onKey: (key: string) => void): Promise<void>;
   /** The VoIP side will not take the call: reject the GSM call. `voipCause` e.g. "486 Busy Here". */
   rejectGsm(voipCause: string, gatewayCause: string): void;
   /** The VoIP side hung up an answered call: hang up the GSM side. */

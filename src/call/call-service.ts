@@ -26,9 +26,13 @@ export interface CallLine {
   on(event: 'call', listener: (step: LineCallEvent) => void): unknown;
   /** The caller's number of a ringing call became known (+CLIP after RING); absent on lines that never say. */
   on(event: 'call-number', listener: (call: Call) => void): unknown;
+  /** A key the far end pressed, once detectDtmf() switched detection on; absent on lines that never say. */
+  on(event: 'call-dtmf', listener: (call: Call, key: string) => void): unknown;
   hangup(): Promise<void>;
   /** Absent: the line cannot answer, so calls on it are not forwarded. */
   answer?(): Promise<void>;
+  /** Switches on the modem's DTMF detection; rejects (or is absent) when the modem has none. */
+  detectDtmf?(): Promise<void>;
 }
 
 export interface CallServiceOptions {
@@ -74,6 +78,8 @@ export class CallService extends EventEmitter<CallEvents> {
   private readonly awaitingNumber = new Set<string>();
   /** The VoIP side of each forwarded call in progress. */
   private readonly voipLegs = new Map<string, VoipLegHandle>();
+  /** Who hears the keys the caller presses, per forwarded call that asked (two-stage dialling). */
+  private readonly keyListeners = new Map<string, (key: string) => void>();
   private readonly now: () => number;
   private lastRefusedAt = 0;
   private router: CallRouter;
@@ -97,6 +103,7 @@ export class CallService extends EventEmitter<CallEvents> {
     this.lines.set(line.id, line);
     line.on('call', (step) => this.onLineStep(step));
     line.on('call-number', (call) => this.callerKnown(call));
+    line.on('call-dtmf', (call, key) => this.keyListeners.get(call.id)?.(key));
   }
 
   /** Calls in progress, newest first. */
@@ -202,6 +209,7 @@ export class CallService extends EventEmitter<CallEvents> {
 
   private ended(call: Call, from: CallState): void {
     this.clearRingTimer(call.id);
+    this.keyListeners.delete(call.id);
     this.endVoipLeg(call);
     const change = this.accounting({ kind: 'ended', call, from });
     const record = callRecordOf(call, change?.billedSec ?? 0);
@@ -255,6 +263,11 @@ export class CallService extends EventEmitter<CallEvents> {
     call.voip = { peer: decision.peer, cause: null };
     const control = {
       answerGsm: () => this.answerForwarded(call),
+      detectKeys: async (onKey: (key: string) => void) => {
+        if (!line?.detectDtmf) throw new Error(`line ${call.gsm.line} cannot detect DTMF keys`);
+        await line.detectDtmf();
+        if (!call.ended) this.keyListeners.set(call.id, onKey);
+      },
       rejectGsm: (voipCause: string, gatewayCause: string) => {
         this.voipLegs.delete(call.id);
         if (call.voip) call.voip.cause = voipCause;

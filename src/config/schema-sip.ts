@@ -141,9 +141,38 @@ export const sipSchema = obj({
     /** Per line id: the same forms. */
     lines: z.record(pattern(/^[0-9]{1,4}$/, 'a line id'), text(1, 512), { error: expected('an object of line id → target') }).default(() => ({})),
     callerId: oneOf(['pai', 'rpid', 'from']).default('from'),
+    /**
+     * The country's calling code ("86") and trunk prefix ("0"): with a code, a caller-prefix map also
+     * matches the caller's other form (`+8610…` against `010>…`, and back). null: only as presented.
+     */
+    countryCode: pattern(/^[1-9][0-9]{0,2}$/, 'a country calling code of 1 to 3 digits without "+", such as "86"').nullable().default(null),
+    trunkPrefix: pattern(/^[0-9]{0,2}$/, 'a national trunk prefix of up to 2 digits, such as "0", or ""').default('0'),
     /** Dial-rule grammar applied to the caller number before it is sent (manual §4.7 CID rewriting). */
     callerIdRules: dialRulesText.default(''),
     noAnswerSec: int(5, 600).default(60),
+    /**
+     * Two-stage dialling towards VoIP (manual §4.7 "转移号码" unset, definition "二次拨号 ii"): a line with
+     * no forward target answers, collects a second number ended by "#" and calls that SIP user. Off by
+     * default: such lines keep ringing and being rejected.
+     */
+    twoStage: obj({
+      enabled: bool().default(false),
+      /** Only these line ids (each still needs no forward target); null: every line without one. */
+      lines: lineIdList.nullable().default(null),
+      /** Manual "用户无输入超时(秒)": the wait for the first key and between keys. */
+      noInputSec: int(1, 60).default(5),
+      /** The longest the whole second number may take, from the answer. */
+      totalSec: int(5, 300).default(30),
+      /** Manual "拨号规则 — only for two-stage": appendix E rules applied to the collected number. */
+      dialRules: dialRulesText.default(''),
+      /** The number must match a dial rule completely (appendix E "严格的拨号规则"). */
+      strictDialRules: bool().default(false),
+      /**
+       * What the number may reach: "registrar" an extension of the embedded registrar only; "account"
+       * also any user at the PBX account carrying the line. Never a host the caller names.
+       */
+      reach: oneOf(['registrar', 'account']).default('registrar'),
+    }).prefault({}),
   }).prefault({}),
   registrar: obj({
     enabled: bool().default(false),
@@ -203,6 +232,8 @@ export function sipErrors(sip: SipConfig, add: (path: string, message: string) =
   }
   const cid = parseDialRules(sip.forward.callerIdRules);
   if (!cid.ok) add('sip.forward.callerIdRules', cid.error);
+  const twoStageRules = parseDialRules(sip.forward.twoStage.dialRules);
+  if (!twoStageRules.ok) add('sip.forward.twoStage.dialRules', twoStageRules.error);
   const users = new Map<string, number>();
   sip.registrar.extensions.forEach((e, i) => {
     const user = `${e.prefix}${e.number}`;

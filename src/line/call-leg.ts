@@ -84,6 +84,10 @@ export class CallLeg {
         if (this.info) this.info.endReason = e.reason;
         if (this.state !== 'IDLE') this.step('ended');
         break;
+      case 'dtmf':
+        // Keys matter only during a call; one reported after its end is dropped.
+        if (this.current && this.state !== 'IDLE') this.o.notify('call-dtmf', this.current, e.key);
+        break;
       case 'call-state': {
         const voice = e.calls.filter((c) => c.mode === 'voice');
         if (voice.length === 0) {

@@ -223,6 +223,11 @@ export class Line extends EventEmitter<LineEvents> {
     await this.calls.hangup(this.capability('voicecall'));
   }
 
+  /** Switches on the modem's DTMF detection: keys then come as 'call-dtmf'. Throws when the family has none. */
+  async detectDtmf(): Promise<void> {
+    await this.capability('dtmfDetection').enable();
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** emit(), but a listener that throws is logged instead of breaking the line. */

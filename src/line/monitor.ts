@@ -96,6 +96,7 @@ export function onModemEvent(ctx: LineContext, conn: Connection, e: ModemEvent):
     case 'clip':
     case 'call-ended':
     case 'call-state':
+    case 'dtmf':
       ctx.calls.onModemEvent(e);
       break;
     case 'sim-state':

@@ -14,8 +14,11 @@
  *     matches, and withheld callers (no number). Without one, a caller no prefix matches, and a
  *     withheld caller, has no target (null): the caller of this module decides (cellgate then lets the
  *     call ring and rejects it, the behaviour without forwarding).
- *   - Prefixes are digits, `+`, `*` and `#`, matched against the number as the network gave it
- *     (`+8610…` and `010…` are different prefixes). A prefix given twice is an error.
+ *   - Prefixes are digits, `+`, `*` and `#`, matched against the number as the network gave it and,
+ *     when the country is known (`NumberForms`: `sip.forward.countryCode`), against its other form:
+ *     an international caller `+8610…` (or `008610…`) also matches the national `010…`, and a
+ *     national caller `010…` also matches `+8610…`. The longest prefix over both forms wins (on a tie,
+ *     the form as given). A prefix given twice is an error.
  *   - Spaces around the whole text, entries and `>` are ignored.
  *
  * Pure: no I/O; bad input gives `{ ok: false, error }` naming what is wrong, never a throw.
@@ -141,25 +144,53 @@ export function parseForwardRule(text: unknown): ForwardRuleParse {
   return { ok: true, rule: { kind: 'by-caller', entries } };
 }
 
-/** The target a parsed rule gives a caller (null/empty: withheld): the longest matching prefix, or null. */
-export function targetForCaller(rule: ForwardRule, caller: string | null): ForwardTarget | null {
+/** How national and international numbers relate where the gateway is: `86` and `0` for China. */
+export interface NumberForms {
+  /** E.164 country calling code without "+", e.g. "86"; null: unknown, numbers match only as given. */
+  readonly countryCode: string | null;
+  /** The national trunk prefix, e.g. "0" ("" where there is none). */
+  readonly trunkPrefix: string;
+}
+
+/**
+ * The caller as given, then its other form in the country of `forms`: `+8610…` / `008610…` → `010…`,
+ * and `010…` → `+8610…`. Only the form as given when the country is unknown or the number is foreign.
+ */
+export function callerForms(number: string, forms: NumberForms | null): string[] {
+  const out = [number];
+  const cc = forms?.countryCode ?? null;
+  if (forms === null || cc === null || !/^[0-9]{1,3}$/.test(cc) || !/^\+?[0-9]+$/.test(number)) return out;
+  const international = number.startsWith(`+${cc}`) ? number.slice(cc.length + 1) : number.startsWith(`00${cc}`) ? number.slice(cc.length + 2) : null;
+  if (international !== null && international !== '') out.push(`${forms.trunkPrefix}${international}`);
+  else if (!number.startsWith('+') && !number.startsWith('00') && forms.trunkPrefix !== '' && number.startsWith(forms.trunkPrefix) && number.length > forms.trunkPrefix.length) {
+    out.push(`+${cc}${number.slice(forms.trunkPrefix.length)}`);
+  }
+  return out;
+}
+
+/**
+ * The target a parsed rule gives a caller (null/empty: withheld): the longest prefix matching the
+ * number as given or its other form (callerForms), or null.
+ */
+export function targetForCaller(rule: ForwardRule, caller: string | null, forms: NumberForms | null = null): ForwardTarget | null {
   if (rule.kind === 'fixed') return rule.target;
   const number = typeof caller === 'string' ? caller.trim() : '';
+  const candidates = number === '' ? [''] : callerForms(number, forms);
   let best: PrefixEntry | null = null;
   for (const entry of rule.entries) {
     // A withheld caller matches only the default entry (empty prefix).
     if (number === '' && entry.prefix !== '') continue;
-    if (!number.startsWith(entry.prefix)) continue;
+    if (!candidates.some((form) => form.startsWith(entry.prefix))) continue;
     if (best === null || entry.prefix.length > best.prefix.length) best = entry;
   }
   return best?.target ?? null;
 }
 
 /** Parses the line's forward setting and picks the target for `caller`; null when the map has no entry for it. */
-export function forwardTargetFor(text: unknown, caller: string | null): ForwardTargetResult {
+export function forwardTargetFor(text: unknown, caller: string | null, forms: NumberForms | null = null): ForwardTargetResult {
   const parsed = parseForwardRule(text);
   if (!parsed.ok) return parsed;
-  return { ok: true, target: targetForCaller(parsed.rule, caller) };
+  return { ok: true, target: targetForCaller(parsed.rule, caller, forms) };
 }
 
 /** The target as text, for records and logs: `101`, `sip:101@192.168.2.2:6060;transport=tcp`. */

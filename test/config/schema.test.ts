@@ -92,7 +92,16 @@ test('{} is a complete configuration with every default', () => {
       trunk: { peers: [] },
       inbound: { auth: 'address', realm: 'cellgate', users: [] },
       calls: { prefixMatch: 'callee', stripPrefix: false, lineSelection: 'round-robin', dialRules: '', strictDialRules: false, denyPrefixes: [], ringback: '180', noAnswerSec: 60, noRingSec: 30, causeStatus: { busy: 486, noAnswer: 480, rejected: 603, unreachable: 404, other: 503 }, twoStage: { enabled: false, digitTimeoutSec: 5, forwardNumber: null } },
-      forward: { default: null, lines: {}, callerId: 'from', callerIdRules: '', noAnswerSec: 60 },
+      forward: {
+        default: null,
+        lines: {},
+        callerId: 'from',
+        countryCode: null,
+        trunkPrefix: '0',
+        callerIdRules: '',
+        noAnswerSec: 60,
+        twoStage: { enabled: false, lines: null, noInputSec: 5, totalSec: 30, dialRules: '', strictDialRules: false, reach: 'registrar' },
+      },
       registrar: { enabled: false, realm: 'cellgate', extensions: [], groups: [], algorithms: ['MD5'] },
       media: { rtpPorts: '10000-19999', bindAddress: null },
       message: { destination: 'body', relayReport: true },
@@ -412,4 +421,14 @@ test('calls.ringTimeoutSec: an integer from 1 to 600 seconds', () => {
     assert.match(e[0]!, /^calls\.ringTimeoutSec: expected an integer from 1 to 600/);
   }
   assert.match(errorsOf({ calls: { ringTimeout: 5 } })[0]!, /^calls\.ringTimeout: unknown key \(expected one of: ringTimeoutSec\)/);
+});
+
+test('sip.forward.twoStage: bad dial rules, a bad reach, timeouts out of range and a bad country code are refused', () => {
+  const lines = errorsOf({
+    sip: { forward: { countryCode: '+86', twoStage: { dialRules: '1[3-:+0', reach: 'anywhere', noInputSec: 0, totalSec: 1000 } } },
+  }).join('\n');
+  for (const path of ['sip.forward.countryCode', 'sip.forward.twoStage.reach', 'sip.forward.twoStage.noInputSec', 'sip.forward.twoStage.totalSec']) assert.match(lines, new RegExp(path.replace(/\./g, '\\.')));
+  assert.match(errorsOf({ sip: { forward: { twoStage: { dialRules: '1[3-:+0' } } } }).join('\n'), /sip\.forward\.twoStage\.dialRules/);
+  const ok = valid({ sip: { forward: { countryCode: '86', twoStage: { enabled: true, lines: [1, 3], dialRules: '8:-8', reach: 'account' } } } });
+  assert.deepEqual(ok.sip.forward.twoStage.lines, [1, 3]);
 });

@@ -299,6 +299,13 @@ test('storage commands are serialised: a readSms issued during readStatusReport 
   await channel.close();
 });
 
+test('DTMF detection: AT+QTONEDET=1, then each +QTONEDET ASCII code is a dtmf event; a code that is no key is dropped', async () => {
+  const { events } = await play('dtmf-detection.txt', async ({ driver }) => {
+    await driver.dtmfDetection.enable();
+  });
+  assert.deepEqual(events, ['1', '0', '1', '#'].map((key) => ({ type: 'dtmf', key })));
+});
+
 test('every quectel/ec25 fixture is played by a test above', () => {
   // http-*.txt are played by the data connectivity check's own tests (quectel-http.test.ts)
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt') && !f.startsWith('http-'));

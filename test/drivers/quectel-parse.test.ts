@@ -14,6 +14,7 @@ import {
   parseQcfgIms,
   parseQnwinfo,
   parseQspn,
+  parseQtonedet,
   qnwinfoActToRat,
 } from '../../modem-drivers/quectel/parse.js';
 
@@ -179,11 +180,19 @@ test('imeiProblem: 15 digits with a valid check digit (TS 23.003 Annex B)', () =
   assert.match(imeiProblem(12345 as unknown as string)!, /15 digits/);
 });
 
+test('parseQtonedet: the ASCII code of each of the sixteen keys; other codes and lines are not keys', () => {
+  for (const key of '0123456789*#ABCD') assert.equal(value(parseQtonedet(`+QTONEDET: ${key.charCodeAt(0)}`)), key);
+  assert.equal(value(parseQtonedet('+QTONEDET:35')), '#');
+  for (const bad of ['+QTONEDET: 69', '+QTONEDET: 97', '+QTONEDET: 1', '+QTONEDET: 300', '+QTONEDET: -1', '+QTONEDET: "1"x', '+QTONEDET: 49,100', '+QTONEDET:', '+QIND: 49']) {
+    assert.equal(parseQtonedet(bad).ok, false, bad);
+  }
+});
+
 test('parsers never throw on arbitrary lines', () => {
   fc.assert(
-    fc.property(fc.string(), fc.constantFrom('+QCCID: ', '+QCFG: ', '+QNWINFO: ', '+QSPN: ', '+QIND: ', '+EGMR: ', ''), (s, prefix) => {
+    fc.property(fc.string(), fc.constantFrom('+QCCID: ', '+QCFG: ', '+QNWINFO: ', '+QSPN: ', '+QIND: ', '+EGMR: ', '+QTONEDET: ', ''), (s, prefix) => {
       const line = prefix + s;
-      for (const f of [parseQccid, parseQcfgIms, parseQnwinfo, parseQspn, parseEgmrImei]) {
+      for (const f of [parseQccid, parseQcfgIms, parseQnwinfo, parseQspn, parseEgmrImei, parseQtonedet]) {
         const r = f(line);
         assert.equal(typeof r.ok, 'boolean');
       }

@@ -234,6 +234,13 @@ test('URCs: RDY → modem-ready (start-up flags reset), +CPIN → sim-state, SMS
   assert.deepEqual(driver.startup, { rdy: true, smsDone: true, pbDone: true });
 });
 
+test('DTMF detection: AT+DDET=1, then each +RXDTMF key is a dtmf event; a report that is no key is dropped', async () => {
+  const { events } = await play('dtmf-detection.txt', async ({ driver }) => {
+    await driver.dtmfDetection.enable();
+  });
+  assert.deepEqual(events, ['1', '0', '1', '#'].map((key) => ({ type: 'dtmf', key })));
+});
+
 test('every simcom/sim7600 fixture is played by a test above', () => {
   // http-*.txt are played by the data connectivity check's own tests (simcom-http.test.ts)
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt') && !f.startsWith('http-'));

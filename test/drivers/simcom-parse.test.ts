@@ -10,6 +10,7 @@ import {
   parseCpcmreg,
   parseCpsi,
   parseMissedCall,
+  parseRxDtmf,
   parseSimei,
   parseVoiceCallEnd,
 } from '../../modem-drivers/simcom/parse.js';
@@ -93,11 +94,18 @@ test('imeiProblem', () => {
   assert.notEqual(imeiProblem('490154203237517'), null);
 });
 
+test('parseRxDtmf: each of the sixteen keys (quoted or not, lower-case A-D too); other lines are not keys', () => {
+  for (const key of '0123456789*#ABCD') assert.deepEqual(parseRxDtmf(`+RXDTMF: ${key}`), { ok: true, value: key });
+  assert.deepEqual(parseRxDtmf('+RXDTMF:"#"'), { ok: true, value: '#' });
+  assert.deepEqual(parseRxDtmf('+RXDTMF: d'), { ok: true, value: 'D' });
+  for (const bad of ['+RXDTMF: 1400', '+RXDTMF: E', '+RXDTMF:', '+RXDTMF: 1,100', '+DTMF: 1']) assert.equal(parseRxDtmf(bad).ok, false, bad);
+});
+
 test('parsers never throw on arbitrary lines', () => {
   fc.assert(
-    fc.property(fc.string(), fc.constantFrom('+ICCID: ', '+CNSMOD: ', '+CPSI: ', '+SIMEI: ', '+CPCMREG: ', 'VOICE CALL: END: ', 'MISSED_CALL: ', ''), (s, prefix) => {
+    fc.property(fc.string(), fc.constantFrom('+ICCID: ', '+CNSMOD: ', '+CPSI: ', '+SIMEI: ', '+CPCMREG: ', 'VOICE CALL: END: ', 'MISSED_CALL: ', '+RXDTMF: ', ''), (s, prefix) => {
       const line = prefix + s;
-      for (const f of [parseCiccid, parseCnsmod, parseCpsi, parseSimei, parseCpcmreg, parseVoiceCallEnd, parseMissedCall]) {
+      for (const f of [parseCiccid, parseCnsmod, parseCpsi, parseSimei, parseCpcmreg, parseVoiceCallEnd, parseMissedCall, parseRxDtmf]) {
         assert.equal(typeof f(line).ok, 'boolean');
       }
     }),

@@ -115,6 +115,32 @@ test('incoming call: RING/+CLIP → INCOMING, answer → CONNECTED, NO CARRIER �
   }
 });
 
+test('DTMF: detectDtmf sends AT+QTONEDET=1; each +QTONEDET during the call is a call-dtmf of that call; none after its end', async () => {
+  const modem = new MiniModem({ imei: '861234567890123' });
+  const { line } = makeLine(modem);
+  const keys: string[] = [];
+  line.on('call-dtmf', (call, key) => keys.push(`${call.gsm.number} ${key}`));
+  line.start();
+  try {
+    await until('registered', () => line.status().lifecycle === 'registered');
+    modem.port!.send('\r\nRING\r\n\r\n+CLIP: "+8613912345678",145,,,,0\r\n');
+    await until('INCOMING', () => line.status().callState === 'INCOMING');
+    await line.detectDtmf();
+    assert.ok(modem.commands.includes('AT+QTONEDET=1'));
+    await line.answer();
+    modem.port!.send('\r\n+QTONEDET: 49\r\n\r\n+QTONEDET: 35\r\n');
+    await until('keys', () => keys.length === 2);
+    assert.deepEqual(keys, ['+8613912345678 1', '+8613912345678 #']);
+    modem.port!.send('\r\nNO CARRIER\r\n');
+    await until('IDLE', () => line.status().callState === 'IDLE');
+    modem.port!.send('\r\n+QTONEDET: 50\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(keys.length, 2);
+  } finally {
+    await line.stop();
+  }
+});
+
 test('a RING alone starts the call without a number; the +CLIP that follows is announced as call-number once', async () => {
   const modem = new MiniModem({ imei: '861234567890123' });
   const { line } = makeLine(modem);

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatForwardTarget, forwardTargetFor, parseForwardRule } from '../../src/routing/forward-rules.js';
+import { callerForms, formatForwardTarget, forwardTargetFor, parseForwardRule } from '../../src/routing/forward-rules.js';
 
 function target(text: string, caller: string | null) {
   const result = forwardTargetFor(text, caller);
@@ -43,6 +43,27 @@ test('no matching prefix: null, or the default entry ">100"; a withheld caller o
   assert.deepEqual(target('010>101|>100', null), { kind: 'extension', user: '100' });
   assert.deepEqual(target('010>101|>100', '0109'), { kind: 'extension', user: '101' });
   assert.deepEqual(target('+86>101|>100', '+8613912345678'), { kind: 'extension', user: '101' });
+});
+
+test('with the country known, the map also matches the caller\'s national or international form', () => {
+  const china = { countryCode: '86', trunkPrefix: '0' };
+  const map = '010>101|021>1002|+8613>2000|>100';
+  const pick = (caller: string | null, forms: typeof china | null = china) => {
+    const result = forwardTargetFor(map, caller, forms);
+    assert.ok(result.ok);
+    return result.target;
+  };
+  assert.deepEqual(pick('+861088886666'), { kind: 'extension', user: '101' }, '+8610… matches 010');
+  assert.deepEqual(pick('00862133334444'), { kind: 'extension', user: '1002' }, '008621… matches 021');
+  assert.deepEqual(pick('013912345678'), { kind: 'extension', user: '2000' }, 'national 0139… matches +8613');
+  assert.deepEqual(pick('+861088886666', null), { kind: 'extension', user: '100' }, 'country unknown: only as presented');
+  assert.deepEqual(pick('+441088886666'), { kind: 'extension', user: '100' }, 'a foreign caller keeps its form');
+  assert.deepEqual(pick(null), { kind: 'extension', user: '100' });
+  assert.deepEqual(callerForms('+861088886666', china), ['+861088886666', '01088886666']);
+  assert.deepEqual(callerForms('01088886666', china), ['01088886666', '+861088886666']);
+  assert.deepEqual(callerForms('+86', china), ['+86']);
+  assert.deepEqual(callerForms('BANK', china), ['BANK']);
+  assert.deepEqual(callerForms('+3212345', { countryCode: '32', trunkPrefix: '' }), ['+3212345', '12345']);
 });
 
 test('bad input gives an error naming what is wrong, never a throw', () => {

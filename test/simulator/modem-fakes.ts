@@ -90,6 +90,16 @@ export class FakeLeg implements CallLeg {
   onAudio(): () => void {
     return () => undefined;
   }
+  private dtmfListeners = new Set<(key: string) => void>();
+  /** Test side: the other party pressed `keys`. */
+  pressKeys(keys: string): void {
+    for (const key of keys) for (const l of [...this.dtmfListeners]) l(key);
+  }
+  sendDtmf(): void {}
+  onDtmf(listener: (key: string) => void): () => void {
+    this.dtmfListeners.add(listener);
+    return () => this.dtmfListeners.delete(listener);
+  }
 }
 
 export class FakeAttachment implements Attachment {

@@ -205,6 +205,8 @@ const SPECIAL = [
   'sim7600/call-end-no-carrier.txt',
   'sim7600/call-missed.txt',
   'sim7600/urcs.txt',
+  'ec25/dtmf-detection.txt',
+  'sim7600/dtmf-detection.txt',
   // data connectivity check: replayed (error cases) in modem-http-fixtures.test.ts; the success cases use a
   // documentation address the simulator refuses to reach, and run against a local server in modem-http.test.ts
   ...['http-get', 'http-get-active', 'http-dns-error', 'http-no-network', 'http-busy'].map((f) => `ec25/${f}.txt`),
@@ -374,3 +376,25 @@ test('replay sim7600/call-missed.txt: RING + CLIP twice, the caller gives up: MI
   assert.equal(x.modem.pendingTimers, 0);
   x.modem.close();
 });
+
+for (const [name, dialect] of [
+  ['ec25/dtmf-detection.txt', 'quectel-ec25'],
+  ['sim7600/dtmf-detection.txt', 'simcom-sim7600'],
+] as const) {
+  test(`replay ${name}: detection on in a connected call, the far end's keys as URCs (the non-key report is the firmware's, not simulated)`, async () => {
+    const t = fixture(name);
+    const { x } = await start({ dialect });
+    const leg = x.att().ring('13800138000');
+    await settle();
+    await x.c.at('ATA');
+    await settle();
+    x.c.take();
+    x.c.port.write(t.steps[0]!.data);
+    await settle();
+    leg.pressKeys('101#');
+    await settle();
+    const keyChunks = t.steps.slice(1).map((s) => s.data.toString('latin1')).filter((c) => !/: (69|1400)\r\n$/.test(c));
+    assert.equal(x.c.take(), keyChunks.join(''));
+    x.modem.close();
+  });
+}

@@ -73,3 +73,39 @@ test('SMS from one simulated modem reaches the SIM in the other; a call between 
   b.close();
   net.close();
 });
+
+for (const [dialect, enable, heard] of [
+  ['quectel-ec25', 'AT+QTONEDET=1', ['+QTONEDET: 49', '+QTONEDET: 48', '+QTONEDET: 49', '+QTONEDET: 35']],
+  ['simcom-sim7600', 'AT+DDET=1', ['+RXDTMF: 1', '+RXDTMF: 0', '+RXDTMF: 1', '+RXDTMF: #']],
+] as const) {
+  test(`${dialect}: an outside caller's keys are reported only once ${enable} switched DTMF detection on`, async () => {
+    const clock = new ManualClock();
+    const net = new MobileNetwork({ clock, operators: [{ plmn: '46000', longName: 'CHINA MOBILE', shortName: 'CMCC' }] });
+    const m = new SimulatedModem({ id: 1, dialect, imei: '867538030123450', sims: [card(1)], network: net, clock });
+    await clock.advanceAsync(0);
+    const c = new AtClient(m.open());
+    await settle();
+    c.take();
+    await c.at('ATE0');
+    assert.match(await c.at('AT+CREG?'), /\+CREG: 0,1/);
+    const leg = net.outside.call('+8613912345678', '+8613800000001');
+    await clock.advanceAsync(0);
+    await settle();
+    assert.match(c.take(), /RING/);
+    leg.sendDtmf('9');
+    assert.match(await c.at('ATA'), /^\r\nOK\r\n/);
+    await clock.advanceAsync(0);
+    await settle();
+    c.take();
+    leg.sendDtmf('5');
+    await settle();
+    assert.equal(c.take(), '', 'detection off: no URC');
+    assert.equal(await c.at(enable), '\r\nOK\r\n');
+    leg.sendDtmf('1x01#');
+    await settle();
+    assert.deepEqual(lines(c.take()), heard);
+    assert.equal(lines(await c.at(enable.replace('=1', '?')))[0], `${enable.slice(2, enable.indexOf('='))}: 1`);
+    m.close();
+    net.close();
+  });
+}

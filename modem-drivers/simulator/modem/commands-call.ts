@@ -57,6 +57,10 @@ export const callCommands: Handler = (core, c) => {
       return core.profile.audio === 'qpcmv' ? qpcmv(core, c) : undefined;
     case '+CPCMREG':
       return core.profile.audio === 'cpcmreg' ? cpcmreg(core, c) : undefined;
+    case '+QTONEDET':
+      return core.profile.dtmfDetection === 'qtonedet' ? dtmfDetection(core, c, '+QTONEDET: (0,1)', '+QTONEDET', [[0, 1]]) : undefined;
+    case '+DDET':
+      return core.profile.dtmfDetection === 'ddet' ? dtmfDetection(core, c, '+DDET: (0,1),(0-10000),(0,1),(0,1)', '+DDET', [[0, 1], [0, 10000], [0, 1], [0, 1]]) : undefined;
     default:
       return undefined;
   }
@@ -126,6 +130,18 @@ function cusd(core: ModemCore, c: ExtendedCommand): Outcome {
       }
     },
   );
+  return OK;
+}
+
+/**
+ * AT+QTONEDET=<enable> (Quectel) and AT+DDET=<mode>[,<interval>[,<reportMode>[,<ssdet>]]] (SIMCom): only
+ * the first field is modelled; the rest (SIMCom's report options) is accepted and ignored.
+ */
+function dtmfDetection(core: ModemCore, c: ExtendedCommand, testLine: string, name: string, ranges: readonly [number, number][]): Outcome {
+  if (c.op === 'test') return info(testLine);
+  if (c.op === 'read') return info(`${name}: ${core.s.dtmfDetect ? 1 : 0}`);
+  if (c.op !== 'set' || argInt(c, 0) === undefined || !intsIn(c, ranges)) return cme(4);
+  core.s.dtmfDetect = argInt(c, 0) === 1;
   return OK;
 }
 

@@ -99,7 +99,12 @@ export class CallControl {
     this.call = session;
     // An incoming call is reported with its first RING (ring()).
     if (direction === 'mo') this.ccinfo(session, CCINFO_STAT[session.state]);
-    session.unsubscribe = leg.onState((state, cause) => this.onLegState(session, state, cause));
+    const stopState = leg.onState((state, cause) => this.onLegState(session, state, cause));
+    const stopDtmf = leg.onDtmf((key) => this.dtmfHeard(session, key));
+    session.unsubscribe = () => {
+      stopState();
+      stopDtmf();
+    };
     if (leg.state !== session.state) this.onLegState(session, leg.state);
     return session;
   }
@@ -130,6 +135,13 @@ export class CallControl {
       s.ringTimer = null;
       this.ring(s);
     }, RING_INTERVAL_MS);
+  }
+
+  /** The far end pressed a key: reported only while the firmware's DTMF detection is on. */
+  private dtmfHeard(s: CallSession, key: string): void {
+    if (this.call !== s || !this.core.s.dtmfDetect) return;
+    const line = this.core.profile.dtmfDetection === 'qtonedet' ? `+QTONEDET: ${key.charCodeAt(0)}` : `+RXDTMF: ${key}`;
+    this.core.host.urc([line]);
   }
 
   clipLine(number: string): string {

@@ -45,6 +45,11 @@ export interface DialectProfile {
    * documents none.
    */
   dualSimCommand: '+QDSIM' | null;
+  /**
+   * Vendor DTMF detection of the far end's keys during a call: Quectel AT+QTONEDET=1 → `+QTONEDET: <code>`
+   * (the key's ASCII code), SIMCom AT+DDET=1 → `+RXDTMF: <key>`.
+   */
+  dtmfDetection: 'qtonedet' | 'ddet';
 }
 
 export const QUECTEL_EC25: DialectProfile = {
@@ -66,6 +71,7 @@ export const QUECTEL_EC25: DialectProfile = {
   audio: 'qpcmv',
   imeiWrite: 'egmr',
   dualSimCommand: '+QDSIM',
+  dtmfDetection: 'qtonedet',
 };
 
 export const SIMCOM_SIM7600: DialectProfile = {
@@ -87,6 +93,7 @@ export const SIMCOM_SIM7600: DialectProfile = {
   audio: 'cpcmreg',
   imeiWrite: 'simei',
   dualSimCommand: null,
+  dtmfDetection: 'ddet',
 };
 
 export function dialectProfile(d: Dialect): DialectProfile {

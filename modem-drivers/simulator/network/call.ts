@@ -13,9 +13,14 @@ import { TimerBag } from './timer-bag.js';
 
 type StateListener = (state: CallLegState, cause?: CallEndCause) => void;
 type AudioListener = (frame: Int16Array) => void;
+type DtmfListener = (key: string) => void;
+
+/** DTMF keys (ITU-T Q.23): the sixteen a keypad can send. */
+const DTMF_KEY = /^[0-9*#A-D]$/;
 
 const NO_STATE: readonly StateListener[] = [];
 const NO_AUDIO: readonly AudioListener[] = [];
+const NO_DTMF: readonly DtmfListener[] = [];
 
 export class SimLeg implements CallLeg {
   private s: CallLegState;
@@ -24,6 +29,7 @@ export class SimLeg implements CallLeg {
   // Copy-on-write listener arrays: emitting allocates nothing and a listener may unsubscribe itself.
   private stateListeners: readonly StateListener[] = NO_STATE;
   private audioListeners: readonly AudioListener[] = NO_AUDIO;
+  private dtmfListeners: readonly DtmfListener[] = NO_DTMF;
 
   constructor(
     readonly id: number,
@@ -83,6 +89,30 @@ export class SimLeg implements CallLeg {
     };
   }
 
+  /** Keys go to the other leg only while both are active (a tone before the answer is not carried). */
+  sendDtmf(keys: string): void {
+    const p = this.peer;
+    if (typeof keys !== 'string' || this.s !== 'active' || p === null || p.s !== 'active') return;
+    for (const key of keys.toUpperCase()) {
+      if (!DTMF_KEY.test(key)) continue;
+      for (const listener of p.dtmfListeners) {
+        try {
+          listener(key);
+        } catch (e) {
+          this.call.listenerError(e);
+        }
+      }
+    }
+  }
+
+  onDtmf(listener: DtmfListener): () => void {
+    if (typeof listener !== 'function') return () => {};
+    this.dtmfListeners = [...this.dtmfListeners, listener];
+    return () => {
+      this.dtmfListeners = this.dtmfListeners.filter((l) => l !== listener);
+    };
+  }
+
   /** Network side: moves the leg to `state` and tells the listeners. No-op once ended or unchanged. */
   setState(state: CallLegState, cause?: CallEndCause): void {
     if (this.s === 'ended' || this.s === state) return;
@@ -100,6 +130,7 @@ export class SimLeg implements CallLeg {
     if (state === 'ended') {
       this.stateListeners = NO_STATE;
       this.audioListeners = NO_AUDIO;
+      this.dtmfListeners = NO_DTMF;
     }
   }
 }

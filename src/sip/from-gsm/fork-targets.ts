@@ -94,7 +94,7 @@ function accountBranch(user: string, line: number, lookups: TargetLookups): Plan
 }
 
 /** The registrar extension with this full user part (prefix + number), when the registrar is on. */
-function isRegistrarExtension(config: SipConfig, user: string): boolean {
+export function isRegistrarExtension(config: SipConfig, user: string): boolean {
   return config.registrar.enabled && config.registrar.extensions.some((e) => `${e.prefix}${e.number}` === user);
 }
 
@@ -113,7 +113,7 @@ export function planTargets(config: SipConfig, line: number, caller: string | nu
   if (setting === null || setting === undefined) {
     return emptyGroup === null ? { kind: 'none', why: `no forward target for line ${line}` } : { kind: 'unroutable', cause: `${noPhone}no forward target for line ${line}` };
   }
-  const picked = forwardTargetFor(setting, caller);
+  const picked = forwardTargetFor(setting, caller, { countryCode: config.forward.countryCode, trunkPrefix: config.forward.trunkPrefix });
   const where = config.forward.lines[String(line)] !== undefined ? `sip.forward.lines.${line}` : 'sip.forward.default';
   if (!picked.ok) return { kind: 'unroutable', cause: `${noPhone}${where}: ${picked.error}` };
   if (picked.target === null) {
@@ -125,13 +125,23 @@ export function planTargets(config: SipConfig, line: number, caller: string | nu
     const branch = uriBranch(target);
     return typeof branch === 'string' ? { kind: 'unroutable', cause: `${noPhone}${branch}` } : { kind: 'fork', peer: branch.label, branches: [branch] };
   }
-  if (isRegistrarExtension(config, target.user)) {
-    const contacts = lookups.contactsFor(target.user);
-    if (contacts.length === 0) return { kind: 'unroutable', cause: `${noPhone}extension ${target.user} has no registered phone` };
-    return { kind: 'fork', peer: `extension ${target.user}`, branches: contactBranches(contacts) };
+  const plan = planUser(config, line, target.user, lookups, true);
+  return plan.kind === 'unroutable' ? { kind: 'unroutable', cause: `${noPhone}${plan.cause}` } : plan;
+}
+
+/**
+ * A bare user: a registrar extension rings its registered phones; another user goes to the PBX account
+ * carrying the line when `viaAccount`, else it is unroutable. Never a host of the caller's choosing.
+ */
+export function planUser(config: SipConfig, line: number, user: string, lookups: TargetLookups, viaAccount: boolean): TargetPlan {
+  if (isRegistrarExtension(config, user)) {
+    const contacts = lookups.contactsFor(user);
+    if (contacts.length === 0) return { kind: 'unroutable', cause: `extension ${user} has no registered phone` };
+    return { kind: 'fork', peer: `extension ${user}`, branches: contactBranches(contacts) };
   }
-  const branch = accountBranch(target.user, line, lookups);
-  return typeof branch === 'string' ? { kind: 'unroutable', cause: `${noPhone}${branch}` } : { kind: 'fork', peer: branch.label, branches: [branch] };
+  if (!viaAccount) return { kind: 'unroutable', cause: `${user} is not an extension of the embedded registrar` };
+  const branch = accountBranch(user, line, lookups);
+  return typeof branch === 'string' ? { kind: 'unroutable', cause: branch } : { kind: 'fork', peer: branch.label, branches: [branch] };
 }
 
 /** `pbx.example.com`, `192.168.1.10:5060` (the configuration's host-port form) as a ForwardHost. */

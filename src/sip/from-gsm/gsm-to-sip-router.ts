@@ -1,9 +1,10 @@
 /**
  * The GSM → SIP router (manual §4.7, §4.4 proxy mode): the CallRouter that forwards an incoming GSM
  * call to the SIP targets fork-targets.ts picks, ringing them all at once (forking-uac.ts) with the
- * caller identity of caller-id.ts. A line with nothing configured keeps the fallback router's
- * behaviour (ring, then reject); a line whose target cannot be reached does the same, with the reason
- * in the call's record.
+ * caller identity of caller-id.ts. A line with nothing configured uses two-stage dialling when
+ * `sip.forward.twoStage` enables it (two-stage-call.ts: answer, collect a number, call that user), else
+ * keeps the fallback router's behaviour (ring, then reject); a line whose target cannot be reached does
+ * the same, with the reason in the call's record.
  */
 import type { Call } from '../../call/call.js';
 import type { CallRouter, IncomingDecision, VoipLegControl } from '../../call/call-router.js';
@@ -17,6 +18,8 @@ import { buildForkInvite, type LocalContact } from './fork-invite.js';
 import { planTargets, type ForwardAccount, type PlannedBranch } from './fork-targets.js';
 import { ForkingUac, type ForkEndpoint } from './forking-uac.js';
 import { ForwardedCall } from './forwarded-call.js';
+import { TwoStageCall } from './two-stage-call.js';
+import { planSecondNumber, twoStageApplies } from './two-stage-plan.js';
 import type { MediaSessions } from '../../media/media-contract.js';
 
 export interface GsmToSipRouterOptions {
@@ -80,7 +83,10 @@ export class GsmToSipRouter implements CallRouter, SipDialogListener {
     const fallback = this.options.fallback.route(call);
     if (!config.enabled || fallback.action !== 'reject') return fallback;
     const plan = planTargets(config, call.gsm.line, call.gsm.number, this.options);
-    if (plan.kind === 'none') return fallback;
+    if (plan.kind === 'none') {
+      if (twoStageApplies(config, call.gsm.line)) return { action: 'forward', peer: 'two-stage dialling', start: (control) => this.startTwoStage(call, control, config) };
+      return fallback;
+    }
     if (plan.kind === 'unroutable') {
       this.options.log.warn({ call: call.id, line: call.gsm.line, cause: plan.cause }, 'incoming GSM call cannot be forwarded');
       return { ...fallback, cause: `not forwarded: ${plan.cause}; ${fallback.cause}` };
@@ -128,6 +134,30 @@ export class GsmToSipRouter implements CallRouter, SipDialogListener {
     this.options.log.info({ call: call.id, line: call.gsm.line, peer, targets: branches.length }, 'forwarding an incoming GSM call to SIP');
     forwarded.start();
     return forwarded;
+  }
+
+  private startTwoStage(call: Call, control: VoipLegControl, config: SipConfig): TwoStageCall {
+    const twoStage = config.forward.twoStage;
+    const leg = new TwoStageCall({
+      callId: call.id,
+      control,
+      noInputMs: twoStage.noInputSec * 1000,
+      totalMs: twoStage.totalSec * 1000,
+      // Read again when the number is complete: registrations change while the caller keys it in.
+      secondStage: (digits) => {
+        const now = this.options.config();
+        const planned = planSecondNumber(now, call.gsm.line, digits, this.options);
+        if (!planned.ok) return planned;
+        const { peer, branches } = planned.plan;
+        return { ok: true, peer, start: (inner) => this.start(call, peer, branches, inner, now) };
+      },
+      onPeer: (peer) => {
+        if (call.voip) call.voip.peer = `${peer} (two-stage dialling)`;
+      },
+      log: this.options.log,
+    });
+    leg.start();
+    return leg;
   }
 
   private forget(call: ForwardedCall): void {

@@ -50,7 +50,7 @@ test('no free RTP port: the forward rejects the GSM call at once with 503', () =
   if (decision.action !== 'forward') return;
   assert.equal(decision.peer, 'sip:101@127.0.0.1');
   const rejected: string[] = [];
-  const control: VoipLegControl = { answerGsm: async () => true, rejectGsm: (voip, gateway) => rejected.push(voip, gateway), hangUpGsm: () => undefined };
+  const control: VoipLegControl = { answerGsm: async () => true, rejectGsm: (voip, gateway) => rejected.push(voip, gateway), hangUpGsm: () => undefined, detectKeys: async () => undefined };
   const handle = decision.start(control);
   assert.deepEqual(rejected, ['503 no RTP port free', 'forwarded to sip:101@127.0.0.1: no RTP port free']);
   assert.equal(handle.gsmEnded(), null);

@@ -1,0 +1,15 @@
+/**
+ * SIMCom DTMF detection (SIM7600 Series AT manual, AT+DDET=<mode>): with 1 the module reports each key the
+ * far end presses during a call as `+RXDTMF: <key>` (parsed in ./parse.ts, turned into a 'dtmf' event by
+ * ./urc-handler.ts). Not kept across restarts.
+ */
+import type { DtmfDetectionCapability } from '../capabilities.js';
+import type { AtContext } from '../generic/at-context.js';
+
+export class SimcomDtmfDetection implements DtmfDetectionCapability {
+  constructor(private readonly at: AtContext) {}
+
+  async enable(): Promise<void> {
+    await this.at.execOk({ cmd: 'AT+DDET=1', timeoutMs: 5_000 });
+  }
+}
