@@ -23,6 +23,11 @@ import { NonceCountTracker } from './nonce-count-tracker.js';
 
 export const DEFAULT_NONCE_LIFETIME_MS = 5 * 60_000;
 const MIN_SECRET_BYTES = 32;
+/**
+ * Stands for the nonce in a challenge template. Replaced together with its unescaped quotes, which a
+ * realm cannot contain (quoteString escapes them), so only the nonce parameter is ever touched.
+ */
+const NONCE_SLOT = 'nonce#slot';
 
 const wrong = (reason: DigestWrongReason): DigestVerdict => ({ verdict: 'wrong', reason });
 
@@ -38,6 +43,7 @@ export class DigestServer {
   private readonly now: () => number;
   /** Checked against for unknown users, so they cost the same work as a wrong password. */
   private readonly dummySecret: StoredDigestSecret = { password: randomBytes(16).toString('hex') };
+  private readonly templates = new Map<string, string>();
   private readonly ha1s = new WeakMap<StoredDigestSecret, { readonly username: string; readonly algorithm: BaseDigestAlgorithm; readonly ha1: string }>();
 
   /** Throws RangeError on unusable configuration (short secret, realm with CR/LF, empty lists). */
@@ -60,9 +66,7 @@ export class DigestServer {
   /** One challenge per configured algorithm, all on the same fresh nonce (RFC 8760 §2: several algorithms, most preferred first). */
   challenge(options: DigestChallengeOptions = {}): DigestChallengeHeaders {
     const nonce = this.mint.issue(this.now());
-    const values = this.algorithms.map((algorithm) =>
-      formatDigestChallenge({ realm: this.realm, nonce, algorithm, qop: [...this.qop], stale: options.stale === true, userhash: false }),
-    );
+    const values = this.algorithms.map((algorithm) => this.challengeTemplate(algorithm, options.stale === true).replace(`nonce="${NONCE_SLOT}"`, `nonce="${nonce}"`));
     return { header: options.proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate', values };
   }
 
@@ -110,6 +114,21 @@ export class DigestServer {
       case 'accepted':
         return { verdict: 'ok', username: c.username, algorithm: base };
     }
+  }
+
+  /**
+   * The challenge text of one algorithm with a slot for the nonce, written once by
+   * formatDigestChallenge: only the nonce changes from one challenge to the next, and our nonces
+   * (base64url) need no quoting.
+   */
+  private challengeTemplate(algorithm: BaseDigestAlgorithm, stale: boolean): string {
+    const key = `${algorithm}${stale ? ' stale' : ''}`;
+    let template = this.templates.get(key);
+    if (template === undefined) {
+      template = formatDigestChallenge({ realm: this.realm, nonce: NONCE_SLOT, algorithm, qop: [...this.qop], stale, userhash: false });
+      this.templates.set(key, template);
+    }
+    return template;
   }
 
   private ha1For(stored: StoredDigestSecret | undefined, algorithm: BaseDigestAlgorithm, username: string): string | undefined {

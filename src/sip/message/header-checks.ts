@@ -10,6 +10,8 @@ export interface HeaderProblem {
 }
 
 const MAX_DELTA_SECONDS = 2 ** 32 - 1;
+const REQUIRED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
+const REQUIRED_IN_REQUESTS = [...REQUIRED, 'max-forwards'] as const;
 const SINGLE_VALUED = ['from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-length', 'content-type', 'expires'] as const;
 
 /** RFC 1123 date in GMT, the only form SIP allows (RFC 3261 §20.17). */
@@ -30,13 +32,12 @@ function isDeltaSeconds(text: string | null | undefined): boolean {
  * a GMT Date). Returns the first problem found, or undefined.
  */
 export function checkHeaders(headers: SipHeaders, request: { method: string } | undefined, requireMaxForwards: boolean): HeaderProblem | undefined {
-  const required = ['via', 'from', 'to', 'call-id', 'cseq'];
-  if (request !== undefined && requireMaxForwards) required.push('max-forwards');
+  const required = request !== undefined && requireMaxForwards ? REQUIRED_IN_REQUESTS : REQUIRED;
   for (const name of required) {
     if (!headers.has(name)) return { reasonPhrase: `Missing ${canonicalHeaderName(name)} Header`, detail: `no ${name} header` };
   }
   for (const name of SINGLE_VALUED) {
-    const count = headers.getAll(name).length;
+    const count = headers.count(name);
     if (count > 1) return { reasonPhrase: `Multiple ${canonicalHeaderName(name)} Headers`, detail: `${count} ${name} headers` };
   }
   for (const value of headers.getAll('via')) if (parseViaList(value) === undefined) return bad('via', `via: ${value}`);

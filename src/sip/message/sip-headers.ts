@@ -55,6 +55,14 @@ export class SipHeaders {
     return out;
   }
 
+  /** How many fields carry this name. */
+  count(name: string): number {
+    const key = headerKey(name);
+    let n = 0;
+    for (const k of this.keys) if (k === key) n++;
+    return n;
+  }
+
   /** Adds a field after the existing ones. */
   append(name: string, value: string): this {
     const canonical = canonicalHeaderName(name);

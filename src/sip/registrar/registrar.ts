@@ -40,6 +40,7 @@ export class Registrar {
   private readonly minExpiresS: number;
   private readonly maxExpiresS: number;
   private readonly defaultExpiresS: number;
+  private lastDate: { readonly second: number; readonly text: string } | undefined;
 
   /** Throws RangeError listing every problem of an unusable configuration. */
   constructor(options: RegistrarOptions) {
@@ -123,7 +124,7 @@ export class Registrar {
     // Step 1: we are no proxy; a REGISTER for a domain we do not serve has nowhere to go.
     if (!this.servesHost(request.sipUri?.host)) return answer(reply(404, 'Not Found'));
     // Step 2: no extensions are supported (§8.2.2.3).
-    const required = request.headers.getAll('require').flatMap((v) => v.split(',').map((t) => t.trim())).filter((t) => t !== '');
+    const required = request.headers.has('require') ? request.headers.getAll('require').flatMap((v) => v.split(',').map((t) => t.trim())).filter((t) => t !== '') : [];
     if (required.length > 0) return answer(reply(420, 'Bad Extension', [['Unsupported', required.join(', ')]]));
     // Step 3 begins: without credentials, the challenge.
     const credentials = this.credentialsForOurRealm(request);
@@ -192,7 +193,14 @@ export class Registrar {
       const c = this.toContact(b, now);
       return ['Contact', `<${c.contactUri}>;expires=${c.expiresInS}${c.q === undefined ? '' : `;q=${c.q}`}`] as const;
     });
-    return reply(200, 'OK', [...contacts, ['Date', new Date(now).toUTCString()]]);
+    return reply(200, 'OK', [...contacts, ['Date', this.dateHeader(now)]]);
+  }
+
+  /** The Date value (RFC 1123 in GMT, §20.17), worked out once a second. */
+  private dateHeader(now: number): string {
+    const second = Math.floor(now / 1000);
+    if (this.lastDate?.second !== second) this.lastDate = { second, text: new Date(second * 1000).toUTCString() };
+    return this.lastDate.text;
   }
 
   /** The one 401 for a missing, wrong or unknown-user answer: nothing in it depends on who was asked for. */
