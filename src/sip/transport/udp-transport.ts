@@ -4,6 +4,7 @@
  * answered is dropped with a rate-limited debug line.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { SipParseOptions } from '../message/index.js';
 import { outgoingBytes } from './outgoing-bytes.js';
@@ -12,6 +13,17 @@ import { RateLimitedLog } from './rate-limited-log.js';
 import { receiveBytes } from './receive-bytes.js';
 import type { SipOutgoing, SipPeerAddress, SipReceiver, SipTransport } from './sip-transport.js';
 import { UDP_DEFAULTS, type UdpTransportOptions } from './transport-options.js';
+
+/**
+ * Our UDP targets are IP addresses (responses follow the Via's received address, requests a resolved
+ * next hop); Node's default lookup still answers those a tick later, which on a busy registrar is one
+ * more trip through the event loop per datagram. A literal is answered at once; a name goes to DNS.
+ */
+function lookupLiteral(address: string, options: number | LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const family = isIP(address);
+  if (family !== 0) return callback(null, address, family);
+  lookup(address, typeof options === 'number' ? { family: options } : options, (error, resolved, resolvedFamily) => callback(error, resolved as string, resolvedFamily as number));
+}
 
 export class UdpTransport implements SipTransport {
   readonly kind = 'udp' as const;
@@ -39,7 +51,7 @@ export class UdpTransport implements SipTransport {
 
   listen(host: string, port: number): Promise<SipPeerAddress> {
     if (this.socket !== undefined) return Promise.reject(new Error('sip udp transport: already listening'));
-    const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: isIP(host) === 6 ? 'udp6' : 'udp4', lookup: lookupLiteral });
     this.socket = socket;
     socket.on('message', (bytes, info) => this.onDatagram(bytes, { ip: normalizeIp(info.address), port: info.port }));
     return new Promise((resolve, reject) => {
