@@ -88,6 +88,8 @@ export type ModemEvent =
   | { type: 'clip'; number: string; numberType: number | null }
   | { type: 'call-ended'; reason: 'NO CARRIER' | 'BUSY' | 'NO ANSWER' | 'NO DIALTONE' | 'HANGUP' }
   | { type: 'call-state'; calls: CallInfo[] }
+  /** +CCWA (TS 27.007 §7.12): a second call waits while one is up; `number` is empty when withheld. */
+  | { type: 'call-waiting'; number: string; numberType: number | null }
   | { type: 'registration'; reg: Registration }
   | { type: 'sms-stored'; mem: string; index: number }
   | { type: 'sms-deliver'; pdu: string; length: number }
