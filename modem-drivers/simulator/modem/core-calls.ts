@@ -1,7 +1,9 @@
 /**
  * The simulated modem's voice call: ATD towards the network, an incoming call ringing (RING, +CLIP,
- * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. One call at a time, as
- * on the modems simulated (no call waiting). Part of ModemCore, which holds the settings and the host.
+ * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. A second incoming call
+ * while one is up waits (+CCWA, TS 27.007 §7.12) when the network offers it (the subscriber's call
+ * waiting is on); AT+CHLD (§7.13) holds, swaps and releases the two (call-hold.ts). Part of ModemCore,
+ * which holds the settings and the host.
  */
 import type { Logger } from '../../../src/util/log.js';
 import type { Attachment, CallEndCause, CallLeg, CallLegState, Clock } from '../types.js';
@@ -11,6 +13,10 @@ import type { Outcome } from './outcome.js';
 
 export interface CallSession {
   readonly leg: CallLeg;
+  /** <ccid> of +CLCC (§7.18): 1 for the first call, 2 for a call that waited. */
+  readonly index: number;
+  /** On hold (+CLCC <stat> 1) after AT+CHLD=2. */
+  held: boolean;
   readonly direction: 'mo' | 'mt';
   readonly number: string;
   state: CallLegState;
@@ -50,7 +56,10 @@ export interface CallCore {
 }
 
 export class CallControl {
+  /** The call up, or the one left when the other ended. */
   call: CallSession | null = null;
+  /** A second call: waiting (incoming) or accepted by AT+CHLD while `call` is held or released. */
+  second: CallSession | null = null;
   lastCause: CallEndCause | null = null;
 
   constructor(private readonly core: CallCore) {}
@@ -76,9 +85,11 @@ export class CallControl {
     return {};
   }
 
-  private startSession(leg: CallLeg, direction: 'mo' | 'mt', number: string): CallSession {
+  private startSession(leg: CallLeg, direction: 'mo' | 'mt', number: string, index = 1): CallSession {
     const session: CallSession = {
       leg,
+      index,
+      held: false,
       direction,
       number,
       state: direction === 'mo' ? 'dialing' : 'incoming',
@@ -88,20 +99,31 @@ export class CallControl {
       ringTimer: null,
       unsubscribe: () => undefined,
     };
-    this.call = session;
+    if (index === 1) this.call = session;
+    else this.second = session;
     session.unsubscribe = leg.onState((state, cause) => this.onLegState(session, state, cause));
     if (leg.state !== session.state) this.onLegState(session, leg.state);
     return session;
   }
 
   onIncomingCall(leg: CallLeg): void {
-    if (this.call || !this.core.registered) {
-      // One call at a time: a second caller hears busy (no call waiting in this simulation).
+    if (!this.core.registered || this.second) {
       leg.hangup();
+      return;
+    }
+    if (this.call) {
+      // The network offered a second call, so the subscriber's call waiting is on (§7.12): it waits.
+      const s = this.startSession(leg, 'mt', leg.remote, this.call.index === 1 ? 2 : 1);
+      if (s.state === 'incoming' && this.core.s.ccwa === 1) this.core.host.urc([`+CCWA: "${s.number}",${numberType(s.number)},1`]);
       return;
     }
     const s = this.startSession(leg, 'mt', leg.remote);
     if (s.state === 'incoming') this.ring(s);
+  }
+
+  /** The calls up, by <ccid>. */
+  sessions(): CallSession[] {
+    return [this.call, this.second].filter((s): s is CallSession => s !== null).sort((a, b) => a.index - b.index);
   }
 
   /** RING, +CLIP (TS 27.007 §7.6) and, with S0>0, auto-answer (V.250 §6.3.8); repeats every 3 s. */
@@ -126,7 +148,7 @@ export class CallControl {
   }
 
   private onLegState(s: CallSession, state: CallLegState, cause?: CallEndCause): void {
-    if (this.call !== s) return;
+    if (this.call !== s && this.second !== s) return;
     const before = s.state;
     s.state = state;
     if (state !== 'incoming' && s.ringTimer) {
@@ -162,8 +184,15 @@ export class CallControl {
     s.unsubscribe();
     if (s.ringTimer) s.ringTimer.cancel();
     s.ringTimer = null;
-    if (this.call === s) this.call = null;
-    if (this.core.profile.audio === 'cpcmreg') this.core.usbAudio.enabled = false;
+    if (this.second === s) this.second = null;
+    if (this.call === s) {
+      // The call left becomes the call: the single-call commands (ATA, ATH, +CPCMREG) act on it.
+      this.call = this.second;
+      this.second = null;
+      // A call still waiting when the other ends is a plain incoming call now: it rings.
+      if (this.call?.state === 'incoming' && this.call.direction === 'mt') this.ring(this.call);
+    }
+    if (this.core.profile.audio === 'cpcmreg' && this.call === null) this.core.usbAudio.enabled = false;
   }
 
   /** <hhmmss> of VOICE CALL: END. */
@@ -174,10 +203,16 @@ export class CallControl {
     return [h, m, secs % 60].map((v) => String(v).padStart(2, '0')).join('');
   }
 
-  /** ATH / AT+CHUP: ends the call locally; the lines the dialect prints inside the reply. */
+  /** ATH / AT+CHUP: ends every call locally; the lines the dialect prints inside the reply. */
   hangupLocal(): string[] {
-    const s = this.call;
-    if (!s) return [];
+    const ended = this.sessions();
+    // The second first: ending the first call with a second still up would make the second the call.
+    for (const s of [this.second, this.call]) if (s) this.release(s);
+    return this.core.profile.voiceCallUrcs ? ended.map((s) => `VOICE CALL: END: ${this.duration(s)}`) : [];
+  }
+
+  /** Ends one call from this side (ATH, AT+CHLD=0/1). */
+  release(s: CallSession): void {
     this.endSession(s);
     this.lastCause = 'normal';
     try {
@@ -185,20 +220,21 @@ export class CallControl {
     } catch (err) {
       this.core.log?.warn({ err }, 'simulated modem: leg.hangup threw');
     }
-    return this.core.profile.voiceCallUrcs ? [`VOICE CALL: END: ${this.duration(s)}`] : [];
   }
 
   /** The call is lost without the host asking (SIM removed, detach, power): NO CARRIER when announced. */
   dropCall(cause: CallEndCause, announce: boolean): void {
-    const s = this.call;
-    if (!s) return;
-    this.endSession(s);
-    this.lastCause = cause;
-    try {
-      s.leg.hangup();
-    } catch {
-      // the leg is gone already
+    const lost = [this.second, this.call].filter((s): s is CallSession => s !== null);
+    if (lost.length === 0) return;
+    for (const s of lost) {
+      this.endSession(s);
+      try {
+        s.leg.hangup();
+      } catch {
+        // the leg is gone already
+      }
     }
+    this.lastCause = cause;
     if (announce && this.core.powered) this.core.host.urc(['NO CARRIER']);
   }
 

@@ -29,6 +29,8 @@ export interface Settings {
   cereg: 0 | 1 | 2;
   copsFormat: 0 | 1 | 2;
   clip: 0 | 1;
+  /** +CCWA <n> (TS 27.007 §7.12): show +CCWA for a waiting call. */
+  ccwa: 0 | 1;
   cusd: 0 | 1;
   cireg: 0 | 1 | 2;
   /** S-registers (V.250 §6.2): S0 auto-answer rings, S3 CR, S4 LF, S5 BS, S7 connection wait. */
@@ -53,6 +55,7 @@ export function defaultSettings(p: DialectProfile): Settings {
     cereg: 0,
     copsFormat: 0,
     clip: 0,
+    ccwa: 0,
     cusd: 0,
     cireg: 0,
     sregs: new Map([
