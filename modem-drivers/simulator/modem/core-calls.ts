@@ -255,3 +255,16 @@ function clockTime(ms: number): string {
   const m = String(d.getUTCMinutes()).padStart(2, '0');
   return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${m}${h < 12 ? 'AM' : 'PM'}`;
 }
+
+/** A call as status() shows it; `held` after AT+CHLD=2 put it on hold (TS 27.007 §7.13). */
+export interface CallStatus {
+  direction: 'mo' | 'mt';
+  number: string;
+  state: string;
+  held: boolean;
+  since: number;
+}
+
+export function callStatus(s: CallSession): CallStatus {
+  return { direction: s.direction, number: s.number, state: s.state, held: s.held, since: s.startedAt };
+}

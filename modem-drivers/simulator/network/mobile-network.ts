@@ -99,6 +99,8 @@ export interface SubscriberInfo {
   operator: Operator | null;
   volte: boolean;
   inCall: boolean;
+  /** Call waiting on for the subscriber (AT+CCWA <mode> 1): a second call is offered instead of busy. */
+  callWaiting: boolean;
   /** SMS and status reports the network holds for it. */
   stored: number;
   /** The UE refused an SMS for lack of memory; nothing is delivered until its RP-SMMA. */
@@ -522,6 +524,7 @@ export class MobileNetwork implements RadioNetwork {
       operator: ue?.currentOperator ?? null,
       volte: ue?.volte ?? false,
       inCall: (ue?.legs.size ?? 0) > 0,
+      callWaiting: s.callWaiting,
       stored: this.sms.backlog(s),
       memoryFull: s.memoryFull,
       override: s.override,
