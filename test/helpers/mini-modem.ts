@@ -29,6 +29,8 @@ export class MiniModem {
   boots = 0;
   readonly commands: string[] = [];
   copsFormat = 0;
+  /** The +CLCC rows AT+CLCC answers (none by default). */
+  clcc: string[] = [];
   /** Commands (upper case) the modem never answers while otherwise working. */
   readonly ignore = new Set<string>();
   opts: Required<MiniModemOptions>;
@@ -121,7 +123,7 @@ export class MiniModem {
     if (u === 'AT+QCFG="IMS"') return ok(['+QCFG: "ims",1,1']);
     if (u === 'AT+CIREG?') return ok(['+CIREG: 0,1']);
     if (u === 'AT+CFUN?') return ok(['+CFUN: 1']);
-    if (u === 'AT+CLCC') return ok();
+    if (u === 'AT+CLCC') return ok(this.clcc);
     if (u === 'AT+CSCA?') return ok(['+CSCA: "+8613800200500",145']);
     if (u === 'AT+CPMS?') return ok(['+CPMS: "ME",0,255,"ME",0,255,"ME",0,255']);
     if (u.startsWith('AT+CPMS=')) return ok(['+CPMS: 0,255,0,255,0,255']);
