@@ -93,6 +93,7 @@ test('{} is a complete configuration with every default', () => {
       inbound: { auth: 'address', realm: 'cellgate', users: [] },
       calls: { prefixMatch: 'callee', stripPrefix: false, lineSelection: 'round-robin', dialRules: '', strictDialRules: false, denyPrefixes: [], ringback: '180', noAnswerSec: 60, noRingSec: 30, causeStatus: { busy: 486, noAnswer: 480, rejected: 603, unreachable: 404, other: 503 }, twoStage: { enabled: false, digitTimeoutSec: 5, forwardNumber: null } },
       forward: { default: null, lines: {}, callerId: 'from', callerIdRules: '', noAnswerSec: 60 },
+      callWaiting: { default: 'disabled', lines: {} },
       registrar: { enabled: false, realm: 'cellgate', extensions: [], groups: [], algorithms: ['MD5'] },
       media: { rtpPorts: '10000-19999', bindAddress: null },
       message: { destination: 'body', relayReport: true },
@@ -412,4 +413,12 @@ test('calls.ringTimeoutSec: an integer from 1 to 600 seconds', () => {
     assert.match(e[0]!, /^calls\.ringTimeoutSec: expected an integer from 1 to 600/);
   }
   assert.match(errorsOf({ calls: { ringTimeout: 5 } })[0]!, /^calls\.ringTimeout: unknown key \(expected one of: ringTimeoutSec\)/);
+});
+
+test('sip.callWaiting: a default and per-line modes of manual §4.7; unknown modes and line ids refused', () => {
+  const c = valid({ sip: { callWaiting: { default: 'mode1', lines: { '2': 'mode2', '3': 'disabled' } } } });
+  assert.deepEqual(c.sip.callWaiting, { default: 'mode1', lines: { '2': 'mode2', '3': 'disabled' } });
+  assert.ok(errorsOf({ sip: { callWaiting: { default: 'on' } } }).some((e) => e.includes('sip.callWaiting.default')));
+  assert.ok(errorsOf({ sip: { callWaiting: { lines: { '1': 'mode4' } } } }).some((e) => e.includes('sip.callWaiting.lines')));
+  assert.ok(errorsOf({ sip: { callWaiting: { lines: { one: 'mode1' } } } }).some((e) => e.includes('sip.callWaiting.lines')));
 });
