@@ -59,7 +59,8 @@ export class SecondCallLeg {
     const call = this.call;
     this.step('incoming');
     this.o.notify('call-waiting', call);
-    void this.reconcile(null);
+    // Only to learn its <ccid>: a list taken while it starts to wait ends nothing.
+    void this.reconcile(null, false);
   }
 
   /** AT+CHLD accepted the waiting call (§7.13 "accepts the other call"). */
@@ -79,7 +80,7 @@ export class SecondCallLeg {
    * calls and ends the missing ones. Without a list, both are taken as ended (the safe side: nothing is
    * billed as up that is not).
    */
-  async reconcile(reason: EndReason | null): Promise<void> {
+  async reconcile(reason: EndReason | null, mayEnd = true): Promise<void> {
     let calls: CallInfo[];
     try {
       calls = (await this.o.list()).filter((c) => c.mode === 'voice');
@@ -96,6 +97,7 @@ export class SecondCallLeg {
       return;
     }
     if (this.index === null) this.index = calls.find((c) => c.state === 'waiting')?.index ?? (calls.length > 1 ? Math.max(...calls.map((c) => c.index)) : null);
+    if (!mayEnd) return;
     const mine = calls.find((c) => c.index === this.index);
     const others = calls.filter((c) => c.index !== this.index);
     if (this.index !== null && mine === undefined) this.end(reason ?? 'NO CARRIER');
