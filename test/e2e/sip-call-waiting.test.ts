@@ -7,6 +7,7 @@
  *   second caller hears busy.
  * - mode 2: nothing happens until the SIP side sends "3", "2" in INFO; then the second is answered and
  *   the first held.
+ * - mode 3: answered and held as in mode 1, then 2 s later the second is held and the first taken back.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,4 +106,19 @@ test('mode 2: the second call waits until the SIP side sends "3", "2" in INFO; t
   assertSippPassed(await sipp);
   // The SIP leg's BYE ends both calls.
   await waitFor('both calls over', () => modemCalls(x.control), (m) => m.call === null && m.secondCall === null, 5000);
+});
+
+test('mode 3: the second call is answered and the first held; after 2 s the second is held and the first taken back', async (t) => {
+  const x = await startLinesDaemon([{}], { sip: { ...TRUNK, callWaiting: { default: 'mode3' } } });
+  t.after(() => x.stop());
+  const own = await simNumber(x);
+  await waitingInNetwork(x, true);
+  const sipp = sippCall(x.d.sip!.ports.udp, { scenario: LONG_BYE, number: '13912340104', extraArgs: ['-d', '5000'] });
+  await firstUp(x);
+  await callTheLine(x, own);
+  await waitFor('the second call answered, the first held', () => modemCalls(x.control), (m) => m.secondCall?.state === 'active' && m.call?.held === true, 3000);
+  const swapped = await waitFor('the swap back', () => modemCalls(x.control), (m) => m.secondCall?.held === true && m.call?.held === false, 4000);
+  assert.equal(swapped.secondCall!.state, 'active');
+  assertSippPassed(await sipp);
+  await waitFor('both calls over after the BYE', () => modemCalls(x.control), (m) => m.call === null && m.secondCall === null, 5000);
 });
