@@ -24,11 +24,11 @@ const card = (n: number): SimCard => ({
 async function rig() {
   const clock = new ManualClock();
   const net = new MobileNetwork({ clock, operators: [{ plmn: '46000', longName: 'CHINA MOBILE', shortName: 'CMCC' }] });
-  const modems = [1, 2, 3].map((n) => new SimulatedModem({ id: n, dialect: 'quectel-ec25', imei: `86753803012345${n}`, sims: [card(n)], network: net, clock }));
+  const modems = [1, 2, 3, 4].map((n) => new SimulatedModem({ id: n, dialect: 'quectel-ec25', imei: `86753803012345${n}`, sims: [card(n)], network: net, clock }));
   await clock.advanceAsync(0);
-  const [a, b, c] = modems.map((m) => new AtClient(m.open())) as [AtClient, AtClient, AtClient];
+  const [a, b, c, d] = modems.map((m) => new AtClient(m.open())) as [AtClient, AtClient, AtClient, AtClient];
   await settle();
-  for (const x of [a, b, c]) {
+  for (const x of [a, b, c, d]) {
     x.take();
     await x.at('ATE0');
     assert.match(await x.at('AT+CREG?'), /\+CREG: 0,1/);
@@ -49,7 +49,7 @@ async function rig() {
     for (const m of modems) m.close();
     net.close();
   };
-  return { clock, net, modems, a, b, c, step, firstCall, close };
+  return { clock, net, modems, a, b, c, d, step, firstCall, close };
 }
 
 test('call waiting off (the default): a second caller hears busy, the first call goes on', async () => {
@@ -75,6 +75,11 @@ test('AT+CCWA=1,1,1: +CCWA, AT+CHLD=2 holds and accepts, +CLCC lists both, the h
   assert.equal(await r.a.at('AT+CHLD=2'), '\r\nOK\r\n');
   await r.step();
   assert.equal(await r.a.at('AT+CLCC'), '\r\n+CLCC: 1,1,1,0,0,"+8613800000002",145\r\n+CLCC: 2,1,0,0,0,"+8613800000003",145\r\n\r\nOK\r\n');
+  // A third caller while two calls are up hears busy.
+  assert.equal(await r.d.at('ATD+8613800000001;'), '\r\nOK\r\n');
+  await r.step();
+  assert.equal(r.d.take(), '\r\nBUSY\r\n');
+  assert.equal(r.a.take(), '');
   // The second caller hangs up: NO CARRIER, the first call stays held until AT+CHLD=2 takes it back.
   assert.equal(await r.c.at('ATH'), '\r\nOK\r\n');
   await r.step();
