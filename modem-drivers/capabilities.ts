@@ -67,6 +67,24 @@ export interface VoiceCallCapability {
   readonly reportsAnswer: boolean;
 }
 
+/**
+ * What AT+CHLD=<n> does (TS 27.007 §7.13): `release-waiting` 0 (release held calls, or User Determined
+ * User Busy for a waiting call), `release-active` 1 (release active calls, accept the held or waiting
+ * one), `hold-active` 2 (place active calls on hold, accept the held or waiting one: the swap).
+ */
+export type CallHoldAction = 'release-waiting' | 'release-active' | 'hold-active';
+
+/** Call waiting (TS 27.007 §7.12 +CCWA; waiting calls arrive as 'call-waiting' events) and call hold (§7.13 +CHLD). */
+export interface CallWaitingCapability {
+  /**
+   * AT+CCWA=1,1,1 turns waiting on in the network for voice and shows +CCWA; AT+CCWA=0,0,1 turns it off,
+   * so a second caller hears busy instead of waiting (§7.12 <mode> 0/1, <class> 1 voice).
+   */
+  setWaiting(enabled: boolean): Promise<void>;
+  /** AT+CHLD=<n>; rejects with the modem's error when it refuses. */
+  hold(action: CallHoldAction): Promise<void>;
+}
+
 /** SMS in PDU mode, TS 27.005. */
 export interface SmsCapability {
   /** Reception settings (+CSMS, +CPMS, +CNMI); run once the SIM is ready. */
@@ -142,6 +160,7 @@ export interface Modem {
   readonly ussd: UssdCapability;
   readonly reset: ResetCapability;
   readonly audio?: AudioCapability;
+  readonly callWaiting?: CallWaitingCapability;
   readonly imei?: ImeiCapability;
   readonly dataCheck?: DataCheckCapability;
   readonly dtmfDetection?: DtmfDetectionCapability;

@@ -90,6 +90,8 @@ export type ModemEvent =
   | { type: 'call-state'; calls: CallInfo[] }
   /** The far end pressed a key during a call (0-9, *, #, A-D), heard by the modem's DTMF detection. */
   | { type: 'dtmf'; key: string }
+  /** +CCWA (TS 27.007 §7.12): a second call waits while one is up; `number` is empty when withheld. */
+  | { type: 'call-waiting'; number: string; numberType: number | null }
   | { type: 'registration'; reg: Registration }
   | { type: 'sms-stored'; mem: string; index: number }
   | { type: 'sms-deliver'; pdu: string; length: number }

@@ -32,6 +32,7 @@ import { wireSip, type SipParts } from './wiring/sip.js';
 import { wireSipSms } from './wiring/sip-sms.js';
 import { wireSipMediaCdr } from './wiring/sip-media-cdr.js';
 import { wireSipToGsm } from './wiring/sip-to-gsm.js';
+import { wireCallWaiting } from './wiring/call-waiting.js';
 import { wireSipAccounts } from './wiring/sip-accounts.js';
 import { wireGsmToSip } from './wiring/sip-gsm-to-sip.js';
 import { wireSipKeepAlive } from './wiring/sip-keep-alive.js';
@@ -229,6 +230,8 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     : null;
 
   // 5. The lines (built now, started below) and the web UI / JSON API.
+  // Call waiting (manual §4.7): each line's mode, set in the network as it registers.
+  const callWaiting = wireCallWaiting({ config, lines: () => lines.all(), log });
   const lines = new LineManager({
     config: cfg,
     log,
@@ -238,6 +241,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     onLine: (line) => {
       policy.attach(line);
       calls.attach(line);
+      callWaiting.attach(line);
       sms.attach(line);
     },
   });
@@ -253,6 +257,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
           calls,
           policy,
           minutesUsed: (id) => policy.minutesUsed(id),
+          digit: (lineId, digit) => void callWaiting.waiting.digit(lineId, digit),
           extensionLines: (user) => sipAccounts?.accounts.registrar.linesFor(user),
           log,
         })
@@ -317,6 +322,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     service('SIP MESSAGE bridge', () => sipSms?.start(), () => sipSms?.stop()),
     // Stopped after the SIM policy: ring timers of incoming calls end with it.
     service('calls', () => undefined, () => calls.stop()),
+    callWaiting.service,
     // SIP callers get BYE or 503 before the lines and the call service stop; incoming GSM calls go
     // back to ring-then-reject.
     service('SIP → GSM calls', () => undefined, () => sipToGsm?.stop()),

@@ -37,6 +37,8 @@ export interface LineCallEvent {
   durationSec?: number;
   /** NO CARRIER / BUSY / NO ANSWER / NO DIALTONE / HANGUP as the modem said, or null (we hung up). */
   endReason?: string | null;
+  /** A second call that waited while the line's call was up (TS 27.007 §7.12): recorded, never routed. */
+  waiting?: boolean;
 }
 
 /** What a line publishes. */
@@ -62,6 +64,8 @@ export type LineEvents = {
   'call-number': [call: Call];
   /** The far end of the line's call pressed a key (the modem's DTMF detection, once switched on). */
   'call-dtmf': [call: Call, key: string];
+  /** A second call waits while the line's call is up (+CCWA, TS 27.007 §7.12); its steps follow as 'call'. */
+  'call-waiting': [call: Call];
 };
 
 /** What the call service publishes about every call, whichever line or leg it is on. */

@@ -7,6 +7,7 @@ export { cmeErrorText, cmsErrorText, describeFinal } from './error-codes.js';
 export { infoParams, paramInt, paramStr, tokenize, valueOf, type AtParam, type ParseResult } from './parse-params.js';
 export * from './parse-netreg.js';
 export * from './parse-call.js';
+export * from './parse-call-waiting.js';
 export * from './parse-ussd.js';
 export * from './parse-sim.js';
 export * from './parse-sms.js';

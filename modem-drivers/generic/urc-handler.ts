@@ -8,6 +8,7 @@ import {
   checkPdu,
   numberWithType,
   parseCdsHeader,
+  parseCcwaUrc,
   parseClip,
   parseCmtHeader,
   parseCpin,
@@ -24,6 +25,8 @@ export const GENERIC_URCS: readonly UrcSpec[] = [
   { prefix: 'RING' },
   { prefix: '+CRING:' },
   { prefix: '+CLIP:' },
+  // A waiting call (TS 27.007 §7.12); the status lines of AT+CCWA=<n>,2 are replies, never sent here.
+  { prefix: '+CCWA:' },
   { prefix: 'NO CARRIER' },
   { prefix: 'BUSY' },
   { prefix: 'NO ANSWER' },
@@ -71,6 +74,11 @@ export function genericUrcHandler(events: ModemEvents, startup: StartupTracker):
       const c = parseClip(line);
       if (!c.ok) return malformed(c);
       return emit({ type: 'clip', number: numberWithType(c.value.number, c.value.numberType), numberType: c.value.numberType });
+    }
+    if (line.startsWith('+CCWA:')) {
+      const w = parseCcwaUrc(line);
+      if (!w.ok) return malformed(w);
+      return emit({ type: 'call-waiting', number: numberWithType(w.value.number, w.value.numberType), numberType: w.value.numberType });
     }
     if (regDomain(line)) {
       // Unsolicited, so the URC form (TS 27.007 §7.2): no leading <n>.

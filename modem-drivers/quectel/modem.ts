@@ -20,6 +20,7 @@
  *    does not list it refuses AT+CPMS="SR" and keeps reports where it says, so once `sms.memories()` has
  *    answered without "SR" the announced memory is kept, and the receiver never sweeps "SR".
  */
+import { GenericCallWaiting } from '../generic/call-waiting.js';
 import type { AtChannelApi } from '../../src/at/types.js';
 import type { Modem, ModemOptions } from '../capabilities.js';
 import type { Signal, StoredSms } from '../types.js';
@@ -52,6 +53,7 @@ export type QuectelModem = Modem &
   GenericParts & {
     readonly family: 'quectel';
     readonly netreg: GenericNetreg & { networkInfo(): Promise<QnwInfo | null> };
+    readonly callWaiting: GenericCallWaiting;
     readonly audio: QuectelAudio;
     readonly imei: QuectelImei;
     readonly dataCheck: QuectelDataCheck;
@@ -90,6 +92,7 @@ export function openQuectelModem(channel: AtChannelApi, opts: QuectelModemOption
     family: 'quectel',
     netreg: Object.assign(parts.netreg, { networkInfo: () => quectelNetworkInfo(core.at) }),
     audio: new QuectelAudio(core.at, usbAudioPort),
+    callWaiting: new GenericCallWaiting(core.at),
     imei: new QuectelImei(core.at),
     dataCheck: new QuectelDataCheck(core.at, core.results),
     dtmfDetection: new QuectelDtmfDetection(core.at),

@@ -4,6 +4,7 @@
  * data check (./data-check.ts), DTMF detection AT+DDET → +RXDTMF (./dtmf.ts). Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic →
  * 'sim-state'), SMS DONE and PB DONE (recorded in `startup`); call URCs in ./urc-handler.ts.
  */
+import { GenericCallWaiting } from '../generic/call-waiting.js';
 import type { AtChannelApi } from '../../src/at/types.js';
 import type { Modem, ModemOptions } from '../capabilities.js';
 import type { Rat } from '../types.js';
@@ -29,6 +30,7 @@ export type SimcomModem = Modem &
   GenericParts & {
     readonly family: 'simcom';
     readonly netreg: GenericNetreg & { networkMode(): Promise<Rat | null> };
+    readonly callWaiting: GenericCallWaiting;
     readonly audio: SimcomAudio;
     readonly imei: SimcomImei;
     readonly dataCheck: SimcomDataCheck;
@@ -55,6 +57,7 @@ export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions)
     family: 'simcom',
     netreg: Object.assign(parts.netreg, { networkMode: () => simcomNetworkMode(core.at) }),
     audio: new SimcomAudio(core.at),
+    callWaiting: new GenericCallWaiting(core.at),
     imei: new SimcomImei(core.at),
     dataCheck: new SimcomDataCheck(core.at, core.results),
     dtmfDetection: new SimcomDtmfDetection(core.at),

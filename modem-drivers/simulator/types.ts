@@ -165,6 +165,9 @@ export interface Attachment {
    * is not registered (it keeps its flag and tells the network later).
    */
   smsMemoryAvailable(): boolean;
+  /** The subscriber's call waiting in the network (TS 22.083, set by AT+CCWA <mode>): on, a second call waits; off, its caller hears busy. */
+  readonly callWaiting: boolean;
+  setCallWaiting(enabled: boolean): void;
   detach(): void;
 }
 

@@ -161,7 +161,7 @@ export class CallService extends EventEmitter<CallEvents> {
   private onLineStep(step: LineCallEvent): void {
     // A throw here would stop the line's other listeners: log instead.
     try {
-      if (step.from === 'IDLE' && step.to !== 'IDLE') this.started(step.call);
+      if (step.from === 'IDLE' && step.to !== 'IDLE') this.started(step.call, step.waiting === true);
       else if (step.to === 'IDLE') this.ended(step.call, step.from);
       else this.changed(step.call, step.from);
     } catch (e) {
@@ -169,12 +169,13 @@ export class CallService extends EventEmitter<CallEvents> {
     }
   }
 
-  private started(call: Call): void {
+  /** A call that waited (call waiting) is recorded but not routed: the line's call-waiting mode decides on it. */
+  private started(call: Call, waiting: boolean): void {
     this.calls.set(call.id, call);
     const change = this.accounting({ kind: 'started', call });
     this.write(`opening call ${call.id}`, () => this.o.store.beginCall(openRecordOf(call), change?.updates ?? []), change);
     this.emit('call-started', call);
-    if (call.direction === 'in') this.routeOnceCallerKnown(call, this.o.callerIdWaitMs ?? 1000);
+    if (call.direction === 'in' && !waiting) this.routeOnceCallerKnown(call, this.o.callerIdWaitMs ?? 1000);
   }
 
   /**

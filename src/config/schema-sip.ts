@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { bool, expected, int, listenHost, obj, oneOf, pattern, text } from './schema-helpers.js';
 import { parseAddressPattern } from '../sip/access/address-pattern.js';
+import { CALL_WAITING_MODES } from '../call/call-waiting-state.js';
 
 const hostPort = pattern(
   /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/,
@@ -173,6 +174,17 @@ export const sipSchema = obj({
        */
       reach: oneOf(['registrar', 'account']).default('registrar'),
     }).prefault({}),
+  }).prefault({}),
+  /**
+   * Manual §4.7 call waiting, what a line does with a second call while one is up: "disabled" (waiting off
+   * in the network, the caller hears busy), "mode1" (hold, answer the new one, take the first back when it
+   * ends), "mode2" (the SIP side presses 32 to swap, 31 to hang up the current call), "mode3" (hold, answer,
+   * swap back after 2 s). Modems without call waiting (the generic family) stay as they are.
+   */
+  callWaiting: obj({
+    default: oneOf(CALL_WAITING_MODES).default('disabled'),
+    /** Per line id. */
+    lines: z.record(pattern(/^[0-9]{1,4}$/, 'a line id'), oneOf(CALL_WAITING_MODES), { error: expected('an object of line id → mode') }).default(() => ({})),
   }).prefault({}),
   registrar: obj({
     enabled: bool().default(false),

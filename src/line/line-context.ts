@@ -4,6 +4,7 @@
  */
 import type { Logger } from '../util/log.js';
 import type { CallLeg } from './call-leg.js';
+import type { SecondCallLeg } from './second-call.js';
 import type { LineOptions, LineTiming } from './line-options.js';
 import type { LineStatusBoard, Notify } from './line-status.js';
 import type { SimReadiness } from './sim-readiness.js';
@@ -19,6 +20,8 @@ export interface LineContext {
   readonly slots: SlotBinding;
   readonly sim: SimReadiness;
   readonly calls: CallLeg;
+  /** A call that waited while `calls` was up (call waiting, TS 27.007 §7.12). */
+  readonly second: SecondCallLeg;
   readonly notify: Notify;
   /**
    * Bring-up attempts since the modem last answered (the one under way included), and whether the last

@@ -117,6 +117,7 @@ export class LineLoop {
     const { ctx } = this;
     conn.lose(why);
     if (this.conn === conn) this.conn = null;
+    ctx.second.end(null);
     ctx.calls.dropped();
     this.at.commands += conn.channel.stats.commands;
     this.at.errors += conn.channel.stats.errors;

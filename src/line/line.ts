@@ -10,7 +10,7 @@
  * through capability(), which lends a capability only while the line is registered.
  */
 import { EventEmitter } from 'node:events';
-import type { Modem } from '../../modem-drivers/capabilities.js';
+import type { CallHoldAction, Modem } from '../../modem-drivers/capabilities.js';
 import type { Logger } from '../util/log.js';
 import type { LineEvents, LineSmsEvent } from '../events.js';
 import { CallLeg, type DialOptions } from './call-leg.js';
@@ -23,6 +23,7 @@ import { DEFAULT_TIMING, type LineOptions, type LineTiming } from './line-option
 import { LineStatusBoard, initialStatus } from './line-status.js';
 import { SimReadiness } from './sim-readiness.js';
 import { SlotBinding } from './slot-binding.js';
+import { SecondCallLeg } from './second-call.js';
 import type { LineStatus, SlotId } from './types.js';
 
 export type { LineCallEvent, LineSmsEvent } from '../events.js';
@@ -42,6 +43,7 @@ export class Line extends EventEmitter<LineEvents> {
   private readonly board: LineStatusBoard;
   private readonly loop: LineLoop;
   private readonly calls: CallLeg;
+  private readonly second: SecondCallLeg;
   private readonly slots: SlotBinding;
   private readonly dataChecks: DataCheckSchedule;
   private enabled: boolean;
@@ -64,6 +66,15 @@ export class Line extends EventEmitter<LineEvents> {
     this.board = new LineStatusBoard({ initial: initialStatus(this.id, this.name, this.enabled, opts.imei ?? null), log, now, switchGraceMs: this.timing.switchGraceMs, notify });
     const board = this.board;
     this.calls = new CallLeg({ lineId: this.id, board, now, notify });
+    this.second = new SecondCallLeg({
+      lineId: this.id,
+      board,
+      now,
+      notify,
+      first: this.calls,
+      list: () => this.capability('voicecall').list(),
+      warn: (detail, message) => log.warn(detail, message),
+    });
     this.slots = new SlotBinding({ board, log, now, ...(opts.simSwitch ? { simSwitch: opts.simSwitch } : {}), ...(opts.chooseSlot ? { chooseSlot: opts.chooseSlot } : {}) });
     this.dataChecks = new DataCheckSchedule(opts.dataCheck, now);
     const ctx: LineContext = {
@@ -76,6 +87,7 @@ export class Line extends EventEmitter<LineEvents> {
       slots: this.slots,
       sim: new SimReadiness({ board, log, notify, now, giveUpMs: this.timing.simGiveUpMs, ...(opts.pins ? { pins: opts.pins } : {}) }),
       calls: this.calls,
+      second: this.second,
       notify,
       attempts: { unanswered: 0, notPowerCycled: false },
       sleep: (ms) => this.sleep(ms),
@@ -219,8 +231,33 @@ export class Line extends EventEmitter<LineEvents> {
     await this.calls.answer(this.capability('voicecall'));
   }
 
+  /** Hangs up every call of the line (AT+CHUP, TS 27.007 §6.5: the waiting or held one too). */
   async hangup(): Promise<void> {
     await this.calls.hangup(this.capability('voicecall'));
+    this.second.end(null);
+  }
+
+  /** Call waiting on or off in the network (TS 27.007 §7.12); throws when the modem has no call waiting. */
+  async setCallWaiting(enabled: boolean): Promise<void> {
+    await this.capability('callWaiting').setWaiting(enabled);
+  }
+
+  /** Whether the modem can hold a second call (its family has +CCWA / +CHLD); false while not registered. */
+  canWaitCalls(): boolean {
+    try {
+      this.capability('callWaiting');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** AT+CHLD (TS 27.007 §7.13), then the calls as the modem lists them (which one was accepted or released). */
+  async holdCalls(action: CallHoldAction): Promise<void> {
+    const waited = this.second.current?.state === 'INCOMING';
+    await this.capability('callWaiting').hold(action);
+    if (waited && action !== 'release-waiting') this.second.accepted();
+    await this.second.reconcile(null);
   }
 
   /** Switches on the modem's DTMF detection: keys then come as 'call-dtmf'. Throws when the family has none. */

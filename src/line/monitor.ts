@@ -94,10 +94,22 @@ export function onModemEvent(ctx: LineContext, conn: Connection, e: ModemEvent):
       break;
     case 'ring':
     case 'clip':
+      ctx.calls.onModemEvent(e);
+      break;
     case 'call-ended':
+      // With two calls up the end does not say which: the second-call leg lists them and tells each.
+      if (ctx.second.up) void ctx.second.reconcile(e.reason);
+      else ctx.calls.onModemEvent(e);
+      break;
     case 'call-state':
+      ctx.calls.onModemEvent(e);
+      if (ctx.second.up && e.calls.every((c) => c.mode !== 'voice')) ctx.second.end('NO CARRIER');
+      break;
     case 'dtmf':
       ctx.calls.onModemEvent(e);
+      break;
+    case 'call-waiting':
+      ctx.second.waiting(e.number);
       break;
     case 'sim-state':
       if (e.state !== 'READY') conn.lose(new ConnectionLost(`SIM state changed to ${e.state}`, false));

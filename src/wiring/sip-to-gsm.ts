@@ -24,6 +24,8 @@ export interface SipToGsmWiringOptions {
   extensionLines?: (user: string) => readonly number[] | 'all' | undefined;
   /** Minutes used this period per line, for `lineSelection: "least-minutes"`; absent: round robin. */
   minutesUsed?: (lineId: number) => number;
+  /** A digit the SIP caller sent during a call (call waiting's mode 2). */
+  digit?: (lineId: number, digit: string) => void;
   log: Logger;
 }
 
@@ -46,6 +48,7 @@ export function wireSipToGsm(o: SipToGsmWiringOptions): SipToGsm {
     mayCall: (lineId) => o.policy.mayCall(lineId),
     ...(o.minutesUsed ? { minutesUsed: o.minutesUsed } : {}),
     config,
+    ...(o.digit ? { digit: o.digit } : {}),
     scope: (requestUser, who) => callScopeOf(o.config.get().sip, requestUser, who, (user) => o.extensionLines?.(user)),
     log: o.log.child({ component: 'sip-to-gsm' }),
   });

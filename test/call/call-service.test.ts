@@ -258,3 +258,22 @@ test('a call left open by a crash is closed at start as interrupted, with what t
   assert.equal(store.getCall('1:1700000100000')!.cause, 'interrupted');
   assert.deepEqual(accounting.committed, ['interrupted', 'interrupted']);
 });
+
+test('a call that waited (call waiting) is recorded but never routed: its line mode decides on it', async (t) => {
+  let routed = 0;
+  const { store, line, calls } = setUp(t, { router: { route: () => ((routed++), { action: 'reject', afterMs: 0, cause: 'no route' }) } });
+  const waiting = new Call({ id: '1:w', direction: 'in', origin: 'network', gsm: { line: 1, slot: 'B', iccid: null, number: '+8613900000002', cause: null }, at: line.now });
+  const ended = new Promise<Call>((r) => calls.once('call-ended', r));
+  const emit = (ev: CallEvent) => {
+    const from = waiting.apply(ev, ++line.now);
+    line.emit('call', { call: waiting, from, to: waiting.state, event: ev, number: waiting.gsm.number, waiting: true } satisfies LineCallEvent);
+  };
+  emit('incoming');
+  await new Promise((r) => setTimeout(r, 20));
+  emit('answered');
+  emit('ended');
+  await ended;
+  assert.equal(routed, 0);
+  assert.equal(line.hangups, 0);
+  assert.equal(store.getCall('1:w')?.outcome, 'answered');
+});

@@ -102,6 +102,7 @@ test('{} is a complete configuration with every default', () => {
         noAnswerSec: 60,
         twoStage: { enabled: false, lines: null, noInputSec: 5, totalSec: 30, dialRules: '', strictDialRules: false, reach: 'registrar' },
       },
+      callWaiting: { default: 'disabled', lines: {} },
       registrar: { enabled: false, realm: 'cellgate', extensions: [], groups: [], algorithms: ['MD5'] },
       media: { rtpPorts: '10000-19999', bindAddress: null },
       message: { destination: 'body', relayReport: true },
@@ -431,4 +432,12 @@ test('sip.forward.twoStage: bad dial rules, a bad reach, timeouts out of range a
   assert.match(errorsOf({ sip: { forward: { twoStage: { dialRules: '1[3-:+0' } } } }).join('\n'), /sip\.forward\.twoStage\.dialRules/);
   const ok = valid({ sip: { forward: { countryCode: '86', twoStage: { enabled: true, lines: [1, 3], dialRules: '8:-8', reach: 'account' } } } });
   assert.deepEqual(ok.sip.forward.twoStage.lines, [1, 3]);
+});
+
+test('sip.callWaiting: a default and per-line modes of manual §4.7; unknown modes and line ids refused', () => {
+  const c = valid({ sip: { callWaiting: { default: 'mode1', lines: { '2': 'mode2', '3': 'disabled' } } } });
+  assert.deepEqual(c.sip.callWaiting, { default: 'mode1', lines: { '2': 'mode2', '3': 'disabled' } });
+  assert.ok(errorsOf({ sip: { callWaiting: { default: 'on' } } }).some((e) => e.includes('sip.callWaiting.default')));
+  assert.ok(errorsOf({ sip: { callWaiting: { lines: { '1': 'mode4' } } } }).some((e) => e.includes('sip.callWaiting.lines')));
+  assert.ok(errorsOf({ sip: { callWaiting: { lines: { one: 'mode1' } } } }).some((e) => e.includes('sip.callWaiting.lines')));
 });

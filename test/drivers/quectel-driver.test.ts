@@ -26,6 +26,18 @@ async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function waitFor(events: ModemEvent[], type: ModemEvent['type'], ms = 1000): Promise<ModemEvent> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const e = events.find((x) => x.type === type);
+    if (e) return e;
+    if (Date.now() > end) throw new Error(`no '${type}' event within ${ms} ms`);
+    await sleep(2);
+  }
+}
+
 const played = new Set<string>();
 
 async function play(name: string, body: (p: Played) => Promise<void>, opts: Partial<QuectelModemOptions> = {}): Promise<Played> {
@@ -304,6 +316,21 @@ test('DTMF detection: AT+QTONEDET=1, then each +QTONEDET ASCII code is a dtmf ev
     await driver.dtmfDetection.enable();
   });
   assert.deepEqual(events, ['1', '0', '1', '#'].map((key) => ({ type: 'dtmf', key })));
+});
+
+test('call waiting: AT+CCWA=1,1,1, +CCWA → call-waiting, AT+CHLD=2 holds and accepts, both calls listed, resume, AT+CCWA=0,0,1', async () => {
+  const { events } = await play('call-waiting.txt', async ({ driver, events }) => {
+    await driver.callWaiting.setWaiting(true);
+    const waiting = await waitFor(events, 'call-waiting');
+    assert.deepEqual(waiting, { type: 'call-waiting', number: '+8613900000002', numberType: 145 });
+    await driver.callWaiting.hold('hold-active');
+    const calls = await driver.voicecall.list();
+    assert.deepEqual(calls.map((c) => [c.index, c.state, c.number]), [[1, 'held', '+8613900000001'], [2, 'active', '+8613900000002']]);
+    await waitFor(events, 'call-ended');
+    await driver.callWaiting.hold('hold-active');
+    await driver.callWaiting.setWaiting(false);
+  });
+  assert.deepEqual(events.map((e) => e.type), ['call-waiting', 'call-ended']);
 });
 
 test('every quectel/ec25 fixture is played by a test above', () => {

@@ -241,6 +241,21 @@ test('DTMF detection: AT+DDET=1, then each +RXDTMF key is a dtmf event; a report
   assert.deepEqual(events, ['1', '0', '1', '#'].map((key) => ({ type: 'dtmf', key })));
 });
 
+test('call waiting: +CCWA without a <CLI validity> → call-waiting; AT+CHLD=1 releases and accepts; a withheld waiting caller refused with AT+CHLD=0', async () => {
+  const { events } = await play('call-waiting.txt', async ({ driver, events }) => {
+    await driver.callWaiting.setWaiting(true);
+    await waitFor(events, 'call-waiting');
+    await driver.callWaiting.hold('release-active');
+    assert.deepEqual((await driver.voicecall.list()).map((c) => [c.index, c.state]), [[2, 'active']]);
+    await waitCount(events, 2);
+    await driver.callWaiting.hold('release-waiting');
+  });
+  assert.deepEqual(events, [
+    { type: 'call-waiting', number: '13900000002', numberType: 129 },
+    { type: 'call-waiting', number: '', numberType: 128 },
+  ]);
+});
+
 test('every simcom/sim7600 fixture is played by a test above', () => {
   // http-*.txt are played by the data connectivity check's own tests (simcom-http.test.ts)
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt') && !f.startsWith('http-'));

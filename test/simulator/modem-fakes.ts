@@ -114,6 +114,7 @@ export class FakeAttachment implements Attachment {
   dialled: FakeLeg[] = [];
   ussdAsked: string[] = [];
   ussdCancelled = 0;
+  callWaiting = false;
   submitResult: (tpdu: Uint8Array) => SubmitResult = (t) => ({ ok: true, mr: t[1]! });
   ussdReply: (text: string) => Promise<UssdReply> = async (text) => ({ m: 0, text: `Balance for ${text}: 12,50 EUR` });
 
@@ -129,6 +130,10 @@ export class FakeAttachment implements Attachment {
       this.rat = net.initial.rat;
       this.rssi = net.initial.rssi;
     }
+  }
+
+  setCallWaiting(enabled: boolean): void {
+    this.callWaiting = enabled;
   }
 
   selectPlmn(plmn: string | null): void {

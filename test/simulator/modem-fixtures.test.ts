@@ -207,6 +207,10 @@ const SPECIAL = [
   'sim7600/urcs.txt',
   'ec25/dtmf-detection.txt',
   'sim7600/dtmf-detection.txt',
+  // call waiting: the calls come from the network, and the simulated +CCWA stops at <class> (no <alpha>,
+  // <CLI validity>); the same exchange runs against the simulated network in modem-call-waiting.test.ts
+  'ec25/call-waiting.txt',
+  'sim7600/call-waiting.txt',
   // data connectivity check: replayed (error cases) in modem-http-fixtures.test.ts; the success cases use a
   // documentation address the simulator refuses to reach, and run against a local server in modem-http.test.ts
   ...['http-get', 'http-get-active', 'http-dns-error', 'http-no-network', 'http-busy'].map((f) => `ec25/${f}.txt`),

@@ -1,12 +1,14 @@
 /**
  * Voice calls and USSD: ATD (V.250 §6.3.1, TS 27.007 §6.2), ATA (§6.3.5), ATH (§6.3.6), +CHUP (§6.5),
- * +CLCC (§7.18), +CLIP (§7.6), +CEER (§6.10), +CVHU (§6.20), +CUSD (§7.15), and the vendors' USB audio
+ * +CLCC (§7.18), +CLIP (§7.6), +CEER (§6.10), +CVHU (§6.20), +CUSD (§7.15), +CCWA (§7.12), +CHLD
+ * (§7.13, call-hold.ts), and the vendors' USB audio
  * commands (Quectel AT+QPCMV, SIMCom AT+CPCMREG).
  */
 import { decodeString } from './charset.js';
 import { argInt, argStr, intsIn, type ExtendedCommand, type Handler } from './command-args.js';
 import type { ModemCore } from './modem-core.js';
-import { numberType } from './core-calls.js';
+import { callHold } from './call-hold.js';
+import { numberType, type CallSession } from './core-calls.js';
 import { cme, ERROR, info, OK, type Outcome } from './outcome.js';
 
 /** <stat> of +CLCC (TS 27.007 §7.18). */
@@ -28,11 +30,16 @@ export const callCommands: Handler = (core, c) => {
     case '+CLCC': {
       if (test) return OK;
       if (c.op !== 'exec') return ERROR;
-      const s = core.calls.call;
-      if (!s) return OK;
-      const dir = s.direction === 'mo' ? 0 : 1;
-      return info(`+CLCC: 1,${dir},${CLCC_STAT[s.state]},0,0,"${s.number}",${numberType(s.number)}`);
+      const all = core.calls.sessions();
+      if (all.length === 0) return OK;
+      return { info: [all.map((s) => clccRow(s, all.length > 1))] };
     }
+    case '+CCWA':
+      return ccwa(core, c);
+    case '+CHLD':
+      if (test) return info('+CHLD: (0,1,1x,2)');
+      if (c.op !== 'set') return ERROR;
+      return callHold(core.calls, (argStr(c, 0) ?? '').trim());
     case '+CLIP':
       if (test) return info('+CLIP: (0,1)');
       if (c.op === 'read') return info(`+CLIP: ${core.s.clip},1`);
@@ -65,6 +72,28 @@ export const callCommands: Handler = (core, c) => {
       return undefined;
   }
 };
+
+/** A +CLCC row; <stat> 1 held, 5 waiting (an incoming call while another is up). */
+function clccRow(s: CallSession, two: boolean): string {
+  const dir = s.direction === 'mo' ? 0 : 1;
+  const stat = s.held ? 1 : s.state === 'incoming' && two ? 5 : CLCC_STAT[s.state];
+  return `+CLCC: ${s.index},${dir},${stat},0,0,"${s.number}",${numberType(s.number)}`;
+}
+
+/** AT+CCWA=[<n>[,<mode>[,<class>]]] (§7.12): <n> shows +CCWA; <mode> 0/1 turns the network's service off/on, 2 asks. */
+function ccwa(core: ModemCore, c: ExtendedCommand): Outcome {
+  if (c.op === 'test') return info('+CCWA: (0,1)');
+  if (c.op === 'read') return info(`+CCWA: ${core.s.ccwa}`);
+  if (c.op !== 'set' || !intsIn(c, [[0, 1], [0, 2], [1, 255]])) return cme(4);
+  core.s.ccwa = (argInt(c, 0) ?? 0) as 0 | 1;
+  const mode = argInt(c, 1);
+  if (mode === undefined) return OK;
+  const att = core.attachment;
+  if (!att || !core.registered) return cme(30);
+  if (mode === 2) return info(`+CCWA: ${att.callWaiting ? 1 : 0},1`);
+  att.setCallWaiting(mode === 1);
+  return OK;
+}
 
 function dial(core: ModemCore, dialString: string, voice: boolean): Outcome {
   // Only voice calls to plain numbers: memory dialling (ATD>…) and data calls are not simulated.

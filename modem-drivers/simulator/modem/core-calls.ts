@@ -1,7 +1,9 @@
 /**
  * The simulated modem's voice call: ATD towards the network, an incoming call ringing (RING, +CLIP,
- * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. One call at a time, as
- * on the modems simulated (no call waiting). Part of ModemCore, which holds the settings and the host.
+ * auto-answer by S0), the end of a call as the dialect reports it, and +CEER. A second incoming call
+ * while one is up waits (+CCWA, TS 27.007 §7.12) when the network offers it (the subscriber's call
+ * waiting is on); AT+CHLD (§7.13) holds, swaps and releases the two (call-hold.ts). Part of ModemCore,
+ * which holds the settings and the host.
  *
  * Call state URCs: SIMCom prints VOICE CALL: BEGIN / END (profile `voiceCallUrcs`); a Quectel modem told
  * AT+QINDCFG="ccinfo",1 prints `+QIND: "ccinfo",<id>,<dir>,<stat>,<mode>,<mpty>,<number>,<type>` on every
@@ -15,6 +17,10 @@ import type { Outcome } from './outcome.js';
 
 export interface CallSession {
   readonly leg: CallLeg;
+  /** <ccid> of +CLCC (§7.18): 1 for the first call, 2 for a call that waited. */
+  readonly index: number;
+  /** On hold (+CLCC <stat> 1) after AT+CHLD=2. */
+  held: boolean;
   readonly direction: 'mo' | 'mt';
   readonly number: string;
   state: CallLegState;
@@ -58,7 +64,10 @@ export interface CallCore {
 }
 
 export class CallControl {
+  /** The call up, or the one left when the other ended. */
   call: CallSession | null = null;
+  /** A second call: waiting (incoming) or accepted by AT+CHLD while `call` is held or released. */
+  second: CallSession | null = null;
   lastCause: CallEndCause | null = null;
 
   constructor(private readonly core: CallCore) {}
@@ -84,9 +93,11 @@ export class CallControl {
     return {};
   }
 
-  private startSession(leg: CallLeg, direction: 'mo' | 'mt', number: string): CallSession {
+  private startSession(leg: CallLeg, direction: 'mo' | 'mt', number: string, index = 1): CallSession {
     const session: CallSession = {
       leg,
+      index,
+      held: false,
       direction,
       number,
       state: direction === 'mo' ? 'dialing' : 'incoming',
@@ -96,7 +107,8 @@ export class CallControl {
       ringTimer: null,
       unsubscribe: () => undefined,
     };
-    this.call = session;
+    if (index === 1) this.call = session;
+    else this.second = session;
     // An incoming call is reported with its first RING (ring()).
     if (direction === 'mo') this.ccinfo(session, CCINFO_STAT[session.state]);
     const stopState = leg.onState((state, cause) => this.onLegState(session, state, cause));
@@ -110,13 +122,23 @@ export class CallControl {
   }
 
   onIncomingCall(leg: CallLeg): void {
-    if (this.call || !this.core.registered) {
-      // One call at a time: a second caller hears busy (no call waiting in this simulation).
+    if (!this.core.registered || this.second) {
       leg.hangup();
+      return;
+    }
+    if (this.call) {
+      // The network offered a second call, so the subscriber's call waiting is on (§7.12): it waits.
+      const s = this.startSession(leg, 'mt', leg.remote, this.call.index === 1 ? 2 : 1);
+      if (s.state === 'incoming' && this.core.s.ccwa === 1) this.core.host.urc([`+CCWA: "${s.number}",${numberType(s.number)},1`]);
       return;
     }
     const s = this.startSession(leg, 'mt', leg.remote);
     if (s.state === 'incoming') this.ring(s);
+  }
+
+  /** The calls up, by <ccid>. */
+  sessions(): CallSession[] {
+    return [this.call, this.second].filter((s): s is CallSession => s !== null).sort((a, b) => a.index - b.index);
   }
 
   /** RING, +CLIP (TS 27.007 §7.6) and, with S0>0, auto-answer (V.250 §6.3.8); repeats every 3 s. */
@@ -149,7 +171,7 @@ export class CallControl {
   }
 
   private onLegState(s: CallSession, state: CallLegState, cause?: CallEndCause): void {
-    if (this.call !== s) return;
+    if (this.call !== s && this.second !== s) return;
     const before = s.state;
     s.state = state;
     if (state !== 'incoming' && s.ringTimer) {
@@ -168,7 +190,7 @@ export class CallControl {
   private ccinfo(s: CallSession, stat: number): void {
     if (!this.core.s.qind.ccinfo) return;
     const dir = s.direction === 'mo' ? 0 : 1;
-    this.core.host.urc([`+QIND: "ccinfo",1,${dir},${stat},0,0,"${s.number}",${numberType(s.number)}`]);
+    this.core.host.urc([`+QIND: "ccinfo",${s.index},${dir},${stat},0,0,"${s.number}",${numberType(s.number)}`]);
   }
 
   /** The network or the other party ended the call: NO CARRIER / BUSY / NO ANSWER (V.250 §5.7.1). */
@@ -194,8 +216,15 @@ export class CallControl {
     s.unsubscribe();
     if (s.ringTimer) s.ringTimer.cancel();
     s.ringTimer = null;
-    if (this.call === s) this.call = null;
-    if (this.core.profile.audio === 'cpcmreg') this.core.usbAudio.enabled = false;
+    if (this.second === s) this.second = null;
+    if (this.call === s) {
+      // The call left becomes the call: the single-call commands (ATA, ATH, +CPCMREG) act on it.
+      this.call = this.second;
+      this.second = null;
+      // A call still waiting when the other ends is a plain incoming call now: it rings.
+      if (this.call?.state === 'incoming' && this.call.direction === 'mt') this.ring(this.call);
+    }
+    if (this.core.profile.audio === 'cpcmreg' && this.call === null) this.core.usbAudio.enabled = false;
   }
 
   /** <hhmmss> of VOICE CALL: END. */
@@ -206,10 +235,16 @@ export class CallControl {
     return [h, m, secs % 60].map((v) => String(v).padStart(2, '0')).join('');
   }
 
-  /** ATH / AT+CHUP: ends the call locally; the lines the dialect prints inside the reply. */
+  /** ATH / AT+CHUP: ends every call locally; the lines the dialect prints inside the reply. */
   hangupLocal(): string[] {
-    const s = this.call;
-    if (!s) return [];
+    const ended = this.sessions();
+    // The second first: ending the first call with a second still up would make the second the call.
+    for (const s of [this.second, this.call]) if (s) this.release(s);
+    return this.core.profile.voiceCallUrcs ? ended.map((s) => `VOICE CALL: END: ${this.duration(s)}`) : [];
+  }
+
+  /** Ends one call from this side (ATH, AT+CHLD=0/1). */
+  release(s: CallSession): void {
     this.endSession(s);
     this.lastCause = 'normal';
     // After the reply: a URC raised while the command runs waits for its final result.
@@ -219,22 +254,23 @@ export class CallControl {
     } catch (err) {
       this.core.log?.warn({ err }, 'simulated modem: leg.hangup threw');
     }
-    return this.core.profile.voiceCallUrcs ? [`VOICE CALL: END: ${this.duration(s)}`] : [];
   }
 
   /** The call is lost without the host asking (SIM removed, detach, power): NO CARRIER when announced. */
   dropCall(cause: CallEndCause, announce: boolean): void {
-    const s = this.call;
-    if (!s) return;
-    this.endSession(s);
-    this.lastCause = cause;
-    try {
-      s.leg.hangup();
-    } catch {
-      // the leg is gone already
+    const lost = [this.second, this.call].filter((s): s is CallSession => s !== null);
+    if (lost.length === 0) return;
+    for (const s of lost) {
+      this.endSession(s);
+      try {
+        s.leg.hangup();
+      } catch {
+        // the leg is gone already
+      }
     }
+    this.lastCause = cause;
     if (announce && this.core.powered) {
-      this.ccinfo(s, CCINFO_RELEASED);
+      for (const s of lost) this.ccinfo(s, CCINFO_RELEASED);
       this.core.host.urc(['NO CARRIER']);
     }
   }
@@ -255,4 +291,17 @@ function clockTime(ms: number): string {
   const h = d.getUTCHours();
   const m = String(d.getUTCMinutes()).padStart(2, '0');
   return `${String(h % 12 === 0 ? 12 : h % 12).padStart(2, '0')}:${m}${h < 12 ? 'AM' : 'PM'}`;
+}
+
+/** A call as status() shows it; `held` after AT+CHLD=2 put it on hold (TS 27.007 §7.13). */
+export interface CallStatus {
+  direction: 'mo' | 'mt';
+  number: string;
+  state: string;
+  held: boolean;
+  since: number;
+}
+
+export function callStatus(s: CallSession): CallStatus {
+  return { direction: s.direction, number: s.number, state: s.state, held: s.held, since: s.startedAt };
 }

@@ -31,6 +31,8 @@ export interface Settings {
   clip: 0 | 1;
   /** The firmware's DTMF detection (Quectel AT+QTONEDET, SIMCom AT+DDET): off at power-on. */
   dtmfDetect: boolean;
+  /** +CCWA <n> (TS 27.007 §7.12): show +CCWA for a waiting call. */
+  ccwa: 0 | 1;
   cusd: 0 | 1;
   cireg: 0 | 1 | 2;
   /** S-registers (V.250 §6.2): S0 auto-answer rings, S3 CR, S4 LF, S5 BS, S7 connection wait. */
@@ -56,6 +58,7 @@ export function defaultSettings(p: DialectProfile): Settings {
     copsFormat: 0,
     clip: 0,
     dtmfDetect: false,
+    ccwa: 0,
     cusd: 0,
     cireg: 0,
     sregs: new Map([

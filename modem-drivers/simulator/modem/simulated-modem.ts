@@ -26,6 +26,7 @@ import { ZERO_TIMING, type Clock, type RadioNetwork, type SimCard, type Timing }
 import { AtParser, type AtCommand, type ParsedLine, type ParserEvent } from './at-parser.js';
 import { basicCommands } from './commands-basic.js';
 import { callCommands } from './commands-call.js';
+import { callStatus, type CallStatus } from './core-calls.js';
 import type { Handler } from './command-args.js';
 import { networkCommands } from './commands-network.js';
 import { simCommands } from './commands-sim.js';
@@ -83,7 +84,9 @@ export interface ModemStatus {
   slot: SlotId;
   sims: SimStatus[];
   registration: { state: string; rat: string | null; plmn: string | null; operator: string | null; rssi: number };
-  call: { direction: 'mo' | 'mt'; number: string; state: string; since: number } | null;
+  call: CallStatus | null;
+  /** A second call that waited (call waiting, TS 27.007 §7.12), while `call` is up. */
+  secondCall: CallStatus | null;
   echo: boolean;
   cscs: string;
   /** Messages in the current SIM's "SM" plus the modem's "ME" and "SR" memories. */
@@ -628,7 +631,8 @@ export class SimulatedModem {
         return [{ slot, iccid: sim.iccid, imsi: sim.imsi, number: sim.number, pinState }];
       }),
       registration: { state: c.attachment ? c.regState : 'not-registered', rat: c.rat, plmn: op?.plmn ?? null, operator: op?.longName ?? null, rssi: c.attachment ? c.rssi : 99 },
-      call: call ? { direction: call.direction, number: call.number, state: call.state, since: call.startedAt } : null,
+      call: call ? callStatus(call) : null,
+      secondCall: c.calls.second ? callStatus(c.calls.second) : null,
       echo: c.s.echo,
       cscs: c.s.cscs,
       storedSms: stored,
@@ -656,3 +660,4 @@ function normaliseCommandName(name: string | null): string | null {
   if (!/^\+[A-Z0-9]+$/.test(n)) throw new Error(`a dual-SIM command name such as "+XDSIM" is expected, got ${JSON.stringify(name)}`);
   return n;
 }
+

@@ -19,7 +19,8 @@
  *     signal returns. Leaving a registered state drops the subscriber's calls ('network-failure').
  *   Events are only sent for changes; attach() itself never calls back synchronously.
  *
- * Calls: see call.ts for leg states. A UE with any call leg is busy (no call waiting). A SIM that
+ * Calls: see call.ts for leg states. A UE with a call leg is busy, unless its subscriber's call waiting
+ * is on (TS 22.083): then one more call is offered and waits; with two legs it is busy. A SIM that
  * turns an incoming call down (hang-up while it rings) gives the caller 'busy'. Unanswered calls end
  * after noAnswerMs with 'no-answer' on both legs. Known SIMs that are not registered are
  * 'unreachable'; other numbers go to the outside world (outside-world.ts, special test numbers).
@@ -98,6 +99,8 @@ export interface SubscriberInfo {
   operator: Operator | null;
   volte: boolean;
   inCall: boolean;
+  /** Call waiting on for the subscriber (AT+CCWA <mode> 1): a second call is offered instead of busy. */
+  callWaiting: boolean;
   /** SMS and status reports the network holds for it. */
   stored: number;
   /** The UE refused an SMS for lack of memory; nothing is delivered until its RP-SMMA. */
@@ -521,6 +524,7 @@ export class MobileNetwork implements RadioNetwork {
       operator: ue?.currentOperator ?? null,
       volte: ue?.volte ?? false,
       inCall: (ue?.legs.size ?? 0) > 0,
+      callWaiting: s.callWaiting,
       stored: this.sms.backlog(s),
       memoryFull: s.memoryFull,
       override: s.override,
@@ -605,7 +609,7 @@ export class MobileNetwork implements RadioNetwork {
       call.end('unreachable');
       return;
     }
-    if (ue.legs.size > 0) {
+    if (ue.legs.size > 1 || (ue.legs.size === 1 && !ue.sub.callWaiting)) {
       call.end('busy');
       return;
     }

@@ -62,6 +62,8 @@ export class Subscriber {
    * 22. Nothing is delivered while it is set; only the UE's RP-SMMA clears it (registering again does not).
    */
   memoryFull = false;
+  /** Call waiting (TS 22.083), kept by the network across attachments; off until the UE turns it on. */
+  callWaiting = false;
   override: RegistrationOverride | null = null;
   rssiOverride: number | null = null;
   rat: Rat = '4G';
@@ -103,7 +105,7 @@ export class UserEquipment implements Attachment {
   timing: Timing;
   /** Timers that die with the attachment (registration, submit replies, USSD replies, backlog delivery). */
   readonly timers: TimerBag;
-  /** Legs of calls in progress: a UE with any is busy (no call waiting). */
+  /** Legs of calls in progress: a UE with one is busy unless its call waiting is on, with two always. */
   readonly legs = new Set<SimLeg>();
   /** Settles promises still pending when the attachment goes away. */
   readonly aborts = new Set<() => void>();
@@ -169,6 +171,14 @@ export class UserEquipment implements Attachment {
 
   smsMemoryAvailable(): boolean {
     return this.host.smsMemoryAvailable(this);
+  }
+
+  get callWaiting(): boolean {
+    return this.sub.callWaiting;
+  }
+
+  setCallWaiting(enabled: boolean): void {
+    this.sub.callWaiting = enabled;
   }
 
   detach(): void {

@@ -43,6 +43,8 @@ export interface SipToGsmHandlerOptions {
    * number, §4.6) since the Request-URI names the account, not a phone number. Absent: every line.
    */
   scope?(requestUser: string, who: string): CallScope;
+  /** A digit the SIP caller sent during the call (INFO), for the line's call waiting (manual §4.7 mode 2). */
+  digit?(lineId: number, digit: string): void;
 }
 
 export interface CallScope {
@@ -135,6 +137,7 @@ export class SipToGsmHandler implements SipRequestHandler {
       sendBye: (dialog) => this.o.sendBye(dialog),
       log: this.o.log,
       ended: (c) => this.active.delete(c),
+      ...(this.o.digit ? { digit: this.o.digit } : {}),
     });
     const caller = uriUser(request.from?.uri);
     const scope = this.o.scope?.(uriUser(request.uri), admitted.who) ?? { lines: 'all', account: false };

@@ -61,6 +61,11 @@ export interface SipToGsmCallOptions {
   readonly log: Logger;
   /** Told once, when the call has ended on the SIP side. */
   ended(call: SipToGsmCall): void;
+  /**
+   * A digit sent once the GSM leg is up (manual §4.7 call waiting, mode 2: "32" swaps, "31" hangs up).
+   * SIP INFO today; RFC 4733 telephone events are to come through the same hook.
+   */
+  digit?(lineId: number, digit: string): void;
 }
 
 const SDP = 'application/sdp';
@@ -163,7 +168,7 @@ export class SipToGsmCall {
     else if (this.st === 'closing') this.byeAndFinish('ack', 'BYE sent');
   }
 
-  /** An in-dialog INFO: a second-stage digit, or a digit during the call (not sent to GSM here). */
+  /** An in-dialog INFO: a second-stage digit, or a digit during the call (for call waiting; not sent to GSM here). */
   info(incoming: SipIncomingRequest): void {
     const body = incoming.request.bodyText;
     const read = readDtmfInfo(incoming.request.headers.get('content-type'), body);
@@ -172,7 +177,9 @@ export class SipToGsmCall {
       return;
     }
     incoming.respond(200, 'OK');
-    if (read.ok && this.st === 'collecting') this.collector?.add(read.digit);
+    if (!read.ok) return;
+    if (this.st === 'collecting') this.collector?.add(read.digit);
+    else if ((this.st === 'answered' || this.st === 'confirmed') && this.line !== null) this.o.digit?.(this.line.id, read.digit);
   }
 
   /** An in-dialog re-INVITE: a new offer for the media, or none (we offer what we have, §14.2). */
