@@ -46,8 +46,6 @@ const TARGET_P99_MS = 10;
 const TARGET_ANSWER_P99_MS = 100;
 /** C: a number whose outside party rings until the bench answers it (simulator behaviour 'manual'). */
 const ANSWERED_NUMBER = '13800132468';
-/** DEFAULT_CALL_END_GRACE_MS of the SIMCom driver. */
-const SIMCOM_END_GRACE_MS = 500;
 /**
  * A simulated outside number that is busy: the call ends at once with 486 and the line is free for the
  * next. (An answered call would be seen only at the line's next +CLCC poll, every 3 s: the simulated
@@ -151,10 +149,7 @@ async function answerTo200(x: BenchDaemon, uac: SipUdpParty, rtpPort: number, n:
   uac.send([`BYE ${ruri} SIP/2.0`, ...common(`z9hG4bK-c${n}-bye`, '2 BYE', to), 'Content-Length: 0', '', ''].join('\r\n'), x.sipPort);
   await byeOk;
   await idle(x);
-  if (quectelNumbers.has(simNumber)) return final.at - answeredAt;
-  // A SIMCom line still waits out the VOICE CALL: END grace of the call just hung up (simcom/urc-handler.ts).
-  await sleep(SIMCOM_END_GRACE_MS + 100);
-  return null;
+  return quectelNumbers.has(simNumber) ? final.at - answeredAt : null;
 }
 
 function summary(samples: number[]): { p50: number; p99: number; max: number; mean: number } {

@@ -1,8 +1,9 @@
 /**
  * A SIMCom SIM7500 / SIM7600 modem (SIM7600E-H, SIM7600G-H, ...): the TS 27.007 / 27.005 capabilities with
  * SIMCom's queries plugged in (./netreg.ts), plus USB audio and IMEI writing (./audio-imei.ts) and the
- * data check (./data-check.ts), DTMF detection AT+DDET → +RXDTMF (./dtmf.ts). Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic →
- * 'sim-state'), SMS DONE and PB DONE (recorded in `startup`); call URCs in ./urc-handler.ts.
+ * data check (./data-check.ts), DTMF detection AT+DDET → +RXDTMF (./dtmf.ts). Start-up URCs: RDY (→ 'modem-ready'),
+ * +CPIN: READY (generic → 'sim-state'), SMS DONE and PB DONE (recorded in `startup`); call URCs in
+ * ./urc-handler.ts, call ends in ./call-end.ts, told by ./voicecall.ts where the host's own calls start and stop.
  */
 import { GenericCallWaiting } from '../generic/call-waiting.js';
 import type { AtChannelApi } from '../../src/at/types.js';
@@ -12,10 +13,12 @@ import { genericParts, listenForUrcs, openCore, type GenericParts } from '../gen
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
 import { SimcomAudio, SimcomImei } from './audio-imei.js';
+import { CallEndTracker } from './call-end.js';
 import { SimcomDtmfDetection } from './dtmf.js';
 import { SimcomDataCheck } from './data-check.js';
 import { SIMCOM_ICCID_STEPS, simcomNetworkMode } from './netreg.js';
 import { DEFAULT_CALL_END_GRACE_MS, SIMCOM_URCS, simcomUrcHandler, type SimcomUrcState } from './urc-handler.js';
+import { SimcomVoiceCall } from './voicecall.js';
 
 export interface SimcomModemOptions extends ModemOptions {
   /**
@@ -49,11 +52,14 @@ export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions)
     iccidSteps: SIMCOM_ICCID_STEPS,
     netreg: { accessTechnology: () => simcomNetworkMode(core.at) },
   });
-  listenForUrcs(core, SIMCOM_URCS, [simcomUrcHandler(core, parts.voicecall, state, graceMs)]);
+  const ends = new CallEndTracker(core.events, graceMs);
+  const voicecall = new SimcomVoiceCall(core.at, ends);
+  listenForUrcs(core, SIMCOM_URCS, [simcomUrcHandler(core, voicecall, state, ends)]);
   // VOICE CALL: BEGIN announces the answer (./urc-handler.ts).
-  parts.voicecall.reportsAnswer = true;
+  voicecall.reportsAnswer = true;
   return {
     ...parts,
+    voicecall,
     family: 'simcom',
     netreg: Object.assign(parts.netreg, { networkMode: () => simcomNetworkMode(core.at) }),
     audio: new SimcomAudio(core.at),

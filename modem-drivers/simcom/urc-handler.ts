@@ -7,13 +7,14 @@
  * reliably follow VOICE CALL: END with NO CARRIER (and a missed call may end with MISSED_CALL only), so
  * each of these ends the call, but only one 'call-ended' is emitted per call: a NO CARRIER / BUSY /
  * NO ANSWER within the grace time before or after wins (it carries the network's reason); otherwise
- * VOICE CALL: END gives reason 'HANGUP' and MISSED_CALL gives 'NO ANSWER' (nobody answered).
+ * VOICE CALL: END gives reason 'HANGUP' and MISSED_CALL gives 'NO ANSWER' (nobody answered). An end that
+ * belongs to a call already ended (by our own hang-up or a result code) is dropped: see ./call-end.ts.
  */
 import type { Urc, UrcSpec } from '../../src/at/types.js';
 import type { VoiceCallCapability } from '../capabilities.js';
-import type { ModemEvent } from '../types.js';
 import type { ModemCore } from '../generic/modem-core.js';
 import type { UrcHandler } from '../generic/urc-events.js';
+import type { CallEndTracker } from './call-end.js';
 import { parseMissedCall, parseRxDtmf, parseVoiceCallEnd } from './parse.js';
 
 export const SIMCOM_URCS: readonly UrcSpec[] = [
@@ -27,8 +28,6 @@ export const SIMCOM_URCS: readonly UrcSpec[] = [
   { prefix: '+RXDTMF:' },
 ];
 
-type EndReason = Extract<ModemEvent, { type: 'call-ended' }>['reason'];
-
 /** How long a vendor call end waits for a standard one, unless the options say otherwise (ms). */
 export const DEFAULT_CALL_END_GRACE_MS = 500;
 
@@ -38,46 +37,9 @@ export interface SimcomUrcState {
   lastCallSeconds: number | null;
 }
 
-/**
- * One 'call-ended' per call: a vendor end (VOICE CALL: END, MISSED_CALL) waits `graceMs` for a standard
- * one, and is dropped when a standard one came within `graceMs` before it.
- */
-class CallEndGrace {
-  private pending: NodeJS.Timeout | null = null;
-  private lastEndAt = Number.NEGATIVE_INFINITY;
-
-  constructor(
-    private readonly core: ModemCore,
-    private readonly graceMs: number,
-  ) {
-    // Registered before any other listener, so it sees every 'call-ended' first.
-    core.events.onEvent((e) => {
-      if (e.type !== 'call-ended') return;
-      this.cancel();
-      this.lastEndAt = Date.now();
-    });
-    core.events.onDispose(() => this.cancel());
-  }
-
-  endAfterGrace(reason: EndReason): void {
-    if (Date.now() - this.lastEndAt <= this.graceMs) return; // already ended by NO CARRIER / BUSY / ...
-    if (this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = null;
-      this.core.events.emit({ type: 'call-ended', reason });
-    }, this.graceMs);
-  }
-
-  private cancel(): void {
-    if (this.pending) clearTimeout(this.pending);
-    this.pending = null;
-  }
-}
-
-export function simcomUrcHandler(core: ModemCore, voicecall: VoiceCallCapability, state: SimcomUrcState, graceMs: number): UrcHandler {
+export function simcomUrcHandler(core: ModemCore, voicecall: VoiceCallCapability, state: SimcomUrcState, ends: CallEndTracker): UrcHandler {
   const { events, startup, results } = core;
   const log = events.log;
-  const grace = new CallEndGrace(core, graceMs);
 
   /** `VOICE CALL: BEGIN`: the call is connected; report the calls so the line sees it active. */
   const callConnected = () =>
@@ -105,6 +67,11 @@ export function simcomUrcHandler(core: ModemCore, voicecall: VoiceCallCapability
       log.debug({ urc: line }, 'HTTP service notification');
       return true;
     }
+    if (line === 'RING') {
+      // A new incoming call: a vendor end still waiting belongs to the call before (./call-end.ts).
+      ends.ringing();
+      return false; // the generic handler reports the ring
+    }
     if (line.startsWith('VOICE CALL:')) {
       if (/^VOICE CALL:\s*BEGIN$/.test(line)) {
         void callConnected();
@@ -114,7 +81,7 @@ export function simcomUrcHandler(core: ModemCore, voicecall: VoiceCallCapability
       if (!end.ok) return false;
       state.lastCallSeconds = end.value.seconds;
       log.debug({ seconds: end.value.seconds }, 'VOICE CALL: END');
-      grace.endAfterGrace('HANGUP');
+      ends.vendorEnd('HANGUP');
       return true;
     }
     if (line.startsWith('+RXDTMF:')) {
@@ -127,7 +94,7 @@ export function simcomUrcHandler(core: ModemCore, voicecall: VoiceCallCapability
       const m = parseMissedCall(line);
       if (!m.ok) return false;
       log.info({ time: m.value.time, number: m.value.number }, 'missed call');
-      grace.endAfterGrace('NO ANSWER');
+      ends.vendorEnd('NO ANSWER');
       return true;
     }
     return false;

@@ -129,3 +129,29 @@ test('test calls are recorded: one placed (with the caller as origin) and one th
   const network = (await (await fetch(`${ctl}/calls`)).json()) as { calls: { direction: string }[] };
   assert.equal(network.calls.filter((c) => c.direction === 'from-sim').length, 1);
 });
+
+test('on a SIMCom line, a call hung up here and the next dialled at once: the second call is not ended by the first one\'s end', { timeout: 60_000 }, async (t) => {
+  // The simulator's second modem is a SIM7600: AT+CHUP answers with VOICE CALL: END inside its reply.
+  const { d, api } = await daemon({ simulator: { mode: 'auto', modems: 2, timing: 'fast', controlPort: 0 } });
+  t.after(() => d.stop());
+  const lines = [await registered(api, 1), await registered(api, 2)];
+  const simcom = lines.find((l) => /SIM7600/.test(l.modem.model ?? ''));
+  assert.ok(simcom, `no SIM7600 line: ${JSON.stringify(lines.map((l) => l.modem))}`);
+  const id = simcom.id;
+  const ended: Call[] = [];
+  d.calls.on('call-ended', (c) => ended.push(c));
+
+  const first = await post(`${api}/api/lines/${id}/test-call`, { number: '+8613912345678', seconds: 1 });
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.equal(first.body.answered, true);
+  // Dialled well inside the 500 ms the driver gives a VOICE CALL: END to be followed by NO CARRIER.
+  const second = await post(`${api}/api/lines/${id}/test-call`, { number: '+8613912345679', seconds: 1 });
+  assert.equal(second.status, 200, JSON.stringify(second.body));
+  assert.equal(second.body.answered, true, `second call: ${JSON.stringify(second.body)}`);
+  assert.equal(second.body.endReason, null, 'ended by our hang-up, not by a modem report');
+  assert.equal(ended.length, 2);
+  for (const c of ended) {
+    assert.equal(c.outcome(), 'answered');
+    assert.equal(c.gsm.cause, null);
+  }
+});

@@ -102,6 +102,11 @@ const SIM7600: Record<string, Scenario> = {
     after: { 0: (x) => x.att().dialled[0]!.set('active') },
     before: { 3: (x) => x.clock.advance(12_000) },
   },
+  'call-hangup-redial.txt': {
+    dialect: 'simcom-sim7600',
+    after: { 0: (x) => x.att().dialled[0]!.set('active') },
+    before: { 2: (x) => x.clock.advance(12_000) },
+  },
   'iccid.txt': { dialect: 'simcom-sim7600', sim: { iccid: '89860318740211234567' } },
   'identity.txt': { dialect: 'simcom-sim7600', imei: '862656040123453' },
   'imei-write.txt': { dialect: 'simcom-sim7600' },
