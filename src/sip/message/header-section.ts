@@ -31,14 +31,24 @@ export function splitHeaderSection(text: string, limits: { maxHeaders: number; m
   const startLine = text.slice(start, firstEnd);
   const fields: SipHeaderField[] = [];
   let pos = firstEnd + 2;
-  let current: { name: string; line: string } | undefined;
+  // The header line being read, its folds joined; split into name and value once it is complete.
+  let current: string | undefined;
   const finish = (): HeaderSectionError | undefined => {
     if (current === undefined) return undefined;
-    const colon = current.line.indexOf(':');
-    const name = colon < 0 ? '' : current.line.slice(0, colon).replace(/[ \t]+$/, '');
-    if (colon < 0 || !isToken(name)) return { kind: 'bad-header-line', line: current.line };
-    fields.push({ name, value: current.line.slice(colon + 1).trim() });
+    const line = current;
     current = undefined;
+    const colon = line.indexOf(':');
+    if (colon < 0) return { kind: 'bad-header-line', line };
+    // Trimmed by index: one slice each for the name and the value.
+    let nameEnd = colon;
+    while (nameEnd > 0 && isBlank(line.charCodeAt(nameEnd - 1))) nameEnd--;
+    const name = line.slice(0, nameEnd);
+    if (!isToken(name)) return { kind: 'bad-header-line', line };
+    let valueStart = colon + 1;
+    let valueEnd = line.length;
+    while (valueStart < valueEnd && isBlank(line.charCodeAt(valueStart))) valueStart++;
+    while (valueEnd > valueStart && isBlank(line.charCodeAt(valueEnd - 1))) valueEnd--;
+    fields.push({ name, value: line.slice(valueStart, valueEnd) });
     return undefined;
   };
   for (;;) {
@@ -50,23 +60,29 @@ export function splitHeaderSection(text: string, limits: { maxHeaders: number; m
       if (error !== undefined) return error;
       return { startLine, fields, bodyOffset: text.length };
     }
-    const line = text.slice(pos, end);
+    const lineStart = pos;
     pos = end + 2;
-    if (line === '') {
+    if (end === lineStart) {
       const error = finish();
       if (error !== undefined) return error;
       return { startLine, fields, bodyOffset: pos };
     }
-    if ((line[0] === ' ' || line[0] === '\t') && current !== undefined) {
-      current.line += ' ' + line.trim();
+    const first = text.charCodeAt(lineStart);
+    if ((first === 0x20 || first === 0x09) && current !== undefined) {
+      current += ' ' + text.slice(lineStart, end).trim();
     } else {
       const error = finish();
       if (error !== undefined) return error;
       if (fields.length + 1 > limits.maxHeaders) return { kind: 'too-many-headers', count: fields.length + 1 };
-      current = { name: line.slice(0, Math.max(0, line.indexOf(':'))), line };
+      current = text.slice(lineStart, end);
     }
-    if (current !== undefined && current.line.length > limits.maxHeaderBytes) {
-      return { kind: 'header-too-long', name: current.name.trim(), bytes: current.line.length };
+    if (current !== undefined && current.length > limits.maxHeaderBytes) {
+      return { kind: 'header-too-long', name: current.slice(0, Math.max(0, current.indexOf(':'))).trim(), bytes: current.length };
     }
   }
+}
+
+/** SP or HTAB, the whitespace around a header's colon (RFC 3261 §7.3.1, HCOLON). */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }

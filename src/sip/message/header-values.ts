@@ -73,6 +73,15 @@ export function parseVia(entry: string): SipVia | undefined {
   return recentVias.read('Via', entry, readVia);
 }
 
+/**
+ * Tells the Via reader what `entry` reads as, when the caller has just written it from a reading
+ * (the transport adding `received`/`rport` to a request's top Via): the next read of that text is
+ * then not parsed again.
+ */
+export function rememberVia(entry: string, via: SipVia): void {
+  recentVias.read('Via', entry, () => via);
+}
+
 function readVia(entry: string): SipVia | undefined {
   if (entry === '' || entry.includes(',')) return undefined;
   const parsed = grammarParse(entry, 'Via') as -1 | { transport: string; host: string; port?: number };

@@ -4,7 +4,7 @@ export { canonicalHeaderName, headerKey } from './header-names.js';
 export { SipRequest } from './sip-request.js';
 export { SipResponse } from './sip-response.js';
 export type { SipMessage } from './sip-message.js';
-export { parseContactList, parseCSeq, parseNameAddr, parseSipUri, parseVia, parseViaList, type SipCSeq, type SipNameAddr, type SipUri, type SipVia } from './header-values.js';
+export { parseContactList, parseCSeq, parseNameAddr, parseSipUri, parseVia, parseViaList, rememberVia, type SipCSeq, type SipNameAddr, type SipUri, type SipVia } from './header-values.js';
 export { parseSipMessage, type SipParseResult } from './sip-parser.js';
 export { DEFAULT_SIP_PARSE_OPTIONS, sipParseOptions, type SipParseOptions } from './sip-parse-options.js';
 export type { SipParseVerdict, SipRejectDiscard, SipRejectRespond, SipRejectStatus } from './sip-parse-verdict.js';

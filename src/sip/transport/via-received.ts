@@ -3,7 +3,7 @@
  * packet really came from, so responses can follow it back through NATs.
  */
 import { splitOutside } from '../message/header-lists.js';
-import { parseViaList, type SipRequest } from '../message/index.js';
+import { parseViaList, rememberVia, type SipRequest } from '../message/index.js';
 import { normalizeIp, sameIp } from './peer-address.js';
 import type { SipPeerAddress } from './sip-transport.js';
 
@@ -29,6 +29,13 @@ export function stampReceived(request: SipRequest, source: SipPeerAddress): ViaS
   segments.push(`received=${sourceIp}`);
   if ('rport' in top.params) segments.push(emptyRport ? `rport=${source.port}` : `rport=${top.params['rport']}`);
   entries[0] = segments.join(';');
+  // The reading of the rewritten entry, as parseVia would give it: the kept parameters in their
+  // order, then received and rport.
+  const params: Record<string, string | null> = {};
+  for (const [name, value] of Object.entries(top.params)) if (name !== 'received' && name !== 'rport') params[name] = value;
+  params['received'] = sourceIp;
+  if ('rport' in top.params) params['rport'] = emptyRport ? String(source.port) : top.params['rport']!;
+  rememberVia(entries[0], { ...top, params, raw: entries[0] });
   request.headers.replaceFirstValue('via', entries.join(', '));
   return 'stamped';
 }

@@ -127,3 +127,11 @@ test('the parser never throws on arbitrary bytes, whatever their length', () => 
     assert.equal(typeof r.ok, 'boolean');
   }
 });
+
+test('header values lose only SP and HTAB around them: a UTF-8 value ending in byte A0 stays whole', () => {
+  // "voilà" ends in C3 A0: read as latin1, A0 is a no-break space, which String.trim would cut.
+  const parsed = parseSipMessage(options(['Subject: \t voilà \t', 'X-Note: x…']));
+  assert.ok(parsed.ok);
+  assert.equal(parsed.message.headers.get('subject'), 'voilà');
+  assert.equal(parsed.message.headers.get('x-note'), 'x…');
+});

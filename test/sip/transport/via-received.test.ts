@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSipMessage, SipRequest } from '../../../src/sip/message/index.js';
+import { parseSipMessage, parseVia, SipRequest } from '../../../src/sip/message/index.js';
 import { responseDestination, stampReceived } from '../../../src/sip/transport/index.js';
 import { sipRequest } from '../../helpers/sip-peer-sockets.js';
 
@@ -68,4 +68,15 @@ test('response routing: received+rport, received with sent-by port, sent-by, mad
   // The manual's reply path "back the way it came": the packet source, whatever the Via says.
   assert.deepEqual(responseDestination(via('SIP/2.0/UDP 10.0.0.5:5070;branch=z9hG4bK1'), 'udp', src, 'source'), { ok: true, address: src });
   assert.deepEqual(responseDestination(via('SIP/2.0/UDP pbx.example.com;branch=z9hG4bK1'), 'udp', src, 'via'), { ok: false, reason: 'host-not-an-ip', host: 'pbx.example.com' });
+});
+
+test('the reading remembered for a stamped Via is the one a fresh parse gives', () => {
+  for (const via of ['SIP/2.0/UDP 10.0.0.5:5060;rport;branch=z9hG4bKr1;x=1', 'SIP/2.0/UDP phone.example.com;received=10.1.1.1;branch=z9hG4bKr2', 'SIP/2.0/TCP 10.0.0.5;rport=7000;branch=z9hG4bKr3;received=1.2.3.4;lr']) {
+    const r = request(via);
+    assert.equal(stampReceived(r, source), 'stamped');
+    const remembered = r.topVia!;
+    // Push the stamped text out of the parser's recent readings, then read it afresh.
+    for (let i = 0; i < 16; i++) parseVia(`SIP/2.0/UDP 10.9.9.${i};branch=z9hG4bKevict${i}`);
+    assert.deepEqual(remembered, parseVia(remembered.raw), via);
+  }
 });
