@@ -6,6 +6,8 @@
  * lets a replay through.
  */
 
+import { detachedString } from '../../util/detached-string.js';
+
 export type NonceCountOutcome = 'accepted' | 'replayed' | 'forgotten';
 
 interface Entry {
@@ -38,7 +40,8 @@ export class NonceCountTracker {
       return 'accepted';
     }
     if (issuedAt <= this.forgottenUpTo) return 'forgotten';
-    this.entries.set(nonce, { highestNc: nc, issuedAt });
+    // Kept as a string of its own: the nonce was cut from a whole request's text.
+    this.entries.set(detachedString(nonce), { highestNc: nc, issuedAt });
     while (this.entries.size > this.capacity) {
       const [oldestNonce, oldest] = this.entries.entries().next().value as [string, Entry];
       this.entries.delete(oldestNonce);

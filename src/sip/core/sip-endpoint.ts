@@ -24,6 +24,7 @@ import { checkNewRequest, type RequestRejection } from './request-checks.js';
 import { DEFAULT_ACCEPT, type SipEndpointOptions } from './sip-endpoint-options.js';
 import type { SipDialogListener, SipIncomingRequest, SipRequestHandler, SipRespondVerdict, SipResponseSpec } from './sip-request-handler.js';
 import { StatelessAnswers } from './stateless-answers.js';
+import { detachedString } from '../../util/detached-string.js';
 import { transactionRequestOf, transactionResponseOf } from './transaction-views.js';
 
 /** A response view that still carries the parsed message, for the TU. */
@@ -208,11 +209,13 @@ export class SipEndpoint {
     const origin = { source: incoming.source, transport: incoming.transport, connection: incoming.connection };
     const made: { transaction?: ServerTransaction } = {};
     const transport = this.options.transports.transactionTransport({ origin, topVia: request.topVia }, (error) => made.transaction?.transportError(error));
-    const common = { request: view, transport, timers: this.timers, scheduler: this.scheduler };
+    // The identity the table matches retransmissions on, in strings of its own (not views into the message text).
+    const kept: TransactionRequest = { ...view, branch: view.branch === undefined ? undefined : detachedString(view.branch), sentBy: detachedString(view.sentBy) };
+    const common = { request: kept, transport, timers: this.timers, scheduler: this.scheduler };
     made.transaction =
       request.method === 'INVITE'
         ? this.inviteServerTransaction(request, common)
-        : new NonInviteServerTransaction({ request: view, transport, timers: this.timers, scheduler: this.scheduler, report: ignoreReport });
+        : new NonInviteServerTransaction({ request: kept, transport, timers: this.timers, scheduler: this.scheduler, report: ignoreReport });
     return made.transaction;
   }
 

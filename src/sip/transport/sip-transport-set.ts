@@ -6,9 +6,10 @@
  */
 import { formatPeer } from './peer-address.js';
 import { responseDestination, type ReplyPath } from './response-route.js';
-import type { IncomingSip, SipOutgoing, SipReceiver, SipTarget, SipTransport, SipTransportKind } from './sip-transport.js';
+import type { IncomingSip, SipConnection, SipOutgoing, SipReceiver, SipTarget, SipTransport, SipTransportKind } from './sip-transport.js';
 import type { SipResponse } from '../message/index.js';
 import { outgoingBytes } from './outgoing-bytes.js';
+import { detachedString } from '../../util/detached-string.js';
 
 /** What a response needs to know about the request it answers. */
 export type RequestOrigin = Pick<IncomingSip, 'source' | 'transport' | 'connection'>;
@@ -76,13 +77,13 @@ export class SipTransportSet {
     const transport = this.transports.get(kind);
     if (transport === undefined) throw new Error(`sip transport set: no ${kind} transport`);
     const report = (error: unknown): void => onError(error instanceof Error ? error : new Error(String(error)));
-    return {
-      reliable: transport.reliable,
-      send: (bytes) => {
-        const sending = 'target' in destination ? transport.send(destination.target, bytes) : this.sendResponse(bytes, destination.origin, destination.topVia);
-        sending.catch(report);
-      },
-    };
+    if ('target' in destination) return boundTo(transport, destination.target, undefined, '', report);
+    // A server transaction answers the same request for its whole life (Timer J: 32 s on UDP): where
+    // to is worked out once, and kept without the parsed Via (nor, through its strings, the message).
+    const route = destination.topVia === undefined ? undefined : responseDestination(destination.topVia, kind, destination.origin.source, this.replyPath);
+    const target = route?.ok === true ? { ip: detachedString(route.address.ip), port: route.address.port, kind } : undefined;
+    const unroutable = route === undefined ? 'a response without a readable top Via' : route.ok ? '' : `response Via host ${route.host} is not an IP address`;
+    return boundTo(transport, target, destination.origin.connection, unroutable, report);
   }
 
   async close(): Promise<void> {
@@ -93,4 +94,20 @@ export class SipTransportSet {
   describe(): string {
     return [...this.transports.values()].map((t) => `${t.kind} ${t.localAddress === undefined ? '(not listening)' : formatPeer(t.localAddress)}`).join(', ');
   }
+}
+
+/**
+ * The send side of one transaction, made in a scope of its own: a closure keeps every variable of the
+ * function it was made in, and the caller's scope holds the parsed Via.
+ */
+function boundTo(transport: SipTransport, target: SipTarget | undefined, connection: SipConnection | undefined, unroutable: string, report: (error: unknown) => void): BoundTransactionTransport {
+  return {
+    reliable: transport.reliable,
+    send: (bytes) => {
+      // Streams answer on the request's connection while it is open (§18.2.2).
+      if (connection?.isOpen === true && connection.send(bytes)) return;
+      if (target === undefined) return report(new Error(`sip transport set: ${unroutable}`));
+      transport.send(target, bytes).catch(report);
+    },
+  };
 }
