@@ -4,8 +4,30 @@
  */
 import type { ScheduledTimer, TimerScheduler } from '../transaction/timer-scheduler.js';
 
+/** A timer the scheduler remembers until it fires or is cancelled. */
+class TrackedTimer implements ScheduledTimer {
+  inner: ScheduledTimer | undefined;
+
+  constructor(
+    private readonly pending: Set<TrackedTimer>,
+    private readonly action: () => void,
+  ) {}
+
+  cancel(): void {
+    this.pending.delete(this);
+    this.inner?.cancel();
+  }
+
+  fire(): void {
+    this.pending.delete(this);
+    this.action();
+  }
+}
+
+const NOT_SCHEDULED: ScheduledTimer = { cancel: () => undefined };
+
 export class TrackedScheduler implements TimerScheduler {
-  private readonly pending = new Set<ScheduledTimer>();
+  private readonly pending = new Set<TrackedTimer>();
   private closed = false;
 
   constructor(private readonly inner: TimerScheduler) {}
@@ -15,20 +37,11 @@ export class TrackedScheduler implements TimerScheduler {
   }
 
   schedule(delayMs: number, fire: () => void): ScheduledTimer {
-    if (this.closed) return { cancel: () => undefined };
-    let timer: ScheduledTimer | undefined;
-    const tracked: ScheduledTimer = {
-      cancel: () => {
-        this.pending.delete(tracked);
-        timer?.cancel();
-      },
-    };
-    this.pending.add(tracked);
-    timer = this.inner.schedule(delayMs, () => {
-      this.pending.delete(tracked);
-      fire();
-    });
-    return tracked;
+    if (this.closed) return NOT_SCHEDULED;
+    const timer = new TrackedTimer(this.pending, fire);
+    this.pending.add(timer);
+    timer.inner = this.inner.schedule(delayMs, () => timer.fire());
+    return timer;
   }
 
   /** Cancels everything pending; later schedules do nothing. */

@@ -118,6 +118,19 @@ export class SipHeaders {
     return before - this.fields.length;
   }
 
+  /**
+   * Headers made from field objects the caller just built and will not change (the parser's): the
+   * objects are taken as they are instead of copied one by one (the array itself is not kept).
+   */
+  static adopt(fields: readonly SipHeaderField[]): SipHeaders {
+    const headers = new SipHeaders();
+    for (const f of fields) {
+      headers.fields.push(f);
+      headers.keys.push(headerKey(f.name));
+    }
+    return headers;
+  }
+
   clone(): SipHeaders {
     return new SipHeaders(this.fields);
   }

@@ -99,7 +99,7 @@ function finishMessage(
   reject: (statusCode: SipRejectStatus, reasonPhrase: string, detail: string) => SipParseResult,
 ): SipParseResult {
   // Grammar checks run on the bytes as latin1 (RFC 3261 §25.1 is a byte grammar); the model holds text.
-  const headers = new SipHeaders(fields);
+  const headers = SipHeaders.adopt(fields);
   const isRequest = start.kind === 'request';
   if (isRequest) {
     // RFC 3261 §8.2.2.1 follows syntax; the version comes first (RFC 3261 §21.5.6, RFC 4475 §3.1.2.16).
@@ -123,7 +123,7 @@ function finishMessage(
     body = Buffer.from(bytes.subarray(bodyOffset, bodyOffset + length));
   }
   // Most heads are plain ASCII, where the latin1 and the UTF-8 readings are the same text.
-  const textHeaders = fields.some((f) => HIGH_BYTE.test(f.value)) ? new SipHeaders(fields.map((f) => ({ name: f.name, value: latin1ToUtf8(f.value) }))) : headers;
+  const textHeaders = fields.some((f) => HIGH_BYTE.test(f.value)) ? SipHeaders.adopt(fields.map((f) => ({ name: f.name, value: latin1ToUtf8(f.value) }))) : headers;
   if (start.kind === 'response') return { ok: true, message: new SipResponse(start.statusCode, latin1ToUtf8(start.reasonPhrase), textHeaders, body) };
   // RFC 3261 §19.1.1 (table): headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
   if (start.uriHasHeaders) return reject(400, 'Bad Request-URI', 'a Request-URI carrying URI headers');

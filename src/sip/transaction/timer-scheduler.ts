@@ -8,10 +8,18 @@ export interface TimerScheduler {
   schedule(delayMs: number, fire: () => void): ScheduledTimer;
 }
 
+/** One `setTimeout`, cancelled through the handle it keeps (no closure per timer). */
+class NodeTimer implements ScheduledTimer {
+  constructor(private readonly handle: ReturnType<typeof setTimeout>) {}
+
+  cancel(): void {
+    clearTimeout(this.handle);
+  }
+}
+
 /** The scheduler on Node's `setTimeout`. */
 export class RealTimerScheduler implements TimerScheduler {
   schedule(delayMs: number, fire: () => void): ScheduledTimer {
-    const handle = setTimeout(fire, delayMs);
-    return { cancel: () => clearTimeout(handle) };
+    return new NodeTimer(setTimeout(fire, delayMs));
   }
 }
