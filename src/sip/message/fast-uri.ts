@@ -50,6 +50,15 @@ export function plainHostPort(text: string): { host: string; port: number | unde
   return port === undefined ? undefined : { host, port };
 }
 
+const SPECIAL_NAMES = new WeakMap<object, readonly string[]>();
+
+/** The names of a table of special parameters, listed once per table. */
+function specialNames(special: Readonly<Record<string, unknown>>): readonly string[] {
+  let names = SPECIAL_NAMES.get(special);
+  if (names === undefined) SPECIAL_NAMES.set(special, (names = Object.keys(special)));
+  return names;
+}
+
 /**
  * Checks `;name[=value]` parameters (text after the first `;`). Names the grammar treats specially
  * (`special`, lower case) must pass `checkSpecial`; a name that merely starts with one of them is
@@ -67,7 +76,7 @@ export function plainParams(text: string, special: Readonly<Record<string, (valu
       if (!check(val)) return false;
       continue;
     }
-    for (const s in special) if (lower.startsWith(s)) return false;
+    for (const s of specialNames(special)) if (lower.startsWith(s)) return false;
     if (val !== undefined && !value.test(val)) return false;
   }
   return true;

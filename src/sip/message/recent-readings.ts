@@ -14,7 +14,8 @@ export class RecentReadings<T> {
   private next = 0;
 
   read(rule: string, text: string, parse: (text: string) => T): T {
-    for (let i = 0; i < SLOTS; i++) if (this.texts[i] === text && this.rules[i] === rule) return this.values[i]!;
+    // The rule first: rule names are constants, compared by reference; texts of one shape differ late.
+    for (let i = 0; i < SLOTS; i++) if (this.rules[i] === rule && this.texts[i] === text) return this.values[i]!;
     const value = parse(text);
     this.rules[this.next] = rule;
     this.texts[this.next] = text;
