@@ -28,7 +28,7 @@ export function checkNewRequest(request: SipRequest, allowed: readonly string[],
   if (!allowed.includes(request.method)) {
     return { statusCode: 405, reasonPhrase: 'Method Not Allowed', headers: [['Allow', allowed.join(', ')]] };
   }
-  if (request.method !== 'CANCEL' && request.method !== 'ACK') {
+  if (request.method !== 'CANCEL' && request.method !== 'ACK' && request.headers.has('require')) {
     const unknown = headerTokens(request, 'require').filter((tag) => !supported.some((s) => s.toLowerCase() === tag.toLowerCase()));
     if (unknown.length > 0) return { statusCode: 420, reasonPhrase: 'Bad Extension', headers: [['Unsupported', unknown.join(', ')]] };
   }

@@ -8,9 +8,8 @@ import { DialogLayer, type DialogSendTarget, type UasInvite } from '../dialog/in
 import { createAckForNon2xx, createResponse, serializeSipMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { InviteClientTransaction } from '../transaction/invite-client-transaction.js';
 import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
-import type { InviteServerTransactionOptions } from '../transaction/invite-server-options.js';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction.js';
-import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
+import type { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
 import { RealTimerScheduler } from '../transaction/timer-scheduler.js';
 import { TrackedScheduler } from './tracked-scheduler.js';
 import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
@@ -24,7 +23,7 @@ import { checkNewRequest, type RequestRejection } from './request-checks.js';
 import { DEFAULT_ACCEPT, type SipEndpointOptions } from './sip-endpoint-options.js';
 import type { SipDialogListener, SipIncomingRequest, SipRequestHandler, SipRespondVerdict, SipResponseSpec } from './sip-request-handler.js';
 import { StatelessAnswers } from './stateless-answers.js';
-import { detachedString } from '../../util/detached-string.js';
+import { ServerTransactions, type ServerTransaction } from './server-transactions.js';
 import { transactionRequestOf, transactionResponseOf } from './transaction-views.js';
 
 /** A response view that still carries the parsed message, for the TU. */
@@ -32,7 +31,6 @@ interface ResponseView extends TransactionResponse {
   readonly message: SipResponse;
 }
 type ClientTransaction = InviteClientTransaction<ResponseView> | NonInviteClientTransaction<ResponseView>;
-type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
 
 /** One incoming INVITE while its server transaction lives. */
 interface InviteEntry {
@@ -42,7 +40,6 @@ interface InviteEntry {
 }
 type MutableIncoming = SipIncomingRequest & { cancelled: boolean };
 
-const ignoreReport = (): void => undefined;
 /** Received messages are matched by their parsed fields; the bytes a view carries are for sending. */
 const NO_BYTES = new Uint8Array(0);
 
@@ -70,19 +67,29 @@ export class SipEndpoint {
   /** Where each outgoing INVITE went, so its CANCEL follows it (§9.1). */
   private readonly inviteTargets = new Map<string, SipTarget>();
   private readonly stateless: StatelessAnswers;
+  private readonly serverTransactions: ServerTransactions;
+  private allowed: readonly string[] | undefined;
 
   constructor(private readonly options: SipEndpointOptions) {
     const timers = resolveTransactionTimers(options.timers);
     if (!timers.ok) throw new RangeError(`sip endpoint timers: ${timers.problems.join('; ')}`);
     this.timers = timers.timers;
     this.scheduler = new TrackedScheduler(options.scheduler ?? new RealTimerScheduler());
+    this.serverTransactions = new ServerTransactions({
+      transports: options.transports,
+      timers: this.timers,
+      scheduler: this.scheduler,
+      version: options.local.version,
+      responseView: (response) => this.responseView(response),
+      inviteReport: (transaction, report) => this.inviteServerReport(transaction, report),
+    });
     this.stateless = new StatelessAnswers({
       transports: options.transports,
       version: options.local.version,
       log: options.log,
       rateLimit: options.rateLimit,
       supported: options.supported ?? [],
-      allowedMethods: () => this.allowedMethods(),
+      allowedMethods: () => this.allowedList(),
       handlerFor: (method) => this.handlers.get(method),
     });
     this.dialogs = new DialogLayer({
@@ -111,6 +118,7 @@ export class SipEndpoint {
   /** Registers the handler for new requests of `method` (and in-dialog requests of that method). */
   handle(method: string, handler: SipRequestHandler): void {
     this.handlers.set(method, handler);
+    this.allowed = undefined;
   }
 
   /** Hears the dialog events the handlers hear (ACK, BYE, no ACK) without handling a method; returns the removal. */
@@ -121,7 +129,13 @@ export class SipEndpoint {
 
   /** The methods a 405 or an OPTIONS answer lists in Allow (§8.2.1, §11.2). */
   allowedMethods(): string[] {
-    return [...new Set([...BUILT_IN_METHODS, ...this.handlers.keys()])];
+    return [...this.allowedList()];
+  }
+
+  /** The same list, worked out once per change of handlers (every new request is checked against it). */
+  private allowedList(): readonly string[] {
+    this.allowed ??= [...new Set([...BUILT_IN_METHODS, ...this.handlers.keys()])];
+    return this.allowed;
   }
 
   get transactionCounts(): { readonly client: number; readonly server: number } {
@@ -159,11 +173,11 @@ export class SipEndpoint {
     const inDialog = request.to?.tag !== undefined;
     if (!inDialog && request.method !== 'CANCEL' && !this.stateless.admit(request, incoming)) return;
     if (!inDialog && this.stateless.answered(request, incoming)) return;
-    const transaction = this.createServerTransaction(request, view, incoming);
+    const transaction = this.serverTransactions.create(request, view, incoming);
     if (this.table.addServer(transaction) !== 'added') return;
     if (request.method === 'CANCEL') return this.receiveCancel(request, view, transaction as NonInviteServerTransaction);
     if (inDialog) return this.receiveInDialog(request, incoming, transaction);
-    const rejection = checkNewRequest(request, this.allowedMethods(), this.options.supported ?? []);
+    const rejection = checkNewRequest(request, this.allowedList(), this.options.supported ?? []);
     if (rejection !== undefined) return void this.respondWith(transaction, request, rejection);
     if (request.method === 'INVITE') return this.receiveInvite(request, incoming, transaction as InviteServerTransaction);
     const handler = this.handlers.get(request.method);
@@ -202,34 +216,7 @@ export class SipEndpoint {
     }
   }
 
-  private createServerTransaction(request: SipRequest, view: TransactionRequest, incoming: IncomingSipMessage): ServerTransaction {
-    // A non-INVITE transaction outlives its handler by Timer J (32 s on UDP) and every closure made
-    // here shares one scope: none of them may hold the parsed request or the incoming message, only
-    // where to answer (the INVITE's own closures, which need the request, are made in their own scope).
-    const origin = { source: incoming.source, transport: incoming.transport, connection: incoming.connection };
-    const made: { transaction?: ServerTransaction } = {};
-    const transport = this.options.transports.transactionTransport({ origin, topVia: request.topVia }, (error) => made.transaction?.transportError(error));
-    // The identity the table matches retransmissions on, in strings of its own (not views into the message text).
-    const kept: TransactionRequest = { ...view, branch: view.branch === undefined ? undefined : detachedString(view.branch), sentBy: detachedString(view.sentBy) };
-    const common = { request: kept, transport, timers: this.timers, scheduler: this.scheduler };
-    made.transaction =
-      request.method === 'INVITE'
-        ? this.inviteServerTransaction(request, common)
-        : new NonInviteServerTransaction({ request: kept, transport, timers: this.timers, scheduler: this.scheduler, report: ignoreReport });
-    return made.transaction;
-  }
-
-  private inviteServerTransaction(request: SipRequest, common: Pick<InviteServerTransactionOptions<TransactionRequest>, 'request' | 'transport' | 'timers' | 'scheduler'>): InviteServerTransaction {
-    const transaction: InviteServerTransaction = new InviteServerTransaction({
-      ...common,
-      buildTrying: () => this.responseView(createResponse(request, 100, 'Trying', { version: this.options.local.version })),
-      buildNoAnswerResponse: () => this.responseView(createResponse(request, 408, 'Request Timeout', { version: this.options.local.version })),
-      report: (report) => this.inviteServerReport(transaction, report),
-    });
-    return transaction;
-  }
-
-  private inviteServerReport(transaction: ServerTransaction, report: ServerTransactionReport): void {
+  private inviteServerReport(transaction: InviteServerTransaction, report: ServerTransactionReport): void {
     // The `ack` report (RFC 6026 §8.7, an ACK that reused the INVITE's branch) is handled where the
     // ACK message itself is at hand, in receiveRequest.
     if (report.kind !== 'terminated') return;

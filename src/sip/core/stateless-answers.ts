@@ -17,7 +17,7 @@ export interface StatelessAnswersOptions {
   readonly log: Logger;
   readonly rateLimit: (SourceRateLimitOptions & { readonly rejectOverLimit?: boolean }) | null | undefined;
   readonly supported: readonly string[];
-  readonly allowedMethods: () => string[];
+  readonly allowedMethods: () => readonly string[];
   readonly handlerFor: (method: string) => SipRequestHandler | undefined;
 }
 
