@@ -8,18 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock, MobileNetwork } from '../../modem-drivers/simulator/network/index.js';
 import { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
-import type { SimCard } from '../../modem-drivers/simulator/types.js';
-import { AtClient, settle } from './modem-fakes.js';
+import { AtClient, settle, numberedSim } from './modem-fakes.js';
 
-const card = (n: number): SimCard => ({
-  iccid: `8986000000000000000${n}`,
-  imsi: `46000123450000${n}`,
-  number: `+861380000000${n}`,
-  pin: null,
-  puk: '12345678',
-  plmn: '46000',
-  smsc: '+8613800200500',
-});
+const card = numberedSim;
 
 async function rig() {
   const clock = new ManualClock();

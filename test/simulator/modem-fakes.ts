@@ -233,6 +233,19 @@ export function makeSim(over: Partial<SimCard> = {}): SimCard {
   };
 }
 
+/** SIM n of a small fixed set (ICCID, IMSI and number end in n): tests that name their subscribers by number. */
+export function numberedSim(n: number): SimCard {
+  return {
+    iccid: `8986000000000000000${n}`,
+    imsi: `46000123450000${n}`,
+    number: `+861380000000${n}`,
+    pin: null,
+    puk: '12345678',
+    plmn: '46000',
+    smsc: '+8613800200500',
+  };
+}
+
 /** Lets every pending setImmediate / promise callback run. */
 export async function settle(turns = 8): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise((r) => setImmediate(r));

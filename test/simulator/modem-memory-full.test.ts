@@ -10,18 +10,9 @@ import { decodePdu, encodeSubmit, type SmsStatusReport } from '../../src/gsm/ind
 import { ManualClock, MobileNetwork } from '../../modem-drivers/simulator/network/index.js';
 import { TP_ST_SME_ERROR_TRYING } from '../../modem-drivers/simulator/network/sms-center.js';
 import { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
-import type { SimCard } from '../../modem-drivers/simulator/types.js';
-import { AtClient, lines, settle } from './modem-fakes.js';
+import { AtClient, lines, settle, numberedSim } from './modem-fakes.js';
 
-const card = (n: number): SimCard => ({
-  iccid: `8986000000000000000${n}`,
-  imsi: `46000123450000${n}`,
-  number: `+861380000000${n}`,
-  pin: null,
-  puk: '12345678',
-  plmn: '46000',
-  smsc: '+8613800200500',
-});
+const card = numberedSim;
 
 /** Sender A (EC25, status reports stored) and recipient B (SIM7600, its 23-slot "ME" memory full). */
 async function fullRecipient() {
