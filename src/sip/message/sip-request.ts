@@ -15,9 +15,12 @@ export class SipRequest extends SipMessageBase {
     this.uri = uri;
   }
 
-  /** The Request-URI split into parts when it is a SIP or SIPS URI. */
+  #sipUriReading: { readonly text: string; readonly value: SipUri | undefined } | undefined;
+
+  /** The Request-URI split into parts when it is a SIP or SIPS URI (parsed again only when `uri` changed). */
   get sipUri(): SipUri | undefined {
-    return parseSipUri(this.uri);
+    if (this.#sipUriReading?.text !== this.uri) this.#sipUriReading = { text: this.uri, value: parseSipUri(this.uri) };
+    return this.#sipUriReading.value;
   }
 
   get startLine(): string {

@@ -15,6 +15,7 @@ import { ExtensionDirectory } from './extension-directory.js';
 import { readRegister, type RequestedContact } from './register-request.js';
 import { REGISTRAR_DEFAULTS, type RegisteredContact, type RegistrarOptions } from './registrar-options.js';
 import { SourceLockout } from './source-lockout.js';
+import { detachedString } from '../../util/detached-string.js';
 
 type Extra = readonly (readonly [string, string])[];
 
@@ -172,13 +173,14 @@ export class Registrar {
     const { extension, source, callId, cseq, now } = context;
     if (requested.expiresS === 0) return void this.bindings.remove(extension.user, key);
     const expiresS = Math.min(requested.expiresS, this.maxExpiresS);
+    // Kept until it expires: strings of its own, not views into the REGISTER's text.
     const binding: Binding = {
       user: extension.user,
       group: extension.group,
-      contactUri: requested.uri,
-      key,
+      contactUri: detachedString(requested.uri),
+      key: detachedString(key),
       q: requested.q,
-      callId,
+      callId: detachedString(callId),
       cseq,
       expiresAt: now + expiresS * 1000,
       updatedAt: now,
