@@ -137,6 +137,15 @@ export interface DtmfDetectionCapability {
   enable(): Promise<void>;
 }
 
+/**
+ * DTMF tones sent to the far end of the active call (3GPP TS 27.007 §C.2.11 +VTS): the manual's "M1:"
+ * service dialling (§4.6) keys the called number into a service after it answers. Rejects with
+ * InvalidArgumentError for a key that is not 0-9 * # A-D, ModemCommandError when no call is up.
+ */
+export interface DtmfSendCapability {
+  send(keys: string): Promise<void>;
+}
+
 /** Full modem restart (AT+CFUN=1,1); the port may vanish and come back. */
 export interface ResetCapability {
   reset(): Promise<void>;
@@ -164,6 +173,7 @@ export interface Modem {
   readonly imei?: ImeiCapability;
   readonly dataCheck?: DataCheckCapability;
   readonly dtmfDetection?: DtmfDetectionCapability;
+  readonly dtmfSend?: DtmfSendCapability;
 }
 
 export interface ModemOptions {

@@ -22,6 +22,7 @@ import { GENERIC_URCS, genericUrcHandler } from './urc-handler.js';
 import { ModemEvents, type UrcHandler } from './urc-events.js';
 import { GenericUssd } from './ussd.js';
 import { GenericVoiceCall } from './voicecall.js';
+import { GenericDtmfSend } from './dtmf-send.js';
 
 /** The shared parts of one modem on one channel. */
 export interface ModemCore {
@@ -61,6 +62,8 @@ export interface GenericParts {
   readonly sms: GenericSms;
   readonly ussd: GenericUssd;
   readonly reset: GenericReset;
+  /** TS 27.007 +VTS, inherited by every family (the standard form needs no vendor variant). */
+  readonly dtmfSend: GenericDtmfSend;
 }
 
 export function genericParts(core: ModemCore, custom: GenericCustomisation = {}): GenericParts {
@@ -79,6 +82,7 @@ export function genericParts(core: ModemCore, custom: GenericCustomisation = {})
     sms: new GenericSms(at, custom.sms),
     ussd: new GenericUssd(at),
     reset: new GenericReset(at),
+    dtmfSend: new GenericDtmfSend(at),
   };
 }
 

@@ -18,6 +18,7 @@
  *   GET  /calls                          outside parties' calls (placed here or from SIMs)
  *   POST /calls/:id/answer | /calls/:id/hangup
  *   POST /calls/:id/dtmf         {keys}  the outside party presses keys (0-9 * # A-D) during the call
+ *   (each call in GET /calls shows `dtmfReceived`: the keys the SIM sent to the outside party, AT+VTS)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +44,8 @@ interface TrackedCall {
   startedAt: number;
   endedAt: number | null;
   cause: string | null;
+  /** Keys the other side of the call sent to this outside party (AT+VTS on the SIM's modem), in order. */
+  dtmfReceived: string;
 }
 
 export interface ControlApi {
@@ -56,8 +59,11 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
   const calls = new Map<number, TrackedCall>();
   let nextCall = 1;
   const track = (leg: CallLeg, from: string, to: string, direction: TrackedCall['direction']): TrackedCall => {
-    const c: TrackedCall = { id: nextCall++, leg, from, to, direction, startedAt: sim.clock.now(), endedAt: null, cause: null };
+    const c: TrackedCall = { id: nextCall++, leg, from, to, direction, startedAt: sim.clock.now(), endedAt: null, cause: null, dtmfReceived: '' };
     calls.set(c.id, c);
+    leg.onDtmf((key) => {
+      c.dtmfReceived += key;
+    });
     leg.onState((st, cause) => {
       if (st === 'ended') {
         c.endedAt = sim.clock.now();
@@ -79,6 +85,7 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
     startedAt: new Date(c.startedAt).toISOString(),
     endedAt: c.endedAt === null ? null : new Date(c.endedAt).toISOString(),
     cause: c.cause,
+    dtmfReceived: c.dtmfReceived,
   });
 
   const modemOf = (id: string) => {

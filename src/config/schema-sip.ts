@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { bool, expected, int, listenHost, obj, oneOf, pattern, text } from './schema-helpers.js';
 import { parseAddressPattern } from '../sip/access/address-pattern.js';
 import { CALL_WAITING_MODES } from '../call/call-waiting-state.js';
+import { FIXED_FORWARD_NUMBER, SERVICE_FORWARD_NUMBER } from '../sip/to-gsm/forward-number.js';
+
+const FORWARD_NUMBER = new RegExp(`${FIXED_FORWARD_NUMBER.source}|${SERVICE_FORWARD_NUMBER.source}`);
 
 const hostPort = pattern(
   /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/,
@@ -132,8 +135,11 @@ export const sipSchema = obj({
     twoStage: obj({
       enabled: bool().default(false),
       digitTimeoutSec: int(1, 60).default(5),
-      /** Dial this fixed number instead of collecting digits. */
-      forwardNumber: pattern(/^\+?[0-9*#]{1,32}$/, 'a phone number').nullable().default(null),
+      /**
+       * Manual §4.6 "转移号码": a number dialled instead of collecting digits, or "M1:<service number>":
+       * every SIP → GSM call dials the service and keys the called number into it as DTMF, then "#".
+       */
+      forwardNumber: pattern(FORWARD_NUMBER, 'a phone number or "M1:<service number>"').nullable().default(null),
     }).prefault({}),
   }).prefault({}),
   forward: obj({

@@ -265,6 +265,11 @@ export class Line extends EventEmitter<LineEvents> {
     await this.capability('dtmfDetection').enable();
   }
 
+  /** Sends DTMF keys to the far end of the active call (TS 27.007 +VTS). Throws when no call is up. */
+  async sendDtmf(keys: string): Promise<void> {
+    await this.capability('dtmfSend').send(keys);
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** emit(), but a listener that throws is logged instead of breaking the line. */

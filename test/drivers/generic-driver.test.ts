@@ -483,6 +483,13 @@ test('a family handler sees a URC first and falls back to the generic handler; l
   await channel.close();
 });
 
+test('DTMF sending (TS 27.007 §C.2.11): AT+VTS refused with no call up, then one AT+VTS per key', async () => {
+  await play('dtmf-send.txt', async ({ driver }) => {
+    await assert.rejects(driver.dtmfSend.send('1'), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'CME ERROR');
+    await driver.dtmfSend.send('13#');
+  });
+});
+
 test('every generic fixture was played by a test above', () => {
   const all = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
   assert.deepEqual(all.filter((f) => !played.has(f)), []);

@@ -333,6 +333,13 @@ test('call waiting: AT+CCWA=1,1,1, +CCWA → call-waiting, AT+CHLD=2 holds and a
   assert.deepEqual(events.map((e) => e.type), ['call-waiting', 'call-ended']);
 });
 
+test('DTMF sending: AT+VTS refused with no call up (ModemCommandError), then one AT+VTS per key, # included', async () => {
+  await play('dtmf-send.txt', async ({ driver }) => {
+    await assert.rejects(driver.dtmfSend.send('1'), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'CME ERROR');
+    await driver.dtmfSend.send('13#');
+  });
+});
+
 test('every quectel/ec25 fixture is played by a test above', () => {
   // http-*.txt are played by the data connectivity check's own tests (quectel-http.test.ts)
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt') && !f.startsWith('http-'));

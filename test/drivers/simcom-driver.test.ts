@@ -270,6 +270,13 @@ test('call waiting: +CCWA without a <CLI validity> → call-waiting; AT+CHLD=1 r
   ]);
 });
 
+test('DTMF sending: AT+VTS refused with no call up (ModemCommandError), then one AT+VTS per key, # included', async () => {
+  await play('dtmf-send.txt', async ({ driver }) => {
+    await assert.rejects(driver.dtmfSend.send('1'), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'CME ERROR');
+    await driver.dtmfSend.send('13#');
+  });
+});
+
 test('every simcom/sim7600 fixture is played by a test above', () => {
   // http-*.txt are played by the data connectivity check's own tests (simcom-http.test.ts)
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt') && !f.startsWith('http-'));

@@ -95,7 +95,11 @@ export class FakeLeg implements CallLeg {
   pressKeys(keys: string): void {
     for (const key of keys) for (const l of [...this.dtmfListeners]) l(key);
   }
-  sendDtmf(): void {}
+  /** Keys the modem sent to this party (AT+VTS). */
+  dtmfSent = '';
+  sendDtmf(keys: string): void {
+    this.dtmfSent += keys;
+  }
   onDtmf(listener: (key: string) => void): () => void {
     this.dtmfListeners.add(listener);
     return () => this.dtmfListeners.delete(listener);

@@ -47,6 +47,16 @@ const normalise = (s: string) =>
     .replace(/(\+CPSI: LTE,Online,\d{3}-\d{2,3}),0x[0-9A-F]{4},\d+/g, '$1,0x<lac>,<ci>');
 
 const EC25: Record<string, Scenario> = {
+  'dtmf-send.txt': {
+    dialect: 'quectel-ec25',
+    before: {
+      // the call the keys go to: dialled and answered before the transcript's second AT+VTS
+      1: async (x) => {
+        await x.c.at('ATD91000;');
+        x.att().dialled[0]!.set('active');
+      },
+    },
+  },
   'iccid-no-sim.txt': {
     dialect: 'quectel-ec25',
     sim: null,
@@ -97,6 +107,16 @@ const EC25: Record<string, Scenario> = {
 };
 
 const SIM7600: Record<string, Scenario> = {
+  'dtmf-send.txt': {
+    dialect: 'simcom-sim7600',
+    before: {
+      // the call the keys go to: dialled and answered before the transcript's second AT+VTS
+      1: async (x) => {
+        await x.c.at('ATD91000;');
+        x.att().dialled[0]!.set('active');
+      },
+    },
+  },
   'call-mo.txt': {
     dialect: 'simcom-sim7600',
     after: { 0: (x) => x.att().dialled[0]!.set('active') },
@@ -407,3 +427,15 @@ for (const [name, dialect] of [
     x.modem.close();
   });
 }
+
+test('AT+VTS: each key reaches the other party of the active call; none before it is answered, one key per command', async () => {
+  const { x } = await start({ dialect: 'quectel-ec25' });
+  await x.c.at('ATD91000;');
+  const leg = x.att().dialled[0]!;
+  assert.match(await x.c.at('AT+VTS=1'), /\+CME ERROR: 3/);
+  leg.set('active');
+  for (const key of ['1', '3', '#']) assert.match(await x.c.at(`AT+VTS=${key}`), /OK/);
+  assert.match(await x.c.at('AT+VTS=12'), /\+CME ERROR: 4/);
+  assert.equal(leg.dtmfSent, '13#');
+  x.modem.close();
+});

@@ -1,7 +1,7 @@
 /**
  * Voice calls and USSD: ATD (V.250 §6.3.1, TS 27.007 §6.2), ATA (§6.3.5), ATH (§6.3.6), +CHUP (§6.5),
  * +CLCC (§7.18), +CLIP (§7.6), +CEER (§6.10), +CVHU (§6.20), +CUSD (§7.15), +CCWA (§7.12), +CHLD
- * (§7.13, call-hold.ts), and the vendors' USB audio
+ * (§7.13, call-hold.ts), +VTS (§C.2.11), and the vendors' USB audio
  * commands (Quectel AT+QPCMV, SIMCom AT+CPCMREG).
  */
 import { decodeString } from './charset.js';
@@ -64,6 +64,8 @@ export const callCommands: Handler = (core, c) => {
       return core.profile.audio === 'qpcmv' ? qpcmv(core, c) : undefined;
     case '+CPCMREG':
       return core.profile.audio === 'cpcmreg' ? cpcmreg(core, c) : undefined;
+    case '+VTS':
+      return vts(core, c);
     case '+QTONEDET':
       return core.profile.dtmfDetection === 'qtonedet' ? dtmfDetection(core, c, '+QTONEDET: (0,1)', '+QTONEDET', [[0, 1]]) : undefined;
     case '+DDET':
@@ -202,5 +204,19 @@ function cpcmreg(core: ModemCore, c: ExtendedCommand): Outcome {
   }
   if (v !== 1 || core.calls.call?.state !== 'active') return ERROR;
   core.usbAudio = { enabled: true, port: 0 };
+  return OK;
+}
+
+/**
+ * AT+VTS=<DTMF> (TS 27.007 §C.2.11): one key, sent to the other party of the active call (not a held
+ * one). No active call: +CME ERROR: 3 (operation not allowed).
+ */
+function vts(core: ModemCore, c: ExtendedCommand): Outcome {
+  if (c.op === 'test') return info('+VTS: (0-9,*,#,A,B,C,D)');
+  const key = (argStr(c, 0) ?? '').trim().toUpperCase();
+  if (c.op !== 'set' || c.args.length !== 1 || !/^[0-9*#A-D]$/.test(key)) return cme(4);
+  const active = core.calls.sessions().find((s) => s.state === 'active' && !s.held);
+  if (active === undefined) return cme(3);
+  active.leg.sendDtmf(key);
   return OK;
 }

@@ -9,6 +9,8 @@
  * - BYE from SIP, or our 2xx never acknowledged: the GSM leg is hung up.
  * - GSM end before our 200: the final status of `causeStatus` (gsm-cause-status.ts).
  * - GSM end after our 200: BYE once the ACK has come (§15: not before), else when it comes.
+ * - "M1:<service>" forward number (§4.6): the line dials the service; 1 s after it answers, the called
+ *   number and "#" go to it as DTMF (sending-digits); then the call is answered as any other.
  * - No ringing within `noRingSec` of dialling: 408 Request Timeout (the network never reached the
  *   callee). No answer within `noAnswerSec` of alerting: the `noAnswer` status (480 by default), the
  *   same the network's own NO ANSWER gives. Either way the GSM leg is hung up.
@@ -21,6 +23,7 @@ import type { SipIncomingRequest } from '../core/index.js';
 import type { Dialog } from '../dialog/index.js';
 import type { SipRequest } from '../message/index.js';
 import { DigitCollector } from './digit-collector.js';
+import { readForwardNumber, SERVICE_DIGITS_DELAY_MS, serviceDigits } from './forward-number.js';
 import { readDtmfInfo } from './dtmf-info.js';
 import { reasonPhraseFor, statusForGsmEnd, type CauseStatusTable } from './gsm-cause-status.js';
 import type { MediaSession } from '../../media/media-contract.js';
@@ -32,6 +35,8 @@ export interface SipToGsmLine {
   status(): LineStatus;
   dial(number: string, opts: { origin: string }): Promise<void>;
   hangup(): Promise<void>;
+  /** DTMF keys to the far end of the active call (TS 27.007 +VTS); needed by "M1:" service dialling only. */
+  sendDtmf?(keys: string): Promise<void>;
 }
 
 /** The `sip.calls` settings one call reads. */
@@ -80,6 +85,9 @@ export class SipToGsmCall {
   private noRingTimer: NodeJS.Timeout | null = null;
   private noAnswerTimer: NodeJS.Timeout | null = null;
   private collector: DigitCollector | null = null;
+  /** "M1:" service dialling: the keys the service gets once it answers; null for a plain call. */
+  private digitsForService: string | null = null;
+  private digitsTimer: NodeJS.Timeout | null = null;
   private readonly onChanged = (call: Call): void => this.gsmChanged(call);
   private readonly onEnded = (call: Call): void => this.gsmEnded(call);
 
@@ -108,9 +116,9 @@ export class SipToGsmCall {
     return this.o.incoming.uas?.dialog === dialog;
   }
 
-  /** Single-stage: dial the chosen line now. */
+  /** Single-stage: dial the chosen line now (or its "M1:" service, §4.6). */
   dial(line: SipToGsmLine, number: string): void {
-    void this.dialLine(line, number);
+    this.dialNumberOrService(line, number);
   }
 
   /** Two-stage (§4.6): answer at once, then dial the forward number or the digits collected. */
@@ -119,7 +127,8 @@ export class SipToGsmCall {
     if (!sent.ok) return this.finish('end', `200 not sent (${sent.reason})`);
     this.sipAnswered = true;
     this.move('collect');
-    const { forwardNumber, digitTimeoutSec } = this.o.settings.twoStage;
+    const { digitTimeoutSec } = this.o.settings.twoStage;
+    const forward = readForwardNumber(this.o.settings.twoStage.forwardNumber);
     const dialPicked = (number: string): void => {
       if (this.st !== 'collecting') return;
       const choice = pick(number);
@@ -127,9 +136,10 @@ export class SipToGsmCall {
         this.o.log.info({ callId: this.o.incoming.request.callId, number, status: choice.status, detail: choice.detail }, 'two-stage call refused');
         return this.endAnswered(`${choice.status} ${choice.reason} (second stage)`);
       }
-      void this.dialLine(choice.line, choice.number);
+      this.dialNumberOrService(choice.line, choice.number);
     };
-    if (forwardNumber !== null) return dialPicked(forwardNumber);
+    // "M1:" needs the number to key in: it is collected like any second stage.
+    if (forward.mode === 'fixed') return dialPicked(forward.number);
     this.collector = new DigitCollector(digitTimeoutSec * 1000, dialPicked);
     this.collector.start();
   }
@@ -207,6 +217,21 @@ export class SipToGsmCall {
 
   // ---- the GSM leg ----------------------------------------------------------------------------
 
+  /** Dials `number`, or with an "M1:" forward number the service, keeping `number` for its DTMF. */
+  private dialNumberOrService(line: SipToGsmLine, number: string): void {
+    const forward = readForwardNumber(this.o.settings.twoStage.forwardNumber);
+    if (forward.mode !== 'service') return void this.dialLine(line, number);
+    const digits = serviceDigits(number);
+    if (digits === null || line.sendDtmf === undefined) {
+      this.o.log.warn({ line: line.id, number }, 'M1 service dialling: the number cannot be sent as DTMF on this line');
+      if (this.sipAnswered) return this.endAnswered('BYE sent (M1 service dialling impossible)');
+      this.o.incoming.respond(503, 'Service Unavailable');
+      return this.finish('end', '503 M1 service dialling impossible');
+    }
+    this.digitsForService = digits;
+    void this.dialLine(line, forward.service);
+  }
+
   private async dialLine(line: SipToGsmLine, number: string): Promise<void> {
     this.move('dial');
     this.line = line;
@@ -265,19 +290,47 @@ export class SipToGsmCall {
 
   private gsmAnswered(): void {
     this.clearTimers();
-    if (this.sipAnswered) {
-      this.move('answered');
-      if (this.acked) this.move('ack');
+    if (this.digitsForService !== null) {
+      // §4.6: "1 秒后" the service hears the called number, key by key, ended by "#".
+      this.move('service-answered');
+      this.digitsTimer = setTimeout(() => void this.sendServiceDigits(), SERVICE_DIGITS_DELAY_MS);
       return;
     }
-    const sent = this.o.incoming.respond(200, 'OK', { contentType: SDP, body: this.o.media.localSdp });
-    if (!sent.ok) {
-      // CANCEL won the race (487 already sent, §9.2) or the transaction is gone: drop the GSM leg.
-      this.abandonGsm('the SIP caller left before the answer', this.o.incoming.cancelled ? '487 Request Terminated' : '200 not sent');
-      return this.finish('end', '200 not sent');
+    this.answerSipSide('answered');
+  }
+
+  private async sendServiceDigits(): Promise<void> {
+    this.digitsTimer = null;
+    const line = this.line;
+    const digits = this.digitsForService;
+    if (this.st !== 'sending-digits' || line === null || digits === null || line.sendDtmf === undefined) return;
+    try {
+      await line.sendDtmf(digits);
+    } catch (error) {
+      if (this.st !== 'sending-digits') return;
+      this.o.log.warn({ line: line.id, err: (error as Error).message }, 'M1 service dialling: the digits were not sent');
+      this.abandonGsm('the called number could not be sent to the service', 'DTMF not sent');
+      if (this.sipAnswered) return this.endAnswered('BYE sent (DTMF not sent)');
+      this.o.incoming.respond(502, 'Bad Gateway');
+      return this.finish('end', '502 DTMF not sent');
     }
-    this.sipAnswered = true;
-    this.move('answered');
+    if (this.st !== 'sending-digits') return;
+    this.answerSipSide('digits-sent');
+  }
+
+  /** The GSM side is up (in M1 mode, with the number keyed in): 200 unless two-stage sent it already. */
+  private answerSipSide(event: 'answered' | 'digits-sent'): void {
+    if (!this.sipAnswered) {
+      const sent = this.o.incoming.respond(200, 'OK', { contentType: SDP, body: this.o.media.localSdp });
+      if (!sent.ok) {
+        // CANCEL won the race (487 already sent, §9.2) or the transaction is gone: drop the GSM leg.
+        this.abandonGsm('the SIP caller left before the answer', this.o.incoming.cancelled ? '487 Request Terminated' : '200 not sent');
+        return this.finish('end', '200 not sent');
+      }
+      this.sipAnswered = true;
+    }
+    this.move(event);
+    if (this.acked) this.move('ack');
   }
 
   private gsmEnded(call: Call): void {
@@ -347,6 +400,8 @@ export class SipToGsmCall {
   }
 
   private clearTimers(): void {
+    if (this.digitsTimer !== null) clearTimeout(this.digitsTimer);
+    this.digitsTimer = null;
     if (this.noRingTimer !== null) clearTimeout(this.noRingTimer);
     if (this.noAnswerTimer !== null) clearTimeout(this.noAnswerTimer);
     this.noRingTimer = null;
