@@ -72,7 +72,11 @@ test('cellgate start with no configuration and no modems: demo mode, four lines 
     assert.ok(sipPort, `no SIP listener logged:\n${out.slice(-2000)}`);
     const sipp = startSipp(['-sn', 'uac', '-s', '13912345678', `127.0.0.1:${sipPort}`, '-m', '1', '-nostdin', '-timeout', '30s'], dir);
     assert.equal(await sipp.exited, 0, sipp.output().slice(-2000));
-    const calls = (await (await fetch(`http://127.0.0.1:${port}/api/calls`, { headers: auth })).json()) as { items: Array<{ origin: string; outcome: string; number: string }> };
+    // SIPp is done once our 200 for its BYE is in; the GSM side hangs up and files the record just after.
+    let calls: { items: Array<{ origin: string; outcome: string; number: string }> } = { items: [] };
+    for (const deadline = Date.now() + 10_000; calls.items.length === 0 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      calls = (await (await fetch(`http://127.0.0.1:${port}/api/calls`, { headers: auth })).json()) as typeof calls;
+    }
     assert.equal(calls.items[0]?.origin, 'sip:demo');
     assert.equal(calls.items[0]?.outcome, 'answered');
   } finally {
