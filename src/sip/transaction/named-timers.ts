@@ -6,10 +6,10 @@ import type { ScheduledTimer, TimerScheduler } from './timer-scheduler.js';
  * and K, which means "terminate now", not "after the current event".
  */
 export class NamedTimers<Name extends string> {
-  // A transaction runs one to three timers: two short parallel lists cost less than a Map, which a
-  // completed transaction would otherwise keep for Timer J's 32 s.
-  private readonly names: Name[] = [];
-  private readonly timers: ScheduledTimer[] = [];
+  // A transaction runs one to three timers, and a completed one keeps Timer J for 32 s: two short
+  // lists, each made with its first entry (an array grown by push from empty reserves 17 slots).
+  private names: Name[] | undefined;
+  private timers: ScheduledTimer[] | undefined;
 
   constructor(private readonly scheduler: TimerScheduler) {}
 
@@ -23,33 +23,37 @@ export class NamedTimers<Name extends string> {
       this.forget(name);
       fire();
     });
-    this.names.push(name);
-    this.timers.push(timer);
+    if (this.names === undefined || this.timers === undefined) {
+      this.names = [name];
+      this.timers = [timer];
+    } else {
+      this.names.push(name);
+      this.timers.push(timer);
+    }
   }
 
   cancel(name: Name): void {
-    const at = this.names.indexOf(name);
-    if (at < 0) return;
-    const timer = this.timers[at]!;
-    this.names.splice(at, 1);
-    this.timers.splice(at, 1);
-    timer.cancel();
+    this.forget(name)?.cancel();
   }
 
   cancelAll(): void {
-    const timers = this.timers.splice(0);
-    this.names.length = 0;
+    const timers = this.timers ?? [];
+    this.names = undefined;
+    this.timers = undefined;
     for (const timer of timers) timer.cancel();
   }
 
   isRunning(name: Name): boolean {
-    return this.names.includes(name);
+    return this.names?.includes(name) ?? false;
   }
 
-  private forget(name: Name): void {
-    const at = this.names.indexOf(name);
-    if (at < 0) return;
+  /** Takes the timer of this name off the lists; returns it, or undefined when none runs. */
+  private forget(name: Name): ScheduledTimer | undefined {
+    const at = this.names?.indexOf(name) ?? -1;
+    if (at < 0 || this.names === undefined || this.timers === undefined) return undefined;
+    const timer = this.timers[at];
     this.names.splice(at, 1);
     this.timers.splice(at, 1);
+    return timer;
   }
 }

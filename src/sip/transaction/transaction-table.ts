@@ -63,9 +63,9 @@ export class TransactionTable<C extends TableTransaction, S extends TableServerT
     if (!verdict.ok) return verdict.reason;
     if (this.lookupServer(verdict, request, false) !== undefined) return 'duplicate';
     const entry: ServerEntry<S> = { transaction, legacyToTag: request.legacy?.toTag };
-    const list = this.servers.get(verdict.key) ?? [];
-    list.push(entry);
-    this.servers.set(verdict.key, list);
+    const list = this.servers.get(verdict.key);
+    if (list === undefined) this.servers.set(verdict.key, [entry]);
+    else list.push(entry);
     transaction.addTerminationListener(() => this.removeServer(verdict.key, entry));
     return 'added';
   }
