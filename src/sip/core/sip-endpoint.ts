@@ -10,8 +10,8 @@ import { InviteClientTransaction } from '../transaction/invite-client-transactio
 import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
 import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction.js';
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
-import { RealTimerScheduler } from '../transaction/timer-scheduler.js';
 import { TrackedScheduler } from './tracked-scheduler.js';
+import { BatchedTimerScheduler } from './batched-timer-scheduler.js';
 import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
 import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
 import { TransactionTable } from '../transaction/transaction-table.js';
@@ -56,7 +56,7 @@ function inviteResponseKey(message: SipMessage): string | undefined {
 export class SipEndpoint {
   readonly dialogs: DialogLayer;
   readonly timers: TransactionTimers;
-  private readonly scheduler: TrackedScheduler;
+  private readonly scheduler: TrackedScheduler | BatchedTimerScheduler;
   private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
   private readonly handlers = new Map<string, SipRequestHandler>();
   /** Parts that take part in dialogs without handling a method (our own INVITEs' dialogs). */
@@ -74,7 +74,10 @@ export class SipEndpoint {
     const timers = resolveTransactionTimers(options.timers);
     if (!timers.ok) throw new RangeError(`sip endpoint timers: ${timers.problems.join('; ')}`);
     this.timers = timers.timers;
-    this.scheduler = new TrackedScheduler(options.scheduler ?? new RealTimerScheduler());
+    // An injected scheduler (tests on fake time) is tracked for close(); real time gets the batched one.
+    this.scheduler = options.scheduler === undefined
+        ? new BatchedTimerScheduler({ onError: (error) => options.log.error({ err: error }, 'sip endpoint: a timer failed') })
+        : new TrackedScheduler(options.scheduler);
     this.serverTransactions = new ServerTransactions({
       transports: options.transports,
       timers: this.timers,
