@@ -35,6 +35,8 @@ import { QUECTEL_CALL_URC_SETTINGS } from './init-settings.js';
 import { QUECTEL_ICCID_STEPS, quectelNetregQueries, quectelNetworkInfo } from './netreg.js';
 import type { QnwInfo } from './parse.js';
 import { QUECTEL_URCS, quectelUrcHandler, type QuectelUrcState } from './urc-handler.js';
+import { CcinfoCalls } from './ccinfo-calls.js';
+import { QuectelVoiceCall } from './voicecall.js';
 
 export interface QuectelModemOptions extends ModemOptions {
   /**
@@ -79,16 +81,19 @@ export function openQuectelModem(channel: AtChannelApi, opts: QuectelModemOption
     const known = parts.sms.knownMemories;
     return statusReportInSr && (known === null || known.reports === 'SR');
   };
-  listenForUrcs(core, QUECTEL_URCS, [quectelUrcHandler(core, state, reportsInSr)]);
+  const ccinfoCalls = new CcinfoCalls();
+  const voicecall = new QuectelVoiceCall(core.at, ccinfoCalls);
+  listenForUrcs(core, QUECTEL_URCS, [quectelUrcHandler(core, state, reportsInSr, ccinfoCalls)]);
   const { sms } = parts;
   return {
     ...parts,
     init: async () => {
       await parts.init();
       const skipped = await runSettings(core.at.channel, QUECTEL_CALL_URC_SETTINGS);
-      parts.voicecall.reportsAnswer = skipped.length === 0;
+      voicecall.reportsAnswer = skipped.length === 0;
       if (skipped.length > 0) core.at.log.info({ skipped }, 'no call state URCs: the answer of a call is learnt by polling +CLCC');
     },
+    voicecall,
     family: 'quectel',
     netreg: Object.assign(parts.netreg, { networkInfo: () => quectelNetworkInfo(core.at) }),
     audio: new QuectelAudio(core.at, usbAudioPort),

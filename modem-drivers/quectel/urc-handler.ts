@@ -12,7 +12,8 @@
  * 'call-state' before it would end the call without one. The +CLCC poll stays the fallback.
  */
 import type { Urc, UrcSpec } from '../../src/at/types.js';
-import type { CallInfo, Signal } from '../types.js';
+import type { Signal } from '../types.js';
+import type { CcinfoCalls } from './ccinfo-calls.js';
 import type { ModemCore } from '../generic/modem-core.js';
 import type { UrcHandler } from '../generic/urc-events.js';
 import { parseMemIndex } from '../generic/parse.js';
@@ -33,23 +34,16 @@ export interface QuectelUrcState {
 }
 
 /** `reportsInSr`: whether a report announced in "SM" is kept in "SR" (asked per URC: the answer can change once AT+CPMS=? is known). */
-export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, reportsInSr: () => boolean): UrcHandler {
+export function quectelUrcHandler(core: ModemCore, state: QuectelUrcState, reportsInSr: () => boolean, calls: CcinfoCalls): UrcHandler {
   const { events, startup, results } = core;
   const log = events.log;
-  /** The calls +QIND: "ccinfo" reported, by <id>; emptied when a call ends by a result code. */
-  const calls = new Map<number, CallInfo>();
   events.onEvent((e) => {
     if (e.type === 'call-ended') calls.clear();
   });
 
   const callChanged = (report: CcinfoReport): void => {
-    if (report.kind === 'released') {
-      calls.delete(report.index);
-      if (calls.size === 0) return;
-    } else {
-      calls.set(report.call.index, report.call);
-    }
-    events.emit({ type: 'call-state', calls: [...calls.values()].sort((a, b) => a.index - b.index) });
+    const list = calls.report(report);
+    if (list !== undefined) events.emit({ type: 'call-state', calls: list });
   };
 
   const qind = (line: string): boolean => {

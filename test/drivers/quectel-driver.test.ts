@@ -345,3 +345,31 @@ test('every quectel/ec25 fixture is played by a test above', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.txt') && !f.startsWith('http-'));
   assert.deepEqual(files.filter((f) => !played.has(f)), []);
 });
+
+test('ccinfo: our hang-up (AT+CHUP ends every call) and our dial forget a call whose release report never came', async () => {
+  const step = (dir: 'host' | 'modem', text: string) => ({ dir, data: Buffer.from(text, 'latin1') });
+  const steps = [
+    // Call 1 up, a second (waiting) call reported, then no release report for it.
+    step('modem', '\r\n+QIND: "ccinfo",1,0,0,0,0,"10086",129\r\n'),
+    step('modem', '\r\n+QIND: "ccinfo",2,1,5,0,0,"+8613900139000",145\r\n'),
+    step('host', 'AT+CHUP\r'),
+    step('modem', '\r\nOK\r\n'),
+    step('host', 'ATD10010;\r'),
+    step('modem', '\r\nOK\r\n'),
+    step('modem', '\r\n+QIND: "ccinfo",1,0,2,0,0,"10010",129\r\n'),
+  ];
+  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const driver = openQuectelModem(channel, { log: silentLogger() });
+  const events: ModemEvent[] = [];
+  driver.onEvent((e) => events.push(e));
+  await settle();
+  await driver.voicecall.hangup();
+  await driver.voicecall.dial('10010');
+  await settle();
+  driver.dispose();
+  await channel.close();
+  assert.deepEqual(modem.errors, []);
+  const last = events.filter((e) => e.type === 'call-state').at(-1);
+  assert.deepEqual(last, { type: 'call-state', calls: [{ ...mo('dialing'), number: '10010' }] }, 'the new call alone, not the stale waiting call 2');
+});
