@@ -224,18 +224,24 @@ test('+QIND: "ccinfo" call reports become call-state events at once; a release l
   ]);
 });
 
-/** A modem that only sends `lines` as URCs, through a Quectel modem: its events. */
-async function urcEvents(lines: string[]): Promise<ModemEvent[]> {
-  const steps = lines.map((l) => ({ dir: 'modem' as const, data: Buffer.from(`\r\n${l}\r\n`) }));
+/** A Quectel modem driven through inline transcript steps: `drive` runs once the modem's first URCs are in; its events and the script's errors. */
+async function inlineRun(steps: { dir: 'host' | 'modem'; data: Buffer }[], drive: (driver: QuectelModem) => Promise<void> = async () => undefined) {
   const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
   const channel = new AtChannel(modem, { log: silentLogger() });
   const driver = openQuectelModem(channel, { log: silentLogger() });
   const events: ModemEvent[] = [];
   driver.onEvent((e) => events.push(e));
   await settle();
+  await drive(driver);
+  await settle();
   driver.dispose();
   await channel.close();
-  return events;
+  return { events, errors: modem.errors };
+}
+
+/** A modem that only sends `lines` as URCs, through a Quectel modem: its events. */
+async function urcEvents(lines: string[]): Promise<ModemEvent[]> {
+  return (await inlineRun(lines.map((l) => ({ dir: 'modem' as const, data: Buffer.from(`\r\n${l}\r\n`) })))).events;
 }
 
 test('ccinfo: a second call is listed with the first; the release of one reports the other; a result code clears the list', async () => {
@@ -358,18 +364,11 @@ test('ccinfo: our hang-up (AT+CHUP ends every call) and our dial forget a call w
     step('modem', '\r\nOK\r\n'),
     step('modem', '\r\n+QIND: "ccinfo",1,0,2,0,0,"10010",129\r\n'),
   ];
-  const modem = new ScriptedModem({ file: '<inline>', source: 'test', comments: [], steps });
-  const channel = new AtChannel(modem, { log: silentLogger() });
-  const driver = openQuectelModem(channel, { log: silentLogger() });
-  const events: ModemEvent[] = [];
-  driver.onEvent((e) => events.push(e));
-  await settle();
-  await driver.voicecall.hangup();
-  await driver.voicecall.dial('10010');
-  await settle();
-  driver.dispose();
-  await channel.close();
-  assert.deepEqual(modem.errors, []);
+  const { events, errors } = await inlineRun(steps, async (driver) => {
+    await driver.voicecall.hangup();
+    await driver.voicecall.dial('10010');
+  });
+  assert.deepEqual(errors, []);
   const last = events.filter((e) => e.type === 'call-state').at(-1);
   assert.deepEqual(last, { type: 'call-state', calls: [{ ...mo('dialing'), number: '10010' }] }, 'the new call alone, not the stale waiting call 2');
 });
