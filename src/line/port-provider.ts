@@ -16,6 +16,19 @@ export interface OpenedPort {
    * null: the watchdog probes the modem there while the AT port waits for the network (decision 0016).
    */
   secondary?: { transport: AtTransport; path: string } | null;
+  /**
+   * The modem's PCM audio port (the family descriptor's `audioInterface`), opened per call by the call's
+   * audio, or null when the modem has none.
+   */
+  audio?: AudioPortOpener | null;
+}
+
+/** Opens a modem's audio port: raw PCM bytes both ways over the same byte-stream shape as the AT port. */
+export interface AudioPortOpener {
+  /** Device path or another description, for logs. */
+  readonly path: string;
+  /** Rejects with a clear message when the port cannot be opened (held, unplugged). */
+  open(): Promise<AtTransport>;
 }
 
 export interface PortProvider {

@@ -41,8 +41,13 @@ export interface RtpEnd {
   sendFrame(frame: Int16Array): void;
   /** The next 20 ms frame to play out: from the jitter buffer, concealment after a loss, or silence. */
   nextFrame(): Int16Array;
-  /** Sends a digit as RFC 4733 telephone-events (or in-band when none was negotiated). */
-  sendDigit(digit: DtmfDigit, durationMs: number): void;
+  /** Whether the peer accepts RFC 4733 telephone-events (a payload type was negotiated). */
+  readonly sendsTelephoneEvents: boolean;
+  /**
+   * Sends a digit as RFC 4733 telephone-events; false when none were negotiated (the bridge then mixes
+   * an in-band tone into the frames it sends).
+   */
+  sendDigit(digit: DtmfDigit, durationMs: number): boolean;
   /** A digit received as RFC 4733 events, reported once at its start. */
   onDigit(listener: (digit: DtmfDigit) => void): void;
   /** No RTP received for the configured time while the call is up (manual §4.5 "RTP timeout"). */
@@ -73,4 +78,16 @@ export interface ModemAudioEnd {
   stats(): ModemAudioStats;
   /** Stops the clock, turns the modem's PCM off and closes the port. */
   close(): Promise<void>;
+}
+
+/**
+ * A packet transform between the RTP end and its sockets: SRTP/SRTCP (RFC 3711) when SDES keys were
+ * negotiated (RFC 4568), none otherwise. `unprotect*` returns null for a packet that fails
+ * authentication or replay checks: it is dropped and counted, never thrown.
+ */
+export interface PacketTransform {
+  protectRtp(packet: Buffer): Buffer;
+  unprotectRtp(packet: Buffer): Buffer | null;
+  protectRtcp(packet: Buffer): Buffer;
+  unprotectRtcp(packet: Buffer): Buffer | null;
 }
