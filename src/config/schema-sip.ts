@@ -205,10 +205,25 @@ export const sipSchema = obj({
      */
     algorithms: z.array(oneOf(['MD5', 'SHA-256']), { error: expected('a list of "MD5" and "SHA-256"') }).min(1).max(2).default(() => ['MD5' as const]),
   }).prefault({}),
-  /** RTP for calls (RFC 3550 §11: RTP on an even port, RTCP on the next): the range and the bind address. */
+  /** Call media (manual §4.5, §4.4 "DTMF 信号"): RTP ports, packets, codecs, DTMF, timeouts. */
   media: obj({
-    rtpPorts: pattern(/^\d{1,5}-\d{1,5}$/, 'a port range such as "10000-19999"').default('10000-19999'),
+    /** RTP on an even port, RTCP on the next (RFC 3550 §11); the manual's default range. */
+    rtpPorts: pattern(/^\d{1,5}-\d{1,5}$/, 'a port range such as "16384-32768"').default('16384-32768'),
     bindAddress: listenHost.nullable().default(null),
+    /** Milliseconds of audio per RTP packet (manual "RTP 包长度", default 20), a multiple of 10. */
+    ptimeMs: int(10, 60).refine((v) => v % 10 === 0, { error: expected('10, 20, 30, 40, 50 or 60') }).default(20),
+    /** Codecs offered, most preferred first (manual "语音编码顺序"). */
+    codecs: z.array(oneOf(['PCMU', 'PCMA']), { error: expected('a list of "PCMU" and "PCMA"') }).min(1).max(2).default(() => ['PCMU' as const, 'PCMA' as const]),
+    /** How digits the GSM side keys reach the SIP side: RFC 4733 events, SIP INFO, or in the audio. */
+    dtmf: oneOf(['rfc4733', 'info', 'inband']).default('rfc4733'),
+    /** How digits from the SIP side reach the GSM side: AT+VTS (the network sends them) or tones in the audio. */
+    dtmfToGsm: oneOf(['vts', 'inband']).default('vts'),
+    /** Hang up when no RTP arrives for this long during a call (manual "RTP 断线检测"); 0: never. */
+    rtpTimeoutSec: int(0, 3600).default(30),
+    /** The jitter buffer's hard cap: the most delay it may add, so delay cannot creep. */
+    jitterBufferMs: int(40, 500).default(120),
+    /** Send no RTP while the GSM side is silent (manual "静音抑制"; RFC 3389 comfort noise). */
+    vad: bool().default(false),
   }).prefault({}),
   message: obj({
     destination: oneOf(['body', 'to']).default('body'),
@@ -265,6 +280,6 @@ export function sipErrors(sip: SipConfig, add: (path: string, message: string) =
     groups.add(g.name);
   });
   const [lo, hi] = sip.media.rtpPorts.split('-').map(Number) as [number, number];
-  if (!(lo >= 1024 && hi <= 65535 && hi - lo >= 3)) add('sip.media.rtpPorts', `expected a range within 1024-65535 of at least 4 ports, such as "10000-19999", got ${JSON.stringify(sip.media.rtpPorts)}`);
+  if (!(lo >= 1024 && hi <= 65535 && hi - lo >= 3)) add('sip.media.rtpPorts', `expected a range within 1024-65535 of at least 4 ports, such as "16384-32768", got ${JSON.stringify(sip.media.rtpPorts)}`);
   if (sip.tls !== null && sip.port !== 0 && sip.tls.port === sip.port) add('sip.tls.port', `expected a port other than sip.port (${sip.port}), got ${sip.tls.port}`);
 }

@@ -1,13 +1,37 @@
 /**
- * What SIP calls need of the media side (SDP offer/answer over an RTP port pair), as interfaces: the
- * call parts (src/sip/to-gsm, src/sip/from-gsm) depend on this contract, media-sessions.ts implements it.
+ * What SIP calls need of the media side (SDP offer/answer over an RTP port pair, and the call's audio),
+ * as interfaces: the call parts (src/sip/to-gsm, src/sip/from-gsm) depend on this contract,
+ * media-sessions.ts implements it.
  */
+import type { DtmfDigit } from './audio-contract.js';
+
+export type { DtmfDigit } from './audio-contract.js';
+
+/** What the call's audio tells the call. */
+export interface CallAudioEvents {
+  /** A digit the SIP side sent as RFC 4733 telephone-events. */
+  sipDigit(digit: DtmfDigit): void;
+  /** A digit the GSM side keyed (the modem's DTMF report, or found in its audio). */
+  gsmDigit(digit: DtmfDigit): void;
+  /** The audio failed for good: no RTP for the configured time, or the modem's audio port died. */
+  failed(reason: string): void;
+}
+
 export interface MediaSession {
   /** Our SDP (offer or answer) as text, CRLF lines, UTF-8. */
   readonly localSdp: string;
   /** Feed the peer's SDP (an answer to our offer, or a re-offer). false when it is unusable (no common codec). */
   setRemote(sdp: string): boolean;
-  /** Releases the RTP port pair. Idempotent. */
+  /**
+   * Joins the RTP stream to the audio of the GSM call on `lineId`: at 183 with early media, or at the
+   * answer. Before the peer's SDP is known it starts once it is. Only the first call counts.
+   */
+  startAudio(lineId: number, events: CallAudioEvents): void;
+  /** Keys a digit to the GSM side (AT+VTS or in-band); ignored while no audio runs. */
+  keyToGsm(digit: DtmfDigit): void;
+  /** Sends a digit to the SIP side as RFC 4733 events (in-band without them); ignored while no audio runs. */
+  sendDigitToSip(digit: DtmfDigit): void;
+  /** Stops the audio and releases the RTP port pair. Idempotent. */
   close(): void;
 }
 

@@ -1,13 +1,14 @@
 /**
- * Media sessions of calls: SDP offer/answer (src/sip/sdp) over an RTP port pair from the pool.
- * Until the media layer relays audio, a session only negotiates: the chosen codec, the DTMF payload
- * type and the peer's RTP address are kept on it (`audio`), with the bound sockets (`ports`).
+ * Media sessions of calls: SDP offer/answer (src/sip/sdp) over an RTP port pair from the pool, and the
+ * call's audio once the call asks for it (`startAudio`): the starter the daemon gives joins the port
+ * pair's RTP to the line's modem audio (call-audio-link.ts). Without a starter a session only negotiates.
  */
 import { randomInt } from 'node:crypto';
 import { buildAnswer, buildOffer, parseSdp, readAnswer, type NegotiatedAudio, type SdpDescription } from '../sip/sdp/index.js';
 import { nextMediaSessionState, type MediaSessionEvent, type MediaSessionState } from './media-session-state.js';
 import type { RtpPortPair, RtpPortPool } from './rtp-port-pool.js';
-import type { MediaSession, MediaSessions } from './media-contract.js';
+import type { CallAudioEvents, DtmfDigit, MediaSession, MediaSessions } from './media-contract.js';
+import type { CallAudioLink, CallAudioStarter } from './call-audio-link.js';
 
 export type { MediaSession, MediaSessions } from './media-contract.js';
 
@@ -15,6 +16,10 @@ export interface MediaSessionsOptions {
   pool: RtpPortPool;
   /** The address written in c= and o=: where peers send RTP (our public host). */
   publicHost: string;
+  /** Joins a session's RTP to a line's audio; absent: sessions negotiate only. */
+  audio?: CallAudioStarter;
+  /** Told when a call's audio cannot start (the starter threw). */
+  onAudioError?: (lineId: number, error: Error) => void;
 }
 
 /** A call's negotiated RTP stream and its sockets. */
@@ -26,12 +31,18 @@ export class RtpMediaSession implements MediaSession {
   /** o= of the last remote SDP applied: a repeat of it changes nothing (RFC 3264 §8). */
   private remoteOrigin: string | null = null;
   private readonly sessId = String(randomInt(1, 2 ** 47));
+  /** startAudio's request, kept until the peer's SDP is known. */
+  private audioWanted: { lineId: number; events: CallAudioEvents } | null = null;
+  private audioStarted = false;
+  private link: CallAudioLink | null = null;
 
   constructor(
     private readonly pair: RtpPortPair,
     private readonly release: (pair: RtpPortPair) => void,
     private readonly host: string,
     initial: { offer: true } | { offer: false; remote: SdpDescription },
+    private readonly starter: CallAudioStarter | null = null,
+    private readonly onAudioError: (lineId: number, error: Error) => void = () => undefined,
   ) {
     if (initial.offer) {
       this.stateValue = 'offering';
@@ -75,6 +86,7 @@ export class RtpMediaSession implements MediaSession {
       this.negotiated = read.audio;
       this.remoteOrigin = origin;
       this.transition('answer-accepted');
+      this.maybeStartAudio();
       return true;
     }
     if (origin === this.remoteOrigin) return true;
@@ -89,13 +101,53 @@ export class RtpMediaSession implements MediaSession {
     }
     this.negotiated = same.audio;
     this.remoteOrigin = origin;
+    this.link?.update(same.audio);
     return true;
+  }
+
+  startAudio(lineId: number, events: CallAudioEvents): void {
+    if (this.audioWanted !== null || this.stateValue === 'closed') return;
+    this.audioWanted = { lineId, events };
+    this.maybeStartAudio();
+  }
+
+  keyToGsm(digit: DtmfDigit): void {
+    this.link?.keyToGsm(digit);
+  }
+
+  sendDigitToSip(digit: DtmfDigit): void {
+    this.link?.sendDigitToSip(digit);
+  }
+
+  /** Whether the call's audio runs (the starter gave a link). */
+  get audioRunning(): boolean {
+    return this.link !== null;
   }
 
   close(): void {
     if (this.stateValue === 'closed') return;
     this.transition('close');
-    this.release(this.pair);
+    const link = this.link;
+    this.link = null;
+    // The RTP end lets go of the sockets before the pair goes back to the pool.
+    if (link === null) return this.release(this.pair);
+    link.close().catch(() => undefined).finally(() => this.release(this.pair));
+  }
+
+  private maybeStartAudio(): void {
+    const wanted = this.audioWanted;
+    const audio = this.negotiated;
+    if (this.starter === null || wanted === null || audio === null || this.audioStarted) return;
+    this.audioStarted = true;
+    this.starter({ lineId: wanted.lineId, ports: this.pair, audio, events: wanted.events }).then(
+      (link) => {
+        if (link === null) return;
+        // Closed while the modem's audio port opened: it goes again at once.
+        if (this.stateValue === 'closed') return void link.close().catch(() => undefined);
+        this.link = link;
+      },
+      (error: Error) => this.onAudioError(wanted.lineId, error),
+    );
   }
 
   private transition(event: MediaSessionEvent): void {
@@ -117,7 +169,7 @@ export function createMediaSessions(o: MediaSessionsOptions): MediaSessions {
   return {
     offer(): RtpMediaSession | null {
       const pair = o.pool.take();
-      return pair ? new RtpMediaSession(pair, release, o.publicHost, { offer: true }) : null;
+      return pair ? new RtpMediaSession(pair, release, o.publicHost, { offer: true }, o.audio ?? null, o.onAudioError) : null;
     },
     answer(offerSdp: string) {
       const parsed = parseSdp(offerSdp);
@@ -127,7 +179,7 @@ export function createMediaSessions(o: MediaSessionsOptions): MediaSessions {
       if (!probe.ok) return { ok: false, status: 488, reason: probe.message };
       const pair = o.pool.take();
       if (!pair) return { ok: false, status: 503, reason: 'no free RTP port' };
-      return { ok: true, session: new RtpMediaSession(pair, release, o.publicHost, { offer: false, remote: parsed.sdp }) };
+      return { ok: true, session: new RtpMediaSession(pair, release, o.publicHost, { offer: false, remote: parsed.sdp }, o.audio ?? null, o.onAudioError) };
     },
   };
 }

@@ -38,7 +38,10 @@ function linePrefixes(config: ConfigStore): LinePrefixes[] {
 }
 
 export function wireSipToGsm(o: SipToGsmWiringOptions): SipToGsm {
-  const config = (): SipToGsmConfig => ({ calls: o.config.get().sip.calls, linePrefixes: linePrefixes(o.config) });
+  const config = (): SipToGsmConfig => {
+    const sip = o.config.get().sip;
+    return { calls: { ...sip.calls, dtmfToSip: sip.media.dtmf }, linePrefixes: linePrefixes(o.config) };
+  };
   return createSipToGsm({
     endpoint: o.endpoint,
     admit: o.admit,

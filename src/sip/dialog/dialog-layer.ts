@@ -112,6 +112,17 @@ export class DialogLayer {
     return bye.request;
   }
 
+  /**
+   * Sends INFO on a confirmed dialog (RFC 6086 §4.2; a DTMF digit as application/dtmf-relay). Its
+   * response changes nothing here; false when the dialog is not confirmed.
+   */
+  sendInfo(dialog: Dialog, contentType: string, body: string): boolean {
+    if (dialog.state !== 'confirmed') return false;
+    const info = dialog.createRequest('INFO', { contentType, body });
+    this.options.send(info.request, { kind: 'request', nextHop: info.routing.nextHop });
+    return true;
+  }
+
   /** §12.2.2: an incoming request that may belong to a dialog. */
   receiveRequest(request: SipRequest): InDialogRequestVerdict {
     if (request.to?.tag === undefined) return { kind: 'out-of-dialog' };

@@ -18,7 +18,7 @@ import { branchNextState, branchPending, forkNextState, type BranchEvent, type B
 /** What the fork needs of the SIP endpoint (SipEndpoint has it). */
 export interface ForkEndpoint {
   sendInvite(invite: SipRequest, target: SipTarget, events?: SipInviteEvents): { readonly outcome: Promise<SipInviteOutcome>; cancel(): UacCancelVerdict };
-  readonly dialogs: { sendBye(dialog: Dialog): SipRequest | undefined };
+  readonly dialogs: { sendBye(dialog: Dialog): SipRequest | undefined; sendInfo?(dialog: Dialog, contentType: string, body: string): boolean };
 }
 
 export interface ForkBranchSpec {

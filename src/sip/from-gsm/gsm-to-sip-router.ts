@@ -120,12 +120,14 @@ export class GsmToSipRouter implements CallRouter, SipDialogListener {
     });
     const forwarded = new ForwardedCall({
       callId: call.id,
+      lineId: call.gsm.line,
       peer,
       fork,
       media,
       endpoint: this.options.endpoint,
       control,
       noAnswerSec,
+      dtmfToSip: config.media.dtmf,
       onDialog: (dialog, which) => this.byDialog.set(dialog, which),
       onEnded: (which) => this.forget(which),
       log: this.options.log,

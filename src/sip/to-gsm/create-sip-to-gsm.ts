@@ -5,7 +5,7 @@
 import type { SipEndpoint } from '../core/index.js';
 import { SipToGsmHandler, type SipToGsmHandlerOptions } from './invite-handler.js';
 
-export interface SipToGsmOptions extends Omit<SipToGsmHandlerOptions, 'sendBye'> {
+export interface SipToGsmOptions extends Omit<SipToGsmHandlerOptions, 'sendBye' | 'sendInfo'> {
   readonly endpoint: Pick<SipEndpoint, 'handle' | 'dialogs'>;
 }
 
@@ -18,7 +18,7 @@ export interface SipToGsm {
 
 export function createSipToGsm(options: SipToGsmOptions): SipToGsm {
   const { endpoint, ...rest } = options;
-  const handler = new SipToGsmHandler({ ...rest, sendBye: (dialog) => void endpoint.dialogs.sendBye(dialog) });
+  const handler = new SipToGsmHandler({ ...rest, sendBye: (dialog) => void endpoint.dialogs.sendBye(dialog), sendInfo: (dialog, type, body) => void endpoint.dialogs.sendInfo(dialog, type, body) });
   endpoint.handle('INVITE', handler);
   endpoint.handle('INFO', handler);
   return { handler, stop: () => handler.stop() };

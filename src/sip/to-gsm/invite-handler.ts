@@ -33,6 +33,8 @@ export interface SipToGsmHandlerOptions {
   minutesUsed?(lineId: number): number;
   config(): SipToGsmConfig;
   sendBye(dialog: Dialog): void;
+  /** Sends INFO in a call's dialog (digits in "info" DTMF mode). */
+  sendInfo?(dialog: Dialog, contentType: string, body: string): void;
   readonly log: Logger;
   /** In-dialog requests and dialog events of dialogs that are not SIP → GSM calls. */
   readonly otherDialogs?: SipRequestHandler;
@@ -135,6 +137,7 @@ export class SipToGsmHandler implements SipRequestHandler {
       settings: config.calls,
       calls: this.o.calls,
       sendBye: (dialog) => this.o.sendBye(dialog),
+      ...(this.o.sendInfo ? { sendInfo: this.o.sendInfo } : {}),
       log: this.o.log,
       ended: (c) => this.active.delete(c),
       ...(this.o.digit ? { digit: this.o.digit } : {}),

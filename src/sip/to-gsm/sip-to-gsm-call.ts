@@ -26,7 +26,7 @@ import { DigitCollector } from './digit-collector.js';
 import { readForwardNumber, SERVICE_DIGITS_DELAY_MS, serviceDigits } from './forward-number.js';
 import { readDtmfInfo } from './dtmf-info.js';
 import { reasonPhraseFor, statusForGsmEnd, type CauseStatusTable } from './gsm-cause-status.js';
-import type { MediaSession } from '../../media/media-contract.js';
+import type { CallAudioEvents, DtmfDigit, MediaSession } from '../../media/media-contract.js';
 import { sipToGsmTransition, type SipToGsmCallEvent, type SipToGsmCallState } from './sip-to-gsm-call-state.js';
 
 /** What a call needs of a line (the daemon's Line has it). */
@@ -46,6 +46,8 @@ export interface SipToGsmCallSettings {
   readonly noRingSec: number;
   readonly causeStatus: CauseStatusTable;
   readonly twoStage: { readonly enabled: boolean; readonly digitTimeoutSec: number; readonly forwardNumber: string | null };
+  /** How digits the GSM side keys go to the SIP side (manual §4.4 "DTMF 信号"): RFC 4733, SIP INFO, or in the audio. */
+  readonly dtmfToSip: 'rfc4733' | 'info' | 'inband';
 }
 
 /** A line and number to dial, or the refusal (line-choice.ts). */
@@ -63,12 +65,14 @@ export interface SipToGsmCallOptions {
   readonly settings: SipToGsmCallSettings;
   readonly calls: Pick<CallService, 'on' | 'off'>;
   sendBye(dialog: Dialog): void;
+  /** Sends INFO in the dialog (RFC 6086), for digits in "info" mode. */
+  sendInfo?(dialog: Dialog, contentType: string, body: string): void;
   readonly log: Logger;
   /** Told once, when the call has ended on the SIP side. */
   ended(call: SipToGsmCall): void;
   /**
-   * A digit sent once the GSM leg is up (manual §4.7 call waiting, mode 2: "32" swaps, "31" hangs up).
-   * SIP INFO today; RFC 4733 telephone events are to come through the same hook.
+   * A digit sent once the GSM leg is up (manual §4.7 call waiting, mode 2: "32" swaps, "31" hangs up),
+   * as SIP INFO or RFC 4733 telephone-events. It is also keyed to the GSM side.
    */
   digit?(lineId: number, digit: string): void;
 }
@@ -90,6 +94,11 @@ export class SipToGsmCall {
   private digitsTimer: NodeJS.Timeout | null = null;
   private readonly onChanged = (call: Call): void => this.gsmChanged(call);
   private readonly onEnded = (call: Call): void => this.gsmEnded(call);
+  private readonly audioEvents: CallAudioEvents = {
+    sipDigit: (digit) => this.sipDigit(digit),
+    gsmDigit: (digit) => this.gsmDigit(digit),
+    failed: (reason) => this.audioFailed(reason),
+  };
 
   constructor(private readonly o: SipToGsmCallOptions) {}
 
@@ -187,9 +196,40 @@ export class SipToGsmCall {
       return;
     }
     incoming.respond(200, 'OK');
-    if (!read.ok) return;
-    if (this.st === 'collecting') this.collector?.add(read.digit);
-    else if ((this.st === 'answered' || this.st === 'confirmed') && this.line !== null) this.o.digit?.(this.line.id, read.digit);
+    if (read.ok) this.sipDigit(read.digit as DtmfDigit);
+  }
+
+  /** A digit from the SIP side (INFO or RFC 4733): the second stage's number, or a key for the GSM side. */
+  private sipDigit(digit: DtmfDigit): void {
+    if (this.st === 'collecting') return this.collector?.add(digit);
+    if ((this.st === 'answered' || this.st === 'confirmed') && this.line !== null) {
+      this.o.digit?.(this.line.id, digit);
+      this.o.media.keyToGsm(digit);
+    }
+  }
+
+  /** A digit the GSM side keyed: to the SIP side as configured (in-band: it is in the audio already). */
+  private gsmDigit(digit: DtmfDigit): void {
+    if (this.st === 'ended') return;
+    const mode = this.o.settings.dtmfToSip;
+    if (mode === 'rfc4733') return this.o.media.sendDigitToSip(digit);
+    const dialog = this.o.incoming.uas?.dialog;
+    if (mode === 'info' && dialog !== undefined) this.o.sendInfo?.(dialog, 'application/dtmf-relay', `Signal=${digit}\r\nDuration=160\r\n`);
+  }
+
+  /** No RTP for the configured time, or the modem's audio died: the call ends both ways. */
+  private audioFailed(reason: string): void {
+    if (this.st === 'ended') return;
+    this.o.log.info({ callId: this.o.incoming.request.callId, line: this.line?.id, reason }, 'SIP → GSM call: audio failed; ending the call');
+    this.abandonGsm(reason, reason);
+    if (this.sipAnswered) return this.endAnswered(`BYE sent (${reason})`);
+    this.o.incoming.respond(503, 'Service Unavailable');
+    this.finish('end', `503 ${reason}`);
+  }
+
+  /** The audio of the line's call joins the RTP stream (early media, or the answer). */
+  private startAudio(): void {
+    if (this.line !== null) this.o.media.startAudio(this.line.id, this.audioEvents);
   }
 
   /** An in-dialog re-INVITE: a new offer for the media, or none (we offer what we have, §14.2). */
@@ -280,12 +320,16 @@ export class SipToGsmCall {
     this.clearTimers();
     const { noAnswerSec, causeStatus } = this.o.settings;
     this.noAnswerTimer = setTimeout(() => this.timedOut(causeStatus.noAnswer, reasonPhraseFor(causeStatus.noAnswer), `no answer within ${noAnswerSec} s`), noAnswerSec * 1000);
-    if (this.sipAnswered) return; // two-stage: the caller hears the network's ringback in the media
+    // Two-stage: the caller hears the network's ringback in the media.
+    if (this.sipAnswered) return this.startAudio();
     const ringback = this.o.settings.ringback;
     // An offer cannot go in an unreliable 183 (no 100rel here): after an offerless INVITE, 180 only.
     const with183 = ringback !== '180' && !this.o.offerless;
     if (ringback !== '183' || !with183) this.o.incoming.respond(180, 'Ringing');
-    if (with183) this.o.incoming.respond(183, 'Session Progress', { contentType: SDP, body: this.o.media.localSdp });
+    if (with183) {
+      this.o.incoming.respond(183, 'Session Progress', { contentType: SDP, body: this.o.media.localSdp });
+      this.startAudio(); // early media: the network's ringback or announcements (§4.3 ringback mode)
+    }
   }
 
   private gsmAnswered(): void {
@@ -330,6 +374,7 @@ export class SipToGsmCall {
       this.sipAnswered = true;
     }
     this.move(event);
+    this.startAudio();
     if (this.acked) this.move('ack');
   }
 

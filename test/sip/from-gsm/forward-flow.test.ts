@@ -52,6 +52,13 @@ test('one target (a SIP URI) answers: the GSM call is answered, and the caller h
     await waitUntil(() => call.state === 'CONNECTED', 5000, 'the GSM call answered');
     assert.equal(rig.line.answers, 1);
     assert.equal(rig.media.sessions[0]!.remote.length, 1, 'the answer SDP reached the media session');
+    await waitUntil(() => rig.media.sessions[0]!.audio !== null, 3000, 'the call audio to start');
+    const session = rig.media.sessions[0]!;
+    assert.equal(session.audio!.lineId, 1, 'the audio joins the line the call is on');
+    session.audio!.events.gsmDigit('5');
+    session.audio!.events.sipDigit('3');
+    assert.deepEqual(session.toSip, ['5'], 'a GSM digit goes out as RFC 4733 (the default)');
+    assert.deepEqual(session.keyed, ['3'], 'a SIP digit is keyed to GSM');
     rig.line.callerHangsUp();
     await phonesDone([phone]);
     const record = recordOf(rig, call);
@@ -59,6 +66,24 @@ test('one target (a SIP URI) answers: the GSM call is answered, and the caller h
     assert.match(record.voipCause ?? '', /^BYE from the gateway/);
     assert.equal(rig.media.sessions[0]!.closed, true);
     assert.equal(rig.router.activeCount, 0);
+  } finally {
+    phone.sipp.kill();
+    await rig.close();
+    scratch.remove();
+  }
+});
+
+test('audio that fails for good (no RTP) ends the forwarded call: BYE to the phone, the GSM leg hung up', async () => {
+  const scratch = scratchDir();
+  const phone = await startPhone('uas', scratch.dir);
+  const rig = await startRig(sipConfig({ forward: { lines: { '1': `101@127.0.0.1:${phone.port}` } } }));
+  try {
+    const call = rig.line.ring('13912345678');
+    await waitUntil(() => rig.media.sessions[0]?.audio != null, 5000, 'the call audio to start');
+    rig.media.sessions[0]!.audio!.events.failed('no RTP for 30 s');
+    await phonesDone([phone]);
+    await waitUntil(() => call.ended, 3000, 'the GSM leg to end');
+    assert.equal(recordOf(rig, call).voipCause, 'no RTP for 30 s', 'the record says why');
   } finally {
     phone.sipp.kill();
     await rig.close();

@@ -15,6 +15,7 @@ import { CallService } from '../../../src/call/call-service.js';
 import { sipSchema, type SipConfig } from '../../../src/config/schema-sip.js';
 import type { LineCallEvent } from '../../../src/events.js';
 import { createGsmToSipRouter, type GsmToSipRouter, type MediaSession, type MediaSessions } from '../../../src/sip/from-gsm/index.js';
+import type { CallAudioEvents } from '../../../src/media/media-contract.js';
 import type { RegisteredContact } from '../../../src/sip/registrar/index.js';
 import { CounterStore } from '../../../src/store/counter-store.js';
 import { silentLogger } from '../../../src/util/log.js';
@@ -67,9 +68,9 @@ export class FakeGsmLine extends EventEmitter {
 }
 
 export class FakeMedia implements MediaSessions {
-  readonly sessions: { remote: string[]; closed: boolean }[] = [];
+  readonly sessions: { remote: string[]; closed: boolean; audio: { lineId: number; events: CallAudioEvents } | null; keyed: string[]; toSip: string[] }[] = [];
   offer(): MediaSession {
-    const record = { remote: [] as string[], closed: false };
+    const record = { remote: [] as string[], closed: false, audio: null as { lineId: number; events: CallAudioEvents } | null, keyed: [] as string[], toSip: [] as string[] };
     this.sessions.push(record);
     return {
       localSdp: 'v=0\r\no=cellgate 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n',
@@ -77,6 +78,9 @@ export class FakeMedia implements MediaSessions {
         record.remote.push(sdp);
         return /m=audio \d+ RTP\/AVP 0/.test(sdp);
       },
+      startAudio: (lineId, events) => void (record.audio ??= { lineId, events }),
+      keyToGsm: (digit) => void record.keyed.push(digit),
+      sendDigitToSip: (digit) => void record.toSip.push(digit),
       close: () => (record.closed = true),
     };
   }

@@ -19,6 +19,7 @@ import type { StoredCall } from '../../../src/store/records.js';
 import { silentLogger } from '../../../src/util/log.js';
 import type { SipIncomingRequest } from '../../../src/sip/core/index.js';
 import { createSipToGsm, type MediaSession, type MediaSessions, type SipToGsm, type SipToGsmConfig } from '../../../src/sip/to-gsm/index.js';
+import type { CallAudioEvents } from '../../../src/media/media-contract.js';
 import { lineStatus } from '../../web/harness.js';
 import { startEndpoint, type CoreEndpoint } from '../core/core-fixtures.js';
 
@@ -111,6 +112,11 @@ const SDP = (kind: string) => ['v=0', `o=- 1 1 IN IP4 127.0.0.1`, `s=${kind}`, '
 export class FakeMedia implements MediaSessions {
   open = 0;
   readonly remotes: string[] = [];
+  /** startAudio calls: the line and the events the call gave. */
+  readonly audio: { lineId: number; events: CallAudioEvents }[] = [];
+  /** Digits keyed to GSM, and sent to SIP, through the sessions. */
+  readonly keyed: string[] = [];
+  readonly toSip: string[] = [];
   offer(): MediaSession {
     return this.session('offer');
   }
@@ -127,6 +133,9 @@ export class FakeMedia implements MediaSessions {
         this.remotes.push(sdp);
         return /m=audio/.test(sdp);
       },
+      startAudio: (lineId, events) => void this.audio.push({ lineId, events }),
+      keyToGsm: (digit) => void this.keyed.push(digit),
+      sendDigitToSip: (digit) => void this.toSip.push(digit),
       close: () => {
         if (!closed) this.open--;
         closed = true;
@@ -148,6 +157,7 @@ export function callsConfig(over: Partial<SipToGsmConfig['calls']> = {}, linePre
       noRingSec: 10,
       causeStatus: { busy: 486, noAnswer: 480, rejected: 603, unreachable: 404, other: 503 },
       twoStage: { enabled: false, digitTimeoutSec: 5, forwardNumber: null },
+      dtmfToSip: 'rfc4733',
       ...over,
     },
     linePrefixes,
