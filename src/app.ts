@@ -208,6 +208,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
             cdr: () => config.get().sip.cdr,
             publicHost: sip.publicHost,
             rtpPorts: { min, max },
+            sdp: () => config.get().sip.media,
             ...(cfg.sip.media.bindAddress !== null ? { rtpBindAddress: cfg.sip.media.bindAddress } : {}),
             version,
             log,

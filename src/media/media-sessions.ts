@@ -4,7 +4,7 @@
  * pair's RTP to the line's modem audio (call-audio-link.ts). Without a starter a session only negotiates.
  */
 import { randomInt } from 'node:crypto';
-import { buildAnswer, buildOffer, parseSdp, readAnswer, type NegotiatedAudio, type SdpDescription } from '../sip/sdp/index.js';
+import { buildAnswer, buildOffer, parseSdp, readAnswer, type G711, type LocalSdpParams, type NegotiatedAudio, type SdpDescription } from '../sip/sdp/index.js';
 import { nextMediaSessionState, type MediaSessionEvent, type MediaSessionState } from './media-session-state.js';
 import type { RtpPortPair, RtpPortPool } from './rtp-port-pool.js';
 import type { CallAudioEvents, DtmfDigit, MediaSession, MediaSessions } from './media-contract.js';
@@ -16,10 +16,18 @@ export interface MediaSessionsOptions {
   pool: RtpPortPool;
   /** The address written in c= and o=: where peers send RTP (our public host). */
   publicHost: string;
+  /** `sip.media.codecs` and `ptimeMs`, read for each new session; absent: PCMU, PCMA and 20 ms. */
+  settings?: () => SdpSettings;
   /** Joins a session's RTP to a line's audio; absent: sessions negotiate only. */
   audio?: CallAudioStarter;
   /** Told when a call's audio cannot start (the starter threw). */
   onAudioError?: (lineId: number, error: Error) => void;
+}
+
+/** What configuration says of our SDP. */
+export interface SdpSettings {
+  readonly codecs: readonly G711[];
+  readonly ptimeMs: number;
 }
 
 /** A call's negotiated RTP stream and its sockets. */
@@ -43,6 +51,7 @@ export class RtpMediaSession implements MediaSession {
     initial: { offer: true } | { offer: false; remote: SdpDescription },
     private readonly starter: CallAudioStarter | null = null,
     private readonly onAudioError: (lineId: number, error: Error) => void = () => undefined,
+    private readonly sdpSettings: SdpSettings | null = null,
   ) {
     if (initial.offer) {
       this.stateValue = 'offering';
@@ -81,7 +90,7 @@ export class RtpMediaSession implements MediaSession {
     if (!parsed.ok) return false;
     const origin = originKey(parsed.sdp);
     if (this.stateValue === 'offering') {
-      const read = readAnswer(parsed.sdp);
+      const read = readAnswer(parsed.sdp, this.localParams());
       if (!read.ok) return false;
       this.negotiated = read.audio;
       this.remoteOrigin = origin;
@@ -154,8 +163,9 @@ export class RtpMediaSession implements MediaSession {
     this.stateValue = nextMediaSessionState(this.stateValue, event);
   }
 
-  private localParams(): { host: string; port: number; sessId: string; version: number } {
-    return { host: this.host, port: this.pair.port, sessId: this.sessId, version: this.version };
+  private localParams(): LocalSdpParams {
+    const base = { host: this.host, port: this.pair.port, sessId: this.sessId, version: this.version };
+    return this.sdpSettings ? { ...base, codecs: this.sdpSettings.codecs, ptimeMs: this.sdpSettings.ptimeMs } : base;
   }
 }
 
@@ -169,17 +179,18 @@ export function createMediaSessions(o: MediaSessionsOptions): MediaSessions {
   return {
     offer(): RtpMediaSession | null {
       const pair = o.pool.take();
-      return pair ? new RtpMediaSession(pair, release, o.publicHost, { offer: true }, o.audio ?? null, o.onAudioError) : null;
+      return pair ? new RtpMediaSession(pair, release, o.publicHost, { offer: true }, o.audio ?? null, o.onAudioError, o.settings?.() ?? null) : null;
     },
     answer(offerSdp: string) {
       const parsed = parseSdp(offerSdp);
       if (!parsed.ok) return { ok: false, status: 488, reason: `unusable SDP: ${parsed.error.message}` };
       // Check the codecs before taking a port, so a refused offer never holds one.
-      const probe = buildAnswer(parsed.sdp, { host: o.publicHost, port: 0, sessId: '0', version: 0 });
+      const settings = o.settings?.() ?? null;
+      const probe = buildAnswer(parsed.sdp, { host: o.publicHost, port: 0, sessId: '0', version: 0, ...(settings ? { codecs: settings.codecs, ptimeMs: settings.ptimeMs } : {}) });
       if (!probe.ok) return { ok: false, status: 488, reason: probe.message };
       const pair = o.pool.take();
       if (!pair) return { ok: false, status: 503, reason: 'no free RTP port' };
-      return { ok: true, session: new RtpMediaSession(pair, release, o.publicHost, { offer: false, remote: parsed.sdp }, o.audio ?? null, o.onAudioError) };
+      return { ok: true, session: new RtpMediaSession(pair, release, o.publicHost, { offer: false, remote: parsed.sdp }, o.audio ?? null, o.onAudioError, settings) };
     },
   };
 }

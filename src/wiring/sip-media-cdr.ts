@@ -4,7 +4,7 @@
  */
 import type { CallEndedEvents } from '../call/cdr-push/cdr-push.js';
 import { createCdrPush, type CdrPush } from '../call/cdr-push/cdr-push.js';
-import { createMediaSessions, type MediaSessions } from '../media/media-sessions.js';
+import { createMediaSessions, type MediaSessions, type SdpSettings } from '../media/media-sessions.js';
 import { RtpPortPool } from '../media/rtp-port-pool.js';
 import type { CounterStore } from '../store/counter-store.js';
 import type { Logger } from '../util/log.js';
@@ -19,6 +19,8 @@ export interface SipMediaCdrOptions {
   publicHost: string;
   /** The RTP port range, inclusive (default 10000-19999). */
   rtpPorts?: { min: number; max: number };
+  /** `sip.media`'s codecs and packet time, read for each call. */
+  sdp?: () => SdpSettings;
   /** Address the RTP sockets bind to (default all IPv4 interfaces). */
   rtpBindAddress?: string;
   version: string;
@@ -35,7 +37,7 @@ export interface SipMediaCdrParts {
 export async function wireSipMediaCdr(o: SipMediaCdrOptions): Promise<SipMediaCdrParts> {
   const pool = new RtpPortPool({ ...(o.rtpPorts ?? {}), ...(o.rtpBindAddress ? { bindAddress: o.rtpBindAddress } : {}) });
   await pool.start();
-  const media = createMediaSessions({ pool, publicHost: o.publicHost });
+  const media = createMediaSessions({ pool, publicHost: o.publicHost, ...(o.sdp ? { settings: o.sdp } : {}) });
   const cdrPush = createCdrPush({ store: o.store, config: o.cdr, calls: o.calls, version: o.version, log: o.log.child({ component: 'cdr-push' }) });
   cdrPush.start();
   return {

@@ -88,3 +88,25 @@ test('the state machine refuses an illegal edge', () => {
   assert.equal(nextMediaSessionState('negotiated', 'close'), 'closed');
   assert.throws(() => nextMediaSessionState('negotiated', 'answer-accepted'));
 });
+
+test('sip.media.codecs and ptimeMs shape our offer and what we accept', async () => {
+  const p = await pool(2);
+  const media = createMediaSessions({ pool: p, publicHost: '127.0.0.1', settings: () => ({ codecs: ['PCMA'], ptimeMs: 30 }) });
+  const s = media.offer() as RtpMediaSession;
+  assert.ok(s.localSdp.includes(`m=audio ${s.ports.port} RTP/AVP 8 101\r\n`), s.localSdp);
+  assert.ok(s.localSdp.includes('a=ptime:30\r\n'));
+  s.close();
+  const pcmuOnly = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0', ''].join('\r\n');
+  const refused = media.answer(pcmuOnly);
+  assert.equal(refused.ok, false, 'PCMU is not among our codecs');
+  assert.equal(refused.ok === false && refused.status, 488);
+  const both = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0 8', 'a=ptime:40', ''].join('\r\n');
+  const answered = media.answer(both);
+  assert.ok(answered.ok);
+  const a = answered.session as RtpMediaSession;
+  assert.equal(a.audio?.codec.encoding, 'PCMA');
+  assert.equal(a.audio?.ptime, 40, 'we send what the peer asked to receive (RFC 4566 §6)');
+  assert.ok(a.localSdp.includes('a=ptime:30\r\n'), 'and ask for ours');
+  a.close();
+  await p.close();
+});

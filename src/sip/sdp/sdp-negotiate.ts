@@ -37,6 +37,10 @@ export interface LocalSdpParams {
   /** o= session id and version (RFC 4566 §5.2; the version grows with every change). */
   sessId: string;
   version: number;
+  /** The codecs we speak, most preferred first (`sip.media.codecs`); default PCMU then PCMA. */
+  codecs?: readonly G711[];
+  /** The packet time we ask for (`sip.media.ptimeMs`, RFC 4566 §6 a=ptime); default 20 ms. */
+  ptimeMs?: number;
 }
 
 export type AnswerResult = { ok: true; sdp: string; audio: NegotiatedAudio } | { ok: false; reason: 'no-audio' | 'no-common-codec'; message: string };
@@ -49,6 +53,17 @@ export const OFFERED_CODECS: readonly AudioCodec[] = [
 export const TELEPHONE_EVENT_PT = 101;
 export const PTIME_MS = 20;
 const STATIC_G711: Readonly<Record<string, G711>> = { '0': 'PCMU', '8': 'PCMA' };
+const STATIC_PT: Readonly<Record<G711, number>> = { PCMU: 0, PCMA: 8 };
+
+function localCodecs(p: LocalSdpParams): readonly G711[] {
+  return p.codecs && p.codecs.length > 0 ? p.codecs : ['PCMU', 'PCMA'];
+}
+
+/** ptime within what a G.711 packet may carry here (10–60 ms in steps of 10). */
+function usablePtime(ms: number | null | undefined): number | null {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
+  return Math.min(60, Math.max(10, Math.round(ms / 10) * 10));
+}
 
 /** RFC 3264 §6.1: the answer's direction mirrors the offer's. */
 export function mirrorDirection(d: SdpDirection): SdpDirection {
@@ -90,13 +105,13 @@ function sessionLines(p: LocalSdpParams): string[] {
   return ['v=0', `o=cellgate ${p.sessId} ${p.version} IN ${t} ${p.host}`, 's=cellgate', `c=IN ${t} ${p.host}`, 't=0 0'];
 }
 
-function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection): string[] {
+function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection, ptimeMs: number): string[] {
   const pts = codecs.map((c) => c.payloadType);
   if (telephoneEvent !== null) pts.push(telephoneEvent);
   const lines = [`m=audio ${port} RTP/AVP ${pts.join(' ')}`];
   for (const c of codecs) lines.push(`a=rtpmap:${c.payloadType} ${c.encoding}/${c.clockRate}`);
   if (telephoneEvent !== null) lines.push(`a=rtpmap:${telephoneEvent} telephone-event/8000`, `a=fmtp:${telephoneEvent} ${dtmfEvents}`);
-  lines.push(`a=ptime:${PTIME_MS}`, `a=${direction}`);
+  lines.push(`a=ptime:${ptimeMs}`, `a=${direction}`);
   return lines;
 }
 
@@ -104,18 +119,20 @@ function toText(lines: string[]): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** Our offer: one audio stream with PCMU, PCMA and telephone-event 0-16 (DTMF and flash, RFC 4733 §3.2). */
+/** Our offer: one audio stream with our codecs in our order and telephone-event 0-16 (DTMF and flash, RFC 4733 §3.2). */
 export function buildOffer(p: LocalSdpParams, direction: SdpDirection = 'sendrecv'): string {
-  return toText([...sessionLines(p), ...audioLines(p.port, OFFERED_CODECS, TELEPHONE_EVENT_PT, '0-16', direction)]);
+  const codecs = localCodecs(p).map((encoding): AudioCodec => ({ payloadType: STATIC_PT[encoding], encoding, clockRate: 8000 }));
+  return toText([...sessionLines(p), ...audioLines(p.port, codecs, TELEPHONE_EVENT_PT, '0-16', direction, usablePtime(p.ptimeMs) ?? PTIME_MS)]);
 }
 
 /** The first usable audio stream of a description, with what we can use of it. */
-function pickAudio(sdp: SdpDescription): { index: number; codecs: AudioCodec[]; audio: NegotiatedAudio } | { reason: 'no-audio' | 'no-common-codec'; message: string } {
+function pickAudio(sdp: SdpDescription, local: LocalSdpParams | null): { index: number; codecs: AudioCodec[]; audio: NegotiatedAudio } | { reason: 'no-audio' | 'no-common-codec'; message: string } {
   let sawAudio = false;
+  const ours = new Set<string>(local ? localCodecs(local) : ['PCMU', 'PCMA']);
   for (const [index, m] of sdp.media.entries()) {
     if (!isPlainRtpAudio(m)) continue;
     sawAudio = true;
-    const codecs = m.formats.map((f) => g711Of(m, f)).filter((c): c is AudioCodec => c !== null);
+    const codecs = m.formats.map((f) => g711Of(m, f)).filter((c): c is AudioCodec => c !== null && ours.has(c.encoding));
     if (codecs.length === 0) continue;
     const conn = mediaConnection(sdp, m)!;
     const audio: NegotiatedAudio = {
@@ -124,12 +141,13 @@ function pickAudio(sdp: SdpDescription): { index: number; codecs: AudioCodec[]; 
       telephoneEvent: telephoneEventOf(m),
       remote: { address: conn.address, port: m.port },
       direction: mirrorDirection(mediaDirection(sdp, m)),
-      ptime: PTIME_MS,
+      // RFC 4566 §6: a=ptime is what the peer wants to receive; without one, what we asked for.
+      ptime: usablePtime(m.ptime) ?? usablePtime(local?.ptimeMs) ?? PTIME_MS,
     };
     return { index, codecs, audio };
   }
   return sawAudio
-    ? { reason: 'no-common-codec', message: 'no audio stream offers PCMU or PCMA' }
+    ? { reason: 'no-common-codec', message: `no audio stream offers ${[...ours].join(' or ')}` }
     : { reason: 'no-audio', message: 'no active RTP/AVP audio stream' };
 }
 
@@ -139,12 +157,12 @@ function pickAudio(sdp: SdpDescription): { index: number; codecs: AudioCodec[]; 
  * other stream is rejected with port 0; the direction mirrors the offer's.
  */
 export function buildAnswer(offer: SdpDescription, local: LocalSdpParams): AnswerResult {
-  const picked = pickAudio(offer);
+  const picked = pickAudio(offer, local);
   if ('reason' in picked) return { ok: false, reason: picked.reason, message: picked.message };
   const lines = sessionLines(local);
   offer.media.forEach((m, i) => {
     if (i === picked.index) {
-      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction));
+      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction, usablePtime(local.ptimeMs) ?? PTIME_MS));
     } else {
       // RFC 3264 §6: a rejected stream keeps its media type, proto and formats with port 0.
       lines.push(`m=${m.type} 0 ${m.proto} ${m.formats.length ? m.formats.join(' ') : '0'}`);
@@ -157,10 +175,10 @@ export function buildAnswer(offer: SdpDescription, local: LocalSdpParams): Answe
  * Reads the peer's answer to our offer: its audio stream must keep one of our codecs (RFC 3264 §7: the
  * answerer picks from what we offered). A rejected audio stream (port 0) is `no-audio`.
  */
-export function readAnswer(answer: SdpDescription): ReadAnswerResult {
-  const picked = pickAudio(answer);
+export function readAnswer(answer: SdpDescription, local: LocalSdpParams | null = null): ReadAnswerResult {
+  const picked = pickAudio(answer, local);
   if ('reason' in picked) return { ok: false, reason: picked.reason, message: picked.message };
-  const offered = new Set<string>(OFFERED_CODECS.map((c) => c.encoding));
+  const offered = new Set<string>(local ? localCodecs(local) : OFFERED_CODECS.map((c) => c.encoding));
   const codecs = picked.codecs.filter((c) => offered.has(c.encoding));
   if (codecs.length === 0) return { ok: false, reason: 'no-common-codec', message: 'the answer keeps none of the offered codecs' };
   return { ok: true, audio: { ...picked.audio, codec: codecs[0]!, codecs } };
