@@ -61,6 +61,26 @@ export function audioPortOf(m: UsbModem, family: Family | 'auto' = 'auto'): stri
   return m.ports.find((p) => p.interfaceNumber === want)?.devPath ?? null;
 }
 
+/**
+ * An AudioPortOpener that tries `open` up to `tries` times `delayMs` apart: the port a call's audio just
+ * closed can still be locked for a moment when the next call (or a reopen after a dead port) opens it.
+ */
+export function audioPortOpener(path: string, open: () => Promise<AtTransport>, tries = 3, delayMs = 50): AudioPortOpener {
+  return {
+    path,
+    async open() {
+      for (let i = 1; ; i++) {
+        try {
+          return await open();
+        } catch (e) {
+          if (i >= tries) throw e;
+          await new Promise((r) => setTimeout(r, delayMs));
+        }
+      }
+    },
+  };
+}
+
 export class SerialPortProvider implements PortProvider {
   private lastUsb: UsbModem | null = null;
 
@@ -107,7 +127,7 @@ export class SerialPortProvider implements PortProvider {
     const path = audioPortOf(usb, this.o.family);
     if (!path || path === atPath) return null;
     const { openTransport, baudRate } = this.o;
-    return { path, open: () => openTransport(path, baudRate) };
+    return audioPortOpener(path, () => openTransport(path, baudRate));
   }
 
   /** The modem's second AT port when its family names one; a port that will not open is only logged. */
