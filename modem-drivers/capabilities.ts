@@ -110,9 +110,44 @@ export interface UssdCapability {
   cancel(): Promise<void>;
 }
 
-/** Call audio as 8 kHz 16-bit mono PCM on a USB serial port (Quectel AT+QPCMV=1,0, SIMCom AT+CPCMREG=1). */
+/** What the modem's PCM port carries: 16-bit signed little-endian mono at this rate, in frames this long. */
+export interface PcmFormat {
+  sampleRate: 8000 | 16000;
+  frameMs: 20 | 40;
+}
+
+/** Gains in the family's own units (each family's manual gives the range; `gainRanges` states it). */
+export interface AudioGains {
+  mic?: number;
+  speaker?: number;
+}
+
+/**
+ * The echo canceller as the family's manual documents it: a mode (SIMCom AT+CECM=<mode>) or raw
+ * parameter pairs (Quectel AT+QEEC=<index>,<value>). A family rejects the form it has not with
+ * InvalidArgumentError.
+ */
+export type EchoCancellerSetting = { mode: number } | { params: readonly { index: number; value: number }[] };
+
+/**
+ * Call audio as 16-bit mono PCM on a USB serial port (Quectel AT+QPCMV, SIMCom AT+CPCMREG). The line
+ * runs prepare() at every bring-up, startCall() once a call is connected, stopCall() when it ends.
+ */
 export interface AudioCapability {
-  enableUsbAudio(): Promise<void>;
+  /** The port's PCM format (from the family's options). */
+  readonly format: PcmFormat;
+  /** Inclusive ranges setGains() accepts, in the family's units. */
+  readonly gainRanges: { mic: readonly [number, number]; speaker: readonly [number, number] };
+  /** Once per bring-up: whatever must hold before any call (the port's other traffic off, the format). */
+  prepare(): Promise<void>;
+  /** The call is connected: start the PCM stream where the family needs a command for it. */
+  startCall(): Promise<void>;
+  /** The call ended: stop the PCM stream where the family needs a command for it. */
+  stopCall(): Promise<void>;
+  /** Rejects with InvalidArgumentError, before sending anything, for a gain outside `gainRanges`. */
+  setGains(gains: AudioGains): Promise<void>;
+  /** Absent where the family documents no echo canceller command. */
+  setEchoCanceller?(setting: EchoCancellerSetting): Promise<void>;
 }
 
 /** Re-programs the IMEI. Legally sensitive: the caller checks security.allowImeiWrite (docs/imei.md). */
@@ -179,7 +214,8 @@ export interface Modem {
 export interface ModemOptions {
   log: Logger;
   /**
-   * Family options (Quectel `usbAudioPort`, `statusReportInSr`; SIMCom `callEndGraceMs`): each family
+   * Family options (Quectel `usbAudioPort`, `statusReportInSr`; SIMCom `callEndGraceMs`, `pcmSampleRate`,
+   * `pcmFrameMs`): each family
    * reads and checks its own and ignores the others, so one options object fits every family.
    */
   [option: string]: unknown;

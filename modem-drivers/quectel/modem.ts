@@ -5,7 +5,7 @@
  * What differs from the baseline (sources in docs/modems.md):
  *  - ICCID: AT+QCCID first; VoLTE: AT+QCFG="ims"; operator name: AT+QSPN; access technology: AT+QNWINFO
  *    (./netreg.ts).
- *  - Call audio over USB: AT+QPCMV; IMEI: AT+EGMR (./audio-imei.ts). Data check: AT+QHTTP* (./data-check.ts).
+ *  - Call audio over USB: AT+QPCMV, gains, echo canceller (./audio.ts); IMEI: AT+EGMR (./imei.ts). Data check: AT+QHTTP* (./data-check.ts).
  *  - DTMF detection: AT+QTONEDET=1 → +QTONEDET: <ASCII code> (./dtmf.ts).
  *  - Start-up URCs: RDY (→ 'modem-ready'), +CPIN: READY (generic → 'sim-state'), +QUSIM: 1,
  *    +QIND: SMS DONE, +QIND: PB DONE (recorded in `startup`); +QIND: "csq",<rssi>,<ber> when enabled with
@@ -28,7 +28,8 @@ import { genericParts, listenForUrcs, openCore, type GenericParts } from '../gen
 import { runSettings } from '../generic/steps.js';
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
-import { QuectelAudio, QuectelImei } from './audio-imei.js';
+import { QuectelAudio } from './audio.js';
+import { QuectelImei } from './imei.js';
 import { QuectelDtmfDetection } from './dtmf.js';
 import { QuectelDataCheck } from './data-check.js';
 import { QUECTEL_CALL_URC_SETTINGS } from './init-settings.js';

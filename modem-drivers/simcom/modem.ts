@@ -1,6 +1,6 @@
 /**
  * A SIMCom SIM7500 / SIM7600 modem (SIM7600E-H, SIM7600G-H, ...): the TS 27.007 / 27.005 capabilities with
- * SIMCom's queries plugged in (./netreg.ts), plus USB audio and IMEI writing (./audio-imei.ts) and the
+ * SIMCom's queries plugged in (./netreg.ts), plus USB audio (./audio.ts) and IMEI writing (./imei.ts) and the
  * data check (./data-check.ts), DTMF detection AT+DDET → +RXDTMF (./dtmf.ts). Start-up URCs: RDY (→ 'modem-ready'),
  * +CPIN: READY (generic → 'sim-state'), SMS DONE and PB DONE (recorded in `startup`); call URCs in
  * ./urc-handler.ts, call ends in ./call-end.ts, told by ./voicecall.ts where the host's own calls start and stop.
@@ -12,7 +12,9 @@ import type { Rat } from '../types.js';
 import { genericParts, listenForUrcs, openCore, type GenericParts } from '../generic/modem-core.js';
 import type { GenericNetreg } from '../generic/netreg.js';
 import type { ModemStartup } from '../generic/startup.js';
-import { SimcomAudio, SimcomImei } from './audio-imei.js';
+import { SimcomAudio } from './audio.js';
+import { SimcomImei } from './imei.js';
+import { pcmFormatOf } from '../generic/audio-checks.js';
 import { CallEndTracker } from './call-end.js';
 import { SimcomDtmfDetection } from './dtmf.js';
 import { SimcomDataCheck } from './data-check.js';
@@ -27,6 +29,10 @@ export interface SimcomModemOptions extends ModemOptions {
    * Default 500.
    */
   callEndGraceMs?: number;
+  /** The USB PCM port's rate: 16000 sends AT+CPCMFRM=1 at bring-up (firmware that has it). Default 8000. */
+  pcmSampleRate?: 8000 | 16000;
+  /** The PCM frame length the firmware writes: 20 ms, or 40 ms on firmware that writes 640-byte frames. Default 20. */
+  pcmFrameMs?: 20 | 40;
 }
 
 export type SimcomModem = Modem &
@@ -62,7 +68,7 @@ export function openSimcomModem(channel: AtChannelApi, opts: SimcomModemOptions)
     voicecall,
     family: 'simcom',
     netreg: Object.assign(parts.netreg, { networkMode: () => simcomNetworkMode(core.at) }),
-    audio: new SimcomAudio(core.at),
+    audio: new SimcomAudio(core.at, pcmFormatOf(opts.pcmSampleRate, opts.pcmFrameMs, { sampleRate: 8000, frameMs: 20 })),
     callWaiting: new GenericCallWaiting(core.at),
     imei: new SimcomImei(core.at),
     dataCheck: new SimcomDataCheck(core.at, core.results),

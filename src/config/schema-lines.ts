@@ -1,6 +1,6 @@
 /**
  * The `lines` entries of the configuration schema: a line's modem (port, USB path, IMEI, family), its
- * SIM PINs, IMEI writing, SIM switch (schema-sim-switch.ts), prefixes, data check and reset.
+ * SIM PINs, IMEI writing, SIM switch (schema-sim-switch.ts), prefixes, data check, call audio and reset.
  */
 import { z } from 'zod';
 import { RECEIVED } from './errors.js';
@@ -59,6 +59,29 @@ export const lineSchema = obj({
       .optional(),
     apn: pattern(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'an APN such as "internet" or "cmnet"').optional(),
     intervalMinutes: int(0, 10_080).default(0),
+  }).prefault({}),
+  // Call audio on the modem's USB PCM port (docs/media.md "Modem audio"). Gains and the echo canceller
+  // are in the family's own units and checked against its manual's range when a call starts.
+  audio: obj({
+    /** Uplink gain: Quectel AT+QMIC 0-65535, SIMCom AT+CMICGAIN 0-8. Absent: left as the modem has it. */
+    micGain: int(0, 65535).optional(),
+    /** Downlink gain: Quectel AT+QRXGAIN 0-65535, SIMCom AT+COUTGAIN 0-8. */
+    speakerGain: int(0, 65535).optional(),
+    /** SIMCom AT+CECM=<mode> (0 off, 1-7). */
+    echoCancellerMode: int(0, 7).optional(),
+    /** Quectel AT+QEEC=<index>,<value> pairs, sent in order. */
+    echoCancellerParams: z
+      .array(obj({ index: int(0, 50), value: int(0, 65535) }), { error: expected('a list such as [{"index": 0, "value": 1}]') })
+      .max(51)
+      .optional(),
+    /** SIMCom: 16000 sends AT+CPCMFRM=1 at bring-up (firmware that has it). */
+    pcmSampleRate: int(8000, 16000)
+      .refine((v) => v === 8000 || v === 16000, { error: expected('8000 or 16000') })
+      .default(8000),
+    /** SIMCom: 40 on firmware that writes 40 ms frames. */
+    pcmFrameMs: int(20, 40)
+      .refine((v) => v === 20 || v === 40, { error: expected('20 or 40') })
+      .default(20),
   }).prefault({}),
   reset: obj({
     usbPowerCycle: bool().default(true),

@@ -8,6 +8,7 @@ import { AtTimeoutError } from '../at/types.js';
 import { identifyModem, openModem } from '../../modem-drivers/modem.js';
 import { detectFamily } from '../../modem-drivers/index.js';
 import { ConnectionLost, type Connection } from './connection.js';
+import { prepareCallAudio } from './call-audio.js';
 import { clearRadio, type LineContext } from './line-context.js';
 import { onModemEvent, refresh } from './monitor.js';
 
@@ -42,7 +43,8 @@ export async function bringUp(ctx: LineContext, conn: Connection): Promise<void>
   if (opts.imei && id.imei !== opts.imei) {
     throw new Error(`the modem on ${conn.opened.path} has IMEI ${id.imei}, but line ${ctx.id} is configured for IMEI ${opts.imei}`);
   }
-  const modem = openModem(family, conn.channel, { log });
+  const pcm = opts.audio?.pcm;
+  const modem = openModem(family, conn.channel, { log, ...(pcm ? { pcmSampleRate: pcm.sampleRate, pcmFrameMs: pcm.frameMs } : {}) });
   conn.modem = modem;
   board.update({
     modem: { ...board.st.modem, family, manufacturer: id.manufacturer, model: id.model, firmware: id.revision, imei: id.imei },
@@ -50,6 +52,9 @@ export async function bringUp(ctx: LineContext, conn: Connection): Promise<void>
   log.info({ family, model: id.model, imei: id.imei, port: conn.opened.path }, 'modem identified');
   modem.onEvent((e) => onModemEvent(ctx, conn, e));
   await modem.init();
+  conn.alive();
+  // Only worth it when the port provider found the modem's audio port.
+  if (conn.opened.audio) await prepareCallAudio(modem.audio, log);
   conn.alive();
 
   board.enter('enable', undefined, { detail: 'enabling' });

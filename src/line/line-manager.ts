@@ -8,6 +8,7 @@ import { validateConfig, type Config, type ConfigInput, type LineConfig } from '
 import type { Logger } from '../util/log.js';
 import { createSimSwitch } from '../../modem-drivers/sim-switch/index.js';
 import { modemUsbVendorIds } from '../../modem-drivers/families.js';
+import { callAudioSettingsOf } from './call-audio.js';
 import { Line, type LineOptions, type LineTiming } from './line.js';
 import { simSwitchConfigOf } from './sim-switch-config.js';
 import type { PortProvider } from './port-provider.js';
@@ -175,6 +176,7 @@ export class LineManager implements ImeiLocator {
       pins: lc.pins,
       operator: lc.operator.mode === 'manual' && lc.operator.plmn ? { mode: 'manual', plmn: lc.operator.plmn } : { mode: 'auto' },
       imeiFor,
+      audio: callAudioSettingsOf(lc.audio),
       dataCheck: { intervalMinutes: lc.dataCheck.intervalMinutes, ...(lc.dataCheck.url ? { url: lc.dataCheck.url } : {}), ...(lc.dataCheck.apn ? { apn: lc.dataCheck.apn } : {}) },
       simSwitch:
         sw.backend === 'none'

@@ -6,6 +6,7 @@ import type { AtChannelApi } from '../at/types.js';
 import type { Logger } from '../util/log.js';
 import type { Family } from '../../modem-drivers/types.js';
 import type { SimSwitch } from '../../modem-drivers/sim-switch/types.js';
+import type { CallAudioSettings } from './call-audio.js';
 import type { PortProvider } from './port-provider.js';
 import type { SlotId } from './types.js';
 
@@ -76,6 +77,8 @@ export interface LineOptions {
   imeiFor?: ((slot: SlotId) => string | null) | null;
   /** Data connectivity check: URL and APN, and how often to run it (0: only on demand). */
   dataCheck?: { url?: string; apn?: string; intervalMinutes: number };
+  /** Call audio gains, echo canceller and PCM format (lines[].audio). */
+  audio?: CallAudioSettings;
   timing?: Partial<LineTiming>;
   now?: () => number;
 }

@@ -13,6 +13,8 @@ import { EventEmitter } from 'node:events';
 import type { CallHoldAction, Modem } from '../../modem-drivers/capabilities.js';
 import type { Logger } from '../util/log.js';
 import type { LineEvents, LineSmsEvent } from '../events.js';
+import type { ModemAudioEnd } from '../media/audio-contract.js';
+import { openCallAudio } from './call-audio.js';
 import { CallLeg, type DialOptions } from './call-leg.js';
 import { needsCallSetupPoll, pollCallSetup } from './call-setup-poll.js';
 import { ConnectionLost } from './connection.js';
@@ -268,6 +270,16 @@ export class Line extends EventEmitter<LineEvents> {
   /** Sends DTMF keys to the far end of the active call (TS 27.007 +VTS). Throws when no call is up. */
   async sendDtmf(keys: string): Promise<void> {
     await this.capability('dtmfSend').send(keys);
+  }
+
+  /**
+   * The connected call's PCM audio (docs/media.md "Modem audio"): starts the modem's stream, applies the
+   * configured gains and echo canceller, opens the audio port. Closing the end stops the stream again.
+   * Null when the family or the port has no audio; throws when not registered or the modem refuses.
+   */
+  async openCallAudio(): Promise<ModemAudioEnd | null> {
+    const audio = this.readyModem().audio;
+    return openCallAudio(audio, this.loop.conn?.opened.audio, this.opts.audio ?? {}, this.log);
   }
 
   // ---------------------------------------------------------------- helpers

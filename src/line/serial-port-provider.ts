@@ -9,11 +9,11 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { atInterfaceNumber, detectFamily, secondaryAtInterfaceNumber } from '../../modem-drivers/detect.js';
+import { atInterfaceNumber, detectFamily, pcmInterfaceNumber, secondaryAtInterfaceNumber } from '../../modem-drivers/detect.js';
 import type { Family } from '../../modem-drivers/types.js';
 import type { AtTransport } from '../at/types.js';
 import type { Logger } from '../util/log.js';
-import type { OpenedPort, PortProvider } from './port-provider.js';
+import type { AudioPortOpener, OpenedPort, PortProvider } from './port-provider.js';
 import { scanUsbModems, type DiscoveryRoots, type UsbModem } from './usb-discovery.js';
 
 const run = promisify(execFile);
@@ -53,6 +53,34 @@ export function secondaryAtPortOf(m: UsbModem, family: Family | 'auto' = 'auto')
   return m.ports.find((p) => p.interfaceNumber === want)?.devPath ?? null;
 }
 
+/** The PCM audio port of a USB modem (the interface its family's layout names), or null. */
+export function audioPortOf(m: UsbModem, family: Family | 'auto' = 'auto'): string | null {
+  const fam = family === 'auto' ? detectFamily({ usbVendorId: m.vendorId, usbProductId: m.productId }) : family;
+  const want = pcmInterfaceNumber(fam, m.productId);
+  if (want === null) return null;
+  return m.ports.find((p) => p.interfaceNumber === want)?.devPath ?? null;
+}
+
+/**
+ * An AudioPortOpener that tries `open` up to `tries` times `delayMs` apart: the port a call's audio just
+ * closed can still be locked for a moment when the next call (or a reopen after a dead port) opens it.
+ */
+export function audioPortOpener(path: string, open: () => Promise<AtTransport>, tries = 3, delayMs = 50): AudioPortOpener {
+  return {
+    path,
+    async open() {
+      for (let i = 1; ; i++) {
+        try {
+          return await open();
+        } catch (e) {
+          if (i >= tries) throw e;
+          await new Promise((r) => setTimeout(r, delayMs));
+        }
+      }
+    },
+  };
+}
+
 export class SerialPortProvider implements PortProvider {
   private lastUsb: UsbModem | null = null;
 
@@ -90,7 +118,16 @@ export class SerialPortProvider implements PortProvider {
     this.lastUsb = usb;
     const transport = await this.o.openTransport(path, this.o.baudRate);
     const secondary = usb ? await this.openSecondary(usb, path) : null;
-    return { transport, path, usbPath: usb?.usbPath ?? null, usbVendorId: usb?.vendorId ?? null, usbProductId: usb?.productId ?? null, secondary };
+    const audio = usb ? this.audioOpener(usb, path) : null;
+    return { transport, path, usbPath: usb?.usbPath ?? null, usbVendorId: usb?.vendorId ?? null, usbProductId: usb?.productId ?? null, secondary, audio };
+  }
+
+  /** Opens the modem's PCM port per call (not now: the port carries nothing between calls). */
+  private audioOpener(usb: UsbModem, atPath: string): AudioPortOpener | null {
+    const path = audioPortOf(usb, this.o.family);
+    if (!path || path === atPath) return null;
+    const { openTransport, baudRate } = this.o;
+    return audioPortOpener(path, () => openTransport(path, baudRate));
   }
 
   /** The modem's second AT port when its family names one; a port that will not open is only logged. */

@@ -128,6 +128,7 @@ test('a minimal line gets its defaults; id defaults to position + 1', () => {
     imeiWrite: { mode: 'off' },
     simSwitch: { backend: 'none' },
     dataCheck: { intervalMinutes: 0 },
+    audio: { pcmSampleRate: 8000, pcmFrameMs: 20 },
     reset: { usbPowerCycle: true },
     prefixes: '',
   });

@@ -121,21 +121,44 @@ test('registration and signal as an EC25 formats them; operator name from AT+QSP
   });
 });
 
-test('enableUsbAudio sends AT+QPCMV=1,0 (PCM on the NMEA port); disableUsbAudio AT+QPCMV=0', async () => {
+test('audio: prepare turns NMEA off the port then AT+QPCMV=1,0; gains AT+QMIC / AT+QRXGAIN; echo canceller AT+QEEC pairs; disable AT+QPCMV=0', async () => {
   await play('usb-audio.txt', async ({ driver }) => {
-    await driver.audio.enableUsbAudio();
+    assert.deepEqual(driver.audio.format, { sampleRate: 8000, frameMs: 20 });
+    await driver.audio.prepare();
+    await driver.audio.startCall();
+    await driver.audio.setGains({ mic: 20000, speaker: 8192 });
+    await driver.audio.setEchoCanceller({ params: [{ index: 0, value: 1 }, { index: 6, value: 1234 }] });
+    await driver.audio.stopCall();
     await driver.audio.disableUsbAudio();
   });
 });
 
-test('enableUsbAudio with the UAC port: refused by the module, rejects with the final result', async () => {
+test('audio prepare with the UAC port: no AT+QGPSCFG, AT+QPCMV=1,2 refused, rejects with the final result', async () => {
   await play(
     'usb-audio-uac.txt',
     async ({ driver }) => {
-      await assert.rejects(driver.audio.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
+      await assert.rejects(driver.audio.prepare(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
     },
     { usbAudioPort: 2 },
   );
+});
+
+test('audio: gains outside 0–65535, a mode instead of AT+QEEC pairs, or a pair out of range are refused before sending', async () => {
+  const modem = new ScriptedModem({ file: '<none>', source: 'test', comments: [], steps: [] });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const driver = openQuectelModem(channel, { log: silentLogger() });
+  try {
+    for (const g of [{ mic: -1 }, { mic: 65536 }, { speaker: 1.5 }, { speaker: Number.NaN }]) {
+      await assert.rejects(driver.audio.setGains(g), InvalidArgumentError, JSON.stringify(g));
+    }
+    await assert.rejects(driver.audio.setEchoCanceller({ mode: 1 }), InvalidArgumentError);
+    await assert.rejects(driver.audio.setEchoCanceller({ params: [{ index: 0, value: 1 }, { index: 51, value: 1 }] }), InvalidArgumentError);
+    await assert.rejects(driver.audio.setEchoCanceller({ params: [{ index: 0, value: 65536 }] }), InvalidArgumentError);
+    assert.equal(modem.written.length, 0);
+  } finally {
+    driver.dispose();
+    await channel.close();
+  }
 });
 
 test('writeImei: AT+EGMR write and read-back; a read-back that differs rejects', async () => {

@@ -118,7 +118,7 @@ test('volte: generic +CIREG? (no SIMCom query documented), null when refused', a
   });
 });
 
-test('outgoing call: VOICE CALL: BEGIN → call-state (active) → USB audio on; local hang-up ends it here, no late call-ended', async () => {
+test('outgoing call: VOICE CALL: BEGIN → call-state (active) → startCall (AT+CPCMREG=1); local hang-up ends it here, no late call-ended', async () => {
   const { driver, events } = await play('call-mo.txt', async ({ driver, events }) => {
     await driver.voicecall.dial('10086');
     const cs = await waitFor(events, 'call-state');
@@ -126,9 +126,9 @@ test('outgoing call: VOICE CALL: BEGIN → call-state (active) → USB audio on;
       type: 'call-state',
       calls: [{ index: 1, direction: 'mo', state: 'active', mode: 'voice', multiparty: false, number: '10086', type: 129 }],
     });
-    await driver.audio.enableUsbAudio();
+    await driver.audio.startCall();
     await driver.voicecall.hangup();
-    await driver.audio.disableUsbAudio();
+    await driver.audio.stopCall();
     await sleep(GRACE * 3);
   });
   // The VOICE CALL: END inside the AT+CHUP reply is that hang-up's: the host ended the call and knows it.
@@ -154,10 +154,41 @@ test('a call hung up here, the next dialled at once: the first call\'s VOICE CAL
   assert.equal(driver.lastCallSeconds, 12);
 });
 
-test('enableUsbAudio without a connected call: the module refuses, rejects with ERROR', async () => {
+test('startCall without a connected call: the module refuses AT+CPCMREG=1, rejects with ERROR', async () => {
   await play('usb-audio-no-call.txt', async ({ driver }) => {
-    await assert.rejects(driver.audio.enableUsbAudio(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
+    await assert.rejects(driver.audio.startCall(), (e: unknown) => e instanceof ModemCommandError && e.final.kind === 'ERROR');
   });
+});
+
+test('audio at 16 kHz: prepare sends AT+CPCMFRM=1; gains AT+CMICGAIN / AT+COUTGAIN; echo canceller AT+CECM; stopCall AT+CPCMREG=0', async () => {
+  await play(
+    'usb-audio.txt',
+    async ({ driver }) => {
+      assert.deepEqual(driver.audio.format, { sampleRate: 16000, frameMs: 40 });
+      await driver.audio.prepare();
+      await driver.audio.setGains({ mic: 3, speaker: 5 });
+      await driver.audio.setEchoCanceller({ mode: 7 });
+      await driver.audio.stopCall();
+    },
+    { pcmSampleRate: 16000, pcmFrameMs: 40 },
+  );
+});
+
+test('audio at 8 kHz (the default): prepare sends nothing; gains outside 0–8 and AT+QEEC-style pairs are refused before sending', async () => {
+  const modem = new ScriptedModem({ file: '<none>', source: 'test', comments: [], steps: [] });
+  const channel = new AtChannel(modem, { log: silentLogger() });
+  const driver = openSimcomModem(channel, { log: silentLogger() });
+  try {
+    assert.deepEqual(driver.audio.format, { sampleRate: 8000, frameMs: 20 });
+    await driver.audio.prepare();
+    for (const g of [{ mic: 9 }, { speaker: -1 }, { mic: 2.5 }]) await assert.rejects(driver.audio.setGains(g), InvalidArgumentError, JSON.stringify(g));
+    await assert.rejects(driver.audio.setEchoCanceller({ mode: 8 }), InvalidArgumentError);
+    await assert.rejects(driver.audio.setEchoCanceller({ params: [{ index: 0, value: 1 }] }), InvalidArgumentError);
+    assert.equal(modem.written.length, 0);
+  } finally {
+    driver.dispose();
+    await channel.close();
+  }
 });
 
 test('VOICE CALL: END then NO CARRIER: one call-ended, reason NO CARRIER', async () => {

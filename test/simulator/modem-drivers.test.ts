@@ -100,7 +100,7 @@ for (const f of FAMILIES) {
       const cs = events.find((e) => e.type === 'call-state');
       assert.ok(cs?.type === 'call-state' && cs.calls[0]?.state === 'active');
     } else assert.equal((await d.voicecall.list())[0]?.state, 'active');
-    await d.audio.enableUsbAudio();
+    await d.audio.startCall();
     leg.set('ended', 'normal');
     await until(() => events.some((e) => e.type === 'call-ended'), 'call-ended');
     assert.deepEqual(events.filter((e) => e.type === 'call-ended'), [{ type: 'call-ended', reason: 'NO CARRIER' }]);
@@ -148,7 +148,7 @@ test('simcom: AT+CPCMREG=1 before the call is connected is refused', async () =>
   const modem = new SimulatedModem({ id: 3, dialect: 'simcom-sim7600', imei: '862656040123453', sims: [makeSim()], network: net, clock: new TestClock() });
   const { channel, driver } = connect(modem, 'simcom');
   await driver.init();
-  await assert.rejects(driver.audio.enableUsbAudio(), /ERROR/);
+  await assert.rejects(driver.audio.startCall(), /ERROR/);
   await channel.close();
   modem.close();
 });
