@@ -15,6 +15,9 @@ import type { TransactionTimers } from '../transaction/transaction-timer-options
 import type { IncomingSipMessage, SipTransportSet } from '../transport/index.js';
 import type { SipResponse } from '../message/index.js';
 import { detachedString } from '../../util/detached-string.js';
+import { serverKeyOfRequest } from '../transaction/transaction-key.js';
+import type { CompletedRequests } from './completed-requests.js';
+import type { BoundTransactionTransport } from '../transport/index.js';
 
 export type ServerTransaction = InviteServerTransaction | NonInviteServerTransaction;
 
@@ -27,6 +30,16 @@ export interface ServerTransactionsOptions {
   readonly responseView: (response: SipResponse) => TransactionResponse;
   /** What an INVITE server transaction reports (its end, an ACK). */
   readonly inviteReport: (transaction: InviteServerTransaction, report: ServerTransactionReport) => void;
+  /** Where non-INVITE transactions on UDP hand their Timer J wait (completed-requests.ts). */
+  readonly completed?: CompletedRequests;
+}
+
+/** Made in a scope of its own: the store keeps the key and what the transport's resender holds, nothing of this call. */
+function handOffTo(store: CompletedRequests, key: string, transport: BoundTransactionTransport): (bytes: Uint8Array) => boolean {
+  return (bytes) => {
+    const resend = transport.resender();
+    return resend !== undefined && store.add(key, bytes, resend);
+  };
 }
 
 const ignoreReport = (): void => undefined;
@@ -48,11 +61,14 @@ export class ServerTransactions {
     const made: { transaction?: ServerTransaction } = {};
     const transport = this.options.transports.transactionTransport({ origin, topVia: request.topVia }, (error) => made.transaction?.transportError(error));
     const kept: TransactionRequest = { ...view, branch: view.branch === undefined ? undefined : detachedString(view.branch), sentBy: detachedString(view.sentBy) };
-    const { timers, scheduler } = this.options;
-    made.transaction =
-      request.method === 'INVITE'
-        ? this.invite(request, { request: kept, transport, timers, scheduler })
-        : new NonInviteServerTransaction({ request: kept, transport, timers, scheduler, report: ignoreReport });
+    const { timers, scheduler, completed } = this.options;
+    if (request.method === 'INVITE') {
+      made.transaction = this.invite(request, { request: kept, transport, timers, scheduler });
+      return made.transaction;
+    }
+    const keyed = completed === undefined || transport.reliable ? undefined : serverKeyOfRequest(kept);
+    const handOff = keyed?.ok === true && !keyed.legacy ? handOffTo(completed!, keyed.key, transport) : undefined;
+    made.transaction = new NonInviteServerTransaction({ request: kept, transport, timers, scheduler, report: ignoreReport, ...(handOff ? { handOff } : {}) });
     return made.transaction;
   }
 

@@ -12,6 +12,8 @@ import { NonInviteClientTransaction } from '../transaction/non-invite-client-tra
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
 import { TrackedScheduler } from './tracked-scheduler.js';
 import { BatchedTimerScheduler } from './batched-timer-scheduler.js';
+import { CompletedRequests } from './completed-requests.js';
+import { serverKeyOfRequest } from '../transaction/transaction-key.js';
 import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
 import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
 import { TransactionTable } from '../transaction/transaction-table.js';
@@ -57,6 +59,8 @@ export class SipEndpoint {
   readonly dialogs: DialogLayer;
   readonly timers: TransactionTimers;
   private readonly scheduler: TrackedScheduler | BatchedTimerScheduler;
+  /** Non-INVITE transactions on UDP waiting out Timer J in compact form. */
+  private readonly completed: CompletedRequests;
   private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
   private readonly handlers = new Map<string, SipRequestHandler>();
   /** Parts that take part in dialogs without handling a method (our own INVITEs' dialogs). */
@@ -78,10 +82,12 @@ export class SipEndpoint {
     this.scheduler = options.scheduler === undefined
         ? new BatchedTimerScheduler({ onError: (error) => options.log.error({ err: error }, 'sip endpoint: a timer failed') })
         : new TrackedScheduler(options.scheduler);
+    this.completed = new CompletedRequests(this.scheduler, () => this.timers.timerJMs);
     this.serverTransactions = new ServerTransactions({
       transports: options.transports,
       timers: this.timers,
       scheduler: this.scheduler,
+      completed: this.completed,
       version: options.local.version,
       responseView: (response) => this.responseView(response),
       inviteReport: (transaction, report) => this.inviteServerReport(transaction, report),
@@ -142,7 +148,8 @@ export class SipEndpoint {
   }
 
   get transactionCounts(): { readonly client: number; readonly server: number } {
-    return { client: this.table.clientCount, server: this.table.serverCount };
+    // Completed non-INVITE transactions waiting out Timer J in the compact store count as server ones.
+    return { client: this.table.clientCount, server: this.table.serverCount + this.completed.size };
   }
 
   // ---- incoming -------------------------------------------------------------------------------
@@ -172,6 +179,10 @@ export class SipEndpoint {
     if (request.method === 'ACK') {
       this.receiveAck(request);
       return;
+    }
+    if (this.completed.size > 0) {
+      const keyed = serverKeyOfRequest(view);
+      if (keyed.ok && !keyed.legacy && this.completed.retransmitted(keyed.key)) return;
     }
     const inDialog = request.to?.tag !== undefined;
     if (!inDialog && request.method !== 'CANCEL' && !this.stateless.admit(request, incoming)) return;
@@ -486,6 +497,7 @@ export class SipEndpoint {
 
   /** Stops every transaction and dialog timer and closes the transports. */
   async close(): Promise<void> {
+    this.completed.close();
     this.scheduler.close();
     await this.options.transports.close();
   }

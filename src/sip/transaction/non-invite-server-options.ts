@@ -10,4 +10,9 @@ export interface NonInviteServerTransactionOptions<Req extends TransactionReques
   readonly timers: TransactionTimers;
   readonly scheduler: TimerScheduler;
   report(event: ServerTransactionReport<Req>): void;
+  /**
+   * Takes over Timer J on an unreliable transport (§17.2.2: answering retransmissions with the final
+   * response for 64·T1) in a compact form; true when it did, and the transaction ends at once.
+   */
+  handOff?(finalBytes: Uint8Array): boolean;
 }

@@ -3,10 +3,11 @@ import { nextState, type TransitionTable } from './transaction-error.js';
 /** RFC 3261 §17.2.2 Figure 8. */
 export type NonInviteServerState = 'trying' | 'proceeding' | 'completed' | 'terminated';
 
-export type NonInviteServerEvent = 'request' | 'tu-provisional' | 'tu-final' | 'timer-j' | 'transport-error';
+/** `handed-off`: the Timer J wait moved to the endpoint's compact store (completed-requests.ts). */
+export type NonInviteServerEvent = 'request' | 'tu-provisional' | 'tu-final' | 'timer-j' | 'handed-off' | 'transport-error';
 
 export const NON_INVITE_SERVER_STATES: readonly NonInviteServerState[] = ['trying', 'proceeding', 'completed', 'terminated'];
-export const NON_INVITE_SERVER_EVENTS: readonly NonInviteServerEvent[] = ['request', 'tu-provisional', 'tu-final', 'timer-j', 'transport-error'];
+export const NON_INVITE_SERVER_EVENTS: readonly NonInviteServerEvent[] = ['request', 'tu-provisional', 'tu-final', 'timer-j', 'handed-off', 'transport-error'];
 
 /**
  * §17.2.2: in Completed, further responses from the TU "MUST be discarded", so they are a legal
@@ -30,6 +31,7 @@ const TABLE: TransitionTable<NonInviteServerState, NonInviteServerEvent> = {
     'tu-provisional': 'completed',
     'tu-final': 'completed',
     'timer-j': 'terminated',
+    'handed-off': 'terminated',
     'transport-error': 'terminated',
   },
   terminated: {},

@@ -36,6 +36,12 @@ export class NonInviteServerTransaction<Req extends TransactionRequest = Transac
     if (!this.send(response.bytes)) return 'transport-error';
     if (this.current === 'completed') {
       // §17.2.2: Timer J absorbs request retransmissions; 64·T1 on UDP, zero on reliable transports.
+      // On UDP a compact store may take the wait over: 32 s of a whole transaction per request is
+      // what a registrar under load would otherwise keep.
+      if (!this.options.transport.reliable && this.options.handOff?.(response.bytes) === true) {
+        this.fire('handed-off');
+        return 'sent';
+      }
       this.timers.start('J', this.options.transport.reliable ? 0 : this.options.timers.timerJMs, () => this.fire('timer-j'));
     }
     return 'sent';

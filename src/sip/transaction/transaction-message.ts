@@ -67,4 +67,10 @@ export interface TransactionTransport {
    * closed connection, an ICMP error) by calling the transaction's `transportError`.
    */
   send(bytes: Uint8Array): void;
+  /**
+   * For a transaction that hands its Timer J wait to a compact store: a sender for retransmitted
+   * answers that holds only where to send (not the transaction, through its error report). Undefined
+   * where answers cannot be sent that way (reliable transports, no route).
+   */
+  resender?(): ((bytes: Uint8Array) => void) | undefined;
 }

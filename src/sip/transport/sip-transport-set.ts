@@ -23,6 +23,7 @@ export interface SipTransportSetOptions {
 export interface BoundTransactionTransport {
   readonly reliable: boolean;
   send(bytes: Uint8Array): void;
+  resender(): ((bytes: Uint8Array) => void) | undefined;
 }
 
 export class SipTransportSet {
@@ -96,6 +97,13 @@ export class SipTransportSet {
   }
 }
 
+const ignore = (): void => undefined;
+
+/** Made in a scope of its own, so it keeps the target only (a retransmitted answer that fails is lost, as on the wire). */
+function resenderTo(transport: SipTransport, target: SipTarget): (bytes: Uint8Array) => void {
+  return (bytes) => void transport.send(target, bytes).catch(ignore);
+}
+
 /**
  * The send side of one transaction, made in a scope of its own: a closure keeps every variable of the
  * function it was made in, and the caller's scope holds the parsed Via.
@@ -103,6 +111,7 @@ export class SipTransportSet {
 function boundTo(transport: SipTransport, target: SipTarget | undefined, connection: SipConnection | undefined, unroutable: string, report: (error: unknown) => void): BoundTransactionTransport {
   return {
     reliable: transport.reliable,
+    resender: () => (transport.reliable || target === undefined ? undefined : resenderTo(transport, target)),
     send: (bytes) => {
       // Streams answer on the request's connection while it is open (§18.2.2).
       if (connection?.isOpen === true && connection.send(bytes)) return;

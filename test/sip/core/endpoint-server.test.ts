@@ -7,6 +7,7 @@ import { parseSipMessage } from '../../../src/sip/message/index.js';
 import type { SipIncomingRequest } from '../../../src/sip/core/index.js';
 import { tcpPeer, waitUntil } from '../../helpers/sip-peer-sockets.js';
 import { requestText, sipPeer, startEndpoint } from './core-fixtures.js';
+import { FakeScheduler } from '../transaction/transaction-fixtures.js';
 
 test('OPTIONS over UDP gets 200 with Allow and Accept by default (§11.2)', async () => {
   const core = await startEndpoint();
@@ -295,6 +296,52 @@ test('a completed non-INVITE server transaction does not keep the parsed request
     assert.equal(request?.deref(), undefined, 'the parsed request is collectable while the transaction waits');
   } finally {
     await peer.close();
+    await core.close();
+  }
+});
+
+test('a completed non-INVITE transaction on UDP waits out Timer J in the compact store: retransmissions get the same bytes, then it is forgotten (§17.2.2)', async () => {
+  const clock = new FakeScheduler();
+  const core = await startEndpoint({ scheduler: clock });
+  const seen: string[] = [];
+  core.endpoint.handle('MESSAGE', {
+    handleRequest: (r) => {
+      seen.push(r.request.callId ?? '');
+      r.respond(200, 'OK');
+    },
+  });
+  const peer = await sipPeer();
+  try {
+    const text = requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKcompact1', callId: 'compact1', body: 'hi' });
+    await peer.send(text, core.udpPort);
+    const first = await peer.response(200, 'MESSAGE');
+    assert.equal(core.endpoint.transactionCounts.server, 1, 'kept for Timer J');
+    await peer.send(text, core.udpPort);
+    await waitUntil(() => peer.responses(200).length === 2, 2000, 'the 200 again');
+    const again = peer.responses(200)[1]!;
+    assert.equal(again.to?.tag, first.to?.tag, 'the same response, not a new one');
+    assert.deepEqual(seen, ['compact1'], 'the retransmission did not reach the handler');
+    clock.advance(31_999);
+    assert.equal(core.endpoint.transactionCounts.server, 1, 'still within 64·T1');
+    clock.advance(1);
+    assert.equal(core.endpoint.transactionCounts.server, 0, 'forgotten after Timer J');
+    await peer.send(text, core.udpPort);
+    await waitUntil(() => seen.length === 2, 2000, 'the request to be new again');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
+test('over TCP a completed non-INVITE transaction ends at once (Timer J is zero on reliable transports)', async () => {
+  const core = await startEndpoint();
+  const peer = await tcpPeer(core.tcpPort);
+  try {
+    peer.write(requestText({ method: 'OPTIONS', peer: { host: '127.0.0.1', port: peer.socket.localPort! }, transport: 'TCP', branch: 'z9hG4bKtcpj', callId: 'tcpj' }));
+    await waitUntil(() => peer.text().includes('\r\n\r\n'), 3000, 'the 200 over TCP');
+    await waitUntil(() => core.endpoint.transactionCounts.server === 0, 2000, 'the transaction to end');
+  } finally {
+    peer.close();
     await core.close();
   }
 });

@@ -71,7 +71,7 @@ test('non-INVITE server transaction: every state × event pair', () => {
   checkAllPairs(NON_INVITE_SERVER_STATES, NON_INVITE_SERVER_EVENTS, nonInviteServerNextState, {
     trying: { request: 'trying', 'tu-provisional': 'proceeding', 'tu-final': 'completed', 'transport-error': 'terminated' },
     proceeding: { request: 'proceeding', 'tu-provisional': 'proceeding', 'tu-final': 'completed', 'transport-error': 'terminated' },
-    completed: { request: 'completed', 'tu-provisional': 'completed', 'tu-final': 'completed', 'timer-j': 'terminated', 'transport-error': 'terminated' },
+    completed: { request: 'completed', 'tu-provisional': 'completed', 'tu-final': 'completed', 'timer-j': 'terminated', 'handed-off': 'terminated', 'transport-error': 'terminated' },
     terminated: {},
   });
 });
