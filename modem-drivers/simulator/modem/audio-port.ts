@@ -22,7 +22,10 @@ import type { ModemCore } from './modem-core.js';
 
 export interface AudioPortHost {
   readonly hung: boolean;
-  /** The call the port carries: PCM on and a call active and not held; null otherwise. */
+  /**
+   * The call the port follows: PCM on and a call not held (its audio flows once it is active, and the
+   * port listens from before, so the first frame after the answer is not lost); null otherwise.
+   */
   pcmCall(): CallLeg | null;
   /** The format now in effect (AT+CPCMFRM, the firmware's frame length). */
   format(): PcmFormat;
@@ -128,7 +131,7 @@ export class SimAudioPort {
     }
     const leg = this.host.pcmCall();
     this.follow(leg);
-    if (!leg) return;
+    if (!leg || leg.state !== 'active') return;
     const f = this.host.format();
     const frames: Int16Array[] = [];
     let silent = true;
@@ -161,7 +164,7 @@ export class SimAudioPort {
 
   private receive(b: Buffer): void {
     const leg = this.host.hung ? null : this.host.pcmCall();
-    if (!leg) {
+    if (!leg || leg.state !== 'active') {
       this.counters.bytesDiscarded += b.length;
       this.framer?.reset(); // a new call starts on a sample boundary
       return;
@@ -189,7 +192,7 @@ export function modemAudioHost(core: ModemCore, frameMs: 20 | 40, hung: () => bo
     },
     pcmCall() {
       const c = core.calls.call;
-      if (!core.usbAudio.enabled || !c || c.state !== 'active' || c.held) return null;
+      if (!core.usbAudio.enabled || !c || c.state === 'ended' || c.held) return null;
       return c.leg;
     },
     format() {
