@@ -138,7 +138,8 @@ async function runPtys(values: Record<string, string | boolean | undefined>): Pr
   }
   for (let i = 0; i < paths.length; i++) {
     const m = sim.modems[i]!;
-    console.log(`${paths[i]} modem ${m.id} ${m.dialect} IMEI ${m.imei} audio ${audioPaths[i]}`);
+    console.log(`${paths[i]} modem ${m.id} ${m.dialect} IMEI ${m.imei}`);
+    console.log(`${audioPaths[i]} audio port of modem ${m.id}`);
   }
   console.log(`control API ${api.url}`);
   await new Promise<void>((resolve) => {
