@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { startControlApi } from '../../modem-drivers/simulator/control-api.js';
 import { recordingOf } from '../../modem-drivers/simulator/network/party-audio.js';
 import { readPcm, wavFile } from '../../modem-drivers/simulator/network/wav.js';
+import { toneFrames } from '../../modem-drivers/simulator/network/tone.js';
 import type { CallLeg } from '../../modem-drivers/simulator/types.js';
 import { callWithPcm, PcmHost, rampFrame, rig, run, samples, type Rig } from './audio-harness.js';
 
@@ -143,6 +144,34 @@ test('control API: a rule with a recording party, the recording fetched as PCM a
     assert.equal((await fetch(`${api.url}/calls/${id}/recording?format=mp3`)).status, 400);
     assert.equal((await fetch(`${api.url}/calls/999/recording`)).status, 404);
     assert.equal((await post('/outside/rules/clear', {})).status, 200);
+  } finally {
+    await api.close();
+    r.sim.close();
+  }
+});
+
+test('control API: an outside caller with its own audio (POST /calls audio); the modem shows its port counters', async () => {
+  const r = await rig('quectel');
+  const api = await startControlApi(r.sim, { port: 0 });
+  try {
+    const host = await quiet(r);
+    const own = r.modem.status().sims.find((x) => x.slot === r.modem.slot)!.number!;
+    const res = await fetch(api.url + '/calls', {
+      method: 'POST',
+      body: JSON.stringify({ from: '+8613912345678', to: own, audio: { toneHz: 1000 } }),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(res.status, 200, await res.text());
+    await r.clock.advanceAsync(10);
+    assert.match(await r.at.at('ATA'), /OK/);
+    assert.match(await r.at.at('AT+QPCMV=1,0'), /OK/);
+    await run(r, 200);
+    const got = samples(host.take());
+    assert.ok(indexOf(got, toneFrames(1000)[0]!) >= 0, 'the 1 kHz tone is on the port');
+    const status = (await (await fetch(`${api.url}/modems/${r.modem.id}`)).json()) as { audio: { framesOut: number } | null };
+    assert.ok(status.audio && status.audio.framesOut >= 9, JSON.stringify(status.audio));
+    const bad = await fetch(api.url + '/calls', { method: 'POST', body: JSON.stringify({ from: '+8613912345678', to: own, audio: { play: 42 } }) });
+    assert.equal(bad.status, 400);
   } finally {
     await api.close();
     r.sim.close();

@@ -95,6 +95,8 @@ export interface ModemStatus {
   cscs: string;
   /** Messages in the current SIM's "SM" plus the modem's "ME" and "SR" memories. */
   storedSms: number;
+  /** The PCM audio port's counters while a host holds it open, else null (audio-port.ts). */
+  audio: AudioPortStats | null;
 }
 
 const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands, dataCommands, audioPortCommands];
@@ -677,6 +679,7 @@ export class SimulatedModem {
       echo: c.s.echo,
       cscs: c.s.cscs,
       storedSms: stored,
+      audio: this.audioStats(),
     };
   }
 
