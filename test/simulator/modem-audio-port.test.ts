@@ -232,3 +232,24 @@ test('a hung modem writes nothing on the audio port and swallows what the host w
   assert.equal(host.take().length, 5 * 320, 'writing again once it answers');
   r.sim.close();
 });
+
+test('an idle port holds no timer: none before NMEA or a call needs one, and none after the call', async () => {
+  const r = await rig('quectel');
+  await quietQuectel(r);
+  await run(r, 100);
+  const before = r.clock.pendingTimers;
+  const host = new PcmHost(r.modem.openAudio());
+  await run(r, 100);
+  assert.equal(r.clock.pendingTimers, before, 'open, no NMEA, no call: idle');
+  await callWithPcm(r, ECHO);
+  host.take();
+  await run(r, 200);
+  assert.ok(r.modem.audioStats()!.framesOut >= 9, 'ticking during the call');
+  await r.at.at('ATH');
+  await run(r, 100);
+  const out = r.modem.audioStats()!.framesOut;
+  await run(r, 200);
+  assert.equal(r.modem.audioStats()!.framesOut, out, 'nothing written after the call');
+  assert.equal(r.clock.pendingTimers, before, 'idle again');
+  r.sim.close();
+});

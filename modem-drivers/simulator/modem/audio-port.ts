@@ -10,7 +10,9 @@
  * while AT+QGPSCFG="outport" is "usbnmea" (the power-on value), the port also carries a burst of NMEA
  * sentences once a second (nmea.ts), PCM or not.
  *
- * The tick runs only while a host holds the port open. A hung modem writes nothing and swallows input;
+ * The tick runs only while a host holds the port open and there is something to write (NMEA, or a call
+ * with PCM on); otherwise the port holds no timer until the modem pokes it (after each command line and
+ * each unsolicited result), so an idle port held by a pty bridge costs nothing. A hung modem writes nothing and swallows input;
  * a restart or USB loss closes the port as it closes the AT ports.
  */
 import type { CallLeg, Clock } from '../types.js';
@@ -89,6 +91,11 @@ export class SimAudioPort {
     this.port.gone(err);
   }
 
+  /** Something the port depends on may have changed (a command ran, a call changed): tick again if idle. */
+  poke(): void {
+    if (!this.timer && !this.port.closed) this.restartClock();
+  }
+
   /** The modem hung: what it was about to write is lost. */
   drop(): void {
     this.port.drop();
@@ -116,7 +123,12 @@ export class SimAudioPort {
   }
 
   private tick(): void {
+    this.timer = null;
     if (this.port.closed) return;
+    const nmea = this.host.nmeaOut();
+    const leg = this.host.pcmCall();
+    this.follow(leg);
+    if (!nmea && !leg) return; // idle until poke()
     if (this.host.format().frameMs !== this.period) {
       this.restartClock();
       return;
@@ -124,13 +136,11 @@ export class SimAudioPort {
     this.schedule();
     if (this.host.hung) return;
     const now = this.clock.now();
-    if (this.host.nmeaOut() && now - this.lastNmea >= NMEA_PERIOD_MS) {
+    if (nmea && now - this.lastNmea >= NMEA_PERIOD_MS) {
       this.lastNmea = now;
       this.counters.nmeaBursts++;
       this.port.send(nmeaBurst(now));
     }
-    const leg = this.host.pcmCall();
-    this.follow(leg);
     if (!leg || leg.state !== 'active') return;
     const f = this.host.format();
     const frames: Int16Array[] = [];

@@ -266,6 +266,7 @@ export class SimulatedModem {
 
   /** An unsolicited result: now, after the running command, or lost when nobody has the port open. */
   private urc(lines: string[]): void {
+    this.audio?.poke(); // a call changed: the audio port may have a call to carry
     if (!this.present || this.closed || !this.port || this.hung) return;
     if (this.busy || this.parser.inPrompt || this.parser.inData) {
       this.deferred.push(lines);
@@ -437,6 +438,7 @@ export class SimulatedModem {
 
   private finishLine(after: (() => void)[]): void {
     this.busy = false;
+    this.audio?.poke(); // the line may have turned PCM or NMEA on, or started a call
     this.parser.s3 = this.core.s.sregs.get(3) ?? 13;
     this.parser.s5 = this.core.s.sregs.get(5) ?? 8;
     for (const f of after) {
@@ -583,6 +585,7 @@ export class SimulatedModem {
     this.port?.drop();
     this.second?.drop();
     this.audio?.drop();
+    this.audio?.poke();
     if (!on) {
       this.parser.reset();
       this.prompt = null;
