@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nmeaChecksum } from '../../modem-drivers/simulator/modem/nmea.js';
 import { callWithPcm, PcmHost, rampFrame, rig, run, samples, type Rig } from './audio-harness.js';
-import { settle } from './modem-fakes.js';
+import { AtClient, settle } from './modem-fakes.js';
 
 const ECHO = '+8613900001111'; // any outside number without a rule echoes
 const SILENT = '+8613900002222';
@@ -113,7 +113,7 @@ test('quectel: the port carries NMEA once a second until AT+QGPSCFG="outport","n
   // Saved: still "none" after a restart.
   r.modem.reset();
   await r.clock.advanceAsync(10);
-  const at2 = new (await import('./modem-fakes.js')).AtClient(r.modem.open());
+  const at2 = new AtClient(r.modem.open());
   await settle();
   assert.match(await at2.at('AT+QGPSCFG="outport"'), /"none"/);
   r.sim.close();

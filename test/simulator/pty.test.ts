@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
 import { PtyExposure, socatArguments } from '../../modem-drivers/simulator/pty.js';
-import { FakeNetwork, TestClock, makeSim } from './modem-fakes.js';
+import { open } from 'node:fs/promises';
+import { Simulator } from '../../modem-drivers/simulator/simulator.js';
+import { AtClient, FakeNetwork, TestClock, makeSim } from './modem-fakes.js';
 
 test("socat's TCP address asks for TCP_NODELAY (socat option nodelay); the pty stays raw", () => {
   const [pty, tcp] = socatArguments('/tmp/x/ttySIM1', 4321);
@@ -46,9 +48,6 @@ test('the bridge sets no-delay on its end of the socat connection, and socat acc
 });
 
 test('the audio pty: a host opens the path with node:fs and hears the modem port, raw bytes both ways', async () => {
-  const { Simulator } = await import('../../modem-drivers/simulator/simulator.js');
-  const { open } = await import('node:fs/promises');
-  const { AtClient } = await import('./modem-fakes.js');
   const dir = mkdtempSync(join(tmpdir(), 'pty-audio-'));
   // Real time here: the pty's bytes cross socat and a TCP hop.
   const sim = new Simulator({ modems: 1, timing: 'zero' });
