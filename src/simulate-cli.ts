@@ -121,13 +121,16 @@ async function runPtys(values: Record<string, string | boolean | undefined>): Pr
   const log = createLogger({ level: ((values['log-level'] as string | undefined) ?? 'warn') as 'warn', destination: process.stderr });
   const sim = new Simulator({ modems: n, timing: timing as TimingPreset, log });
   const ptys = sim.modems.map((m) => new PtyExposure(m, dir, log));
+  const audioPtys = sim.modems.map((m) => new PtyExposure(m, dir, log, 'audio'));
   let paths: string[];
+  let audioPaths: string[];
   let api;
   try {
     api = await startControlApi(sim, { port, log });
     paths = await Promise.all(ptys.map((p) => p.start()));
+    audioPaths = await Promise.all(audioPtys.map((p) => p.start()));
   } catch (e) {
-    await Promise.all(ptys.map((p) => p.stop()));
+    await Promise.all([...ptys, ...audioPtys].map((p) => p.stop()));
     await api?.close();
     sim.close();
     console.error(`cellgate simulate: ${(e as Error).message}`);
@@ -136,13 +139,14 @@ async function runPtys(values: Record<string, string | boolean | undefined>): Pr
   for (let i = 0; i < paths.length; i++) {
     const m = sim.modems[i]!;
     console.log(`${paths[i]} modem ${m.id} ${m.dialect} IMEI ${m.imei}`);
+    console.log(`${audioPaths[i]} audio port of modem ${m.id}`);
   }
   console.log(`control API ${api.url}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await Promise.all(ptys.map((p) => p.stop()));
+  await Promise.all([...ptys, ...audioPtys].map((p) => p.stop()));
   await api.close();
   sim.close();
   return 0;

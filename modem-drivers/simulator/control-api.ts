@@ -14,26 +14,22 @@
  *   POST /sims/:imsi/registration {state: "denied"|"searching"|"not-registered"|null}
  *   POST /sms                    {from, to, text} | {from, to, pdu}   an outside sender texts a SIM
  *   GET  /outside/sms[?after=N]          SMS that SIMs sent to outside numbers (after part N)
- *   POST /calls                  {from, to}   an outside caller calls a SIM
+ *   POST /calls                  {from, to, audio?}   an outside caller calls a SIM (audio: as in rules; 425 Hz by default)
  *   GET  /calls                          outside parties' calls (placed here or from SIMs)
  *   POST /calls/:id/answer | /calls/:id/hangup
  *   POST /calls/:id/dtmf         {keys}  the outside party presses keys (0-9 * # A-D) during the call
  *   (each call in GET /calls shows `dtmfReceived`: the keys the SIM sent to the outside party, AT+VTS)
+ *   POST /outside/rules, POST /outside/rules/clear, GET /calls/:id/recording: control-api-audio.ts
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../src/util/log.js';
 import type { Simulator } from './simulator.js';
 import type { CallLeg, SimCard } from './types.js';
+import { audioRoutes, HttpError, parseAudio, RawBody } from './control-api-audio.js';
 
 type SlotId = 'A' | 'B' | 'C' | 'D';
 const SLOTS = new Set(['A', 'B', 'C', 'D']);
-
-class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 interface TrackedCall {
   id: number;
@@ -248,7 +244,7 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
       (_p, b) => {
         const from = str(b, 'from')!;
         const to = str(b, 'to')!;
-        const leg = sim.network.outside.call(from, to, { audio: { toneHz: 425 } });
+        const leg = sim.network.outside.call(from, to, { audio: parseAudio(b.audio) ?? { toneHz: 425 } });
         return showCall(track(leg, from, to, 'to-sim'));
       },
     ],
@@ -278,6 +274,7 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
         return showCall(c);
       },
     ],
+    ...audioRoutes(sim, (id) => calls.get(id)?.leg),
   ];
 
   const server = createServer((req, res) => {
@@ -331,6 +328,11 @@ export async function startControlApi(sim: Simulator, opts: { host?: string; por
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
+  if (body instanceof RawBody) {
+    res.writeHead(status, { 'content-type': body.contentType, 'content-length': body.body.length, 'cache-control': 'no-store' });
+    res.end(body.body);
+    return;
+  }
   const s = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(s);

@@ -7,6 +7,10 @@
  * modem's port goes away (reset, unplug), the TCP connection is closed, socat exits and the pty vanishes,
  * as a USB tty does; it is created again, under the modem's current device name, once the modem is back.
  *
+ * The same bridge exposes a modem's PCM audio port (kind 'audio', audio-port.ts) as a second pty,
+ * `DIR/ttySIMn.pcm`: raw bytes both ways. Audio nobody reads is dropped beyond a small backlog, as a
+ * USB tty nobody reads drops it, so an unread pty does not grow the process's memory.
+ *
  * Both ends of the TCP hop set TCP_NODELAY: a USB modem's bytes reach the host at once, but with Nagle's
  * algorithm a reply written right after an unsolicited line (an unacknowledged small segment) waits for
  * the peer's delayed ACK, about 40 ms on Linux, which no real modem does.
@@ -28,6 +32,11 @@ export function socatArguments(linkPath: string, port: number): string[] {
   return [`PTY,link=${linkPath},rawer`, `TCP:127.0.0.1:${port},nodelay`];
 }
 
+/** Audio bytes waiting for a reader beyond this are dropped (about 1.6 s of 8 kHz PCM). */
+const AUDIO_BACKLOG_BYTES = 32 * 1024;
+
+export type PtyKind = 'at' | 'audio';
+
 export class PtyExposure {
   private server: Server | null = null;
   private socat: ChildProcess | null = null;
@@ -42,6 +51,7 @@ export class PtyExposure {
     private readonly modem: SimulatedModem,
     private readonly dir: string,
     private readonly log?: Logger,
+    private readonly kind: PtyKind = 'at',
   ) {}
 
   /** Starts and resolves once the pty link exists. */
@@ -60,7 +70,7 @@ export class PtyExposure {
   }
 
   private linkPath(): string {
-    return join(this.dir, basename(this.modem.devicePath));
+    return join(this.dir, basename(this.kind === 'audio' ? this.modem.audioPath : this.modem.devicePath));
   }
 
   private spawnSocat(): void {
@@ -94,13 +104,17 @@ export class PtyExposure {
     sock.on('error', () => {});
     let t;
     try {
-      t = this.modem.open();
+      t = this.kind === 'audio' ? this.modem.openAudio() : this.modem.open();
     } catch (e) {
       this.log?.debug({ err: (e as Error).message }, 'simulated modem not there; closing pty');
       sock.destroy();
       return;
     }
-    t.onData((b) => sock.write(b));
+    const audio = this.kind === 'audio';
+    t.onData((b) => {
+      if (audio && sock.writableLength > AUDIO_BACKLOG_BYTES) return;
+      sock.write(b);
+    });
     t.onClose(() => sock.destroy());
     sock.on('data', (d) => t.write(d));
     sock.on('close', () => void t.close());

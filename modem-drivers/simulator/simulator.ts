@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   clock?: Clock;
   log?: Logger;
   seed?: number;
+  /** The SIM7600s' PCM frame length: 20 ms, or 40 ms as some firmware wants (docs/simulator.md). */
+  simcomPcmFrameMs?: 20 | 40;
 }
 
 export function simImei(i: number, dialect: Dialect): string {
@@ -101,6 +103,7 @@ export class Simulator {
           clock: this.clock,
           timing: this.timing,
           devicePath: `/dev/ttySIM${i}`,
+          ...(dialect === 'simcom-sim7600' && opts.simcomPcmFrameMs ? { pcmFrameMs: opts.simcomPcmFrameMs } : {}),
           ...(opts.log ? { log: opts.log.child({ component: 'sim-modem', modem: i }) } : {}),
         }),
       );

@@ -5,7 +5,7 @@
  * another device path is handled the same way as on hardware.
  */
 import type { SimulatedModem } from '../../modem-drivers/simulator/modem/simulated-modem.js';
-import type { OpenedPort, PortProvider } from '../line/port-provider.js';
+import type { AudioPortOpener, OpenedPort, PortProvider } from '../line/port-provider.js';
 
 const USB_IDS: Record<string, [number, number]> = {
   'quectel-ec25': [0x2c7c, 0x0125],
@@ -35,7 +35,13 @@ export class SimPortProvider implements PortProvider {
     } catch {
       secondary = null; // held by an earlier connection not yet closed: judged without it
     }
-    return { transport, path: m.devicePath, usbPath: null, usbVendorId: vid, usbProductId: pid, secondary };
+    // The PCM audio port, opened per call; the modem throws "busy" while it is held and "no such device"
+    // while it is away, and the opener passes that on as its rejection.
+    const audio: AudioPortOpener = {
+      path: m.audioPath,
+      open: async () => m.openAudio(),
+    };
+    return { transport, path: m.devicePath, usbPath: null, usbVendorId: vid, usbProductId: pid, secondary, audio };
   }
 
   async hardReset(): Promise<string | null> {

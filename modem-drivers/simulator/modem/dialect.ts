@@ -50,6 +50,12 @@ export interface DialectProfile {
    * (the key's ASCII code), SIMCom AT+DDET=1 → `+RXDTMF: <key>`.
    */
   dtmfDetection: 'qtonedet' | 'ddet';
+  /**
+   * The PCM audio port (audio-port.ts): GNSS NMEA shares it until AT+QGPSCFG="outport","none" (EC25);
+   * AT+CPCMFRM picks 8 or 16 kHz (SIM7600); the firmware's frame length (20 ms; 40 ms on some SIM7600
+   * firmware, settable per modem).
+   */
+  pcm: { gnssOnAudioPort: boolean; rateCommand: '+CPCMFRM' | null; frameMs: 20 | 40 };
 }
 
 export const QUECTEL_EC25: DialectProfile = {
@@ -72,6 +78,7 @@ export const QUECTEL_EC25: DialectProfile = {
   imeiWrite: 'egmr',
   dualSimCommand: '+QDSIM',
   dtmfDetection: 'qtonedet',
+  pcm: { gnssOnAudioPort: true, rateCommand: null, frameMs: 20 },
 };
 
 export const SIMCOM_SIM7600: DialectProfile = {
@@ -94,6 +101,7 @@ export const SIMCOM_SIM7600: DialectProfile = {
   imeiWrite: 'simei',
   dualSimCommand: null,
   dtmfDetection: 'ddet',
+  pcm: { gnssOnAudioPort: false, rateCommand: '+CPCMFRM', frameMs: 20 },
 };
 
 export function dialectProfile(d: Dialect): DialectProfile {

@@ -59,6 +59,8 @@ export class ModemCore {
   ussdOpen = false;
   /** Quectel AT+QPCMV <enable>,<port>; SIMCom AT+CPCMREG. */
   usbAudio: { enabled: boolean; port: number } = { enabled: false, port: 0 };
+  /** The PCM port's settings (commands-audio-port.ts); gnssOutport survives restarts, sampleRate does not. */
+  audioPort: { gnssOutport: 'none' | 'usbnmea' | 'uartdebug'; sampleRate: 8000 | 16000 } = { gnssOutport: 'usbnmea', sampleRate: 8000 };
   /** Quectel AT+QCFG="ims" <value>. */
   imsConfig = 0;
   /** PDP contexts and the HTTP client (commands-data.ts); new at every power-on. */
@@ -117,6 +119,7 @@ export class ModemCore {
     this.manualPlmn = null;
     this.pinVerified = false;
     this.usbAudio = { enabled: false, port: 0 };
+    this.audioPort.sampleRate = 8000;
     this.ussdOpen = false;
     this.packet = new PacketData();
     this.smsIn.taBuffer.length = 0;

@@ -38,6 +38,8 @@ import { SimPort } from './sim-port.js';
 import { frameFinal, frameInfo, type ConnectHandler, type Final, type FrameOptions, type Outcome, type PromptHandler } from './outcome.js';
 import { dataCommands } from './commands-data.js';
 import { SecondaryAtPort } from './secondary-port.js';
+import { audioPortCommands } from './commands-audio-port.js';
+import { modemAudioHost, SimAudioPort, type AudioPortStats } from './audio-port.js';
 
 export type { Dialect } from './dialect.js';
 export type { SlotId, PinState } from './modem-core.js';
@@ -60,6 +62,8 @@ export interface SimulatedModemOptions {
    * `+XDSIM` for a firmware described by a configured command set; null: none. See setDualSimCommand().
    */
   dualSimCommand?: string | null;
+  /** The PCM port's frame length, instead of the dialect's 20 ms (some SIM7600 firmware: 40 ms). */
+  pcmFrameMs?: 20 | 40;
   log?: Logger;
 }
 
@@ -91,9 +95,11 @@ export interface ModemStatus {
   cscs: string;
   /** Messages in the current SIM's "SM" plus the modem's "ME" and "SR" memories. */
   storedSms: number;
+  /** The PCM audio port's counters while a host holds it open, else null (audio-port.ts). */
+  audio: AudioPortStats | null;
 }
 
-const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands, dataCommands];
+const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands, dataCommands, audioPortCommands];
 
 /** Garbage bytes: C0 controls and high-half bytes, never CR, LF, Ctrl-Z or ESC. */
 const NOISE = [...Array.from({ length: 32 }, (_, i) => i).filter((b) => ![10, 13, 26, 27].includes(b)), ...Array.from({ length: 128 }, (_, i) => i + 128)];
@@ -103,6 +109,7 @@ export class SimulatedModem {
   readonly dialect: Dialect;
   private devicePathNow: string;
   private readonly core: ModemCore;
+  private readonly clock: Clock;
   private readonly sims: (SimCard | null)[];
   private slotNow: SlotId;
   private readonly timing: Timing;
@@ -111,6 +118,9 @@ export class SimulatedModem {
   private port: SimPort | null = null;
   /** The second AT port (the USB 'modem' interface), opened by a host that probes the modem on it. */
   private second: SecondaryAtPort | null = null;
+  /** The PCM audio port (audio-port.ts), opened by a host for a call's audio. */
+  private audio: SimAudioPort | null = null;
+  private readonly pcmFrameMs: 20 | 40;
   private present = false;
   private closed = false;
   private hung = false;
@@ -154,6 +164,8 @@ export class SimulatedModem {
     const profile = dialectProfile(opts.dialect);
     this.dualSim = opts.dualSimCommand !== undefined ? normaliseCommandName(opts.dualSimCommand) : profile.dualSimCommand;
     this.core = new ModemCore(profile, opts.network, opts.clock, this.timing, opts.log, opts.imei, host);
+    this.clock = opts.clock;
+    this.pcmFrameMs = opts.pcmFrameMs ?? profile.pcm.frameMs;
     this.core.sim = this.sims[SLOT_IDS.indexOf(this.slotNow)] ?? null;
     this.boot();
   }
@@ -208,6 +220,33 @@ export class SimulatedModem {
     return port;
   }
 
+  /** Where the PCM audio port is: `<devicePath>.pcm`. */
+  get audioPath(): string {
+    return `${this.devicePathNow}.pcm`;
+  }
+
+  /** Opens the PCM audio port (audio-port.ts). Throws while the modem is absent or the port is held. */
+  openAudio(): AtTransport {
+    const path = this.audioPath;
+    if (this.closed || !this.present) throw new Error(`${path}: no such device`);
+    if (this.audio) throw new Error(`${path}: device or resource busy (already open)`);
+    const self = this;
+    const audio = new SimAudioPort(
+      (p) => {
+        if (this.audio?.port === p) this.audio = null;
+      },
+      modemAudioHost(this.core, this.pcmFrameMs, () => self.hung),
+      this.clock,
+    );
+    this.audio = audio;
+    return audio.port;
+  }
+
+  /** Frames and bytes the audio port carried since it was opened (null while it is not open). */
+  audioStats(): AudioPortStats | null {
+    return this.audio?.stats() ?? null;
+  }
+
   private released(p: SimPort): void {
     if (this.port !== p) return;
     this.port = null;
@@ -227,6 +266,7 @@ export class SimulatedModem {
 
   /** An unsolicited result: now, after the running command, or lost when nobody has the port open. */
   private urc(lines: string[]): void {
+    this.audio?.poke(); // a call changed: the audio port may have a call to carry
     if (!this.present || this.closed || !this.port || this.hung) return;
     if (this.busy || this.parser.inPrompt || this.parser.inData) {
       this.deferred.push(lines);
@@ -398,6 +438,7 @@ export class SimulatedModem {
 
   private finishLine(after: (() => void)[]): void {
     this.busy = false;
+    this.audio?.poke(); // the line may have turned PCM or NMEA on, or started a call
     this.parser.s3 = this.core.s.sregs.get(3) ?? 13;
     this.parser.s5 = this.core.s.sregs.get(5) ?? 8;
     for (const f of after) {
@@ -451,6 +492,9 @@ export class SimulatedModem {
     const second = this.second;
     this.second = null;
     second?.port.gone(new Error(reason));
+    const audio = this.audio;
+    this.audio = null;
+    audio?.gone(new Error(reason));
   }
 
   private restart(reason: string): void {
@@ -540,6 +584,8 @@ export class SimulatedModem {
     this.deferred = [];
     this.port?.drop();
     this.second?.drop();
+    this.audio?.drop();
+    this.audio?.poke();
     if (!on) {
       this.parser.reset();
       this.prompt = null;
@@ -636,6 +682,7 @@ export class SimulatedModem {
       echo: c.s.echo,
       cscs: c.s.cscs,
       storedSms: stored,
+      audio: this.audioStats(),
     };
   }
 

@@ -9,15 +9,14 @@
  *   1000  answers, plays a 1000 Hz tone 0425  answers, plays a 425 Hz tone
  *   5555  answers, echoes, hangs up after 5 s
  * Every other outside number answers after ringMs and echoes the audio back. Rules added with
- * addRule() take precedence over these.
+ * addRule() take precedence over these. What an answering party does with the audio (echo with delay
+ * and loss, tone, file playback, recording) is party-audio.ts.
  */
 import type { Alphabet, ConcatInfo, MessageClass } from '../../../src/gsm/index.js';
-import type { CallLeg, Clock } from '../types.js';
-import type { SimLeg } from './call.js';
-import type { TimerBag } from './timer-bag.js';
-import { FRAME_MS, toneFrames } from './tone.js';
+import type { CallLeg } from '../types.js';
+import type { OutsideAudio } from './party-audio.js';
 
-export type OutsideAudio = 'echo' | 'silence' | { toneHz: number };
+export { attachOutsideAudio, recordingOf, type OutsideAudio, type PartyRecording } from './party-audio.js';
 
 export type OutsideBehaviour =
   /** Answers after `ringMs` (default: timing.ringMs); optionally hangs up `hangupAfterMs` after answering. */
@@ -240,30 +239,3 @@ function testRegExp(re: RegExp, s: string): boolean {
   return re.test(s);
 }
 
-/**
- * What an outside party's leg does with the voice path once active: echo the frames it receives,
- * play a tone (20 ms frames on a self-rescheduling one-shot timer, only while the leg is active), or
- * stay silent. The tone's timers belong to the call's TimerBag and stop when the call ends.
- */
-export function attachOutsideAudio(leg: SimLeg, audio: OutsideAudio | undefined, timers: TimerBag, clock: Clock): void {
-  if (audio === undefined || audio === 'silence') return;
-  if (audio === 'echo') {
-    leg.onAudio((frame) => leg.sendAudio(frame));
-    return;
-  }
-  const frames = toneFrames(audio.toneHz);
-  leg.onState((state) => {
-    if (state !== 'active') return;
-    const start = clock.now();
-    let n = 0;
-    const tick = (): void => {
-      if (leg.state !== 'active') return;
-      leg.sendAudio(frames[n % frames.length]!);
-      n++;
-      // Scheduled against the start time so the frame rate does not drift.
-      timers.schedule(tick, Math.max(0, start + n * FRAME_MS - clock.now()));
-    };
-    // First frame once both legs are active (answer() activates the legs one after the other).
-    timers.schedule(tick, 0);
-  });
-}
