@@ -144,6 +144,7 @@ const SIM7600: Record<string, Scenario> = {
   },
   'startup.txt': { dialect: 'simcom-sim7600', prep: [], bootPrelude: true },
   'usb-audio-no-call.txt': { dialect: 'simcom-sim7600' },
+  'usb-audio.txt': { dialect: 'simcom-sim7600' },
   'volte.txt': {
     dialect: 'simcom-sim7600',
     before: { 1: (x) => void (x.att().volte = false) },

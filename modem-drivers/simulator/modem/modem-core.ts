@@ -61,6 +61,8 @@ export class ModemCore {
   usbAudio: { enabled: boolean; port: number } = { enabled: false, port: 0 };
   /** The PCM port's settings (commands-audio-port.ts); gnssOutport survives restarts, sampleRate does not. */
   audioPort: { gnssOutport: 'none' | 'usbnmea' | 'uartdebug'; sampleRate: 8000 | 16000 } = { gnssOutport: 'usbnmea', sampleRate: 8000 };
+  /** Gains and echo-canceller values set by the host (commands-audio-tuning.ts). */
+  readonly audioTuning = new Map<string, number>();
   /** Quectel AT+QCFG="ims" <value>. */
   imsConfig = 0;
   /** PDP contexts and the HTTP client (commands-data.ts); new at every power-on. */
@@ -120,6 +122,7 @@ export class ModemCore {
     this.pinVerified = false;
     this.usbAudio = { enabled: false, port: 0 };
     this.audioPort.sampleRate = 8000;
+    this.audioTuning.clear();
     this.ussdOpen = false;
     this.packet = new PacketData();
     this.smsIn.taBuffer.length = 0;

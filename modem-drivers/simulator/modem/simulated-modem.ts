@@ -39,6 +39,7 @@ import { frameFinal, frameInfo, type ConnectHandler, type Final, type FrameOptio
 import { dataCommands } from './commands-data.js';
 import { SecondaryAtPort } from './secondary-port.js';
 import { audioPortCommands } from './commands-audio-port.js';
+import { audioTuningCommands } from './commands-audio-tuning.js';
 import { modemAudioHost, SimAudioPort, type AudioPortStats } from './audio-port.js';
 
 export type { Dialect } from './dialect.js';
@@ -99,7 +100,7 @@ export interface ModemStatus {
   audio: AudioPortStats | null;
 }
 
-const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands, dataCommands, audioPortCommands];
+const HANDLERS: readonly Handler[] = [basicCommands, simCommands, networkCommands, smsCommands, callCommands, dataCommands, audioPortCommands, audioTuningCommands];
 
 /** Garbage bytes: C0 controls and high-half bytes, never CR, LF, Ctrl-Z or ESC. */
 const NOISE = [...Array.from({ length: 32 }, (_, i) => i).filter((b) => ![10, 13, 26, 27].includes(b)), ...Array.from({ length: 128 }, (_, i) => i + 128)];
