@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GoertzelDtmfDetector, nextDetectorState, type DetectedDigit } from '../../../src/media/dtmf/goertzel-detector.js';
 import { DTMF_DIGITS, dtmfFrequencies } from '../../../src/media/dtmf/dtmf-frequencies.js';
+import alawmulaw from 'alawmulaw';
 import { alawPcapAudio } from '../helpers/pcap-rtp.js';
 import { chunks, concat, meanSquareOf, seededRandom, toInt16, tone, whiteNoise } from '../helpers/signals.js';
 import type { DtmfDigit } from '../../../src/media/audio-contract.js';
@@ -37,11 +38,11 @@ test('every digit at several levels and durations, at odd offsets and frame size
   }
 });
 
-test('all sixteen digits in a row with 40 ms gaps, under white noise at 20 dB SNR, come out once each in order', () => {
+test('all sixteen digits in a row, 40 ms each with 40 ms gaps, under white noise at 20 dB SNR, come out once each in order', () => {
   const random = seededRandom(7);
   for (const dbm0 of [-7, -20]) {
     const parts: Float64Array[] = [new Float64Array(ms(13))];
-    for (const digit of DTMF_DIGITS) parts.push(digitTone(digit, 50, dbm0), new Float64Array(ms(45)));
+    for (const digit of DTMF_DIGITS) parts.push(digitTone(digit, 40, dbm0), new Float64Array(ms(40)));
     const clean = concat(parts);
     const signalPower = meanSquareOf(digitTone('5', 100, dbm0));
     const noise = whiteNoise(clean.length, signalPower / 100, random);
@@ -105,4 +106,31 @@ test('the state machine: confirmed on the second block, reported once, ended by 
   assert.equal(s.state.name, 'idle');
   s = nextDetectorState({ name: 'pending', digit: '1', startSample: 0 }, '2', 102);
   assert.deepEqual(s.state, { name: 'pending', digit: '2', startSample: 102 });
+});
+
+test('each talk-off check rejects on its own: a third tone near a row, energy outside the pair, a column harmonic', () => {
+  const pad = new Float64Array(ms(30));
+  const detect = (extra: { hz: number; dbm0: number }, options = {}) => {
+    const d = new GoertzelDtmfDetector(options);
+    const audio = toInt16(concat([pad, digitTone('1', 100, -10).map((v, i) => v + tone([extra], ms(100))[i]), pad]));
+    return chunks(audio, 160).flatMap((c) => d.push(c)).map((f) => f.digit);
+  };
+  // 852 Hz (row 3) 7 dB under the 697 Hz row tone: within the 8 dB relative-peak margin.
+  assert.deepEqual(detect({ hz: 852, dbm0: -17 }), []);
+  assert.deepEqual(detect({ hz: 852, dbm0: -17 }, { minRelativePeakDb: 6 }), ['1']);
+  // 2 kHz at −14 dBm0 holds ~17 % of the energy: the pair has less than 85 %.
+  assert.deepEqual(detect({ hz: 2000, dbm0: -14 }), []);
+  assert.deepEqual(detect({ hz: 2000, dbm0: -14 }, { minToneEnergyFraction: 0.8 }), ['1']);
+  // 2418 Hz, the 1209 Hz column's second harmonic, 12 dB under it.
+  assert.deepEqual(detect({ hz: 2418, dbm0: -22 }), []);
+  assert.deepEqual(detect({ hz: 2418, dbm0: -22 }, { minHarmonicRejectionDb: 10 }), ['1']);
+});
+
+test('digits that went through G.711 (A-law and µ-law) on the way are still detected once each', () => {
+  const parts: Float64Array[] = [new Float64Array(ms(7))];
+  for (const digit of DTMF_DIGITS) parts.push(digitTone(digit, 60, -25), new Float64Array(ms(50)));
+  const linear = toInt16(concat(parts));
+  for (const codec of [alawmulaw.alaw, alawmulaw.mulaw]) {
+    assert.deepEqual(run(codec.decode(codec.encode(linear)), 160).map((f) => f.digit), DTMF_DIGITS);
+  }
 });
