@@ -135,3 +135,19 @@ test('the replay window slides without clearing', () => {
 test('master keys of the wrong size are refused at construction', () => {
   assert.throws(() => new SrtpTransform({ local: { key: Buffer.alloc(15), salt: Buffer.alloc(14) }, remote: newKey() }), /16 bytes/);
 });
+
+test('every truncation and random bytes: unprotect returns null and never throws', () => {
+  const { a, b } = pair();
+  const wire = a.protectRtp(rtp(77));
+  const rtcp = a.protectRtcp(Buffer.from('80c8000611223344' + '00'.repeat(20), 'hex'));
+  for (let n = 0; n < wire.length; n++) assert.equal(b.unprotectRtp(wire.subarray(0, n)), null, `RTP cut at ${n}`);
+  for (let n = 0; n < rtcp.length; n++) assert.equal(b.unprotectRtcp(rtcp.subarray(0, n)), null, `RTCP cut at ${n}`);
+  for (let i = 0; i < 2000; i++) {
+    const junk = randomBytes(i % 300);
+    if (junk.length) junk[0] = 0x80 | (junk[0] & 0x3f);
+    assert.equal(b.unprotectRtp(junk), null);
+    assert.equal(b.unprotectRtcp(junk), null);
+  }
+  assert.deepEqual(b.unprotectRtp(wire), rtp(77));
+  assert.ok(b.unprotectRtcp(rtcp));
+});

@@ -59,3 +59,17 @@ test('every preset tone parses and round-trips', () => {
     }
   }
 });
+
+test('random text never throws and is refused or parsed within bounds', () => {
+  const alphabet = '0123456789,,,, -x.^';
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < 3000; i++) {
+    const text = Array.from({ length: Math.floor(rnd() * 60) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
+    const r = parseToneSpec(text);
+    if (r.ok) {
+      assert.ok(r.spec.components.length >= 1 && r.spec.components.length <= 4);
+      assert.ok(r.spec.components.every((c) => c.frequencyHz >= 300 && c.frequencyHz <= 3000 && c.levelDbm0 <= 3 && c.levelDbm0 >= -28));
+    } else assert.ok(r.error.length > 0);
+  }
+});
