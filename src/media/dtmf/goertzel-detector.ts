@@ -116,6 +116,10 @@ export class GoertzelDtmfDetector {
   private classifyBlock(): BlockResult {
     const o = this.options;
     const b = this.block;
+    const energy = meanSquare(b, 0, BLOCK_SAMPLES);
+    // No single frequency's power can exceed twice the block's mean square (Cauchy–Schwarz), so a
+    // block this quiet cannot pass the level check: skip the filters (most blocks of a call).
+    if (2 * energy < this.minTonePower) return null;
     const rowPower = this.rows.map((f) => goertzelPower(b, 0, BLOCK_SAMPLES, f));
     const colPower = this.columns.map((f) => goertzelPower(b, 0, BLOCK_SAMPLES, f));
     const row = indexOfMax(rowPower);
@@ -133,7 +137,7 @@ export class GoertzelDtmfDetector {
       if (k !== col && colPower[k] * peak > c) return null;
     }
     // The pair carries most of the block's energy: speech and music spread theirs wider.
-    if (r + c < o.minToneEnergyFraction * meanSquare(b, 0, BLOCK_SAMPLES)) return null;
+    if (r + c < o.minToneEnergyFraction * energy) return null;
     // Second harmonic of the column tone: a voice with a harmonic there is not a DTMF generator. (Row
     // harmonics are not checked: 2×770 and 2×852 fall inside the column tones' main lobes.)
     if (goertzelPower(b, 0, BLOCK_SAMPLES, this.columnHarmonics[col]) * dbToRatio(o.minHarmonicRejectionDb) > c) return null;
