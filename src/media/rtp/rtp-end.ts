@@ -10,7 +10,7 @@
 import type dgram from 'node:dgram';
 import { FRAME_MS, FRAME_SAMPLES, type DtmfDigit, type PacketTransform, type RtpEnd, type RtpEndStats } from '../audio-contract.js';
 import type { RtpPortPair } from '../rtp-port-pool.js';
-import type { NegotiatedAudio } from '../../sip/sdp/sdp-negotiate.js';
+import type { NegotiatedAudio } from '../../sip/sdp/index.js';
 import { g711Decode, g711Encode, type G711Law } from '../codec/g711.js';
 import { JitterBuffer } from './jitter-buffer.js';
 import { Packetizer } from './packetizer.js';
@@ -69,6 +69,15 @@ function sameAddress(a: Address, b: Address): boolean {
   return a.address === b.address && a.port === b.port;
 }
 
+/** Sends a datagram; a socket already closed by the pool (call torn down) or a send error loses only it. */
+function sendQuietly(socket: dgram.Socket, wire: Buffer, to: Address): void {
+  try {
+    socket.send(wire, to.port, to.address, () => undefined);
+  } catch {
+    // ERR_SOCKET_DGRAM_NOT_RUNNING after release: nothing left to send to.
+  }
+}
+
 export class UdpRtpEnd implements RtpEnd {
   private audio: NegotiatedAudio;
   private readonly rtp: dgram.Socket;
@@ -100,8 +109,21 @@ export class UdpRtpEnd implements RtpEnd {
   private packetsReceived = 0;
   private rejected = 0;
   private closed = false;
-  private readonly onRtp = (msg: Buffer, rinfo: dgram.RemoteInfo): void => this.receiveRtp(msg, rinfo);
-  private readonly onRtcp = (msg: Buffer, rinfo: dgram.RemoteInfo): void => this.receiveRtcp(msg, rinfo);
+  /** A datagram (or a listener it reaches) must never take the process down: failures count as rejected. */
+  private readonly onRtp = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+    try {
+      this.receiveRtp(msg, rinfo);
+    } catch {
+      this.rejected++;
+    }
+  };
+  private readonly onRtcp = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+    try {
+      this.receiveRtcp(msg, rinfo);
+    } catch {
+      this.rejected++;
+    }
+  };
 
   constructor(o: RtpEndOptions) {
     this.audio = o.audio;
@@ -326,7 +348,7 @@ export class UdpRtpEnd implements RtpEnd {
     const target = this.rtpTarget();
     const wire = this.transform ? this.transform.protectRtp(packet) : packet;
     this.packetsSent++;
-    this.rtp.send(wire, target.port, target.address, () => undefined);
+    sendQuietly(this.rtp, wire, target);
   }
 
   private sendRtcp(bye?: string): void {
@@ -344,7 +366,7 @@ export class UdpRtpEnd implements RtpEnd {
     });
     const wire = this.transform ? this.transform.protectRtcp(report) : report;
     const target = this.rtcpTarget();
-    this.rtcp.send(wire, target.port, target.address, () => undefined);
+    sendQuietly(this.rtcp, wire, target);
   }
 
   private after(ms: number, fn: () => void): void {

@@ -254,3 +254,55 @@ test('RTCP reports from the peer about our SSRC are recorded; unparseable RTCP i
     peer.close();
   });
 });
+
+test('a peer that restarts with a new SSRC is followed after A.1 probation; a packet transform wraps both directions', async () => {
+  await withPairs(2, async ([pa, pb]) => {
+    const clock = new FakeRtpClock();
+    // A toy transform: one trailer byte, rejected when missing (what SRTP's auth check does).
+    const transform = {
+      protectRtp: (p: Buffer) => Buffer.concat([p, Buffer.of(0xa5)]),
+      unprotectRtp: (p: Buffer) => (p.at(-1) === 0xa5 ? p.subarray(0, -1) : null),
+      protectRtcp: (p: Buffer) => Buffer.concat([p, Buffer.of(0xa5)]),
+      unprotectRtcp: (p: Buffer) => (p.at(-1) === 0xa5 ? p.subarray(0, -1) : null),
+    };
+    const a = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform });
+    const b = createRtpEnd({ pair: pb!, audio: negotiated(pa!.port), clock, transform });
+    for (let i = 0; i < 5; i++) {
+      clock.advance(20);
+      a.sendFrame(tone(i));
+      await until(() => b.stats().packetsReceived >= i, 'protected packets');
+    }
+    assert.equal(b.stats().packetsReceived, 4);
+    // The same address sends a plain (unprotected) packet: rejected by the transform, counted.
+    const plain = serializeRtp({ payloadType: 0, sequence: 1, timestamp: 0, ssrc: a.ssrc, payload: new Uint8Array(160) });
+    await send(pa!.rtp, plain, pb!.port);
+    await until(() => b.stats().droppedPackets === 1, 'unprotected packet dropped');
+    // The peer restarts its stream (new SSRC, new origins) from the same address.
+    const restarted = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform, random: () => 0x1234 });
+    a.close();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(20);
+      restarted.sendFrame(tone(100 + i));
+      await until(() => b.stats().packetsReceived >= 4 + i, 'new source');
+    }
+    assert.equal(b.stats().packetsReceived, 6, 'the new SSRC passed probation after two in sequence');
+    assert.deepEqual(b.nextFrame(), g711Decode('PCMU', g711Encode('PCMU', tone(101))));
+    restarted.close();
+    b.close();
+  });
+});
+
+test('sending after the port pair was released loses the packet but does not throw', async () => {
+  const base = await freePortRange(2);
+  const pool = new RtpPortPool({ min: base, max: base + 3, bindAddress: HOST, spares: 1 });
+  await pool.start();
+  const pair = pool.take()!;
+  const clock = new FakeRtpClock();
+  const a = createRtpEnd({ pair, audio: negotiated(base + 2), clock });
+  pool.release(pair);
+  await pool.settled();
+  clock.advance(20);
+  assert.doesNotThrow(() => a.sendFrame(tone(0)));
+  assert.doesNotThrow(() => a.close());
+  await pool.close();
+});
