@@ -32,9 +32,9 @@ export interface JitterBufferStats {
   concealedFrames: number;
   droppedLate: number;
   droppedDuplicate: number;
-  /** Audio discarded to keep under the cap (counted in packets). */
+  /** Audio discarded unplayed to stay under the cap (counted in packets). */
   droppedOverCap: number;
-  /** Frames skipped to bring the delay back down to target. */
+  /** Frames skipped unplayed to bring the delay back down to target (clock skew, jitter that eased). */
   skippedFrames: number;
   /** Ticks held (concealment without advancing) to let the delay grow to target. */
   heldFrames: number;
@@ -168,7 +168,7 @@ export class JitterBuffer {
       delay = reference - this.playTs;
     } else if (delay > target + FRAME_SAMPLES && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
       this.stats.skippedFrames++;
-      this.advanceTo(this.playTs + FRAME_SAMPLES, true);
+      this.advanceTo(this.playTs + FRAME_SAMPLES);
       delay -= FRAME_SAMPLES;
     }
     const covered = this.assemble(out);

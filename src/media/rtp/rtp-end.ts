@@ -278,7 +278,7 @@ export class UdpRtpEnd implements RtpEnd {
       packetsLost: this.lostBefore + (this.sourceStats?.lost ?? 0),
       jitterMs: this.sourceStats?.jitterMs ?? 0,
       concealedFrames: j.concealedFrames,
-      droppedPackets: j.droppedLate + j.droppedDuplicate + j.droppedOverCap + this.rejected,
+      droppedPackets: j.droppedLate + j.droppedDuplicate + j.droppedOverCap + j.skippedFrames + this.rejected,
       bufferMs: this.jitter.depthMs,
       remoteReport: this.rtcpSession.remoteReport,
     };

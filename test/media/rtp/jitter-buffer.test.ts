@@ -16,7 +16,7 @@ function idOf(f: Int16Array): number | null {
 
 interface Arrival { at: number; seq: number; ts: number; i: number }
 
-function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed: number; capMs?: number; baseDelayMs?: number; tsOrigin?: number; seqOrigin?: number; tailMs?: number }) {
+function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed: number; capMs?: number; baseDelayMs?: number; tsOrigin?: number; seqOrigin?: number; tailMs?: number; senderFrameMs?: number }) {
   const rnd = prng(o.seed);
   const arrivals: Arrival[] = [];
   let lost = 0;
@@ -25,7 +25,7 @@ function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed:
       lost++;
       continue;
     }
-    arrivals.push({ at: i * 20 + (o.baseDelayMs ?? 10) + rnd() * o.jitterMs, seq: ((o.seqOrigin ?? 0) + i) & 0xffff, ts: ((o.tsOrigin ?? 0) + i * 160) >>> 0, i });
+    arrivals.push({ at: i * (o.senderFrameMs ?? 20) + (o.baseDelayMs ?? 10) + rnd() * o.jitterMs, seq: ((o.seqOrigin ?? 0) + i) & 0xffff, ts: ((o.tsOrigin ?? 0) + i * 160) >>> 0, i });
   }
   arrivals.sort((a, b) => a.at - b.at);
   const reordered = arrivals.filter((a, k) => k > 0 && a.i < arrivals[k - 1]!.i).length;
@@ -33,7 +33,7 @@ function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed:
   const played: { popAt: number; id: number | null }[] = [];
   let maxDepth = 0;
   let next = 0;
-  const end = o.frames * 20 + (o.tailMs ?? 400);
+  const end = o.frames * (o.senderFrameMs ?? 20) + (o.tailMs ?? 400);
   for (let popAt = 7; popAt < end; popAt += 20) {
     while (next < arrivals.length && arrivals[next]!.at <= popAt) {
       const a = arrivals[next++]!;
@@ -146,3 +146,24 @@ test('30 ms packets are split across 20 ms frames', () => {
 test('state machine edges', () => {
   assert.equal(jitterBufferTransition('idle', 'playing'), 'playing');
 });
+
+test('jitter far beyond the cap (400 ms) still never buffers more than the cap, and output stays one frame per tick', () => {
+  const r = simulate({ frames: 2000, lossRate: 0.02, jitterMs: 400, seed: 77 });
+  assert.ok(r.maxDepth <= 120, `depth ${r.maxDepth}`);
+  assert.ok(r.jb.targetMs <= 100);
+  const arrivalOf = new Map(r.arrivals.map((a) => [a.i, a.at]));
+  for (const p of r.played) if (p.id !== null) assert.ok(p.popAt - arrivalOf.get(p.id)! <= 120);
+});
+
+for (const [name, senderFrameMs] of [['fast', 19.9], ['slow', 20.1]] as const) {
+  test(`a ${name} sender clock (0.5 % skew) over 10 minutes: delay does not creep, it is trimmed or grown a frame at a time`, () => {
+    const r = simulate({ frames: 30_000, lossRate: 0, jitterMs: 10, seed: 5, senderFrameMs, tailMs: 0 });
+    const arrivalOf = new Map(r.arrivals.map((a) => [a.i, a.at]));
+    const waits = r.played.filter((p) => p.id !== null).map((p) => p.popAt - arrivalOf.get(p.id!)!);
+    const lastMinute = waits.slice(-3000);
+    assert.ok(Math.max(...lastMinute) <= 60, `wait in the last minute up to ${Math.max(...lastMinute)} ms`);
+    assert.ok(r.maxDepth <= 120);
+    if (name === 'fast') assert.ok(r.jb.stats.skippedFrames >= 100 && r.jb.stats.droppedOverCap === 0, `skipped ${r.jb.stats.skippedFrames}`);
+    else assert.ok(r.jb.stats.concealedFrames + r.jb.stats.heldFrames >= 100, `held ${r.jb.stats.heldFrames}`);
+  });
+}
