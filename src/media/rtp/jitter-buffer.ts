@@ -181,8 +181,9 @@ export class JitterBuffer {
     }
     const dry = !this.hasFrameAfter(this.playTs + 1);
     this.conceal(out, covered > 0);
-    // Dry and short of target: the missing audio may be late, not lost. Wait for it one tick longer.
-    if (covered === 0 && dry && delay < target && delay + FRAME_SAMPLES <= this.capSamples) {
+    // Dry and not clearly past target: the missing audio may be late, not lost. Wait for it one tick
+    // longer. Half a frame of slack covers a window minimum that lags a slowly drifting sender clock.
+    if (covered === 0 && dry && delay < target + FRAME_SAMPLES / 2 && delay + FRAME_SAMPLES <= this.capSamples) {
       this.stats.heldFrames++;
       return out;
     }
