@@ -9,7 +9,7 @@
  * packets. The fastest one defines where the newest audio could be now (`reference = now − min
  * transit`), and the spread (max − min transit) is how far behind that reference playout must run for
  * the slowest packet to still be on time. The buffer holds (repeats concealment without advancing) when
- * it runs dry while behind target, and skips a frame when it is more than a frame over target; the
+ * it runs dry while not clearly past target, and skips a frame when it is more than a frame over target; the
  * target never exceeds the hard cap, and no push can make the buffered audio deeper than the cap, so
  * delay cannot creep. A clean stream's spread is ~0: each packet plays at the first tick after it
  * arrives, the one-frame minimum.
