@@ -78,6 +78,8 @@ export class JitterBuffer {
   private transitNext = 0;
   private minTransit = 0;
   private maxTransit = 0;
+  /** Length of the newest packet: the step in which audio arrives. */
+  private packetSamples = FRAME_SAMPLES;
   private lastGood: Int16Array = new Int16Array(FRAME_SAMPLES);
   /** Samples concealed since the last good sample (position within the erasure). */
   private erasure = 0;
@@ -108,7 +110,10 @@ export class JitterBuffer {
   }
 
   private targetSamples(): number {
-    return Math.min(this.capSamples - FRAME_SAMPLES, Math.max(0, this.maxTransit - this.minTransit));
+    // Audio comes in packet-sized steps: with packets longer than a frame (ptime 30–60 ms) a frame can
+    // straddle two packets, so playout must run up to (packet − frame) further behind.
+    const granularity = Math.max(0, this.packetSamples - FRAME_SAMPLES);
+    return Math.min(this.capSamples - FRAME_SAMPLES, Math.max(0, this.maxTransit - this.minTransit) + granularity);
   }
 
   /** Drops everything and starts over with the next packet (new SSRC, or the caller knows the timeline broke). */
@@ -135,6 +140,7 @@ export class JitterBuffer {
       this.playTs = ts;
       this.erasure = 0;
     }
+    this.packetSamples = pcm.length;
     const end = ts + pcm.length;
     if (end <= this.playTs) {
       this.stats.droppedLate++;
@@ -179,14 +185,16 @@ export class JitterBuffer {
       this.stats.framesPlayed++;
       return out;
     }
-    const dry = !this.hasFrameAfter(this.playTs + 1);
-    this.conceal(out, covered > 0);
-    // Dry and not clearly past target: the missing audio may be late, not lost. Wait for it one tick
-    // longer. Half a frame of slack covers a window minimum that lags a slowly drifting sender clock.
-    if (covered === 0 && dry && delay < target + FRAME_SAMPLES / 2 && delay + FRAME_SAMPLES <= this.capSamples) {
+    // Dry (nothing buffered reaches the end of this frame) and not clearly past target: the missing
+    // audio may be late, not lost. Wait for it one tick longer, keeping any part already here for the
+    // next tick. Half a frame of slack covers a window minimum that lags a slowly drifting sender clock.
+    const dry = !this.hasFrameAfter(this.playTs + FRAME_SAMPLES - 1);
+    if (dry && delay < target + FRAME_SAMPLES / 2 && delay + FRAME_SAMPLES <= this.capSamples) {
+      this.conceal(out, false);
       this.stats.heldFrames++;
       return out;
     }
+    this.conceal(out, covered > 0);
     this.advanceTo(this.playTs + FRAME_SAMPLES);
     this.stats.framesPlayed++;
     return out;
