@@ -168,21 +168,25 @@ for (const [name, senderFrameMs] of [['fast', 19.9], ['slow', 20.1]] as const) {
   });
 }
 
-for (const ptime of [30, 40, 60]) {
-  test(`${ptime} ms packets on a clean network: frames straddling two packets play whole, no concealment, delay within a packet`, () => {
+for (const [ptime, phase] of [30, 40, 60].flatMap((p) => [1, 7, 13, 19].map((ph) => [p, ph] as const))) {
+  test(`${ptime} ms packets on a clean network (ticks ${phase} ms into the period): frames straddling two packets play whole, no concealment, delay within a packet`, () => {
     const jb = new JitterBuffer();
     const n = ptime * 8;
     const packets = 300;
     let next = 0;
     const out: Int16Array[] = [];
-    for (let popAt = 3; popAt < packets * ptime; popAt += 20) {
+    for (let popAt = phase; popAt < packets * ptime; popAt += 20) {
       while (next < packets && next * ptime + 10 <= popAt) {
         // Sample k of the stream carries the value (k mod 30000) + 1: output can be checked sample by sample.
         jb.push(next, next * n, Int16Array.from({ length: n }, (_, j) => ((next * n + j) % 30000) + 1), next * ptime + 10);
         next++;
       }
-      out.push(jb.pop(popAt));
+      const held = jb.stats.heldFrames;
+      const f = jb.pop(popAt);
+      // A held tick (waiting for a frame's tail at the start) outputs concealment: not part of the stream.
+      if (jb.stats.heldFrames === held) out.push(f);
     }
+    assert.equal(jb.stats.concealedFrames, jb.stats.heldFrames, 'no concealment but the holds');
     const all = Int16Array.from(out.flatMap((f) => Array.from(f)));
     const start = all.findIndex((v) => v === 1);
     const played = all.subarray(start, start + (packets - 2) * n);
