@@ -88,7 +88,7 @@ export class UdpRtpEnd implements RtpEnd {
   private readonly packetizer: Packetizer;
   private readonly jitter: JitterBuffer;
   private readonly rtcpSession: RtcpSession;
-  private readonly events: TelephoneEventReceiver;
+  private events: TelephoneEventReceiver;
   private readonly timeoutMs: number;
   private readonly rtcpIntervalMs: number;
   private sourceSsrc: number | null = null;
@@ -136,9 +136,7 @@ export class UdpRtpEnd implements RtpEnd {
     this.packetizer = new Packetizer(o.audio.ptime);
     this.jitter = new JitterBuffer({ capMs: o.jitterCapMs ?? 120 });
     this.rtcpSession = new RtcpSession(o.cname ?? `rtp-${this.sender.ssrc.toString(16)}@cellgate`, () => random() / 0x100000000);
-    this.events = new TelephoneEventReceiver((d) => {
-      for (const l of this.digitListeners) l(d);
-    });
+    this.events = this.newEventReceiver();
     this.timeoutMs = Math.max(0, o.rtpTimeoutSec ?? 0) * 1000;
     this.rtcpIntervalMs = o.rtcpIntervalMs ?? 5000;
     this.lastRtpAt = this.clock.now();
@@ -146,6 +144,12 @@ export class UdpRtpEnd implements RtpEnd {
     this.rtcp.on('message', this.onRtcp);
     this.scheduleRtcp();
     if (this.timeoutMs > 0) this.scheduleTimeoutCheck();
+  }
+
+  private newEventReceiver(): TelephoneEventReceiver {
+    return new TelephoneEventReceiver((d) => {
+      for (const l of this.digitListeners) l(d);
+    });
   }
 
   get ssrc(): number {
@@ -313,6 +317,8 @@ export class UdpRtpEnd implements RtpEnd {
       this.sourceSsrc = p.ssrc;
       this.sourceStats = new ReceiveStats();
       this.jitter.reset();
+      // Event timestamps of the old source say nothing about the new one's (RFC 4733 keys by timestamp).
+      this.events = this.newEventReceiver();
     }
     const now = this.clock.now();
     if (this.sourceStats.updateSequence(p.sequence) !== 'valid') return;

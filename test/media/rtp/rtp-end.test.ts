@@ -265,28 +265,44 @@ test('a peer that restarts with a new SSRC is followed after A.1 probation; a pa
       protectRtcp: (p: Buffer) => Buffer.concat([p, Buffer.of(0xa5)]),
       unprotectRtcp: (p: Buffer) => (p.at(-1) === 0xa5 ? p.subarray(0, -1) : null),
     };
-    const a = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform });
+    // Timestamp origins half the 32-bit space apart: the new source's events look older than the old one's.
+    const a = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform, random: () => 0x80001234 });
     const b = createRtpEnd({ pair: pb!, audio: negotiated(pa!.port), clock, transform });
+    const digits: DtmfDigit[] = [];
+    b.onDigit((d) => digits.push(d));
+    const playDigit = async (end: UdpRtpEnd, d: DtmfDigit): Promise<void> => {
+      end.sendDigit(d, 60);
+      for (let t = 0; t < 15; t++) {
+        clock.advance(20);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    };
     for (let i = 0; i < 5; i++) {
       clock.advance(20);
       a.sendFrame(tone(i));
       await until(() => b.stats().packetsReceived >= i, 'protected packets');
     }
     assert.equal(b.stats().packetsReceived, 4);
+    await playDigit(a, '1');
+    await until(() => digits.length === 1, 'first digit');
     // The same address sends a plain (unprotected) packet: rejected by the transform, counted.
     const plain = serializeRtp({ payloadType: 0, sequence: 1, timestamp: 0, ssrc: a.ssrc, payload: new Uint8Array(160) });
     await send(pa!.rtp, plain, pb!.port);
     await until(() => b.stats().droppedPackets === 1, 'unprotected packet dropped');
     // The peer restarts its stream (new SSRC, new origins) from the same address.
+    const before = b.stats().packetsReceived;
     const restarted = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform, random: () => 0x1234 });
     a.close();
     for (let i = 0; i < 3; i++) {
       clock.advance(20);
       restarted.sendFrame(tone(100 + i));
-      await until(() => b.stats().packetsReceived >= 4 + i, 'new source');
+      await until(() => b.stats().packetsReceived >= before + i, 'new source');
     }
-    assert.equal(b.stats().packetsReceived, 6, 'the new SSRC passed probation after two in sequence');
+    assert.equal(b.stats().packetsReceived, before + 2, 'the new SSRC passed probation after two in sequence');
     assert.deepEqual(b.nextFrame(), g711Decode('PCMU', g711Encode('PCMU', tone(101))));
+    await playDigit(restarted, '2');
+    await until(() => digits.length === 2, 'digit from the restarted source');
+    assert.deepEqual(digits, ['1', '2']);
     restarted.close();
     b.close();
   });
