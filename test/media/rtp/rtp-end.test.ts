@@ -265,8 +265,8 @@ test('a peer that restarts with a new SSRC is followed after A.1 probation; a pa
       protectRtcp: (p: Buffer) => Buffer.concat([p, Buffer.of(0xa5)]),
       unprotectRtcp: (p: Buffer) => (p.at(-1) === 0xa5 ? p.subarray(0, -1) : null),
     };
-    // Timestamp origins half the 32-bit space apart: the new source's events look older than the old one's.
-    const a = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform, random: () => 0x80001234 });
+    // Timestamp origins more than half the 32-bit space apart: the new source's events look older than the old one's.
+    const a = createRtpEnd({ pair: pa!, audio: negotiated(pb!.port), clock, transform, random: () => 0x7fff0000 });
     const b = createRtpEnd({ pair: pb!, audio: negotiated(pa!.port), clock, transform });
     const digits: DtmfDigit[] = [];
     b.onDigit((d) => digits.push(d));
