@@ -2,7 +2,8 @@
  * A minimal reader of classic libpcap files (Ethernet link type, IPv4, UDP) for replaying captured RTP
  * into parsers: yields each UDP datagram with its capture time and addresses. Non-UDP frames are skipped.
  */
-import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface PcapUdp {
   /** Capture time in microseconds since the epoch. */
@@ -15,6 +16,8 @@ export interface PcapUdp {
 const LINKTYPE_ETHERNET = 1;
 
 export function readPcapUdp(path: string): PcapUdp[] {
+  // A missing capture fails the test, never skips it.
+  if (!existsSync(path)) assert.fail(`${path} is missing: the Debian package sip-tester installs it (apt-get install sip-tester), which .ci/run lists`);
   const file = readFileSync(path);
   const magic = file.readUInt32LE(0);
   const le = magic === 0xa1b2c3d4;
@@ -44,5 +47,5 @@ export function readPcapUdp(path: string): PcapUdp[] {
   return out;
 }
 
-/** Where SIPp installs its sample captures (the sip-tester package). */
+/** Where the Debian sip-tester package (SIPp) installs its sample captures. */
 export const SIPP_PCAP_DIR = '/usr/share/sip-tester';
