@@ -80,7 +80,7 @@ export class JitterBuffer {
   private maxTransit = 0;
   /** Length of the newest packet: the step in which audio arrives. */
   private packetSamples = FRAME_SAMPLES;
-  private lastGood: Int16Array = new Int16Array(FRAME_SAMPLES);
+  private readonly lastGood = new Int16Array(FRAME_SAMPLES);
   /** Samples concealed since the last good sample (position within the erasure). */
   private erasure = 0;
   private readonly covered = new Uint8Array(FRAME_SAMPLES);
@@ -179,7 +179,7 @@ export class JitterBuffer {
     }
     const covered = this.assemble(out);
     if (covered === FRAME_SAMPLES) {
-      this.lastGood = out.slice();
+      this.lastGood.set(out);
       this.erasure = 0;
       this.advanceTo(this.playTs + FRAME_SAMPLES);
       this.stats.framesPlayed++;
