@@ -1,0 +1,284 @@
+/**
+ * A clocked adaptive jitter buffer for one RTP stream, pure (time comes in as arguments).
+ *
+ * Packets are pushed as they arrive (any length of decoded 8 kHz PCM at their RTP timestamp); the call's
+ * one audio clock pops exactly one 20 ms frame per tick. Playout runs at `playTs` (RTP timestamp units)
+ * and advances one frame per pop, so output is always continuous.
+ *
+ * Delay: every packet's transit (arrival in sample units − timestamp) goes into a window of the last
+ * packets. The fastest one defines where the newest audio could be now (`reference = now − min
+ * transit`), and the spread (max − min transit) is how far behind that reference playout must run for
+ * the slowest packet to still be on time. The buffer holds (repeats concealment without advancing) when
+ * it runs dry while not clearly past target, and skips a frame when it is more than a frame over target; the
+ * target never exceeds the hard cap, and no push can make the buffered audio deeper than the cap, so
+ * delay cannot creep. A clean stream's spread is ~0: each packet plays at the first tick after it
+ * arrives, the one-frame minimum.
+ *
+ * Packet loss concealment after ITU-T G.711 Appendix I's idea: the last good frame is repeated,
+ * attenuated from 10 ms into the erasure by 20 % per 10 ms, reaching silence at 60 ms.
+ */
+import { FRAME_SAMPLES } from '../audio-contract.js';
+
+export interface JitterBufferOptions {
+  /** Hard cap on buffered audio and playout delay, ms (default 120). */
+  capMs?: number;
+  /** Packets whose transit the delay estimate looks at (default 100: 2 s of 20 ms packets). */
+  window?: number;
+}
+
+export interface JitterBufferStats {
+  framesPlayed: number;
+  /** Frames synthesised by concealment (loss, late packets), the silent tail after 60 ms excluded. */
+  concealedFrames: number;
+  droppedLate: number;
+  droppedDuplicate: number;
+  /** Audio discarded unplayed to stay under the cap (counted in packets). */
+  droppedOverCap: number;
+  /** Frames skipped unplayed to bring the delay back down to target (clock skew, jitter that eased). */
+  skippedFrames: number;
+  /** Ticks held (concealment without advancing) to let the delay grow to target. */
+  heldFrames: number;
+  resyncs: number;
+}
+
+export type JitterBufferState = 'idle' | 'playing';
+
+const EDGES: Readonly<Record<JitterBufferState, readonly JitterBufferState[]>> = { idle: ['playing', 'idle'], playing: ['playing', 'idle'] };
+
+export function jitterBufferTransition(from: JitterBufferState, to: JitterBufferState): JitterBufferState {
+  if (!EDGES[from].includes(to)) throw new Error(`jitter buffer: illegal transition ${from} → ${to}`);
+  return to;
+}
+
+interface Chunk {
+  /** Unwrapped timestamp of the first sample. */
+  ts: number;
+  seq: number;
+  pcm: Int16Array;
+}
+
+const SAMPLES_PER_MS = 8;
+/** A transit this far from the fastest packet's is a new timeline (restarted sender, new origin): resync. */
+const RESYNC_SAMPLES = 8000;
+/** G.711 Appendix I: attenuation starts 10 ms into an erasure and reaches silence after 60 ms. */
+const PLC_HOLD_SAMPLES = 80;
+const PLC_END_SAMPLES = 480;
+
+export class JitterBuffer {
+  readonly capSamples: number;
+  private readonly windowSize: number;
+  private state: JitterBufferState = 'idle';
+  private chunks: Chunk[] = [];
+  private playTs = 0;
+  /** Unwrapping: the last packet's raw and unwrapped timestamp. */
+  private lastRaw = 0;
+  private lastUnwrapped = 0;
+  private readonly transits: Float64Array;
+  private transitCount = 0;
+  private transitNext = 0;
+  private minTransit = 0;
+  private maxTransit = 0;
+  /** Length of the newest packet: the step in which audio arrives. */
+  private packetSamples = FRAME_SAMPLES;
+  private readonly lastGood = new Int16Array(FRAME_SAMPLES);
+  /** Samples concealed since the last good sample (position within the erasure). */
+  private erasure = 0;
+  private readonly covered = new Uint8Array(FRAME_SAMPLES);
+  readonly stats: JitterBufferStats = { framesPlayed: 0, concealedFrames: 0, droppedLate: 0, droppedDuplicate: 0, droppedOverCap: 0, skippedFrames: 0, heldFrames: 0, resyncs: 0 };
+
+  constructor(o: JitterBufferOptions = {}) {
+    const capMs = o.capMs ?? 120;
+    this.capSamples = Math.max(FRAME_SAMPLES, Math.round(capMs * SAMPLES_PER_MS));
+    this.windowSize = Math.max(4, o.window ?? 100);
+    this.transits = new Float64Array(this.windowSize);
+  }
+
+  get currentState(): JitterBufferState {
+    return this.state;
+  }
+
+  /** Audio buffered ahead of the playout point, ms. */
+  get depthMs(): number {
+    if (this.state === 'idle' || this.chunks.length === 0) return 0;
+    const last = this.chunks[this.chunks.length - 1]!;
+    return Math.max(0, last.ts + last.pcm.length - this.playTs) / SAMPLES_PER_MS;
+  }
+
+  /** The playout delay the buffer aims at: the transit spread, under the cap less one frame. */
+  get targetMs(): number {
+    return this.targetSamples() / SAMPLES_PER_MS;
+  }
+
+  private targetSamples(): number {
+    // Audio comes in packet-sized steps: with packets longer than a frame (ptime 30–60 ms) a frame can
+    // straddle two packets, so playout must run up to (packet − frame) further behind.
+    const granularity = Math.max(0, this.packetSamples - FRAME_SAMPLES);
+    return Math.min(this.capSamples - FRAME_SAMPLES, Math.max(0, this.maxTransit - this.minTransit) + granularity);
+  }
+
+  /** Drops everything and starts over with the next packet (new SSRC, or the caller knows the timeline broke). */
+  reset(): void {
+    this.chunks = [];
+    this.transitCount = 0;
+    this.transitNext = 0;
+    this.state = jitterBufferTransition(this.state, 'idle');
+  }
+
+  /** A packet's decoded audio: `timestamp` is its RTP timestamp, `arrivalMs` when it arrived (any epoch, the clock pop uses). */
+  push(seq: number, timestamp: number, pcm: Int16Array, arrivalMs: number): void {
+    if (pcm.length === 0) return;
+    let ts = this.unwrap(timestamp);
+    const transit = arrivalMs * SAMPLES_PER_MS - ts;
+    if (this.state === 'playing' && this.transitCount > 0 && Math.abs(transit - this.minTransit) > RESYNC_SAMPLES) {
+      this.stats.resyncs++;
+      this.reset();
+      ts = this.unwrap(timestamp);
+    }
+    this.recordTransit(transit);
+    if (this.state === 'idle') {
+      this.state = jitterBufferTransition(this.state, 'playing');
+      this.playTs = ts;
+      this.erasure = 0;
+    }
+    this.packetSamples = pcm.length;
+    const end = ts + pcm.length;
+    if (end <= this.playTs) {
+      this.stats.droppedLate++;
+      return;
+    }
+    // Insert sorted by timestamp; a packet overlapping one already held is a duplicate.
+    let i = this.chunks.length;
+    while (i > 0 && this.chunks[i - 1]!.ts > ts) i--;
+    const before = this.chunks[i - 1];
+    const after = this.chunks[i];
+    if ((before && before.ts + before.pcm.length > ts) || (after && after.ts < end)) {
+      this.stats.droppedDuplicate++;
+      return;
+    }
+    this.chunks.splice(i, 0, { ts, seq, pcm });
+    // The cap: audio beyond it pushes the playout point forward, discarding the oldest audio.
+    const newestEnd = this.chunks[this.chunks.length - 1]!.ts + this.chunks[this.chunks.length - 1]!.pcm.length;
+    if (newestEnd - this.playTs > this.capSamples) this.advanceTo(this.alignedAtLeast(newestEnd - this.capSamples), true);
+  }
+
+  /** The next 20 ms frame, at clock time `nowMs`. Always returns exactly one frame. */
+  pop(nowMs: number): Int16Array {
+    const out = new Int16Array(FRAME_SAMPLES);
+    if (this.state === 'idle') return out;
+    const reference = nowMs * SAMPLES_PER_MS - this.minTransit;
+    const target = this.targetSamples();
+    // Too far behind the newest audio: skip a frame (hard cap: as many as needed).
+    let delay = reference - this.playTs;
+    if (delay > this.capSamples) {
+      this.advanceTo(this.alignedAtLeast(reference - this.capSamples), true);
+      delay = reference - this.playTs;
+    } else if (delay > target + FRAME_SAMPLES && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
+      this.stats.skippedFrames++;
+      this.advanceTo(this.playTs + FRAME_SAMPLES);
+      delay -= FRAME_SAMPLES;
+    }
+    const covered = this.assemble(out);
+    if (covered === FRAME_SAMPLES) {
+      this.lastGood.set(out);
+      this.erasure = 0;
+      this.advanceTo(this.playTs + FRAME_SAMPLES);
+      this.stats.framesPlayed++;
+      return out;
+    }
+    // Dry (nothing buffered reaches the end of this frame) and not clearly past target: the missing
+    // audio may be late, not lost. Wait for it one tick longer, keeping any part already here for the
+    // next tick. Half a frame of slack covers a window minimum that lags a slowly drifting sender clock.
+    const dry = !this.hasFrameAfter(this.playTs + FRAME_SAMPLES - 1);
+    if (dry && delay < target + FRAME_SAMPLES / 2 && delay + FRAME_SAMPLES <= this.capSamples) {
+      this.conceal(out, false);
+      this.stats.heldFrames++;
+      return out;
+    }
+    this.conceal(out, covered > 0);
+    this.advanceTo(this.playTs + FRAME_SAMPLES);
+    this.stats.framesPlayed++;
+    return out;
+  }
+
+  private recordTransit(t: number): void {
+    this.transits[this.transitNext] = t;
+    this.transitNext = (this.transitNext + 1) % this.windowSize;
+    if (this.transitCount < this.windowSize) this.transitCount++;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < this.transitCount; i++) {
+      const v = this.transits[i]!;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.minTransit = min;
+    this.maxTransit = max;
+  }
+
+  private unwrap(raw: number): number {
+    const r = raw >>> 0;
+    if (this.state === 'idle' && this.chunks.length === 0) {
+      this.lastRaw = r;
+      this.lastUnwrapped = r;
+      return r;
+    }
+    // Nearest interpretation to the last timestamp: 32-bit signed difference.
+    const u = this.lastUnwrapped + ((r - this.lastRaw) | 0);
+    this.lastRaw = r;
+    this.lastUnwrapped = u;
+    return u;
+  }
+
+  /** The first frame boundary (on the playout grid) at or after ts. */
+  private alignedAtLeast(ts: number): number {
+    const frames = Math.ceil((ts - this.playTs) / FRAME_SAMPLES);
+    return this.playTs + Math.max(0, frames) * FRAME_SAMPLES;
+  }
+
+  private hasFrameAfter(ts: number): boolean {
+    const last = this.chunks[this.chunks.length - 1];
+    return last !== undefined && last.ts + last.pcm.length > ts;
+  }
+
+  /** Moves playout to ts; `discarding` when jumping over audio not yet played (cap or delay control). */
+  private advanceTo(ts: number, discarding = false): void {
+    const from = this.playTs;
+    this.playTs = ts;
+    while (this.chunks.length > 0 && this.chunks[0]!.ts + this.chunks[0]!.pcm.length <= ts) {
+      const c = this.chunks.shift()!;
+      if (discarding && c.ts >= from) this.stats.droppedOverCap++;
+    }
+  }
+
+  /** Copies the held audio of [playTs, playTs + frame) into out; returns how many samples it covered. */
+  private assemble(out: Int16Array): number {
+    this.covered.fill(0);
+    let n = 0;
+    const from = this.playTs;
+    const to = from + FRAME_SAMPLES;
+    for (const c of this.chunks) {
+      if (c.ts >= to) break;
+      const cEnd = c.ts + c.pcm.length;
+      if (cEnd <= from) continue;
+      const a = Math.max(from, c.ts);
+      const b = Math.min(to, cEnd);
+      out.set(c.pcm.subarray(a - c.ts, b - c.ts), a - from);
+      this.covered.fill(1, a - from, b - from);
+      n += b - a;
+    }
+    return n;
+  }
+
+  /** Fills the uncovered samples of out from the last good frame, faded per G.711 Appendix I. */
+  private conceal(out: Int16Array, partial: boolean): void {
+    const counted = this.erasure < PLC_END_SAMPLES;
+    for (let i = 0; i < FRAME_SAMPLES; i++) {
+      if (partial && this.covered[i]) continue;
+      const t = this.erasure + i;
+      const gain = t < PLC_HOLD_SAMPLES ? 1 : Math.max(0, 1 - (t - PLC_HOLD_SAMPLES) / (PLC_END_SAMPLES - PLC_HOLD_SAMPLES));
+      out[i] = gain === 0 ? 0 : Math.round(this.lastGood[i]! * gain);
+    }
+    this.erasure += FRAME_SAMPLES;
+    if (counted) this.stats.concealedFrames++;
+  }
+}
