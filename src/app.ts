@@ -30,6 +30,7 @@ import { simulatorPart } from './wiring/simulator.js';
 import { wireSms, type SmsParts } from './wiring/sms.js';
 import { wireSip, type SipParts } from './wiring/sip.js';
 import { wireSipSms } from './wiring/sip-sms.js';
+import { daemonCallAudio } from './wiring/call-audio.js';
 import { wireSipMediaCdr } from './wiring/sip-media-cdr.js';
 import { wireSipToGsm } from './wiring/sip-to-gsm.js';
 import { wireCallWaiting } from './wiring/call-waiting.js';
@@ -209,6 +210,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
             publicHost: sip.publicHost,
             rtpPorts: { min, max },
             sdp: () => config.get().sip.media,
+            audio: daemonCallAudio({ line: (id) => lines.get(id), media: () => config.get().sip.media, cname: `cellgate@${sip.publicHost}`, log }),
             ...(cfg.sip.media.bindAddress !== null ? { rtpBindAddress: cfg.sip.media.bindAddress } : {}),
             version,
             log,

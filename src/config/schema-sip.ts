@@ -220,6 +220,8 @@ export const sipSchema = obj({
     dtmfToGsm: oneOf(['vts', 'inband']).default('vts'),
     /** Hang up when no RTP arrives for this long during a call (manual "RTP 断线检测"); 0: never. */
     rtpTimeoutSec: int(0, 3600).default(30),
+    /** Symmetric RTP (RFC 4961): send to where the peer's RTP comes from, which crosses NAT; false: to its SDP address. */
+    symmetricRtp: bool().default(true),
     /** The jitter buffer's hard cap: the most delay it may add, so delay cannot creep. */
     jitterBufferMs: int(40, 500).default(120),
     /** Send no RTP while the GSM side is silent (manual "静音抑制"; RFC 3389 comfort noise). */

@@ -16,6 +16,9 @@ import type { CallAudioLink, CallAudioRequest, CallAudioStarter } from '../media
 import type { RtpPortPair } from '../media/rtp-port-pool.js';
 import type { NegotiatedAudio } from '../sip/sdp/index.js';
 import type { Logger } from '../util/log.js';
+import { createRtpEnd } from '../media/rtp/index.js';
+import { GoertzelDtmfDetector } from '../media/dtmf/goertzel-detector.js';
+import { DtmfGenerator } from '../media/dtmf/dtmf-generator.js';
 
 /** What call audio needs of a line (the daemon's Line has it). */
 export interface AudioLine {
@@ -134,4 +137,29 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
       },
     };
   };
+}
+
+/** The daemon's starter: the RTP end, in-band detector and DTMF tones of src/media, with `sip.media`'s settings. */
+export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media: CallAudioWiringOptions['media']; cname: string; log: Logger }): CallAudioStarter {
+  return createCallAudioStarter({
+    line: o.line,
+    media: o.media,
+    rtpEnd: ({ ports, audio, media, transform }) =>
+      createRtpEnd({
+        pair: ports,
+        audio,
+        rtpTimeoutSec: media.rtpTimeoutSec,
+        jitterCapMs: media.jitterBufferMs,
+        symmetric: media.symmetricRtp,
+        cname: o.cname,
+        ...(transform ? { transform } : {}),
+      }),
+    detector: () => {
+      const detector = new GoertzelDtmfDetector();
+      return { push: (frame) => detector.push(frame).map((d) => d.digit) };
+    },
+    // Q.24 receivers take 40 ms; the network's own AT+VTS tones are about as long as our default.
+    digitTone: (digit, durationMs) => DtmfGenerator.digitFrames(digit, { durationMs, gapMs: 60 }),
+    log: o.log,
+  });
 }

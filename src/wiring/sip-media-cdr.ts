@@ -8,6 +8,7 @@ import { createMediaSessions, type MediaSessions, type SdpSettings } from '../me
 import { RtpPortPool } from '../media/rtp-port-pool.js';
 import type { CounterStore } from '../store/counter-store.js';
 import type { Logger } from '../util/log.js';
+import type { CallAudioStarter } from '../media/call-audio-link.js';
 
 export interface SipMediaCdrOptions {
   store: CounterStore;
@@ -19,6 +20,8 @@ export interface SipMediaCdrOptions {
   publicHost: string;
   /** The RTP port range, inclusive (default 10000-19999). */
   rtpPorts?: { min: number; max: number };
+  /** Joins a call's RTP to its line's audio (call-audio.ts); absent: SDP only. */
+  audio?: CallAudioStarter;
   /** `sip.media`'s codecs and packet time, read for each call. */
   sdp?: () => SdpSettings;
   /** Address the RTP sockets bind to (default all IPv4 interfaces). */
@@ -37,7 +40,13 @@ export interface SipMediaCdrParts {
 export async function wireSipMediaCdr(o: SipMediaCdrOptions): Promise<SipMediaCdrParts> {
   const pool = new RtpPortPool({ ...(o.rtpPorts ?? {}), ...(o.rtpBindAddress ? { bindAddress: o.rtpBindAddress } : {}) });
   await pool.start();
-  const media = createMediaSessions({ pool, publicHost: o.publicHost, ...(o.sdp ? { settings: o.sdp } : {}) });
+  const audioLog = o.log.child({ component: 'call-audio' });
+  const media = createMediaSessions({
+    pool,
+    publicHost: o.publicHost,
+    ...(o.sdp ? { settings: o.sdp } : {}),
+    ...(o.audio ? { audio: o.audio, onAudioError: (lineId: number, error: Error) => audioLog.warn({ line: lineId, err: error.message }, 'the call audio did not start; the call goes on without it') } : {}),
+  });
   const cdrPush = createCdrPush({ store: o.store, config: o.cdr, calls: o.calls, version: o.version, log: o.log.child({ component: 'cdr-push' }) });
   cdrPush.start();
   return {

@@ -50,6 +50,11 @@ export interface RtpEndOptions {
   rtpTimeoutSec?: number;
   /** The jitter buffer's hard cap, ms (default 120). */
   jitterCapMs?: number;
+  /**
+   * Symmetric RTP (RFC 4961): send to where the peer's packets come from, which crosses NAT (default).
+   * false: always send to the address its SDP gave; packets are still taken from one source only.
+   */
+  symmetric?: boolean;
   /** Our RTCP CNAME (RFC 3550 §6.5.1), e.g. "line1@host". */
   cname?: string;
   clock?: RtpEndClock;
@@ -96,6 +101,7 @@ export class UdpRtpEnd implements RtpEnd {
   /** Loss counted on earlier sources of this call (a peer that changed SSRC). */
   private lostBefore = 0;
   private latchedRtp: Address | null = null;
+  private readonly symmetric: boolean;
   private latchedRtcp: Address | null = null;
   private lastSendAt: number | null = null;
   private lastRtpAt: number;
@@ -130,6 +136,7 @@ export class UdpRtpEnd implements RtpEnd {
     this.rtp = o.pair.rtp;
     this.rtcp = o.pair.rtcp;
     this.transform = o.transform ?? null;
+    this.symmetric = o.symmetric ?? true;
     this.clock = o.clock ?? systemClock;
     const random = o.random ?? cryptoRandom32;
     this.sender = new RtpSenderState(random);
@@ -185,11 +192,12 @@ export class UdpRtpEnd implements RtpEnd {
   }
 
   private rtpTarget(): Address {
-    return this.latchedRtp ?? this.audio.remote;
+    return this.symmetric ? (this.latchedRtp ?? this.audio.remote) : this.audio.remote;
   }
 
   private rtcpTarget(): Address {
-    return this.latchedRtcp ?? { address: this.rtpTarget().address, port: this.rtpTarget().port + 1 };
+    const latched = this.symmetric ? this.latchedRtcp : null;
+    return latched ?? { address: this.rtpTarget().address, port: this.rtpTarget().port + 1 };
   }
 
   sendFrame(frame: Int16Array): void {
