@@ -1,0 +1,194 @@
+/**
+ * The far SIP side's RTP for end-to-end audio tests: a UDP socket that keeps every RTP packet it gets
+ * (with its arrival time) and can send a paced G.711 stream, with test-injected loss, reordering and
+ * jitter. Plus the signal checks the tests make: the audio of a stream in timestamp order, the lag and
+ * normalised correlation between two signals, and the power of one frequency (Goertzel).
+ */
+import dgram from 'node:dgram';
+import { g711Decode, g711Encode } from '../../../src/media/codec/g711.js';
+import { parseRtp, serializeRtp, type RtpPacket } from '../../../src/media/rtp/index.js';
+import { decodeTelephoneEvent } from '../../../src/media/rtp/index.js';
+
+export interface ReceivedRtp {
+  readonly at: number;
+  readonly packet: RtpPacket;
+  readonly from: { address: string; port: number };
+}
+
+export interface SentSamples {
+  /** When the packet carrying sample `index` (of the sent signal) left, ms (performance.now()). */
+  readonly sentAt: (index: number) => number;
+}
+
+export interface StreamOptions {
+  readonly payloadType?: number;
+  readonly law?: 'alaw' | 'ulaw';
+  readonly ptimeMs?: number;
+  /** Drop this share of packets (0–1), from a seeded generator. */
+  readonly loss?: number;
+  /** Delay each packet by up to this many ms (uniform), so some arrive out of order. */
+  readonly jitterMs?: number;
+  readonly seed?: number;
+}
+
+/** A small seeded generator (mulberry32): the injected faults are the same on every run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class RtpPeer {
+  readonly received: ReceivedRtp[] = [];
+  readonly rtcp: { at: number; bytes: Buffer }[] = [];
+  private constructor(
+    private readonly socket: dgram.Socket,
+    private readonly rtcpSocket: dgram.Socket,
+    readonly port: number,
+  ) {
+    socket.on('message', (msg, rinfo) => {
+      const parsed = parseRtp(msg);
+      if (parsed.ok) this.received.push({ at: performance.now(), packet: parsed.packet, from: { address: rinfo.address, port: rinfo.port } });
+    });
+    rtcpSocket.on('message', (msg) => this.rtcp.push({ at: performance.now(), bytes: Buffer.from(msg) }));
+  }
+
+  /** An RTP socket on an even port with its RTCP neighbour (RFC 3550 §11). */
+  static async open(): Promise<RtpPeer> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = 20000 + 2 * Math.floor(Math.random() * 10000);
+      const rtp = await bind(port);
+      if (!rtp) continue;
+      const rtcp = await bind(port + 1);
+      if (!rtcp) {
+        rtp.close();
+        continue;
+      }
+      return new RtpPeer(rtp, rtcp, port);
+    }
+    throw new Error('no free even UDP port pair for the test RTP peer');
+  }
+
+  /** Where the gateway sends from: the source of the first packet received. */
+  get gateway(): { address: string; port: number } | null {
+    return this.received[0]?.from ?? null;
+  }
+
+  /** The audio received, decoded, in timestamp order, gaps filled with silence; telephone-events left out. */
+  audio(law: 'alaw' | 'ulaw' = 'alaw', payloadType = 8): Int16Array {
+    const packets = this.received.map((r) => r.packet).filter((p) => p.payloadType === payloadType);
+    if (packets.length === 0) return new Int16Array(0);
+    packets.sort((a, b) => tsDiff(a.timestamp, packets[0]!.timestamp) - tsDiff(b.timestamp, packets[0]!.timestamp));
+    const first = packets[0]!.timestamp;
+    const last = packets.at(-1)!;
+    const out = new Int16Array(tsDiff(last.timestamp, first) + last.payload.length);
+    for (const p of packets) out.set(g711Decode(law === 'alaw' ? 'PCMA' : 'PCMU', p.payload), tsDiff(p.timestamp, first));
+    return out;
+  }
+
+  /** The RFC 4733 digits received (one per event, by its timestamp). */
+  digits(payloadType = 101): string[] {
+    const seen = new Map<number, string>();
+    for (const r of this.received) {
+      if (r.packet.payloadType !== payloadType) continue;
+      const ev = decodeTelephoneEvent(r.packet.payload);
+      if (ev !== null && !seen.has(r.packet.timestamp)) seen.set(r.packet.timestamp, '0123456789*#ABCD'[ev.event] ?? '?');
+    }
+    return [...seen.values()];
+  }
+
+  /** Sends `signal` as paced G.711 RTP to `to`; resolves when the last packet left. */
+  async send(to: { address: string; port: number }, signal: Int16Array, o: StreamOptions = {}): Promise<SentSamples> {
+    const ptime = o.ptimeMs ?? 20;
+    const samples = ptime * 8;
+    const law = o.law ?? 'alaw';
+    const pt = o.payloadType ?? (law === 'alaw' ? 8 : 0);
+    const random = seeded(o.seed ?? 1);
+    const ssrc = 0x1234abcd;
+    const times: number[] = [];
+    const start = performance.now();
+    const count = Math.floor(signal.length / samples);
+    for (let i = 0; i < count; i++) {
+      const due = start + i * ptime;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      times.push(performance.now());
+      if (o.loss && random() < o.loss) continue;
+      const payload = g711Encode(law === 'alaw' ? 'PCMA' : 'PCMU', signal.subarray(i * samples, (i + 1) * samples));
+      const bytes = serializeRtp({ payloadType: pt, sequence: (1000 + i) & 0xffff, timestamp: (5000 + i * samples) >>> 0, ssrc, marker: i === 0, payload: Buffer.from(payload) });
+      const delay = o.jitterMs ? random() * o.jitterMs : 0;
+      if (delay > 0) setTimeout(() => this.socket.send(bytes, to.port, to.address), delay);
+      else this.socket.send(bytes, to.port, to.address);
+    }
+    return { sentAt: (index) => times[Math.min(times.length - 1, Math.max(0, Math.floor(index / samples)))]! };
+  }
+
+  close(): void {
+    this.socket.close();
+    this.rtcpSocket.close();
+  }
+}
+
+function bind(port: number): Promise<dgram.Socket | null> {
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    s.once('error', () => s.close(() => resolve(null)));
+    s.bind(port, '127.0.0.1', () => resolve(s));
+  });
+}
+
+function tsDiff(a: number, b: number): number {
+  return ((a - b) << 0) | 0;
+}
+
+/** The lag (in samples, `y` behind `x`) in [0, maxLag] where their normalised correlation peaks, and that correlation. */
+export function bestLag(x: Int16Array, y: Int16Array, maxLag: number): { lag: number; correlation: number } {
+  const at = (lag: number, step: number): number => {
+    const n = Math.min(x.length, y.length - lag);
+    let xy = 0;
+    let xx = 0;
+    let yy = 0;
+    for (let i = 0; i < n; i += step) {
+      const a = x[i]!;
+      const b = y[i + lag]!;
+      xy += a * b;
+      xx += a * a;
+      yy += b * b;
+    }
+    return xx === 0 || yy === 0 ? 0 : xy / Math.sqrt(xx * yy);
+  };
+  // Coarse on every 4th sample and lag, then exact around the best.
+  let best = { lag: 0, correlation: -Infinity };
+  for (let lag = 0; lag <= maxLag && lag < y.length; lag += 4) {
+    const c = at(lag, 4);
+    if (c > best.correlation) best = { lag, correlation: c };
+  }
+  const coarse = best.lag;
+  best = { lag: coarse, correlation: -Infinity };
+  for (let lag = Math.max(0, coarse - 8); lag <= coarse + 8 && lag < y.length; lag++) {
+    const c = at(lag, 1);
+    if (c > best.correlation) best = { lag, correlation: c };
+  }
+  return best;
+}
+
+/** Power of `hz` in `signal` (Goertzel), relative to the signal's total power: near 0.5 for a pure tone. */
+export function toneShare(signal: Int16Array, hz: number, rate = 8000): number {
+  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  let energy = 0;
+  for (const v of signal) {
+    const s0 = v + k * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    energy += v * v;
+  }
+  const power = s1 * s1 + s2 * s2 - k * s1 * s2;
+  return energy === 0 ? 0 : (2 * power) / (signal.length * energy);
+}
