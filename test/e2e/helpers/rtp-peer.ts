@@ -192,3 +192,40 @@ export function toneShare(signal: Int16Array, hz: number, rate = 8000): number {
   const power = s1 * s1 + s2 * s2 - k * s1 * s2;
   return energy === 0 ? 0 : (2 * power) / (signal.length * energy);
 }
+
+/**
+ * Correlation segment by segment (1 s each), every segment at its own best lag near `lag`: an adaptive
+ * jitter buffer may move the playout point by a frame or two during a call, which one lag for the
+ * whole signal would count as a mismatch. Returns the median and the lowest segment correlation.
+ */
+export function segmentCorrelation(x: Int16Array, y: Int16Array, lag: number, segment = 8000, slack = 480): { median: number; min: number; segments: number; lags: { start: number; lag: number }[] } {
+  const values: number[] = [];
+  const lags: { start: number; lag: number }[] = [];
+  for (let start = 0; start + segment <= x.length; start += segment) {
+    const seg = x.subarray(start, start + segment);
+    let energy = 0;
+    for (const v of seg) energy += v * v;
+    if (energy / segment < 100) continue; // silence says nothing about alignment
+    let best = -Infinity;
+    let bestLagHere = lag;
+    for (let l = Math.max(0, lag - slack); l <= lag + slack; l++) {
+      if (start + l + segment > y.length) break;
+      let xy = 0;
+      let yy = 0;
+      for (let i = 0; i < segment; i++) {
+        const b = y[start + l + i]!;
+        xy += seg[i]! * b;
+        yy += b * b;
+      }
+      const c = yy === 0 ? 0 : xy / Math.sqrt(energy * yy);
+      if (c > best) {
+        best = c;
+        bestLagHere = l;
+      }
+    }
+    values.push(best);
+    lags.push({ start, lag: bestLagHere });
+  }
+  values.sort((a, b) => a - b);
+  return { median: values[Math.floor(values.length / 2)] ?? 0, min: values[0] ?? 0, segments: values.length, lags };
+}
