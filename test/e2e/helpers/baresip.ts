@@ -1,7 +1,9 @@
 /**
  * baresip (Debian package `baresip`) as a SIP phone in tests: a config directory written for free
- * ports on 127.0.0.1 (no sound card: a sine source and a null player), one account registering with
- * digest, and its ctrl_tcp module (netstring-framed JSON) to answer, hang up and hear its call events.
+ * ports on 127.0.0.1 (no sound card: a sine or WAV-file source and a null player), one account
+ * registering with digest, and its ctrl_tcp module (netstring-framed JSON) to dial, answer, hang up and
+ * hear its call events. With `recordDir`, its sndfile filter writes each call's audio there as WAV:
+ * `dump-<time>-dec.wav` what it heard (after decoding), `dump-<time>-enc.wav` what it sent.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -23,6 +25,12 @@ async function freeTcpPort(): Promise<number> {
   return port;
 }
 
+/** The source lines of the config: aufile checks that the WAV's rate and channels are the source's (8 kHz mono). */
+function sourceConfig(source: NonNullable<BaresipOptions['source']>): string[] {
+  if ('wav' in source) return [`audio_source aufile,${source.wav}`, 'ausrc_srate 8000', 'ausrc_channels 1'];
+  return [`audio_source ausine,${source.sineHz}`, 'ausrc_srate 48000', 'ausrc_channels 2'];
+}
+
 export interface BaresipEvent {
   type: string;
   param?: string;
@@ -39,8 +47,17 @@ export interface Baresip {
   stop(): Promise<void>;
 }
 
-/** Starts baresip registering `user` with `password` at 127.0.0.1:`registrarPort`; answers only when told. */
-export async function startBaresip(dir: string, name: string, user: string, password: string, registrarPort: number): Promise<Baresip> {
+export interface BaresipOptions {
+  /** `manual` (default): answers on the `accept` command; `auto`: answers every incoming call at once. */
+  answer?: 'manual' | 'auto';
+  /** What it sends: a sine of `sineHz` (ausine, 48 kHz stereo; default 440 Hz), or a WAV file (aufile: 8 kHz 16-bit mono). */
+  source?: { sineHz: number } | { wav: string };
+  /** A directory for the sndfile filter's recordings of each call (what it heard and what it sent). */
+  recordDir?: string;
+}
+
+/** Starts baresip registering `user` with `password` at 127.0.0.1:`registrarPort`; answers only when told unless `answer` is `auto`. */
+export async function startBaresip(dir: string, name: string, user: string, password: string, registrarPort: number, o: BaresipOptions = {}): Promise<Baresip> {
   const home = join(dir, name);
   mkdirSync(home, { recursive: true });
   const sipPort = await freeUdpPort();
@@ -54,17 +71,18 @@ export async function startBaresip(dir: string, name: string, user: string, pass
       'net_interface 127.0.0.1',
       'call_local_timeout 120',
       'call_max_calls 4',
-      'audio_source ausine,440',
+      ...sourceConfig(o.source ?? { sineHz: 440 }),
       'audio_player aubridge,nowhere',
       'audio_alert aubridge,nowhere',
-      'ausrc_srate 48000',
-      'ausrc_channels 2',
+      ...(o.recordDir ? [`snd_path ${o.recordDir}`] : []),
       'audio_level no',
       `rtp_ports ${rtp}-${rtp + 10}`,
       'module_path /usr/lib/baresip/modules',
       'module g711.so',
       'module ausine.so',
+      'module aufile.so',
       'module aubridge.so',
+      ...(o.recordDir ? ['module sndfile.so'] : []),
       'module_tmp account.so',
       'module_app menu.so',
       'module_app ctrl_tcp.so',
@@ -72,7 +90,7 @@ export async function startBaresip(dir: string, name: string, user: string, pass
       '',
     ].join('\n'),
   );
-  writeFileSync(join(home, 'accounts'), `<sip:${user}@127.0.0.1:${registrarPort}>;auth_pass=${password};answermode=manual;regint=300;audio_codecs=pcmu\n`);
+  writeFileSync(join(home, 'accounts'), `<sip:${user}@127.0.0.1:${registrarPort}>;auth_pass=${password};answermode=${o.answer ?? 'manual'};regint=300;audio_codecs=pcmu\n`);
   const child: ChildProcess = spawn('timeout', ['50', 'baresip', '-f', home], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -109,10 +127,12 @@ export async function startBaresip(dir: string, name: string, user: string, pass
   });
   socket.on('error', () => undefined);
   const ctrl = socket;
+  // Without the call statistics line baresip rewrites many times a second, which would crowd out the rest.
+  const cleanOutput = (): string => output.replace(/\[\d+:\d\d:\d\d\] audio=\S+ \(bit\/s\)\s*/g, '');
   return {
     sipPort,
     events,
-    log: () => output,
+    log: cleanOutput,
     command(command, params = '') {
       const j = JSON.stringify({ command, params, token: command });
       ctrl.write(`${Buffer.byteLength(j)}:${j},`);
@@ -123,7 +143,7 @@ export async function startBaresip(dir: string, name: string, user: string, pass
         const e = events.find((x) => x.type === type);
         if (e) return e;
         const left = end - Date.now();
-        if (left <= 0) throw new Error(`baresip ${name}: no ${type} event in ${timeoutMs} ms; events: ${JSON.stringify(events.map((x) => x.type))}\n${output.slice(-2000)}`);
+        if (left <= 0) throw new Error(`baresip ${name}: no ${type} event in ${timeoutMs} ms; events: ${JSON.stringify(events.map((x) => x.type))}\n${cleanOutput().slice(-2000)}`);
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, left);
           waiters.push(() => (clearTimeout(t), resolve()));
