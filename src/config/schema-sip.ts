@@ -224,6 +224,8 @@ export const sipSchema = obj({
     symmetricRtp: bool().default(true),
     /** The jitter buffer's hard cap: the most delay it may add, so delay cannot creep. */
     jitterBufferMs: int(40, 500).default(120),
+    /** Call-progress tones we play ourselves (the dial tone of two-stage dialling; manual appendix B). */
+    tonePreset: oneOf(['china', 'itu', 'us']).default('china'),
     /** Send no RTP while the GSM side is silent (manual "静音抑制"; RFC 3389 comfort noise). */
     vad: bool().default(false),
   }).prefault({}),

@@ -10,6 +10,8 @@ import type { RtpPortPair } from './rtp-port-pool.js';
 
 /** A running call audio. */
 export interface CallAudioLink {
+  /** The line's GSM call carries the audio from now on (after a start without a line). */
+  attachLine(lineId: number): void;
   keyToGsm(digit: DtmfDigit): void;
   sendDigitToSip(digit: DtmfDigit): void;
   /** The peer's SDP changed (re-INVITE): new address, codec or ptime; SSRC and sequence go on. */
@@ -18,11 +20,12 @@ export interface CallAudioLink {
 }
 
 export interface CallAudioRequest {
-  readonly lineId: number;
+  /** null: no GSM call yet (two-stage dialling): local tones and digit detection until a line attaches. */
+  readonly lineId: number | null;
   readonly ports: RtpPortPair;
   readonly audio: NegotiatedAudio;
   readonly events: CallAudioEvents;
 }
 
-/** Resolves null when the line has no audio (no modem audio port, a family without PCM over USB). */
+/** Resolves null when the call can have no audio. */
 export type CallAudioStarter = (request: CallAudioRequest) => Promise<CallAudioLink | null>;

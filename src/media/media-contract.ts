@@ -24,9 +24,11 @@ export interface MediaSession {
   setRemote(sdp: string): boolean;
   /**
    * Joins the RTP stream to the audio of the GSM call on `lineId`: at 183 with early media, or at the
-   * answer. Before the peer's SDP is known it starts once it is. Only the first call counts.
+   * answer. null: the SIP side is answered before any GSM call (two-stage dialling): a dial tone plays
+   * and in-band digits are heard until a later call names the line. Before the peer's SDP is known the
+   * audio starts once it is. After a line is named, further calls change nothing.
    */
-  startAudio(lineId: number, events: CallAudioEvents): void;
+  startAudio(lineId: number | null, events: CallAudioEvents): void;
   /** Keys a digit to the GSM side (AT+VTS or in-band); ignored while no audio runs. */
   keyToGsm(digit: DtmfDigit): void;
   /** Sends a digit to the SIP side as RFC 4733 events (in-band without them); ignored while no audio runs. */

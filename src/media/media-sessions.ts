@@ -40,7 +40,7 @@ export class RtpMediaSession implements MediaSession {
   private remoteOrigin: string | null = null;
   private readonly sessId = String(randomInt(1, 2 ** 47));
   /** startAudio's request, kept until the peer's SDP is known. */
-  private audioWanted: { lineId: number; events: CallAudioEvents } | null = null;
+  private audioWanted: { lineId: number | null; events: CallAudioEvents } | null = null;
   private audioStarted = false;
   private link: CallAudioLink | null = null;
 
@@ -114,10 +114,17 @@ export class RtpMediaSession implements MediaSession {
     return true;
   }
 
-  startAudio(lineId: number, events: CallAudioEvents): void {
-    if (this.audioWanted !== null || this.stateValue === 'closed') return;
+  startAudio(lineId: number | null, events: CallAudioEvents): void {
+    if (this.stateValue === 'closed') return;
+    const wanted = this.audioWanted;
+    if (wanted === null) {
+      this.audioWanted = { lineId, events };
+      return this.maybeStartAudio();
+    }
+    // Two-stage dialling: the local audio gets its line now (once).
+    if (wanted.lineId !== null || lineId === null) return;
     this.audioWanted = { lineId, events };
-    this.maybeStartAudio();
+    this.link?.attachLine(lineId);
   }
 
   keyToGsm(digit: DtmfDigit): void {
@@ -154,8 +161,11 @@ export class RtpMediaSession implements MediaSession {
         // Closed while the modem's audio port opened: it goes again at once.
         if (this.stateValue === 'closed') return void link.close().catch(() => undefined);
         this.link = link;
+        // A line named while the starter ran.
+        const now = this.audioWanted;
+        if (wanted.lineId === null && now !== null && now.lineId !== null) link.attachLine(now.lineId);
       },
-      (error: Error) => this.onAudioError(wanted.lineId, error),
+      (error: Error) => this.onAudioError(wanted.lineId ?? 0, error),
     );
   }
 

@@ -1,17 +1,19 @@
 /**
- * The daemon's call audio: the starter media sessions use (src/media/call-audio-link.ts) to join a
- * call's RTP port pair to its line's modem audio through a CallAudioBridge.
+ * The daemon's call audio: the starter media sessions use (src/media/call-audio-link.ts) to run a
+ * call's audio (src/media/bridge/call-audio-session.ts) over its RTP port pair.
  *
- * For one call: the line opens its modem audio (null: the family or the modem has none, and the call
- * goes on without audio, logged); an RTP end is made over the session's sockets with `sip.media`'s
- * settings; the bridge joins them. DTMF from the GSM side comes from the modem's own detection where
+ * For one call: an RTP end over the session's sockets with `sip.media`'s settings; without a line yet
+ * (two-stage dialling) a local clock plays the dial tone of `sip.media.tonePreset`; with a line, once
+ * its GSM call is connected, the line's modem audio (null: the family or the modem has none, and the
+ * call goes on without audio, logged). DTMF from the GSM side comes from the modem's own detection where
  * the family has it (Quectel +QTONEDET, SIMCom +RXDTMF), else from the in-band detector on its audio.
- * Digits to the GSM side go with AT+VTS unless `sip.media.dtmfToGsm` is "inband" or the family has no
- * +VTS.
+ * Digits to the GSM side go with AT+VTS unless `sip.media.dtmfToGsm` is "inband".
  */
 import type { SipConfig } from '../config/schema-sip.js';
-import type { DtmfDigit, ModemAudioEnd, PacketTransform, RtpEnd } from '../media/audio-contract.js';
-import { CallAudioBridge, type DigitTone, type FrameDigitDetector } from '../media/bridge/call-audio-bridge.js';
+import type { DtmfDigit, ModemAudioEnd, PacketTransform } from '../media/audio-contract.js';
+import type { DigitTone, FrameDigitDetector } from '../media/bridge/call-audio-bridge.js';
+import { CallAudioSession, type LineAudio, type LocalClock } from '../media/bridge/call-audio-session.js';
+import type { UpdatableRtpEnd } from '../media/bridge/updatable-rtp-end.js';
 import type { CallAudioLink, CallAudioRequest, CallAudioStarter } from '../media/call-audio-link.js';
 import type { RtpPortPair } from '../media/rtp-port-pool.js';
 import type { NegotiatedAudio } from '../sip/sdp/index.js';
@@ -19,6 +21,10 @@ import type { Logger } from '../util/log.js';
 import { createRtpEnd } from '../media/rtp/index.js';
 import { GoertzelDtmfDetector } from '../media/dtmf/goertzel-detector.js';
 import { DtmfGenerator } from '../media/dtmf/dtmf-generator.js';
+import { WriterClock } from '../media/modem-audio/writer-clock.js';
+import { TONE_PRESETS } from '../media/tones/tone-presets.js';
+import { parseToneSpec } from '../media/tones/tone-spec.js';
+import { TonePlayer } from '../media/tones/tone-player.js';
 
 /** What call audio needs of a line (the daemon's Line has it). */
 export interface AudioLine {
@@ -31,11 +37,6 @@ export interface AudioLine {
   sendDtmf(keys: string): Promise<void>;
   on(event: 'call-dtmf', listener: (call: unknown, key: string) => void): unknown;
   off(event: 'call-dtmf', listener: (call: unknown, key: string) => void): unknown;
-}
-
-/** An RTP end with the re-INVITE update the link needs. */
-export interface UpdatableRtpEnd extends RtpEnd {
-  update(audio: NegotiatedAudio): void;
 }
 
 export interface RtpEndRequest {
@@ -51,12 +52,20 @@ export interface CallAudioWiringOptions {
   readonly rtpEnd: (request: RtpEndRequest) => UpdatableRtpEnd;
   readonly detector: () => FrameDigitDetector;
   readonly digitTone: DigitTone;
+  /** The dial tone's frames for a tone preset, or null for none. */
+  readonly dialTone: (preset: SipConfig['media']['tonePreset']) => (() => Int16Array) | null;
+  readonly localClock: (onTick: () => void) => LocalClock;
   readonly log: Logger;
 }
 
 const DIGITS = new Set('0123456789*#ABCD');
 
-/** How long early media waits for the GSM answer before the audio is given up (the call's own timers end it first). */
+function asDigit(key: string): DtmfDigit | null {
+  const k = key.trim().toUpperCase();
+  return DIGITS.has(k) && k.length === 1 ? (k as DtmfDigit) : null;
+}
+
+/** How long audio waits for the GSM answer before it is given up (the call's own timers end it first). */
 const CONNECT_WAIT_MS = 180_000;
 
 /**
@@ -80,66 +89,66 @@ function connected(line: AudioLine): Promise<boolean> {
   });
 }
 
-function asDigit(key: string): DtmfDigit | null {
-  const k = key.trim().toUpperCase();
-  return DIGITS.has(k) && k.length === 1 ? (k as DtmfDigit) : null;
+/** The line's audio for a call once it is connected: its modem end, how digits go and come. */
+async function openLine(line: AudioLine, media: SipConfig['media'], log: Logger): Promise<LineAudio | null> {
+  if (!(await connected(line))) return null;
+  const modem = await line.openCallAudio();
+  if (modem === null) {
+    log.info('call audio: the line has no modem audio; the call goes on without it');
+    return null;
+  }
+  // The modem reports keys itself where its family can; the in-band detector is the fallback.
+  const modemDetects = await line.detectDtmf().then(
+    () => true,
+    () => false,
+  );
+  return {
+    modem,
+    ...(media.dtmfToGsm === 'vts' ? { vts: (digit: DtmfDigit) => line.sendDtmf(digit) } : {}),
+    modemDetects,
+    onModemKey: (listener) => {
+      const onKey = (_call: unknown, key: string): void => {
+        const digit = asDigit(key);
+        if (digit !== null) listener(digit);
+      };
+      line.on('call-dtmf', onKey);
+      return () => void line.off('call-dtmf', onKey);
+    },
+    release: () => undefined,
+  };
 }
 
 export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStarter {
   return async (request: CallAudioRequest): Promise<CallAudioLink | null> => {
     const log = o.log.child({ line: request.lineId });
-    const line = o.line(request.lineId);
-    if (line === undefined) {
-      log.warn('call audio: no such line');
-      return null;
-    }
-    if (!(await connected(line))) return null;
-    const modem = await line.openCallAudio();
-    if (modem === null) {
-      log.info('call audio: the line has no modem audio; the call goes on without it');
-      return null;
-    }
     const media = o.media();
     const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media });
-    // The modem reports keys itself where its family can; the in-band detector is the fallback.
-    const modemDetects = await line.detectDtmf().then(
-      () => true,
-      () => false,
-    );
-    const useVts = media.dtmfToGsm === 'vts';
-    const bridge = new CallAudioBridge({
-      rtp,
-      modem,
-      ...(useVts ? { vts: (digit: DtmfDigit) => line.sendDtmf(digit) } : {}),
-      digitTone: o.digitTone,
-      ...(modemDetects ? {} : { detector: o.detector() }),
-      onRtpTimeout: () => request.events.failed(`no RTP for ${media.rtpTimeoutSec} s`),
-      onModemDead: (reason) => request.events.failed(`the modem's audio port died (${reason})`),
-      onError: (what, error) => log.warn({ err: error.message }, `call audio: ${what} failed`),
-    });
-    bridge.onSipDigit((digit) => request.events.sipDigit(digit));
-    bridge.onGsmDigit((digit) => request.events.gsmDigit(digit));
-    const onKey = (_call: unknown, key: string): void => {
-      const digit = asDigit(key);
-      if (digit !== null) bridge.digitFromGsm(digit);
-    };
-    if (modemDetects) line.on('call-dtmf', onKey);
-    log.debug({ codec: request.audio.codec.encoding, ptime: request.audio.ptime, remote: request.audio.remote, modemDetects, useVts }, 'call audio started');
-    return {
-      keyToGsm: (digit) => bridge.keyToGsm(digit),
-      sendDigitToSip: (digit) => bridge.sendDigitToSip(digit),
-      update: (audio) => rtp.update(audio),
-      async close() {
-        line.off('call-dtmf', onKey);
-        const stats = bridge.stats();
-        await bridge.close();
-        log.info({ rtp: stats.rtp, modem: stats.modem }, 'call audio ended');
+    return new CallAudioSession(
+      {
+        rtp,
+        events: request.events,
+        openLine: async (lineId) => {
+          const line = o.line(lineId);
+          if (line === undefined) {
+            log.warn({ line: lineId }, 'call audio: no such line');
+            return null;
+          }
+          return openLine(line, media, log.child({ line: lineId }));
+        },
+        detector: o.detector,
+        digitTone: o.digitTone,
+        dialTone: () => o.dialTone(media.tonePreset),
+        localClock: o.localClock,
+        rtpTimeoutSec: media.rtpTimeoutSec,
+        onError: (what, error) => log.warn({ err: error.message }, `call audio: ${what} failed`),
+        onClosed: (stats) => log.info(stats, 'call audio ended'),
       },
-    };
+      request.lineId,
+    );
   };
 }
 
-/** The daemon's starter: the RTP end, in-band detector and DTMF tones of src/media, with `sip.media`'s settings. */
+/** The daemon's starter: the RTP end, in-band detector, DTMF and call-progress tones of src/media. */
 export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media: CallAudioWiringOptions['media']; cname: string; log: Logger }): CallAudioStarter {
   return createCallAudioStarter({
     line: o.line,
@@ -160,6 +169,16 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
     },
     // Q.24 receivers take 40 ms; the network's own AT+VTS tones are about as long as our default.
     digitTone: (digit, durationMs) => DtmfGenerator.digitFrames(digit, { durationMs, gapMs: 60 }),
+    dialTone: (preset) => {
+      const parsed = parseToneSpec(TONE_PRESETS[preset].dial);
+      if (!parsed.ok) return null;
+      const player = new TonePlayer(parsed.spec);
+      return () => player.nextFrame();
+    },
+    localClock: (onTick) => {
+      const clock = new WriterClock({ periodMs: 20, onTick });
+      return { begin: () => clock.begin(), stop: () => clock.stop() };
+    },
     log: o.log,
   });
 }

@@ -136,6 +136,8 @@ export class SipToGsmCall {
     if (!sent.ok) return this.finish('end', `200 not sent (${sent.reason})`);
     this.sipAnswered = true;
     this.move('collect');
+    // No line yet: the caller hears a dial tone, and digits come as INFO, RFC 4733 or in-band.
+    this.o.media.startAudio(null, this.audioEvents);
     const { digitTimeoutSec } = this.o.settings.twoStage;
     const forward = readForwardNumber(this.o.settings.twoStage.forwardNumber);
     const dialPicked = (number: string): void => {

@@ -68,9 +68,9 @@ export class FakeGsmLine extends EventEmitter {
 }
 
 export class FakeMedia implements MediaSessions {
-  readonly sessions: { remote: string[]; closed: boolean; audio: { lineId: number; events: CallAudioEvents } | null; keyed: string[]; toSip: string[] }[] = [];
+  readonly sessions: { remote: string[]; closed: boolean; audio: { lineId: number | null; events: CallAudioEvents } | null; keyed: string[]; toSip: string[] }[] = [];
   offer(): MediaSession {
-    const record = { remote: [] as string[], closed: false, audio: null as { lineId: number; events: CallAudioEvents } | null, keyed: [] as string[], toSip: [] as string[] };
+    const record = { remote: [] as string[], closed: false, audio: null as { lineId: number | null; events: CallAudioEvents } | null, keyed: [] as string[], toSip: [] as string[] };
     this.sessions.push(record);
     return {
       localSdp: 'v=0\r\no=cellgate 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n',

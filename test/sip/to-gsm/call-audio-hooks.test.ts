@@ -39,7 +39,7 @@ async function call(t: { after(fn: () => Promise<void>): void }, config = callsC
   const ok = await peer.response(200, 'INVITE', 5000);
   toTag = ok.to?.tag;
   await send('ACK', 1);
-  await waitUntil(() => gw.sipToGsm.handler.calls[0]?.state === 'confirmed', 3000, 'the call to be confirmed');
+  await waitUntil(() => ['confirmed', 'collecting'].includes(gw.sipToGsm.handler.calls[0]?.state ?? ''), 3000, 'the call to be confirmed (or collecting digits)');
   return { gw, peer, callId, toTag: () => toTag, send };
 }
 
@@ -95,4 +95,15 @@ test('audio that failed (RTP timeout) ends the call: BYE to the SIP side and the
   gw.media.audio[0]!.events.failed('no RTP for 30 s');
   await peer.request('BYE', 3000);
   await waitUntil(() => !gw.lines[0]!.inCall, 3000, 'the GSM leg to end');
+});
+
+test('two-stage: audio starts without a line at the answer (dial tone, digits); RFC 4733 digits make the number; the line joins it', async (t) => {
+  const { gw } = await call(t, callsConfig({ twoStage: { enabled: true, digitTimeoutSec: 5, forwardNumber: null } }));
+  assert.equal(gw.media.audio.length, 1);
+  assert.equal(gw.media.audio[0]!.lineId, null, 'no line yet');
+  for (const d of ['1', '0', '0', '8', '6', '#'] as const) gw.media.audio[0]!.events.sipDigit(d);
+  await waitUntil(() => gw.lines[0]!.dialled.length === 1, 3000, 'the dial');
+  assert.equal(gw.lines[0]!.dialled[0]!.number, '10086');
+  await waitUntil(() => gw.media.audio.length === 2, 3000, 'the line to join the audio');
+  assert.equal(gw.media.audio[1]!.lineId, gw.lines[0]!.id);
 });

@@ -113,7 +113,7 @@ export class FakeMedia implements MediaSessions {
   open = 0;
   readonly remotes: string[] = [];
   /** startAudio calls: the line and the events the call gave. */
-  readonly audio: { lineId: number; events: CallAudioEvents }[] = [];
+  readonly audio: { lineId: number | null; events: CallAudioEvents }[] = [];
   /** Digits keyed to GSM, and sent to SIP, through the sessions. */
   readonly keyed: string[] = [];
   readonly toSip: string[] = [];
