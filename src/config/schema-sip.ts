@@ -224,6 +224,12 @@ export const sipSchema = obj({
     symmetricRtp: bool().default(true),
     /** The jitter buffer's hard cap: the most delay it may add, so delay cannot creep. */
     jitterBufferMs: int(40, 500).default(120),
+    /**
+     * SRTP with SDES keys (RFC 4568/3711, AES_CM_128_HMAC_SHA1_80): "off"; "optional" (RTP/SAVP offers
+     * answered, plain ones too; our offers plain); "required" (our offers RTP/SAVP, plain offers refused).
+     * Keys travel in the SDP: use it with SIP over TLS.
+     */
+    srtp: oneOf(['off', 'optional', 'required']).default('off'),
     /** Call-progress tones we play ourselves (the dial tone of two-stage dialling; manual appendix B). */
     tonePreset: oneOf(['china', 'itu', 'us']).default('china'),
     /** Send no RTP while the GSM side is silent (manual "静音抑制"; RFC 3389 comfort noise). */

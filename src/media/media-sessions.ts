@@ -5,6 +5,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { buildAnswer, buildOffer, parseSdp, readAnswer, type G711, type LocalSdpParams, type NegotiatedAudio, type SdpDescription } from '../sip/sdp/index.js';
+import type { SrtpMode } from '../sip/sdp/sdp-negotiate.js';
+import { generateSrtpMasterKey } from './srtp/sdes-crypto.js';
+import type { SrtpMasterKey } from './srtp/srtp-transform.js';
 import { nextMediaSessionState, type MediaSessionEvent, type MediaSessionState } from './media-session-state.js';
 import type { RtpPortPair, RtpPortPool } from './rtp-port-pool.js';
 import type { CallAudioEvents, DtmfDigit, MediaSession, MediaSessions } from './media-contract.js';
@@ -28,6 +31,8 @@ export interface MediaSessionsOptions {
 export interface SdpSettings {
   readonly codecs: readonly G711[];
   readonly ptimeMs: number;
+  /** `sip.media.srtp`; absent: off. */
+  readonly srtp?: SrtpMode;
 }
 
 /** A call's negotiated RTP stream and its sockets. */
@@ -43,6 +48,8 @@ export class RtpMediaSession implements MediaSession {
   private audioWanted: { lineId: number | null; events: CallAudioEvents } | null = null;
   private audioStarted = false;
   private link: CallAudioLink | null = null;
+  /** Our SRTP master key for this call (RFC 4568 §6.1: fresh per session), when SRTP may be used. */
+  private readonly srtpKey: SrtpMasterKey | null;
 
   constructor(
     private readonly pair: RtpPortPair,
@@ -53,6 +60,7 @@ export class RtpMediaSession implements MediaSession {
     private readonly onAudioError: (lineId: number, error: Error) => void = () => undefined,
     private readonly sdpSettings: SdpSettings | null = null,
   ) {
+    this.srtpKey = sdpSettings?.srtp !== undefined && sdpSettings.srtp !== 'off' ? generateSrtpMasterKey() : null;
     if (initial.offer) {
       this.stateValue = 'offering';
       this.sdpText = buildOffer(this.localParams());
@@ -175,7 +183,9 @@ export class RtpMediaSession implements MediaSession {
 
   private localParams(): LocalSdpParams {
     const base = { host: this.host, port: this.pair.port, sessId: this.sessId, version: this.version };
-    return this.sdpSettings ? { ...base, codecs: this.sdpSettings.codecs, ptimeMs: this.sdpSettings.ptimeMs } : base;
+    if (!this.sdpSettings) return base;
+    const srtp = this.srtpKey && this.sdpSettings.srtp ? { srtp: { mode: this.sdpSettings.srtp, key: this.srtpKey } } : {};
+    return { ...base, codecs: this.sdpSettings.codecs, ptimeMs: this.sdpSettings.ptimeMs, ...srtp };
   }
 }
 
@@ -183,6 +193,8 @@ function originKey(sdp: SdpDescription): string {
   const o = sdp.origin;
   return `${o.username} ${o.sessId} ${o.sessVersion} ${o.address}`;
 }
+
+const PROBE_KEY: SrtpMasterKey = { key: Buffer.alloc(16), salt: Buffer.alloc(14) };
 
 export function createMediaSessions(o: MediaSessionsOptions): MediaSessions {
   const release = (pair: RtpPortPair): void => o.pool.release(pair);
@@ -196,7 +208,9 @@ export function createMediaSessions(o: MediaSessionsOptions): MediaSessions {
       if (!parsed.ok) return { ok: false, status: 488, reason: `unusable SDP: ${parsed.error.message}` };
       // Check the codecs before taking a port, so a refused offer never holds one.
       const settings = o.settings?.() ?? null;
-      const probe = buildAnswer(parsed.sdp, { host: o.publicHost, port: 0, sessId: '0', version: 0, ...(settings ? { codecs: settings.codecs, ptimeMs: settings.ptimeMs } : {}) });
+      // The probe's key only checks that a usable one is offered; the session makes its own.
+      const probeSrtp = settings?.srtp !== undefined && settings.srtp !== 'off' ? { srtp: { mode: settings.srtp, key: PROBE_KEY } } : {};
+      const probe = buildAnswer(parsed.sdp, { host: o.publicHost, port: 0, sessId: '0', version: 0, ...(settings ? { codecs: settings.codecs, ptimeMs: settings.ptimeMs } : {}), ...probeSrtp });
       if (!probe.ok) return { ok: false, status: 488, reason: probe.message };
       const pair = o.pool.take();
       if (!pair) return { ok: false, status: 503, reason: 'no free RTP port' };

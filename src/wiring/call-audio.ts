@@ -25,6 +25,7 @@ import { WriterClock } from '../media/modem-audio/writer-clock.js';
 import { TONE_PRESETS } from '../media/tones/tone-presets.js';
 import { parseToneSpec } from '../media/tones/tone-spec.js';
 import { TonePlayer } from '../media/tones/tone-player.js';
+import { SrtpTransform } from '../media/srtp/srtp-transform.js';
 
 /** What call audio needs of a line (the daemon's Line has it). */
 export interface AudioLine {
@@ -122,7 +123,8 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
   return async (request: CallAudioRequest): Promise<CallAudioLink | null> => {
     const log = o.log.child({ line: request.lineId });
     const media = o.media();
-    const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media });
+    const srtp = request.audio.srtp;
+    const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media, ...(srtp ? { transform: new SrtpTransform({ local: srtp.local, remote: srtp.remote }) } : {}) });
     return new CallAudioSession(
       {
         rtp,

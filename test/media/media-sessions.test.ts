@@ -110,3 +110,46 @@ test('sip.media.codecs and ptimeMs shape our offer and what we accept', async ()
   a.close();
   await p.close();
 });
+
+test('SRTP by SDES (RFC 4568): a "required" offer and an "optional" answer exchange keys, and the two RTP ends talk SRTP', async () => {
+  const { createRtpEnd } = await import('../../src/media/rtp/index.js');
+  const { SrtpTransform } = await import('../../src/media/srtp/srtp-transform.js');
+  const p = await pool(4);
+  const offerer = createMediaSessions({ pool: p, publicHost: '127.0.0.1', settings: () => ({ codecs: ['PCMU', 'PCMA'], ptimeMs: 20, srtp: 'required' }) });
+  const answerer = createMediaSessions({ pool: p, publicHost: '127.0.0.1', settings: () => ({ codecs: ['PCMU', 'PCMA'], ptimeMs: 20, srtp: 'optional' }) });
+  const plain = createMediaSessions({ pool: p, publicHost: '127.0.0.1', settings: () => ({ codecs: ['PCMU'], ptimeMs: 20, srtp: 'off' }) });
+  const a = offerer.offer() as RtpMediaSession;
+  assert.match(a.localSdp, /^m=audio \d+ RTP\/SAVP 0 8 101\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:[A-Za-z0-9+/]{40}\r\n/m);
+  const refused = plain.answer(a.localSdp);
+  assert.equal(refused.ok === false && refused.status, 488, 'SRTP off: an RTP/SAVP offer is refused');
+  const answered = answerer.answer(a.localSdp);
+  assert.ok(answered.ok);
+  const b = answered.session as RtpMediaSession;
+  assert.match(b.localSdp, /^m=audio \d+ RTP\/SAVP 0 8 101\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:/m, 'the answer echoes the tag with its own key');
+  assert.ok(a.setRemote(b.localSdp));
+  assert.ok(a.audio?.srtp && b.audio?.srtp);
+  assert.deepEqual(a.audio.srtp.remote, b.audio.srtp.local);
+  assert.deepEqual(b.audio.srtp.remote, a.audio.srtp.local);
+  assert.notDeepEqual(a.audio.srtp.local, b.audio.srtp.local, 'each side its own key');
+  const plainOffer = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0', ''].join('\r\n');
+  const required = offerer.answer(plainOffer);
+  assert.equal(required.ok === false && required.status, 488, 'SRTP required: a plain offer is refused');
+  const optionalPlain = answerer.answer(plainOffer);
+  assert.ok(optionalPlain.ok, 'SRTP optional: a plain offer is answered plain');
+  assert.equal((optionalPlain.session as RtpMediaSession).audio?.srtp ?? null, null);
+  optionalPlain.session.close();
+
+  const endA = createRtpEnd({ pair: a.ports, audio: a.audio, transform: new SrtpTransform(a.audio.srtp) });
+  const endB = createRtpEnd({ pair: b.ports, audio: b.audio, transform: new SrtpTransform(b.audio.srtp) });
+  const sent = new Int16Array(160).map((_, i) => Math.round(8000 * Math.sin(i / 3)));
+  for (let i = 0; i < 10; i++) {
+    endA.sendFrame(sent);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(endB.stats().packetsReceived >= 5, `B decrypted A's packets (${endB.stats().packetsReceived})`);
+  endA.close();
+  endB.close();
+  a.close();
+  b.close();
+  await p.close();
+});

@@ -4,6 +4,15 @@
  * (telephone-event, RFC 4733 §7) at 8 kHz with 20 ms packets.
  */
 import { mediaConnection, mediaDirection, type SdpDescription, type SdpDirection, type SdpMedia } from './sdp-parse.js';
+import { buildSdesCryptoLine, parseSdesCrypto } from '../../media/srtp/sdes-crypto.js';
+import type { SrtpMasterKey } from '../../media/srtp/srtp-transform.js';
+
+/**
+ * SRTP by SDES keys (RFC 4568, AES_CM_128_HMAC_SHA1_80): "off" speaks RTP/AVP only; "optional" answers
+ * RTP/SAVP offers that carry a usable key and plain ones alike, and offers plain RTP; "required" offers
+ * RTP/SAVP with our key and refuses plain offers.
+ */
+export type SrtpMode = 'off' | 'optional' | 'required';
 
 export type G711 = 'PCMU' | 'PCMA';
 
@@ -27,6 +36,8 @@ export interface NegotiatedAudio {
   /** Our direction for this stream (sendonly: we only send). */
   direction: SdpDirection;
   ptime: number;
+  /** SRTP keys both ways (RFC 4568): ours, the peer's; null for plain RTP. */
+  srtp?: { local: SrtpMasterKey; remote: SrtpMasterKey } | null;
 }
 
 export interface LocalSdpParams {
@@ -41,6 +52,8 @@ export interface LocalSdpParams {
   codecs?: readonly G711[];
   /** The packet time we ask for (`sip.media.ptimeMs`, RFC 4566 §6 a=ptime); default 20 ms. */
   ptimeMs?: number;
+  /** `sip.media.srtp` and our master key for this session; absent: plain RTP only. */
+  srtp?: { mode: SrtpMode; key: SrtpMasterKey };
 }
 
 export type AnswerResult = { ok: true; sdp: string; audio: NegotiatedAudio } | { ok: false; reason: 'no-audio' | 'no-common-codec'; message: string };
@@ -96,8 +109,25 @@ function telephoneEventOf(m: SdpMedia): number | null {
   return null;
 }
 
-function isPlainRtpAudio(m: SdpMedia): boolean {
-  return m.type === 'audio' && m.port !== 0 && m.proto.toUpperCase() === 'RTP/AVP';
+function srtpModeOf(local: LocalSdpParams | null): SrtpMode {
+  return local?.srtp?.mode ?? 'off';
+}
+
+/** An active audio stream in a profile we may take: RTP/AVP unless SRTP is required, RTP/SAVP unless it is off. */
+function isUsableAudio(m: SdpMedia, mode: SrtpMode): boolean {
+  if (m.type !== 'audio' || m.port === 0) return false;
+  const proto = m.proto.toUpperCase();
+  return (proto === 'RTP/AVP' && mode !== 'required') || (proto === 'RTP/SAVP' && mode !== 'off');
+}
+
+/** The first a=crypto of the stream we can use (RFC 4568 §7.1.1: the answerer picks one), or null. */
+function usableCrypto(m: SdpMedia): { tag: number; key: SrtpMasterKey } | null {
+  for (const a of m.attributes) {
+    if (a.name.toLowerCase() !== 'crypto' || a.value === null) continue;
+    const parsed = parseSdesCrypto(a.value);
+    if (parsed.ok) return { tag: parsed.crypto.tag, key: parsed.crypto.masterKey };
+  }
+  return null;
 }
 
 function sessionLines(p: LocalSdpParams): string[] {
@@ -105,10 +135,11 @@ function sessionLines(p: LocalSdpParams): string[] {
   return ['v=0', `o=cellgate ${p.sessId} ${p.version} IN ${t} ${p.host}`, 's=cellgate', `c=IN ${t} ${p.host}`, 't=0 0'];
 }
 
-function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection, ptimeMs: number): string[] {
+function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection, ptimeMs: number, crypto: { tag: number; key: SrtpMasterKey } | null = null): string[] {
   const pts = codecs.map((c) => c.payloadType);
   if (telephoneEvent !== null) pts.push(telephoneEvent);
-  const lines = [`m=audio ${port} RTP/AVP ${pts.join(' ')}`];
+  const lines = [`m=audio ${port} ${crypto ? 'RTP/SAVP' : 'RTP/AVP'} ${pts.join(' ')}`];
+  if (crypto) lines.push(buildSdesCryptoLine(crypto.tag, crypto.key));
   for (const c of codecs) lines.push(`a=rtpmap:${c.payloadType} ${c.encoding}/${c.clockRate}`);
   if (telephoneEvent !== null) lines.push(`a=rtpmap:${telephoneEvent} telephone-event/8000`, `a=fmtp:${telephoneEvent} ${dtmfEvents}`);
   lines.push(`a=ptime:${ptimeMs}`, `a=${direction}`);
@@ -122,16 +153,25 @@ function toText(lines: string[]): string {
 /** Our offer: one audio stream with our codecs in our order and telephone-event 0-16 (DTMF and flash, RFC 4733 §3.2). */
 export function buildOffer(p: LocalSdpParams, direction: SdpDirection = 'sendrecv'): string {
   const codecs = localCodecs(p).map((encoding): AudioCodec => ({ payloadType: STATIC_PT[encoding], encoding, clockRate: 8000 }));
-  return toText([...sessionLines(p), ...audioLines(p.port, codecs, TELEPHONE_EVENT_PT, '0-16', direction, usablePtime(p.ptimeMs) ?? PTIME_MS)]);
+  const crypto = p.srtp?.mode === 'required' ? { tag: 1, key: p.srtp.key } : null;
+  return toText([...sessionLines(p), ...audioLines(p.port, codecs, TELEPHONE_EVENT_PT, '0-16', direction, usablePtime(p.ptimeMs) ?? PTIME_MS, crypto)]);
 }
 
 /** The first usable audio stream of a description, with what we can use of it. */
-function pickAudio(sdp: SdpDescription, local: LocalSdpParams | null): { index: number; codecs: AudioCodec[]; audio: NegotiatedAudio } | { reason: 'no-audio' | 'no-common-codec'; message: string } {
+function pickAudio(sdp: SdpDescription, local: LocalSdpParams | null): { index: number; codecs: AudioCodec[]; audio: NegotiatedAudio; cryptoTag: number | null } | { reason: 'no-audio' | 'no-common-codec'; message: string } {
   let sawAudio = false;
+  let noKey = false;
   const ours = new Set<string>(local ? localCodecs(local) : ['PCMU', 'PCMA']);
+  const mode = srtpModeOf(local);
   for (const [index, m] of sdp.media.entries()) {
-    if (!isPlainRtpAudio(m)) continue;
+    if (!isUsableAudio(m, mode)) continue;
     sawAudio = true;
+    const secure = m.proto.toUpperCase() === 'RTP/SAVP';
+    const crypto = secure ? usableCrypto(m) : null;
+    if (secure && (crypto === null || local?.srtp === undefined)) {
+      noKey = true;
+      continue;
+    }
     const codecs = m.formats.map((f) => g711Of(m, f)).filter((c): c is AudioCodec => c !== null && ours.has(c.encoding));
     if (codecs.length === 0) continue;
     const conn = mediaConnection(sdp, m)!;
@@ -143,9 +183,12 @@ function pickAudio(sdp: SdpDescription, local: LocalSdpParams | null): { index: 
       direction: mirrorDirection(mediaDirection(sdp, m)),
       // RFC 4566 §6: a=ptime is what the peer wants to receive; without one, what we asked for.
       ptime: usablePtime(m.ptime) ?? usablePtime(local?.ptimeMs) ?? PTIME_MS,
+      srtp: crypto && local?.srtp ? { local: local.srtp.key, remote: crypto.key } : null,
     };
-    return { index, codecs, audio };
+    return { index, codecs, audio, cryptoTag: crypto?.tag ?? null };
   }
+  if (noKey) return { reason: 'no-common-codec', message: 'no RTP/SAVP stream carries a usable AES_CM_128_HMAC_SHA1_80 key (RFC 4568)' };
+  if (!sawAudio && mode === 'required') return { reason: 'no-audio', message: 'SRTP is required (sip.media.srtp) and no RTP/SAVP audio stream was offered' };
   return sawAudio
     ? { reason: 'no-common-codec', message: `no audio stream offers ${[...ours].join(' or ')}` }
     : { reason: 'no-audio', message: 'no active RTP/AVP audio stream' };
@@ -162,7 +205,8 @@ export function buildAnswer(offer: SdpDescription, local: LocalSdpParams): Answe
   const lines = sessionLines(local);
   offer.media.forEach((m, i) => {
     if (i === picked.index) {
-      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction, usablePtime(local.ptimeMs) ?? PTIME_MS));
+      const crypto = picked.cryptoTag !== null && local.srtp ? { tag: picked.cryptoTag, key: local.srtp.key } : null;
+      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction, usablePtime(local.ptimeMs) ?? PTIME_MS, crypto));
     } else {
       // RFC 3264 §6: a rejected stream keeps its media type, proto and formats with port 0.
       lines.push(`m=${m.type} 0 ${m.proto} ${m.formats.length ? m.formats.join(' ') : '0'}`);
