@@ -84,6 +84,8 @@ interface Call {
   gatewayRtp: { address: string; port: number };
   /** GSM → SIP: when the outside party sent each burst. */
   partySent: number[];
+  /** How late the party's sender was against its 20 ms schedule at each burst, ms. */
+  partyLate: number[];
   /** SIP → GSM: what the outside party heard. */
   partyHeard: BurstDetector;
   leg: CallLeg;
@@ -131,7 +133,7 @@ function sdpOffer(port: number): string {
 }
 
 /** The outside party's side: hears bursts, and sends silence with a burst every 500 ms while active. */
-function drive(leg: CallLeg, call: Pick<Call, 'partySent' | 'partyHeard'>): void {
+function drive(leg: CallLeg, call: Pick<Call, 'partySent' | 'partyLate' | 'partyHeard'>): void {
   leg.onAudio((frame) => call.partyHeard.feed(frame, performance.now()));
   leg.onState((state) => {
     if (state !== 'active') return;
@@ -140,7 +142,11 @@ function drive(leg: CallLeg, call: Pick<Call, 'partySent' | 'partyHeard'>): void
     const tick = () => {
       if (leg.state !== 'active') return;
       const burst = n > 0 && n % MARKER_EVERY === 0;
-      if (burst) call.partySent.push(performance.now());
+      if (burst) {
+        const now = performance.now();
+        call.partySent.push(now);
+        call.partyLate.push(now - (start + n * 20));
+      }
       leg.sendAudio(burst ? BURST : SILENCE);
       n++;
       // Against the start time, so the frame rate does not drift.
@@ -151,11 +157,11 @@ function drive(leg: CallLeg, call: Pick<Call, 'partySent' | 'partyHeard'>): void
 }
 
 async function placeCalls(gw: PtyGateway, uac: Uac): Promise<Call[]> {
-  const legs = new Map<number, { leg: CallLeg; partySent: number[]; partyHeard: BurstDetector }>();
+  const legs = new Map<number, { leg: CallLeg; partySent: number[]; partyLate: number[]; partyHeard: BurstDetector }>();
   gw.sim.network.outside.addRule(/139000021\d\d$/, { kind: 'answer', audio: 'silence', ringMs: 100 });
   gw.sim.network.outside.onCall((leg, info) => {
     const k = Number(info.to.slice(-4)) - 2101;
-    const entry = { leg, partySent: [], partyHeard: new BurstDetector() };
+    const entry = { leg, partySent: [], partyLate: [], partyHeard: new BurstDetector() };
     drive(leg, entry);
     legs.set(k, entry);
   });
@@ -221,8 +227,10 @@ async function main(): Promise<boolean> {
     const streams = calls.map((c) => c.peer.send(c.gatewayRtp, signal));
     await sleep(WARMUP_SEC * 1000);
     const b0 = procStat(pid);
+    const own0 = process.cpuUsage();
     await sleep(BUSY_SEC * 1000);
     const b1 = procStat(pid);
+    const own = process.cpuUsage(own0);
     const active = ((await gw.api('/calls').catch(() => null)) as { calls?: { state?: string }[] } | null)?.calls?.length;
     const sent = await Promise.all(streams);
     await sleep(500);
@@ -233,9 +241,13 @@ async function main(): Promise<boolean> {
     let missedToGsm = 0;
     let missedToSip = 0;
     let bridged = 0;
+    const peerLate: number[] = [];
+    const partyLate: number[] = [];
     calls.forEach((c, i) => {
       const sentAt = sent[i]!;
       const bursts: number[] = [];
+      for (let f = 0; f * FRAME < signal.length; f++) peerLate.push(sentAt.sentAt(f * FRAME) - sentAt.sentAt(0) - f * 20);
+      partyLate.push(...c.partyLate);
       for (let at = MARKER_EVERY * FRAME; at + FRAME <= signal.length; at += MARKER_EVERY * FRAME) bursts.push(sentAt.sentAt(at));
       const a = match(bursts, c.partyHeard.heard);
       const b = match(c.partySent, peerHeard(c.peer));
@@ -262,6 +274,14 @@ async function main(): Promise<boolean> {
     const r2 = row('added one-way delay GSM → SIP (outside party sends → RTP peer receives)', toSip, missedToSip);
     console.log(r1.line);
     console.log(r2.line);
+    const late = (v: number[]) => {
+      const s = [...v].sort((a, b) => a - b);
+      return `p50 ${pct(s, 50).toFixed(1)} ms, p99 ${pct(s, 99).toFixed(1)} ms, max ${s.at(-1)!.toFixed(1)} ms`;
+    };
+    console.log(
+      `    the senders' own lateness against their 20 ms schedule (in the delays above): RTP peers ${late(peerLate)}; outside parties ${late(partyLate)}; ` +
+        `this process (simulator, parties, RTP peers) used ${(((own.user + own.system) / 1e6 / BUSY_SEC) * 100).toFixed(0)} % of a core in the window`,
+    );
     console.log('    nothing subtracted: loopback UDP, the pty hop (socat + local TCP), jitter buffer, packetisation and the simulated modem’s 20 ms framing are all in it');
     console.log(`  daemon RSS idle ${mb(i1.rss)} MB  budget ≤ ${RSS_BUDGET_MB} MB ${idleRssOk ? 'ok' : 'OVER'}; with ${CALLS} calls ${mb(b1.rss)} MB, high-water ${mb(b1.hwm)} MB  limit ≤ ${limit} MB ${busyRssOk ? 'ok' : 'OVER'} (docs/decisions/0018; no SMPP/mail/forwarding configured here)`);
     return cpuOk && r1.ok && r2.ok && idleRssOk && busyRssOk;
