@@ -63,6 +63,11 @@ export const lineSchema = obj({
   // Call audio on the modem's USB PCM port (docs/media.md "Modem audio"). Gains and the echo canceller
   // are in the family's own units and checked against its manual's range when a call starts.
   audio: obj({
+    /**
+     * The PCM audio port's device path, for a modem that is not found through USB (a UART modem with a
+     * separate audio tty, the simulator's ptys). Absent: the USB family layout's audio interface.
+     */
+    port: devicePath.optional(),
     /** Uplink gain: Quectel AT+QMIC 0-65535, SIMCom AT+CMICGAIN 0-8. Absent: left as the modem has it. */
     micGain: int(0, 65535).optional(),
     /** Downlink gain: Quectel AT+QRXGAIN 0-65535, SIMCom AT+COUTGAIN 0-8. */

@@ -144,6 +144,7 @@ export class LineManager implements ImeiLocator {
       ...(lc.imei ? { imei: lc.imei } : {}),
       baudRate: lc.baudRate,
       family: lc.family,
+      ...(lc.audio.port ? { audioPort: lc.audio.port } : {}),
       reset: { usbPowerCycle: lc.reset.usbPowerCycle, ...(lc.reset.command ? { command: lc.reset.command } : {}) },
       openTransport: this.openTransport,
       locator: this,

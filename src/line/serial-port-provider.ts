@@ -31,6 +31,8 @@ export interface SerialPortProviderOptions {
   imei?: string;
   baudRate: number;
   family: Family | 'auto';
+  /** The audio port's path when configured (lines[].audio.port): used instead of the USB layout's. */
+  audioPort?: string;
   reset: { usbPowerCycle: boolean; command?: string[] };
   openTransport: TransportOpener;
   locator?: ImeiLocator;
@@ -118,8 +120,14 @@ export class SerialPortProvider implements PortProvider {
     this.lastUsb = usb;
     const transport = await this.o.openTransport(path, this.o.baudRate);
     const secondary = usb ? await this.openSecondary(usb, path) : null;
-    const audio = usb ? this.audioOpener(usb, path) : null;
+    const audio = this.o.audioPort ? this.configuredAudioOpener(this.o.audioPort) : usb ? this.audioOpener(usb, path) : null;
     return { transport, path, usbPath: usb?.usbPath ?? null, usbVendorId: usb?.vendorId ?? null, usbProductId: usb?.productId ?? null, secondary, audio };
+  }
+
+  /** The configured audio port, opened per call like the USB one. */
+  private configuredAudioOpener(path: string): AudioPortOpener {
+    const { openTransport, baudRate } = this.o;
+    return audioPortOpener(path, () => openTransport(path, baudRate));
   }
 
   /** Opens the modem's PCM port per call (not now: the port carries nothing between calls). */

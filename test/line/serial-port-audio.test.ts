@@ -74,3 +74,39 @@ test('audioPortOpener retries an open that fails (a lock still held), up to 3 tr
   await assert.rejects(never.open(), /no such device/);
   assert.equal(calls, 3);
 });
+
+test('a configured audio port (lines[].audio.port) is used for a modem not found through USB, opened per call', async () => {
+  const opened: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'cg-audio-port-'));
+  const provider = new SerialPortProvider({
+    port: '/dev/null',
+    audioPort: join(dir, 'ttySIM1.pcm'),
+    baudRate: 115200,
+    family: 'auto',
+    reset: { usbPowerCycle: false },
+    openTransport: async (path) => {
+      opened.push(path);
+      return new FakeAudioPort();
+    },
+    roots: sysfs(),
+    log: silentLogger(),
+  });
+  const port = await provider.open(null);
+  assert.equal(port.audio?.path, join(dir, 'ttySIM1.pcm'));
+  assert.deepEqual(opened, ['/dev/null'], 'not opened before a call asks');
+  await port.audio!.open();
+  assert.deepEqual(opened, ['/dev/null', join(dir, 'ttySIM1.pcm')]);
+});
+
+test('without a configured audio port, a modem on a plain device path has none', async () => {
+  const provider = new SerialPortProvider({
+    port: '/dev/null',
+    baudRate: 115200,
+    family: 'auto',
+    reset: { usbPowerCycle: false },
+    openTransport: async () => new FakeAudioPort(),
+    roots: sysfs(),
+    log: silentLogger(),
+  });
+  assert.equal((await provider.open(null)).audio, null);
+});
