@@ -2,21 +2,30 @@
  * Non-INVITE server transactions on UDP after their final response, kept compactly for Timer J
  * (RFC 3261 §17.2.2: for 64·T1 a retransmitted request is answered with the final response again and
  * goes no further). A whole transaction per request for 32 s is most of what a busy registrar holds
- * in memory, and what the garbage collector walks; here each is its key, the response's bytes and
- * where to send them.
+ * in memory, and what the garbage collector walks; here each is its key, the response as a one-byte
+ * string and where to send it.
+ *
+ * Expiry goes by buckets: requests completed within the same `BUCKET_MS` share one timer, so each
+ * waits between 64·T1 and 64·T1 + BUCKET_MS (Timer J is a lower bound on how long the answer is kept).
  *
  * Only requests with an RFC 3261 branch (the magic cookie) come here: RFC 2543 matching needs To tags
  * the table compares (transaction-table.ts).
  */
 import type { TimerScheduler } from '../transaction/timer-scheduler.js';
+import type { Resender } from '../transaction/transaction-message.js';
 
 interface Completed {
-  readonly bytes: Uint8Array;
-  readonly resend: (bytes: Uint8Array) => void;
+  /** The final response's bytes, latin1: a string is one small object to keep, a buffer three. */
+  readonly text: string;
+  readonly to: Resender;
 }
+
+export const BUCKET_MS = 100;
 
 export class CompletedRequests {
   private readonly byKey = new Map<string, Completed>();
+  /** Keys completed since the bucket's timer was set; null when none is being filled. */
+  private bucket: string[] | null = null;
   private closed = false;
 
   constructor(
@@ -29,13 +38,19 @@ export class CompletedRequests {
   }
 
   /** Takes over the wait for `key` (a server transaction key of its own string); false when closed. */
-  add(key: string, bytes: Uint8Array, resend: (bytes: Uint8Array) => void): boolean {
+  add(key: string, bytes: Uint8Array, to: Resender): boolean {
     if (this.closed) return false;
-    const entry: Completed = { bytes, resend };
-    this.byKey.set(key, entry);
-    this.scheduler.schedule(this.lingerMs(), () => {
-      if (this.byKey.get(key) === entry) this.byKey.delete(key);
-    });
+    this.byKey.set(key, { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), to });
+    if (this.bucket === null) {
+      const bucket: string[] = [];
+      this.bucket = bucket;
+      // The bucket closes after BUCKET_MS; its keys go Timer J after that.
+      this.scheduler.schedule(BUCKET_MS, () => {
+        if (this.bucket === bucket) this.bucket = null;
+        this.scheduler.schedule(this.lingerMs(), () => this.expire(bucket));
+      });
+    }
+    this.bucket.push(key);
     return true;
   }
 
@@ -43,12 +58,17 @@ export class CompletedRequests {
   retransmitted(key: string): boolean {
     const entry = this.byKey.get(key);
     if (entry === undefined) return false;
-    entry.resend(entry.bytes);
+    entry.to.resend(Buffer.from(entry.text, 'latin1'));
     return true;
   }
 
   close(): void {
     this.closed = true;
     this.byKey.clear();
+    this.bucket = null;
+  }
+
+  private expire(keys: readonly string[]): void {
+    for (const key of keys) this.byKey.delete(key);
   }
 }

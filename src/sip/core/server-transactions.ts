@@ -37,8 +37,8 @@ export interface ServerTransactionsOptions {
 /** Made in a scope of its own: the store keeps the key and what the transport's resender holds, nothing of this call. */
 function handOffTo(store: CompletedRequests, key: string, transport: BoundTransactionTransport): (bytes: Uint8Array) => boolean {
   return (bytes) => {
-    const resend = transport.resender();
-    return resend !== undefined && store.add(key, bytes, resend);
+    const to = transport.resender();
+    return to !== undefined && store.add(key, bytes, to);
   };
 }
 

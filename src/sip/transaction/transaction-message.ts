@@ -68,9 +68,14 @@ export interface TransactionTransport {
    */
   send(bytes: Uint8Array): void;
   /**
-   * For a transaction that hands its Timer J wait to a compact store: a sender for retransmitted
-   * answers that holds only where to send (not the transaction, through its error report). Undefined
-   * where answers cannot be sent that way (reliable transports, no route).
+   * For a transaction that hands its Timer J wait to a compact store: where retransmitted answers go,
+   * holding nothing of the transaction (nor its error report). Undefined where answers cannot be sent
+   * that way (reliable transports, no route).
    */
-  resender?(): ((bytes: Uint8Array) => void) | undefined;
+  resender?(): Resender | undefined;
+}
+
+/** Sends an answer again; a failure is lost, as a datagram is on the wire. */
+export interface Resender {
+  resend(bytes: Uint8Array): void;
 }

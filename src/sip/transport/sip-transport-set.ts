@@ -10,6 +10,7 @@ import type { IncomingSip, SipConnection, SipOutgoing, SipReceiver, SipTarget, S
 import type { SipResponse } from '../message/index.js';
 import { outgoingBytes } from './outgoing-bytes.js';
 import { detachedString } from '../../util/detached-string.js';
+import type { Resender } from '../transaction/transaction-message.js';
 
 /** What a response needs to know about the request it answers. */
 export type RequestOrigin = Pick<IncomingSip, 'source' | 'transport' | 'connection'>;
@@ -23,7 +24,7 @@ export interface SipTransportSetOptions {
 export interface BoundTransactionTransport {
   readonly reliable: boolean;
   send(bytes: Uint8Array): void;
-  resender(): ((bytes: Uint8Array) => void) | undefined;
+  resender(): Resender | undefined;
 }
 
 export class SipTransportSet {
@@ -82,7 +83,7 @@ export class SipTransportSet {
     // A server transaction answers the same request for its whole life (Timer J: 32 s on UDP): where
     // to is worked out once, and kept without the parsed Via (nor, through its strings, the message).
     const route = destination.topVia === undefined ? undefined : responseDestination(destination.topVia, kind, destination.origin.source, this.replyPath);
-    const target = route?.ok === true ? { ip: detachedString(route.address.ip), port: route.address.port, kind } : undefined;
+    const target = route?.ok === true ? new ReplyTarget(internAddress(route.address.ip), route.address.port, kind, transport) : undefined;
     const unroutable = route === undefined ? 'a response without a readable top Via' : route.ok ? '' : `response Via host ${route.host} is not an IP address`;
     return boundTo(transport, target, destination.origin.connection, unroutable, report);
   }
@@ -99,9 +100,37 @@ export class SipTransportSet {
 
 const ignore = (): void => undefined;
 
-/** Made in a scope of its own, so it keeps the target only (a retransmitted answer that fails is lost, as on the wire). */
-function resenderTo(transport: SipTransport, target: SipTarget): (bytes: Uint8Array) => void {
-  return (bytes) => void transport.send(target, bytes).catch(ignore);
+/**
+ * Where a server transaction's answers go (§18.2.2), and the resender a completed one leaves behind for
+ * Timer J: one small object, holding the transport it shares with every other.
+ */
+class ReplyTarget implements SipTarget, Resender {
+  constructor(
+    readonly ip: string,
+    readonly port: number,
+    readonly kind: SipTransportKind,
+    private readonly transport: SipTransport,
+  ) {}
+
+  resend(bytes: Uint8Array): void {
+    this.transport.send(this, bytes).catch(ignore);
+  }
+}
+
+/**
+ * Reply addresses as strings of their own, one per address: kept for Timer J's 32 s, a copy per
+ * request from the same peer would be thousands of equal strings. Bounded; forgotten all at once when full.
+ */
+const addresses = new Map<string, string>();
+const MAX_ADDRESSES = 4096;
+
+function internAddress(ip: string): string {
+  const known = addresses.get(ip);
+  if (known !== undefined) return known;
+  if (addresses.size >= MAX_ADDRESSES) addresses.clear();
+  const own = detachedString(ip);
+  addresses.set(own, own);
+  return own;
 }
 
 /**
@@ -111,7 +140,7 @@ function resenderTo(transport: SipTransport, target: SipTarget): (bytes: Uint8Ar
 function boundTo(transport: SipTransport, target: SipTarget | undefined, connection: SipConnection | undefined, unroutable: string, report: (error: unknown) => void): BoundTransactionTransport {
   return {
     reliable: transport.reliable,
-    resender: () => (transport.reliable || target === undefined ? undefined : resenderTo(transport, target)),
+    resender: () => (transport.reliable || !(target instanceof ReplyTarget) ? undefined : target),
     send: (bytes) => {
       // Streams answer on the request's connection while it is open (§18.2.2).
       if (connection?.isOpen === true && connection.send(bytes)) return;
