@@ -14,8 +14,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { g711Decode } from '../../src/media/codec/g711.js';
 import { parseRtcpCompound } from '../../src/media/rtp/index.js';
-import { bestLag, RtpPeer, segmentCorrelation } from './helpers/rtp-peer.js';
+import { bestLag, frameCorrelation, RtpPeer, segmentCorrelation } from './helpers/rtp-peer.js';
 import { audioDaemon as daemon, pcapAudio, playStep, sippAudioCall, until } from './helpers/audio-call.js';
+import { apiCalls } from './sip-calls-in-helpers.js';
 
 test('SIPp plays g711a.pcap into a call to an echoing number: the audio that comes back matches it (correlation ≥ 0.95)', async (t) => {
   const x = await daemon(t);
@@ -29,8 +30,10 @@ test('SIPp plays g711a.pcap into a call to an echoing number: the audio that com
   assert.ok(back.length > sent.length / 2, `audio came back (${back.length} samples)`);
   const { lag, correlation } = bestLag(sent, back, 8000 * 2);
   const segments = segmentCorrelation(sent, back, lag);
-  t.diagnostic(`g711a.pcap round trip: correlation ${correlation.toFixed(4)} over the whole call at a lag of ${lag} samples; per second: median ${segments.median.toFixed(4)}, lowest ${segments.min.toFixed(4)} (${segments.segments} s)`);
-  assert.ok(segments.median >= 0.95, `median per-second correlation ${segments.median.toFixed(4)} < 0.95`);
+  const framewise = frameCorrelation(sent, back, lag);
+  t.diagnostic(`g711a.pcap round trip: correlation ${correlation.toFixed(4)} over the whole call at one lag (${lag} samples); per second: median ${segments.median.toFixed(4)}, lowest ${segments.min.toFixed(4)}; frame by frame ${framewise.toFixed(4)}`);
+  // Frame by frame: the jitter buffer may move the playout point by a frame when the machine is busy.
+  assert.ok(framewise >= 0.95, `frame-by-frame correlation ${framewise.toFixed(4)} < 0.95`);
 });
 
 test('round-trip delay of the echo path, and a lossy jittery stream: concealed, the delay capped, the loss in the gateway’s RTCP', async (t) => {
@@ -51,7 +54,8 @@ test('round-trip delay of the echo path, and a lossy jittery stream: concealed, 
   const cleanBack = audioSince(peer, from);
   const a = bestLag(signal, cleanBack.audio, 8000 * 2);
   const aSegments = segmentCorrelation(signal, cleanBack.audio, a.lag);
-  assert.ok(aSegments.median >= 0.95, `clean stream: median per-second correlation ${aSegments.median.toFixed(4)}`);
+  const aFrames = frameCorrelation(signal, cleanBack.audio, a.lag);
+  assert.ok(aFrames >= 0.95, `clean stream: frame-by-frame correlation ${aFrames.toFixed(4)} (per second: median ${aSegments.median.toFixed(4)})`);
   const { p50, p99 } = delays(aSegments.lags, cleanBack.arrival, clean.sentAt, cleanBack.audio.length);
   t.diagnostic(`round trip through the gateway twice and the simulated modem: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
   assert.ok(p99 < 400, `round-trip p99 ${p99.toFixed(1)} ms`);
@@ -107,3 +111,19 @@ function audioSince(peer: RtpPeer, from: number): { audio: Int16Array; arrival: 
   });
   return { audio, arrival: (index) => at[Math.min(at.length - 1, Math.floor(index / 160))]! };
 }
+
+test('no RTP from the SIP side for sip.media.rtpTimeoutSec: the gateway ends the call with BYE (manual §4.5 "RTP 断线检测")', async (t) => {
+  const x = await daemon(t, { rtpTimeoutSec: 2 });
+  const peer = await RtpPeer.open();
+  t.after(() => peer.close());
+  const started = Date.now();
+  const call = await sippAudioCall(x, peer, '13912345672', 0, '', 2, 'audio-call-rtp-timeout.xml');
+  const result = await call.done;
+  assert.equal(result.code, 0, `sipp exited with ${result.code} (no BYE from the gateway?):\n${result.output}`);
+  const tookMs = Date.now() - started;
+  t.diagnostic(`BYE ${tookMs} ms after the call started`);
+  assert.ok(tookMs >= 2000, `not before the timeout (${tookMs} ms)`);
+  const calls = await apiCalls(x.api);
+  const record = calls.find((c) => c.number === '13912345672' && !c.active);
+  assert.match(record?.causes.voip ?? '', /no RTP for 2 s/);
+});

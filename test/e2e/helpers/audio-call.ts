@@ -16,7 +16,7 @@ import { g711Decode } from '../../../src/media/codec/g711.js';
 import { parseRtp } from '../../../src/media/rtp/index.js';
 import type { RtpPeer } from './rtp-peer.js';
 
-const SCENARIO = fileURLToPath(new URL('../../../../test/e2e/scenarios/audio-call.xml', import.meta.url));
+const SCENARIOS = fileURLToPath(new URL('../../../../test/e2e/scenarios/', import.meta.url));
 
 /** The A-law audio of one of SIPp's captures, in order. */
 export function pcapAudio(file: string): Int16Array {
@@ -63,10 +63,10 @@ export function infoStep(digit: string, cseq: number): string {
 }
 
 /** SIPp calls `number` offering the peer's port as its media; `steps` run after the ACK; BYE after `holdMs` with CSeq `byeCseq`. */
-export async function sippAudioCall(x: SmsDaemon, peer: RtpPeer, number: string, holdMs: number, steps = '', byeCseq = 2): Promise<AudioCall> {
+export async function sippAudioCall(x: SmsDaemon, peer: RtpPeer, number: string, holdMs: number, steps = '', byeCseq = 2, scenarioFile = 'audio-call.xml'): Promise<AudioCall> {
   assertSippInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'cellgate-audio-'));
-  const scenario = readFileSync(SCENARIO, 'utf8')
+  const scenario = readFileSync(join(SCENARIOS, scenarioFile), 'utf8')
     .replaceAll('MEDIA_PORT', String(peer.port))
     .replaceAll('HOLD_MS', String(holdMs))
     .replaceAll('BYE_CSEQ', String(byeCseq))

@@ -229,3 +229,39 @@ export function segmentCorrelation(x: Int16Array, y: Int16Array, lag: number, se
   values.sort((a, b) => a - b);
   return { median: values[Math.floor(values.length / 2)] ?? 0, min: values[0] ?? 0, segments: values.length, lags };
 }
+
+/**
+ * Correlation of `y` with `x` frame by frame (160 samples): each returned frame is compared at its own
+ * best lag within `slack` of `lag`, then all are summed into one normalised correlation. A jitter buffer
+ * that inserts or drops a frame to follow the network (or a starved test machine) moves the lag by a
+ * frame; what this measures is whether the audio itself came back intact. Silent frames are left out.
+ */
+export function frameCorrelation(x: Int16Array, y: Int16Array, lag: number, slack = 480): number {
+  let xy = 0;
+  let xx = 0;
+  let yy = 0;
+  for (let start = lag; start + 160 <= y.length; start += 160) {
+    let energyY = 0;
+    for (let i = 0; i < 160; i++) energyY += y[start + i]! * y[start + i]!;
+    if (energyY / 160 < 100) continue;
+    let best = { c: -Infinity, xy: 0, xx: 0 };
+    for (let l = Math.max(0, lag - slack); l <= lag + slack; l++) {
+      const from = start - l;
+      if (from < 0 || from + 160 > x.length) continue;
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < 160; i++) {
+        const v = x[from + i]!;
+        a += v * y[start + i]!;
+        b += v * v;
+      }
+      const c = b === 0 ? -Infinity : a / Math.sqrt(b * energyY);
+      if (c > best.c) best = { c, xy: a, xx: b };
+    }
+    if (best.c === -Infinity) continue;
+    xy += best.xy;
+    xx += best.xx;
+    yy += energyY;
+  }
+  return xx === 0 || yy === 0 ? 0 : xy / Math.sqrt(xx * yy);
+}
