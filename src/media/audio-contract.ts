@@ -39,6 +39,12 @@ export interface RtpEndStats {
 export interface RtpEnd {
   /** Sends one 20 ms frame (encoded with the negotiated codec, packed per the negotiated ptime). */
   sendFrame(frame: Int16Array): void;
+  /**
+   * 20 ms of silence not sent (voice activity detection, manual §4.5 "静音抑制"): the stream's clock goes
+   * on, and an RFC 3389 comfort-noise packet of `levelDbov` goes out at the start of the silence and
+   * now and then during it, where CN was negotiated.
+   */
+  sendSilence?(levelDbov: number): void;
   /** The next 20 ms frame to play out: from the jitter buffer, concealment after a loss, or silence. */
   nextFrame(): Int16Array;
   /** Whether the peer accepts RFC 4733 telephone-events (a payload type was negotiated). */

@@ -33,6 +33,8 @@ export interface SdpSettings {
   readonly ptimeMs: number;
   /** `sip.media.srtp`; absent: off. */
   readonly srtp?: SrtpMode;
+  /** `sip.media.vad`: comfort noise offered and accepted. */
+  readonly vad?: boolean;
 }
 
 /** A call's negotiated RTP stream and its sockets. */
@@ -185,7 +187,7 @@ export class RtpMediaSession implements MediaSession {
     const base = { host: this.host, port: this.pair.port, sessId: this.sessId, version: this.version };
     if (!this.sdpSettings) return base;
     const srtp = this.srtpKey && this.sdpSettings.srtp ? { srtp: { mode: this.sdpSettings.srtp, key: this.srtpKey } } : {};
-    return { ...base, codecs: this.sdpSettings.codecs, ptimeMs: this.sdpSettings.ptimeMs, ...srtp };
+    return { ...base, codecs: this.sdpSettings.codecs, ptimeMs: this.sdpSettings.ptimeMs, comfortNoise: this.sdpSettings.vad === true, ...srtp };
   }
 }
 

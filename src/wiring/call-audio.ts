@@ -26,6 +26,8 @@ import { TONE_PRESETS } from '../media/tones/tone-presets.js';
 import { parseToneSpec } from '../media/tones/tone-spec.js';
 import { TonePlayer } from '../media/tones/tone-player.js';
 import { SrtpTransform } from '../media/srtp/srtp-transform.js';
+import { EnergyVad } from '../media/vad/energy-vad.js';
+import { meanSquareToDbov } from '../media/vad/comfort-noise.js';
 
 /** What call audio needs of a line (the daemon's Line has it). */
 export interface AudioLine {
@@ -60,6 +62,16 @@ export interface CallAudioWiringOptions {
 }
 
 const DIGITS = new Set('0123456789*#ABCD');
+
+/** The GSM side's voice activity (EnergyVad) and the frame's level for comfort noise (RFC 3389 -dBov). */
+function voiceActivity(): (frame: Int16Array) => { active: boolean; levelDbov: number } {
+  const vad = new EnergyVad();
+  return (frame) => {
+    let sum = 0;
+    for (const v of frame) sum += v * v;
+    return { active: vad.process(frame).active, levelDbov: meanSquareToDbov(sum / frame.length) };
+  };
+}
 
 function asDigit(key: string): DtmfDigit | null {
   const k = key.trim().toUpperCase();
@@ -142,6 +154,7 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
         dialTone: () => o.dialTone(media.tonePreset),
         localClock: o.localClock,
         rtpTimeoutSec: media.rtpTimeoutSec,
+        ...(media.vad ? { vad: voiceActivity } : {}),
         onError: (what, error) => log.warn({ err: error.message }, `call audio: ${what} failed`),
         onClosed: (stats) => log.info(stats, 'call audio ended'),
       },

@@ -153,3 +153,24 @@ test('SRTP by SDES (RFC 4568): a "required" offer and an "optional" answer excha
   b.close();
   await p.close();
 });
+
+test('sip.media.vad offers comfort noise (RFC 3389 CN, payload type 13) and takes it where the peer lists it', async () => {
+  const p = await pool(3);
+  const media = createMediaSessions({ pool: p, publicHost: '127.0.0.1', settings: () => ({ codecs: ['PCMU'], ptimeMs: 20, vad: true }) });
+  const s = media.offer() as RtpMediaSession;
+  assert.ok(s.localSdp.includes(`m=audio ${s.ports.port} RTP/AVP 0 13 101\r\n`), s.localSdp);
+  assert.ok(s.localSdp.includes('a=rtpmap:13 CN/8000\r\n'));
+  s.close();
+  const withCn = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0 13', ''].join('\r\n');
+  const a = media.answer(withCn);
+  assert.ok(a.ok);
+  assert.equal((a.session as RtpMediaSession).audio?.comfortNoise, 13);
+  assert.match(a.session.localSdp, /m=audio \d+ RTP\/AVP 0 13\r\n/);
+  a.session.close();
+  const noCn = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0', ''].join('\r\n');
+  const b = media.answer(noCn);
+  assert.ok(b.ok);
+  assert.equal((b.session as RtpMediaSession).audio?.comfortNoise, null);
+  b.session.close();
+  await p.close();
+});

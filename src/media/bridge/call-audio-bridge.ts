@@ -35,6 +35,11 @@ export interface CallAudioBridgeOptions {
   readonly detector?: FrameDigitDetector;
   /** How long a digit keyed from our side lasts (RFC 4733 duration or tone length). */
   readonly digitMs?: number;
+  /**
+   * Voice activity detection on the GSM side's audio (manual §4.5 "静音抑制"): a frame judged silent is
+   * not sent (the RTP end keeps its clock and sends comfort noise where negotiated). Absent: all sent.
+   */
+  readonly vad?: (frame: Int16Array) => { active: boolean; levelDbov: number };
   /** No RTP for the configured time (manual §4.5 "RTP 断线检测"). */
   readonly onRtpTimeout: () => void;
   /** The modem's audio port stayed dead after recovery. */
@@ -122,7 +127,12 @@ export class CallAudioBridge {
   private fromModem(frame: Int16Array): void {
     if (this.closed) return;
     if (this.o.detector) for (const digit of this.o.detector.push(frame)) this.emit(this.gsmDigitListeners, digit);
-    this.o.rtp.sendFrame(this.toSipTone.shift() ?? frame);
+    const tone = this.toSipTone.shift();
+    if (tone === undefined && this.o.vad && this.o.rtp.sendSilence) {
+      const decision = this.o.vad(frame);
+      if (!decision.active) return this.o.rtp.sendSilence(decision.levelDbov);
+    }
+    this.o.rtp.sendFrame(tone ?? frame);
   }
 
   private toModem(): Int16Array | null {

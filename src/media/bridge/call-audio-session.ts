@@ -67,6 +67,8 @@ export interface CallAudioSessionOptions {
   readonly dialTone: () => (() => Int16Array) | null;
   readonly localClock: (onTick: () => void) => LocalClock;
   readonly rtpTimeoutSec: number;
+  /** A fresh voice activity detector for a bridged call (`sip.media.vad`), or absent. */
+  readonly vad?: () => (frame: Int16Array) => { active: boolean; levelDbov: number };
   readonly onError: (what: string, error: Error) => void;
   readonly onClosed?: (stats: { rtp: ReturnType<UpdatableRtpEnd['stats']>; modem: ReturnType<ModemAudioEnd['stats']> | null }) => void;
 }
@@ -164,6 +166,7 @@ export class CallAudioSession implements CallAudioLink {
       ...(line.vts ? { vts: line.vts } : {}),
       digitTone: this.o.digitTone,
       ...(line.modemDetects ? {} : { detector: this.o.detector() }),
+      ...(this.o.vad ? { vad: this.o.vad() } : {}),
       onRtpTimeout: () => this.o.events.failed(`no RTP for ${this.o.rtpTimeoutSec} s`),
       onModemDead: (reason) => this.o.events.failed(`the modem's audio port died (${reason})`),
       onError: this.o.onError,

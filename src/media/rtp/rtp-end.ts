@@ -12,6 +12,7 @@ import { FRAME_MS, FRAME_SAMPLES, type DtmfDigit, type PacketTransform, type Rtp
 import type { RtpPortPair } from '../rtp-port-pool.js';
 import type { NegotiatedAudio } from '../../sip/sdp/index.js';
 import { g711Decode, g711Encode, type G711Law } from '../codec/g711.js';
+import { encodeComfortNoise } from '../vad/comfort-noise.js';
 import { JitterBuffer } from './jitter-buffer.js';
 import { Packetizer } from './packetizer.js';
 import { ReceiveStats } from './receive-stats.js';
@@ -68,6 +69,8 @@ type Address = { address: string; port: number };
 const LAW_BY_NAME: Readonly<Record<string, G711Law>> = { PCMU: 'PCMU', PCMA: 'PCMA' };
 /** Sending resumes after this many missed 20 ms frames as a new talkspurt with the timestamp caught up. */
 const GAP_FRAMES = 3;
+/** A comfort-noise packet every 200 ms of silence (RFC 3389 leaves the rate to the sender). */
+const CN_EVERY_FRAMES = 10;
 const GAP_BETWEEN_DIGITS_MS = 50;
 
 function sameAddress(a: Address, b: Address): boolean {
@@ -101,6 +104,8 @@ export class UdpRtpEnd implements RtpEnd {
   /** Loss counted on earlier sources of this call (a peer that changed SSRC). */
   private lostBefore = 0;
   private latchedRtp: Address | null = null;
+  /** Frames of the current silence (sendSilence), 0 while talking. */
+  private silentFrames = 0;
   private readonly symmetric: boolean;
   private latchedRtcp: Address | null = null;
   private lastSendAt: number | null = null;
@@ -209,6 +214,7 @@ export class UdpRtpEnd implements RtpEnd {
       if (missed >= GAP_FRAMES) this.sender.skip(missed * FRAME_SAMPLES + this.packetizer.discard());
     }
     this.lastSendAt = now;
+    this.silentFrames = 0;
     const packets = this.packetizer.push(frame);
     for (const pcm of packets) {
       if (!this.canSend() || this.sendingEvent) {
@@ -221,6 +227,21 @@ export class UdpRtpEnd implements RtpEnd {
       const h = this.sender.nextMedia(pcm.length, payload.length);
       this.sendPacket(serializeRtp({ marker: h.marker, payloadType: this.audio.codec.payloadType, sequence: h.sequence, timestamp: h.timestamp, ssrc: this.sender.ssrc, payload }));
     }
+  }
+
+  /** RFC 3389 §4: one CN packet at the start of a silence, then one every CN_EVERY_FRAMES frames. */
+  sendSilence(levelDbov: number): void {
+    if (this.closed) return;
+    this.lastSendAt = this.clock.now();
+    const samples = FRAME_SAMPLES + this.packetizer.discard();
+    const cn = this.audio.comfortNoise ?? null;
+    if (cn !== null && this.canSend() && !this.sendingEvent && this.silentFrames % CN_EVERY_FRAMES === 0) {
+      const h = this.sender.nextMedia(0, 1);
+      this.sendPacket(serializeRtp({ marker: false, payloadType: cn, sequence: h.sequence, timestamp: h.timestamp, ssrc: this.sender.ssrc, payload: encodeComfortNoise(levelDbov) }));
+    }
+    this.silentFrames++;
+    // The next voice packet opens a talkspurt (marker set, RFC 3550 §5.1) at the right timestamp.
+    this.sender.skip(samples);
   }
 
   nextFrame(): Int16Array {
@@ -318,6 +339,12 @@ export class UdpRtpEnd implements RtpEnd {
     const p = parsed.packet;
     const codec = this.audio.codecs.find((c) => c.payloadType === p.payloadType);
     const isEvent = this.audio.telephoneEvent !== null && p.payloadType === this.audio.telephoneEvent;
+    // RFC 3389: the peer's comfort noise means silence here; the jitter buffer plays silence for it.
+    const isNoise = this.audio.comfortNoise != null && p.payloadType === this.audio.comfortNoise;
+    if (isNoise) {
+      this.lastRtpAt = this.clock.now();
+      return;
+    }
     if (!codec && !isEvent) return void this.rejected++;
     if (p.ssrc !== this.sourceSsrc || !this.sourceStats) {
       // A new source (first packets, or the peer restarted its stream): fresh statistics and playout.

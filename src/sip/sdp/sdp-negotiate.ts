@@ -31,6 +31,8 @@ export interface NegotiatedAudio {
   codecs: AudioCodec[];
   /** The telephone-event payload type both sides use, or null. */
   telephoneEvent: number | null;
+  /** RFC 3389 comfort noise (CN, static payload type 13) when both sides list it; absent or null: none. */
+  comfortNoise?: number | null;
   /** Where the peer receives RTP; address 0.0.0.0 is an RFC 2543-style hold. */
   remote: { address: string; port: number };
   /** Our direction for this stream (sendonly: we only send). */
@@ -52,6 +54,8 @@ export interface LocalSdpParams {
   codecs?: readonly G711[];
   /** The packet time we ask for (`sip.media.ptimeMs`, RFC 4566 §6 a=ptime); default 20 ms. */
   ptimeMs?: number;
+  /** Offer and accept RFC 3389 comfort noise (`sip.media.vad`: silence is not sent, CN packets are). */
+  comfortNoise?: boolean;
   /** `sip.media.srtp` and our master key for this session; absent: plain RTP only. */
   srtp?: { mode: SrtpMode; key: SrtpMasterKey };
 }
@@ -101,6 +105,15 @@ function g711Of(m: SdpMedia, fmt: string): AudioCodec | null {
   return enc ? { payloadType: pt, encoding: enc, clockRate: 8000 } : null;
 }
 
+/** RFC 3389 §5: CN is payload type 13 at 8 kHz (static; an rtpmap may restate it). */
+const CN_PT = 13;
+
+function comfortNoiseOf(m: SdpMedia): number | null {
+  if (!m.formats.includes(String(CN_PT))) return null;
+  const map = m.rtpmaps.get(String(CN_PT));
+  return map === undefined || (map.encoding.toUpperCase() === 'CN' && map.clockRate === 8000) ? CN_PT : null;
+}
+
 function telephoneEventOf(m: SdpMedia): number | null {
   for (const fmt of m.formats) {
     const map = m.rtpmaps.get(fmt);
@@ -135,12 +148,14 @@ function sessionLines(p: LocalSdpParams): string[] {
   return ['v=0', `o=cellgate ${p.sessId} ${p.version} IN ${t} ${p.host}`, 's=cellgate', `c=IN ${t} ${p.host}`, 't=0 0'];
 }
 
-function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection, ptimeMs: number, crypto: { tag: number; key: SrtpMasterKey } | null = null): string[] {
+function audioLines(port: number, codecs: readonly AudioCodec[], telephoneEvent: number | null, dtmfEvents: string, direction: SdpDirection, ptimeMs: number, crypto: { tag: number; key: SrtpMasterKey } | null = null, comfortNoise = false): string[] {
   const pts = codecs.map((c) => c.payloadType);
+  if (comfortNoise) pts.push(CN_PT);
   if (telephoneEvent !== null) pts.push(telephoneEvent);
   const lines = [`m=audio ${port} ${crypto ? 'RTP/SAVP' : 'RTP/AVP'} ${pts.join(' ')}`];
   if (crypto) lines.push(buildSdesCryptoLine(crypto.tag, crypto.key));
   for (const c of codecs) lines.push(`a=rtpmap:${c.payloadType} ${c.encoding}/${c.clockRate}`);
+  if (comfortNoise) lines.push(`a=rtpmap:${CN_PT} CN/8000`);
   if (telephoneEvent !== null) lines.push(`a=rtpmap:${telephoneEvent} telephone-event/8000`, `a=fmtp:${telephoneEvent} ${dtmfEvents}`);
   lines.push(`a=ptime:${ptimeMs}`, `a=${direction}`);
   return lines;
@@ -154,7 +169,7 @@ function toText(lines: string[]): string {
 export function buildOffer(p: LocalSdpParams, direction: SdpDirection = 'sendrecv'): string {
   const codecs = localCodecs(p).map((encoding): AudioCodec => ({ payloadType: STATIC_PT[encoding], encoding, clockRate: 8000 }));
   const crypto = p.srtp?.mode === 'required' ? { tag: 1, key: p.srtp.key } : null;
-  return toText([...sessionLines(p), ...audioLines(p.port, codecs, TELEPHONE_EVENT_PT, '0-16', direction, usablePtime(p.ptimeMs) ?? PTIME_MS, crypto)]);
+  return toText([...sessionLines(p), ...audioLines(p.port, codecs, TELEPHONE_EVENT_PT, '0-16', direction, usablePtime(p.ptimeMs) ?? PTIME_MS, crypto, p.comfortNoise === true)]);
 }
 
 /** The first usable audio stream of a description, with what we can use of it. */
@@ -179,6 +194,7 @@ function pickAudio(sdp: SdpDescription, local: LocalSdpParams | null): { index: 
       codec: codecs[0]!,
       codecs,
       telephoneEvent: telephoneEventOf(m),
+      comfortNoise: local?.comfortNoise === true ? comfortNoiseOf(m) : null,
       remote: { address: conn.address, port: m.port },
       direction: mirrorDirection(mediaDirection(sdp, m)),
       // RFC 4566 §6: a=ptime is what the peer wants to receive; without one, what we asked for.
@@ -206,7 +222,7 @@ export function buildAnswer(offer: SdpDescription, local: LocalSdpParams): Answe
   offer.media.forEach((m, i) => {
     if (i === picked.index) {
       const crypto = picked.cryptoTag !== null && local.srtp ? { tag: picked.cryptoTag, key: local.srtp.key } : null;
-      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction, usablePtime(local.ptimeMs) ?? PTIME_MS, crypto));
+      lines.push(...audioLines(local.port, picked.codecs, picked.audio.telephoneEvent, '0-15', picked.audio.direction, usablePtime(local.ptimeMs) ?? PTIME_MS, crypto, picked.audio.comfortNoise != null));
     } else {
       // RFC 3264 §6: a rejected stream keeps its media type, proto and formats with port 0.
       lines.push(`m=${m.type} 0 ${m.proto} ${m.formats.length ? m.formats.join(' ') : '0'}`);

@@ -40,8 +40,12 @@ class FakeRtp implements RtpEnd {
   digitListener: ((d: DtmfDigit) => void) | null = null;
   timeoutListener: (() => void) | null = null;
   closed = 0;
+  silences: number[] = [];
   sendFrame(f: Int16Array): void {
     this.sent.push(f);
+  }
+  sendSilence(levelDbov: number): void {
+    this.silences.push(levelDbov);
   }
   nextFrame(): Int16Array {
     return this.queue.shift() ?? frame(0);
@@ -165,4 +169,16 @@ test('a throwing digit listener does not stop the others', () => {
   rtp.digitListener!('3');
   assert.deepEqual(got, ['3']);
   assert.deepEqual(errors, ['digit listener']);
+});
+
+test('voice activity: frames the detector calls silent go out as silence (comfort noise), the others as audio; tones always go', () => {
+  const { modem, rtp, bridge } = setup({ vad: (f) => ({ active: f[0] !== 0, levelDbov: -70 }) });
+  modem.frameListener!(frame(0));
+  modem.frameListener!(frame(9));
+  bridge.sendDigitToSip('1');
+  rtp.sendsTelephoneEvents = false;
+  bridge.sendDigitToSip('2');
+  modem.frameListener!(frame(0));
+  assert.deepEqual(rtp.silences, [-70]);
+  assert.deepEqual(rtp.sent.map((f) => f[0]), [9, 1000 + '2'.charCodeAt(0)], 'an in-band tone is sent even over silence');
 });

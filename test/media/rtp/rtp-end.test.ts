@@ -365,3 +365,62 @@ test("SIPp's g711a.pcap (PCMA, 30 ms packets) replayed at its captured pace play
     peer.close();
   });
 });
+
+test('voice activity: silence is not sent; comfort noise (RFC 3389, PT 13) opens it and repeats every 200 ms; the next voice packet has the marker and the timestamp of its place', async () => {
+  const peer = await rawPeer();
+  try {
+    await withPairs(1, async ([pa]) => {
+      const clock = new FakeRtpClock();
+      const a = createRtpEnd({ pair: pa!, audio: negotiated(peer.port, { comfortNoise: 13 }), clock, cname: 'a@test' });
+      for (let i = 0; i < 5; i++) {
+        clock.advance(20);
+        a.sendFrame(tone(i));
+      }
+      for (let i = 0; i < 25; i++) {
+        clock.advance(20);
+        a.sendSilence(-60);
+      }
+      clock.advance(20);
+      a.sendFrame(tone(30));
+      await until(() => peer.rtpIn.length >= 5 + 3 + 1, 'voice, three CN packets and voice again');
+      const cn = peer.rtpIn.filter((p) => p.payloadType === 13);
+      assert.equal(cn.length, 3, 'CN at 0, 200 and 400 ms of the 500 ms silence');
+      assert.deepEqual(Array.from(cn[0]!.payload), [60], 'noise level −60 dBov');
+      const voice = peer.rtpIn.filter((p) => p.payloadType === 0);
+      assert.equal(voice.length, 6);
+      const last = voice.at(-1)!;
+      assert.equal(last.marker, true, 'a new talkspurt');
+      assert.equal((last.timestamp - voice[4]!.timestamp) >>> 0, 26 * 160, 'the timestamp kept the clock through the silence');
+      const seqs = peer.rtpIn.map((p) => p.sequence);
+      for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], (seqs[i - 1]! + 1) & 0xffff, 'no sequence gaps: CN packets are numbered');
+      a.close();
+    });
+  } finally {
+    peer.close();
+  }
+});
+
+test('without negotiated comfort noise, silence sends nothing at all', async () => {
+  const peer = await rawPeer();
+  try {
+    await withPairs(1, async ([pa]) => {
+      const clock = new FakeRtpClock();
+      const a = createRtpEnd({ pair: pa!, audio: negotiated(peer.port), clock, cname: 'a@test' });
+      clock.advance(20);
+      a.sendFrame(tone(0));
+      for (let i = 0; i < 20; i++) {
+        clock.advance(20);
+        a.sendSilence(-60);
+      }
+      clock.advance(20);
+      a.sendFrame(tone(21));
+      await until(() => peer.rtpIn.length >= 2, 'two voice packets');
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(peer.rtpIn.length, 2);
+      assert.equal((peer.rtpIn[1]!.timestamp - peer.rtpIn[0]!.timestamp) >>> 0, 21 * 160);
+      a.close();
+    });
+  } finally {
+    peer.close();
+  }
+});
