@@ -13,6 +13,7 @@ import { Line, type LineOptions, type LineTiming } from './line.js';
 import { simSwitchConfigOf } from './sim-switch-config.js';
 import type { PortProvider } from './port-provider.js';
 import { atPortOf, SerialPortProvider, type ImeiLocator, type TransportOpener } from './serial-port-provider.js';
+import { openPcmTransport } from './pcm-port-transport.js';
 import { openSerialTransport } from './serial-transport.js';
 import { scanUsbModems, type DiscoveryRoots, type UsbModem } from './usb-discovery.js';
 import type { LineStatus, SlotId } from './types.js';
@@ -29,6 +30,8 @@ export interface LineManagerOptions {
   config: Config;
   log: Logger;
   openTransport?: TransportOpener;
+  /** Opens modems' PCM audio ports; default the non-blocking PCM transport, or `openTransport` when that is given (tests). */
+  openAudioTransport?: TransportOpener;
   roots?: DiscoveryRoots;
   /** Overrides how a configured line gets its port (tests, simulated modems). */
   portFor?: (line: LineConfig) => PortProvider | null;
@@ -58,9 +61,11 @@ export interface ExtraLine {
 export class LineManager implements ImeiLocator {
   private readonly lines = new Map<number, Line>();
   private readonly openTransport: TransportOpener;
+  private readonly openAudioTransport: TransportOpener;
 
   constructor(private readonly o: LineManagerOptions) {
     this.openTransport = o.openTransport ?? openSerialTransport;
+    this.openAudioTransport = o.openAudioTransport ?? o.openTransport ?? (process.platform === 'linux' ? openPcmTransport : openSerialTransport);
   }
 
   /** Creates and starts every line. Returns once they are started (not once modems are up). */
@@ -147,6 +152,7 @@ export class LineManager implements ImeiLocator {
       ...(lc.audio.port ? { audioPort: lc.audio.port } : {}),
       reset: { usbPowerCycle: lc.reset.usbPowerCycle, ...(lc.reset.command ? { command: lc.reset.command } : {}) },
       openTransport: this.openTransport,
+      openAudioTransport: this.openAudioTransport,
       locator: this,
       ...(this.o.roots ? { roots: this.o.roots } : {}),
       log: this.o.log.child({ line: lc.id }),

@@ -35,6 +35,8 @@ export interface SerialPortProviderOptions {
   audioPort?: string;
   reset: { usbPowerCycle: boolean; command?: string[] };
   openTransport: TransportOpener;
+  /** Opens the PCM audio port (pcm-port-transport.ts in the daemon); absent: `openTransport`. */
+  openAudioTransport?: TransportOpener;
   locator?: ImeiLocator;
   roots?: DiscoveryRoots;
   log: Logger;
@@ -126,16 +128,18 @@ export class SerialPortProvider implements PortProvider {
 
   /** The configured audio port, opened per call like the USB one. */
   private configuredAudioOpener(path: string): AudioPortOpener {
-    const { openTransport, baudRate } = this.o;
-    return audioPortOpener(path, () => openTransport(path, baudRate));
+    const { baudRate } = this.o;
+    const open = this.o.openAudioTransport ?? this.o.openTransport;
+    return audioPortOpener(path, () => open(path, baudRate));
   }
 
   /** Opens the modem's PCM port per call (not now: the port carries nothing between calls). */
   private audioOpener(usb: UsbModem, atPath: string): AudioPortOpener | null {
     const path = audioPortOf(usb, this.o.family);
     if (!path || path === atPath) return null;
-    const { openTransport, baudRate } = this.o;
-    return audioPortOpener(path, () => openTransport(path, baudRate));
+    const { baudRate } = this.o;
+    const open = this.o.openAudioTransport ?? this.o.openTransport;
+    return audioPortOpener(path, () => open(path, baudRate));
   }
 
   /** The modem's second AT port when its family names one; a port that will not open is only logged. */

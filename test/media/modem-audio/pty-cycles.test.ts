@@ -11,11 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { audioPortOpener } from '../../../src/line/serial-port-provider.js';
 import { openSerialTransport } from '../../../src/line/serial-transport.js';
+import { openPcmTransport } from '../../../src/line/pcm-port-transport.js';
 import { openModemAudioEnd } from '../../../src/media/modem-audio/modem-audio-end.js';
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 
-test('500 open/close cycles over a real pty pair leave the open fd count unchanged', { timeout: 120_000 }, async () => {
+for (const [name, openHost] of [['the daemon’s PCM transport', openPcmTransport], ['the serialport stream', openSerialTransport]] as const)
+test(`500 open/close cycles over a real pty pair with ${name} leave the open fd count unchanged`, { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'audio-pty-'));
   const modemSide = join(dir, 'modem');
   const hostSide = join(dir, 'host');
@@ -27,7 +29,7 @@ test('500 open/close cycles over a real pty pair leave the open fd count unchang
     }
     const modem = await openSerialTransport(modemSide, 115200);
     // the opener the serial port provider gives a line (a lock still held a moment after a close is retried)
-    const opener = audioPortOpener(hostSide, () => openSerialTransport(hostSide, 115200));
+    const opener = audioPortOpener(hostSide, () => openHost(hostSide, 115200));
 
     // one cycle with audio through it, before counting (the first open loads what stays loaded)
     const first = await openModemAudioEnd({ opener, format: { sampleRate: 8000, frameMs: 20 } });
