@@ -39,6 +39,8 @@ const IDLE_SEC = 20;
 const WARMUP_SEC = 5;
 const TARGET_CPU_PCT = 0.5;
 const TARGET_DELAY_P99_MS = 40;
+/** Bursts not heard at all, as a share of those sent: an adaptive jitter buffer may drop a frame now and then. */
+const MAX_MISSED_SHARE = 0.01;
 const FRAME = 160;
 /** A burst every 25 frames (500 ms): far longer than any delay, so each is matched to its own. */
 const MARKER_EVERY = 25;
@@ -193,11 +195,14 @@ function peerHeard(peer: RtpPeer): number[] {
 function row(name: string, delays: number[], missed: number): { line: string; ok: boolean } {
   const s = [...delays].sort((a, b) => a - b);
   const p99 = s.length ? pct(s, 99) : Infinity;
-  const ok = s.length > 0 && missed === 0 && p99 <= TARGET_DELAY_P99_MS;
+  // The target is the delay; a burst not heard (its frame dropped or concealed on the way) is counted
+  // beside it, and more than 1 % of them fails the row too.
+  const missedShare = missed / Math.max(1, s.length + missed);
+  const ok = s.length > 0 && missedShare <= MAX_MISSED_SHARE && p99 <= TARGET_DELAY_P99_MS;
   const f = (v: number) => v.toFixed(1);
   return {
     ok,
-    line: `  ${name}: ${s.length} bursts, p50 ${s.length ? f(pct(s, 50)) : '-'} ms, p99 ${f(p99)} ms, max ${s.length ? f(s.at(-1)!) : '-'} ms, ${missed} not heard  target p99 ≤ ${TARGET_DELAY_P99_MS} ms ${ok ? 'ok' : 'MISSED'}`,
+    line: `  ${name}: ${s.length} bursts, p50 ${s.length ? f(pct(s, 50)) : '-'} ms, p99 ${f(p99)} ms, max ${s.length ? f(s.at(-1)!) : '-'} ms, ${missed} not heard (${(missedShare * 100).toFixed(2)} %, at most ${MAX_MISSED_SHARE * 100} %)  target p99 ≤ ${TARGET_DELAY_P99_MS} ms ${ok ? 'ok' : 'MISSED'}`,
   };
 }
 
