@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import { g711Decode, g711Encode } from '../../../src/media/codec/g711.js';
 import { parseRtp, serializeRtp, type RtpPacket } from '../../../src/media/rtp/index.js';
 import { decodeTelephoneEvent } from '../../../src/media/rtp/index.js';
+import { prng } from '../../helpers/prng.js';
 
 export interface ReceivedRtp {
   readonly at: number;
@@ -31,17 +32,8 @@ export interface StreamOptions {
   readonly seed?: number;
 }
 
-/** A small seeded generator (mulberry32): the injected faults are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The injected faults come from a seeded generator: the same on every run. */
+export const seeded = prng;
 
 export class RtpPeer {
   readonly received: ReceivedRtp[] = [];

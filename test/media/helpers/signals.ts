@@ -1,5 +1,6 @@
 /** Test signals: tones, white noise with a fixed seed, and cutting audio into frames of any size. */
 import { sineAmplitude } from '../../../src/media/dsp/levels.js';
+import { prng } from '../../helpers/prng.js';
 
 export function tone(freqs: { hz: number; dbm0: number }[], samples: number, sampleRate = 8000): Float64Array {
   const out = new Float64Array(samples);
@@ -11,16 +12,7 @@ export function tone(freqs: { hz: number; dbm0: number }[], samples: number, sam
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so a failing noise test can be rerun. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = prng;
 
 /** Gaussian white noise of the given mean square. */
 export function whiteNoise(samples: number, meanSquare: number, random: () => number): Float64Array {
