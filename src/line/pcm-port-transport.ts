@@ -94,14 +94,20 @@ class PcmPortTransport implements AtTransport {
     });
   }
 
-  private writeNow(bytes: Buffer): void {
-    let written: number;
+  /** Bytes the tty took now (0 when full); null when the port failed. */
+  private tryWrite(bytes: Buffer): number | null {
     try {
-      written = fs.writeSync(this.fd, bytes);
+      return fs.writeSync(this.fd, bytes);
     } catch (error) {
-      if (!retryable(error)) return this.fail(error as Error);
-      written = 0;
+      if (retryable(error)) return 0;
+      this.fail(error as Error);
+      return null;
     }
+  }
+
+  private writeNow(bytes: Buffer): void {
+    const written = this.tryWrite(bytes);
+    if (written === null) return;
     if (written < bytes.length) {
       this.enqueue(bytes.subarray(written));
       this.waitWritable();
@@ -129,13 +135,8 @@ class PcmPortTransport implements AtTransport {
     while (this.queue.length > 0 && !this.closed) {
       const head = this.queue.shift()!;
       this.queuedBytes -= head.length;
-      let written: number;
-      try {
-        written = fs.writeSync(this.fd, head);
-      } catch (error) {
-        if (!retryable(error)) return this.fail(error as Error);
-        written = 0;
-      }
+      const written = this.tryWrite(head);
+      if (written === null) return;
       if (written < head.length) {
         const rest = head.subarray(written);
         this.queue.unshift(rest);
