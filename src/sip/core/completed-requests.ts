@@ -12,7 +12,8 @@
  * the table compares (transaction-table.ts).
  */
 import type { TimerScheduler } from '../transaction/timer-scheduler.js';
-import type { Resender } from '../transaction/transaction-message.js';
+import type { Resender, TransactionRequest } from '../transaction/transaction-message.js';
+import { serverKeyOfRequest } from '../transaction/transaction-key.js';
 
 interface Completed {
   /** The final response's bytes, latin1: a string is one small object to keep, a buffer three. */
@@ -52,6 +53,13 @@ export class CompletedRequests {
     }
     this.bucket.push(key);
     return true;
+  }
+
+  /** A new request that is a retransmission of a completed one: answered again here (§17.2.2). */
+  answers(request: TransactionRequest): boolean {
+    if (this.byKey.size === 0) return false;
+    const keyed = serverKeyOfRequest(request);
+    return keyed.ok && !keyed.legacy && this.retransmitted(keyed.key);
   }
 
   /** A request with a completed transaction's key: the final response again (§17.2.2). */

@@ -13,7 +13,6 @@ import type { NonInviteServerTransaction } from '../transaction/non-invite-serve
 import { TrackedScheduler } from './tracked-scheduler.js';
 import { BatchedTimerScheduler } from './batched-timer-scheduler.js';
 import { CompletedRequests } from './completed-requests.js';
-import { serverKeyOfRequest } from '../transaction/transaction-key.js';
 import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
 import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
 import { TransactionTable } from '../transaction/transaction-table.js';
@@ -180,10 +179,7 @@ export class SipEndpoint {
       this.receiveAck(request);
       return;
     }
-    if (this.completed.size > 0) {
-      const keyed = serverKeyOfRequest(view);
-      if (keyed.ok && !keyed.legacy && this.completed.retransmitted(keyed.key)) return;
-    }
+    if (this.completed.answers(view)) return;
     const inDialog = request.to?.tag !== undefined;
     if (!inDialog && request.method !== 'CANCEL' && !this.stateless.admit(request, incoming)) return;
     if (!inDialog && this.stateless.answered(request, incoming)) return;
