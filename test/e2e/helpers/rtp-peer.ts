@@ -169,7 +169,7 @@ export function bestLag(x: Int16Array, y: Int16Array, maxLag: number): { lag: nu
   return best;
 }
 
-/** Power of `hz` in `signal` (Goertzel), relative to the signal's total power: near 0.5 for a pure tone. */
+/** Power of `hz` in `signal` (Goertzel), relative to the signal's total power: near 1 for a pure tone of that frequency, near 0 without it. */
 export function toneShare(signal: Int16Array, hz: number, rate = 8000): number {
   const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
   let s1 = 0;
