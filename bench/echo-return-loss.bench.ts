@@ -5,7 +5,7 @@
  *
  * The simulated modem has no echo canceller, so the figure is the party's own loss plus whatever the
  * gateway's two G.711 passes, jitter buffer and modem framing add or take: it shows the path is level
- * true (no gain, no clipping). On hardware, the modem's echo canceller (lines[].audio.echoCanceller…)
+ * true (no gain, no clipping). On hardware, the modem's echo canceller (lines[].audio.echoCancellerMode / echoCancellerParams)
  * adds its own loss on top, which this bench cannot show.
  */
 import { startSmsDaemon } from '../test/e2e/sms-daemon.js';
