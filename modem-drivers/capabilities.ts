@@ -131,13 +131,19 @@ export type EchoCancellerSetting = { mode: number } | { params: readonly { index
 
 /**
  * Call audio as 16-bit mono PCM on a USB serial port (Quectel AT+QPCMV, SIMCom AT+CPCMREG). The line
- * runs prepare() at every bring-up, startCall() once a call is connected, stopCall() when it ends.
+ * runs prepare() at every bring-up, startCall() once a call is connected (or alerting, with earlyMedia),
+ * stopCall() when it ends.
  */
 export interface AudioCapability {
   /** The port's PCM format (from the family's options). */
   readonly format: PcmFormat;
   /** Inclusive ranges setGains() accepts, in the family's units. */
   readonly gainRanges: { mic: readonly [number, number]; speaker: readonly [number, number] };
+  /**
+   * The port carries the network's audio while an outgoing call alerts (its in-band ringback or
+   * announcements: early media), so the host may open it then; false: only once the call is connected.
+   */
+  readonly earlyMedia: boolean;
   /** Once per bring-up: whatever must hold before any call (the port's other traffic off, the format). */
   prepare(): Promise<void>;
   /** The call is connected: start the PCM stream where the family needs a command for it. */

@@ -33,6 +33,11 @@ export class QuectelAudio implements AudioCapability {
   /** The application note's only format on the serial port: 8 kHz, 320-byte (20 ms) frames. */
   readonly format: PcmFormat = { sampleRate: 8000, frameMs: 20 };
   readonly gainRanges = QUECTEL_GAIN_RANGES;
+  /**
+   * With AT+QPCMV set, the port streams the voice channel whenever a call has one, which for an outgoing
+   * call is from the network's traffic channel assignment: its in-band ringback arrives before the answer.
+   */
+  readonly earlyMedia = true;
 
   constructor(
     private readonly at: AtContext,

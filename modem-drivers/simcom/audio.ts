@@ -26,6 +26,8 @@ const CECM_MODES: readonly [number, number] = [0, 7];
 
 export class SimcomAudio implements AudioCapability {
   readonly gainRanges = SIMCOM_GAIN_RANGES;
+  /** AT+CPCMREG=1 is refused until the call is connected: no audio before the answer. */
+  readonly earlyMedia = false;
 
   constructor(
     private readonly at: AtContext,

@@ -1,7 +1,7 @@
 /**
  * A call's audio on the line's modem: the driver's audio capability (modem-drivers/capabilities.ts) and
  * the modem's audio port (OpenedPort.audio) joined into a ModemAudioEnd. prepareCallAudio() runs at every
- * bring-up; openCallAudio() once a call is connected: start the PCM stream, set gains and the echo
+ * bring-up; openCallAudio() once a call is connected (or alerting, where the family carries early media): start the PCM stream, set gains and the echo
  * canceller as configured, open the port; closing the end closes the port and stops the stream.
  */
 import type { AudioCapability, AudioGains, EchoCancellerSetting } from '../../modem-drivers/capabilities.js';
@@ -40,6 +40,8 @@ export async function openCallAudio(
   opener: AudioPortOpener | null | undefined,
   settings: CallAudioSettings,
   log: Logger,
+  /** Opened while the call alerts, for the network's ringback (the family has earlyMedia). */
+  early = false,
 ): Promise<ModemAudioEnd | null> {
   if (!audio || !opener) return null;
   await audio.startCall();
@@ -52,7 +54,7 @@ export async function openCallAudio(
   }
   let end: ModemAudioEnd;
   try {
-    end = await openModemAudioEnd({ opener, format: audio.format, log });
+    end = await openModemAudioEnd({ opener, format: audio.format, log, early });
   } catch (e) {
     await audio.stopCall().catch(() => {});
     throw e;

@@ -273,13 +273,19 @@ export class Line extends EventEmitter<LineEvents> {
   }
 
   /**
-   * The connected call's PCM audio (docs/media.md "Modem audio"): starts the modem's stream, applies the
+   * The call's PCM audio (docs/media.md "Modem audio"), once connected, or `early` while it alerts
+   * where callAudioEarly(): starts the modem's stream, applies the
    * configured gains and echo canceller, opens the audio port. Closing the end stops the stream again.
    * Null when the family or the port has no audio; throws when not registered or the modem refuses.
    */
-  async openCallAudio(): Promise<ModemAudioEnd | null> {
+  async openCallAudio(early = false): Promise<ModemAudioEnd | null> {
     const audio = this.readyModem().audio;
-    return openCallAudio(audio, this.loop.conn?.opened.audio, this.opts.audio ?? {}, this.log);
+    return openCallAudio(audio, this.loop.conn?.opened.audio, this.opts.audio ?? {}, this.log, early);
+  }
+
+  /** The modem hands over the network's audio while an outgoing call alerts (AudioCapability.earlyMedia). */
+  callAudioEarly(): boolean {
+    return this.loop.conn?.modem?.audio?.earlyMedia === true;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -82,6 +82,11 @@ export interface ModemAudioEnd {
   /** The port stayed dead after recovery was tried: the call has no audio. */
   onDead(listener: (reason: string) => void): void;
   stats(): ModemAudioStats;
+  /**
+   * For an end opened before the answer (early media): the call is connected now, so a port that stays
+   * silent from here on is dead. Absent where the end has no dead-port watch.
+   */
+  armDeadWatch?(): void;
   /** Stops the clock, turns the modem's PCM off and closes the port. */
   close(): Promise<void>;
 }

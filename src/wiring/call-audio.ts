@@ -4,8 +4,9 @@
  *
  * For one call: an RTP end over the session's sockets with `sip.media`'s settings; without a line yet
  * (two-stage dialling) a local clock plays the dial tone of `sip.media.tonePreset`; with a line, once
- * its GSM call is connected, the line's modem audio (null: the family or the modem has none, and the
- * call goes on without audio, logged). DTMF from the GSM side comes from the modem's own detection where
+ * its GSM call is connected (or alerting, where the modem carries the network's ringback), the line's
+ * modem audio (null: the family or the modem has none, and the call goes on without audio, logged);
+ * while an outgoing call alerts on a modem without early media, our own ringback tone. DTMF from the GSM side comes from the modem's own detection where
  * the family has it (Quectel +QTONEDET, SIMCom +RXDTMF), else from the in-band detector on its audio.
  * Digits to the GSM side go with AT+VTS unless `sip.media.dtmfToGsm` is "inband".
  */
@@ -34,7 +35,10 @@ export interface AudioLine {
   status(): { callState: string };
   on(event: 'call', listener: (step: { to: string }) => void): unknown;
   off(event: 'call', listener: (step: { to: string }) => void): unknown;
-  openCallAudio(): Promise<ModemAudioEnd | null>;
+  /** `early`: opened while the call alerts (callAudioEarly()), for the network's ringback. */
+  openCallAudio(early?: boolean): Promise<ModemAudioEnd | null>;
+  /** The modem carries the network's audio while an outgoing call alerts. */
+  callAudioEarly(): boolean;
   /** Switches on the modem's DTMF reports; throws when the family has none. */
   detectDtmf(): Promise<void>;
   sendDtmf(keys: string): Promise<void>;
@@ -55,8 +59,8 @@ export interface CallAudioWiringOptions {
   readonly rtpEnd: (request: RtpEndRequest) => UpdatableRtpEnd;
   readonly detector: () => FrameDigitDetector;
   readonly digitTone: DigitTone;
-  /** The dial tone's frames for a tone preset, or null for none. */
-  readonly dialTone: (preset: SipConfig['media']['tonePreset']) => (() => Int16Array) | null;
+  /** A call-progress tone's frames for a tone preset, or null for none. */
+  readonly tone: (preset: SipConfig['media']['tonePreset'], name: 'dial' | 'ringback') => (() => Int16Array) | null;
   readonly localClock: (onTick: () => void) => LocalClock;
   readonly log: Logger;
 }
@@ -82,34 +86,57 @@ function asDigit(key: string): DtmfDigit | null {
 const CONNECT_WAIT_MS = 180_000;
 
 /**
- * Resolves true once the line's call is connected, false when it ends first. The modem's PCM runs for a
- * connected call (SIMCom's AT+CPCMREG=1 is refused before), so early media waits here.
+ * Resolves 'connected' once the line's call is connected, 'alerting' once it alerts when `early` (the
+ * modem hands over the network's ringback then), null when it ends first. Without early media, an
+ * alerting call is reported to `alerting` and waited on: SIMCom's AT+CPCMREG=1 is refused before the
+ * answer.
  */
-function connected(line: AudioLine): Promise<boolean> {
-  if (line.status().callState === 'CONNECTED') return Promise.resolve(true);
+function audioReady(line: AudioLine, early: boolean, alerting: () => void): Promise<'connected' | 'alerting' | null> {
   return new Promise((resolve) => {
-    const done = (ok: boolean): void => {
+    const done = (how: 'connected' | 'alerting' | null): void => {
       clearTimeout(timer);
       line.off('call', onStep);
-      resolve(ok);
+      resolve(how);
     };
     const onStep = (step: { to: string }): void => {
-      if (step.to === 'CONNECTED') done(true);
-      else if (step.to === 'IDLE') done(false);
+      if (step.to === 'CONNECTED') done('connected');
+      else if (step.to === 'IDLE') done(null);
+      else if (step.to === 'ALERTING') {
+        if (early) done('alerting');
+        else alerting();
+      }
     };
-    const timer = setTimeout(() => done(false), CONNECT_WAIT_MS);
+    const timer = setTimeout(() => done(null), CONNECT_WAIT_MS);
     line.on('call', onStep);
+    // Where the call is already (IDLE is not its end: a two-stage call may attach before the dial starts).
+    const now = line.status().callState;
+    if (now === 'CONNECTED' || now === 'ALERTING') onStep({ to: now });
   });
 }
 
-/** The line's audio for a call once it is connected: its modem end, how digits go and come. */
-async function openLine(line: AudioLine, media: SipConfig['media'], log: Logger): Promise<LineAudio | null> {
-  if (!(await connected(line))) return null;
-  const modem = await line.openCallAudio();
+/** Calls `connected` when the line's call is connected; returns the removal. */
+function onConnected(line: AudioLine, connected: () => void): () => void {
+  const onStep = (step: { to: string }): void => {
+    if (step.to !== 'CONNECTED' && step.to !== 'IDLE') return;
+    line.off('call', onStep);
+    if (step.to === 'CONNECTED') connected();
+  };
+  line.on('call', onStep);
+  return () => void line.off('call', onStep);
+}
+
+/** The line's audio for a call once it can carry it: its modem end, how digits go and come. */
+async function openLine(line: AudioLine, media: SipConfig['media'], log: Logger, progress: { alerting(): void }): Promise<LineAudio | null> {
+  const ready = await audioReady(line, line.callAudioEarly(), () => progress.alerting());
+  if (ready === null) return null;
+  const early = ready === 'alerting';
+  const modem = await line.openCallAudio(early);
   if (modem === null) {
     log.info('call audio: the line has no modem audio; the call goes on without it');
     return null;
   }
+  // Opened for the ringback: silence before the answer is not a dead port.
+  const stopWatching = early ? onConnected(line, () => modem.armDeadWatch?.()) : () => undefined;
   // The modem reports keys itself where its family can; the in-band detector is the fallback.
   const modemDetects = await line.detectDtmf().then(
     () => true,
@@ -127,7 +154,7 @@ async function openLine(line: AudioLine, media: SipConfig['media'], log: Logger)
       line.on('call-dtmf', onKey);
       return () => void line.off('call-dtmf', onKey);
     },
-    release: () => undefined,
+    release: stopWatching,
   };
 }
 
@@ -141,17 +168,18 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
       {
         rtp,
         events: request.events,
-        openLine: async (lineId) => {
+        openLine: async (lineId, progress) => {
           const line = o.line(lineId);
           if (line === undefined) {
             log.warn({ line: lineId }, 'call audio: no such line');
             return null;
           }
-          return openLine(line, media, log.child({ line: lineId }));
+          return openLine(line, media, log.child({ line: lineId }), progress);
         },
         detector: o.detector,
         digitTone: o.digitTone,
-        dialTone: () => o.dialTone(media.tonePreset),
+        dialTone: () => o.tone(media.tonePreset, 'dial'),
+        ringbackTone: () => o.tone(media.tonePreset, 'ringback'),
         localClock: o.localClock,
         rtpTimeoutSec: media.rtpTimeoutSec,
         ...(media.vad ? { vad: voiceActivity } : {}),
@@ -184,8 +212,8 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
     },
     // Q.24 receivers take 40 ms; the network's own AT+VTS tones are about as long as our default.
     digitTone: (digit, durationMs) => DtmfGenerator.digitFrames(digit, { durationMs, gapMs: 60 }),
-    dialTone: (preset) => {
-      const parsed = parseToneSpec(TONE_PRESETS[preset].dial);
+    tone: (preset, name) => {
+      const parsed = parseToneSpec(TONE_PRESETS[preset][name]);
       if (!parsed.ok) return null;
       const player = new TonePlayer(parsed.spec);
       return () => player.nextFrame();

@@ -9,6 +9,7 @@ import { FakeOpener } from '../media/modem-audio/fake-audio.js';
 class FakeAudio implements AudioCapability {
   readonly format = { sampleRate: 8000, frameMs: 20 } as const;
   readonly gainRanges = { mic: [0, 8], speaker: [0, 8] } as const;
+  readonly earlyMedia = false;
   readonly calls: string[] = [];
   refuse = new Set<string>();
   private step(name: string): Promise<void> {

@@ -6,7 +6,9 @@
  * While PCM is on and a call is active (not held): the host's bytes are cut into port frames (alignment
  * kept across any chunking) and sent into the call at once; on the modem's own clock, one port frame
  * every 20 ms (or 40 ms) is written to the host: what the network delivered since, or silence, as a
- * modem writes continuously. Otherwise host bytes are discarded and no audio is written. On the EC25,
+ * modem writes continuously. While an outgoing call alerts the port already writes what the network
+ * plays (its in-band ringback: early media) but the host's bytes go nowhere yet. Otherwise host bytes
+ * are discarded and no audio is written. On the EC25,
  * while AT+QGPSCFG="outport" is "usbnmea" (the power-on value), the port also carries a burst of NMEA
  * sentences once a second (nmea.ts), PCM or not.
  *
@@ -141,7 +143,7 @@ export class SimAudioPort {
       this.counters.nmeaBursts++;
       this.port.send(nmeaBurst(now));
     }
-    if (!leg || leg.state !== 'active') return;
+    if (!leg || (leg.state !== 'active' && leg.state !== 'alerting')) return;
     const f = this.host.format();
     const frames: Int16Array[] = [];
     let silent = true;

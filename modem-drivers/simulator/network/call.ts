@@ -81,6 +81,22 @@ export class SimLeg implements CallLeg {
     }
   }
 
+  /**
+   * Network side: audio the network itself plays to this leg (in-band ringback while an outgoing call
+   * alerts, ringback.ts), heard whatever the other leg's state.
+   */
+  hearFromNetwork(frame: Int16Array): void {
+    if (this.s === 'ended') return;
+    const ls = this.audioListeners;
+    for (let i = 0; i < ls.length; i++) {
+      try {
+        ls[i]!(frame);
+      } catch (e) {
+        this.call.listenerError(e);
+      }
+    }
+  }
+
   onAudio(listener: AudioListener): () => void {
     if (typeof listener !== 'function') return () => {};
     this.audioListeners = [...this.audioListeners, listener];

@@ -15,6 +15,7 @@ export {
   type OutsideSmsResult,
 } from './outside-world.js';
 export { DEFAULT_RECORD_MS, loadPlayFile, recordingOf, type PartyRecording, type RecordOption } from './party-audio.js';
+export { DEFAULT_RINGBACK, type RingbackTone } from './ringback.js';
 export { pcmBytes, readPcm, wavFile } from './wav.js';
 export { type CallLogEntry, type SimLogSnapshot, type SmsLogEntry, type SmsLogStatus } from './sim-log.js';
 export { TP_ST_DELIVERED, TP_ST_NOT_OBTAINABLE, TP_ST_VALIDITY_EXPIRED, parseRawDeliver } from './sms-center.js';

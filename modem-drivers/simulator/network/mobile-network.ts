@@ -54,6 +54,7 @@ import {
   OutsideWorld,
   attachOutsideAudio,
 } from './outside-world.js';
+import { DEFAULT_RINGBACK, playRingback } from './ringback.js';
 import { SimLog, type SimLogSnapshot } from './sim-log.js';
 import { SmsCenter } from './sms-center.js';
 import { type RegistrationOverride, Subscriber, type UeHost, UserEquipment, isRegistered } from './subscriber.js';
@@ -616,7 +617,7 @@ export class MobileNetwork implements RadioNetwork {
     const b = call.createB(this.nextLegId++, callerId);
     this.bindLeg(ue, b, 'mt', callerId);
     call.superviseAnswer(ue.timing.noAnswerMs);
-    call.a.setState('alerting');
+    this.alert(call);
     if (call.ended) return;
     this.emit(ue, (ev) => ev.incomingCall(b));
   }
@@ -641,9 +642,15 @@ export class MobileNetwork implements RadioNetwork {
     } else if (behaviour.kind === 'reject') {
       call.timers.schedule(() => call.end('rejected', 'normal', party), this.delay(behaviour.ringMs ?? timing.ringMs));
     }
-    call.a.setState('alerting');
+    this.alert(call);
     if (call.ended) return;
     this.outside.announceCall(party, callerId, number, behaviour);
+  }
+
+  /** The caller's leg alerts and hears the network's ringback. */
+  private alert(call: Call): void {
+    call.a.setState('alerting');
+    if (!call.ended) playRingback(call.a, DEFAULT_RINGBACK, call.timers, this.clock);
   }
 
   private callFromOutside(from: string, to: string, opts: OutsideCallOptions): CallLeg {

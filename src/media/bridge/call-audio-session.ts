@@ -8,8 +8,10 @@
  * - `local`: the SIP side is answered before any GSM call (two-stage dialling, manual §4.6): a 20 ms
  *   clock of our own plays the dial tone (appendix B tone syntax) to the caller and listens to the
  *   caller's audio for in-band DTMF; RFC 4733 digits arrive from the RTP end as always.
- * - `attaching`: a line's call carries the audio now; its modem audio opens (once the GSM call is
- *   connected, call-audio.ts).
+ * - `attaching`: a line's call carries the audio now; its modem audio opens once the GSM call is
+ *   connected, or as soon as it alerts where the modem carries the network's ringback (early media,
+ *   call-audio.ts). While a call alerts on a modem that cannot, the local clock plays our own ringback
+ *   tone, so a caller who got 183 with SDP does not wait in silence.
  * - `bridged`: the CallAudioBridge joins the same RTP end to the modem (SSRC and sequence go on).
  * - `rtp-only`: the line has no modem audio; the call goes on without it.
  */
@@ -59,12 +61,17 @@ export interface LineAudio {
 export interface CallAudioSessionOptions {
   readonly rtp: UpdatableRtpEnd;
   readonly events: CallAudioEvents;
-  /** Opens the line's audio once its GSM call is connected; null: none (or the call ended first). */
-  readonly openLine: (lineId: number) => Promise<LineAudio | null>;
+  /**
+   * Opens the line's audio once its GSM call can carry it; null: none (or the call ended first).
+   * `alerting` is called when the GSM call alerts and its modem gives no audio until the answer.
+   */
+  readonly openLine: (lineId: number, progress: { alerting(): void }) => Promise<LineAudio | null>;
   readonly detector: () => FrameDigitDetector;
   readonly digitTone: DigitTone;
   /** The dial tone's next 20 ms frame for the local state, or null for silence. */
   readonly dialTone: () => (() => Int16Array) | null;
+  /** The ringback tone's next 20 ms frame while a modem without early media alerts, or null for none. */
+  readonly ringbackTone: () => (() => Int16Array) | null;
   readonly localClock: (onTick: () => void) => LocalClock;
   readonly rtpTimeoutSec: number;
   /** A fresh voice activity detector for a bridged call (`sip.media.vad`), or absent. */
@@ -103,12 +110,12 @@ export class CallAudioSession implements CallAudioLink {
   attachLine(lineId: number): void {
     if (this.st !== 'local') return;
     this.move('attach');
-    this.clock?.stop();
-    this.clock = null;
-    this.o.openLine(lineId).then(
+    this.stopLocalClock();
+    this.o.openLine(lineId, { alerting: () => this.playRingback() }).then(
       (line) => this.lineOpened(line),
       (error: Error) => {
         this.o.onError('opening the line audio', error);
+        this.stopLocalClock();
         if (this.st === 'attaching') this.move('no-modem');
       },
     );
@@ -129,8 +136,7 @@ export class CallAudioSession implements CallAudioLink {
   async close(): Promise<void> {
     if (this.st === 'closed') return;
     this.move('close');
-    this.clock?.stop();
-    this.clock = null;
+    this.stopLocalClock();
     this.removeModemKeys?.();
     const stats = { rtp: this.o.rtp.stats(), modem: this.line?.modem.stats() ?? null };
     if (this.bridge) await this.bridge.close();
@@ -149,7 +155,22 @@ export class CallAudioSession implements CallAudioLink {
     this.clock.begin();
   }
 
+  /** Our own ringback to the caller until the modem's audio opens (or the call ends). */
+  private playRingback(): void {
+    if (this.st !== 'attaching' || this.clock !== null) return;
+    const tone = this.o.ringbackTone();
+    if (tone === null) return;
+    this.clock = this.o.localClock(() => this.o.rtp.sendFrame(tone()));
+    this.clock.begin();
+  }
+
+  private stopLocalClock(): void {
+    this.clock?.stop();
+    this.clock = null;
+  }
+
   private lineOpened(line: LineAudio | null): void {
+    this.stopLocalClock();
     if (line === null) {
       if (this.st === 'attaching') this.move('no-modem');
       return;

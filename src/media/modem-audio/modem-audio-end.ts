@@ -12,7 +12,8 @@
  * and writes whole port frames only.
  *
  * Dead port: no byte for `deadAfterMs` while running (a modem streams PCM continuously during a call,
- * silence included), or the port closing under us, closes and reopens it, up to `maxReopens` times in a
+ * silence included; an end opened early for the network's ringback waits for the first byte or the
+ * answer before it counts), or the port closing under us, closes and reopens it, up to `maxReopens` times in a
  * row without data in between; then onDead. close() stops the clock and closes the port; a close during
  * an open or a reopen closes what that open returns.
  */
@@ -34,6 +35,11 @@ export interface ModemAudioEndOptions {
   format: PortPcmFormat;
   /** No byte for this long while running: the port is dead. Default 1000 ms. */
   deadAfterMs?: number;
+  /**
+   * Opened before the answer (early media): a modem may not stream until the call is connected, so
+   * silence is not a dead port until the first byte arrives or armDeadWatch() is called. Default false.
+   */
+  early?: boolean;
   /** Reopens in a row without data before giving up. Default 3. */
   maxReopens?: number;
   clock?: TickClock;
@@ -59,6 +65,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
   private credit = READ_CREDIT;
   private lastByteAt = 0;
   private reopensInARow = 0;
+  private deadWatch: boolean;
   private readonly deadAfterMs: number;
   private readonly maxReopens: number;
 
@@ -66,6 +73,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
     this.clock = o.clock ?? systemTickClock;
     this.deadAfterMs = o.deadAfterMs ?? 1000;
     this.maxReopens = o.maxReopens ?? 3;
+    this.deadWatch = o.early !== true;
     this.framer = new PcmFramer(frameBytes(o.format));
     this.toPort = new Reframer(frameSamples(o.format));
     this.down = o.format.sampleRate === 16000 ? new Downsampler() : null;
@@ -99,6 +107,13 @@ export class PortModemAudioEnd implements ModemAudioEnd {
     return { ...this.s };
   }
 
+  /** The call is connected: from now on a silent port is a dead one (see `early`). */
+  armDeadWatch(): void {
+    if (this.deadWatch) return;
+    this.deadWatch = true;
+    this.lastByteAt = this.clock.now();
+  }
+
   get currentState(): AudioEndState {
     return this.state;
   }
@@ -128,6 +143,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
   }
 
   private read(chunk: Buffer): void {
+    this.deadWatch = true;
     this.lastByteAt = this.clock.now();
     this.reopensInARow = 0;
     for (const bytes of this.framer.push(chunk)) {
@@ -168,7 +184,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
       frame = this.silence;
     }
     if (this.state !== 'running') return;
-    if (this.clock.now() - this.lastByteAt >= this.deadAfterMs) {
+    if (this.deadWatch && this.clock.now() - this.lastByteAt >= this.deadAfterMs) {
       void this.recover(`no audio from the modem for ${this.deadAfterMs} ms`);
       return;
     }

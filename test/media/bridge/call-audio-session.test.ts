@@ -39,7 +39,7 @@ function fakeModem(): ModemAudioEnd & { source: (() => Int16Array | null) | null
   return m;
 }
 
-function setup(lineId: number | null, openLine: (id: number) => Promise<LineAudio | null>) {
+function setup(lineId: number | null, openLine: (id: number, progress: { alerting(): void }) => Promise<LineAudio | null>) {
   const rtp = fakeRtp();
   const events: string[] = [];
   let tick: (() => void) | null = null;
@@ -52,6 +52,7 @@ function setup(lineId: number | null, openLine: (id: number) => Promise<LineAudi
       detector: () => ({ push: (f) => (f[0] === 55 ? ['5'] : []) }),
       digitTone: () => [],
       dialTone: () => () => frame(425),
+      ringbackTone: () => () => frame(450),
       localClock: (onTick) => {
         tick = onTick;
         return { begin: () => void (clockRunning = true), stop: () => void (clockRunning = false) };
@@ -111,6 +112,45 @@ test('a line without modem audio leaves the call RTP-only; closing while the por
   await new Promise((r) => setImmediate(r));
   assert.equal(modem.closed, 1, 'the late port was closed');
   assert.equal(t.session.state, 'closed');
+});
+
+test('a line alerting without early media: our ringback plays until the modem audio opens, then the bridge', async () => {
+  const modem = fakeModem();
+  let progress!: { alerting(): void };
+  let open!: (l: LineAudio) => void;
+  const s = setup(1, (_id, p) => {
+    progress = p;
+    return new Promise((r) => (open = r));
+  });
+  assert.equal(s.session.state, 'attaching');
+  assert.equal(s.running(), false, 'no tone before the GSM call alerts');
+  progress.alerting();
+  progress.alerting();
+  assert.ok(s.running());
+  s.tick();
+  s.tick();
+  assert.deepEqual(s.rtp.sent, [450, 450], 'the ringback went to SIP');
+  open({ modem, modemDetects: true, onModemKey: () => () => undefined, release: () => undefined });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.session.state, 'bridged');
+  assert.equal(s.running(), false, 'the ringback stops when the modem audio opens');
+  await s.session.close();
+});
+
+test('a line whose audio fails to open stops our ringback and goes on RTP-only', async () => {
+  let progress!: { alerting(): void };
+  const s = setup(1, (_id, p) => {
+    progress = p;
+    return new Promise((_r, reject) => setImmediate(() => reject(new Error('port gone'))));
+  });
+  progress.alerting();
+  assert.ok(s.running());
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.session.state, 'rtp-only');
+  assert.equal(s.running(), false);
+  assert.deepEqual(s.events, ['error opening the line audio']);
+  await s.session.close();
 });
 
 test('call audio states: every illegal edge throws', () => {

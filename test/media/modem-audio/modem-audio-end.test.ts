@@ -8,10 +8,10 @@ const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
 };
 
-async function start(format: PortPcmFormat = { sampleRate: 8000, frameMs: 20 }) {
+async function start(format: PortPcmFormat = { sampleRate: 8000, frameMs: 20 }, early = false) {
   const clock = new ManualClock();
   const opener = new FakeOpener();
-  const end: PortModemAudioEnd = await openModemAudioEnd({ opener, format, clock });
+  const end: PortModemAudioEnd = await openModemAudioEnd({ opener, format, clock, early });
   const frames: Int16Array[] = [];
   end.onFrame((f) => frames.push(f));
   return { clock, opener, end, frames };
@@ -92,6 +92,28 @@ test('a port silent for 1 s is reopened; audio on the new port continues the cal
   clock.advance(100);
   assert.ok(opener.last.written.length > 0, 'writes go to the new port');
   await end.close();
+});
+
+test('opened early (for the ringback), silence is no dead port until the first byte or the answer', async () => {
+  const a = await start(undefined, true);
+  a.clock.advance(3000);
+  await settle();
+  assert.equal(a.opener.opened.length, 1, 'a modem that streams only from the answer is left alone');
+  a.end.armDeadWatch();
+  a.clock.advance(900);
+  await settle();
+  assert.equal(a.opener.opened.length, 1, 'the watch counts from the answer');
+  a.clock.advance(200);
+  await settle();
+  assert.equal(a.opener.opened.length, 2, 'silent 1 s after the answer: reopened');
+  await a.end.close();
+
+  const b = await start(undefined, true);
+  b.opener.last.send(Buffer.alloc(320));
+  b.clock.advance(1020);
+  await settle();
+  assert.equal(b.opener.opened.length, 2, 'once the modem streamed, silence is a dead port again');
+  await b.end.close();
 });
 
 test('a port that stays silent is reopened 3 times, then onDead; the clock stops', async () => {
