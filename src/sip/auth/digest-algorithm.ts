@@ -8,7 +8,7 @@
  *
  * Strings are hashed as UTF-8; hex digests are lower case (RFC 7616 §3.4: LHEX).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export type BaseDigestAlgorithm = 'MD5' | 'SHA-256' | 'SHA-512-256';
 export type DigestAlgorithm = BaseDigestAlgorithm | 'MD5-sess' | 'SHA-256-sess' | 'SHA-512-256-sess';
@@ -43,10 +43,9 @@ export function digestHexLength(algorithm: DigestAlgorithm): number {
   return baseAlgorithm(algorithm) === 'MD5' ? 32 : 64;
 }
 
+/** One-shot hashing: no Hash object per call (a registrar hashes three times per authenticated REGISTER). */
 export function hashHex(algorithm: DigestAlgorithm, data: string | Uint8Array): string {
-  const h = createHash(NODE_HASH[baseAlgorithm(algorithm)]);
-  h.update(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-  return h.digest('hex');
+  return hash(NODE_HASH[baseAlgorithm(algorithm)], data, 'hex');
 }
 
 /** The HA1 a server may store instead of the password (RFC 7616 §3.4.2), per base algorithm. */

@@ -99,6 +99,7 @@ export class SipEndpoint {
       supported: options.supported ?? [],
       allowedMethods: () => this.allowedList(),
       handlerFor: (method) => this.handlers.get(method),
+      completed: this.completed,
     });
     this.dialogs = new DialogLayer({
       local: options.local,
@@ -175,14 +176,11 @@ export class SipEndpoint {
       if (verdict === 'passed-to-tu' && request.method === 'ACK') this.receiveAck(request);
       return;
     }
-    if (request.method === 'ACK') {
-      this.receiveAck(request);
-      return;
-    }
+    if (request.method === 'ACK') return this.receiveAck(request);
     if (this.completed.answers(view)) return;
     const inDialog = request.to?.tag !== undefined;
     if (!inDialog && request.method !== 'CANCEL' && !this.stateless.admit(request, incoming)) return;
-    if (!inDialog && this.stateless.answered(request, incoming)) return;
+    if (!inDialog && this.stateless.answered(request, view, incoming)) return;
     const transaction = this.serverTransactions.create(request, view, incoming);
     if (this.table.addServer(transaction) !== 'added') return;
     if (request.method === 'CANCEL') return this.receiveCancel(request, view, transaction as NonInviteServerTransaction);

@@ -50,6 +50,14 @@ export interface SipRequestHandler {
    * REGISTER flood this keeps half the requests (the challenges) out of the transaction table.
    */
   answerStatelessly?(request: SipRequest, source: SipPeerAddress, transport: SipTransportKind): SipStatelessAnswer | undefined;
+  /**
+   * Optional, for a new out-of-dialog request other than INVITE that passed the endpoint's checks
+   * and got no stateless answer: the final answer when the handler can decide it synchronously, or
+   * undefined to go on with `handleRequest`. The endpoint sends it and absorbs retransmissions as the
+   * server transaction would (§17.2.2, immediate-answers.ts), so the handler may change state here;
+   * it gives the answer `handleRequest` would have sent.
+   */
+  answerAtOnce?(request: SipRequest, source: SipPeerAddress, transport: SipTransportKind): SipStatelessAnswer | undefined;
   /** A new request of the method this handler is registered for, or an in-dialog request (not ACK/BYE). */
   handleRequest(incoming: SipIncomingRequest): void;
   /** INVITE only: the caller cancelled before a final response; 487 has been sent. */

@@ -6,6 +6,9 @@
  */
 import { createResponse, type SipRequest } from '../message/index.js';
 import type { IncomingSipMessage, SipTransportSet } from '../transport/index.js';
+import type { TransactionRequest } from '../transaction/transaction-message.js';
+import type { CompletedRequests } from './completed-requests.js';
+import { ImmediateAnswers } from './immediate-answers.js';
 import type { Logger } from '../../util/log.js';
 import { checkNewRequest } from './request-checks.js';
 import type { SipRequestHandler, SipStatelessAnswer } from './sip-request-handler.js';
@@ -19,13 +22,17 @@ export interface StatelessAnswersOptions {
   readonly supported: readonly string[];
   readonly allowedMethods: () => readonly string[];
   readonly handlerFor: (method: string) => SipRequestHandler | undefined;
+  /** Where answers given at once on UDP wait out Timer J (immediate-answers.ts). */
+  readonly completed: CompletedRequests;
 }
 
 export class StatelessAnswers {
   private readonly limiter: SourceRateLimiter | undefined;
+  private readonly immediate: ImmediateAnswers;
 
   constructor(private readonly options: StatelessAnswersOptions) {
     this.limiter = options.rateLimit === null ? undefined : new SourceRateLimiter(options.rateLimit ?? {});
+    this.immediate = new ImmediateAnswers(options);
   }
 
   /** The per-source rate limit: true to go on. Over the limit: dropped, or 503 when configured. */
@@ -39,15 +46,20 @@ export class StatelessAnswers {
   }
 
   /**
-   * §8.2.7: true when the method's handler answered this new non-INVITE request without a
-   * transaction. Only requests that pass the §8.2 checks are offered to it, so a refusal keeps its
-   * usual (stateful) answer.
+   * True when the method's handler answered this new non-INVITE request without a transaction
+   * object: statelessly (§8.2.7), else at once with its final answer (immediate-answers.ts). Only
+   * requests that pass the §8.2 checks are offered to it, so a refusal keeps its usual (stateful) answer.
    */
-  answered(request: SipRequest, incoming: IncomingSipMessage): boolean {
+  answered(request: SipRequest, view: TransactionRequest, incoming: IncomingSipMessage): boolean {
     if (request.method === 'INVITE' || request.method === 'CANCEL') return false;
     const handler = this.options.handlerFor(request.method);
-    if (handler?.answerStatelessly === undefined) return false;
+    if (handler === undefined || (handler.answerStatelessly === undefined && handler.answerAtOnce === undefined)) return false;
     if (checkNewRequest(request, this.options.allowedMethods(), this.options.supported) !== undefined) return false;
+    return this.answeredStatelessly(request, incoming, handler) || this.immediate.answered(request, view, incoming, handler);
+  }
+
+  private answeredStatelessly(request: SipRequest, incoming: IncomingSipMessage, handler: SipRequestHandler): boolean {
+    if (handler.answerStatelessly === undefined) return false;
     let answer: SipStatelessAnswer | undefined;
     try {
       answer = handler.answerStatelessly(request, incoming.source, incoming.transport);

@@ -111,6 +111,8 @@ export class RegistrarService {
       this.options.endpoint.handle('REGISTER', {
         handleRequest: (incoming) => this.handleRegister(incoming),
         answerStatelessly: (request, source, transport) => this.registrar?.answerWithoutState(request, { ip: source.ip, port: source.port, transport }),
+        // Everything else a REGISTER gets is decided at once as well; the endpoint keeps the answer for retransmissions.
+        answerAtOnce: (request, source, transport) => this.registrar?.answer(request, { ip: source.ip, port: source.port, transport }),
       });
       this.handlerInstalled = true;
     }

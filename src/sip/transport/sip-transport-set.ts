@@ -83,9 +83,21 @@ export class SipTransportSet {
     // A server transaction answers the same request for its whole life (Timer J: 32 s on UDP): where
     // to is worked out once, and kept without the parsed Via (nor, through its strings, the message).
     const route = destination.topVia === undefined ? undefined : responseDestination(destination.topVia, kind, destination.origin.source, this.replyPath);
-    const target = route?.ok === true ? new ReplyTarget(internAddress(route.address.ip), route.address.port, kind, transport) : undefined;
+    const target = route?.ok === true ? replyTargetOf(route.address, kind, transport) : undefined;
     const unroutable = route === undefined ? 'a response without a readable top Via' : route.ok ? '' : `response Via host ${route.host} is not an IP address`;
     return boundTo(transport, target, destination.origin.connection, unroutable, report);
+  }
+
+  /**
+   * For a response sent without a transaction object on an unreliable transport: where it goes
+   * (§18.2.2, as for a server transaction) as the resender a completed-request store keeps for Timer J.
+   * Undefined for a reliable transport, or when the Via gives nowhere to send.
+   */
+  datagramReplyTarget(origin: RequestOrigin, topVia: SipResponse['topVia']): Resender | undefined {
+    const transport = this.transports.get(origin.transport);
+    if (transport === undefined || transport.reliable || topVia === undefined) return undefined;
+    const route = responseDestination(topVia, origin.transport, origin.source, this.replyPath);
+    return route.ok ? replyTargetOf(route.address, origin.transport, transport) : undefined;
   }
 
   async close(): Promise<void> {
@@ -115,6 +127,10 @@ class ReplyTarget implements SipTarget, Resender {
   resend(bytes: Uint8Array): void {
     this.transport.send(this, bytes).catch(ignore);
   }
+}
+
+function replyTargetOf(address: { readonly ip: string; readonly port: number }, kind: SipTransportKind, transport: SipTransport): ReplyTarget {
+  return new ReplyTarget(internAddress(address.ip), address.port, kind, transport);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The stateless nonce and the bounded nc tracker on their own. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { DigestNonceMint } from '../../../src/sip/auth/digest-nonce.js';
 import { NonceCountTracker } from '../../../src/sip/auth/nonce-count-tracker.js';
 import { DigestServer } from '../../../src/sip/auth/digest-server.js';
@@ -17,6 +18,19 @@ test('a nonce carries its issue time, is bound to secret and realm, and ages', (
   assert.deepEqual(new DigestNonceMint(secret, 'other', 1000).check(nonce, 5_500), { valid: false });
   assert.deepEqual(new DigestNonceMint(Buffer.alloc(32, 2), 'r', 1000).check(nonce, 5_500), { valid: false });
   for (const bad of ['', 'x', `${nonce}A`, nonce.replace(/^./, '*'), '='.repeat(48)]) assert.deepEqual(mint.check(bad, 5_500), { valid: false }, bad);
+});
+
+test('the nonce MAC is HMAC-SHA-256 over label, realm and the stamped random part, for short and long secrets', () => {
+  for (const secret of [Buffer.alloc(32, 7), Buffer.from('a'.repeat(100)), Buffer.alloc(64, 9)]) {
+    for (const realm of ['r', 'cellgate.bench', 'réalm']) {
+      const mint = new DigestNonceMint(secret, realm, 1000);
+      for (let i = 0; i < 3; i++) {
+        const bytes = Buffer.from(mint.issue(1_700_000_000_000 + i), 'base64url');
+        const hmac = createHmac('sha256', secret).update('cellgate-sip-digest-nonce\0').update(realm, 'utf8').update('\0').update(bytes.subarray(0, 20)).digest();
+        assert.deepEqual(bytes.subarray(20), hmac.subarray(0, 16), `${realm}, ${secret.length}-byte secret`);
+      }
+    }
+  }
 });
 
 test('nc tracker: rising nc accepted, equal or lower refused, capacity holds, forgotten nonces never pass', () => {

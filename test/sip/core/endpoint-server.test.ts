@@ -345,3 +345,56 @@ test('over TCP a completed non-INVITE transaction ends at once (Timer J is zero 
     await core.close();
   }
 });
+
+test('a handler may answer at once (§17.2.2 without a transaction object): a UDP retransmission gets the same bytes and never reaches the handler; an RFC 2543 branch and TCP are served too', async () => {
+  const clock = new FakeScheduler();
+  const core = await startEndpoint({ scheduler: clock });
+  const atOnce: string[] = [];
+  const handled: string[] = [];
+  core.endpoint.handle('MESSAGE', {
+    answerAtOnce: (request, _source, transport) => {
+      // A counter, so that a second call would answer differently: state may change here.
+      atOnce.push(request.callId ?? '');
+      if (request.callId === 'later') return undefined;
+      return { statusCode: 200, reasonPhrase: 'OK', headers: [['X-Answer', `${transport} ${atOnce.length}`]] };
+    },
+    handleRequest: (r) => {
+      handled.push(r.request.callId ?? '');
+      r.respond(202, 'Accepted');
+    },
+  });
+  const peer = await sipPeer();
+  const tcp = await tcpPeer(core.tcpPort);
+  try {
+    const text = requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKnow1', callId: 'now1', body: 'hi' });
+    await peer.send(text, core.udpPort);
+    const first = await peer.response(200, 'MESSAGE');
+    assert.equal(first.headers.get('x-answer'), 'udp 1');
+    assert.ok(first.to?.tag !== undefined, 'a final response with a To tag');
+    assert.equal(core.endpoint.transactionCounts.server, 1, 'kept for Timer J in the compact store');
+    await peer.send(text, core.udpPort);
+    await waitUntil(() => peer.responses(200).length === 2, 2000, 'the 200 again');
+    const again = peer.responses(200)[1]!;
+    assert.equal(again.to?.tag, first.to?.tag);
+    assert.equal(again.headers.get('x-answer'), 'udp 1', 'the same response, not a new decision');
+    assert.deepEqual([atOnce, handled], [['now1'], []]);
+    clock.advance(32_100);
+    assert.equal(core.endpoint.transactionCounts.server, 0, 'forgotten after Timer J');
+
+    // No answer at once: a transaction and handleRequest, as without the hook.
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'z9hG4bKnow2', callId: 'later', body: 'hi' }), core.udpPort);
+    await peer.response(202, 'MESSAGE');
+    assert.deepEqual(handled, ['later']);
+    // RFC 2543 branch (no magic cookie): matching needs the transaction table, so the hook is not asked.
+    await peer.send(requestText({ method: 'MESSAGE', peer, branch: 'old2543', callId: 'old', body: 'hi' }), core.udpPort);
+    await waitUntil(() => handled.includes('old'), 2000, 'the RFC 2543 request through a transaction');
+    assert.ok(!atOnce.includes('old'));
+
+    tcp.write(requestText({ method: 'MESSAGE', peer: { host: '127.0.0.1', port: tcp.socket.localPort! }, transport: 'TCP', branch: 'z9hG4bKnowtcp', callId: 'nowtcp', body: 'hi' }));
+    await waitUntil(() => tcp.text().includes('X-Answer: tcp'), 3000, 'the answer over TCP');
+  } finally {
+    tcp.close();
+    await peer.close();
+    await core.close();
+  }
+});
