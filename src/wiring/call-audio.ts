@@ -219,7 +219,7 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
       return () => player.nextFrame();
     },
     localClock: (onTick) => {
-      const clock = new WriterClock({ periodMs: 20, onTick });
+      const clock = new WriterClock({ periodMs: 20, align: true, onTick });
       return { begin: () => clock.begin(), stop: () => clock.stop() };
     },
     log: o.log,

@@ -78,7 +78,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
     this.toPort = new Reframer(frameSamples(o.format));
     this.down = o.format.sampleRate === 16000 ? new Downsampler() : null;
     this.up = o.format.sampleRate === 16000 ? new Upsampler() : null;
-    this.writer = new WriterClock({ periodMs: FRAME_MS, clock: this.clock, onTick: () => this.tick() });
+    this.writer = new WriterClock({ periodMs: FRAME_MS, clock: this.clock, align: true, onTick: () => this.tick() });
   }
 
   /** Opens the port and starts the clock; rejects when the port cannot be opened at all. */

@@ -12,6 +12,7 @@ async function start(format: PortPcmFormat = { sampleRate: 8000, frameMs: 20 }, 
   const clock = new ManualClock();
   const opener = new FakeOpener();
   const end: PortModemAudioEnd = await openModemAudioEnd({ opener, format, clock, early });
+  clock.advance(0); // the writer's first grid point is now (t = 0)
   const frames: Int16Array[] = [];
   end.onFrame((f) => frames.push(f));
   return { clock, opener, end, frames };

@@ -74,3 +74,36 @@ test('stop() cancels the pending timer; a tick that throws does not stop the clo
   clock.advance(200);
   assert.equal(n, 11);
 });
+
+test('aligned clocks tick on one grid: started apart, they tick at the same instants', () => {
+  const clock = new ManualClock();
+  const at: number[][] = [[], [], []];
+  const clocks = at.map((ticks) => new WriterClock({ periodMs: 20, clock, align: true, onTick: () => ticks.push(clock.t) }));
+  clock.advance(3);
+  clocks[0]!.begin();
+  clock.advance(9);
+  clocks[1]!.begin();
+  clock.advance(27);
+  clocks[2]!.begin();
+  clock.advance(100);
+  assert.deepEqual(at[0], [20, 40, 60, 80, 100, 120]);
+  assert.deepEqual(at[1], [20, 40, 60, 80, 100, 120]);
+  assert.deepEqual(at[2], [40, 60, 80, 100, 120], 'the first tick waits for the next grid point');
+});
+
+test('the system clock: timers due in the same millisecond share one wake-up, and a cancelled one does not run', async () => {
+  const ran: string[] = [];
+  const a = new WriterClock({ periodMs: 20, align: true, onTick: () => ran.push('a') });
+  const b = new WriterClock({ periodMs: 20, align: true, onTick: () => ran.push('b') });
+  const c = new WriterClock({ periodMs: 20, align: true, onTick: () => ran.push('c') });
+  a.begin();
+  b.begin();
+  c.begin();
+  c.stop();
+  await new Promise((r) => setTimeout(r, 70));
+  a.stop();
+  b.stop();
+  assert.ok(ran.length >= 4, `ticks ran: ${ran.join('')}`);
+  // Both ticked on every grid point, in the order they were started: never one alone.
+  assert.match(ran.join(''), /^(ab)+$/);
+});
