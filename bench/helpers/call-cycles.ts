@@ -69,7 +69,7 @@ export interface CycleResult {
   /** "call audio ended" records in the order the daemon wrote them. */
   endedInOrder: NonNullable<CallRecord['daemon']>[];
   fd: FdCounts;
-  rss: { start: number; end: number; hwm: number };
+  rss: { start: number; half: number; end: number; hwm: number };
   elapsedMs: number;
 }
 
@@ -158,7 +158,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
       const deadline = Date.now() + 10_000;
       while (ended.length < calls.length && Date.now() < deadline) await sleep(50);
       await sleep(500);
-      return fdCount(pid);
+      return { fd: fdCount(pid), rss: procStat(pid).rss };
     };
     const oneCall = async (k: number): Promise<CallRecord> => {
       const peer = await RtpPeer.open();
@@ -199,9 +199,9 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
         peer.close();
       }
     };
-    const afterFirstCalls = await phase(o.lines);
+    const afterFirstCalls = (await phase(o.lines)).fd;
     const half = await phase(Math.floor(o.calls / 2));
-    const end = await phase(o.calls);
+    const end = (await phase(o.calls)).fd;
     const elapsedMs = performance.now() - began;
     clearInterval(sampler);
     const s = procStat(pid);
@@ -213,7 +213,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
       if (records.length === list.length) list.forEach((c, i) => (c.daemon = records[i]!));
     }
     calls.sort((a, b) => a.k - b.k);
-    return { options: o, calls, endedInOrder: ended, fd: { start: start.fd, afterFirstCalls, half, end, maxDuring }, rss: { start: start.rss, end: s.rss, hwm: s.hwm }, elapsedMs };
+    return { options: o, calls, endedInOrder: ended, fd: { start: start.fd, afterFirstCalls, half: half.fd, end, maxDuring }, rss: { start: start.rss, half: half.rss, end: s.rss, hwm: s.hwm }, elapsedMs };
   } finally {
     clearInterval(sampler);
     await uac.close();

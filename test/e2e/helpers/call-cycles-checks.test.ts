@@ -1,0 +1,52 @@
+/**
+ * The call-cycle checks fail on what they are there to catch: a run whose calls carried no audio, a
+ * writer clock that drifts, under/overruns that grow, descriptors that leak.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CallRecord, CycleResult } from '../../../bench/helpers/call-cycles.js';
+import { cycleChecks } from '../../../bench/helpers/call-cycles-checks.js';
+
+const MB = 2 ** 20;
+
+function call(k: number, over: Partial<CallRecord> = {}): CallRecord {
+  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, spanFrames: 29, daemon: { framesOut: 29, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0 }, ...over };
+}
+
+function run(calls: CallRecord[], over: Partial<CycleResult> = {}): CycleResult {
+  return {
+    options: { calls: calls.length, lines: 4, audioMs: 400, tailMs: 200 },
+    calls,
+    endedInOrder: calls.map((c) => c.daemon!),
+    fd: { start: 41, afterFirstCalls: 40, half: 40, end: 40, maxDuring: 52 },
+    rss: { start: 90 * MB, half: 100 * MB, end: 100 * MB, hwm: 104 * MB },
+    elapsedMs: 10_000,
+    ...over,
+  };
+}
+
+const failed = (r: CycleResult) => cycleChecks(r).filter((c) => !c.ok).map((c) => c.name);
+const clean = Array.from({ length: 200 }, (_, k) => call(k));
+
+test('a clean run passes every check', () => {
+  assert.deepEqual(failed(run(clean)), []);
+});
+
+test('a call with no echo back, or whose tone never reached the outside party, fails the audio check', () => {
+  assert.match(failed(run(clean.map((c) => (c.k === 7 ? { ...c, echoFrames: 0 } : c)))).join(), /carried audio/);
+  assert.match(failed(run(clean.map((c) => (c.k === 7 ? { ...c, toneHeard: 3 } : c)))).join(), /carried audio/);
+});
+
+test('frames heard off their span by more than 2, or a daemon count far from them, fail the drift checks', () => {
+  assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, heard: 26 } : c)))).join(), /no frame drift/);
+  assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, daemon: { ...c.daemon!, framesOut: 40 } } : c)))).join(), /frames written/);
+});
+
+test('under/overruns that grow over the run fail', () => {
+  const growing = clean.map((c) => ({ ...c, daemon: { ...c.daemon!, overruns: Math.floor(c.k / 20) } }));
+  assert.match(failed(run(growing)).join(), /do not grow/);
+});
+
+test('descriptors above their level after the first calls fail', () => {
+  assert.match(failed(run(clean, { fd: { start: 41, afterFirstCalls: 40, half: 45, end: 50, maxDuring: 60 } })).join(), /file descriptors/);
+});
