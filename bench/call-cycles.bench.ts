@@ -35,6 +35,8 @@ async function main(): Promise<boolean> {
     `  ${(r.elapsedMs / 1000).toFixed(1)} s, ${((r.calls.length / r.elapsedMs) * 1000).toFixed(1)} calls/s; INVITE → 200 OK p50 ${pct(setup, 50).toFixed(0)} ms, p99 ${pct(setup, 99).toFixed(0)} ms ` +
       `(${retries} INVITEs retried: the line still hanging up its last call)`,
   );
+  const pcm = r.calls.map((c) => c.pcmAfterAnswerMs).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  console.log(`  the outside party answered → the first frame the daemon wrote reached it (the line switching PCM on and opening the port): p50 ${pct(pcm, 50).toFixed(0)} ms, max ${pcm.at(-1)!.toFixed(0)} ms`);
   let ok = true;
   for (const c of cycleChecks(r)) {
     ok &&= c.ok;

@@ -51,6 +51,8 @@ export interface CallRecord {
   /** Every frame the party heard (silence included), and the span from the first to the last, in 20 ms frames. */
   heard: number;
   spanFrames: number;
+  /** The outside party answered → the first frame from the daemon reached it (PCM switched on), ms. */
+  pcmAfterAnswerMs: number;
   /** The daemon's own counters for the call's modem audio end ("call audio ended"). */
   daemon: { framesOut: number; framesIn: number; underruns: number; overruns: number; recoveries: number } | null;
 }
@@ -94,6 +96,7 @@ interface PartySide {
   toneHeard: number;
   firstAt: number;
   lastAt: number;
+  answeredAt: number;
 }
 
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
@@ -117,8 +120,11 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
   const parties = new Map<number, PartySide>();
   gw.sim.network.outside.addRule(/1390007\d{4}$/, { kind: 'answer', audio: 'echo', ringMs: 20 });
   gw.sim.network.outside.onCall((leg, info) => {
-    const side: PartySide = { modem: modemOf.get(info.from.replace(/\D/g, '').slice(-8)) ?? null, heard: 0, toneHeard: 0, firstAt: 0, lastAt: 0 };
+    const side: PartySide = { modem: modemOf.get(info.from.replace(/\D/g, '').slice(-8)) ?? null, heard: 0, toneHeard: 0, firstAt: 0, lastAt: 0, answeredAt: 0 };
     parties.set(Number(info.to.slice(-4)), side);
+    leg.onState((state) => {
+      if (state === 'active') side.answeredAt = performance.now();
+    });
     leg.onAudio((frame) => {
       const now = performance.now();
       if (side.heard === 0) side.firstAt = now;
@@ -193,6 +199,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
           echoFrames,
           heard: party?.heard ?? 0,
           spanFrames: party && party.heard > 0 ? Math.round((party.lastAt - party.firstAt) / 20) + 1 : 0,
+          pcmAfterAnswerMs: party && party.heard > 0 && party.answeredAt > 0 ? party.firstAt - party.answeredAt : NaN,
           daemon: null,
         };
       } finally {

@@ -10,7 +10,7 @@ import { cycleChecks } from '../../../bench/helpers/call-cycles-checks.js';
 const MB = 2 ** 20;
 
 function call(k: number, over: Partial<CallRecord> = {}): CallRecord {
-  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, spanFrames: 29, daemon: { framesOut: 29, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0 }, ...over };
+  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, spanFrames: 29, pcmAfterAnswerMs: 60, daemon: { framesOut: 29, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0 }, ...over };
 }
 
 function run(calls: CallRecord[], over: Partial<CycleResult> = {}): CycleResult {
