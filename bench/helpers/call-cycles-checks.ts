@@ -14,12 +14,12 @@ export interface CycleCheck {
 /** A frame more or less than the span at either end: the pty hop may move the first or last frame's arrival. */
 export const DRIFT_FRAMES = 2;
 /**
- * Frames the daemon may write that the modem does not pass into the call: before its PCM is on, or after
- * the network ended the call (the simulated modem discards those). Set-up, not drift.
+ * Each call must carry at least this share of the tone frames it sent, both ways; all calls together at
+ * least MIN_TOTAL_AUDIO_SHARE. A stall of the machine (another process holding both cores) costs a call
+ * some frames, which the daemon counts as skipped ticks; no audio at all is a failure.
  */
-export const SETUP_FRAMES = 5;
-/** A call must bring back at least this share of the tone frames it sent, both ways. */
-export const MIN_AUDIO_SHARE = 0.8;
+export const MIN_AUDIO_SHARE = 0.25;
+export const MIN_TOTAL_AUDIO_SHARE = 0.9;
 /** Calls compared at the start and at the end of the run for under/overruns. */
 export const COMPARED_CALLS = 50;
 /** Descriptors a call may hold while it runs: its audio port, its RTP and RTCP sockets, one spare. */
@@ -35,46 +35,65 @@ export function cycleChecks(r: CycleResult): CycleCheck[] {
   const out: CycleCheck[] = [];
 
   const min = (f: (c: CallRecord) => number) => Math.min(...calls.map(f));
+  const sum = (f: (c: CallRecord) => number) => calls.reduce((t, c) => t + f(c), 0);
+  const skipped = (c: CallRecord) => c.daemon?.skippedTicks ?? 0;
   const silent = calls.filter((c) => c.toneHeard < c.sentFrames * MIN_AUDIO_SHARE || c.echoFrames < c.sentFrames * MIN_AUDIO_SHARE);
+  const sent = sum((c) => c.sentFrames);
+  const heardShare = sum((c) => c.toneHeard) / Math.max(1, sent);
+  const echoShare = sum((c) => c.echoFrames) / Math.max(1, sent);
   out.push({
     name: 'every call carried audio both ways',
-    ok: n === r.options.calls && silent.length === 0,
+    ok: n === r.options.calls && silent.length === 0 && heardShare >= MIN_TOTAL_AUDIO_SHARE && echoShare >= MIN_TOTAL_AUDIO_SHARE,
     detail:
-      `${n} of ${r.options.calls} calls answered; tone frames sent ${calls[0]?.sentFrames ?? 0} per call, heard by the outside party min ${min((c) => c.toneHeard)}, echoed back to the RTP peer min ${min((c) => c.echoFrames)}; ` +
-      `${silent.length} calls under ${MIN_AUDIO_SHARE * 100} %${silent.length ? ` (first: call ${silent[0]!.k})` : ''}`,
+      `${n} of ${r.options.calls} calls answered; tone frames sent ${calls[0]?.sentFrames ?? 0} per call, heard by the outside party min ${min((c) => c.toneHeard)} (all calls ${(heardShare * 100).toFixed(1)} %), ` +
+      `echoed back to the RTP peer min ${min((c) => c.echoFrames)} (${(echoShare * 100).toFixed(1)} %); ${silent.length} calls under ${MIN_AUDIO_SHARE * 100} %${silent.length ? ` (first: call ${silent[0]!.k})` : ''}`,
   });
 
+  // Every 20 ms between the first and the last frame the modem got is a frame it got, or a tick the
+  // daemon skipped (and counted) because the process was stalled for more than 100 ms.
   const drift = calls.map((c) => c.heard - c.spanFrames);
-  const drifted = calls.filter((c, i) => c.heard === 0 || Math.abs(drift[i]!) > DRIFT_FRAMES);
+  const drifted = calls.filter((c, i) => c.heard === 0 || drift[i]! > DRIFT_FRAMES || drift[i]! < -DRIFT_FRAMES - skipped(c));
   const hist = new Map<number, number>();
   for (const d of drift) hist.set(d, (hist.get(d) ?? 0) + 1);
+  const stalled = calls.filter((c) => skipped(c) > 0);
   out.push({
-    name: `no frame drift: frames the modem got = the span they came in, ±${DRIFT_FRAMES}`,
+    name: `no frame drift: frames the modem got = the span they came in, ±${DRIFT_FRAMES} (less the ticks the daemon skipped in a stall)`,
     ok: drifted.length === 0,
-    detail: `frames heard − span/20 ms per call: ${[...hist].sort((a, b) => a[0] - b[0]).map(([d, k]) => `${d >= 0 ? '+' : ''}${d}: ${k} calls`).join(', ')}; heard per call ${min((c) => c.heard)}–${Math.max(...calls.map((c) => c.heard))} frames`,
+    detail:
+      `frames heard − span/20 ms per call: ${[...hist].sort((a, b) => a[0] - b[0]).map(([d, k]) => `${d >= 0 ? '+' : ''}${d}: ${k}`).join(', ')}; heard per call ${min((c) => c.heard)}–${Math.max(...calls.map((c) => c.heard))} frames; ` +
+      `${stalled.length} calls with a stall of the daemon (${sum(skipped)} ticks skipped); ${drifted.length} calls off`,
   });
 
+  // What the daemon wrote = what the modem passed into the call + what it discarded with no call up.
   const counted = calls.filter((c) => c.daemon !== null);
-  const gap = counted.map((c) => c.daemon!.framesOut - c.heard);
-  const badGap = gap.filter((g) => g < -DRIFT_FRAMES || g > DRIFT_FRAMES + SETUP_FRAMES).length;
-  const recoveries = counted.reduce((s, c) => s + c.daemon!.recoveries, 0);
+  const gap = counted.map((c) => c.daemon!.framesOut - c.heard - c.discarded);
+  const badGap = gap.filter((g) => Math.abs(g) > DRIFT_FRAMES).length;
+  const recoveries = counted.reduce((t, c) => t + c.daemon!.recoveries, 0);
   out.push({
-    name: `the daemon's frames written = what the modem got, ±${DRIFT_FRAMES} plus ${SETUP_FRAMES} of set-up; no port recoveries`,
+    name: `the daemon's frames written = what the modem got + discarded, ±${DRIFT_FRAMES}; no port recoveries`,
     ok: counted.length === n && badGap === 0 && recoveries === 0,
-    detail: `"call audio ended" counters for ${counted.length} of ${n} calls; written − heard min ${Math.min(...gap)}, max ${Math.max(...gap)}, ${badGap} outside; ${recoveries} recoveries`,
+    detail:
+      `"call audio ended" counters for ${counted.length} of ${n} calls; written − got − discarded min ${Math.min(...gap)}, max ${Math.max(...gap)}, ${badGap} outside; ` +
+      `discarded (written after the network ended the call) ${sum((c) => c.discarded)} frames in all, max ${Math.max(...calls.map((c) => c.discarded))} in a call; ${recoveries} recoveries`,
   });
 
-  const runs = (list: CycleResult['endedInOrder']) => list.reduce((s, c) => s + c.underruns + c.overruns, 0);
-  const k = Math.min(COMPARED_CALLS, Math.floor(r.endedInOrder.length / 2));
-  const first = runs(r.endedInOrder.slice(0, k));
-  const last = runs(r.endedInOrder.slice(-k));
-  const under = r.endedInOrder.reduce((s, c) => s + c.underruns, 0);
-  const over = r.endedInOrder.reduce((s, c) => s + c.overruns, 0);
+  // A stall makes overruns by design (the modem's frames that queued meanwhile arrive at once and are
+  // dropped beyond the read credit): those calls are reported, and the comparison is of the others.
+  const runs = (list: CycleResult['endedInOrder']) => list.reduce((t, c) => t + c.underruns + c.overruns, 0);
+  const steady = r.endedInOrder.filter((c) => c.skippedTicks === 0);
+  const k = Math.min(COMPARED_CALLS, Math.floor(steady.length / 2));
+  const first = runs(steady.slice(0, k));
+  const last = runs(steady.slice(-k));
+  const under = r.endedInOrder.reduce((t, c) => t + c.underruns, 0);
+  const over = r.endedInOrder.reduce((t, c) => t + c.overruns, 0);
+  const stallsAt = (list: CycleResult['endedInOrder']) => list.filter((c) => c.skippedTicks > 0).length;
   // "Not growing": at most one more under- or overrun per ten calls at the end than at the start.
   out.push({
-    name: `under/overruns do not grow with the call number (first ${k} vs last ${k} calls)`,
-    ok: k > 0 && last <= first + k / 10,
-    detail: `first ${k}: ${first}, last ${k}: ${last}; all ${r.endedInOrder.length} calls: ${under} underruns, ${over} overruns`,
+    name: `under/overruns do not grow with the call number (first ${k} vs last ${k} calls without a stall)`,
+    ok: k >= Math.min(COMPARED_CALLS, Math.floor(n / 4)) && last <= first + k / 10,
+    detail:
+      `first ${k}: ${first}, last ${k}: ${last}; all ${r.endedInOrder.length} calls: ${under} underruns, ${over} overruns; ` +
+      `calls with a stall among the first ${COMPARED_CALLS}: ${stallsAt(r.endedInOrder.slice(0, COMPARED_CALLS))}, the last ${COMPARED_CALLS}: ${stallsAt(r.endedInOrder.slice(-COMPARED_CALLS))}`,
   });
 
   const lines = r.options.lines;

@@ -51,10 +51,15 @@ export interface CallRecord {
   /** Every frame the party heard (silence included), and the span from the first to the last, in 20 ms frames. */
   heard: number;
   spanFrames: number;
+  /**
+   * Frames the daemon wrote that the simulated modem discarded (no call carried: after the network ended
+   * it, before the daemon closed the port), from the call's start to the next call's on the same modem.
+   */
+  discarded: number;
   /** The outside party answered → the first frame from the daemon reached it (PCM switched on), ms. */
   pcmAfterAnswerMs: number;
   /** The daemon's own counters for the call's modem audio end ("call audio ended"). */
-  daemon: { framesOut: number; framesIn: number; underruns: number; overruns: number; recoveries: number } | null;
+  daemon: { framesOut: number; framesIn: number; underruns: number; overruns: number; recoveries: number; skippedTicks: number } | null;
 }
 
 export interface FdCounts {
@@ -96,8 +101,15 @@ interface PartySide {
   toneHeard: number;
   firstAt: number;
   lastAt: number;
+  /** When the call reached the party: a line's calls are in this order. */
+  calledAt: number;
   answeredAt: number;
+  /** The modem's PCM port counters when the call reached the party (they run on while the pty holds the port). */
+  portAtStart: { framesIn: number; bytesDiscarded: number };
 }
+
+/** Bytes of one 20 ms port frame: 8 kHz 16-bit mono, the simulated modems' default. */
+const PORT_FRAME_BYTES = 320;
 
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
@@ -118,9 +130,15 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
   const pid = gw.daemon.pid!;
   const modemOf = new Map(gw.sim.modems.map((_, i) => [simCard(i + 1, 0).number!.slice(-8), i + 1]));
   const parties = new Map<number, PartySide>();
+  const portCounters = (modem: number | null) => {
+    const a = modem === null ? null : gw.sim.modems[modem - 1]?.audioStats();
+    return { framesIn: a?.framesIn ?? 0, bytesDiscarded: a?.bytesDiscarded ?? 0 };
+  };
   gw.sim.network.outside.addRule(/1390007\d{4}$/, { kind: 'answer', audio: 'echo', ringMs: 20 });
   gw.sim.network.outside.onCall((leg, info) => {
-    const side: PartySide = { modem: modemOf.get(info.from.replace(/\D/g, '').slice(-8)) ?? null, heard: 0, toneHeard: 0, firstAt: 0, lastAt: 0, answeredAt: 0 };
+    const modem = modemOf.get(info.from.replace(/\D/g, '').slice(-8)) ?? null;
+    const portAtStart = portCounters(modem);
+    const side: PartySide = { modem, heard: 0, toneHeard: 0, firstAt: 0, lastAt: 0, calledAt: performance.now(), answeredAt: 0, portAtStart };
     parties.set(Number(info.to.slice(-4)), side);
     leg.onState((state) => {
       if (state === 'active') side.answeredAt = performance.now();
@@ -139,7 +157,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
   gw.onLog((r) => {
     if (r.msg !== 'call audio ended') return;
     const m = (r.modem ?? {}) as Record<string, number>;
-    const counters = { framesOut: m.framesOut ?? 0, framesIn: m.framesIn ?? 0, underruns: m.underruns ?? 0, overruns: m.overruns ?? 0, recoveries: m.recoveries ?? 0 };
+    const counters = { framesOut: m.framesOut ?? 0, framesIn: m.framesIn ?? 0, underruns: m.underruns ?? 0, overruns: m.overruns ?? 0, recoveries: m.recoveries ?? 0, skippedTicks: m.skippedTicks ?? 0 };
     ended.push(counters);
     const line = Number(r.line);
     endedByLine.set(line, [...(endedByLine.get(line) ?? []), counters]);
@@ -199,6 +217,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
           echoFrames,
           heard: party?.heard ?? 0,
           spanFrames: party && party.heard > 0 ? Math.round((party.lastAt - party.firstAt) / 20) + 1 : 0,
+          discarded: 0,
           pcmAfterAnswerMs: party && party.heard > 0 && party.answeredAt > 0 ? party.firstAt - party.answeredAt : NaN,
           daemon: null,
         };
@@ -212,13 +231,22 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
     const elapsedMs = performance.now() - began;
     clearInterval(sampler);
     const s = procStat(pid);
-    // Each line's "call audio ended" records, in order, to its calls in the order they were placed.
+    // Each line's "call audio ended" records, in order, to its calls in the order they reached the network.
     const byLine = new Map<number, CallRecord[]>();
-    for (const c of [...calls].sort((a, b) => a.k - b.k)) if (c.line !== null) byLine.set(c.line, [...(byLine.get(c.line) ?? []), c]);
+    const calledAt = (c: CallRecord) => parties.get(c.k)?.calledAt ?? 0;
+    for (const c of [...calls].sort((a, b) => calledAt(a) - calledAt(b))) if (c.line !== null) byLine.set(c.line, [...(byLine.get(c.line) ?? []), c]);
     for (const [line, list] of byLine) {
       const records = endedByLine.get(line) ?? [];
       if (records.length === list.length) list.forEach((c, i) => (c.daemon = records[i]!));
     }
+    // What each modem discarded from one call's start to the next call's start on it (or the end).
+    for (const list of byLine.values())
+      list.forEach((c, i) => {
+        const next = list[i + 1];
+        const to = next ? parties.get(next.k)?.portAtStart : portCounters(c.line);
+        const from = parties.get(c.k)?.portAtStart;
+        if (to && from) c.discarded = Math.round((to.bytesDiscarded - from.bytesDiscarded) / PORT_FRAME_BYTES);
+      });
     calls.sort((a, b) => a.k - b.k);
     return { options: o, calls, endedInOrder: ended, fd: { start: start.fd, afterFirstCalls, half: half.fd, end, maxDuring }, rss: { start: start.rss, half: half.rss, end: s.rss, hwm: s.hwm }, elapsedMs };
   } finally {

@@ -10,7 +10,7 @@ import { cycleChecks } from '../../../bench/helpers/call-cycles-checks.js';
 const MB = 2 ** 20;
 
 function call(k: number, over: Partial<CallRecord> = {}): CallRecord {
-  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, spanFrames: 29, pcmAfterAnswerMs: 60, daemon: { framesOut: 29, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0 }, ...over };
+  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, spanFrames: 29, discarded: 1, pcmAfterAnswerMs: 60, daemon: { framesOut: 30, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0, skippedTicks: 0 }, ...over };
 }
 
 function run(calls: CallRecord[], over: Partial<CycleResult> = {}): CycleResult {
@@ -35,16 +35,27 @@ test('a clean run passes every check', () => {
 test('a call with no echo back, or whose tone never reached the outside party, fails the audio check', () => {
   assert.match(failed(run(clean.map((c) => (c.k === 7 ? { ...c, echoFrames: 0 } : c)))).join(), /carried audio/);
   assert.match(failed(run(clean.map((c) => (c.k === 7 ? { ...c, toneHeard: 3 } : c)))).join(), /carried audio/);
+  assert.match(failed(run(clean.map((c) => ({ ...c, echoFrames: 15 })))).join(), /carried audio/, 'a quarter of the echo missing in every call');
 });
 
 test('frames heard off their span by more than 2, or a daemon count far from them, fail the drift checks', () => {
   assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, heard: 26 } : c)))).join(), /no frame drift/);
+  assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, heard: 32 } : c)))).join(), /no frame drift/);
   assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, daemon: { ...c.daemon!, framesOut: 40 } } : c)))).join(), /frames written/);
+  assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, discarded: 6 } : c)))).join(), /frames written/);
 });
 
-test('under/overruns that grow over the run fail', () => {
+test('frames missing in a call where the daemon counted as many skipped ticks (a stall) are not drift; more missing are', () => {
+  const stall = (missing: number) => clean.map((c) => (c.k === 9 ? { ...c, heard: 29 - missing, daemon: { ...c.daemon!, framesOut: 30 - missing, skippedTicks: 10 } } : c));
+  assert.deepEqual(failed(run(stall(12))), []);
+  assert.match(failed(run(stall(13))).join(), /no frame drift/);
+});
+
+test('under/overruns that grow over the run fail; those of calls with a stall are left out of the comparison', () => {
   const growing = clean.map((c) => ({ ...c, daemon: { ...c.daemon!, overruns: Math.floor(c.k / 20) } }));
   assert.match(failed(run(growing)).join(), /do not grow/);
+  const stalledAtEnd = clean.map((c) => (c.k > 180 ? { ...c, daemon: { ...c.daemon!, overruns: 10, skippedTicks: 8 } } : c));
+  assert.doesNotMatch(failed(run(stalledAtEnd)).join(), /do not grow/);
 });
 
 test('descriptors above their level after the first calls fail', () => {
