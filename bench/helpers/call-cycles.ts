@@ -14,7 +14,8 @@
  *   (the simulated modem hands each on at once) and the time between the first and the last; a writer
  *   clock that ran slow or fast would write fewer or more than that span's 20 ms frames.
  * - The daemon's own counters, per call, from its "call audio ended" log record: frames written and
- *   read, under- and overruns, port recoveries.
+ *   read, under- and overruns, port recoveries, ticks skipped in a stall; and what the simulated modem
+ *   discarded (written with no call up: the network had ended it before the daemon closed the port).
  * - The daemon's open file descriptors (/proc/<pid>/fd) idle before the first call, idle after one call
  *   per line (the RTP socket pool and whatever else the first call opens for good), idle at half-way and
  *   at the end, and the most seen while calls ran; its RSS before and after.
