@@ -49,9 +49,16 @@ export interface CallRecord {
   sentFrames: number;
   toneHeard: number;
   echoFrames: number;
-  /** Every frame the party heard (silence included), and the span from the first to the last, in 20 ms frames. */
+  /** Every frame the party heard (silence included). */
   heard: number;
-  spanFrames: number;
+  /**
+   * How far the frames fell behind the wall clock over the call, in 20 ms frames (negative: ahead): each
+   * frame's arrival minus 20 ms × its number, the least of the call's last quarter minus the least of its
+   * first quarter (so over at least half the call). A writer clock that drifts or skips moves it; frames
+   * held up on their way (this process or the pty hop busy for less than a quarter of the call) do not,
+   * as the least of each quarter is a frame that came on time.
+   */
+  lagFrames: number;
   /**
    * Frames the daemon wrote that the simulated modem discarded (no call carried: after the network ended
    * it, before the daemon closed the port), from the call's start to the next call's on the same modem.
@@ -101,7 +108,8 @@ interface PartySide {
   heard: number;
   toneHeard: number;
   firstAt: number;
-  lastAt: number;
+  /** Each frame's arrival minus 20 ms × its number. */
+  offsets: number[];
   /** When the call reached the party: a line's calls are in this order. */
   calledAt: number;
   answeredAt: number;
@@ -111,6 +119,13 @@ interface PartySide {
 
 /** Bytes of one 20 ms port frame: 8 kHz 16-bit mono, the simulated modems' default. */
 const PORT_FRAME_BYTES = 320;
+
+/** See CallRecord.lagFrames. */
+export function lagOf(offsets: readonly number[]): number {
+  if (offsets.length < 4) return NaN;
+  const quarter = Math.ceil(offsets.length / 4);
+  return (Math.min(...offsets.slice(-quarter)) - Math.min(...offsets.slice(0, quarter))) / 20;
+}
 
 const fdCount = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
@@ -139,7 +154,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
   gw.sim.network.outside.onCall((leg, info) => {
     const modem = modemOf.get(info.from.replace(/\D/g, '').slice(-8)) ?? null;
     const portAtStart = portCounters(modem);
-    const side: PartySide = { modem, heard: 0, toneHeard: 0, firstAt: 0, lastAt: 0, calledAt: performance.now(), answeredAt: 0, portAtStart };
+    const side: PartySide = { modem, heard: 0, toneHeard: 0, firstAt: 0, offsets: [], calledAt: performance.now(), answeredAt: 0, portAtStart };
     parties.set(Number(info.to.slice(-4)), side);
     leg.onState((state) => {
       if (state === 'active') side.answeredAt = performance.now();
@@ -147,7 +162,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
     leg.onAudio((frame) => {
       const now = performance.now();
       if (side.heard === 0) side.firstAt = now;
-      side.lastAt = now;
+      side.offsets.push(now - 20 * side.heard);
       side.heard++;
       if (isTone(frame)) side.toneHeard++;
     });
@@ -217,7 +232,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
           toneHeard: party?.toneHeard ?? 0,
           echoFrames,
           heard: party?.heard ?? 0,
-          spanFrames: party && party.heard > 0 ? Math.round((party.lastAt - party.firstAt) / 20) + 1 : 0,
+          lagFrames: party ? lagOf(party.offsets) : NaN,
           discarded: 0,
           pcmAfterAnswerMs: party && party.heard > 0 && party.answeredAt > 0 ? party.firstAt - party.answeredAt : NaN,
           daemon: null,
