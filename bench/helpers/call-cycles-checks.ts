@@ -61,7 +61,7 @@ export function cycleChecks(r: CycleResult): CycleCheck[] {
     name: `no frame drift: over each call the frames the modem got keep pace with the clock, ±${DRIFT_FRAMES} (plus the ticks the daemon skipped in a stall)`,
     ok: drifted.length === 0,
     detail:
-      `frames behind the clock by the end of the call: ${[...hist].sort((a, b) => a[0] - b[0]).map(([d, k]) => `${d > 0 ? '+' : ''}${d}: ${k}`).join(', ')} calls; heard per call ${min((c) => c.heard)}–${Math.max(...calls.map((c) => c.heard))} frames; ` +
+      `frames behind the clock by the end of the call: ${[...hist].sort((a, b) => a[0] - b[0]).map(([d, k]) => `${d > 0 ? '+' : ''}${d}: ${k}`).join(', ')} calls (least ${min((c) => c.lagFrames).toFixed(2)}, most ${Math.max(...calls.map((c) => c.lagFrames)).toFixed(2)}); heard per call ${min((c) => c.heard)}–${Math.max(...calls.map((c) => c.heard))} frames; ` +
       `${stalled.length} calls with a stall of the daemon (${sum(skipped)} ticks skipped); ${drifted.length} calls off${drifted.length ? ` (first: call ${drifted[0]!.k}, ${drifted[0]!.lagFrames.toFixed(1)} frames, ${skipped(drifted[0]!)} skipped)` : ''}`,
   });
 
