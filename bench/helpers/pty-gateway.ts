@@ -18,6 +18,8 @@ export interface PtyGateway {
   daemon: ChildProcess;
   sipPort: number;
   api(path: string): Promise<any>;
+  /** Each JSON log record the daemon writes from here on (its stdout, one record a line). */
+  onLog(listener: (record: Record<string, unknown>) => void): void;
   stop(): Promise<void>;
 }
 
@@ -52,8 +54,22 @@ export async function startPtyGateway(o: { modems: number; timing: TimingPreset;
       env: { ...process.env, ...installed.env },
     });
     let out = '';
+    let partial = '';
+    const logListeners: ((record: Record<string, unknown>) => void)[] = [];
     daemon.stdout!.on('data', (c) => {
       if (out.length < 1_000_000) out += c;
+      if (logListeners.length === 0) return;
+      const lines = (partial + c).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          continue; // not a log record (the start-up banner)
+        }
+        if (record && typeof record === 'object') for (const l of logListeners) l(record as Record<string, unknown>);
+      }
     });
     const deadline = Date.now() + 90_000;
     const waitFor = async (what: string, cond: () => boolean | Promise<boolean>) => {
@@ -81,7 +97,7 @@ export async function startPtyGateway(o: { modems: number; timing: TimingPreset;
       const r = (await api('/lines').catch(() => null)) as { lines: { lifecycle: string; operator: string | null }[] } | null;
       return (r?.lines.filter((l) => l.lifecycle === 'registered' && l.operator).length ?? 0) >= o.modems;
     });
-    return { sim, daemon, sipPort: Number(sipPort), api, stop };
+    return { sim, daemon, sipPort: Number(sipPort), api, onLog: (l) => void logListeners.push(l), stop };
   } catch (e) {
     await stop();
     throw e;

@@ -71,6 +71,11 @@ export interface ModemAudioStats {
   overruns: number;
   /** Times the port went quiet for a second during the call and was reopened. */
   recoveries: number;
+  /**
+   * 20 ms ticks the writer clock skipped because the process stalled (more than 100 ms behind): audio
+   * the modem did not get. framesOut + skippedTicks is the time the port was written, in frames.
+   */
+  skippedTicks: number;
 }
 
 /** A call's PCM path to the modem (its USB audio port). */

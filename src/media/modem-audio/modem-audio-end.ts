@@ -61,7 +61,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
   private readonly frameListeners: ((f: Int16Array) => void)[] = [];
   private readonly deadListeners: ((reason: string) => void)[] = [];
   private source: (() => Int16Array | null) | null = null;
-  private readonly s: ModemAudioStats = { framesIn: 0, framesOut: 0, underruns: 0, overruns: 0, recoveries: 0 };
+  private readonly s: Omit<ModemAudioStats, 'skippedTicks'> = { framesIn: 0, framesOut: 0, underruns: 0, overruns: 0, recoveries: 0 };
   private credit = READ_CREDIT;
   private lastByteAt = 0;
   private reopensInARow = 0;
@@ -104,7 +104,7 @@ export class PortModemAudioEnd implements ModemAudioEnd {
   }
 
   stats(): ModemAudioStats {
-    return { ...this.s };
+    return { ...this.s, skippedTicks: this.writer.skipped };
   }
 
   /** The call is connected: from now on a silent port is a dead one (see `early`). */

@@ -22,7 +22,7 @@ class FakeModem implements ModemAudioEnd {
     this.deadListener = l;
   }
   stats(): ModemAudioStats {
-    return { framesIn: 0, framesOut: 0, underruns: 0, overruns: 0, recoveries: 0 };
+    return { framesIn: 0, framesOut: 0, underruns: 0, overruns: 0, recoveries: 0, skippedTicks: 0 };
   }
   async close(): Promise<void> {
     this.closed++;

@@ -33,7 +33,7 @@ function fakeModem(): ModemAudioEnd & { source: (() => Int16Array | null) | null
     onFrame: () => undefined,
     setSource: (s: (() => Int16Array | null) | null) => void (m.source = s),
     onDead: () => undefined,
-    stats: () => ({ framesIn: 0, framesOut: 0, underruns: 0, overruns: 0, recoveries: 0 }),
+    stats: () => ({ framesIn: 0, framesOut: 0, underruns: 0, overruns: 0, recoveries: 0, skippedTicks: 0 }),
     close: async () => void m.closed++,
   };
   return m;

@@ -74,6 +74,21 @@ test('reads beyond real time are dropped and counted as overruns (a burst after 
   await end.close();
 });
 
+test('a stall of the process: the writer clock skips the missed ticks and counts them (frames written + skipped = the time written)', async () => {
+  const { clock, opener, end } = await start();
+  end.setSource(() => tone(1000, 8000, 160));
+  clock.lateness = () => 300;
+  clock.advance(20); // the tick at 20 runs; the next wake-up comes 300 ms late
+  clock.lateness = () => 0;
+  opener.last.send(Buffer.alloc(320)); // the port is alive
+  clock.advance(320);
+  const s = end.stats();
+  assert.equal(s.skippedTicks, 15, 'ticks 40..320 skipped but the last one');
+  assert.equal(s.framesOut, 3);
+  assert.equal(s.framesOut + s.skippedTicks, 340 / 20 + 1);
+  await end.close();
+});
+
 test('a port silent for 1 s is reopened; audio on the new port continues the call; recoveries counted', async () => {
   const { clock, opener, end, frames } = await start();
   for (let i = 0; i < 25; i++) {
