@@ -5,18 +5,21 @@
  * calls that machinery cost more than a core's third on its own (docs/media.md, the call-audio bench).
  *
  * Here the port is opened by the serial library's Linux binding (raw termios, the exclusive lock, a
- * non-blocking descriptor) and then read and written with non-blocking system calls on the main thread
- * when the binding's poller says the descriptor is ready. Reads drain what is there; a write the tty
- * cannot take whole waits for 'writable' with the rest queued, in order.
+ * non-blocking descriptor). Reads then come from a tty stream on the descriptor, which stays in the
+ * event loop's epoll set for the whole call (the binding's own poller leaves and re-enters it around
+ * every read: two more system calls per frame, so it is released at once). Writes are non-blocking
+ * system calls on the main thread; what the tty cannot take at once waits, in order, and is retried
+ * with the next write or shortly after.
  */
 import fs from 'node:fs';
+import tty from 'node:tty';
 import { LinuxBinding, type LinuxPortBinding } from '@serialport/bindings-cpp';
 import type { AtTransport } from '../at/types.js';
 
-/** Read in chunks of this size: several 20 ms frames even at 16 kHz. */
-const READ_BYTES = 4096;
 /** A tty that takes nothing for this many queued bytes (2 s at 8 kHz) is not being read: the excess is dropped. */
 const MAX_QUEUED_BYTES = 32_000;
+/** How soon bytes the tty could not take are tried again when no write comes first. */
+const RETRY_MS = 5;
 
 function retryable(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
@@ -30,33 +33,59 @@ export async function openPcmTransport(path: string, baudRate: number): Promise<
   } catch (error) {
     throw new Error(`cannot open ${path}: ${(error as Error).message}`);
   }
-  return new PcmPortTransport(binding);
+  const fd = binding.fd!;
+  // The tty stream below owns the descriptor from here on (it closes it); the binding's poller, a
+  // second event-loop handle on the same descriptor, must not outlive this point.
+  binding.poller.destroy();
+  let stream: tty.ReadStream;
+  try {
+    stream = new tty.ReadStream(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    throw new Error(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  // On a pseudo-terminal libuv reopens the tty and reads from a descriptor of its own (a copy of ours
+  // then): ours stays open and is closed with the stream. On a ttyUSB the stream owns ours.
+  const streamFd = (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  return new PcmPortTransport(stream, fd, typeof streamFd === 'number' && streamFd !== fd);
 }
 
 class PcmPortTransport implements AtTransport {
-  private readonly buffer = Buffer.allocUnsafeSlow(READ_BYTES);
-  private readonly fd: number;
-  private dataListener: ((chunk: Buffer) => void) | null = null;
   private closeListener: ((err?: Error) => void) | null = null;
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
-  private waitingWritable = false;
+  private retry: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(private readonly binding: LinuxPortBinding) {
-    this.fd = binding.fd!;
+  constructor(
+    private readonly stream: tty.ReadStream,
+    private readonly fd: number,
+    /** `fd` is ours to close (the stream reads from a descriptor of its own). */
+    private readonly closeFd: boolean,
+  ) {
+    stream.on('error', (error) => this.fail(error));
+    stream.on('close', () => this.fail(new Error('the audio port closed')));
   }
 
   write(data: Buffer | string): void {
     if (this.closed) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-    if (this.queue.length > 0) return this.enqueue(bytes);
-    this.writeNow(bytes);
+    if (this.queue.length > 0) {
+      this.enqueue(bytes);
+      return this.flush();
+    }
+    const written = this.tryWrite(bytes);
+    if (written !== null && written < bytes.length) {
+      this.enqueue(bytes.subarray(written));
+      this.retryLater();
+    }
   }
 
   onData(listener: (chunk: Buffer) => void): void {
-    this.dataListener = listener;
-    this.readReady();
+    // Each chunk is a buffer of its own: no copy needed.
+    this.stream.on('data', (chunk: Buffer) => {
+      if (!this.closed) listener(chunk);
+    });
   }
 
   onClose(listener: (err?: Error) => void): void {
@@ -65,33 +94,8 @@ class PcmPortTransport implements AtTransport {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
-    this.queue.length = 0;
-    await this.binding.close().catch(() => undefined);
+    this.release();
     this.closeListener?.();
-  }
-
-  /** Everything the tty holds now, then wait for more. */
-  private readReady(): void {
-    if (this.closed) return;
-    for (;;) {
-      let n: number;
-      try {
-        n = fs.readSync(this.fd, this.buffer, 0, READ_BYTES, null);
-      } catch (error) {
-        if (retryable(error)) break;
-        return this.fail(error as Error);
-      }
-      if (n === 0) break;
-      // A copy: the read buffer is used again at once.
-      this.dataListener?.(Buffer.from(this.buffer.subarray(0, n)));
-      if (this.closed) return;
-      if (n < READ_BYTES) break;
-    }
-    this.binding.poller.once('readable', (error) => {
-      if (error) return this.fail(error);
-      this.readReady();
-    });
   }
 
   /** Bytes the tty took now (0 when full); null when the port failed. */
@@ -105,53 +109,49 @@ class PcmPortTransport implements AtTransport {
     }
   }
 
-  private writeNow(bytes: Buffer): void {
-    const written = this.tryWrite(bytes);
-    if (written === null) return;
-    if (written < bytes.length) {
-      this.enqueue(bytes.subarray(written));
-      this.waitWritable();
-    }
-  }
-
   private enqueue(bytes: Buffer): void {
     if (this.queuedBytes + bytes.length > MAX_QUEUED_BYTES) return;
     this.queue.push(bytes);
     this.queuedBytes += bytes.length;
   }
 
-  private waitWritable(): void {
-    if (this.waitingWritable || this.closed) return;
-    this.waitingWritable = true;
-    this.binding.poller.once('writable', (error) => {
-      this.waitingWritable = false;
-      if (error) return this.fail(error);
+  private retryLater(): void {
+    if (this.retry !== null || this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
       this.flush();
-    });
+    }, RETRY_MS);
   }
 
   /** The queue in order, until the tty takes no more. */
   private flush(): void {
     while (this.queue.length > 0 && !this.closed) {
-      const head = this.queue.shift()!;
-      this.queuedBytes -= head.length;
+      const head = this.queue[0]!;
       const written = this.tryWrite(head);
       if (written === null) return;
       if (written < head.length) {
-        const rest = head.subarray(written);
-        this.queue.unshift(rest);
-        this.queuedBytes += rest.length;
-        return this.waitWritable();
+        this.queue[0] = head.subarray(written);
+        this.queuedBytes -= written;
+        return this.retryLater();
       }
+      this.queue.shift();
+      this.queuedBytes -= head.length;
     }
   }
 
-  /** A read or write error (the device went away, a closed port's cancelled poll): the port is gone. */
-  private fail(error: Error): void {
-    if (this.closed) return;
+  private release(): void {
     this.closed = true;
     this.queue.length = 0;
-    void this.binding.close().catch(() => undefined);
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+    this.stream.destroy();
+    if (this.closeFd) fs.close(this.fd, () => undefined);
+  }
+
+  /** A read or write error, or the far end gone: the port is gone. */
+  private fail(error: Error): void {
+    if (this.closed) return;
+    this.release();
     this.closeListener?.(error);
   }
 }

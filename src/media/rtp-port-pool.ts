@@ -8,6 +8,7 @@
  * The range bounds concurrent calls: at most ⌊range / 2⌋ pairs exist, held or spare.
  */
 import dgram from 'node:dgram';
+import { lookupLiteral } from '../util/literal-lookup.js';
 
 export interface RtpPortPair {
   /** The even RTP port. */
@@ -30,7 +31,7 @@ export const DEFAULT_RTP_PORTS = { min: 10000, max: 19999 } as const;
 
 function bindSocket(port: number, address: string): Promise<dgram.Socket | null> {
   return new Promise((resolve) => {
-    const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, lookup: lookupLiteral });
     const onError = (): void => {
       socket.close(() => resolve(null));
     };

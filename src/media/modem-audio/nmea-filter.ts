@@ -55,15 +55,20 @@ function judge(buf: Buffer, start: number): { v: Verdict; len: number } {
   return { v: 'sentence', len: i + 5 - start };
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export class NmeaFilter {
-  private held: Buffer = Buffer.alloc(0);
+  private held: Buffer = EMPTY;
   /** Sentences removed so far (for the stats and logs). */
   removed = 0;
 
-  /** The audio bytes of `chunk` (with what was held back before), sentences cut out. */
+  /**
+   * The audio bytes of `chunk` (with what was held back before), sentences cut out. Without a sentence
+   * that is `chunk` itself (no copy: the caller takes the bytes before the port reads again).
+   */
   push(chunk: Buffer): Buffer {
     const buf = this.held.length ? Buffer.concat([this.held, chunk]) : chunk;
-    this.held = Buffer.alloc(0);
+    this.held = EMPTY;
     const parts: Buffer[] = [];
     let from = 0;
     let i = buf.indexOf(DOLLAR, 0);
@@ -82,6 +87,6 @@ export class NmeaFilter {
       } else i = buf.indexOf(DOLLAR, i + 1);
     }
     parts.push(buf.subarray(from));
-    return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 }

@@ -21,11 +21,17 @@ export class PcmFramer {
     return this.nmea.removed;
   }
 
-  /** Every frame `chunk` completes, each a fresh buffer of `frameBytes` bytes. */
+  /**
+   * Every frame `chunk` completes, each `frameBytes` long: a frame that lies whole in the chunk is a
+   * view of its bytes (the port hands over a buffer of its own per read), one that spans reads a copy.
+   */
   push(chunk: Buffer): Buffer[] {
     const audio = this.nmea.push(chunk);
     const frames: Buffer[] = [];
     let at = 0;
+    if (this.fill === 0) {
+      for (; at + this.frameBytes <= audio.length; at += this.frameBytes) frames.push(audio.subarray(at, at + this.frameBytes));
+    }
     while (at < audio.length) {
       const n = Math.min(this.frameBytes - this.fill, audio.length - at);
       audio.copy(this.pending, this.fill, at, at + n);

@@ -11,7 +11,9 @@ export class Reframer {
     this.pending = new Int16Array(outSamples);
   }
 
+  /** Whole frames of `outSamples`; an input that is exactly one frame, with nothing pending, is passed on as it is. */
   push(samples: Int16Array): Int16Array[] {
+    if (this.fill === 0 && samples.length === this.outSamples) return [samples];
     const out: Int16Array[] = [];
     let at = 0;
     while (at < samples.length) {

@@ -4,26 +4,15 @@
  * answered is dropped with a rate-limited debug line.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { lookup, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import type { SipParseOptions } from '../message/index.js';
+import { lookupLiteral } from '../../util/literal-lookup.js';
 import { outgoingBytes } from './outgoing-bytes.js';
 import { normalizeIp } from './peer-address.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { receiveBytes } from './receive-bytes.js';
 import type { SipOutgoing, SipPeerAddress, SipReceiver, SipTransport } from './sip-transport.js';
 import { UDP_DEFAULTS, type UdpTransportOptions } from './transport-options.js';
-
-/**
- * Our UDP targets are IP addresses (responses follow the Via's received address, requests a resolved
- * next hop); Node's default lookup still answers those a tick later, which on a busy registrar is one
- * more trip through the event loop per datagram. A literal is answered at once; a name goes to DNS.
- */
-function lookupLiteral(address: string, options: number | LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
-  const family = isIP(address);
-  if (family !== 0) return callback(null, address, family);
-  lookup(address, typeof options === 'number' ? { family: options } : options, (error, resolved, resolvedFamily) => callback(error, resolved as string, resolvedFamily as number));
-}
 
 export class UdpTransport implements SipTransport {
   readonly kind = 'udp' as const;
