@@ -26,7 +26,6 @@ import { WriterClock } from '../media/modem-audio/writer-clock.js';
 import { TONE_PRESETS } from '../media/tones/tone-presets.js';
 import { parseToneSpec } from '../media/tones/tone-spec.js';
 import { TonePlayer } from '../media/tones/tone-player.js';
-import { SrtpTransform } from '../media/srtp/srtp-transform.js';
 import { EnergyVad } from '../media/vad/energy-vad.js';
 import { meanSquareToDbov } from '../media/vad/comfort-noise.js';
 
@@ -162,8 +161,8 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
   return async (request: CallAudioRequest): Promise<CallAudioLink | null> => {
     const log = o.log.child({ line: request.lineId });
     const media = o.media();
-    const srtp = request.audio.srtp;
-    const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media, ...(srtp ? { transform: new SrtpTransform({ local: srtp.local, remote: srtp.remote }) } : {}) });
+    // SRTP keys travel in `audio.srtp`: the RTP end keys its transform from them and re-keys at each update.
+    const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media });
     return new CallAudioSession(
       {
         rtp,

@@ -179,7 +179,8 @@ export class SrtpTransform implements PacketTransform {
         this.heardNewKeys();
         return packet;
       }
-      return this.reject(verdict ?? 'malformed');
+      // Refused by both: the old context's reason when it was the one that knew the stream (a late replay).
+      return this.reject(verdict === 'authentication' && fromOld !== null ? fromOld : (verdict ?? 'malformed'));
     } catch {
       return this.reject('malformed');
     }
