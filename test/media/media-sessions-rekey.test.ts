@@ -27,10 +27,17 @@ function answered(sdp: string): { tag: number; key: SrtpMasterKey } | null {
   return { tag: parsed.crypto.tag, key: parsed.crypto.masterKey };
 }
 
-async function setUp(mode: SrtpMode): Promise<{ session: RtpMediaSession; updates: NegotiatedAudio[]; done(): Promise<void> }> {
+/** A port pool closed (with its sessions) when the test ends, pass or fail. */
+async function testPool(t: { after(fn: () => Promise<void>): void }): Promise<RtpPortPool> {
   const base = await freePortRange(1);
   const pool = new RtpPortPool({ min: base, max: base + 1, bindAddress: '127.0.0.1', spares: 1 });
   await pool.start();
+  t.after(() => pool.close());
+  return pool;
+}
+
+async function setUp(t: { after(fn: () => Promise<void>): void }, mode: SrtpMode): Promise<{ session: RtpMediaSession; updates: NegotiatedAudio[] }> {
+  const pool = await testPool(t);
   const updates: NegotiatedAudio[] = [];
   const audio: CallAudioStarter = async () => ({
     attachLine: () => undefined,
@@ -44,19 +51,13 @@ async function setUp(mode: SrtpMode): Promise<{ session: RtpMediaSession; update
   assert.ok(first.ok);
   const session = first.session as RtpMediaSession;
   session.startAudio(1, { sipDigit: () => undefined, gsmDigit: () => undefined, failed: () => undefined });
+  t.after(async () => session.close());
   await new Promise((r) => setImmediate(r));
-  return {
-    session,
-    updates,
-    done: async () => {
-      session.close();
-      await pool.close();
-    },
-  };
+  return { session, updates };
 }
 
-test("a re-INVITE with the peer's new a=crypto (RFC 4568 §7.1.4): our answer keeps our key and takes the new tag; the call audio gets both keys", async () => {
-  const { session, updates, done } = await setUp('required');
+test("a re-INVITE with the peer's new a=crypto (RFC 4568 §7.1.4): our answer keeps our key and takes the new tag; the call audio gets both keys", async (t) => {
+  const { session, updates } = await setUp(t, 'required');
   const ours = answered(session.localSdp)!;
   assert.equal(ours.tag, 1);
   const newer = newKey();
@@ -74,11 +75,10 @@ test("a re-INVITE with the peer's new a=crypto (RFC 4568 §7.1.4): our answer ke
   assert.equal(session.setRemote(offer(3, null)), false);
   assert.equal(updates.length, 1);
   assert.deepEqual(session.audio?.srtp, { local: ours.key, remote: newer });
-  await done();
 });
 
-test('optional SRTP: a re-INVITE to plain RTP is followed, and one back to SRTP takes our same key again', async () => {
-  const { session, updates, done } = await setUp('optional');
+test('optional SRTP: a re-INVITE to plain RTP is followed, and one back to SRTP takes our same key again', async (t) => {
+  const { session, updates } = await setUp(t, 'optional');
   const ours = answered(session.localSdp)!;
   assert.ok(session.setRemote(offer(2, null)));
   assert.match(session.localSdp, /^m=audio \d+ RTP\/AVP 0 101\r\n/m);
@@ -88,5 +88,26 @@ test('optional SRTP: a re-INVITE to plain RTP is followed, and one back to SRTP 
   assert.ok(session.setRemote(offer(3, { tag: 2, key: back })));
   assert.deepEqual(answered(session.localSdp), { tag: 2, key: ours.key });
   assert.deepEqual(updates.at(-1)!.srtp, { local: ours.key, remote: back });
-  await done();
+});
+
+test('a re-INVITE answered while the call audio is still starting reaches the link once it is there', async (t) => {
+  const pool = await testPool(t);
+  const updates: NegotiatedAudio[] = [];
+  let release: () => void = () => undefined;
+  const audio: CallAudioStarter = () =>
+    new Promise((resolve) => {
+      release = () => resolve({ attachLine: () => undefined, keyToGsm: () => undefined, sendDigitToSip: () => undefined, update: (a) => void updates.push(a), close: async () => undefined });
+    });
+  const media = createMediaSessions({ pool, publicHost: '127.0.0.1', audio, settings: () => ({ codecs: ['PCMU'], ptimeMs: 20, srtp: 'required' }) });
+  const first = media.answer(offer(1, { tag: 1, key: newKey() }));
+  assert.ok(first.ok);
+  const session = first.session as RtpMediaSession;
+  t.after(async () => session.close());
+  session.startAudio(1, { sipDigit: () => undefined, gsmDigit: () => undefined, failed: () => undefined });
+  const newer = newKey();
+  assert.ok(session.setRemote(offer(2, { tag: 1, key: newer })));
+  release();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(updates.length, 1);
+  assert.deepEqual(updates[0]!.srtp?.remote, newer);
 });
