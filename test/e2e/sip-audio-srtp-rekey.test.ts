@@ -129,7 +129,7 @@ test("a re-INVITE with the peer's new a=crypto: the gateway takes SRTP under the
   const ok2 = await uac.final('INVITE', 10_000);
   assert.equal(ok2.status, 200, ok2.text);
   await uac.request('ACK', 2);
-  assert.deepEqual(answerOf(ok2).key, gateway.key, 'the gateway keeps its key (docs/decisions/0048)');
+  assert.deepEqual(answerOf(ok2).key, gateway.key, 'the gateway keeps its key (docs/decisions/0049)');
   const reKeyedAt = performance.now();
   await play(new SrtpTransform({ local: second, remote: gateway.key }), 1400, 2000);
   await new Promise((r) => setTimeout(r, 300));
