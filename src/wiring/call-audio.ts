@@ -11,7 +11,7 @@
  * Digits to the GSM side go with AT+VTS unless `sip.media.dtmfToGsm` is "inband".
  */
 import type { SipConfig } from '../config/schema-sip.js';
-import type { DtmfDigit, ModemAudioEnd, PacketTransform } from '../media/audio-contract.js';
+import type { DtmfDigit, ModemAudioEnd } from '../media/audio-contract.js';
 import type { DigitTone, FrameDigitDetector } from '../media/bridge/call-audio-bridge.js';
 import { CallAudioSession, type LineAudio, type LocalClock } from '../media/bridge/call-audio-session.js';
 import type { UpdatableRtpEnd } from '../media/bridge/updatable-rtp-end.js';
@@ -49,7 +49,6 @@ export interface RtpEndRequest {
   readonly ports: RtpPortPair;
   readonly audio: NegotiatedAudio;
   readonly media: SipConfig['media'];
-  readonly transform?: PacketTransform;
 }
 
 export interface CallAudioWiringOptions {
@@ -195,7 +194,7 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
   return createCallAudioStarter({
     line: o.line,
     media: o.media,
-    rtpEnd: ({ ports, audio, media, transform }) =>
+    rtpEnd: ({ ports, audio, media }) =>
       createRtpEnd({
         pair: ports,
         audio,
@@ -203,7 +202,6 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
         jitterCapMs: media.jitterBufferMs,
         symmetric: media.symmetricRtp,
         cname: o.cname,
-        ...(transform ? { transform } : {}),
       }),
     detector: () => {
       const detector = new GoertzelDtmfDetector();

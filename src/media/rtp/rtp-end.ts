@@ -94,7 +94,7 @@ export class UdpRtpEnd implements RtpEnd {
   private audio: NegotiatedAudio;
   private readonly rtp: dgram.Socket;
   private readonly rtcp: dgram.Socket;
-  private transform: PacketTransform | null;
+  private readonly transform: PacketTransform | null;
   /** The SRTP that follows `audio.srtp` when no fixed transform was given. */
   private readonly srtp: SrtpTransform | null;
   private readonly clock: RtpEndClock;
