@@ -171,6 +171,8 @@ export class RtpMediaSession implements MediaSession {
         // Closed while the modem's audio port opened: it goes again at once.
         if (this.stateValue === 'closed') return void link.close().catch(() => undefined);
         this.link = link;
+        // A re-INVITE answered while the starter ran: the link starts from the newest negotiation.
+        if (this.negotiated !== null && this.negotiated !== audio) link.update(this.negotiated);
         // A line named while the starter ran.
         const now = this.audioWanted;
         if (wanted.lineId === null && now !== null && now.lineId !== null) link.attachLine(now.lineId);

@@ -11,7 +11,7 @@
  * Digits to the GSM side go with AT+VTS unless `sip.media.dtmfToGsm` is "inband".
  */
 import type { SipConfig } from '../config/schema-sip.js';
-import type { DtmfDigit, ModemAudioEnd, PacketTransform } from '../media/audio-contract.js';
+import type { DtmfDigit, ModemAudioEnd } from '../media/audio-contract.js';
 import type { DigitTone, FrameDigitDetector } from '../media/bridge/call-audio-bridge.js';
 import { CallAudioSession, type LineAudio, type LocalClock } from '../media/bridge/call-audio-session.js';
 import type { UpdatableRtpEnd } from '../media/bridge/updatable-rtp-end.js';
@@ -26,7 +26,6 @@ import { WriterClock } from '../media/modem-audio/writer-clock.js';
 import { TONE_PRESETS } from '../media/tones/tone-presets.js';
 import { parseToneSpec } from '../media/tones/tone-spec.js';
 import { TonePlayer } from '../media/tones/tone-player.js';
-import { SrtpTransform } from '../media/srtp/srtp-transform.js';
 import { EnergyVad } from '../media/vad/energy-vad.js';
 import { meanSquareToDbov } from '../media/vad/comfort-noise.js';
 
@@ -50,7 +49,6 @@ export interface RtpEndRequest {
   readonly ports: RtpPortPair;
   readonly audio: NegotiatedAudio;
   readonly media: SipConfig['media'];
-  readonly transform?: PacketTransform;
 }
 
 export interface CallAudioWiringOptions {
@@ -162,8 +160,8 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
   return async (request: CallAudioRequest): Promise<CallAudioLink | null> => {
     const log = o.log.child({ line: request.lineId });
     const media = o.media();
-    const srtp = request.audio.srtp;
-    const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media, ...(srtp ? { transform: new SrtpTransform({ local: srtp.local, remote: srtp.remote }) } : {}) });
+    // SRTP keys travel in `audio.srtp`: the RTP end keys its transform from them and re-keys at each update.
+    const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media });
     return new CallAudioSession(
       {
         rtp,
@@ -196,7 +194,7 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
   return createCallAudioStarter({
     line: o.line,
     media: o.media,
-    rtpEnd: ({ ports, audio, media, transform }) =>
+    rtpEnd: ({ ports, audio, media }) =>
       createRtpEnd({
         pair: ports,
         audio,
@@ -204,7 +202,6 @@ export function daemonCallAudio(o: { line: CallAudioWiringOptions['line']; media
         jitterCapMs: media.jitterBufferMs,
         symmetric: media.symmetricRtp,
         cname: o.cname,
-        ...(transform ? { transform } : {}),
       }),
     detector: () => {
       const detector = new GoertzelDtmfDetector();

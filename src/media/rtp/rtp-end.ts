@@ -20,6 +20,7 @@ import { parseRtcpCompound } from './rtcp-packet.js';
 import { RtcpSession } from './rtcp-session.js';
 import { parseRtp, serializeRtp } from './rtp-packet.js';
 import { cryptoRandom32, RtpSenderState, type Random32 } from './rtp-sender-state.js';
+import { SrtpTransform } from '../srtp/srtp-transform.js';
 import { eventOfDigit, telephoneEventSchedule, TelephoneEventReceiver } from './telephone-event.js';
 
 export interface RtpEndClock {
@@ -45,7 +46,10 @@ export const systemClock: RtpEndClock = {
 export interface RtpEndOptions {
   pair: RtpPortPair;
   audio: NegotiatedAudio;
-  /** SRTP or another packet transform; none for plain RTP. */
+  /**
+   * A fixed packet transform for the whole call. Absent: SRTP follows the negotiated keys (`audio.srtp`)
+   * from the start and at every `update`, plain RTP while there are none.
+   */
   transform?: PacketTransform | null;
   /** No RTP for this long while the peer should be sending fires onTimeout; 0 turns it off. */
   rtpTimeoutSec?: number;
@@ -91,6 +95,8 @@ export class UdpRtpEnd implements RtpEnd {
   private readonly rtp: dgram.Socket;
   private readonly rtcp: dgram.Socket;
   private readonly transform: PacketTransform | null;
+  /** The SRTP that follows `audio.srtp` when no fixed transform was given. */
+  private readonly srtp: SrtpTransform | null;
   private readonly clock: RtpEndClock;
   private readonly sender: RtpSenderState;
   private readonly packetizer: Packetizer;
@@ -140,7 +146,8 @@ export class UdpRtpEnd implements RtpEnd {
     this.audio = o.audio;
     this.rtp = o.pair.rtp;
     this.rtcp = o.pair.rtcp;
-    this.transform = o.transform ?? null;
+    this.srtp = o.transform ? null : new SrtpTransform(o.audio.srtp ?? null, { now: () => this.clock.now() });
+    this.transform = o.transform ?? this.srtp;
     this.symmetric = o.symmetric ?? true;
     this.clock = o.clock ?? systemClock;
     const random = o.random ?? cryptoRandom32;
@@ -172,9 +179,14 @@ export class UdpRtpEnd implements RtpEnd {
     return this.audio.telephoneEvent !== null;
   }
 
-  /** A re-INVITE's new negotiation: codec, ptime, remote address or direction. SSRC, sequence and timestamp carry on. */
+  /**
+   * A re-INVITE's new negotiation: codec, ptime, remote address, direction or SRTP keys. SSRC, sequence
+   * and timestamp carry on (RFC 3550 §8: one source for the call); so does our SRTP context while our key
+   * stays the same (RFC 3711 §3.3.1: its ROC counts on).
+   */
   update(audio: NegotiatedAudio): void {
     const remoteChanged = !sameAddress(audio.remote, this.audio.remote);
+    this.srtp?.rekey(audio.srtp ?? null);
     this.audio = audio;
     this.packetizer.setPtime(audio.ptime);
     if (remoteChanged) {

@@ -4,30 +4,48 @@
  * keys derived from SDES master keys with a derivation rate of 0 (§4.3). One master key protects what
  * we send; the peer's, from its a=crypto line, unprotects what we receive.
  *
+ * Keys follow the call's offer/answer (`rekey`): a new master key is a new crypto context (RFC 4568
+ * §7.1.4, RFC 3711 §3.3.1: ROC 0), an unchanged one carries on with its ROC and SRTCP index. When the
+ * peer's key changes, packets it still sends under the old key (in flight, or sent until our answer
+ * reached it) are taken under the old context until REKEY_GRACE_MS after the first packet that arrives
+ * under the new keys; then the old context is gone. Null keys are plain RTP (a re-INVITE that left
+ * RTP/SAVP): packets pass unchanged, except SRTP ones still authenticating under the old key in that grace.
+ *
  * unprotect*() never throws: a packet that is short, malformed, fails authentication or is replayed
  * gives null (and is counted in `rejections`).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { PacketTransform } from '../audio-contract.js';
 import { aesCmIv, aesCmXor, deriveRtcpKeys, deriveRtpKeys, MASTER_KEY_BYTES, MASTER_SALT_BYTES, type SessionKeys } from './aes-cm.js';
-import { ReplayWindow } from './replay-window.js';
-import { commitRoc, estimateRoc, type RolloverState } from './rtp-index.js';
+import {
+  MAX_SRTCP_INDEX,
+  RTCP_HEADER_BYTES,
+  rtpHeaderLength,
+  sameMasterKey,
+  SRTCP_E_FLAG,
+  SrtpReceiveContext,
+  srtpTag,
+  uint32,
+  type SrtpMasterKey,
+  type SrtpRejection,
+} from './srtp-receive-context.js';
 
-/** An SDES master key: 128-bit key and 112-bit salt (the 30 bytes of an `inline:` key-param). */
-export interface SrtpMasterKey {
-  key: Buffer;
-  salt: Buffer;
+export { AUTH_TAG_BYTES, rtpHeaderLength, type SrtpMasterKey } from './srtp-receive-context.js';
+
+/** Our key (protects what we send) and the peer's (what we receive), as the negotiation settled them. */
+export interface SrtpKeys {
+  local: SrtpMasterKey;
+  remote: SrtpMasterKey;
 }
 
-export const AUTH_TAG_BYTES = 10;
-const RTP_HEADER_BYTES = 12;
-const RTCP_HEADER_BYTES = 8;
-const SRTCP_INDEX_BYTES = 4;
-/** §3.4: the E flag, the top bit of the 32-bit word before the SRTCP tag. */
-const SRTCP_E_FLAG = 0x80000000;
-const MAX_SRTCP_INDEX = 0x7fffffff;
-/** Receive contexts kept (one per SSRC that authenticated); a call has one or two. */
-const MAX_RECEIVE_STREAMS = 16;
+export interface SrtpTransformOptions {
+  /** Monotonic milliseconds (default performance.now). */
+  now?: () => number;
+  /** How long the peer's old key is still heard after its first packet under the new keys (default REKEY_GRACE_MS). */
+  graceMs?: number;
+}
+
+/** Long enough for reordered and in-flight packets under the old key, short enough to retire it soon. */
+export const REKEY_GRACE_MS = 2000;
 
 export interface SrtpRejections {
   malformed: number;
@@ -41,11 +59,12 @@ interface SendStream {
   srtcpIndex: number;
 }
 
-interface ReceiveStream {
-  /** Null until the first SRTP packet of this SSRC authenticates (an SRTCP packet may come first). */
-  rollover: RolloverState | null;
-  rtpWindow: ReplayWindow;
-  rtcpWindow: ReplayWindow;
+/** The sending context of one of our master keys: session keys and, per SSRC, ROC and SRTCP index. */
+interface SendContext {
+  masterKey: SrtpMasterKey;
+  rtp: SessionKeys;
+  rtcp: SessionKeys;
+  streams: Map<number, SendStream>;
 }
 
 function checkMasterKey(which: string, m: SrtpMasterKey): void {
@@ -54,163 +73,145 @@ function checkMasterKey(which: string, m: SrtpMasterKey): void {
   }
 }
 
-/** RFC 3550 §5.1: the length of the fixed header, CSRCs and any header extension; −1 if it runs past the packet. */
-export function rtpHeaderLength(packet: Buffer): number {
-  if (packet.length < RTP_HEADER_BYTES || packet[0] >> 6 !== 2) return -1;
-  let length = RTP_HEADER_BYTES + 4 * (packet[0] & 0x0f);
-  if (packet[0] & 0x10) {
-    if (packet.length < length + 4) return -1;
-    length += 4 + 4 * packet.readUInt16BE(length + 2);
-  }
-  return length <= packet.length ? length : -1;
-}
-
-function tag(authKey: Buffer, ...parts: Buffer[]): Buffer {
-  const h = createHmac('sha1', authKey);
-  for (const p of parts) h.update(p);
-  return h.digest().subarray(0, AUTH_TAG_BYTES);
-}
-
-function uint32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n >>> 0, 0);
-  return b;
+function sendContext(masterKey: SrtpMasterKey): SendContext {
+  return { masterKey, rtp: deriveRtpKeys(masterKey.key, masterKey.salt), rtcp: deriveRtcpKeys(masterKey.key, masterKey.salt), streams: new Map() };
 }
 
 export class SrtpTransform implements PacketTransform {
-  private readonly sendRtp: SessionKeys;
-  private readonly sendRtcp: SessionKeys;
-  private readonly receiveRtp: SessionKeys;
-  private readonly receiveRtcp: SessionKeys;
-  private readonly sendStreams = new Map<number, SendStream>();
-  private readonly receiveStreams = new Map<number, ReceiveStream>();
+  private send: SendContext | null = null;
+  private receive: SrtpReceiveContext | null = null;
+  /** The peer's previous context; `retireAt` is set once a packet arrives under the new keys. */
+  private previous: { context: SrtpReceiveContext; retireAt: number | null } | null = null;
+  private readonly now: () => number;
+  private readonly graceMs: number;
   readonly rejections: SrtpRejections = { malformed: 0, authentication: 0, replay: 0 };
 
-  /** `local`: the key we offered/answered (protects what we send); `remote`: the peer's. */
-  constructor(keys: { local: SrtpMasterKey; remote: SrtpMasterKey }) {
-    checkMasterKey('local', keys.local);
-    checkMasterKey('remote', keys.remote);
-    this.sendRtp = deriveRtpKeys(keys.local.key, keys.local.salt);
-    this.sendRtcp = deriveRtcpKeys(keys.local.key, keys.local.salt);
-    this.receiveRtp = deriveRtpKeys(keys.remote.key, keys.remote.salt);
-    this.receiveRtcp = deriveRtcpKeys(keys.remote.key, keys.remote.salt);
+  /** `local`: the key we offered/answered (protects what we send); `remote`: the peer's. Null: plain RTP for now. */
+  constructor(keys: SrtpKeys | null, options: SrtpTransformOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.graceMs = options.graceMs ?? REKEY_GRACE_MS;
+    this.rekey(keys);
+  }
+
+  /** The keys in use now; null while plain RTP. */
+  get keys(): SrtpKeys | null {
+    return this.send && this.receive ? { local: this.send.masterKey, remote: this.receive.masterKey } : null;
+  }
+
+  /** Whether the peer's previous key is still heard (re-keyed, grace not over). */
+  get hearsPreviousKey(): boolean {
+    return this.previousContext() !== null;
+  }
+
+  /** A new negotiation's keys (RFC 4568 §7.1.4). Unchanged keys change nothing. Throws on a key of the wrong size. */
+  rekey(keys: SrtpKeys | null): void {
+    if (keys) {
+      checkMasterKey('local', keys.local);
+      checkMasterKey('remote', keys.remote);
+    }
+    // Our own key unchanged: the send context goes on (its ROC counts on; a new SRTCP index per report).
+    if (keys === null) this.send = null;
+    else if (this.send === null || !sameMasterKey(this.send.masterKey, keys.local)) this.send = sendContext(keys.local);
+    const current = this.receive?.masterKey ?? null;
+    const next = keys?.remote ?? null;
+    if (current === null && next === null) return;
+    if (current !== null && next !== null && sameMasterKey(current, next)) return;
+    if (this.receive !== null) this.previous = { context: this.receive, retireAt: null };
+    this.receive = next ? new SrtpReceiveContext(next) : null;
   }
 
   /** §3.1: encrypts the payload and appends the tag over header, payload and ROC. Throws on a packet we built wrong. */
   protectRtp(packet: Buffer): Buffer {
+    const ctx = this.send;
+    if (ctx === null) return packet;
     const headerLength = rtpHeaderLength(packet);
     if (headerLength < 0) throw new Error('protectRtp: not a whole RTP packet');
     const ssrc = packet.readUInt32BE(8);
     const seq = packet.readUInt16BE(2);
-    const stream = this.sendStream(ssrc, seq);
+    const stream = this.sendStream(ctx, ssrc, seq);
     // The sender's ROC counts its own sequence wraps (§3.3.1).
     if (seq < stream.lastSeq && stream.lastSeq - seq > 32768) stream.roc = (stream.roc + 1) >>> 0;
     stream.lastSeq = seq;
     const index = stream.roc * 65536 + seq;
-    const k = this.sendRtp;
+    const k = ctx.rtp;
     const payload = aesCmXor(k.encryptionKey, aesCmIv(k.salt, ssrc, index), packet.subarray(headerLength));
     const body = Buffer.concat([packet.subarray(0, headerLength), payload]);
-    return Buffer.concat([body, tag(k.authenticationKey, body, uint32(stream.roc))]);
-  }
-
-  unprotectRtp(packet: Buffer): Buffer | null {
-    try {
-      return this.unprotectRtpOrNull(packet);
-    } catch {
-      this.rejections.malformed++;
-      return null;
-    }
+    return Buffer.concat([body, srtpTag(k.authenticationKey, body, uint32(stream.roc))]);
   }
 
   /** §3.4: encrypts everything after the first 8 bytes, appends E‖index and the tag. */
   protectRtcp(packet: Buffer): Buffer {
+    const ctx = this.send;
+    if (ctx === null) return packet;
     if (packet.length < RTCP_HEADER_BYTES || packet[0] >> 6 !== 2) throw new Error('protectRtcp: not an RTCP packet');
     const ssrc = packet.readUInt32BE(4);
-    const stream = this.sendStream(ssrc, 0);
+    const stream = this.sendStream(ctx, ssrc, 0);
     // Counted from 1 as libsrtp does (its reference packets carry index 1 first); wraps within 31 bits.
     stream.srtcpIndex = stream.srtcpIndex >= MAX_SRTCP_INDEX ? 0 : stream.srtcpIndex + 1;
-    const k = this.sendRtcp;
+    const k = ctx.rtcp;
     const encrypted = aesCmXor(k.encryptionKey, aesCmIv(k.salt, ssrc, stream.srtcpIndex), packet.subarray(RTCP_HEADER_BYTES));
     const body = Buffer.concat([packet.subarray(0, RTCP_HEADER_BYTES), encrypted, uint32(SRTCP_E_FLAG | stream.srtcpIndex)]);
-    return Buffer.concat([body, tag(k.authenticationKey, body)]);
+    return Buffer.concat([body, srtpTag(k.authenticationKey, body)]);
+  }
+
+  unprotectRtp(packet: Buffer): Buffer | null {
+    return this.unprotect(packet, (c, p) => c.unprotectRtp(p));
   }
 
   unprotectRtcp(packet: Buffer): Buffer | null {
+    return this.unprotect(packet, (c, p) => c.unprotectRtcp(p));
+  }
+
+  /** The current context first; a packet it refuses may still be the peer's old key during the grace. */
+  private unprotect(packet: Buffer, open: (c: SrtpReceiveContext, p: Buffer) => Buffer | SrtpRejection): Buffer | null {
     try {
-      return this.unprotectRtcpOrNull(packet);
+      const current = this.receive;
+      const verdict = current ? open(current, packet) : null;
+      if (Buffer.isBuffer(verdict)) {
+        this.heardNewKeys();
+        return verdict;
+      }
+      const old = this.previousContext();
+      const fromOld = old ? open(old, packet) : null;
+      if (Buffer.isBuffer(fromOld)) return fromOld;
+      if (current === null) {
+        // Plain RTP now: what does not authenticate under the old key is the peer's plain stream.
+        this.heardNewKeys();
+        return packet;
+      }
+      // Refused by both: the old context's reason when it was the one that knew the stream (a late replay).
+      return this.reject(verdict === 'authentication' && fromOld !== null ? fromOld : (verdict ?? 'malformed'));
     } catch {
-      this.rejections.malformed++;
-      return null;
+      return this.reject('malformed');
     }
   }
 
-  private unprotectRtpOrNull(packet: Buffer): Buffer | null {
-    if (packet.length < RTP_HEADER_BYTES + AUTH_TAG_BYTES) return this.reject('malformed');
-    const body = packet.subarray(0, packet.length - AUTH_TAG_BYTES);
-    const headerLength = rtpHeaderLength(body);
-    if (headerLength < 0) return this.reject('malformed');
-    const ssrc = body.readUInt32BE(8);
-    const seq = body.readUInt16BE(2);
-    const known = this.receiveStreams.get(ssrc);
-    // A new SSRC starts at ROC 0 with s_l = its first sequence number (§3.3.1).
-    const rollover = known?.rollover ?? { roc: 0, highestSeq: seq };
-    const v = estimateRoc(rollover, seq);
-    if (v < 0 || v > 0xffffffff) return this.reject('replay');
-    const index = v * 65536 + seq;
-    if (known && known.rtpWindow.check(index) !== 'new') return this.reject('replay');
-    const k = this.receiveRtp;
-    const expected = tag(k.authenticationKey, body, uint32(v));
-    if (!timingSafeEqual(expected, packet.subarray(packet.length - AUTH_TAG_BYTES))) return this.reject('authentication');
-    const stream = known ?? this.newReceiveStream(ssrc);
-    stream.rollover = commitRoc(rollover, v, seq);
-    stream.rtpWindow.accept(index);
-    const payload = aesCmXor(k.encryptionKey, aesCmIv(k.salt, ssrc, index), body.subarray(headerLength));
-    return Buffer.concat([body.subarray(0, headerLength), payload]);
+  /** The first packet under the new keys starts the old context's grace. */
+  private heardNewKeys(): void {
+    if (this.previous !== null && this.previous.retireAt === null) this.previous.retireAt = this.now() + this.graceMs;
   }
 
-  private unprotectRtcpOrNull(packet: Buffer): Buffer | null {
-    if (packet.length < RTCP_HEADER_BYTES + SRTCP_INDEX_BYTES + AUTH_TAG_BYTES || packet[0] >> 6 !== 2) return this.reject('malformed');
-    const body = packet.subarray(0, packet.length - AUTH_TAG_BYTES);
-    const k = this.receiveRtcp;
-    if (!timingSafeEqual(tag(k.authenticationKey, body), packet.subarray(packet.length - AUTH_TAG_BYTES))) return this.reject('authentication');
-    const word = body.readUInt32BE(body.length - SRTCP_INDEX_BYTES);
-    const encrypted = (word & SRTCP_E_FLAG) !== 0;
-    const index = word & MAX_SRTCP_INDEX;
-    const ssrc = body.readUInt32BE(4);
-    const stream = this.receiveStreams.get(ssrc) ?? this.newReceiveStream(ssrc);
-    if (stream.rtcpWindow.check(index) !== 'new') return this.reject('replay');
-    stream.rtcpWindow.accept(index);
-    const content = body.subarray(RTCP_HEADER_BYTES, body.length - SRTCP_INDEX_BYTES);
-    const clear = encrypted ? aesCmXor(k.encryptionKey, aesCmIv(k.salt, ssrc, index), content) : content;
-    return Buffer.concat([body.subarray(0, RTCP_HEADER_BYTES), clear]);
+  private previousContext(): SrtpReceiveContext | null {
+    const p = this.previous;
+    if (p === null) return null;
+    if (p.retireAt !== null && this.now() >= p.retireAt) {
+      this.previous = null;
+      return null;
+    }
+    return p.context;
   }
 
-  private reject(kind: keyof SrtpRejections): null {
+  private reject(kind: SrtpRejection): null {
     this.rejections[kind]++;
     return null;
   }
 
-  private sendStream(ssrc: number, firstSeq: number): SendStream {
-    let s = this.sendStreams.get(ssrc);
+  private sendStream(ctx: SendContext, ssrc: number, firstSeq: number): SendStream {
+    let s = ctx.streams.get(ssrc);
     if (!s) {
       s = { roc: 0, lastSeq: firstSeq, srtcpIndex: 0 };
-      this.sendStreams.set(ssrc, s);
+      ctx.streams.set(ssrc, s);
     }
     return s;
-  }
-
-  /** Only authenticated packets create a stream, so a flood of forged SSRCs cannot grow the map. */
-  private newReceiveStream(ssrc: number): ReceiveStream {
-    if (this.receiveStreams.size >= MAX_RECEIVE_STREAMS) {
-      const oldest = this.receiveStreams.keys().next().value as number;
-      this.receiveStreams.delete(oldest);
-    }
-    const stream: ReceiveStream = {
-      rollover: null,
-      rtpWindow: new ReplayWindow(),
-      rtcpWindow: new ReplayWindow(),
-    };
-    this.receiveStreams.set(ssrc, stream);
-    return stream;
   }
 }
