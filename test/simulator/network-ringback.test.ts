@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PcmHost, rig, run, samples, type Rig } from './audio-harness.js';
 import { toneShare } from '../e2e/helpers/rtp-peer.js';
-import { ManualClock, DEFAULT_RINGBACK } from '../../modem-drivers/simulator/network/index.js';
+import { ManualClock, DEFAULT_RINGBACK, toneFrames } from '../../modem-drivers/simulator/network/index.js';
+import type { SimLeg } from '../../modem-drivers/simulator/network/call.js';
 import { playRingback } from '../../modem-drivers/simulator/network/ringback.js';
 
 const RINGING = '+8613900003333';
@@ -80,3 +81,25 @@ async function ringingCall1(which: 'quectel' | 'simcom', ringMs = 60_000): Promi
   const r = await rig(which);
   return { rig: r, host: await ringingCall(r, ringMs) };
 }
+
+test('quectel: ringback queued at the answer is dropped, so it does not stand in front of the speech', async () => {
+  const r = await rig('quectel');
+  assert.match(await r.at.at('AT+QGPSCFG="outport","none"'), /OK/);
+  assert.match(await r.at.at('AT+QPCMV=1,0'), /OK/);
+  const legs: SimLeg[] = [];
+  r.sim.network.outside.addRule(RINGING, { kind: 'manual' });
+  r.sim.network.outside.onCall((leg) => legs.push(leg as SimLeg));
+  const host = new PcmHost(r.modem.openAudio());
+  await r.at.at(`ATD${RINGING};`);
+  await run(r, 200);
+  const party = legs[0]!;
+  // A late network: four ringback frames pile up in the modem just before the answer.
+  for (let i = 0; i < 4; i++) party.peer!.hearFromNetwork(toneFrames(450)[0]!);
+  party.answer();
+  host.take();
+  await run(r, 200, () => party.sendAudio(toneFrames(1000)[0]!));
+  const after = samples(host.take());
+  assert.ok(toneShare(after.subarray(0, 320), 450) < 0.1, 'no ringback after the answer');
+  assert.ok(toneShare(after.subarray(320), 1000) > 0.9, 'the party at once');
+  r.sim.close();
+});

@@ -62,6 +62,8 @@ export class SimAudioPort {
   private framer: PortFramer | null = null;
   private framerFormat: PcmFormat | null = null;
   private leg: CallLeg | null = null;
+  /** The followed call's state at the last tick that wrote. */
+  private lastState: CallLeg['state'] | null = null;
   private unsubscribe: (() => void) | null = null;
   private queue: Int16Array[] = [];
   private timer: { cancel(): void } | null = null;
@@ -144,6 +146,10 @@ export class SimAudioPort {
       this.port.send(nmeaBurst(now));
     }
     if (!leg || (leg.state !== 'active' && leg.state !== 'alerting')) return;
+    // At the answer the network's ringback stops and the call's speech takes the channel: what was
+    // queued of the ringback goes, or it would stand in front of the speech for the whole call.
+    if (leg.state === 'active' && this.lastState === 'alerting') this.queue = [];
+    this.lastState = leg.state;
     const f = this.host.format();
     const frames: Int16Array[] = [];
     let silent = true;
@@ -164,6 +170,7 @@ export class SimAudioPort {
     this.unsubscribe = null;
     this.queue = [];
     this.leg = leg;
+    this.lastState = null;
     if (!leg) return;
     this.unsubscribe = leg.onAudio((frame) => {
       if (this.queue.length >= QUEUE_CAP) {
