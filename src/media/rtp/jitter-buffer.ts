@@ -9,7 +9,7 @@
  * packets. The fastest one defines where the newest audio could be now (`reference = now − min
  * transit`), and the spread (max − min transit) is how far behind that reference playout must run for
  * the slowest packet to still be on time. The buffer holds (repeats concealment without advancing) when
- * it runs dry while not clearly past target, and skips a frame when it is more than a frame over target; the
+ * it runs dry while not clearly past target, and skips a frame when it is a frame and a half over target; the
  * target never exceeds the hard cap, and no push can make the buffered audio deeper than the cap, so
  * delay cannot creep. A clean stream's spread is ~0: each packet plays at the first tick after it
  * arrives, the one-frame minimum.
@@ -63,6 +63,13 @@ const RESYNC_SAMPLES = 8000;
 /** G.711 Appendix I: attenuation starts 10 ms into an erasure and reaches silence after 60 ms. */
 const PLC_HOLD_SAMPLES = 80;
 const PLC_END_SAMPLES = 480;
+/**
+ * A frame is skipped only when playout runs this far behind target: a frame and a half. A clean stream
+ * whose packets arrive right at the clock's tick, with the tick's timer itself a few ms late now and
+ * then, puts a frame's worth of audio in the buffer one tick and none the next; with one frame of slack
+ * that made the buffer skip (lose) a frame now and then.
+ */
+const SKIP_SLACK_SAMPLES = FRAME_SAMPLES + FRAME_SAMPLES / 2;
 
 export class JitterBuffer {
   readonly capSamples: number;
@@ -172,7 +179,7 @@ export class JitterBuffer {
     if (delay > this.capSamples) {
       this.advanceTo(this.alignedAtLeast(reference - this.capSamples), true);
       delay = reference - this.playTs;
-    } else if (delay > target + FRAME_SAMPLES && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
+    } else if (delay > target + SKIP_SLACK_SAMPLES && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
       this.stats.skippedFrames++;
       this.advanceTo(this.playTs + FRAME_SAMPLES);
       delay -= FRAME_SAMPLES;

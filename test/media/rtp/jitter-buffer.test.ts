@@ -16,7 +16,7 @@ function idOf(f: Int16Array): number | null {
 
 interface Arrival { at: number; seq: number; ts: number; i: number }
 
-function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed: number; capMs?: number; baseDelayMs?: number; tsOrigin?: number; seqOrigin?: number; tailMs?: number; senderFrameMs?: number }) {
+function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed: number; capMs?: number; baseDelayMs?: number; tsOrigin?: number; seqOrigin?: number; tailMs?: number; senderFrameMs?: number; popJitterMs?: number }) {
   const rnd = prng(o.seed);
   const arrivals: Arrival[] = [];
   let lost = 0;
@@ -34,7 +34,9 @@ function simulate(o: { frames: number; lossRate: number; jitterMs: number; seed:
   let maxDepth = 0;
   let next = 0;
   const end = o.frames * (o.senderFrameMs ?? 20) + (o.tailMs ?? 400);
-  for (let popAt = 7; popAt < end; popAt += 20) {
+  for (let tick = 7; tick < end; tick += 20) {
+    // The clock's own lateness: a timer runs a little after its deadline.
+    const popAt = tick + (o.popJitterMs ? rnd() * o.popJitterMs : 0);
     while (next < arrivals.length && arrivals[next]!.at <= popAt) {
       const a = arrivals[next++]!;
       jb.push(a.seq, a.ts, frame(a.i), a.at);
@@ -76,6 +78,18 @@ test('a clean stream plays every frame at the first tick after it arrives (no mo
   assert.equal(r.jb.stats.concealedFrames, 0);
   assert.equal(r.jb.stats.heldFrames, 0);
   assert.equal(r.jb.stats.droppedLate, 0);
+});
+
+test('a clean stream arriving right at the tick, with a clock that runs up to 4 ms late, loses no frame', () => {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const r = simulate({ frames: 3000, lossRate: 0, jitterMs: 2, baseDelayMs: 6, seed, tailMs: 60, popJitterMs: 4 });
+    const ids = r.played.filter((p) => p.id !== null).map((p) => p.id!);
+    assert.equal(r.jb.stats.skippedFrames, 0, `seed ${seed}: no frame skipped`);
+    assert.equal(new Set(ids).size, 3000, `seed ${seed}: every frame played (${new Set(ids).size})`);
+    const arrivalOf = new Map(r.arrivals.map((a) => [a.i, a.at]));
+    const waits = r.played.filter((p) => p.id !== null).map((p) => p.popAt - arrivalOf.get(p.id!)!);
+    assert.ok(Math.max(...waits) <= 46, `seed ${seed}: at most two ticks' wait and the clock's lateness (${Math.max(...waits).toFixed(1)} ms)`);
+  }
 });
 
 test('concealment repeats the last frame with decreasing gain, then silence; only the faded frames are counted', () => {
