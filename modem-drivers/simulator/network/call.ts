@@ -71,14 +71,7 @@ export class SimLeg implements CallLeg {
   sendAudio(frame: Int16Array): void {
     const p = this.peer;
     if (this.s !== 'active' || p === null || p.s !== 'active' || !(frame instanceof Int16Array)) return;
-    const ls = p.audioListeners;
-    for (let i = 0; i < ls.length; i++) {
-      try {
-        ls[i]!(frame);
-      } catch (e) {
-        this.call.listenerError(e);
-      }
-    }
+    p.hear(frame);
   }
 
   /**
@@ -86,7 +79,11 @@ export class SimLeg implements CallLeg {
    * alerts, ringback.ts), heard whatever the other leg's state.
    */
   hearFromNetwork(frame: Int16Array): void {
-    if (this.s === 'ended') return;
+    if (this.s !== 'ended') this.hear(frame);
+  }
+
+  /** Hands a frame to this leg's audio listeners. */
+  private hear(frame: Int16Array): void {
     const ls = this.audioListeners;
     for (let i = 0; i < ls.length; i++) {
       try {

@@ -1,24 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { REKEY_GRACE_MS, SrtpTransform, type SrtpMasterKey } from '../../../src/media/srtp/srtp-transform.js';
+import { newKey, rtp } from './srtp-packets.js';
 
 const ref = JSON.parse(readFileSync('fixtures/media/srtp-reference-packets.json', 'utf8')) as Record<string, string>;
 const hex = (s: string) => Buffer.from(s, 'hex');
 const refKey: SrtpMasterKey = { key: hex(ref.masterKey), salt: hex(ref.masterSalt) };
-const newKey = (): SrtpMasterKey => ({ key: randomBytes(16), salt: randomBytes(14) });
-
-function rtp(seq: number, ssrc = 0x11223344): Buffer {
-  const h = Buffer.alloc(12);
-  h[0] = 0x80;
-  h[1] = 8;
-  h.writeUInt16BE(seq & 0xffff, 2);
-  h.writeUInt32BE((seq * 160) >>> 0, 4);
-  h.writeUInt32BE(ssrc, 8);
-  return Buffer.concat([h, Buffer.alloc(160, seq & 0xff)]);
-}
-
 /** An empty receiver report (RTCP RR, RFC 3550 §6.4.2). */
 function rr(ssrc = 0x11223344): Buffer {
   const b = Buffer.from('81c9000100000000', 'hex');

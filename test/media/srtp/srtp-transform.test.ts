@@ -5,22 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { SrtpTransform, type SrtpMasterKey } from '../../../src/media/srtp/srtp-transform.js';
 import { estimateRoc, commitRoc } from '../../../src/media/srtp/rtp-index.js';
 import { ReplayWindow } from '../../../src/media/srtp/replay-window.js';
+import { newKey, rtp } from './srtp-packets.js';
 
 const ref = JSON.parse(readFileSync('fixtures/media/srtp-reference-packets.json', 'utf8')) as Record<string, string>;
 const hex = (s: string) => Buffer.from(s, 'hex');
 const refKey: SrtpMasterKey = { key: hex(ref.masterKey), salt: hex(ref.masterSalt) };
-const newKey = (): SrtpMasterKey => ({ key: randomBytes(16), salt: randomBytes(14) });
-
-function rtp(seq: number, ssrc = 0x11223344, payload = Buffer.alloc(160, seq & 0xff)): Buffer {
-  const h = Buffer.alloc(12);
-  h[0] = 0x80;
-  h[1] = 8;
-  h.writeUInt16BE(seq & 0xffff, 2);
-  h.writeUInt32BE((seq * 160) >>> 0, 4);
-  h.writeUInt32BE(ssrc, 8);
-  return Buffer.concat([h, payload]);
-}
-
 /** Two ends with each other's keys. */
 function pair(): { a: SrtpTransform; b: SrtpTransform; ka: SrtpMasterKey } {
   const ka = newKey();
