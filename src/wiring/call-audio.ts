@@ -6,8 +6,9 @@
  * (two-stage dialling) a local clock plays the dial tone of `sip.media.tonePreset`; with a line, once
  * its GSM call is connected (or alerting, where the modem carries the network's ringback), the line's
  * modem audio (null: the family or the modem has none, and the call goes on without audio, logged);
- * while an outgoing call alerts on a modem without early media, our own ringback tone. DTMF from the GSM side comes from the modem's own detection where
- * the family has it (Quectel +QTONEDET, SIMCom +RXDTMF), else from the in-band detector on its audio.
+ * while an outgoing call alerts on a modem without early media, our own ringback tone. DTMF from the
+ * GSM side comes from the modem's own detection where the family has it (Quectel +QTONEDET, SIMCom
+ * +RXDTMF), else from the in-band detector on its audio.
  * Digits to the GSM side go with AT+VTS unless `sip.media.dtmfToGsm` is "inband".
  */
 import type { SipConfig } from '../config/schema-sip.js';
