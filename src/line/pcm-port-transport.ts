@@ -7,7 +7,8 @@
  * Here the port is opened by the serial library's Linux binding (raw termios, the exclusive lock, a
  * non-blocking descriptor). Reads then come from a tty stream on the descriptor, which stays in the
  * event loop's epoll set for the whole call (the binding's own poller leaves and re-enters it around
- * every read: two more system calls per frame, so it is released at once). Writes are non-blocking
+ * every read: two more system calls per frame, so it is released at once), into one buffer that every
+ * read reuses (a view of it reaches the listener, which must not keep it). Writes are non-blocking
  * system calls on the main thread; what the tty cannot take at once waits, in order, and is retried
  * with the next write or shortly after.
  */
@@ -20,6 +21,8 @@ import type { AtTransport } from '../at/types.js';
 const MAX_QUEUED_BYTES = 32_000;
 /** How soon bytes the tty could not take are tried again when no write comes first. */
 const RETRY_MS = 5;
+/** One read's most: 256 ms of 8 kHz audio, far more than the port delivers between two event-loop turns. */
+const READ_BUFFER_BYTES = 4096;
 
 function retryable(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
@@ -38,8 +41,11 @@ export async function openPcmTransport(path: string, baudRate: number): Promise<
   // second event-loop handle on the same descriptor, must not outlive this point.
   binding.poller.destroy();
   let stream: tty.ReadStream;
+  const reads = new ReadTarget();
   try {
-    stream = new tty.ReadStream(fd);
+    // Reads land in one buffer of ours (net.Socket's `onread`): no allocation and no readable-stream
+    // bookkeeping per read. Each chunk is therefore only valid during its listener call.
+    stream = new tty.ReadStream(fd, { onread: { buffer: reads.buffer, callback: (n: number, buf: Buffer) => reads.deliver(buf.subarray(0, n)) } } as never);
   } catch (error) {
     fs.closeSync(fd);
     throw new Error(`cannot read ${path}: ${(error as Error).message}`);
@@ -47,7 +53,16 @@ export async function openPcmTransport(path: string, baudRate: number): Promise<
   // On a pseudo-terminal libuv reopens the tty and reads from a descriptor of its own (a copy of ours
   // then): ours stays open and is closed with the stream. On a ttyUSB the stream owns ours.
   const streamFd = (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  return new PcmPortTransport(stream, fd, typeof streamFd === 'number' && streamFd !== fd);
+  return new PcmPortTransport(stream, reads, fd, typeof streamFd === 'number' && streamFd !== fd);
+}
+
+/** Where the stream's reads go: one buffer, handed to the listener as a view per read. */
+class ReadTarget {
+  readonly buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  listener: ((chunk: Buffer) => void) | null = null;
+  deliver(chunk: Buffer): void {
+    this.listener?.(chunk);
+  }
 }
 
 class PcmPortTransport implements AtTransport {
@@ -59,6 +74,7 @@ class PcmPortTransport implements AtTransport {
 
   constructor(
     private readonly stream: tty.ReadStream,
+    private readonly reads: ReadTarget,
     private readonly fd: number,
     /** `fd` is ours to close (the stream reads from a descriptor of its own). */
     private readonly closeFd: boolean,
@@ -82,10 +98,10 @@ class PcmPortTransport implements AtTransport {
   }
 
   onData(listener: (chunk: Buffer) => void): void {
-    // Each chunk is a buffer of its own: no copy needed.
-    this.stream.on('data', (chunk: Buffer) => {
+    this.reads.listener = (chunk) => {
       if (!this.closed) listener(chunk);
-    });
+    };
+    this.stream.resume();
   }
 
   onClose(listener: (err?: Error) => void): void {

@@ -80,7 +80,7 @@ export interface ModemAudioStats {
 
 /** A call's PCM path to the modem (its USB audio port). */
 export interface ModemAudioEnd {
-  /** Each 20 ms frame the modem sends (what the GSM party says). */
+  /** Each 20 ms frame the modem sends (what the GSM party says); valid during the call only (copy to keep). */
   onFrame(listener: (frame: Int16Array) => void): void;
   /** Where the writer clock takes the next frame for the modem every 20 ms; null writes silence. */
   setSource(source: (() => Int16Array | null) | null): void;

@@ -23,7 +23,8 @@ export class PcmFramer {
 
   /**
    * Every frame `chunk` completes, each `frameBytes` long: a frame that lies whole in the chunk is a
-   * view of its bytes (the port hands over a buffer of its own per read), one that spans reads a copy.
+   * view of its bytes, one that spans reads a copy. The port reuses its read buffer, so a frame is only
+   * valid until the caller returns (the modem audio end hands each on synchronously).
    */
   push(chunk: Buffer): Buffer[] {
     const audio = this.nmea.push(chunk);
