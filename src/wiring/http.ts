@@ -3,6 +3,7 @@
  * with its two services (listen early; stop taking requests first on shutdown).
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { AuthStore } from '../config/auth-store.js';
@@ -41,6 +42,8 @@ export interface HttpWiringOptions {
   version: string;
   host: string;
   port: number;
+  /** HTTPS with this PEM pair (http.tls); null: plain HTTP. */
+  tls?: { cert: string; key: string } | null;
   log: Logger;
 }
 
@@ -120,7 +123,8 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       auth.recordLogin(user).catch((e: Error) => log.error({ err: e.message, user }, 'cannot record the login time'));
     },
   });
-  const server = createServer(app.callback());
+  // Over HTTPS, Koa's ctx.secure is true, so the session and CSRF cookies get the Secure flag.
+  const server: Server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, app.callback()) : createServer(app.callback());
   let boundPort = 0;
   const close = once(
     () =>
