@@ -19,7 +19,7 @@ export function App() {
   const path = currentPath.value;
 
   useEffect(() => {
-    if (user) connectEvents(() => void loadMe().catch(() => undefined));
+    if (user) connectEvents(() => loadMe().then(() => me.value != null, () => true));
     else disconnectEvents();
   }, [user?.user, user?.role]);
 

@@ -25,7 +25,9 @@ export function csrfToken(): string | undefined {
 }
 
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // X-Requested-With: a 401 then comes without `WWW-Authenticate: Basic`, so the browser shows no
+  // password dialog of its own and the UI's login page takes over.
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Requested-With': 'cellgate-ui' };
   if (method !== 'GET') {
     const token = csrfToken();
     if (token) headers['X-CSRF-Token'] = token;

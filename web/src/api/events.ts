@@ -18,7 +18,8 @@ let source: EventSource | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 let retryMs = 2000;
 const MAX_RETRY_MS = 30_000;
-let onRefused: (() => void) | undefined;
+/** Whether the session still holds; asked before opening the stream again after a refusal. */
+let sessionAlive: () => Promise<boolean> = async () => true;
 
 /** Subscribe to one event type; 'open' fires on every (re)connection. Returns the unsubscribe. */
 export function onEvent(type: ServerEvent | 'open', fn: Handler): () => void {
@@ -53,8 +54,14 @@ function open(): void {
     if (es.readyState !== EventSource.CLOSED) return; // the browser retries by itself
     es.close();
     source = null;
-    onRefused?.();
-    retryTimer = setTimeout(open, retryMs);
+    // A refusal may mean the session ended: ask first (an API call shows the login page on a 401,
+    // where a bare EventSource request could make the browser ask for Basic credentials itself).
+    retryTimer = setTimeout(() => {
+      void sessionAlive().then((alive) => {
+        retryTimer = undefined;
+        if (alive && source === null) open();
+      });
+    }, retryMs);
     retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
   };
   for (const type of EVENT_TYPES) {
@@ -70,9 +77,9 @@ function open(): void {
   }
 }
 
-/** Opens the stream (once). `refused` runs when the server turned it down, e.g. to re-check the session. */
-export function connectEvents(refused?: () => void): void {
-  onRefused = refused;
+/** Opens the stream (once). `alive` tells, after the server turned the stream down, whether to try again. */
+export function connectEvents(alive: () => Promise<boolean>): void {
+  sessionAlive = alive;
   if (source || retryTimer !== undefined) return;
   open();
 }
