@@ -117,6 +117,12 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
     if (!principal) throw new ApiError(401, 'authentication required');
     if ((perUser.get(principal.user) ?? 0) >= maxPerUser) throw new ApiError(429, `at most ${maxPerUser} event streams per user`, { 'Retry-After': '5' });
 
+    if (ctx.method === 'HEAD') {
+      // HEAD gets the headers of a stream and no stream.
+      ctx.type = 'text/event-stream';
+      ctx.status = 200;
+      return;
+    }
     const { req, res } = ctx;
     ctx.status = 200;
     ctx.respond = false;

@@ -88,6 +88,10 @@ test('anonymous gets 401; the response of an allowed caller is an unbuffered eve
     await reader.until((e) => e.length >= 2, 2000, 'hello and lines');
     assert.equal(reader.retry, 2000);
     ac.abort();
+    const head = await fetch(`${r.h.base}/api/events`, { method: 'HEAD', headers: ADMIN });
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get('content-type') ?? '', /^text\/event-stream/);
+    await until(() => r.streams.size === 0, 2000, 'HEAD opens no stream');
   } finally {
     await r.h.close();
   }
