@@ -80,6 +80,7 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
 
   function tick(): void {
     const t = now();
+    o.hub.syncLines();
     for (const s of [...open]) {
       if (!stillValid(s)) {
         s.end();

@@ -64,6 +64,8 @@ export class LiveEventHub {
   private readonly subscribers = new Set<LiveSubscriber>();
   private detach: (() => void) | null = null;
   private readonly lineUpdates: Coalescer<number, null>;
+  /** The lines listened to, with their listener removers (while listening). */
+  private readonly lineListeners = new Map<LineBus, () => void>();
 
   constructor(
     private readonly sources: LiveSources,
@@ -79,6 +81,7 @@ export class LiveEventHub {
   subscribe(s: LiveSubscriber): () => void {
     this.subscribers.add(s);
     if (this.detach === null) this.detach = this.attach();
+    this.syncLines();
     return () => {
       if (!this.subscribers.delete(s)) return;
       if (this.subscribers.size === 0) this.stopListening();
@@ -87,6 +90,27 @@ export class LiveEventHub {
 
   get size(): number {
     return this.subscribers.size;
+  }
+
+  /**
+   * Follows lines that appeared (and forgets ones that went) since listening began: the HTTP API
+   * listens before the lines start, so a stream may open while the line list is still empty.
+   */
+  syncLines(): void {
+    if (this.detach === null) return;
+    const now = new Set(this.sources.lines());
+    for (const [line, off] of this.lineListeners) {
+      if (!now.has(line)) {
+        off();
+        this.lineListeners.delete(line);
+      }
+    }
+    for (const line of now) {
+      if (this.lineListeners.has(line)) continue;
+      const onStatus = () => this.lineUpdates.push(line.id, null);
+      line.on('status', onStatus);
+      this.lineListeners.set(line, () => line.off('status', onStatus));
+    }
   }
 
   /** Every line as GET /api/lines shows them (the `lines` snapshot). */
@@ -112,11 +136,6 @@ export class LiveEventHub {
 
   private attach(): () => void {
     const { sources } = this;
-    const lineListeners = sources.lines().map((line) => {
-      const onStatus = () => this.lineUpdates.push(line.id, null);
-      line.on('status', onStatus);
-      return () => line.off('status', onStatus);
-    });
     const onCall = (call: Call) => {
       const view = sources.callView(call.id);
       if (view) this.publish('call', encodeSseJson('call', view));
@@ -134,7 +153,8 @@ export class LiveEventHub {
     sources.sms.on('sms-sent', onSent);
     sources.sms.on('sms-final', onFinal);
     return () => {
-      for (const off of lineListeners) off();
+      for (const off of this.lineListeners.values()) off();
+      this.lineListeners.clear();
       sources.calls.off('call-started', onCall);
       sources.calls.off('call-changed', onCall);
       sources.calls.off('call-ended', onCall);

@@ -265,3 +265,22 @@ test('a client that stops reading is dropped once its queue is full, and the oth
     await r.h.close();
   }
 });
+
+test('a line that starts after the stream opened is followed (the API listens before the lines start)', async () => {
+  const r = await rig();
+  try {
+    const late = r.lines.splice(1, 1)[0]!;
+    const ac = new AbortController();
+    const { reader } = await open(r, ADMIN, ac.signal);
+    await reader.until((e) => e.length >= 2, 2000, 'hello and lines');
+    r.lines.push(late);
+    await until(() => late.listenerCount('status') === 1, 2000, 'the late line followed');
+    late.emit('status');
+    await reader.until((e) => e.some((x) => x.event === 'line' && JSON.parse(x.data).id === 2), 2000, 'the late line event');
+    ac.abort();
+    await until(() => r.streams.size === 0, 2000, 'stream closed');
+    assert.equal(r.listenerCount(), 0);
+  } finally {
+    await r.h.close();
+  }
+});
