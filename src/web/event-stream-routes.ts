@@ -151,12 +151,11 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
       unsubscribe();
       untrack(s);
       s.outbox.close();
-      req.off('close', end);
       res.off('close', end);
       res.off('error', end);
       if (!res.writableEnded) res.end();
     }
-    req.on('close', end);
+    // The response's 'close' marks the client gone (the request's own 'close' only means its body was read).
     res.on('close', end);
     res.on('error', end);
 
