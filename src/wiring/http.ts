@@ -26,6 +26,10 @@ import type { LineVoip } from '../sip/registration/index.js';
 import { ussdRoutes } from '../web/ussd-routes.js';
 import type { SimulatorPart } from './simulator.js';
 import type { SmsParts } from './sms.js';
+import { SignalHistory } from '../line/signal-history.js';
+import { eventStreams } from '../web/event-stream-routes.js';
+import { LiveEventHub } from '../web/live-event-hub.js';
+import { signalRoutes } from '../web/signal-routes.js';
 
 export interface HttpWiringOptions {
   config: ConfigStore;
@@ -90,10 +94,18 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
   // A changed password or role, or a deleted account (API or `cellgate user`), ends that account's sessions.
   const sessions = new SessionStore();
   const credentials = new CredentialCache();
+  // Live updates (GET /api/events) and the per-line signal history (GET /api/lines/:id/signal).
+  const live = eventStreams({
+    hub: new LiveEventHub({ lines: () => lines.all(), lineStatus: (id) => registry.get(id), calls, callView: (id) => calls.get(id), sms: sms.events }),
+    sessions,
+    auth,
+  });
+  const signalHistory = new SignalHistory();
   auth.onChange((user, change) => {
     const ended = sessions.endUser(user);
     credentials.clear();
-    log.info({ user, change, sessionsEnded: ended }, 'account changed');
+    const streamsEnded = live.endUser(user);
+    log.info({ user, change, sessionsEnded: ended, streamsEnded }, 'account changed');
   });
   const app = createWebApp({
     registry,
@@ -115,6 +127,8 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
       ...userRoutes({ users: auth, sessions, bodyLimit, log }),
       ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+      ...live.routes,
+      ...signalRoutes({ history: signalHistory, lineExists: (id) => lines.get(id) !== undefined }),
     ],
     auth,
     log,
@@ -129,6 +143,8 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
   const close = once(
     () =>
       new Promise<void>((r) => {
+        signalHistory.stop();
+        live.closeAll();
         server.close(() => r());
         server.closeAllConnections();
       }),
@@ -146,6 +162,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       throw new Error(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
     }
     boundPort = (server.address() as AddressInfo).port;
+    signalHistory.start(() => lines.list());
   };
   return {
     server,
