@@ -98,7 +98,9 @@ export function configRoutes(deps: ConfigRouteDeps): ApiRoute[] {
 
   function one(ctx: Context): void {
     const section = sectionParam(ctx);
-    ctx.body = (redactSecrets(config.get()) as Record<string, unknown>)[section];
+    // Serialized here: a section may be null (`mail` when unset), which Koa would answer as 204.
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify((redactSecrets(config.get()) as Record<string, unknown>)[section]);
   }
 
   async function replace(ctx: Context): Promise<void> {
