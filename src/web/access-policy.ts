@@ -38,7 +38,7 @@ export const CALLS_READ = OPERATORS;
 export const SMS_SEND = EVERY_ROLE;
 /**
  * Reading and deleting the inbox and outbox. The sms role sees every message, as the manual's SMS
- * level does (docs/decisions/0050-web-roles.md): received ones belong to no account.
+ * level does (docs/decisions/0053-web-roles-and-config-api.md): received ones belong to no account.
  */
 export const SMS_READ = EVERY_ROLE;
 export const SMS_DELETE = EVERY_ROLE;
