@@ -9,8 +9,14 @@ const LIVE_SETTINGS: readonly string[] = [
   'policy',
   // Ring timeout read at each call (app.ts RingThenRejectRouter).
   'calls',
-  // Accounts read at each bind (sms-routes "applied to new binds").
+  // Read through getters by the SMS router, scheduler, receivers' command screen and retention (sms.ts).
+  'sms',
+  // The SMPP backend reads its section through a getter (sms.ts): accounts at each bind.
   'smpp.accounts',
+  'smpp.lineNumber',
+  'smpp.maxSubmitsPerSecond',
+  // Recipient prefixes per line, read by the SMS router at each message (sms.ts).
+  'lines[].prefixes',
   // Read at each state-changing request (csrf.ts via http.ts allowedOrigins).
   'http.allowedOrigins',
   // Read at each device status and SMS info reply.
@@ -25,7 +31,23 @@ const LIVE_SETTINGS: readonly string[] = [
   'sip.media',
 ];
 
+/** Inside a live setting above, what is still read once at start. */
+const READ_AT_START: readonly string[] = [
+  // Given to each line's SMS receiver when it is attached.
+  'sms.partTimeoutSec',
+];
+
+/** `lines[0].prefixes` → `lines[].prefixes`: list positions do not matter here. */
+function generic(path: string): string {
+  return path.replace(/\[\d+\]/g, '[]');
+}
+
+function under(path: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
 /** True when the setting at `path` (e.g. `sip.media.rtpPorts`, `calls`) applies without a restart. */
 export function appliesLive(path: string): boolean {
-  return LIVE_SETTINGS.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+  const g = generic(path);
+  return under(g, LIVE_SETTINGS) && !under(g, READ_AT_START);
 }

@@ -147,3 +147,12 @@ test('changedPaths: leaves that differ; a list of another length counts as one c
   assert.deepEqual(changedPaths(null, { host: 'h' }, ['mail']), ['mail']);
   assert.deepEqual(changedPaths({ a: 1 }, { a: 1 }), []);
 });
+
+test('appliesLive: settings the wiring reads at each use apply at once; the rest waits for a restart', () => {
+  for (const p of ['policy.limits.callMinutes', 'calls.ringTimeoutSec', 'sms.forward[0].webhook.url', 'smpp.accounts[1].password', 'lines[2].prefixes', 'sip.media.rtpPorts', 'http.allowedOrigins[0]']) {
+    assert.equal(appliesLive(p), true, p);
+  }
+  for (const p of ['sms.partTimeoutSec', 'smpp.port', 'smpp.enabled', 'lines[0].port', 'http.port', 'modems.probeIntervalMs', 'sip.port', 'device.timezone', 'callsX']) {
+    assert.equal(appliesLive(p), false, p);
+  }
+});
