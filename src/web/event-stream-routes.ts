@@ -11,6 +11,7 @@
  * checked on a timer and before each event), and when the daemon stops (closeAll).
  */
 import type { Context } from 'koa';
+import { EVENTS } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import { SESSION_COOKIE, type WebState } from './auth-gate.js';
@@ -21,7 +22,6 @@ import { encodeSseComment, encodeSseJson, encodeSseRetry } from './sse-encoder.j
 import { DEFAULT_MAX_QUEUED_BYTES, SseOutbox } from './sse-outbox.js';
 import type { SessionStore } from './sessions.js';
 
-const STREAM_READERS: readonly Role[] = ['admin', 'user', 'sms'];
 
 export interface EventStreamOptions {
   hub: LiveEventHub;
@@ -174,7 +174,7 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
   }
 
   return {
-    routes: [{ method: 'GET', path: '/events', access: STREAM_READERS, handler: stream }],
+    routes: [{ method: 'GET', path: '/events', access: EVENTS, handler: stream }],
     get size() {
       return open.size;
     },

@@ -12,6 +12,7 @@ import type { Call } from '../call/call.js';
 import type { CallView } from '../call/call-view.js';
 import type { CallEvents, LineEvents, SmsEvents } from '../events.js';
 import type { LineStatus } from '../line/types.js';
+import { CALLS_READ, SMS_READ, STATUS_READ } from './access-policy.js';
 import type { Role } from './authenticator.js';
 import { Coalescer, type CoalescerClock } from './line-event-coalescer.js';
 import { encodeSseJson } from './sse-encoder.js';
@@ -21,10 +22,10 @@ export type LiveEventType = 'lines' | 'line' | 'call' | 'sms';
 
 /** Which roles may receive each event type (web-common contract: the sms role sees SMS events only). */
 export const LIVE_EVENT_READERS: Readonly<Record<LiveEventType, readonly Role[]>> = {
-  lines: ['admin', 'user'],
-  line: ['admin', 'user'],
-  call: ['admin', 'user'],
-  sms: ['admin', 'user', 'sms'],
+  lines: STATUS_READ,
+  line: STATUS_READ,
+  call: CALLS_READ,
+  sms: SMS_READ,
 };
 
 export function mayReceive(role: Role, type: LiveEventType): boolean {

@@ -7,9 +7,8 @@ import type { Context } from 'koa';
 import type { SignalSample } from '../line/signal-history.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
-import type { Role } from './authenticator.js';
+import { STATUS_READ } from './access-policy.js';
 
-const SIGNAL_READERS: readonly Role[] = ['admin', 'user'];
 export const MAX_SIGNAL_HOURS = 24;
 
 export interface SignalRouteDeps {
@@ -41,5 +40,5 @@ export function signalRoutes(deps: SignalRouteDeps): ApiRoute[] {
     ctx.body = body;
   }
 
-  return [{ method: 'GET', path: '/lines/:id/signal', access: SIGNAL_READERS, handler: signal }];
+  return [{ method: 'GET', path: '/lines/:id/signal', access: STATUS_READ, handler: signal }];
 }

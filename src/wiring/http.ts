@@ -24,6 +24,10 @@ import { userRoutes } from '../web/user-routes.js';
 import { sipRoutes, withVoip, type SipRouteDeps } from '../web/sip-routes.js';
 import type { LineVoip } from '../sip/registration/index.js';
 import { ussdRoutes } from '../web/ussd-routes.js';
+import { configRoutes } from '../web/config-routes.js';
+import type { ApiRoute } from '../web/api-routes.js';
+import { policyConfigOf } from '../line/sim-policy.js';
+import { appliesLive } from './live-settings.js';
 import type { SimulatorPart } from './simulator.js';
 import type { SmsParts } from './sms.js';
 import { SignalHistory } from '../line/signal-history.js';
@@ -62,8 +66,44 @@ export interface HttpPart {
   stopFirst: Service;
 }
 
-export function wireHttp(o: HttpWiringOptions): HttpPart {
+/** What the daemon's API routes (beyond those of createWebApp itself) are made of. */
+export type DaemonRouteOptions = Pick<HttpWiringOptions, 'config' | 'auth' | 'lines' | 'policy' | 'calls' | 'sms' | 'sip' | 'log'>;
+
+/**
+ * Every API route the daemon mounts besides createWebApp's own, as `extraRoutes`: exported so that
+ * tests mount exactly the daemon's routes (the access matrix).
+ */
+export function daemonApiRoutes(o: DaemonRouteOptions, sessions: SessionStore): (bodyLimit: number) => ApiRoute[] {
   const { config, auth, lines, policy, calls, sms, log } = o;
+  return (bodyLimit) => [
+    ...lineRoutes({ lines, policy, config, bodyLimit }),
+    ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
+    ...smsRoutes({
+      router: sms.router,
+      store: sms.store,
+      config,
+      bodyLimit,
+      lineIds: () => lines.all().map((l) => l.id),
+      maySendSms: (id) => policy.maySendSms(id),
+      smppSessions: () => sms.smppSessions(),
+      waitOutcome: (id, ms) => sms.waitOutcome(id, ms),
+    }),
+    ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
+    ...userRoutes({ users: auth, sessions, bodyLimit, log }),
+    ...configRoutes({
+      config,
+      bodyLimit,
+      appliesLive,
+      applied: (section, next) => {
+        if (section === 'policy') policy.reconfigure(policyConfigOf(next));
+      },
+    }),
+    ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+  ];
+}
+
+export function wireHttp(o: HttpWiringOptions): HttpPart {
+  const { config, auth, lines, calls, sms, log } = o;
   const cfg = config.get();
   const startedAt = Date.now();
   const registry: LineRegistry = {
@@ -76,7 +116,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       const all = lines.list();
       const sim = o.simulator;
       return {
-        name: cfg.device.name,
+        name: config.get().device.name,
         version: o.version,
         uptime: Math.floor((Date.now() - startedAt) / 1000),
         startedAt: new Date(startedAt).toISOString(),
@@ -112,21 +152,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
     sessions,
     credentials,
     extraRoutes: (bodyLimit) => [
-      ...lineRoutes({ lines, policy, config, bodyLimit }),
-      ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
-      ...smsRoutes({
-        router: sms.router,
-        store: sms.store,
-        config,
-        bodyLimit,
-        lineIds: () => lines.all().map((l) => l.id),
-        maySendSms: (id) => policy.maySendSms(id),
-        smppSessions: () => sms.smppSessions(),
-        waitOutcome: (id, ms) => sms.waitOutcome(id, ms),
-      }),
-      ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
-      ...userRoutes({ users: auth, sessions, bodyLimit, log }),
-      ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+      ...daemonApiRoutes(o, sessions)(bodyLimit),
       ...live.routes,
       ...signalRoutes({ history: signalHistory, lineExists: (id) => lines.get(id) !== undefined }),
     ],

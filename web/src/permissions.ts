@@ -2,7 +2,7 @@
 import { me } from './api/session';
 import type { Role } from './api/types';
 
-const SMS_WRITERS: readonly Role[] = ['admin', 'sms'];
+const SMS_WRITERS: readonly Role[] = ['admin', 'user', 'sms'];
 
 /** Delete, resend and fail messages. */
 export function maySendSms(): boolean {
