@@ -49,7 +49,9 @@ async function main() {
   }
 
   const outputs = result.metafile.outputs;
-  const entry = Object.entries(outputs).find(([, o]) => o.entryPoint !== undefined);
+  // Pages loaded on demand are entry points too (dynamic imports): pick main.tsx's output by name.
+  const mainEntry = relative(root, join(src, 'main.tsx')).split('\\').join('/');
+  const entry = Object.entries(outputs).find(([, o]) => o.entryPoint === mainEntry);
   if (!entry) throw new Error('esbuild produced no entry output');
   const [entryPath, entryOut] = entry;
   const asset = (p) => relative(dist, join(root, p)).split('\\').join('/');
