@@ -9,6 +9,7 @@
  */
 import { formatFieldError, formatPath } from '../../../src/config/errors.js';
 import { validateConfig } from '../../../src/config/schema.js';
+import { restoreRedacted } from '../../../src/config/restore-redacted.js';
 import { isSecretPath, REDACTED } from '../../../src/config/secret-fields.js';
 
 export interface FieldMessage {
@@ -46,9 +47,13 @@ function within(path: string, section: string): boolean {
 
 /**
  * Field errors of `section` holding `value`, the rest of the document being `others` (what GET
- * /api/config returned for this account). Only errors inside the section are returned.
+ * /api/config returned for this account, the section as loaded included). Only errors inside the
+ * section are returned. As the API does, a redaction marker where nothing secret was loaded is
+ * reported first and alone.
  */
 export function validateSection(section: string, value: unknown, others: Record<string, unknown> = {}): FieldMessage[] {
+  const markers = restoreRedacted(value, others[section], [section]).errors;
+  if (markers.length > 0) return markers.map(apiFieldMessage);
   const pick = new Map<string, number>();
   for (let round = 0; ; round++) {
     const marked = new Set<string>();
