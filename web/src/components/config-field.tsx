@@ -11,6 +11,7 @@ import type { Explanation } from '../config/rule-explain';
 import { fieldKind, fieldMayBe, type FieldKind } from '../config/schema-info';
 import { t } from '../i18n/index';
 import { ConfigFieldError } from './config-field-error';
+import { GROUP_STYLE } from './config-group-style';
 
 export interface FieldContext {
   /** Error messages by path, as the API names paths. */
@@ -77,7 +78,7 @@ function ObjectFields({ path, value, keys, ctx }: { path: Path; value: Record<st
   );
   if (path.length <= 1) return <div class="form">{body}</div>;
   return (
-    <fieldset class="config-group" style={{ minWidth: 0 }} aria-describedby={ctx.errors.has(p) ? errId : undefined}>
+    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={ctx.errors.has(p) ? errId : undefined}>
       <legend>{labelOf(path)}</legend>
       {body}
     </fieldset>
@@ -89,12 +90,12 @@ function ObjectList({ path, list, ctx }: { path: Path; list: unknown[]; ctx: Fie
   const errId = `${inputId(path)}-err`;
   const add = () => ctx.set([...path, list.length], list.length > 0 ? blankLike(list[list.length - 1]) : {});
   return (
-    <fieldset class="config-group" style={{ minWidth: 0 }} aria-describedby={ctx.errors.has(p) ? errId : undefined}>
+    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={ctx.errors.has(p) ? errId : undefined}>
       <legend>{labelOf(path)}</legend>
       <ConfigFieldError id={errId} path={p} messages={ctx.errors.get(p)} />
       {list.length === 0 && <p class="hint">{t('config.emptyList')}</p>}
       {list.map((item, i) => (
-        <fieldset key={i} class="config-group" style={{ minWidth: 0 }}>
+        <fieldset key={i} class="config-group" style={GROUP_STYLE}>
           <legend>{t('config.item', { n: i + 1 })}</legend>
           <ConfigField path={[...path, i]} value={item} ctx={ctx} />
           <button type="button" onClick={() => ctx.remove(path, i)}>

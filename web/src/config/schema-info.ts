@@ -3,6 +3,7 @@
  * (src/config/schema.ts) at a path: the settings editor offers a checkbox, a number, a choice or text
  * accordingly, and lists an object's keys even when they are absent from the document.
  */
+import './zod-no-eval';
 import { configSchema } from '../../../src/config/schema.js';
 
 export type FieldKind =

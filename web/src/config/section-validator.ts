@@ -7,6 +7,7 @@
  * Secrets arrive redacted (`[redacted]` stands for "unchanged"); the server puts the stored value back
  * before it validates, so a field still holding the marker is not judged here.
  */
+import './zod-no-eval';
 import { formatFieldError, formatPath } from '../../../src/config/errors.js';
 import { validateConfig } from '../../../src/config/schema.js';
 import { restoreRedacted } from '../../../src/config/restore-redacted.js';

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { Alert } from '../components/alert';
 import { ConfigFieldError } from '../components/config-field-error';
+import { GROUP_STYLE } from '../components/config-group-style';
 import { ConfigLimitInput } from '../components/config-limit-input';
 import { pathText } from '../config/draft';
 import type { LimitField } from '../config/explain-words';
@@ -119,7 +120,7 @@ export default function SettingsLimitsPage() {
   const body = policy && (
     <form data-form="limits" class="form" onSubmit={save} noValidate>
       <p class="hint">{t('limits.syntax')}</p>
-      <fieldset class="config-group" style={{ minWidth: 0 }}>
+      <fieldset class="config-group" style={GROUP_STYLE}>
         <legend>{t('limits.deviceWide')}</legend>
         {FIELDS.map((f) => (
           <ConfigLimitInput key={f} id={`limit-${f}`} label={fieldLabel(f)} field={f} path={pathText(['policy', 'limits', f])} value={limits[f] ?? ''} errors={errs(pathText(['policy', 'limits', f]))} onInput={(v) => changed({ ...limits, [f]: v }, rows)} />
@@ -131,14 +132,14 @@ export default function SettingsLimitsPage() {
         </div>
       </fieldset>
 
-      <fieldset class="config-group" style={{ minWidth: 0 }}>
+      <fieldset class="config-group" style={GROUP_STYLE}>
         <legend>{t('limits.perSim')}</legend>
         <p class="hint">{t('limits.perSimHint')}</p>
         {rows.map((row, i) => {
           const keyPath = pathText(['policy', 'slotLimits', row.key.trim()]);
           const update = (next: SlotRow) => changed(limits, rows.map((r, j) => (j === i ? next : r)));
           return (
-            <fieldset key={i} class="config-group" style={{ minWidth: 0 }} data-slot-limit={row.key}>
+            <fieldset key={i} class="config-group" style={GROUP_STYLE} data-slot-limit={row.key}>
               <legend>{row.key.trim() === '' ? t('limits.newSim') : t('limits.sim', { key: row.key })}</legend>
               <div class="field">
                 <label for={`slot-${i}-key`}>{t('limits.simKey')}</label>
