@@ -23,6 +23,11 @@ export default function SettingsListPage() {
             {t('limits.title')}
           </a>
         </li>
+        <li>
+          <a href="#/settings/sim-rules" data-settings="sim-rules">
+            {t('limits.rulesTitle')}
+          </a>
+        </li>
       </ul>
       <h2>{t('config.sections')}</h2>
       <Alert error={error} />
