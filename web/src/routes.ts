@@ -38,6 +38,7 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '/settings', nav: 'settings', roles: OPERATORS, title: () => t('config.title'), load: () => import('./pages/settings-list-page') },
   { path: '/settings/limits', nav: 'settings-limits', roles: OPERATORS, title: () => t('limits.title'), load: () => import('./pages/settings-limits-page'), inNav: false },
   { path: '/settings/sim-rules', nav: 'settings-sim-rules', roles: OPERATORS, title: () => t('limits.rulesTitle'), load: () => import('./pages/settings-sim-rules-page'), inNav: false },
+  { path: '/settings/sms-forward', nav: 'settings-sms-forward', roles: OPERATORS, title: () => t('config.forward.title'), load: () => import('./pages/settings-sms-forward-page'), inNav: false },
   ...CONFIG_SECTIONS.map(([section, roles]): PageRoute => ({ path: `/settings/${section}`, nav: `settings-${section}`, roles, title: () => t('config.title'), load: () => import('./pages/settings-section-page'), inNav: false })),
   { path: '/account', nav: 'account', roles: ALL, title: () => t('nav.account'), load: () => import('./pages/account-page') },
 ];

@@ -28,6 +28,11 @@ export default function SettingsListPage() {
             {t('limits.rulesTitle')}
           </a>
         </li>
+        <li>
+          <a href="#/settings/sms-forward" data-settings="sms-forward">
+            {t('config.forward.title')}
+          </a>
+        </li>
       </ul>
       <h2>{t('config.sections')}</h2>
       <Alert error={error} />
