@@ -27,10 +27,19 @@ export interface ChartSpec {
   y2Label?: string;
   yRange?: [number, number];
   height?: number;
+  /** BCP 47 language for the time axis (Intl), e.g. "zh-CN" */
+  locale?: string;
 }
 
 export interface ChartHandle {
   destroy(): void;
+}
+
+const fromZero = (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, max > 0 ? max * 1.1 : 1];
+
+function timeFormat(locale: string): (d: Date) => string {
+  const f = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  return (d) => f.format(d);
 }
 
 function options(spec: ChartSpec, width: number): uPlot.Options {
@@ -47,8 +56,9 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
     height: spec.height ?? 220,
     scales: {
       x: cats ? { time: false, range: [-0.6, cats.length - 0.4] } : { time: true },
-      y: spec.yRange ? { range: spec.yRange } : { auto: true },
-      ...(spec.y2Label ? { y2: { auto: true } } : {}),
+      // counts, minutes, percentages and durations start at zero
+      y: { range: spec.yRange ?? fromZero },
+      ...(spec.y2Label ? { y2: { range: fromZero } } : {}),
     },
     axes,
     series: [
@@ -61,6 +71,8 @@ function options(spec: ChartSpec, width: number): uPlot.Options {
         return { ...base, fill: `${s.colour}99`, points: { show: false }, paths: uPlot.paths.bars!({ size: [barSeries > 1 ? 0.35 : 0.6, 48], align: align as -1 | 0 | 1 }) };
       }),
     ],
+    // time labels in the page's language, through Intl
+    ...(spec.locale ? { fmtDate: () => timeFormat(spec.locale!) } : {}),
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
   };

@@ -5,7 +5,7 @@ import { ChartFrame } from '../components/chart-frame';
 import type { SignalHistory } from '../charts/records';
 import { hourlyMeans, signalSeries, signalSummary } from '../charts/signal-series';
 import { formatDbm, formatNumber } from '../i18n/format';
-import { t } from '../i18n/index';
+import { lang, t } from '../i18n/index';
 import { formatTime } from './calls-format';
 
 const REFRESH_MS = 60_000;
@@ -29,8 +29,8 @@ export function DeviceSignalChart({ line }: { line: number }) {
   const spec = useMemo(() => {
     if (!history || history.samples.length === 0) return null;
     const [xs, ys] = signalSeries(history.samples, history.stepSec);
-    return { data: [xs, ys], series: [{ label: t('charts.signalSeries'), colour: '#0b57d0' }], yLabel: 'dBm', yRange: [-115, -50] as [number, number] };
-  }, [history]);
+    return { data: [xs, ys], series: [{ label: t('charts.signalSeries'), colour: '#0b57d0' }], yLabel: 'dBm', yRange: [-115, -50] as [number, number], locale: lang.value };
+  }, [history, lang.value]);
 
   if (error) return <Alert error={error} />;
   if (!history) return null;

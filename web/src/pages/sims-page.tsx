@@ -74,7 +74,8 @@ export default function SimsPage() {
   }
 
   function reset(r: ResetRequest) {
-    const label = r.what === 'cdr' ? t('sims.resetCdrDone', { count: r.sims.length }) : t('sims.resetRemainingDone', { count: r.sims.length });
+    const names = r.sims.map((s) => `${s.line}${s.slot}`).join(', ');
+    const label = r.what === 'cdr' ? t('sims.resetCdrDone', { sims: names }) : t('sims.resetRemainingDone', { sims: names });
     return run(label, async () => {
       const byLine = new Map<number, string[]>();
       for (const s of r.sims) byLine.set(Number(s.line), [...(byLine.get(Number(s.line)) ?? []), s.slot]);

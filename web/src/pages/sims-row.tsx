@@ -39,15 +39,17 @@ export function SimsRow({ s, bound, selected, onSelect, onAction, busy }: { s: S
         </span>
         {s.unusable && <span class="detail">{s.unusable.detail}</span>}
       </td>
-      <td data-col="info" data-label={L.info} class="sim-info">
-        <span data-field="iccid">{t('sims.iccid', { value: s.iccid ?? '—' })}</span>
-        {line && (
-          <>
-            <span data-field="imsi">{t('sims.imsi', { value: line.sim.imsi ?? '—' })}</span>
-            <span data-field="number">{t('sims.number', { value: line.sim.number ?? '—' })}</span>
-            <span data-field="operator">{t('sims.operator', { value: line.operator ?? '—' })}</span>
-          </>
-        )}
+      <td data-col="info" data-label={L.info}>
+        <div class="sim-info">
+          <span data-field="iccid">{t('sims.iccid', { value: s.iccid ?? '—' })}</span>
+          {line && (
+            <>
+              <span data-field="imsi">{t('sims.imsi', { value: line.sim.imsi ?? '—' })}</span>
+              <span data-field="number">{t('sims.number', { value: line.sim.number ?? '—' })}</span>
+              <span data-field="operator">{t('sims.operator', { value: line.operator ?? '—' })}</span>
+            </>
+          )}
+        </div>
       </td>
       <td data-col="total" data-label={L.total}>
         {t('sims.totalValue', { connected: formatNumber(s.total.connected), calls: formatNumber(s.total.calls), asr: formatPercent(s.total.asr), acd: formatSeconds(s.total.acdSec), minutes: formatNumber(s.total.talkMinutes) })}
@@ -63,17 +65,20 @@ export function SimsRow({ s, bound, selected, onSelect, onAction, busy }: { s: S
       </td>
       <td data-col="actions" data-label={L.actions} class="actions">
         {disabled ? (
-          <button type="button" data-action="enable" disabled={busy} onClick={() => onAction('enable')} aria-label={t('sims.enableOne', { sim })}>
+          <button type="button" data-action="enable" disabled={busy} onClick={() => onAction('enable')}>
             {t('sims.enable')}
+            <span class="visually-hidden"> {sim}</span>
           </button>
         ) : (
-          <button type="button" data-action="disable" disabled={busy || s.colour === 'grey'} onClick={() => onAction('disable')} aria-label={t('sims.disableOne', { sim })}>
+          <button type="button" data-action="disable" disabled={busy || s.colour === 'grey'} onClick={() => onAction('disable')}>
             {t('sims.disable')}
+            <span class="visually-hidden"> {sim}</span>
           </button>
         )}
         {!bound && s.colour !== 'grey' && !disabled && (
-          <button type="button" data-action="switch" disabled={busy} onClick={() => onAction('switch')} aria-label={t('sims.switchOne', { sim })}>
+          <button type="button" data-action="switch" disabled={busy} onClick={() => onAction('switch')}>
             {t('sims.switch')}
+            <span class="visually-hidden"> {sim}</span>
           </button>
         )}
       </td>

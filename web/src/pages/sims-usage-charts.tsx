@@ -6,7 +6,7 @@ import type { CallsView, Remaining, SimsFullView, SimSlotView } from '../charts/
 import { ChartFrame } from '../components/chart-frame';
 import type { ChartSeries, ChartSpec } from '../components/chart-uplot';
 import { formatNumber } from '../i18n/format';
-import { t } from '../i18n/index';
+import { lang, t } from '../i18n/index';
 import { remainingText } from './sims-labels';
 
 /** Distinct hues; each SIM's limit is the same hue dashed, and the legend names both. */
@@ -70,8 +70,8 @@ function UsageChart({ id, kind, slots, events, now }: { id: string; kind: 'minut
         data.push(day.xs.map(() => level));
       }
     });
-    return { data, series, yLabel: kind === 'minutes' ? t('charts.minutes') : t('charts.sms') };
-  }, [events, now, slots]);
+    return { data, series, yLabel: kind === 'minutes' ? t('charts.minutes') : t('charts.sms'), locale: lang.value };
+  }, [events, now, slots, lang.value]);
 
   const total = rows.reduce((a, s) => a + used(s), 0);
   const title = kind === 'minutes' ? t('charts.minutesTitle') : t('charts.smsTitle');
