@@ -39,7 +39,7 @@ export function SimsUsageCharts({ view }: { view: SimsFullView }) {
     void api<{ items: OutboxItem[] }>('GET', `/sms/outbox${queryString({ from: new Date(dayStart).toISOString(), limit: RECORDS })}`).then((p) => setSms(p.items), () => setSms(null));
   }, [view]);
 
-  const slots = view.lines.flatMap((l) => l.slots);
+  const slots = useMemo(() => view.lines.flatMap((l) => l.slots), [view]);
   return (
     <div class="charts" data-charts="sims">
       <h2>{t('charts.usageTitle')}</h2>
