@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sleep } from './helpers/demo-daemon.js';
 import { useRig } from './helpers/rig.js';
 import { logIn } from './helpers/ui.js';
 
@@ -42,22 +43,28 @@ test('status page: four lines, and pulling line 1\'s SIM changes its row with no
   const modem = modems.modems.find((m) => m.imei === line1.modem.imei);
   assert.ok(modem, `no simulated modem with line 1's IMEI ${line1.modem.imei}`);
 
-  const cell = '[data-line="1"] [data-col="sim"]';
-  const before = await page.locator(cell).first().evaluate((e: any) => `${e.getAttribute('data-state') ?? e.querySelector('[data-state]')?.getAttribute('data-state')}|${e.textContent}`);
   // A mark on the window: a reload would lose it.
   await page.evaluate(() => ((globalThis as any).__samePage = true));
-
   const card = await r.simulator.pullSim(modem.id, line1.slot);
   t.after(() => r.simulator.insertSim(modem.id, card).catch(() => undefined));
+
+  // The card is gone: the line moves to the next slot (docs/simulator.md, "How the daemon reacts").
+  let now = line1 as { slot: string; lifecycle?: string; sim?: { state: string } | null };
+  for (const end = Date.now() + 30_000; now.slot === line1.slot || now.lifecycle !== 'registered'; await sleep(200)) {
+    assert.ok(Date.now() < end, `line 1 still on slot ${now.slot} (${now.lifecycle}) 30 s after its card was pulled`);
+    now = (await r.api.ok('GET', '/api/lines/1')) as typeof now;
+  }
+  // The row follows with no reload: the slot cell names the new slot, the SIM cell its card's state.
   await page.waitForFunction(
-    ([sel, was]) => {
-      const e = (globalThis as any).document.querySelector(sel);
-      if (!e) return false;
-      const now = `${e.getAttribute('data-state') ?? e.querySelector('[data-state]')?.getAttribute('data-state')}|${e.textContent}`;
-      return now !== was;
+    ([slot, state]) => {
+      const d = (globalThis as any).document;
+      const slotCell = d.querySelector('[data-line="1"] [data-col="slot"]');
+      const simCell = d.querySelector('[data-line="1"] [data-col="sim"]');
+      const simState = simCell?.getAttribute('data-state') ?? simCell?.querySelector('[data-state]')?.getAttribute('data-state');
+      return (slotCell?.textContent ?? '').includes(slot) && (state === null || simState === state);
     },
-    [cell, before] as const,
-    { timeout: 30_000 },
+    [now.slot, now.sim?.state ?? null] as const,
+    { timeout: 10_000 },
   );
   assert.equal(await page.evaluate(() => (globalThis as any).__samePage), true, 'the page was reloaded');
   assert.deepEqual(problems, []);

@@ -27,7 +27,7 @@ export async function logIn(page: Page, who: Pick<Account, 'name' | 'password' |
   await form.locator('input[name=password]').fill(who.password);
   await form.locator('button[type=submit], input[type=submit]').first().click();
   const landing = who.role === 'sms' ? '#/sms/send' : '#/status';
-  await page.waitForFunction(`location.hash === ${JSON.stringify(landing)}`, undefined, { timeout: 10_000 });
+  await page.waitForFunction((hash) => (globalThis as any).location.hash === hash, landing, { timeout: 10_000 });
   await page.locator('[data-action="logout"]').waitFor({ timeout: 10_000 });
 }
 
