@@ -37,9 +37,15 @@ try {
       const routes = [...new Set([...PAGES.map((p) => p.route), ...linked])];
       for (const route of routes) {
         await page.goto(`/${route}`);
-        await page.waitForFunction((r) => location.hash === r, route, { timeout: 10_000 }).catch(() => undefined);
+        await page.waitForFunction((r) => location.hash === r, route, { timeout: 5_000 }).catch(() => undefined);
         // Let the live snapshot arrive and the layout settle.
         await sleep(800);
+        const shown = await page.evaluate(() => location.hash);
+        if (shown !== route) {
+          failed = true;
+          console.error(`${route.padEnd(20)} ${viewport.width}×${viewport.height}  not shown: the app went to ${shown}`);
+          continue;
+        }
         await shoot(page, route, viewport);
       }
       if (session.problems.length) {
