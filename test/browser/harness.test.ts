@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seriousAxeViolations } from './helpers/axe.js';
+import { launchChromium } from './helpers/browser.js';
 import { useRig } from './helpers/rig.js';
 
 const rig = useRig();
@@ -26,4 +27,8 @@ test('the harness: demo daemon with admin, user and sms accounts; Chromium loads
   // The simulator's control API answers through the harness's client.
   const m1 = await r.simulator.modem(1);
   assert.equal(m1.sims.length, 4);
+});
+
+test('without the browser the tests fail and name the Debian package to install', async () => {
+  await assert.rejects(launchChromium('/nonexistent/chromium'), /missing: the browser tests need the Debian package "chromium"/);
 });
