@@ -25,6 +25,7 @@ import { CounterStore } from './store/counter-store.js';
 import { policyConfigOf, SimPolicy } from './line/sim-policy.js';
 import { removeControlApiFile, writeControlApiFile } from './control-api-file.js';
 import { service, ServiceRunner } from './system/service.js';
+import { loadHttpCertificate, type HttpCertificate } from './system/http-certificate.js';
 import { wireHttp } from './wiring/http.js';
 import { simulatorPart } from './wiring/simulator.js';
 import { wireSms, type SmsParts } from './wiring/sms.js';
@@ -288,6 +289,8 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
         })
       : null;
   const host = o.httpHost ?? cfg.http.host;
+  const tls = await loadHttpCertificate(cfg.http.tls, o.dataDir);
+  if (tls) logHttpCertificate(log, tls, o.out ?? process.stdout);
   const http = wireHttp({
     config,
     auth,
@@ -301,6 +304,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     version,
     host,
     port: o.httpPort ?? cfg.http.port,
+    tls,
     log,
   });
 
@@ -351,7 +355,7 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     http.stopFirst,
   );
   logListeners(log, {
-    http: { host, port: http.boundPort },
+    http: { host, port: http.boundPort, https: tls !== null },
     lines: lines.list().length,
     smpp: sms.smscPort !== null ? { host: cfg.smpp.host, port: sms.smscPort } : null,
     sip,
@@ -395,13 +399,24 @@ function writeControlApiAddress(dataDir: string, control: ControlApi | null, log
   }
 }
 
+/**
+ * The HTTPS certificate's fingerprint, at every start: a self-signed certificate is trusted by comparing
+ * it with what the browser shows. A new one is also printed on the terminal, like the first password.
+ */
+function logHttpCertificate(log: Logger, c: HttpCertificate, out: NodeJS.WritableStream): void {
+  log.info({ certFile: c.certFile, source: c.source, fingerprint256: c.fingerprint256, notAfter: c.notAfter.toISOString() }, `HTTPS certificate SHA-256 fingerprint ${c.fingerprint256}`);
+  if (c.source === 'self-signed-new') {
+    out.write(`\n  cellgate: made a self-signed HTTPS certificate (${c.certFile}).\n  Its SHA-256 fingerprint, to compare with what your browser shows:\n  ${c.fingerprint256}\n\n`);
+  }
+}
+
 /** One line per listener with the address it took (docs/configuration.md, "Network listeners"). */
 function logListeners(
   log: Logger,
-  l: { http: { host: string; port: number }; lines: number; smpp: { host: string; port: number } | null; sip: SipParts | null; control: { host: string; port: number } | null },
+  l: { http: { host: string; port: number; https: boolean }; lines: number; smpp: { host: string; port: number } | null; sip: SipParts | null; control: { host: string; port: number } | null },
 ): void {
   const { host, port } = l.http;
-  log.info({ port, host, address: hostPort(host, port), lines: l.lines }, `cellgate API listening on ${hostPort(host, port)}`);
+  log.info({ port, host, address: hostPort(host, port), lines: l.lines, https: l.http.https }, `cellgate API listening on ${hostPort(host, port)}${l.http.https ? ' (HTTPS)' : ''}`);
   if (l.smpp) {
     log.info({ port: l.smpp.port, host: l.smpp.host, address: hostPort(l.smpp.host, l.smpp.port) }, `SMPP SMSC listening on ${hostPort(l.smpp.host, l.smpp.port)}`);
   }

@@ -23,8 +23,8 @@ export const USER_USAGE = `usage:
   cellgate user set-role NAME ${ROLE_LIST} [--data DIR]    change its role
   cellgate user del NAME [--data DIR]                        delete it
   cellgate passwd --user NAME [--data DIR]                   change its password
-Roles: admin (everything), user (reads SMS inbox, outbox and status), sms (sends, reads and deletes
-SMS through the API). The last admin cannot be deleted or demoted.
+Roles: admin (everything), user (everything but accounts, VoIP settings and IMEI writing), sms (sends,
+reads and deletes SMS only). The last admin cannot be deleted or demoted.
   ${DATA_OPTION}`;
 
 function fail(command: string, e: unknown): number {

@@ -2,8 +2,8 @@
  * Web/API accounts in `<dataDir>/auth.json` (mode 0600, durable, with `.bak` recovery):
  *   { "version": 1, "users": { "admin": { "hash": "scrypt$16384$8$1$<salt>$<key>", "role": "admin",
  *                                         "changedAt": "...", "lastLogin": "..." } } }
- * Only scrypt hashes are stored, never a password. Roles: `admin` (everything), `user` (reads SMS
- * lists and status), `sms` (sends, reads and deletes SMS through the API). There is always at least
+ * Only scrypt hashes are stored, never a password. Roles: `admin` (everything), `user` (all but
+ * accounts, VoIP settings and IMEI writing), `sms` (SMS only): src/web/access-policy.ts. There is always at least
  * one admin once the daemon has started: deleting or demoting the last one is refused.
  *
  * Two processes write this file: the daemon (logins, API changes) and `cellgate user` / `cellgate

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { describeValue, fillReceived, formatPath, type FieldError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 import type { ValidationResult } from './json-store.js';
-import { bool, expected, int, listenHost, obj, oneOf, text, timeZone, UNKNOWN_KEYS_MARK, webOrigin, type IssueLike } from './schema-helpers.js';
+import { bool, expected, int, listenHost, obj, oneOf, pattern, text, timeZone, UNKNOWN_KEYS_MARK, webOrigin, type IssueLike } from './schema-helpers.js';
 import { lineSchema, SLOTS } from './schema-lines.js';
 import { policySchema } from './schema-policy.js';
 import { mailSchema, messagingErrors, ownNumberSchema, smppSchema, smsSchema, ussdSchema } from './schema-messaging.js';
@@ -40,6 +40,20 @@ export const configSchema = obj({
     port: int(1, 65535).default(8080),
     host: listenHost.default('0.0.0.0'),
     allowedOrigins: z.array(webOrigin, { error: expected('a list of origins such as ["https://gateway.example"]') }).default(() => []),
+    /** HTTPS: null (plain HTTP), "self-signed" (made at first start, kept in the data directory) or PEM files. */
+    tls: z
+      .union(
+        [
+          z.literal('self-signed'),
+          obj({
+            certFile: pattern(/^\/\S+$/, 'an absolute path to a PEM certificate'),
+            keyFile: pattern(/^\/\S+$/, 'an absolute path to a PEM private key'),
+          }),
+        ],
+        { error: expected('null, "self-signed" or { "certFile", "keyFile" }') },
+      )
+      .nullable()
+      .default(null),
   }).prefault({}),
   log: obj({ level: oneOf(LOG_LEVELS).default('info') }).prefault({}),
   modems: obj({

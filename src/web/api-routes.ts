@@ -6,6 +6,7 @@
 import type { Context } from 'koa';
 import type { LineRegistry } from '../line/types.js';
 import type { Logger } from '../util/log.js';
+import { type Access, OWN_ACCOUNT, PUBLIC, STATUS_READ } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import { flightKey, remoteAddress, SESSION_COOKIE, tooManyAttempts, type CheckOutcome, type WebState } from './auth-gate.js';
 import type { Authenticator, Role } from './authenticator.js';
@@ -22,7 +23,7 @@ export interface ApiRoute {
   /** Path under /api, in @koa/router syntax (`/lines/:id`). */
   path: string;
   /** `'public'`: no authentication; otherwise the roles allowed. */
-  access: 'public' | readonly Role[];
+  access: Access;
   handler: (ctx: Context) => Promise<void> | void;
 }
 
@@ -36,7 +37,6 @@ export interface ApiDeps {
   onLogin?: (user: string) => void;
 }
 
-const ADMIN: readonly Role[] = ['admin'];
 const MAX_USER_LENGTH = 256;
 const MAX_PASSWORD_LENGTH = 1024;
 
@@ -129,13 +129,13 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'GET', path: '/health', access: 'public', handler: health },
-    { method: 'POST', path: '/login', access: 'public', handler: login },
-    { method: 'POST', path: '/logout', access: 'public', handler: logout },
-    { method: 'GET', path: '/me', access: ['admin', 'user', 'sms'], handler: whoami },
-    { method: 'GET', path: '/lines', access: ADMIN, handler: lines },
-    { method: 'GET', path: '/lines/:id', access: ADMIN, handler: line },
-    { method: 'GET', path: '/device', access: ADMIN, handler: device },
+    { method: 'GET', path: '/health', access: PUBLIC, handler: health },
+    { method: 'POST', path: '/login', access: PUBLIC, handler: login },
+    { method: 'POST', path: '/logout', access: PUBLIC, handler: logout },
+    { method: 'GET', path: '/me', access: OWN_ACCOUNT, handler: whoami },
+    { method: 'GET', path: '/lines', access: STATUS_READ, handler: lines },
+    { method: 'GET', path: '/lines/:id', access: STATUS_READ, handler: line },
+    { method: 'GET', path: '/device', access: STATUS_READ, handler: device },
   ];
 }
 

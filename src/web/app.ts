@@ -23,7 +23,7 @@ import { createCsrfGuard } from './csrf.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { DEFAULT_BODY_LIMIT } from './json-body.js';
 import { SessionStore } from './sessions.js';
-import { lookupStatic, openStatic } from './static-files.js';
+import { lookupStatic, openStatic, staticHeaders } from './static-files.js';
 
 export interface WebAppDeps {
   registry: LineRegistry;
@@ -36,7 +36,7 @@ export interface WebAppDeps {
   now?: () => number;
   /** Called after each successful `POST /api/login` (e.g. to record the device's last login). */
   onLogin?: (user: string) => void;
-  /** Directory of the operator UI; default `<package root>/web`; null: serve no files. */
+  /** Directory of the built operator UI; default `<package root>/web/dist`; null: serve no files. */
   staticDir?: string | null;
   /** Failed logins (and failed Basic checks) allowed per remote address (default 5 per 60 s). */
   loginLimit?: { max: number; windowMs: number };
@@ -75,11 +75,11 @@ function isClientHttpError(err: unknown): err is { status: number; message: stri
   return e.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.message === 'string';
 }
 
-/** `<package root>/web`: the nearest ancestor of this module holding package.json. */
+/** `<package root>/web/dist` (the UI as scripts/build-web.mjs builds it); the root is the nearest ancestor holding package.json. */
 export function defaultStaticDir(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, 'web');
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'web', 'dist');
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
@@ -163,7 +163,7 @@ export function createWebApp(deps: WebAppDeps): WebApp {
         ctx.type = found.contentType;
         ctx.length = found.size;
         ctx.lastModified = found.mtime;
-        ctx.set('Cache-Control', 'no-cache');
+        ctx.set(staticHeaders(ctx.path, found.contentType));
         ctx.body = openStatic(found.path);
         return;
       }

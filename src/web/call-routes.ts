@@ -8,15 +8,12 @@ import type { CallService } from '../call/call-service.js';
 import { runTestCall, TestCallNotPlaced, type TestCallLine } from '../call/test-call.js';
 import type { Line } from '../line/line.js';
 import { apiClient } from '../sms/client-id.js';
+import { CALLS_READ, LINE_ACTIONS } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import type { WebState } from './auth-gate.js';
-import type { Role } from './authenticator.js';
 import { readObjectBody } from './json-body.js';
 
-const ADMIN: readonly Role[] = ['admin'];
-/** Call records name numbers and cards: operators and read-only users see them, SMS-only accounts do not. */
-const CALL_READERS: readonly Role[] = ['admin', 'user'];
 const DIAL = /^\+?[0-9*#]{1,32}$/;
 const MAX_ID = 256;
 
@@ -101,9 +98,9 @@ export function callRoutes(deps: CallRouteDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'GET', path: '/calls', access: CALL_READERS, handler: list },
-    { method: 'GET', path: '/calls/:id', access: CALL_READERS, handler: one },
-    { method: 'POST', path: '/test-call', access: ADMIN, handler: testCallAnyLine },
-    { method: 'POST', path: '/lines/:id/test-call', access: ADMIN, handler: (ctx) => testCall(ctx) },
+    { method: 'GET', path: '/calls', access: CALLS_READ, handler: list },
+    { method: 'GET', path: '/calls/:id', access: CALLS_READ, handler: one },
+    { method: 'POST', path: '/test-call', access: LINE_ACTIONS, handler: testCallAnyLine },
+    { method: 'POST', path: '/lines/:id/test-call', access: LINE_ACTIONS, handler: (ctx) => testCall(ctx) },
   ];
 }

@@ -12,11 +12,11 @@ import { ConfigError, formatFieldError } from '../config/errors.js';
 import type { ConfigStore } from '../config/load.js';
 import { POLICY_SECTIONS } from '../config/schema.js';
 import { policyConfigOf } from '../line/sim-policy.js';
+import { LINE_ACTIONS, POLICY_READ, POLICY_WRITE, SIMS_READ } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import { readObjectBody } from './json-body.js';
 
-const ADMIN = ['admin'] as const;
 const SLOTS: readonly SlotId[] = ['A', 'B', 'C', 'D'];
 
 export interface LineRouteDeps {
@@ -182,16 +182,16 @@ export function lineRoutes(deps: LineRouteDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'POST', path: '/lines/:id/enable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, true) },
-    { method: 'POST', path: '/lines/:id/disable', access: ADMIN, handler: (ctx) => setLineEnabled(ctx, false) },
-    { method: 'GET', path: '/policy', access: ADMIN, handler: getPolicy },
-    { method: 'PUT', path: '/policy', access: ADMIN, handler: putPolicy },
-    { method: 'PATCH', path: '/policy', access: ADMIN, handler: patchPolicy },
-    { method: 'POST', path: '/lines/:id/data-check', access: ADMIN, handler: dataCheck },
-    { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: ADMIN, handler: enableSlot },
-    { method: 'POST', path: '/lines/:id/slots/:slot/disable', access: ADMIN, handler: disableSlot },
-    { method: 'POST', path: '/lines/:id/switch', access: ADMIN, handler: forceSwitch },
-    { method: 'POST', path: '/sims/reset', access: ADMIN, handler: resetStats },
-    { method: 'GET', path: '/sims', access: ADMIN, handler: sims },
+    { method: 'POST', path: '/lines/:id/enable', access: LINE_ACTIONS, handler: (ctx) => setLineEnabled(ctx, true) },
+    { method: 'POST', path: '/lines/:id/disable', access: LINE_ACTIONS, handler: (ctx) => setLineEnabled(ctx, false) },
+    { method: 'GET', path: '/policy', access: POLICY_READ, handler: getPolicy },
+    { method: 'PUT', path: '/policy', access: POLICY_WRITE, handler: putPolicy },
+    { method: 'PATCH', path: '/policy', access: POLICY_WRITE, handler: patchPolicy },
+    { method: 'POST', path: '/lines/:id/data-check', access: LINE_ACTIONS, handler: dataCheck },
+    { method: 'POST', path: '/lines/:id/slots/:slot/enable', access: LINE_ACTIONS, handler: enableSlot },
+    { method: 'POST', path: '/lines/:id/slots/:slot/disable', access: LINE_ACTIONS, handler: disableSlot },
+    { method: 'POST', path: '/lines/:id/switch', access: LINE_ACTIONS, handler: forceSwitch },
+    { method: 'POST', path: '/sims/reset', access: LINE_ACTIONS, handler: resetStats },
+    { method: 'GET', path: '/sims', access: SIMS_READ, handler: sims },
   ];
 }

@@ -8,14 +8,11 @@ import type { LineStatus } from '../line/types.js';
 import { autoFillFromRequest } from '../sip/accounts/auto-fill-request.js';
 import type { AccountStatusView, LineVoip } from '../sip/registration/index.js';
 import type { ExtensionView } from '../sip/registrar/index.js';
+import { SIP_ADMIN } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
-import type { Role } from './authenticator.js';
 import { readObjectBody } from './json-body.js';
 
-const ADMIN: readonly Role[] = ['admin'];
-/** Registration state and extensions name accounts and phones, not secrets: operators and read-only users see them. */
-const READERS: readonly Role[] = ['admin', 'user'];
 
 export interface SipRegistrationsView {
   readonly mode: string;
@@ -68,8 +65,9 @@ export function sipRoutes(deps: SipRouteDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'GET', path: '/sip/registrations', access: READERS, handler: registrations },
-    { method: 'GET', path: '/sip/extensions', access: READERS, handler: extensions },
-    { method: 'POST', path: '/sip/registration/auto-fill', access: ADMIN, handler: autoFill },
+    // The manual's user level may neither change nor see the VoIP settings (§5.2): admins only.
+    { method: 'GET', path: '/sip/registrations', access: SIP_ADMIN, handler: registrations },
+    { method: 'GET', path: '/sip/extensions', access: SIP_ADMIN, handler: extensions },
+    { method: 'POST', path: '/sip/registration/auto-fill', access: SIP_ADMIN, handler: autoFill },
   ];
 }

@@ -12,14 +12,12 @@ import type { MessageStore, MessageQuery, OutStatus } from '../store/message-sto
 import { OUT_STATUSES } from '../store/message-store.js';
 import { apiClient } from '../sms/client-id.js';
 import { SubmitError, type SmsRouter } from '../sms/sms-router.js';
+import { CONFIG_SECTION, SMPP_READ, SMS_DELETE, SMS_READ, SMS_SEND } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import type { WebState } from './auth-gate.js';
 import { readJsonBody, readObjectBody } from './json-body.js';
 
-const SENDERS = ['admin', 'sms'] as const;
-const READERS = ['admin', 'sms', 'user'] as const;
-const ADMIN = ['admin'] as const;
 
 export interface SmsRouteDeps {
   router: SmsRouter;
@@ -282,20 +280,21 @@ export function smsRoutes(deps: SmsRouteDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'POST', path: '/sms', access: SENDERS, handler: send },
-    { method: 'POST', path: '/lines/:id/sms', access: SENDERS, handler: sendOnLine },
-    { method: 'GET', path: '/sms/outbox', access: READERS, handler: outbox },
-    { method: 'DELETE', path: '/sms/outbox', access: SENDERS, handler: (ctx) => remove(ctx, 'out') },
-    { method: 'DELETE', path: '/sms/outbox/:id', access: SENDERS, handler: (ctx) => remove(ctx, 'out') },
-    { method: 'GET', path: '/sms/inbox', access: READERS, handler: inbox },
-    { method: 'GET', path: '/sms/inbox/:id', access: READERS, handler: inboxOne },
-    { method: 'DELETE', path: '/sms/inbox', access: SENDERS, handler: (ctx) => remove(ctx, 'in') },
-    { method: 'DELETE', path: '/sms/inbox/:id', access: SENDERS, handler: (ctx) => remove(ctx, 'in') },
-    { method: 'GET', path: '/sms/:id', access: READERS, handler: getOne },
-    { method: 'POST', path: '/sms/:id/resend', access: SENDERS, handler: (ctx) => decide(ctx, 'resend') },
-    { method: 'POST', path: '/sms/:id/fail', access: SENDERS, handler: (ctx) => decide(ctx, 'fail') },
-    { method: 'GET', path: '/smpp/sessions', access: ADMIN, handler: smppSessions },
-    { method: 'GET', path: '/smpp/accounts', access: ADMIN, handler: smppAccounts },
-    { method: 'PUT', path: '/smpp/accounts', access: ADMIN, handler: putSmppAccounts },
+    { method: 'POST', path: '/sms', access: SMS_SEND, handler: send },
+    { method: 'POST', path: '/lines/:id/sms', access: SMS_SEND, handler: sendOnLine },
+    { method: 'GET', path: '/sms/outbox', access: SMS_READ, handler: outbox },
+    { method: 'DELETE', path: '/sms/outbox', access: SMS_DELETE, handler: (ctx) => remove(ctx, 'out') },
+    { method: 'DELETE', path: '/sms/outbox/:id', access: SMS_DELETE, handler: (ctx) => remove(ctx, 'out') },
+    { method: 'GET', path: '/sms/inbox', access: SMS_READ, handler: inbox },
+    { method: 'GET', path: '/sms/inbox/:id', access: SMS_READ, handler: inboxOne },
+    { method: 'DELETE', path: '/sms/inbox', access: SMS_DELETE, handler: (ctx) => remove(ctx, 'in') },
+    { method: 'DELETE', path: '/sms/inbox/:id', access: SMS_DELETE, handler: (ctx) => remove(ctx, 'in') },
+    { method: 'GET', path: '/sms/:id', access: SMS_READ, handler: getOne },
+    { method: 'POST', path: '/sms/:id/resend', access: SMS_SEND, handler: (ctx) => decide(ctx, 'resend') },
+    { method: 'POST', path: '/sms/:id/fail', access: SMS_SEND, handler: (ctx) => decide(ctx, 'fail') },
+    { method: 'GET', path: '/smpp/sessions', access: SMPP_READ, handler: smppSessions },
+    // The SMPP accounts are the `smpp` configuration section's, so they follow its access.
+    { method: 'GET', path: '/smpp/accounts', access: CONFIG_SECTION('smpp'), handler: smppAccounts },
+    { method: 'PUT', path: '/smpp/accounts', access: CONFIG_SECTION('smpp'), handler: putSmppAccounts },
   ];
 }

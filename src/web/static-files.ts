@@ -2,6 +2,11 @@
  * Serves the operator UI's built files from one directory, read-only: GET/HEAD only, no directory
  * listings, no dot-files, and no way out of the directory (`..` segments, encoded or not, and
  * symlinks pointing outside are refused with a 404).
+ *
+ * Caching: the build names every file under `/assets/` after a hash of its content, so those are
+ * cached for a year as immutable; everything else (index.html above all, which names the current
+ * assets) is revalidated on each use. HTML carries a Content-Security-Policy that allows scripts,
+ * styles and connections from this origin only, and no inline script or style.
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -74,6 +79,21 @@ export async function lookupStatic(root: string, urlPath: string): Promise<Stati
   }
   if (!real.startsWith(rootReal + sep)) return { kind: 'refused' };
   return { kind: 'file', path: real, size: info.size, mtime: info.mtime, contentType: contentTypeFor(real) };
+}
+
+export const ASSET_PREFIX = '/assets/';
+export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
+export const REVALIDATE_CACHE = 'no-cache';
+export const UI_CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
+/** The response headers a static file gets besides its type and length. */
+export function staticHeaders(urlPath: string, contentType: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Cache-Control': urlPath.startsWith(ASSET_PREFIX) ? IMMUTABLE_CACHE : REVALIDATE_CACHE,
+  };
+  if (contentType.startsWith('text/html')) headers['Content-Security-Policy'] = UI_CONTENT_SECURITY_POLICY;
+  return headers;
 }
 
 /** Opens a file found by `lookupStatic` for streaming. */

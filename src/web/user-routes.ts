@@ -8,6 +8,7 @@
 import type { Context } from 'koa';
 import { AccountError, ROLES, type AuthStore, type Role } from '../config/auth-store.js';
 import type { Logger } from '../util/log.js';
+import { OWN_ACCOUNT, USERS_ADMIN } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import { SESSION_COOKIE, tooManyAttempts, type WebState } from './auth-gate.js';
@@ -18,8 +19,6 @@ import { readObjectBody } from './json-body.js';
 import { loggableUser } from './user-for-log.js';
 import type { SessionStore } from './sessions.js';
 
-const ADMIN = ['admin'] as const;
-const ANY_ROLE = ['admin', 'user', 'sms'] as const;
 
 export type UserDirectory = Pick<AuthStore, 'listUsers' | 'user' | 'addUser' | 'updateUser' | 'deleteUser' | 'verify'>;
 
@@ -158,11 +157,11 @@ export function userRoutes(deps: UserRouteDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'GET', path: '/users', access: ADMIN, handler: list },
-    { method: 'POST', path: '/users', access: ADMIN, handler: create },
-    { method: 'GET', path: '/users/:name', access: ADMIN, handler: one },
-    { method: 'PUT', path: '/users/:name', access: ADMIN, handler: update },
-    { method: 'DELETE', path: '/users/:name', access: ADMIN, handler: remove },
-    { method: 'PUT', path: '/me/password', access: ANY_ROLE, handler: ownPassword },
+    { method: 'GET', path: '/users', access: USERS_ADMIN, handler: list },
+    { method: 'POST', path: '/users', access: USERS_ADMIN, handler: create },
+    { method: 'GET', path: '/users/:name', access: USERS_ADMIN, handler: one },
+    { method: 'PUT', path: '/users/:name', access: USERS_ADMIN, handler: update },
+    { method: 'DELETE', path: '/users/:name', access: USERS_ADMIN, handler: remove },
+    { method: 'PUT', path: '/me/password', access: OWN_ACCOUNT, handler: ownPassword },
   ];
 }

@@ -19,11 +19,11 @@ import type { Context } from 'koa';
 import type { OwnNumberDiscovery } from '../sms/own-number.js';
 import { OwnNumberError } from '../sms/own-number.js';
 import { MIN_USSD_TIMEOUT_SEC, UssdError, USSD_INPUT, type UssdService } from '../ussd/ussd-service.js';
+import { USSD } from './access-policy.js';
 import { ApiError } from './api-error.js';
 import type { ApiRoute } from './api-routes.js';
 import { readObjectBody } from './json-body.js';
 
-const ADMIN = ['admin'] as const;
 const MAX_TIMEOUT_SEC = 600;
 
 export interface UssdRouteDeps {
@@ -137,13 +137,13 @@ export function ussdRoutes(deps: UssdRouteDeps): ApiRoute[] {
   }
 
   return [
-    { method: 'POST', path: '/lines/:id/ussd', access: ADMIN, handler: send },
-    { method: 'POST', path: '/lines/:id/ussd/reply', access: ADMIN, handler: reply },
-    { method: 'DELETE', path: '/lines/:id/ussd', access: ADMIN, handler: cancel },
-    { method: 'POST', path: '/lines/:id/ussd/cancel', access: ADMIN, handler: cancel },
-    { method: 'GET', path: '/lines/:id/ussd', access: ADMIN, handler: session },
-    { method: 'GET', path: '/lines/:id/own-number', access: ADMIN, handler: ownNumber },
-    { method: 'POST', path: '/lines/:id/own-number', access: ADMIN, handler: learn },
-    { method: 'PUT', path: '/sims/:iccid/number', access: ADMIN, handler: setNumber },
+    { method: 'POST', path: '/lines/:id/ussd', access: USSD, handler: send },
+    { method: 'POST', path: '/lines/:id/ussd/reply', access: USSD, handler: reply },
+    { method: 'DELETE', path: '/lines/:id/ussd', access: USSD, handler: cancel },
+    { method: 'POST', path: '/lines/:id/ussd/cancel', access: USSD, handler: cancel },
+    { method: 'GET', path: '/lines/:id/ussd', access: USSD, handler: session },
+    { method: 'GET', path: '/lines/:id/own-number', access: USSD, handler: ownNumber },
+    { method: 'POST', path: '/lines/:id/own-number', access: USSD, handler: learn },
+    { method: 'PUT', path: '/sims/:iccid/number', access: USSD, handler: setNumber },
   ];
 }

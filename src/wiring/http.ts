@@ -3,6 +3,7 @@
  * with its two services (listen early; stop taking requests first on shutdown).
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { AuthStore } from '../config/auth-store.js';
@@ -23,8 +24,16 @@ import { userRoutes } from '../web/user-routes.js';
 import { sipRoutes, withVoip, type SipRouteDeps } from '../web/sip-routes.js';
 import type { LineVoip } from '../sip/registration/index.js';
 import { ussdRoutes } from '../web/ussd-routes.js';
+import { configRoutes } from '../web/config-routes.js';
+import type { ApiRoute } from '../web/api-routes.js';
+import { policyConfigOf } from '../line/sim-policy.js';
+import { appliesLive } from './live-settings.js';
 import type { SimulatorPart } from './simulator.js';
 import type { SmsParts } from './sms.js';
+import { SignalHistory } from '../line/signal-history.js';
+import { eventStreams } from '../web/event-stream-routes.js';
+import { LiveEventHub } from '../web/live-event-hub.js';
+import { signalRoutes } from '../web/signal-routes.js';
 
 export interface HttpWiringOptions {
   config: ConfigStore;
@@ -41,6 +50,8 @@ export interface HttpWiringOptions {
   version: string;
   host: string;
   port: number;
+  /** HTTPS with this PEM pair (http.tls); null: plain HTTP. */
+  tls?: { cert: string; key: string } | null;
   log: Logger;
 }
 
@@ -55,8 +66,44 @@ export interface HttpPart {
   stopFirst: Service;
 }
 
-export function wireHttp(o: HttpWiringOptions): HttpPart {
+/** What the daemon's API routes (beyond those of createWebApp itself) are made of. */
+export type DaemonRouteOptions = Pick<HttpWiringOptions, 'config' | 'auth' | 'lines' | 'policy' | 'calls' | 'sms' | 'sip' | 'log'>;
+
+/**
+ * Every API route the daemon mounts besides createWebApp's own, as `extraRoutes`: exported so that
+ * tests mount exactly the daemon's routes (the access matrix).
+ */
+export function daemonApiRoutes(o: DaemonRouteOptions, sessions: SessionStore): (bodyLimit: number) => ApiRoute[] {
   const { config, auth, lines, policy, calls, sms, log } = o;
+  return (bodyLimit) => [
+    ...lineRoutes({ lines, policy, config, bodyLimit }),
+    ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
+    ...smsRoutes({
+      router: sms.router,
+      store: sms.store,
+      config,
+      bodyLimit,
+      lineIds: () => lines.all().map((l) => l.id),
+      maySendSms: (id) => policy.maySendSms(id),
+      smppSessions: () => sms.smppSessions(),
+      waitOutcome: (id, ms) => sms.waitOutcome(id, ms),
+    }),
+    ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
+    ...userRoutes({ users: auth, sessions, bodyLimit, log }),
+    ...configRoutes({
+      config,
+      bodyLimit,
+      appliesLive,
+      applied: (section, next) => {
+        if (section === 'policy') policy.reconfigure(policyConfigOf(next));
+      },
+    }),
+    ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+  ];
+}
+
+export function wireHttp(o: HttpWiringOptions): HttpPart {
+  const { config, auth, lines, calls, sms, log } = o;
   const cfg = config.get();
   const startedAt = Date.now();
   const registry: LineRegistry = {
@@ -69,7 +116,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       const all = lines.list();
       const sim = o.simulator;
       return {
-        name: cfg.device.name,
+        name: config.get().device.name,
         version: o.version,
         uptime: Math.floor((Date.now() - startedAt) / 1000),
         startedAt: new Date(startedAt).toISOString(),
@@ -87,31 +134,27 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
   // A changed password or role, or a deleted account (API or `cellgate user`), ends that account's sessions.
   const sessions = new SessionStore();
   const credentials = new CredentialCache();
+  // Live updates (GET /api/events) and the per-line signal history (GET /api/lines/:id/signal).
+  const live = eventStreams({
+    hub: new LiveEventHub({ lines: () => lines.all(), lineStatus: (id) => registry.get(id), calls, callView: (id) => calls.get(id), sms: sms.events }),
+    sessions,
+    auth,
+  });
+  const signalHistory = new SignalHistory();
   auth.onChange((user, change) => {
     const ended = sessions.endUser(user);
     credentials.clear();
-    log.info({ user, change, sessionsEnded: ended }, 'account changed');
+    const streamsEnded = live.endUser(user);
+    log.info({ user, change, sessionsEnded: ended, streamsEnded }, 'account changed');
   });
   const app = createWebApp({
     registry,
     sessions,
     credentials,
     extraRoutes: (bodyLimit) => [
-      ...lineRoutes({ lines, policy, config, bodyLimit }),
-      ...callRoutes({ calls, lines, policy, lineSelection: () => config.get().policy.lineSelection, bodyLimit }),
-      ...smsRoutes({
-        router: sms.router,
-        store: sms.store,
-        config,
-        bodyLimit,
-        lineIds: () => lines.all().map((l) => l.id),
-        maySendSms: (id) => policy.maySendSms(id),
-        smppSessions: () => sms.smppSessions(),
-        waitOutcome: (id, ms) => sms.waitOutcome(id, ms),
-      }),
-      ...ussdRoutes({ ussd: sms.ussd, ownNumber: sms.ownNumber, bodyLimit }),
-      ...userRoutes({ users: auth, sessions, bodyLimit, log }),
-      ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+      ...daemonApiRoutes(o, sessions)(bodyLimit),
+      ...live.routes,
+      ...signalRoutes({ history: signalHistory, lineExists: (id) => lines.get(id) !== undefined }),
     ],
     auth,
     log,
@@ -120,11 +163,14 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       auth.recordLogin(user).catch((e: Error) => log.error({ err: e.message, user }, 'cannot record the login time'));
     },
   });
-  const server = createServer(app.callback());
+  // Over HTTPS, Koa's ctx.secure is true, so the session and CSRF cookies get the Secure flag.
+  const server: Server = o.tls ? createTlsServer({ cert: o.tls.cert, key: o.tls.key, minVersion: 'TLSv1.2' }, app.callback()) : createServer(app.callback());
   let boundPort = 0;
   const close = once(
     () =>
       new Promise<void>((r) => {
+        signalHistory.stop();
+        live.closeAll();
         server.close(() => r());
         server.closeAllConnections();
       }),
@@ -142,6 +188,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
       throw new Error(`cannot listen on ${o.host}:${o.port}: ${(e as Error).message}`);
     }
     boundPort = (server.address() as AddressInfo).port;
+    signalHistory.start(() => lines.list());
   };
   return {
     server,

@@ -18,6 +18,18 @@ test('no credentials: 401 with WWW-Authenticate Basic and a JSON error', async (
   }
 });
 
+test('an EventSource (Accept: text/event-stream, no headers of its own) gets 401 without the password prompt header', async () => {
+  const h = await startApp();
+  try {
+    const res = await fetch(`${h.base}/api/events`, { headers: { accept: 'text/event-stream' } });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), null);
+    await res.text();
+  } finally {
+    await h.close();
+  }
+});
+
 test('a script sending X-Requested-With gets 401 without the browser password prompt header', async () => {
   const h = await startApp();
   try {
@@ -336,12 +348,13 @@ test('failed Basic attempts count toward the limit', async () => {
   }
 });
 
-test('routes declare their roles: a user-role account is authenticated but gets 403 on admin routes', async () => {
+test('routes declare their roles: an sms-role account is authenticated but gets 403 on the line status', async () => {
   const h = await startApp();
+  h.auth.users.set('texter', { password: 'texter-password', role: 'sms' });
   try {
-    const res = await fetch(`${h.base}/api/lines`, { headers: { authorization: basic('viewer', 'viewer-password') } });
+    const res = await fetch(`${h.base}/api/lines`, { headers: { authorization: basic('texter', 'texter-password') } });
     assert.equal(res.status, 403);
-    assert.deepEqual(await json(res), { error: 'forbidden: this needs role admin' });
+    assert.deepEqual(await json(res), { error: 'forbidden: this needs role admin or user' });
     const me = await fetch(`${h.base}/api/me`, { headers: { authorization: basic('viewer', 'viewer-password') } });
     assert.deepEqual(await json(me), { user: 'viewer', role: 'user', via: 'basic' });
   } finally {

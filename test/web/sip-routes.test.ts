@@ -1,6 +1,6 @@
 /**
- * The SIP routes through the web app: who may call each one (readers for the lists, admin for the
- * auto-fill; the sms role for none), their answers, and the VOIP column of a line status.
+ * The SIP routes through the web app: who may call each one (admin only: the manual's user level may
+ * neither see nor change the VoIP settings), their answers, and the VOIP column of a line status.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,13 +28,13 @@ async function setUp() {
   return { h, call };
 }
 
-test('role access of every SIP route: lists for admin and user, auto-fill for admin only, nothing for sms; 401 without credentials', async (t) => {
+test('role access of every SIP route: admin only (the manual keeps VoIP settings from the user level), nothing for sms; 401 without credentials', async (t) => {
   const { h, call } = await setUp();
   t.after(() => h.close());
   const fill = { account: { authId: '8001', registrar: 'pbx.example.com' } };
   const expected: [string, string, unknown, Record<'admin' | 'viewer' | 'texter', number>][] = [
-    ['GET', '/sip/registrations', undefined, { admin: 200, viewer: 200, texter: 403 }],
-    ['GET', '/sip/extensions', undefined, { admin: 200, viewer: 200, texter: 403 }],
+    ['GET', '/sip/registrations', undefined, { admin: 200, viewer: 403, texter: 403 }],
+    ['GET', '/sip/extensions', undefined, { admin: 200, viewer: 403, texter: 403 }],
     ['POST', '/sip/registration/auto-fill', fill, { admin: 200, viewer: 403, texter: 403 }],
   ];
   const sipMounted = h.routes.filter((r) => r.path.startsWith('/api/sip')).map((r) => `${r.method} ${r.path}`).sort();
@@ -53,8 +53,8 @@ test('role access of every SIP route: lists for admin and user, auto-fill for ad
 test('answers: registrations and extensions as the service gives them; auto-fill fills the device\'s lines or says what is wrong', async (t) => {
   const { h, call } = await setUp();
   t.after(() => h.close());
-  assert.deepEqual((await call('GET', '/sip/registrations', 'viewer')).body, deps.registrations());
-  assert.deepEqual((await call('GET', '/sip/extensions', 'viewer')).body, deps.extensions());
+  assert.deepEqual((await call('GET', '/sip/registrations', 'admin')).body, deps.registrations());
+  assert.deepEqual((await call('GET', '/sip/extensions', 'admin')).body, deps.extensions());
   const filled = await call('POST', '/sip/registration/auto-fill', 'admin', { account: { authId: 'gw-01', password: 'pa55-secret', registrar: 'pbx.example.com' } });
   assert.equal(filled.status, 200);
   assert.deepEqual(filled.body.lines.map((l: { line: number; authId: string }) => [l.line, l.authId]), [

@@ -148,9 +148,9 @@ test('lookupStatic and contentTypeFor, directly', async () => {
   assert.equal(found.kind, 'file');
 });
 
-test('the default UI directory is web/ at the package root', () => {
+test('the default UI directory is web/dist at the package root', () => {
   const dir = defaultStaticDir();
   assert.ok(dir !== null);
-  assert.ok(dir.endsWith('/web'));
-  assert.ok(existsSync(join(dirname(dir), 'package.json')));
+  assert.ok(dir.endsWith('/web/dist'));
+  assert.ok(existsSync(join(dirname(dirname(dir)), 'package.json')));
 });
