@@ -49,9 +49,9 @@ async function main() {
   }
 
   const outputs = result.metafile.outputs;
-  // Pages loaded on demand are entry points too (dynamic imports): pick main.tsx's output by name.
+  // Pages loaded on demand are outputs with an entryPoint too: pick the one built from main.tsx.
   const mainEntry = relative(root, join(src, 'main.tsx')).split('\\').join('/');
-  const entry = Object.entries(outputs).find(([, o]) => o.entryPoint === mainEntry);
+  const entry = Object.entries(outputs).find(([p, o]) => o.entryPoint === mainEntry && p.endsWith('.js'));
   if (!entry) throw new Error('esbuild produced no entry output');
   const [entryPath, entryOut] = entry;
   const asset = (p) => relative(dist, join(root, p)).split('\\').join('/');

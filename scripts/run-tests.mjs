@@ -27,8 +27,9 @@ if (files.length === 0) {
 // Two phases. Unit and component tests run two files at a time. The end-to-end tests (dist/test/e2e:
 // whole daemons, simulator processes, Kannel, SMPP bursts, kill -9) run one at a time afterwards: run
 // beside the timing-sensitive unit tests (a hung modem detected within 10 s, say) they starve them of
-// CPU on a two-core machine, and each other too.
-const isE2e = (f) => relative(testRoot, f).startsWith('e2e/');
+// CPU on a two-core machine, and each other too. The browser tests (dist/test/browser: a daemon and a
+// Chromium each) are end-to-end tests as well.
+const isE2e = (f) => /^(e2e|browser)\//.test(relative(testRoot, f));
 const phases = [
   { files: files.filter((f) => !isE2e(f)), concurrency: 2 },
   { files: files.filter(isE2e), concurrency: 1 },

@@ -55,10 +55,13 @@ export function flightKey(address: string, ...credentials: string[]): string {
 /**
  * 401 for a request without valid credentials. Browsers show their own password dialog on
  * `WWW-Authenticate: Basic`; a script that handles 401 itself (the operator UI) sends
- * `X-Requested-With` and gets the same 401 without that header.
+ * `X-Requested-With` and gets the same 401 without that header. An EventSource cannot set headers, so
+ * a request that asks for an event stream never gets the challenge either (its reconnects would raise
+ * the dialog over the UI's own login page).
  */
 export function unauthorized(ctx: Context, message: string): ApiError {
-  const headers: Record<string, string> = ctx.get('x-requested-with') === '' ? { 'WWW-Authenticate': `Basic realm="${REALM}"` } : {};
+  const script = ctx.get('x-requested-with') !== '' || ctx.get('accept').includes('text/event-stream');
+  const headers: Record<string, string> = script ? {} : { 'WWW-Authenticate': `Basic realm="${REALM}"` };
   return new ApiError(401, message, headers);
 }
 

@@ -18,6 +18,18 @@ test('no credentials: 401 with WWW-Authenticate Basic and a JSON error', async (
   }
 });
 
+test('an EventSource (Accept: text/event-stream, no headers of its own) gets 401 without the password prompt header', async () => {
+  const h = await startApp();
+  try {
+    const res = await fetch(`${h.base}/api/events`, { headers: { accept: 'text/event-stream' } });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('www-authenticate'), null);
+    await res.text();
+  } finally {
+    await h.close();
+  }
+});
+
 test('a script sending X-Requested-With gets 401 without the browser password prompt header', async () => {
   const h = await startApp();
   try {

@@ -108,6 +108,7 @@ test('admin: hello, the lines snapshot, then coalesced line events, call and sms
     assert.deepEqual(JSON.parse(reader.events[1]!.data), { lines: r.h.registry.list() });
 
     // a burst of 40 status changes on line 1 within ~200 ms: the first at once, then the newest
+    const burstStart = performance.now();
     for (let i = 0; i < 40; i++) {
       r.h.registry.lines[0] = lineStatus(1, { signal: i % 32 });
       r.lines[0]!.emit('status');
@@ -115,7 +116,9 @@ test('admin: hello, the lines snapshot, then coalesced line events, call and sms
     }
     await reader.until((e) => e.some((x) => x.event === 'line' && JSON.parse(x.data).signal === 39 % 32), 2000, 'the newest line status');
     const lineEvents = reader.events.filter((e) => e.event === 'line');
-    assert.ok(lineEvents.length <= 3, `coalesced to ${lineEvents.length} events`);
+    // One at once, then at most one per 250 ms while the burst lasts (longer on a loaded machine), and the last.
+    const allowed = 2 + Math.ceil((performance.now() - burstStart) / 250);
+    assert.ok(lineEvents.length <= allowed && lineEvents.length < 40, `coalesced to ${lineEvents.length} events (at most ${allowed})`);
     assert.deepEqual(JSON.parse(lineEvents.at(-1)!.data), r.h.registry.get(1));
 
     const view = { id: 'c1', direction: 'out', line: 1, state: 'DIALING' } as unknown as CallView;

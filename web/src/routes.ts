@@ -31,6 +31,10 @@ const CONFIG_SECTIONS: ReadonlyArray<readonly [string, readonly Role[]]> = [
 
 export const ROUTES: readonly PageRoute[] = [
   { path: '/status', nav: 'status', roles: OPERATORS, title: () => t('nav.status'), load: () => import('./pages/status-page') },
+  { path: '/device', nav: 'device', roles: OPERATORS, title: () => t('device.nav'), load: () => import('./pages/device-page') },
+  { path: '/sims', nav: 'sims', roles: OPERATORS, title: () => t('sims.nav'), load: () => import('./pages/sims-page') },
+  { path: '/calls', nav: 'calls', roles: OPERATORS, title: () => t('calls.nav'), load: () => import('./pages/calls-page') },
+  { path: '/call-test', nav: 'call-test', roles: OPERATORS, title: () => t('calltest.nav'), load: () => import('./pages/call-test-page') },
   { path: '/sms/send', nav: 'sms-send', roles: ['admin', 'user', 'sms'], title: () => t('nav.smsSend'), load: () => import('./pages/sms-send-page') },
   { path: '/sms/inbox', nav: 'sms-inbox', roles: ALL, title: () => t('nav.smsInbox'), load: () => import('./pages/sms-inbox-page') },
   { path: '/sms/outbox', nav: 'sms-outbox', roles: ALL, title: () => t('nav.smsOutbox'), load: () => import('./pages/sms-outbox-page') },

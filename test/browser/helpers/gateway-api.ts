@@ -1,0 +1,93 @@
+/**
+ * What the browser tests do beside the browser: the gateway's JSON API with Basic authentication
+ * (accounts, policy, test calls, checks), and the simulator's control API (pull or insert a SIM).
+ */
+import type { DemoDaemon } from './demo-daemon.js';
+
+export type Role = 'admin' | 'user' | 'sms';
+
+export interface Account {
+  name: string;
+  password: string;
+  role: Role;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: any;
+}
+
+export class GatewayApi {
+  private readonly auth: string;
+
+  constructor(
+    private readonly daemon: DemoDaemon,
+    user = 'admin',
+    password = daemon.adminPassword,
+  ) {
+    this.auth = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+  }
+
+  async call(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { authorization: this.auth };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${this.daemon.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await r.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: the text itself
+    }
+    return { status: r.status, body: parsed };
+  }
+
+  async ok(method: string, path: string, body?: unknown): Promise<any> {
+    const r = await this.call(method, path, body);
+    if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+
+  /** POST /api/users (docs/api.md): a name of lower-case letters, a password of at least 8 characters. */
+  async createAccount(name: string, role: Role): Promise<Account> {
+    const password = `${name}-browser-test-password`;
+    await this.ok('POST', '/api/users', { name, password, role });
+    return { name, password, role };
+  }
+}
+
+/** The simulator's control API (docs/simulator.md): SIM cards in and out of a modem's holders. */
+export class SimulatorControl {
+  constructor(private readonly controlApi: string) {}
+
+  private async post(path: string, body: unknown): Promise<any> {
+    const r = await fetch(`${this.controlApi}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = await r.json();
+    if (!r.ok) throw new Error(`simulator ${path} → ${r.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+
+  async modem(id: number): Promise<{ slot: string; sims: SimCardInfo[] }> {
+    return (await fetch(`${this.controlApi}/modems/${id}`)).json() as Promise<{ slot: string; sims: SimCardInfo[] }>;
+  }
+
+  /** Takes the card out of a holder; returns what is needed to put it back. */
+  async pullSim(modem: number, slot: string): Promise<SimCardInfo> {
+    const card = (await this.modem(modem)).sims.find((s) => s.slot === slot);
+    if (!card) throw new Error(`modem ${modem} has no SIM in slot ${slot}`);
+    await this.post(`/modems/${modem}/sims/${slot}`, { remove: true });
+    return card;
+  }
+
+  async insertSim(modem: number, card: SimCardInfo): Promise<void> {
+    // The simulated IMSI starts with the operator's MCC+MNC (docs/simulator.md, "Identities").
+    await this.post(`/modems/${modem}/sims/${card.slot}`, { sim: { iccid: card.iccid, imsi: card.imsi, number: card.number, pin: null, plmn: card.imsi.slice(0, 5) } });
+  }
+}
+
+export interface SimCardInfo {
+  slot: string;
+  iccid: string;
+  imsi: string;
+  number: string | null;
+}
