@@ -28,6 +28,9 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? '(root)' : out;
 }
 
+/** A validator's answer: the value (defaults filled in) or every field error. */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
 export function formatFieldError(e: FieldError): string {
   // A placeholder nobody filled in is shown as nothing in particular, never as a value.
   return `${e.path}: ${e.message.split(RECEIVED).join('a value')}`;

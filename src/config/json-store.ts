@@ -8,10 +8,10 @@
  * `ConfigError` listing the field errors and nothing is written.
  */
 import { Low } from 'lowdb';
-import { ConfigError, type FieldError } from './errors.js';
+import { ConfigError, type ValidationResult } from './errors.js';
 import { DurableJsonFile, type Recovery } from './durable-file.js';
 
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+export type { ValidationResult };
 export type Validator<T> = (candidate: unknown) => ValidationResult<T>;
 
 export interface JsonStoreOptions<T> {

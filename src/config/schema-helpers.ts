@@ -3,7 +3,7 @@
  * what was expected and what was found, and the field types not tied to one section (time zone, listen
  * host, web origin).
  */
-import { isIP } from 'node:net';
+import { isIP } from './ip-literal.js';
 import { z } from 'zod';
 import { RECEIVED } from './errors.js';
 

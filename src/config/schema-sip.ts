@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { bool, expected, int, listenHost, obj, oneOf, pattern, text } from './schema-helpers.js';
-import { parseAddressPattern } from '../sip/access/address-pattern.js';
+import { parseAddressShape as parseAddressPattern } from '../sip/access/address-pattern-syntax.js';
 import { CALL_WAITING_MODES } from '../call/call-waiting-state.js';
 import { FIXED_FORWARD_NUMBER, SERVICE_FORWARD_NUMBER } from '../sip/to-gsm/forward-number.js';
 

@@ -14,9 +14,8 @@
  * sections in schema-lines.ts, schema-policy.ts, schema-messaging.ts and schema-sip.ts.
  */
 import { z } from 'zod';
-import { describeValue, fillReceived, formatPath, type FieldError } from './errors.js';
+import { describeValue, fillReceived, formatPath, type FieldError, type ValidationResult } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
-import type { ValidationResult } from './json-store.js';
 import { bool, expected, int, listenHost, obj, oneOf, pattern, text, timeZone, UNKNOWN_KEYS_MARK, webOrigin, type IssueLike } from './schema-helpers.js';
 import { lineSchema, SLOTS } from './schema-lines.js';
 import { policySchema } from './schema-policy.js';

@@ -18,7 +18,7 @@ export type TemplateVar = 'line' | 'slot' | 'slotIndex' | 'slotNumber';
 
 export const TEMPLATE_VARS: readonly TemplateVar[] = ['line', 'slot', 'slotIndex', 'slotNumber'];
 
-export type TemplatePart = { kind: 'bytes'; bytes: Buffer } | { kind: 'var'; name: TemplateVar };
+export type TemplatePart = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'var'; name: TemplateVar };
 
 export interface TemplateValues {
   line: string;
@@ -26,6 +26,17 @@ export interface TemplateValues {
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Byte arrays joined; plain Uint8Array (not Buffer) so that the schema also runs in a browser. */
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
 
 function isVar(s: string): s is TemplateVar {
   return (TEMPLATE_VARS as readonly string[]).includes(s);
@@ -35,15 +46,15 @@ function isVar(s: string): s is TemplateVar {
 export function parseCommandTemplate(src: string): Parsed<TemplatePart[]> {
   if (typeof src !== 'string') return { ok: false, error: 'template must be a string' };
   const parts: TemplatePart[] = [];
-  let text: Buffer[] = [];
+  let text: Uint8Array[] = [];
   let lit = '';
   const flushLit = () => {
-    if (lit) text.push(Buffer.from(lit, 'utf8'));
+    if (lit) text.push(new TextEncoder().encode(lit));
     lit = '';
   };
   const flushText = () => {
     flushLit();
-    if (text.length) parts.push({ kind: 'bytes', bytes: Buffer.concat(text) });
+    if (text.length) parts.push({ kind: 'bytes', bytes: concatBytes(text) });
     text = [];
   };
   for (let i = 0; i < src.length; i++) {
@@ -61,7 +72,7 @@ export function parseCommandTemplate(src: string): Parsed<TemplatePart[]> {
         const hex = src.slice(i + 2, i + 4);
         if (!/^[0-9a-fA-F]{2}$/.test(hex)) return { ok: false, error: `template: \\x at ${i} needs two hex digits` };
         flushLit();
-        text.push(Buffer.from([parseInt(hex, 16)]));
+        text.push(Uint8Array.of(parseInt(hex, 16)));
         i += 3;
         continue;
       }

@@ -12,10 +12,22 @@ export interface PageRoute {
   roles: readonly Role[];
   title: () => string;
   load: () => Promise<{ default: ComponentType }>;
+  /** False for pages reached from another page rather than from the navigation. */
+  inNav?: boolean;
 }
 
 const ALL: readonly Role[] = ['admin', 'user', 'sms'];
 const OPERATORS: readonly Role[] = ['admin', 'user'];
+
+/**
+ * The configuration sections (GET /api/config/sections, in schema order) and who may open each, as
+ * the server's access policy has it: `sip` and `security` are admin-only.
+ */
+const CONFIG_SECTIONS: ReadonlyArray<readonly [string, readonly Role[]]> = [
+  ['device', OPERATORS], ['http', OPERATORS], ['log', OPERATORS], ['modems', OPERATORS], ['security', ['admin']], ['policy', OPERATORS],
+  ['simulator', OPERATORS], ['sms', OPERATORS], ['mail', OPERATORS], ['smpp', OPERATORS], ['ussd', OPERATORS], ['calls', OPERATORS],
+  ['sip', ['admin']], ['ownNumber', OPERATORS], ['lines', OPERATORS],
+];
 
 export const ROUTES: readonly PageRoute[] = [
   { path: '/status', nav: 'status', roles: OPERATORS, title: () => t('nav.status'), load: () => import('./pages/status-page') },
@@ -27,6 +39,11 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '/sms/inbox', nav: 'sms-inbox', roles: ALL, title: () => t('nav.smsInbox'), load: () => import('./pages/sms-inbox-page') },
   { path: '/sms/outbox', nav: 'sms-outbox', roles: ALL, title: () => t('nav.smsOutbox'), load: () => import('./pages/sms-outbox-page') },
   { path: '/ussd', nav: 'ussd', roles: OPERATORS, title: () => t('nav.ussd'), load: () => import('./pages/ussd-page') },
+  { path: '/settings', nav: 'settings', roles: OPERATORS, title: () => t('config.title'), load: () => import('./pages/settings-list-page') },
+  { path: '/settings/limits', nav: 'settings-limits', roles: OPERATORS, title: () => t('limits.title'), load: () => import('./pages/settings-limits-page'), inNav: false },
+  { path: '/settings/sim-rules', nav: 'settings-sim-rules', roles: OPERATORS, title: () => t('limits.rulesTitle'), load: () => import('./pages/settings-sim-rules-page'), inNav: false },
+  { path: '/settings/sms-forward', nav: 'settings-sms-forward', roles: OPERATORS, title: () => t('config.forward.title'), load: () => import('./pages/settings-sms-forward-page'), inNav: false },
+  ...CONFIG_SECTIONS.map(([section, roles]): PageRoute => ({ path: `/settings/${section}`, nav: `settings-${section}`, roles, title: () => t('config.title'), load: () => import('./pages/settings-section-page'), inNav: false })),
   { path: '/account', nav: 'account', roles: ALL, title: () => t('nav.account'), load: () => import('./pages/account-page') },
 ];
 

@@ -9,6 +9,7 @@
  * Pure; bad input gives an error text, never a throw.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { familyOf, parseAddressShape, type AddressShape } from './address-pattern-syntax.js';
 
 export interface AddressPattern {
   /** The pattern as written. */
@@ -24,86 +25,45 @@ export function plainIp(ip: string): string {
   return ip.toLowerCase().startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
 }
 
-function family(ip: string): 'ipv4' | 'ipv6' {
-  return isIPv4(ip) ? 'ipv4' : 'ipv6';
-}
-
 function withPort(text: string, list: BlockList, port: number | undefined): AddressPattern {
   return {
     text,
     matches: (ip, p) => {
       const plain = plainIp(ip);
       if (!isIPv4(plain) && !isIPv6(plain)) return false;
-      return (port === undefined || port === p) && list.check(plain, family(plain));
+      return (port === undefined || port === p) && list.check(plain, familyOf(plain));
     },
   };
 }
 
-function splitPort(text: string): { host: string; port?: number } | undefined {
-  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
-  if (bracketed) return { host: bracketed[1]!, ...(bracketed[2] === undefined ? {} : { port: Number(bracketed[2]) }) };
-  const v4 = /^([^:]+):(\d{1,5})$/.exec(text);
-  if (v4) return { host: v4[1]!, port: Number(v4[2]) };
-  return { host: text };
+function matcher(text: string, shape: AddressShape): AddressPattern {
+  if (shape.kind === 'octets') {
+    const { octets, port } = shape;
+    return {
+      text,
+      matches: (ip, p) => {
+        const plain = plainIp(ip);
+        if (!isIPv4(plain) || (port !== undefined && port !== p)) return false;
+        const parts = plain.split('.').map(Number);
+        return octets.every((o, i) => o === null || o === parts[i]);
+      },
+    };
+  }
+  const list = new BlockList();
+  if (shape.kind === 'subnet') list.addSubnet(shape.net, shape.bits, shape.family);
+  else if (shape.kind === 'range') list.addRange(shape.from, shape.to, 'ipv4');
+  else list.addAddress(shape.host, shape.family);
+  return withPort(text, list, shape.kind === 'subnet' ? undefined : shape.port);
 }
 
-const OCTET = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
+/** The syntax is address-pattern-syntax.ts's (which the configuration schema checks with). */
 export function parseAddressPattern(input: string): AddressPatternResult {
-  const text = typeof input === 'string' ? input.trim() : '';
-  const bad = (why: string): AddressPatternResult => ({ ok: false, error: `${JSON.stringify(input)}: ${why}` });
-  if (text === '') return bad('empty address');
-  const list = new BlockList();
+  const r = parseAddressShape(input);
+  if (!r.ok) return r;
   try {
-    const cidr = /^([^/]+)\/(\d{1,3})$/.exec(text);
-    if (cidr) {
-      const [, net, bits] = cidr;
-      const max = isIPv4(net!) ? 32 : isIPv6(net!) ? 128 : -1;
-      if (max < 0) return bad('a network must be an IP address followed by /bits');
-      if (Number(bits) > max) return bad(`a prefix length of at most ${max}`);
-      list.addSubnet(net!, Number(bits), family(net!));
-      return { ok: true, pattern: withPort(text, list, undefined) };
-    }
-    const range = /^([0-9.]+)-([0-9.]+)$/.exec(text);
-    if (range) {
-      const [, from, to] = range;
-      if (!isIPv4(from!) || !isIPv4(to!)) return bad('a range is two IPv4 addresses joined by "-"');
-      list.addRange(from!, to!, 'ipv4');
-      return { ok: true, pattern: withPort(text, list, undefined) };
-    }
-    const split = splitPort(text);
-    if (!split) return bad('not an address');
-    if (split.port !== undefined && (split.port < 1 || split.port > 65535)) return bad('a port from 1 to 65535');
-    const octets = split.host.split('.');
-    if (octets.length === 4 && octets.some((o) => o === 'X' || o === 'x')) {
-      if (!octets.every((o) => o === 'X' || o === 'x' || OCTET.test(o))) return bad('each part of a dotted address is 0-255 or X');
-      // X spans 0-255: the pattern is a range from all-X-as-0 to all-X-as-255.
-      const low = octets.map((o) => (o === 'X' || o === 'x' ? '0' : o)).join('.');
-      const high = octets.map((o) => (o === 'X' || o === 'x' ? '255' : o)).join('.');
-      const fixed = octets.map((o) => (o === 'X' || o === 'x' ? null : Number(o)));
-      if (fixed.some((o, i) => o === null && fixed.slice(i + 1).some((later) => later !== null))) {
-        // `10.X.0.1` is not one range: check octet by octet.
-        return {
-          ok: true,
-          pattern: {
-            text,
-            matches: (ip, p) => {
-              const plain = plainIp(ip);
-              if (!isIPv4(plain) || (split.port !== undefined && split.port !== p)) return false;
-              const parts = plain.split('.').map(Number);
-              return fixed.every((o, i) => o === null || o === parts[i]);
-            },
-          },
-        };
-      }
-      list.addRange(low, high, 'ipv4');
-      return { ok: true, pattern: withPort(text, list, split.port) };
-    }
-    if (!isIPv4(split.host) && !isIPv6(split.host)) return bad('expected an IP address (host names are not accepted), "a.b.c.X", a CIDR network or a range a-b');
-    list.addAddress(split.host, family(split.host));
-    return { ok: true, pattern: withPort(text, list, split.port) };
+    return { ok: true, pattern: matcher(r.text, r.shape) };
   } catch (e) {
-    return bad((e as Error).message);
+    return { ok: false, error: `${JSON.stringify(input)}: ${(e as Error).message}` };
   }
 }
 

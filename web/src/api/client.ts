@@ -4,7 +4,8 @@
  * session), and a 401 anywhere but the login itself ends the session in the UI.
  */
 export class ApiFailure extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `body`: the answer's JSON, when it had one (e.g. a 400's field errors). */
+  constructor(readonly status: number, message: string, readonly body?: unknown) {
     super(message);
   }
 }
@@ -54,7 +55,7 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   if (!res.ok) {
     if (res.status === 401 && path !== '/login') for (const fn of unauthorizedListeners) fn();
     const message = typeof data === 'object' && data !== null && typeof (data as { error?: unknown }).error === 'string' ? (data as { error: string }).error : res.statusText;
-    throw new ApiFailure(res.status, message);
+    throw new ApiFailure(res.status, message, data);
   }
   return data as T;
 }

@@ -9,7 +9,7 @@ export function NavMenu({ role }: { role: Role }) {
   return (
     <nav class="nav" aria-label={t('nav.label')}>
       <ul>
-        {routesFor(role).map((r) => (
+        {routesFor(role).filter((r) => r.inNav !== false).map((r) => (
           <li key={r.nav}>
             <a href={`#${r.path}`} data-nav={r.nav} aria-current={here === r.path ? 'page' : undefined}>
               {r.title()}
