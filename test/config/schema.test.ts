@@ -26,7 +26,7 @@ test('{} is a complete configuration with every default', () => {
   const c = valid({});
   assert.deepEqual(c, {
     device: { name: 'cellgate', timezone: 'UTC' },
-    http: { port: 8080, host: '0.0.0.0', allowedOrigins: [] },
+    http: { port: 8080, host: '0.0.0.0', allowedOrigins: [], tls: null },
     log: { level: 'info' },
     modems: { autoDetect: true, probeIntervalMs: 3000, unresponsiveAfterMs: 8000, commandTimeoutMs: 5000 },
     security: { allowImeiWrite: false },
