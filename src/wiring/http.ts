@@ -35,6 +35,7 @@ import { eventStreams } from '../web/event-stream-routes.js';
 import { LiveEventHub } from '../web/live-event-hub.js';
 import { signalRoutes } from '../web/signal-routes.js';
 import { systemRoutes } from '../web/system-routes.js';
+import { simUnlockRoutes } from '../web/sim-unlock-routes.js';
 
 export interface HttpWiringOptions {
   config: ConfigStore;
@@ -103,6 +104,7 @@ export function daemonApiRoutes(o: DaemonRouteOptions, sessions: SessionStore): 
       },
     }),
     ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+    ...simUnlockRoutes({ lines, bodyLimit, log }),
     ...systemRoutes({
       config,
       accounts: auth,

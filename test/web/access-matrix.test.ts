@@ -112,6 +112,7 @@ const TABLE: Record<string, Row> = {
   'POST /api/system/restore': { roles: A },
   'POST /api/system/factory-reset': { roles: A },
   'POST /api/system/restart': { roles: A },
+  'POST /api/lines/:id/unlock': { roles: A },
   // VoIP
   'GET /api/sip/registrations': { roles: A, optional: true },
   'GET /api/sip/extensions': { roles: A, optional: true },
