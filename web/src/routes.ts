@@ -16,6 +16,7 @@ export interface PageRoute {
 
 const ALL: readonly Role[] = ['admin', 'user', 'sms'];
 const OPERATORS: readonly Role[] = ['admin', 'user'];
+const ADMIN: readonly Role[] = ['admin'];
 
 export const ROUTES: readonly PageRoute[] = [
   { path: '/status', nav: 'status', roles: OPERATORS, title: () => t('nav.status'), load: () => import('./pages/status-page') },
@@ -24,6 +25,9 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '/sms/outbox', nav: 'sms-outbox', roles: ALL, title: () => t('nav.smsOutbox'), load: () => import('./pages/sms-outbox-page') },
   { path: '/ussd', nav: 'ussd', roles: OPERATORS, title: () => t('nav.ussd'), load: () => import('./pages/ussd-page') },
   { path: '/account', nav: 'account', roles: ALL, title: () => t('nav.account'), load: () => import('./pages/account-page') },
+  { path: '/unlock', nav: 'unlock', roles: ADMIN, title: () => t('unlock.title'), load: () => import('./pages/unlock-page') },
+  { path: '/users', nav: 'users', roles: ADMIN, title: () => t('users.title'), load: () => import('./pages/users-page') },
+  { path: '/system', nav: 'system', roles: ADMIN, title: () => t('system.title'), load: () => import('./pages/system-page') },
 ];
 
 export function routesFor(role: Role): PageRoute[] {
