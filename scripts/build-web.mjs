@@ -49,7 +49,8 @@ async function main() {
   }
 
   const outputs = result.metafile.outputs;
-  const entry = Object.entries(outputs).find(([, o]) => o.entryPoint !== undefined);
+  // Pages loaded with import() are entry points of their own too: pick main.tsx's output by name.
+  const entry = Object.entries(outputs).find(([, o]) => o.entryPoint !== undefined && o.entryPoint.replace(/\\/g, '/').endsWith('web/src/main.tsx'));
   if (!entry) throw new Error('esbuild produced no entry output');
   const [entryPath, entryOut] = entry;
   const asset = (p) => relative(dist, join(root, p)).split('\\').join('/');

@@ -4,7 +4,7 @@
  *   GET  /api/system/backup[?secrets=true]  the backup document (backup-document.ts), as a download
  *   POST /api/system/restore                puts a backup back: validated whole first, then written
  *   POST /api/system/factory-reset          {"confirm": "<device name>", "wipeMessages"?: true}
- *   POST /api/system/restart                asks the daemon to restart itself
+ *   POST /api/system/restart                {"confirm": true}: asks the daemon to restart itself
  *
  * A restore or reset is checked completely before anything is written: the accounts (with an admin
  * among them) by the account store's rules, the configuration by the daemon's validator (the store
@@ -138,7 +138,9 @@ export function systemRoutes(deps: SystemRouteDeps): ApiRoute[] {
   }
 
   async function restart(ctx: Context): Promise<void> {
-    await readObjectBody(ctx, deps.bodyLimit, { emptyIsObject: true });
+    // An explicit confirmation: a bare `{}` (a script probing routes) must not stop the gateway.
+    const b = await readObjectBody(ctx, deps.bodyLimit, { emptyIsObject: true });
+    if (b['confirm'] !== true || Object.keys(b).length !== 1) throw new ApiError(400, 'expected {"confirm": true}: a restart ends the calls in progress');
     const doRestart = deps.restart;
     if (!doRestart) throw new ApiError(503, 'restart is not available in this set-up');
     const by = userOf(ctx);

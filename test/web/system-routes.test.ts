@@ -159,15 +159,18 @@ test('factory reset needs the device name typed; it keeps the listener settings 
   assert.deepEqual(deleted, { inbox: 1, outbox: 1 });
 });
 
-test('restart answers 202 and then calls the daemon hook; without a hook it is 503', async (t) => {
+test('restart needs {confirm: true}, answers 202 and then calls the daemon hook; without a hook it is 503', async (t) => {
   const reasons: string[] = [];
   const { call } = await setUp(t, { restart: (r) => reasons.push(r) });
-  const res = await call('POST', '/system/restart', {});
+  assert.equal((await call('POST', '/system/restart', {})).status, 400, 'a bare {} restarts nothing');
+  assert.equal((await call('POST', '/system/restart', { confirm: 'yes' })).status, 400);
+  assert.deepEqual(reasons, []);
+  const res = await call('POST', '/system/restart', { confirm: true });
   assert.equal(res.status, 202);
   assert.deepEqual(await json(res), { restarting: true });
   await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(reasons, ['requested by admin over the API']);
 
   const none = await setUp(t);
-  assert.equal((await none.call('POST', '/system/restart', {})).status, 503);
+  assert.equal((await none.call('POST', '/system/restart', { confirm: true })).status, 503);
 });

@@ -17,7 +17,7 @@ async function healthy(): Promise<boolean> {
 
 /** Resolves true when the gateway is back, false when it did not come back in time. */
 export async function restartAndReconnect(timeoutMs = 120_000): Promise<boolean> {
-  await api('POST', '/system/restart', {});
+  await api('POST', '/system/restart', { confirm: true });
   const end = Date.now() + timeoutMs;
   let wentAway = false;
   // A restart that is over before the first check is still seen: after 10 s of answers, take it as back.
