@@ -56,7 +56,7 @@ test('the generated first-start admin password must be changed before any other 
 });
 
 test('a password an admin sets for someone else (new account or reset) is to be changed by its owner; the flag survives a re-open', async (t) => {
-  const { store, initial, h, call } = await setUp(t);
+  const { store, initial, call } = await setUp(t);
   await call('PUT', '/me/password', basic('admin', initial!), { currentPassword: initial, password: 'admin secret 1' });
   const admin = basic('admin', 'admin secret 1');
 
@@ -83,7 +83,6 @@ test('a password an admin sets for someone else (new account or reset) is to be 
   // `cellgate passwd` (setPassword) is the operator at the console: no forced change.
   await store.setPassword('olga', 'set at console');
   assert.equal(store.mustChangePassword('olga'), false);
-  void h;
 });
 
 test('a session login reports mustChangePassword and is held to the password change', async (t) => {
