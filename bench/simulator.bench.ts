@@ -17,6 +17,7 @@ import { encodeSubmit } from '../src/gsm/index.js';
 import { silentLogger } from '../src/util/log.js';
 import { detectFamily, identifyModem, openModem, type Modem } from '../modem-drivers/index.js';
 import { Simulator } from '../modem-drivers/simulator/simulator.js';
+import { replacePrintedPassword } from '../test/e2e/helpers/first-password.js';
 
 const N = 32;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -137,7 +138,8 @@ async function processes(): Promise<void> {
     await waitFor('the daemon to listen', () => !!(port = /"port":(\d+)[^\n]*cellgate API listening/.exec(out)?.[1] ?? ''));
     await waitFor('/api/health', async () => (await fetch(`http://127.0.0.1:${port}/api/health`).catch(() => null))?.status === 200);
     const ready = Date.now() - t0;
-    const pw = /admin \/ (\S+)/.exec(out)![1]!;
+    // The printed first-start password must be replaced before the API answers anything else.
+    const pw = await replacePrintedPassword(`http://127.0.0.1:${port}`, /admin \/ (\S+)/.exec(out)![1]!);
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${pw}`).toString('base64') };
     let registered = 0;
     while (registered < N) {

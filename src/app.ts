@@ -305,6 +305,8 @@ async function startServices(o: DaemonOptions, { config, auth, running }: { conf
     host,
     port: o.httpPort ?? cfg.http.port,
     tls,
+    // The same path as REBOOT by SMS: `restart` is set once the daemon is assembled (below).
+    restart: (reason) => (restart ?? (() => undefined))(reason),
     log,
   });
 

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
+import { replacePrintedPassword } from '../../test/e2e/helpers/first-password.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 export const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
@@ -187,7 +188,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     let port = '';
     await waitFor('the daemon to listen', () => !!(port = /"port":(\d+)[^\n]*cellgate API listening/.exec(out)?.[1] ?? ''));
     const apiUrl = `http://127.0.0.1:${port}`;
-    const pw = /admin \/ (\S+)/.exec(out)![1]!;
+    // The printed first-start password must be replaced before the API answers anything else.
+    const pw = await replacePrintedPassword(apiUrl, /admin \/ (\S+)/.exec(out)![1]!);
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${pw}`).toString('base64') };
     await waitFor(`${o.modems} lines registered`, async () => {
       const r = await fetch(`${apiUrl}/api/lines`, { headers: auth }).catch(() => null);

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Simulator, type TimingPreset } from '../../modem-drivers/simulator/simulator.js';
 import { haveSocat, PtyExposure } from '../../modem-drivers/simulator/pty.js';
 import { installedNodeCommand, sleep } from './gateway-under-test.js';
+import { replacePrintedPassword } from '../../test/e2e/helpers/first-password.js';
 
 export interface PtyGateway {
   sim: Simulator;
@@ -86,7 +87,8 @@ export async function startPtyGateway(o: { modems: number; timing: TimingPreset;
       sipPort = /"udp":(\d+)[^\n]*SIP listening/.exec(out)?.[1] ?? '';
       return httpPort !== '' && sipPort !== '';
     });
-    const pw = /admin \/ (\S+)/.exec(out)![1]!;
+    // The printed first-start password must be replaced before the API answers anything else.
+    const pw = await replacePrintedPassword(`http://127.0.0.1:${httpPort}`, /admin \/ (\S+)/.exec(out)![1]!);
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${pw}`).toString('base64') };
     const api = async (path: string) => {
       const r = await fetch(`http://127.0.0.1:${httpPort}/api${path}`, { headers: auth });

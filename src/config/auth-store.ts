@@ -39,6 +39,8 @@ const userSchema = z.strictObject({
   role: z.enum(ROLES, { error: `expected one of ${ROLES.map((r) => JSON.stringify(r)).join(', ')}` }),
   changedAt: z.string().optional(),
   lastLogin: z.string().optional(),
+  /** The password was generated or set by an admin for this account: its owner must choose one first. */
+  mustChangePassword: z.boolean().optional(),
 });
 
 const authSchema = z.strictObject({
@@ -59,6 +61,8 @@ export interface UserInfo {
   changedAt: string | null;
   /** Last successful `POST /api/login` (ISO 8601), null when never. */
   lastLogin: string | null;
+  /** The owner must choose a new password before using the API (generated or set by an admin). */
+  mustChangePassword: boolean;
 }
 
 /** How an account changed, for ending its sessions. */
@@ -267,7 +271,12 @@ export class AuthStore {
   user(name: string): UserInfo | undefined {
     if (!this.hasUser(name)) return undefined;
     const u = this.store.get().users[name]!;
-    return { name, role: u.role, changedAt: u.changedAt ?? null, lastLogin: u.lastLogin ?? null };
+    return { name, role: u.role, changedAt: u.changedAt ?? null, lastLogin: u.lastLogin ?? null, mustChangePassword: u.mustChangePassword === true };
+  }
+
+  /** True while the account's owner must choose a new password (false for unknown accounts). */
+  mustChangePassword(user: string): boolean {
+    return this.hasUser(user) && this.store.get().users[user]!.mustChangePassword === true;
   }
 
   /** Every account by name, without hashes. */
@@ -299,24 +308,28 @@ export class AuthStore {
     return verifyPassword(password, rec.hash);
   }
 
-  /** Creates an account; durable when the promise resolves. */
-  async addUser(name: string, password: string, role: Role): Promise<UserInfo> {
+  /**
+   * Creates an account; durable when the promise resolves. `mustChangePassword`: an admin chose the
+   * password for someone else, who must replace it at the first login.
+   */
+  async addUser(name: string, password: string, role: Role, opts: { mustChangePassword?: boolean } = {}): Promise<UserInfo> {
     checkName(name);
     checkRole(role);
     checkPassword(password);
     const hash = await hashPassword(password);
     await this.mutate((d) => {
       if (Object.hasOwn(d.users, name)) throw new AccountError('exists', `user ${JSON.stringify(name)} already exists`);
-      d.users[name] = { hash, role, changedAt: new Date().toISOString() };
+      d.users[name] = { hash, role, changedAt: new Date().toISOString(), ...(opts.mustChangePassword ? { mustChangePassword: true } : {}) };
     });
     return this.user(name)!;
   }
 
   /**
    * Changes an existing account's password and/or role in one durable write. Demoting the last
-   * admin is refused.
+   * admin is refused. A new password clears `mustChangePassword` unless the change sets it again
+   * (an admin set it for someone else).
    */
-  async updateUser(name: string, change: { password?: string; role?: Role }): Promise<UserInfo> {
+  async updateUser(name: string, change: { password?: string; role?: Role; mustChangePassword?: boolean }): Promise<UserInfo> {
     checkName(name);
     if (change.role !== undefined) checkRole(change.role);
     if (change.password !== undefined) checkPassword(change.password);
@@ -327,11 +340,14 @@ export class AuthStore {
       if (change.role !== undefined && change.role !== 'admin' && u.role === 'admin' && admins(d).length === 1) {
         throw new AccountError('last-admin', `${JSON.stringify(name)} is the last admin; make another user admin first`);
       }
+      const { mustChangePassword: wasForced, ...rest } = u;
+      const forced = hash !== undefined ? change.mustChangePassword === true : wasForced === true;
       d.users[name] = {
-        ...u,
+        ...rest,
         ...(hash !== undefined ? { hash } : {}),
         ...(change.role !== undefined ? { role: change.role } : {}),
         changedAt: new Date().toISOString(),
+        ...(forced ? { mustChangePassword: true } : {}),
       };
     });
     return this.user(name)!;
@@ -367,7 +383,9 @@ export class AuthStore {
       if (u && u.role === 'admin' && role !== 'admin' && admins(d).length === 1) {
         throw new AccountError('last-admin', `${JSON.stringify(user)} is the last admin; make another user admin first`);
       }
-      d.users[user] = { ...u, hash, role, changedAt: new Date().toISOString() };
+      // Set at the console by the operator: no forced change at the next login.
+      const { mustChangePassword: _forced, ...rest } = u ?? {};
+      d.users[user] = { ...rest, hash, role, changedAt: new Date().toISOString() };
     });
   }
 
@@ -393,9 +411,43 @@ export class AuthStore {
     await this.mutate((d) => {
       if (admins(d).length > 0) return;
       // An account named "admin" with another role keeps its name but becomes the admin again.
-      d.users.admin = { hash, role: 'admin', changedAt: new Date().toISOString() };
+      // Printed once on the terminal: the operator must replace it at the first login.
+      d.users.admin = { hash, role: 'admin', changedAt: new Date().toISOString(), mustChangePassword: true };
       created = true;
     });
     return created ? password : undefined;
   }
+
+  /** The accounts with their hashes, for a backup that includes secrets. */
+  exportAccounts(): AuthDocument['users'] {
+    return structuredClone(this.store.get().users);
+  }
+
+  /**
+   * Replaces every account (a restore) in one durable write. The accounts are validated first and
+   * must include an admin, so a restore never leaves the gateway without one.
+   */
+  async replaceAccounts(users: unknown): Promise<void> {
+    const checked = checkAccounts(users);
+    await this.mutate((d) => {
+      d.users = checked;
+    });
+  }
+
+  /** Keeps only `user` (a factory reset keeps the admin who asked for it); it must be an admin. */
+  async keepOnly(user: string): Promise<void> {
+    await this.mutate((d) => {
+      const u = Object.hasOwn(d.users, user) ? d.users[user] : undefined;
+      if (!u || u.role !== 'admin') throw new AccountError('last-admin', `${JSON.stringify(user)} is not an admin; the gateway would be left without one`);
+      d.users = { [user]: u };
+    });
+  }
+}
+
+/** A set of accounts as stored (names, hashes, roles), with at least one admin; AccountError otherwise. */
+export function checkAccounts(users: unknown): AuthDocument['users'] {
+  const r = validateAuth({ version: 1, users });
+  if (!r.ok) throw new AccountError('invalid', `invalid accounts: ${formatFieldErrors(r.errors).join('; ')}`);
+  if (admins(r.value).length === 0) throw new AccountError('last-admin', 'the accounts include no admin; the gateway would be left without one');
+  return r.value.users;
 }

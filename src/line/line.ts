@@ -24,6 +24,7 @@ import { LineLoop } from './line-loop.js';
 import { DEFAULT_TIMING, type LineOptions, type LineTiming } from './line-options.js';
 import { LineStatusBoard, initialStatus } from './line-status.js';
 import { SimReadiness } from './sim-readiness.js';
+import { isPukCode, unlockSim, type SimUnlockCode, type SimUnlockResult } from './sim-unlock.js';
 import { SlotBinding } from './slot-binding.js';
 import { SecondCallLeg } from './second-call.js';
 import type { LineStatus, SlotId } from './types.js';
@@ -136,6 +137,20 @@ export class Line extends EventEmitter<LineEvents> {
     const c = modem[name];
     if (!c) throw new Error(`line ${this.id}'s modem (family ${modem.family}) has no ${name}`);
     return c;
+  }
+
+  /**
+   * An operator's PIN or PUK for the card the line waits for (sim-unlock.ts); on success the line asks
+   * the card again at once. Null when no modem is connected now. The codes are never logged.
+   */
+  async unlockSim(code: SimUnlockCode): Promise<SimUnlockResult | null> {
+    const conn = this.loop.conn;
+    const modem = conn && !conn.isLost ? conn.modem : null;
+    if (!modem) return null;
+    const r = await unlockSim(modem.sim, code);
+    this.log.info({ kind: isPukCode(code) ? 'puk' : 'pin', outcome: r.outcome, state: r.state }, 'SIM unlock by an operator');
+    if (r.outcome === 'unlocked') this.wakeAll();
+    return r;
   }
 
   /** The modem while the line is registered; throws otherwise. */

@@ -5,12 +5,15 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** More fields of the answer beside `error` (e.g. `mustChangePassword: true`). */
+  readonly fields: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+  constructor(status: number, message: string, headers: Record<string, string> = {}, fields: Record<string, unknown> = {}) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.headers = headers;
+    this.fields = fields;
   }
 }
 

@@ -10,7 +10,7 @@ import { type Access, OWN_ACCOUNT, PUBLIC, STATUS_READ } from './access-policy.j
 import { ApiError } from './api-error.js';
 import { flightKey, remoteAddress, SESSION_COOKIE, tooManyAttempts, type CheckOutcome, type WebState } from './auth-gate.js';
 import type { Authenticator, Role } from './authenticator.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import { beginLogin, FailureLimiter } from './failure-limiter.js';
 import { CSRF_COOKIE } from './csrf.js';
 import { clearedCookie, readableCookie, readCookie, sessionCookie } from './http-credentials.js';
 import { readJsonBody } from './json-body.js';
@@ -32,6 +32,8 @@ export interface ApiDeps {
   auth: Authenticator;
   sessions: SessionStore;
   limiter: FailureLimiter;
+  /** Failed passwords per account (the lock-out). */
+  accountLimiter?: FailureLimiter;
   log: Logger;
   bodyLimit: number;
   onLogin?: (user: string) => void;
@@ -42,15 +44,17 @@ const MAX_PASSWORD_LENGTH = 1024;
 
 export function apiRoutes(deps: ApiDeps): ApiRoute[] {
   const { registry, auth, sessions, limiter, log } = deps;
+  const accountLimiter = deps.accountLimiter ?? new FailureLimiter({ max: Number.MAX_SAFE_INTEGER });
 
   const loginChecks = new SingleFlight<CheckOutcome>();
 
   /** The password check of a login; identical logins from one address at the same time share it. */
   async function checkLogin(creds: { user: string; password: string }, address: string): Promise<CheckOutcome> {
-    const decision = limiter.begin(address);
+    const decision = beginLogin(limiter, accountLimiter, address, creds.user);
     if (!decision.allowed) {
-      log.warn({ address, ...userForLog(creds.user, auth.role(creds.user) != null), retryAfter: decision.retryAfterSeconds }, 'login refused: too many failed attempts');
-      return { kind: 'limited', retryAfterSeconds: decision.retryAfterSeconds };
+      const why = decision.by === 'account' ? 'login refused: account locked after too many failed passwords' : 'login refused: too many failed attempts';
+      log.warn({ address, ...userForLog(creds.user, auth.role(creds.user) != null), retryAfter: decision.retryAfterSeconds, by: decision.by }, why);
+      return { kind: 'limited', retryAfterSeconds: decision.retryAfterSeconds, by: decision.by };
     }
     const { attempt } = decision;
     try {
@@ -73,7 +77,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
     const creds = loginBody(body);
     const address = remoteAddress(ctx);
     const outcome = await loginChecks.run(flightKey(address, creds.user, creds.password), () => checkLogin(creds, address));
-    if (outcome.kind === 'limited') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'limited') throw tooManyAttempts(outcome.retryAfterSeconds, outcome.by);
     if (outcome.kind === 'invalid') throw new ApiError(401, 'invalid user or password');
     const { user, role } = outcome;
     // A new token on every login (no session fixation); a previous one from this browser ends.
@@ -91,7 +95,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
         log.error({ err }, 'onLogin callback failed');
       }
     }
-    ctx.body = { user, role, csrfToken };
+    ctx.body = { user, role, csrfToken, mustChangePassword: auth.mustChangePassword?.(user) === true };
   }
 
   function logout(ctx: Context): void {
@@ -125,7 +129,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
 
   function whoami(ctx: Context): void {
     const p = (ctx.state as WebState).principal;
-    ctx.body = p ? { user: p.user, role: p.role, via: p.via } : {};
+    ctx.body = p ? { user: p.user, role: p.role, via: p.via, mustChangePassword: auth.mustChangePassword?.(p.user) === true } : {};
   }
 
   return [

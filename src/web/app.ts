@@ -20,7 +20,7 @@ import { createAuthGate, type WebState } from './auth-gate.js';
 import type { Authenticator } from './authenticator.js';
 import { CredentialCache, DEFAULT_CREDENTIAL_TTL_MS } from './credential-cache.js';
 import { createCsrfGuard } from './csrf.js';
-import { FailureLimiter } from './failure-limiter.js';
+import { DEFAULT_ACCOUNT_LOCKOUT, FailureLimiter } from './failure-limiter.js';
 import { DEFAULT_BODY_LIMIT } from './json-body.js';
 import { SessionStore } from './sessions.js';
 import { lookupStatic, openStatic, staticHeaders } from './static-files.js';
@@ -40,6 +40,8 @@ export interface WebAppDeps {
   staticDir?: string | null;
   /** Failed logins (and failed Basic checks) allowed per remote address (default 5 per 60 s). */
   loginLimit?: { max: number; windowMs: number };
+  /** Failed passwords allowed per account before it is locked out (default 10 per 15 min). */
+  accountLockout?: { max: number; windowMs: number };
   /** How long a verified Basic header is trusted without re-checking the password (default 60 s). */
   credentialTtlMs?: number;
   /** Largest JSON request body (default 64 KiB). */
@@ -93,9 +95,11 @@ export function createWebApp(deps: WebAppDeps): WebApp {
   const sessions = deps.sessions ?? new SessionStore({ idleMs: deps.sessionTtlMs, now });
   const credentials = deps.credentials ?? new CredentialCache({ ttlMs: deps.credentialTtlMs ?? DEFAULT_CREDENTIAL_TTL_MS, now });
   const limiter = new FailureLimiter({ max: deps.loginLimit?.max ?? 5, windowMs: deps.loginLimit?.windowMs ?? 60_000, now });
+  const lockout = deps.accountLockout ?? DEFAULT_ACCOUNT_LOCKOUT;
+  const accountLimiter = new FailureLimiter({ max: lockout.max, windowMs: lockout.windowMs, now });
   const staticDir = deps.staticDir === undefined ? defaultStaticDir() : deps.staticDir;
   const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const gate = createAuthGate({ auth, sessions, credentials, limiter, log });
+  const gate = createAuthGate({ auth, sessions, credentials, limiter, accountLimiter, log });
 
   const app = new Koa<WebState>({ proxy: deps.trustProxy ?? false });
   // Errors that escape the middleware below (a failing file stream after headers went out).
@@ -120,7 +124,7 @@ export function createWebApp(deps: WebAppDeps): WebApp {
       if (isApiError(err)) {
         ctx.status = err.status;
         for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
-        ctx.body = { error: err.message };
+        ctx.body = { ...err.fields, error: err.message };
       } else if (isClientHttpError(err)) {
         // A 4xx raised inside Koa or the router (http-errors with `expose`): its message is safe to show.
         ctx.status = err.status;
@@ -137,7 +141,7 @@ export function createWebApp(deps: WebAppDeps): WebApp {
   app.use(createCsrfGuard({ sessions, log, ...(deps.allowedOrigins ? { allowedOrigins: deps.allowedOrigins } : {}) }));
 
   const router = new Router<WebState>({ prefix: API_PREFIX });
-  const routes = [...apiRoutes({ registry, auth, sessions, limiter, log, bodyLimit, onLogin: deps.onLogin }), ...(deps.extraRoutes?.(bodyLimit) ?? [])];
+  const routes = [...apiRoutes({ registry, auth, sessions, limiter, accountLimiter, log, bodyLimit, onLogin: deps.onLogin }), ...(deps.extraRoutes?.(bodyLimit) ?? [])];
   for (const r of routes) {
     const chain = r.access === 'public' ? [r.handler] : [gate.authenticate, gate.allow(r.access), r.handler];
     router.register(r.path, [r.method], chain);

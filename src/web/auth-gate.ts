@@ -13,7 +13,7 @@ import type { Logger } from '../util/log.js';
 import { ApiError } from './api-error.js';
 import type { Authenticator, Principal, Role } from './authenticator.js';
 import type { CredentialCache } from './credential-cache.js';
-import type { FailureLimiter } from './failure-limiter.js';
+import { beginLogin, FailureLimiter } from './failure-limiter.js';
 import { isBasicScheme, parseBasicAuth, readCookie } from './http-credentials.js';
 import type { SessionStore } from './sessions.js';
 import { SingleFlight } from './single-flight.js';
@@ -31,8 +31,16 @@ export interface AuthGateDeps {
   sessions: SessionStore;
   credentials: CredentialCache;
   limiter: FailureLimiter;
+  /** Failed passwords per account (the lock-out); none: only the per-address limit applies. */
+  accountLimiter?: FailureLimiter;
   log: Logger;
 }
+
+/**
+ * Routes an account that must change its password may still use: who am I, the password change
+ * itself (and the public ones, which never pass the gate).
+ */
+export const ALLOWED_BEFORE_PASSWORD_CHANGE: ReadonlySet<string> = new Set(['/api/me', '/api/me/password', '/api/logout', '/api/health']);
 
 /** The remote address used for rate limiting and logs. */
 export function remoteAddress(ctx: Context): string {
@@ -40,7 +48,7 @@ export function remoteAddress(ctx: Context): string {
 }
 
 /** What a password check came to; shared by identical requests checked at the same time. */
-export type CheckOutcome = { kind: 'ok'; user: string; role: Role } | { kind: 'invalid' } | { kind: 'limited'; retryAfterSeconds: number };
+export type CheckOutcome = { kind: 'ok'; user: string; role: Role } | { kind: 'invalid' } | { kind: 'limited'; retryAfterSeconds: number; by?: 'address' | 'account' };
 
 /**
  * Key under which identical credentials from one address share a running check: a hash, so the
@@ -65,13 +73,16 @@ export function unauthorized(ctx: Context, message: string): ApiError {
   return new ApiError(401, message, headers);
 }
 
-/** 429 with Retry-After (RFC 6585 §4). */
-export function tooManyAttempts(retryAfterSeconds: number): ApiError {
-  return new ApiError(429, `too many failed attempts; try again in ${retryAfterSeconds} s`, { 'Retry-After': String(retryAfterSeconds) });
+/** 429 with Retry-After (RFC 6585 §4); `by: 'account'` says the account is locked, whoever tries. */
+export function tooManyAttempts(retryAfterSeconds: number, by: 'address' | 'account' = 'address'): ApiError {
+  const what = by === 'account' ? 'this account is locked after too many failed passwords' : 'too many failed attempts';
+  return new ApiError(429, `${what}; try again in ${retryAfterSeconds} s`, { 'Retry-After': String(retryAfterSeconds) });
 }
 
 export function createAuthGate(deps: AuthGateDeps) {
   const { auth, sessions, credentials, limiter, log } = deps;
+  // Without a per-account limiter, one that never refuses (max is never reached).
+  const accountLimiter = deps.accountLimiter ?? new FailureLimiter({ max: Number.MAX_SAFE_INTEGER });
   const basicChecks = new SingleFlight<CheckOutcome>();
 
   /**
@@ -79,14 +90,15 @@ export function createAuthGate(deps: AuthGateDeps) {
    * address sent at the same time (they share the outcome and count as one attempt).
    */
   async function checkBasic(header: string, address: string): Promise<CheckOutcome> {
-    const decision = limiter.begin(address);
+    const creds = parseBasicAuth(header);
+    const decision = creds ? beginLogin(limiter, accountLimiter, address, creds.user) : { ...limiter.begin(address), by: 'address' as const };
     if (!decision.allowed) {
-      log.warn({ address, via: 'basic', retryAfter: decision.retryAfterSeconds }, 'authentication refused: too many failed attempts');
-      return { kind: 'limited', retryAfterSeconds: decision.retryAfterSeconds };
+      const who = creds && decision.by === 'account' ? userForLog(creds.user, auth.role(creds.user) != null) : {};
+      log.warn({ address, via: 'basic', ...who, retryAfter: decision.retryAfterSeconds }, decision.by === 'account' ? 'authentication refused: account locked after too many failed passwords' : 'authentication refused: too many failed attempts');
+      return { kind: 'limited', retryAfterSeconds: decision.retryAfterSeconds, by: decision.by };
     }
     const { attempt } = decision;
     try {
-      const creds = parseBasicAuth(header);
       if (!creds) {
         attempt.failed();
         log.warn({ address, via: 'basic' }, 'authentication failed: malformed Basic credentials');
@@ -129,14 +141,21 @@ export function createAuthGate(deps: AuthGateDeps) {
 
     const address = remoteAddress(ctx);
     const outcome = await basicChecks.run(flightKey(address, header), () => checkBasic(header, address));
-    if (outcome.kind === 'limited') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'limited') throw tooManyAttempts(outcome.retryAfterSeconds, outcome.by);
     if (outcome.kind === 'invalid') throw unauthorized(ctx, 'invalid user or password');
     return { user: outcome.user, role: outcome.role, via: 'basic' };
   }
 
-  /** Middleware: sets `ctx.state.principal` or answers 401/429. */
+  /**
+   * Middleware: sets `ctx.state.principal` or answers 401/429; 403 `{mustChangePassword: true}` while
+   * the account must replace a password it did not choose (first start, or set by an admin).
+   */
   async function authenticate(ctx: Context, next: Next): Promise<void> {
-    (ctx.state as WebState).principal = await identify(ctx);
+    const p = await identify(ctx);
+    (ctx.state as WebState).principal = p;
+    if (auth.mustChangePassword?.(p.user) === true && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(ctx.path)) {
+      throw new ApiError(403, 'change your password first (PUT /api/me/password)', {}, { mustChangePassword: true });
+    }
     await next();
   }
 

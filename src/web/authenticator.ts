@@ -17,6 +17,8 @@ export interface Authenticator {
    * `AuthStore` from src/config/auth-store.ts fits this interface as it is.
    */
   role(user: string): Role | null | undefined;
+  /** True while the user must replace a password they did not choose; absent: never. */
+  mustChangePassword?(user: string): boolean;
 }
 
 /** Who made a request, once authenticated. */

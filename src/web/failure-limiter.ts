@@ -109,3 +109,34 @@ export class FailureLimiter {
     return s;
   }
 }
+
+/** Per-account lock-out default: 10 failed passwords for one account in 15 minutes. */
+export const DEFAULT_ACCOUNT_LOCKOUT = { max: 10, windowMs: 15 * 60_000 } as const;
+
+/** Which limit refused a login: the caller's address, or the account it named. */
+export type LoginDecision = { allowed: true; attempt: Attempt } | { allowed: false; retryAfterSeconds: number; by: 'address' | 'account' };
+
+/**
+ * Starts a password check counted against both the remote address (guessing from one place) and the
+ * account named (guessing one account from many addresses). Accounts are locked by name whether they
+ * exist or not, so a lock-out tells nothing about which names exist. The attempt's outcome ends both.
+ */
+export function beginLogin(byAddress: FailureLimiter, byAccount: FailureLimiter, address: string, user: string): LoginDecision {
+  const acc = byAccount.check(user);
+  if (!acc.allowed) return { allowed: false, retryAfterSeconds: acc.retryAfterSeconds, by: 'account' };
+  const a = byAddress.begin(address);
+  if (!a.allowed) return { allowed: false, retryAfterSeconds: a.retryAfterSeconds, by: 'address' };
+  const u = byAccount.begin(user);
+  if (!u.allowed) {
+    a.attempt.abandoned();
+    return { allowed: false, retryAfterSeconds: u.retryAfterSeconds, by: 'account' };
+  }
+  return {
+    allowed: true,
+    attempt: {
+      succeeded: () => (a.attempt.succeeded(), u.attempt.succeeded()),
+      failed: () => (a.attempt.failed(), u.attempt.failed()),
+      abandoned: () => (a.attempt.abandoned(), u.attempt.abandoned()),
+    },
+  };
+}

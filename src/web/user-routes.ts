@@ -4,6 +4,8 @@
  * refuses to delete or demote the last admin (409). Ending the sessions of a changed account is the
  * daemon's job (it listens to the store, so changes made with `cellgate user` count too); a caller
  * who changes their own password over a session gets a fresh session cookie in the answer.
+ * A password an admin chooses for someone else (a new account, a reset) is marked
+ * `mustChangePassword`: its owner must replace it before using the API (auth-gate.ts).
  */
 import type { Context } from 'koa';
 import { AccountError, ROLES, type AuthStore, type Role } from '../config/auth-store.js';
@@ -117,7 +119,7 @@ export function userRoutes(deps: UserRouteDeps): ApiRoute[] {
     const shape = '{"name", "password", "role"}';
     const b = fields(await readObjectBody(ctx, deps.bodyLimit), { name: 'string', password: 'string', role: 'string' }, shape);
     if (b.name === undefined || b.password === undefined || b.role === undefined) throw new ApiError(400, `expected ${shape}`);
-    const created = await accountCall(() => users.addUser(b.name!, b.password!, role(b.role)!));
+    const created = await accountCall(() => users.addUser(b.name!, b.password!, role(b.role)!, { mustChangePassword: true }));
     log.info({ user: created.name, role: created.role, by: principal(ctx).user }, 'account created');
     ctx.status = 201;
     ctx.body = created;
@@ -131,7 +133,9 @@ export function userRoutes(deps: UserRouteDeps): ApiRoute[] {
     const self = principal(ctx).user === name;
     if (self && b.password !== undefined) await checkCurrent(name, b.currentPassword);
     const newRole = role(b.role);
-    const updated = await accountCall(() => users.updateUser(name, { ...(b.password !== undefined ? { password: b.password } : {}), ...(newRole ? { role: newRole } : {}) }));
+    // A password an admin sets for someone else is to be replaced by its owner at the next login.
+    const password = b.password !== undefined ? { password: b.password, mustChangePassword: !self } : {};
+    const updated = await accountCall(() => users.updateUser(name, { ...password, ...(newRole ? { role: newRole } : {}) }));
     log.info({ user: name, role: updated.role, password: b.password !== undefined ? 'changed' : 'kept', by: principal(ctx).user }, 'account changed');
     if (self) renewSession(ctx, name, updated.role);
     ctx.body = updated;

@@ -34,6 +34,8 @@ import { SignalHistory } from '../line/signal-history.js';
 import { eventStreams } from '../web/event-stream-routes.js';
 import { LiveEventHub } from '../web/live-event-hub.js';
 import { signalRoutes } from '../web/signal-routes.js';
+import { systemRoutes } from '../web/system-routes.js';
+import { simUnlockRoutes } from '../web/sim-unlock-routes.js';
 
 export interface HttpWiringOptions {
   config: ConfigStore;
@@ -52,6 +54,8 @@ export interface HttpWiringOptions {
   port: number;
   /** HTTPS with this PEM pair (http.tls); null: plain HTTP. */
   tls?: { cert: string; key: string } | null;
+  /** Stops the daemon so that its service manager starts it again (POST /api/system/restart). */
+  restart?: (reason: string) => void;
   log: Logger;
 }
 
@@ -67,7 +71,8 @@ export interface HttpPart {
 }
 
 /** What the daemon's API routes (beyond those of createWebApp itself) are made of. */
-export type DaemonRouteOptions = Pick<HttpWiringOptions, 'config' | 'auth' | 'lines' | 'policy' | 'calls' | 'sms' | 'sip' | 'log'>;
+export type DaemonRouteOptions = Pick<HttpWiringOptions, 'config' | 'auth' | 'lines' | 'policy' | 'calls' | 'sms' | 'sip' | 'log'> &
+  Partial<Pick<HttpWiringOptions, 'version' | 'restart'>>;
 
 /**
  * Every API route the daemon mounts besides createWebApp's own, as `extraRoutes`: exported so that
@@ -99,6 +104,18 @@ export function daemonApiRoutes(o: DaemonRouteOptions, sessions: SessionStore): 
       },
     }),
     ...(o.sip ? sipRoutes({ ...o.sip, bodyLimit }) : []),
+    ...simUnlockRoutes({ lines, bodyLimit, log }),
+    ...systemRoutes({
+      config,
+      accounts: auth,
+      messages: sms.store,
+      version: o.version ?? 'unknown',
+      bodyLimit,
+      log,
+      appliesLive,
+      applied: (next) => policy.reconfigure(policyConfigOf(next)),
+      ...(o.restart ? { restart: o.restart } : {}),
+    }),
   ];
 }
 

@@ -116,7 +116,7 @@ test('accounts: add, list without hashes, change role and password, delete', asy
   const auth = await AuthStore.open({ dataDir: dir });
   await auth.ensureAdminPassword();
   const viewer = await auth.addUser('viewer', 'viewer-password', 'user');
-  assert.deepEqual({ ...viewer, changedAt: typeof viewer.changedAt }, { name: 'viewer', role: 'user', changedAt: 'string', lastLogin: null });
+  assert.deepEqual({ ...viewer, changedAt: typeof viewer.changedAt }, { name: 'viewer', role: 'user', changedAt: 'string', lastLogin: null, mustChangePassword: false });
   await assert.rejects(auth.addUser('viewer', 'other-password', 'sms'), (e: unknown) => e instanceof AccountError && e.accountError === 'exists');
   await assert.rejects(auth.addUser('Bad Name', 'password-1', 'user'), PasswordPolicyError);
   await assert.rejects(auth.addUser('x', 'password-1', 'root' as 'user'), { message: 'unknown role "root"; expected admin, user, sms' });

@@ -39,14 +39,26 @@ test('cellgate start: a modem on a pty comes up and the API shows it; auth is re
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   try {
-    const password = await until('password banner', () => /admin \/ (\S+)/.exec(out)?.[1], 15_000);
+    const printed = await until('password banner', () => /admin \/ (\S+)/.exec(out)?.[1], 15_000);
+    const password = 'the operator chose this';
     const port = await until('listening log', () => /"port":(\d+)[^\n]*cellgate API listening/.exec(out)?.[1], 15_000);
     const base = `http://127.0.0.1:${port}`;
-    assert.ok(!out.includes(`"${password}"`), 'the password is not in the JSON log');
+    assert.ok(!out.includes(`"${printed}"`), 'the password is not in the JSON log');
 
     const anon = await fetch(`${base}/api/lines`);
     assert.equal(anon.status, 401);
     assert.match(anon.headers.get('www-authenticate') ?? '', /Basic/);
+
+    // The printed password opens only the password change until the operator chose their own.
+    const held = await fetch(`${base}/api/lines`, { headers: basic(printed) });
+    assert.equal(held.status, 403);
+    assert.equal(((await held.json()) as { mustChangePassword?: boolean }).mustChangePassword, true);
+    const changed = await fetch(`${base}/api/me/password`, {
+      method: 'PUT',
+      headers: { ...basic(printed), 'content-type': 'application/json' },
+      body: JSON.stringify({ currentPassword: printed, password }),
+    });
+    assert.equal(changed.status, 200);
 
     const line = await until(
       'line registered',

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/transcript.js';
+import { replacePrintedPassword } from './helpers/first-password.js';
 
 const bin = join(repoRoot(), 'bin', 'cellgate.js');
 const mode = (p: string) => `0${(statSync(p).mode & 0o777).toString(8)}`;
@@ -61,7 +62,8 @@ test('start on a 0755 data directory with 0644 files: everything becomes private
   assert.match(out, /cellgate\.db\.backup 0640 → 0600/);
 
   // a save of the configuration writes a new config.json and keeps the old one as config.json.bak
-  const auth = { authorization: 'Basic ' + Buffer.from(`admin:${password}`).toString('base64') };
+  const chosen = await replacePrintedPassword(`http://127.0.0.1:${port}`, password);
+  const auth = { authorization: 'Basic ' + Buffer.from(`admin:${chosen}`).toString('base64') };
   const r = await fetch(`http://127.0.0.1:${port}/api/smpp/accounts`, {
     method: 'PUT',
     headers: { ...auth, 'content-type': 'application/json' },

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/transcript.js';
 import { assertSippInstalled, startSipp } from '../helpers/sipp.js';
+import { replacePrintedPassword } from './helpers/first-password.js';
 
 const bin = join(repoRoot(), 'bin', 'cellgate.js');
 
@@ -35,6 +36,7 @@ test('cellgate start with no configuration and no modems: demo mode, four lines 
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.match(out, /demo mode: no modem configured or found/);
+    password = await replacePrintedPassword(`http://127.0.0.1:${port}`, password);
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${password}`).toString('base64') };
     type L = { id: number; lifecycle: string; reg: string; operator: string | null; plmn: string | null; signal: number; signalDbm: number | null; modem: { family: string } };
     let lines: L[] = [];

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/transcript.js';
 import { SseReader } from '../web/sse-reader.js';
+import { chooseOwnPassword, replacePrintedPassword } from './helpers/first-password.js';
 
 const bin = join(repoRoot(), 'bin', 'cellgate.js');
 
@@ -43,6 +44,7 @@ test('live events from the demo daemon: admin sees a pulled SIM as a line event;
       port = /"port":(\d+)[^\n]*cellgate API listening/.exec(out)?.[1] ?? '';
     }
     const base = `http://127.0.0.1:${port}`;
+    password = await replacePrintedPassword(base, password);
     const admin = { authorization: 'Basic ' + Buffer.from(`admin:${password}`).toString('base64') };
 
     assert.equal((await fetch(`${base}/api/events`)).status, 401);
@@ -79,7 +81,9 @@ test('live events from the demo daemon: admin sees a pulled SIM as a line event;
       body: JSON.stringify({ name: 'texter', password: 'texter-password-1', role: 'sms' }),
     });
     assert.equal(created.status, 201, await created.text());
-    const texter = { authorization: 'Basic ' + Buffer.from('texter:texter-password-1').toString('base64') };
+    // Created by an admin: its owner chooses its own password before anything else.
+    await chooseOwnPassword(base, 'texter', 'texter-password-1', 'texter-password-2');
+    const texter = { authorization: 'Basic ' + Buffer.from('texter:texter-password-2').toString('base64') };
     const smsRes = await fetch(`${base}/api/events`, { headers: texter, signal: streams.signal });
     assert.equal(smsRes.status, 200);
     const smsReader = new SseReader(smsRes.body!);

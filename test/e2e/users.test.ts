@@ -93,7 +93,7 @@ test('users API: admins create, list, change and delete accounts; no hashes; ses
 
   const created = await a.call('POST', '/users', ADMIN, { name: 'viewer', password: 'viewer-password', role: 'user' });
   assert.equal(created.status, 201, created.text);
-  assert.deepEqual({ ...created.body, changedAt: typeof created.body.changedAt }, { name: 'viewer', role: 'user', changedAt: 'string', lastLogin: null });
+  assert.deepEqual({ ...created.body, changedAt: typeof created.body.changedAt }, { name: 'viewer', role: 'user', changedAt: 'string', lastLogin: null, mustChangePassword: true });
   assert.equal((await a.call('POST', '/users', ADMIN, { name: 'viewer', password: 'other-password', role: 'sms' })).status, 409);
   assert.match((await a.call('POST', '/users', ADMIN, { name: 'x1', password: 'other-password', role: 'root' })).body.error, /role: expected one of admin, user, sms/);
   assert.match((await a.call('POST', '/users', ADMIN, { name: 'x1', password: 'short', role: 'sms' })).body.error, /at least 8 characters/);

@@ -107,6 +107,12 @@ const TABLE: Record<string, Row> = {
   'GET /api/users/:name': { roles: A },
   'PUT /api/users/:name': { roles: A },
   'DELETE /api/users/:name': { roles: A },
+  // System tools (backup/restore, factory reset, restart)
+  'GET /api/system/backup': { roles: A },
+  'POST /api/system/restore': { roles: A },
+  'POST /api/system/factory-reset': { roles: A },
+  'POST /api/system/restart': { roles: A },
+  'POST /api/lines/:id/unlock': { roles: A },
   // VoIP
   'GET /api/sip/registrations': { roles: A, optional: true },
   'GET /api/sip/extensions': { roles: A, optional: true },

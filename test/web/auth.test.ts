@@ -111,7 +111,7 @@ test('login sets an HttpOnly SameSite=Strict session cookie that grants access a
     });
     assert.equal(res.status, 200);
     const body = await json(res);
-    assert.deepEqual(Object.keys(body), ['user', 'role', 'csrfToken']);
+    assert.deepEqual(Object.keys(body), ['user', 'role', 'csrfToken', 'mustChangePassword']);
     assert.equal(body.user, 'admin');
     assert.equal(body.role, 'admin');
     assert.match(body.csrfToken, /^[A-Za-z0-9_-]{43}$/);
@@ -127,7 +127,7 @@ test('login sets an HttpOnly SameSite=Strict session cookie that grants access a
     assert.equal((await json(lines)).lines.length, 2);
 
     const me = await fetch(`${h.base}/api/me`, { headers: { cookie: `other=1; ${cookie}` } });
-    assert.deepEqual(await json(me), { user: 'admin', role: 'admin', via: 'session' });
+    assert.deepEqual(await json(me), { user: 'admin', role: 'admin', via: 'session', mustChangePassword: false });
 
     const out = await fetch(`${h.base}/api/logout`, { method: 'POST', headers: { cookie, 'x-csrf-token': body.csrfToken } });
     assert.equal(out.status, 200);
@@ -356,7 +356,7 @@ test('routes declare their roles: an sms-role account is authenticated but gets 
     assert.equal(res.status, 403);
     assert.deepEqual(await json(res), { error: 'forbidden: this needs role admin or user' });
     const me = await fetch(`${h.base}/api/me`, { headers: { authorization: basic('viewer', 'viewer-password') } });
-    assert.deepEqual(await json(me), { user: 'viewer', role: 'user', via: 'basic' });
+    assert.deepEqual(await json(me), { user: 'viewer', role: 'user', via: 'basic', mustChangePassword: false });
   } finally {
     await h.close();
   }

@@ -11,21 +11,27 @@ import { PageHost } from './components/page-host';
 import { SkipLink } from './components/skip-link';
 import { t } from './i18n/index';
 import { LoginPage } from './pages/login-page';
+import { PasswordChangePage } from './pages/password-change-page';
 import { currentPath, navigate } from './router';
 import { homeFor, routesFor } from './routes';
+
+const PASSWORD_CHANGE = '/password-change';
 
 export function App() {
   const user = me.value;
   const path = currentPath.value;
+  // Until a generated or admin-set password is replaced, the API answers nothing else (403).
+  const forced = user?.mustChangePassword === true;
 
   useEffect(() => {
-    if (user) connectEvents(() => loadMe().then(() => me.value != null, () => true));
+    if (user && !forced) connectEvents(() => loadMe().then(() => me.value != null, () => true));
     else disconnectEvents();
-  }, [user?.user, user?.role]);
+  }, [user?.user, user?.role, forced]);
 
   useEffect(() => {
     if (user === null && path !== '/login') navigate('/login', true);
-    if (user && !routesFor(user.role).some((r) => r.path === path)) navigate(homeFor(user.role), true);
+    if (forced && path !== PASSWORD_CHANGE) navigate(PASSWORD_CHANGE, true);
+    if (user && !forced && !routesFor(user.role).some((r) => r.path === path)) navigate(homeFor(user.role), true);
   }, [user, path]);
 
   if (user === undefined) {
@@ -41,9 +47,9 @@ export function App() {
       <SkipLink />
       <AppHeader user={user} />
       <div class="layout">
-        {user && <NavMenu role={user.role} />}
+        {user && !forced && <NavMenu role={user.role} />}
         <main id="main" tabIndex={-1} class="main">
-          {user === null ? <LoginPage /> : route ? <PageHost route={route} /> : null}
+          {user === null ? <LoginPage /> : forced ? <PasswordChangePage /> : route ? <PageHost route={route} /> : null}
         </main>
       </div>
     </>

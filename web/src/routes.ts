@@ -18,6 +18,7 @@ export interface PageRoute {
 
 const ALL: readonly Role[] = ['admin', 'user', 'sms'];
 const OPERATORS: readonly Role[] = ['admin', 'user'];
+const ADMIN: readonly Role[] = ['admin'];
 
 /**
  * The configuration sections (GET /api/config/sections, in schema order) and who may open each, as
@@ -45,6 +46,9 @@ export const ROUTES: readonly PageRoute[] = [
   { path: '/settings/sms-forward', nav: 'settings-sms-forward', roles: OPERATORS, title: () => t('config.forward.title'), load: () => import('./pages/settings-sms-forward-page'), inNav: false },
   ...CONFIG_SECTIONS.map(([section, roles]): PageRoute => ({ path: `/settings/${section}`, nav: `settings-${section}`, roles, title: () => t('config.title'), load: () => import('./pages/settings-section-page'), inNav: false })),
   { path: '/account', nav: 'account', roles: ALL, title: () => t('nav.account'), load: () => import('./pages/account-page') },
+  { path: '/unlock', nav: 'unlock', roles: ADMIN, title: () => t('unlock.title'), load: () => import('./pages/unlock-page') },
+  { path: '/users', nav: 'users', roles: ADMIN, title: () => t('users.title'), load: () => import('./pages/users-page') },
+  { path: '/system', nav: 'system', roles: ADMIN, title: () => t('system.title'), load: () => import('./pages/system-page') },
 ];
 
 export function routesFor(role: Role): PageRoute[] {

@@ -12,7 +12,7 @@ onUnauthorized(() => {
 export async function loadMe(): Promise<void> {
   try {
     const m = await api<Me>('GET', '/me');
-    me.value = { user: m.user, role: m.role };
+    me.value = { user: m.user, role: m.role, mustChangePassword: m.mustChangePassword === true };
   } catch (e) {
     if (e instanceof ApiFailure && e.status === 401) me.value = null;
     else throw e;
@@ -21,7 +21,7 @@ export async function loadMe(): Promise<void> {
 
 export async function login(user: string, password: string): Promise<Me> {
   const m = await api<Me>('POST', '/login', { user, password });
-  me.value = { user: m.user, role: m.role };
+  me.value = { user: m.user, role: m.role, mustChangePassword: m.mustChangePassword === true };
   return me.value;
 }
 

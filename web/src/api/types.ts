@@ -4,6 +4,8 @@ export type Role = 'admin' | 'user' | 'sms';
 export interface Me {
   user: string;
   role: Role;
+  /** The password was generated or set by an admin: the UI shows only the forced password change. */
+  mustChangePassword?: boolean;
 }
 
 export type SimState = 'READY' | 'SIM PIN' | 'SIM PUK' | 'SIM PIN2' | 'SIM PUK2' | 'PH-SIM PIN' | 'NOT INSERTED' | 'BUSY' | 'FAILURE' | 'UNKNOWN';
