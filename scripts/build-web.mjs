@@ -9,7 +9,10 @@ import { build, formatMessages } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+
+/** Smaller files go out as they are: compression would save less than its headers cost. */
+const COMPRESS_FROM_BYTES = 1024;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'web', 'src');
@@ -76,6 +79,15 @@ ${css}${preloads}    <script type="module" src="${asset(entryPath)}"></script>
 </html>
 `;
   writeFileSync(join(dist, 'index.html'), html);
+
+  // Compressed once here, not per request on the appliance: the server sends `<file>.br` or
+  // `<file>.gz` to browsers that accept it (src/web/static-files.ts).
+  for (const f of [join(dist, 'index.html'), ...Object.keys(outputs).map((p) => join(root, p))]) {
+    const data = readFileSync(f);
+    if (data.length < COMPRESS_FROM_BYTES) continue;
+    writeFileSync(`${f}.br`, brotliCompressSync(data, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+    writeFileSync(`${f}.gz`, gzipSync(data, { level: 9 }));
+  }
 
   if (!quiet) {
     const files = [join(dist, 'index.html'), ...Object.keys(outputs).map((p) => join(root, p))];

@@ -23,7 +23,7 @@ import { createCsrfGuard } from './csrf.js';
 import { DEFAULT_ACCOUNT_LOCKOUT, FailureLimiter } from './failure-limiter.js';
 import { DEFAULT_BODY_LIMIT } from './json-body.js';
 import { SessionStore } from './sessions.js';
-import { lookupStatic, openStatic, staticHeaders } from './static-files.js';
+import { compressedVariant, lookupStatic, openStatic, pickCoding, staticHeaders } from './static-files.js';
 
 export interface WebAppDeps {
   registry: LineRegistry;
@@ -164,11 +164,15 @@ export function createWebApp(deps: WebAppDeps): WebApp {
     if (staticDir !== null) {
       const found = await lookupStatic(staticDir, ctx.path);
       if (found.kind === 'file') {
+        const coding = pickCoding(ctx.get('accept-encoding'));
+        const variant = await compressedVariant(found.path, coding);
         ctx.type = found.contentType;
-        ctx.length = found.size;
         ctx.lastModified = found.mtime;
         ctx.set(staticHeaders(ctx.path, found.contentType));
-        ctx.body = openStatic(found.path);
+        ctx.vary('Accept-Encoding');
+        if (variant && coding) ctx.set('Content-Encoding', coding);
+        ctx.length = variant ? variant.size : found.size;
+        ctx.body = openStatic(variant ? variant.path : found.path);
         return;
       }
       if (found.kind === 'refused') throw new ApiError(404, 'not found');

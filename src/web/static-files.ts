@@ -96,6 +96,43 @@ export function staticHeaders(urlPath: string, contentType: string): Record<stri
   return headers;
 }
 
+export type ContentCoding = 'br' | 'gzip';
+
+/**
+ * The coding to send for an `Accept-Encoding` header (RFC 9110 §12.5.3): brotli before gzip when both
+ * are acceptable; a coding with q=0 is refused, `*` stands for codings not named. Null: identity.
+ */
+export function pickCoding(acceptEncoding: string | undefined): ContentCoding | null {
+  if (!acceptEncoding) return null;
+  const q = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    let weight = 1;
+    for (const p of params) {
+      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p);
+      if (m) weight = Number(m[1]);
+    }
+    q.set(name.trim(), Number.isFinite(weight) ? weight : 0);
+  }
+  const weightOf = (c: string) => q.get(c) ?? (c === 'gzip' ? q.get('x-gzip') : undefined) ?? q.get('*') ?? 0;
+  const br = weightOf('br');
+  const gzip = weightOf('gzip');
+  if (br > 0 && br >= gzip) return 'br';
+  if (gzip > 0) return 'gzip';
+  return null;
+}
+
+const CODING_SUFFIX: Readonly<Record<ContentCoding, string>> = { br: '.br', gzip: '.gz' };
+
+/** The build's precompressed copy of a found file for `coding`, when there is one (scripts/build-web.mjs). */
+export async function compressedVariant(path: string, coding: ContentCoding | null): Promise<{ path: string; size: number } | null> {
+  if (coding === null) return null;
+  const variant = `${path}${CODING_SUFFIX[coding]}`;
+  const info = await statOrUndefined(variant);
+  return info?.isFile() ? { path: variant, size: info.size } : null;
+}
+
 /** Opens a file found by `lookupStatic` for streaming. */
 export function openStatic(path: string): NodeJS.ReadableStream {
   return createReadStream(path);
