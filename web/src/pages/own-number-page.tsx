@@ -116,14 +116,16 @@ export default function OwnNumberPage() {
                   <td data-label={t('ownnumber.learnedAt')} data-col="learnedAt">
                     {st?.learnedAt ? formatDateTime(new Date(st.learnedAt).toISOString()) : '—'}
                   </td>
-                  <td data-label={t('ownnumber.progress')} data-col="step" {...(busy || last ? { 'data-result': st?.step ? 'asking' : last?.ok ? 'ok' : last ? 'failed' : 'asking' } : {})} aria-live="polite">
+                  <td data-label={t('ownnumber.progress')} data-col="step" {...(id in learning ? { 'data-result': busy || st?.step ? 'asking' : st?.number ? 'known' : 'unknown' } : {})} aria-live="polite">
                     {st?.step
                       ? t('ownnumber.asking', { step: ownNumberStepLabel(st.step) })
                       : last
                         ? attemptText(last)
                         : busy
                           ? t('ownnumber.starting')
-                          : '—'}
+                          : id in learning && st?.number
+                            ? t('ownnumber.known')
+                            : '—'}
                   </td>
                   <td data-label={t('ownnumber.actions')} class="actions">
                     <button type="button" data-action="learn" disabled={busy || !st?.iccid} onClick={() => void learn(id)} aria-label={t('ownnumber.learnLine', { line: id })}>

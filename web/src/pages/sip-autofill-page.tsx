@@ -146,7 +146,7 @@ export default function SipAutofillPage() {
               <thead>
                 <tr>
                   <th scope="col">{t('autofill.line')}</th>
-                  <th scope="col">{t('autofill.field.authId')}</th>
+                  <th scope="col">{t('autofill.authId')}</th>
                   <th scope="col">{t('autofill.field.phoneNumber')}</th>
                   <th scope="col">{t('autofill.field.displayName')}</th>
                   <th scope="col">{t('autofill.field.registrar')}</th>
@@ -160,7 +160,7 @@ export default function SipAutofillPage() {
                     <th scope="row" data-label={t('autofill.line')}>
                       {l.line}
                     </th>
-                    <td data-label={t('autofill.field.authId')}>{l.authId}</td>
+                    <td data-label={t('autofill.authId')}>{l.authId}</td>
                     <td data-label={t('autofill.field.phoneNumber')}>{l.phoneNumber ?? '—'}</td>
                     <td data-label={t('autofill.field.displayName')}>{l.displayName ?? '—'}</td>
                     <td data-label={t('autofill.field.registrar')}>{l.registrar}</td>
