@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { replacePrintedPassword } from '../../e2e/helpers/first-password.js';
 import { repoRoot } from '../../helpers/transcript.js';
 
 export interface DemoDaemon {
@@ -66,6 +67,8 @@ export async function startDemoDaemon(opts: DemoOptions = {}): Promise<DemoDaemo
       await sleep(50);
     }
     const url = `http://127.0.0.1:${port}`;
+    // The printed first-start password only lets the admin choose their own (mustChangePassword).
+    password = await replacePrintedPassword(url, password);
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${password}`).toString('base64') };
     const device = (await (await fetch(`${url}/api/device`, { headers: auth })).json()) as { simulator: { modems: number; controlApi: string } | null };
     if (!device.simulator) throw new Error(`the daemon is not in demo mode:\n${out.slice(-3000)}`);

@@ -2,6 +2,7 @@
  * What the browser tests do beside the browser: the gateway's JSON API with Basic authentication
  * (accounts, policy, test calls, checks), and the simulator's control API (pull or insert a SIM).
  */
+import { chooseOwnPassword } from '../../e2e/helpers/first-password.js';
 import type { DemoDaemon } from './demo-daemon.js';
 
 export type Role = 'admin' | 'user' | 'sms';
@@ -50,8 +51,11 @@ export class GatewayApi {
 
   /** POST /api/users (docs/api.md): a name of lower-case letters, a password of at least 8 characters. */
   async createAccount(name: string, role: Role): Promise<Account> {
+    const given = `${name}-given-by-admin`;
+    await this.ok('POST', '/api/users', { name, password: given, role });
+    // A password set by an admin must be replaced by its owner before anything else.
     const password = `${name}-browser-test-password`;
-    await this.ok('POST', '/api/users', { name, password, role });
+    await chooseOwnPassword(this.daemon.url, name, given, password);
     return { name, password, role };
   }
 }

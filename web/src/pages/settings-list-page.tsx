@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
+import { me } from '../api/session';
 import { Alert } from '../components/alert';
 import { sectionTitle } from '../config/section-titles';
 import { t } from '../i18n/index';
@@ -33,6 +34,13 @@ export default function SettingsListPage() {
             {t('config.forward.title')}
           </a>
         </li>
+        {me.value?.role === 'admin' && (
+          <li>
+            <a href="#/settings/sip-autofill" data-settings="sip-autofill">
+              {t('autofill.title')}
+            </a>
+          </li>
+        )}
       </ul>
       <h2>{t('config.sections')}</h2>
       <Alert error={error} />
