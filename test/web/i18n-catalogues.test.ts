@@ -1,6 +1,7 @@
 /**
  * The operator UI's translations: every key in both catalogues (English, Simplified Chinese), every
- * `t('key')` used in web/src defined, no key built at run time (the scan could not check it), the
+ * `t('key')` used in web/src defined, no key built at run time (the scan could not check it) except
+ * the configuration field labels, whose keys are checked against the configuration schema instead, the
  * same {placeholders} in both languages, and Chinese text that is really Chinese.
  */
 import { test } from 'node:test';
@@ -8,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configSchema } from '../../src/config/schema.js';
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -37,6 +39,12 @@ function sources(dir: string): string[] {
   });
 }
 
+/**
+ * The files allowed to pass t() a computed key: t's own definition, and the one helper that turns a
+ * configuration path into `cfgkey.<path>` / `cfghint.<path>` (checked below against the schema).
+ */
+const COMPUTED_KEY_FILES = new Set(['web/src/i18n/index.ts', 'web/src/config/field-labels.ts']);
+
 /** Keys passed to t() as literals, and the places where t() gets anything else. */
 function usedKeys(): { keys: Map<string, string>; dynamic: string[] } {
   const keys = new Map<string, string>();
@@ -48,7 +56,7 @@ function usedKeys(): { keys: Map<string, string>; dynamic: string[] } {
       const arg = m[1]!.trim();
       const literal = /^(['"])([^'"\\]+)\1$/.exec(arg) ?? /^`([^`$\\]+)`$/.exec(arg);
       if (literal) keys.set(literal[literal.length - 1]!, where);
-      else if (arg !== '' && !/^key\b/.test(arg)) dynamic.push(`${where}: t(${arg}`);
+      else if (arg !== '' && !COMPUTED_KEY_FILES.has(where.split('\\').join('/'))) dynamic.push(`${where}: t(${arg}`);
     }
   }
   return { keys, dynamic };
@@ -87,4 +95,65 @@ test('every key the UI uses is defined, and no key is built at run time', () => 
   assert.deepEqual(dynamic, [], 't() called with something other than a literal key');
   const undefinedKeys = [...keys].filter(([k]) => !(k in en) || !(k in zh)).map(([k, f]) => `${k} (${f})`);
   assert.deepEqual(undefinedKeys, [], 'keys used but not defined in both catalogues');
+});
+
+interface SchemaNode {
+  _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode; shape?: Record<string, SchemaNode>; element?: SchemaNode } };
+}
+
+/** Optional, nullable, default and transform wrappers removed (as the editor's schema-info.ts does). */
+function unwrap(n: SchemaNode): SchemaNode {
+  let cur = n;
+  for (let i = 0; i < 16; i++) {
+    const d = cur._zod.def;
+    if (d.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) cur = d.innerType;
+    else if (d.type === 'pipe' && d.in) cur = d.in;
+    else break;
+  }
+  return cur;
+}
+
+/**
+ * Every key path the generic editor can show a field for, list indices left out. Deliberately not
+ * listed: the sections themselves (their titles are `config.section.*`), and whatever lies inside a
+ * record, union or tuple (http.tls, policy.slotLimits, policy.switchRules.triggers,
+ * policy.disableRules.disableMinutes, sip.forward.lines, sip.callWaiting.lines, lines.simSwitch,
+ * lines.reset.command): the editor shows those as one JSON text field, labelled by its own key.
+ */
+function schemaKeyPaths(): string[] {
+  const out: string[] = [];
+  const walk = (n: SchemaNode, prefix: string[]) => {
+    const d = unwrap(n)._zod.def;
+    if (d.type === 'array' && d.element) walk(d.element, prefix);
+    if (d.type !== 'object') return;
+    for (const [k, child] of Object.entries(d.shape ?? {})) {
+      const path = [...prefix, k];
+      if (path.length > 1) out.push(path.join('.'));
+      walk(child, path);
+    }
+  };
+  walk(configSchema as unknown as SchemaNode, []);
+  return out;
+}
+
+test('configuration field labels: every schema key has one, in both languages, and none is stale', () => {
+  const en = catalogue('en.json');
+  const zh = catalogue('zh-CN.json');
+  const paths = schemaKeyPaths();
+  assert.ok(paths.includes('sms.sendIntervalSec') && paths.includes('lines.imeiWrite.mode') && paths.includes('sip.registration.account.registrar'), 'the schema walk reaches nested keys');
+  const known = new Set(paths);
+  for (const [name, cat, other] of [['en.json', en, zh], ['zh-CN.json', zh, en]] as const) {
+    const ours = Object.keys(cat).filter((k) => k.startsWith('cfgkey.') || k.startsWith('cfghint.'));
+    assert.deepEqual(ours.filter((k) => !(k in other)), [], `${name}: field labels missing in the other language`);
+    assert.deepEqual(paths.filter((p) => !(`cfgkey.${p}` in cat)), [], `${name}: schema keys without a cfgkey.* label`);
+    assert.deepEqual(ours.filter((k) => !known.has(k.replace(/^cfg(key|hint)\./, ''))), [], `${name}: labels of keys the schema does not have`);
+    assert.deepEqual(ours.filter((k) => k.startsWith('cfghint.') && !(`cfgkey.${k.slice('cfghint.'.length)}` in cat)), [], `${name}: hints without a label`);
+  }
+});
+
+test('only the field-label helper builds cfgkey.* and cfghint.* keys', () => {
+  const elsewhere = sources(src)
+    .map((f) => relative(root, f).split('\\').join('/'))
+    .filter((f) => f !== 'web/src/config/field-labels.ts' && /cfg(key|hint)\./.test(readFileSync(join(root, f), 'utf8')));
+  assert.deepEqual(elsewhere, [], 'files naming cfgkey.*/cfghint.* keys outside web/src/config/field-labels.ts');
 });

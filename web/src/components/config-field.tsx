@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { isSecretPath, REDACTED } from '../../../src/config/secret-fields.js';
 import { blankLike, getAt, inputId, pathText, type Path } from '../config/draft';
+import { configHint, configLabel } from '../config/field-labels';
 import type { Explanation } from '../config/rule-explain';
 import { fieldKind, fieldMayBe, type FieldKind } from '../config/schema-info';
 import { t } from '../i18n/index';
@@ -26,7 +27,23 @@ export interface FieldContext {
 
 function labelOf(path: Path): string {
   const last = path[path.length - 1];
-  return typeof last === 'number' ? t('config.item', { n: last + 1 }) : String(last);
+  return typeof last === 'number' ? t('config.item', { n: last + 1 }) : configLabel(path);
+}
+
+/** The id of the field's explanation under its input, when the catalogue has one. */
+function aboutId(path: Path): string | undefined {
+  return configHint(path) === null ? undefined : `${inputId(path)}-about`;
+}
+
+/** What a field means, one line under its input (the input names it in aria-describedby). */
+function FieldAbout({ path }: { path: Path }) {
+  const text = configHint(path);
+  if (text === null) return null;
+  return (
+    <span id={`${inputId(path)}-about`} class="hint" data-field-hint>
+      {text}
+    </span>
+  );
 }
 
 function kindFor(path: Path, value: unknown): FieldKind {
@@ -78,8 +95,9 @@ function ObjectFields({ path, value, keys, ctx }: { path: Path; value: Record<st
   );
   if (path.length <= 1) return <div class="form">{body}</div>;
   return (
-    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={ctx.errors.has(p) ? errId : undefined}>
+    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={describedBy(aboutId(path), ctx.errors.has(p) && errId)}>
       <legend>{labelOf(path)}</legend>
+      <FieldAbout path={path} />
       {body}
     </fieldset>
   );
@@ -90,8 +108,9 @@ function ObjectList({ path, list, ctx }: { path: Path; list: unknown[]; ctx: Fie
   const errId = `${inputId(path)}-err`;
   const add = () => ctx.set([...path, list.length], list.length > 0 ? blankLike(list[list.length - 1]) : {});
   return (
-    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={ctx.errors.has(p) ? errId : undefined}>
+    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={describedBy(aboutId(path), ctx.errors.has(p) && errId)}>
       <legend>{labelOf(path)}</legend>
+      <FieldAbout path={path} />
       <ConfigFieldError id={errId} path={p} messages={ctx.errors.get(p)} />
       {list.length === 0 && <p class="hint">{t('config.emptyList')}</p>}
       {list.map((item, i) => (
@@ -123,7 +142,8 @@ function PlainList({ path, list, numeric, ctx }: { path: Path; list: unknown[]; 
   return (
     <div class="field">
       <label for={id}>{labelOf(path)}</label>
-      <textarea id={id} rows={Math.min(6, Math.max(2, list.length + 1))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(`${id}-hint`, errs.length > 0 && `${id}-err`)} aria-invalid={errs.length > 0 || undefined} />
+      <textarea id={id} rows={Math.min(6, Math.max(2, list.length + 1))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(aboutId(path), `${id}-hint`, errs.length > 0 && `${id}-err`)} aria-invalid={errs.length > 0 || undefined} />
+      <FieldAbout path={path} />
       <span id={`${id}-hint`} class="hint">
         {t('config.onePerLine')}
       </span>
@@ -155,7 +175,8 @@ function JsonField({ path, value, ctx }: { path: Path; value: unknown; ctx: Fiel
   return (
     <div class="field">
       <label for={id}>{labelOf(path)}</label>
-      <textarea id={id} class="mono" rows={Math.min(10, Math.max(2, text.split('\n').length))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(`${id}-hint`, (errs.length > 0 || bad) && `${id}-err`)} aria-invalid={errs.length > 0 || bad || undefined} spellcheck={false} />
+      <textarea id={id} class="mono" rows={Math.min(10, Math.max(2, text.split('\n').length))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(aboutId(path), `${id}-hint`, (errs.length > 0 || bad) && `${id}-err`)} aria-invalid={errs.length > 0 || bad || undefined} spellcheck={false} />
+      <FieldAbout path={path} />
       <span id={`${id}-hint`} class="hint">
         {t('config.jsonHint')}
       </span>
@@ -169,6 +190,7 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
   const p = pathText(path);
   const errs = ctx.errors.get(p);
   const errId = errs && errs.length > 0 ? `${id}-err` : undefined;
+  const about = aboutId(path);
   const label = <label for={id}>{labelOf(path)}</label>;
   const invalid = errId ? true : undefined;
 
@@ -176,8 +198,9 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
     return (
       <div class="field check">
         <label for={id}>
-          <input id={id} type="checkbox" checked={value === true} onChange={(e) => ctx.set(path, e.currentTarget.checked)} aria-describedby={errId} aria-invalid={invalid} /> {labelOf(path)}
+          <input id={id} type="checkbox" checked={value === true} onChange={(e) => ctx.set(path, e.currentTarget.checked)} aria-describedby={describedBy(about, errId)} aria-invalid={invalid} /> {labelOf(path)}
         </label>
+        <FieldAbout path={path} />
         <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
       </div>
     );
@@ -189,7 +212,7 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
     return (
       <div class="field">
         {label}
-        <select id={id} value={current} onChange={(e) => ctx.set(path, e.currentTarget.value === '' ? emptyValue(path, value) : e.currentTarget.value)} aria-describedby={errId} aria-invalid={invalid}>
+        <select id={id} value={current} onChange={(e) => ctx.set(path, e.currentTarget.value === '' ? emptyValue(path, value) : e.currentTarget.value)} aria-describedby={describedBy(about, errId)} aria-invalid={invalid}>
           {(may.absent || may.nul || current === '') && <option value="">{t('config.notSet')}</option>}
           {kind.values.map((v) => (
             <option key={v} value={v}>
@@ -197,6 +220,7 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
             </option>
           ))}
         </select>
+        <FieldAbout path={path} />
         <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
       </div>
     );
@@ -216,9 +240,10 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
             const raw = e.currentTarget.value.trim();
             ctx.set(path, raw === '' ? emptyValue(path, value) : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
           }}
-          aria-describedby={errId}
+          aria-describedby={describedBy(about, errId)}
           aria-invalid={invalid}
         />
+        <FieldAbout path={path} />
         <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
       </div>
     );
@@ -237,7 +262,7 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
       const raw = e.currentTarget.value;
       ctx.set(path, raw === '' ? (storedSecret ? REDACTED : emptyValue(path, value)) : raw);
     },
-    'aria-describedby': describedBy(hintId, errId),
+    'aria-describedby': describedBy(about, hintId, errId),
     'aria-invalid': invalid,
     spellcheck: false,
   };
@@ -245,6 +270,7 @@ function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kin
     <div class="field">
       {label}
       {secret ? <input type="password" autocomplete="new-password" {...common} /> : <input type="text" autocomplete="off" {...common} />}
+      <FieldAbout path={path} />
       {secret && (
         <span id={hintId} class="hint">
           {storedSecret ? t('config.secretKept') : t('config.secretHint')}
