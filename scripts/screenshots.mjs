@@ -35,7 +35,9 @@ try {
       await logIn(page, { name: 'admin', password: daemon.adminPassword, role: 'admin' });
       const linked = await page.locator('nav a[href^="#/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       const routes = [...new Set([...PAGES.map((p) => p.route), ...linked])];
-      for (const route of routes) {
+      // Pages linked from other pages' main part (each settings section) are taken too, once each.
+      for (let i = 0; i < routes.length; i++) {
+        const route = routes[i];
         await page.goto(`/${route}`);
         await page.waitForFunction((r) => location.hash === r, route, { timeout: 5_000 }).catch(() => undefined);
         // Let the live snapshot arrive and the layout settle.
@@ -47,6 +49,8 @@ try {
           continue;
         }
         await shoot(page, route, viewport);
+        const further = await page.locator('main a[href^="#/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+        for (const next of further) if (!routes.includes(next)) routes.push(next);
       }
       if (session.problems.length) {
         failed = true;

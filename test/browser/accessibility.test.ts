@@ -24,15 +24,22 @@ async function visit(page: Page, route: string): Promise<string> {
   return page.evaluate(() => String((globalThis as any).location.hash));
 }
 
-async function auditRole(t: import('node:test').TestContext, who: Account, viewport: Viewport): Promise<string[]> {
+/** The pages a page links to in its main part (the settings list's section pages). */
+async function inPageLinks(page: Page): Promise<string[]> {
+  return page.locator('main a[href^="#/"]').evaluateAll((links: any[]) => links.map((a) => String(a.getAttribute('href'))));
+}
+
+async function auditRole(t: import('node:test').TestContext, who: Account, viewport: Viewport, followLinks: boolean): Promise<string[]> {
   const r = rig();
   const { page } = await r.session(t, viewport);
   await logIn(page, who);
   const failures: string[] = [];
   // The fixed page list, and any further page the navigation offers this role (configuration pages).
   const linked = await page.locator('nav a[href^="#/"]').evaluateAll((links: any[]) => links.map((a) => String(a.getAttribute('href'))));
+  // With followLinks, pages linked from those pages too (each settings section), once each.
   const routes = [...new Set([...PAGES.filter((x) => x.roles.includes(who.role)).map((x) => x.route), ...linked])];
-  for (const route of routes) {
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
     const shown = await visit(page, route);
     if (shown !== route) {
       failures.push(`${who.role} ${route}: not shown (the app went to ${shown})`);
@@ -40,6 +47,7 @@ async function auditRole(t: import('node:test').TestContext, who: Account, viewp
     }
     const found = await seriousAxeViolations(page);
     if (found.length > 0) failures.push(describeViolations(`${who.role} ${route} at ${viewport.width} px`, found));
+    if (followLinks) for (const next of await inPageLinks(page)) if (!routes.includes(next)) routes.push(next);
   }
   return failures;
 }
@@ -63,8 +71,11 @@ test('axe: the login page, and a failed login with its alert', { timeout: 60_000
 
 for (const role of ['admin', 'user', 'sms'] as const) {
   for (const viewport of [DESKTOP, PHONE]) {
-    test(`axe: every page the ${role} account reaches, at ${viewport.width} px`, { timeout: 120_000 }, async (t) => {
-      const failures = await auditRole(t, rig()[role], viewport);
+    // Every page at the desktop width, pages linked from other pages (settings sections) included; the
+    // navigation's pages at the phone width.
+    const follow = viewport === DESKTOP;
+    test(`axe: every page the ${role} account reaches${follow ? ', the settings sections included,' : ' from the navigation'} at ${viewport.width} px`, { timeout: 180_000 }, async (t) => {
+      const failures = await auditRole(t, rig()[role], viewport, follow);
       assert.deepEqual(failures, [], failures.join('\n'));
     });
   }
