@@ -20,7 +20,7 @@ import { encodeSseJson } from './sse-encoder.js';
 /** The event types of the stream after `hello`. */
 export type LiveEventType = 'lines' | 'line' | 'call' | 'sms';
 
-/** Which roles may receive each event type (web-common contract: the sms role sees SMS events only). */
+/** Which roles may receive each event type (the sms role sees SMS events only; src/web/access-policy.ts). */
 export const LIVE_EVENT_READERS: Readonly<Record<LiveEventType, readonly Role[]>> = {
   lines: STATUS_READ,
   line: STATUS_READ,
