@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { Alert } from '../components/alert';
 import { ConfigFieldError } from '../components/config-field-error';
 import { GROUP_STYLE } from '../components/config-group-style';
 import { ConfigLimitInput } from '../components/config-limit-input';
@@ -8,6 +7,7 @@ import { pathText } from '../config/draft';
 import type { LimitField } from '../config/explain-words';
 import { validateSection, type FieldMessage } from '../config/section-validator';
 import { errorMap, focusFirstInvalid } from '../config/use-section-editor';
+import { SettingsPageFrame } from '../components/settings-page-frame';
 import { t } from '../i18n/index';
 
 /**
@@ -183,34 +183,14 @@ export default function SettingsLimitsPage() {
     </form>
   );
 
-  const others = errors.filter((e) => !shown.has(e.path));
   return (
-    <section aria-labelledby="limits-title" class="settings">
-      <p>
-        <a href="#/settings">{t('config.back')}</a>
-      </p>
-      <h1 id="limits-title">{t('limits.title')}</h1>
-      <Alert error={error} />
-      {errors.length > 0 && (
-        <div class="alert" role="alert" data-error-summary>
-          <p>{t('config.errorCount', { n: errors.length })}</p>
-          {others.length > 0 && (
-            <ul>
-              {others.map((e, i) => (
-                <li key={i} data-field-error={e.path}>
-                  <code>{e.path}</code>: {e.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+    <SettingsPageFrame titleId="limits-title" title={t('limits.title')} error={error} errors={errors} shown={shown}>
       {body}
       {saved && (
         <p class="success" role="status" data-save-result>
           {t('limits.saved')}
         </p>
       )}
-    </section>
+    </SettingsPageFrame>
   );
 }

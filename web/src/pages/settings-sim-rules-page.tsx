@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { Alert } from '../components/alert';
 import { ConfigFieldError } from '../components/config-field-error';
 import { GROUP_STYLE } from '../components/config-group-style';
 import { pathText } from '../config/draft';
 import { validateSection, type FieldMessage } from '../config/section-validator';
 import { TRIGGER_KINDS, triggerLabel, type TriggerKind } from '../config/trigger-labels';
 import { errorMap, focusFirstInvalid } from '../config/use-section-editor';
+import { SettingsPageFrame } from '../components/settings-page-frame';
 import { t } from '../i18n/index';
 
 /**
@@ -186,34 +186,14 @@ export default function SettingsSimRulesPage() {
     );
   }
 
-  const others = errors.filter((e) => !shown.has(e.path));
   return (
-    <section aria-labelledby="sim-rules-title" class="settings">
-      <p>
-        <a href="#/settings">{t('config.back')}</a>
-      </p>
-      <h1 id="sim-rules-title">{t('limits.rulesTitle')}</h1>
-      <Alert error={error} />
-      {errors.length > 0 && (
-        <div class="alert" role="alert" data-error-summary>
-          <p>{t('config.errorCount', { n: errors.length })}</p>
-          {others.length > 0 && (
-            <ul>
-              {others.map((e, i) => (
-                <li key={i} data-field-error={e.path}>
-                  <code>{e.path}</code>: {e.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+    <SettingsPageFrame titleId="sim-rules-title" title={t('limits.rulesTitle')} error={error} errors={errors} shown={shown}>
       {form}
       {saved && (
         <p class="success" role="status" data-save-result>
           {t('limits.rulesSaved')}
         </p>
       )}
-    </section>
+    </SettingsPageFrame>
   );
 }

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { Alert } from '../components/alert';
 import { ConfigFieldError } from '../components/config-field-error';
 import { GROUP_STYLE } from '../components/config-group-style';
 import { ConfigSaveResult, type SaveAnswer } from '../components/config-save-result';
 import { pathText } from '../config/draft';
 import { validateSection, type FieldMessage } from '../config/section-validator';
 import { apiFields, errorMap, focusFirstInvalid } from '../config/use-section-editor';
+import { SettingsPageFrame } from '../components/settings-page-frame';
 import { t } from '../i18n/index';
 import { REDACTED } from '../../../src/config/secret-fields.js';
 
@@ -176,30 +176,10 @@ export default function SettingsSmsForwardPage() {
     </form>
   );
 
-  const others = errors.filter((e) => !shown.has(e.path));
   return (
-    <section aria-labelledby="sms-forward-title" class="settings">
-      <p>
-        <a href="#/settings">{t('config.back')}</a>
-      </p>
-      <h1 id="sms-forward-title">{t('config.forward.title')}</h1>
-      <Alert error={error} />
-      {errors.length > 0 && (
-        <div class="alert" role="alert" data-error-summary>
-          <p>{t('config.errorCount', { n: errors.length })}</p>
-          {others.length > 0 && (
-            <ul>
-              {others.map((e, i) => (
-                <li key={i} data-field-error={e.path}>
-                  <code>{e.path}</code>: {e.message}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+    <SettingsPageFrame titleId="sms-forward-title" title={t('config.forward.title')} error={error} errors={errors} shown={shown}>
       {form}
       {answer && <ConfigSaveResult answer={answer} />}
-    </section>
+    </SettingsPageFrame>
   );
 }
