@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,30 @@ const bin = join(repoRoot(), 'bin', 'cellgate.js');
 function run(args: string[], opts: SpawnSyncOptions = {}) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: '', timeout: 20_000, ...opts });
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
+/** The same as `run`, without blocking: the many --help cases start a few at a time. */
+function runLater(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Each of `items` through `work`, at most `width` at once, results in order. */
+async function inBatches<T, R>(items: readonly T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+  return out;
 }
 
 const HELP_CASES: Array<[string[], RegExp]> = [
@@ -33,15 +57,16 @@ const HELP_CASES: Array<[string[], RegExp]> = [
   [['version'], /^usage: cellgate version/],
 ];
 
-test('every command answers --help and -h with its usage on stdout, exit status 0', () => {
-  for (const [cmd, usage] of HELP_CASES) {
-    for (const flag of ['--help', '-h']) {
-      const r = run([...cmd, flag]);
-      assert.equal(r.status, 0, `${cmd.join(' ')} ${flag}: ${r.stderr}`);
-      assert.match(r.stdout, usage, `${cmd.join(' ')} ${flag}`);
-      assert.equal(r.stderr, '', `${cmd.join(' ')} ${flag}`);
-    }
-  }
+test('every command answers --help and -h with its usage on stdout, exit status 0', async () => {
+  const cases = HELP_CASES.flatMap(([cmd, usage]) => ['--help', '-h'].map((flag) => ({ args: [...cmd, flag], usage })));
+  const results = await inBatches(cases, 4, (c) => runLater(c.args));
+  cases.forEach((c, i) => {
+    const r = results[i]!;
+    const what = c.args.join(' ');
+    assert.equal(r.status, 0, `${what}: ${r.stderr}`);
+    assert.match(r.stdout, c.usage, what);
+    assert.equal(r.stderr, '', what);
+  });
   // --help wins over other mistakes on the same line; `cellgate help COMMAND` is the same text.
   assert.equal(run(['start', '--bogus', '--help']).status, 0);
   assert.equal(run(['help', 'start']).stdout, run(['start', '--help']).stdout);
