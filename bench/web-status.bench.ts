@@ -28,14 +28,17 @@ interface Load {
   /** `bytes` had every finished response body been gzipped (what a compressing server would send). */
   gzipEstimate: number;
   requests: number;
+  /** The largest responses, path and bytes on the wire. */
+  largest: [string, number][];
   compressed: boolean;
   fcpMs: number;
   linesShownMs: number;
 }
 
 /** Bytes as received (encodedDataLength: headers and body as on the wire, compressed if it was). */
-function countBytes(cdp: CDPSession): { total(): number; requests(): number; finished: Map<string, number>; encodings: Set<string> } {
+function countBytes(cdp: CDPSession): { total(): number; requests(): number; finished: Map<string, number>; encodings: Set<string>; byUrl(): [string, number][] } {
   const perRequest = new Map<string, number>();
+  const urls = new Map<string, string>();
   const finished = new Map<string, number>();
   const encodings = new Set<string>();
   cdp.on('Network.dataReceived', (e) => perRequest.set(e.requestId, (perRequest.get(e.requestId) ?? 0) + e.encodedDataLength));
@@ -44,11 +47,13 @@ function countBytes(cdp: CDPSession): { total(): number; requests(): number; fin
     const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
     if (/javascript|css|html/.test(h['content-type'] ?? '')) encodings.add(h['content-encoding'] ?? 'identity');
     if (!perRequest.has(e.requestId)) perRequest.set(e.requestId, 0);
+    urls.set(e.requestId, new URL(e.response.url).pathname);
   });
   return {
     // A finished request's own total; the event stream, still open, by the chunks received so far.
     total: () => [...perRequest.keys()].reduce((n, id) => n + (finished.get(id) ?? perRequest.get(id) ?? 0), 0),
     requests: () => perRequest.size,
+    byUrl: () => [...perRequest.keys()].map((id): [string, number] => [urls.get(id) ?? id, finished.get(id) ?? perRequest.get(id) ?? 0]).sort((a, b) => b[1] - a[1]),
     finished,
     encodings,
   };
@@ -77,7 +82,7 @@ async function firstLoad(context: BrowserContext): Promise<Load> {
     const raw = Buffer.from(b.body, b.base64Encoded ? 'base64' : 'utf8');
     gzipSaving += Math.max(0, raw.length - gzipSync(raw).length);
   }
-  const load = { bytes: bytes.total(), gzipEstimate: bytes.total() - gzipSaving, requests: bytes.requests(), compressed: [...bytes.encodings].some((e) => e !== 'identity'), fcpMs, linesShownMs };
+  const load = { bytes: bytes.total(), gzipEstimate: bytes.total() - gzipSaving, requests: bytes.requests(), largest: bytes.byUrl().slice(0, 6), compressed: [...bytes.encodings].some((e) => e !== 'identity'), fcpMs, linesShownMs };
   await page.close();
   return load;
 }
@@ -161,6 +166,7 @@ async function main(): Promise<void> {
           ? `compressed by the server  target <= 150 KB compressed ${judged <= 150 ? 'OK' : 'MISSED'}`
           : `UNCOMPRESSED: the server does not compress; ${gzipKb.toFixed(1)} KB with every finished body gzipped  target <= 150 KB compressed ${judged <= 150 ? 'OK' : 'MISSED'} (on the gzip estimate)`),
     );
+    console.log(`  largest responses of the first load: ${loads[0]!.largest.map(([u, n]) => `${u} ${(n / 1024).toFixed(1)} KB`).join(', ')}`);
     console.log(`time to first render: first contentful paint ${median(loads.map((l) => l.fcpMs)).toFixed(0)} ms, all ${LINES} lines shown ${median(loads.map((l) => l.linesShownMs)).toFixed(0)} ms after navigation start (medians; runs ${loads.map((l) => `${l.fcpMs.toFixed(0)}/${l.linesShownMs.toFixed(0)}`).join(', ')} ms)`);
 
     const context = await browser.newContext({ baseURL: daemon.url, viewport: { width: 1280, height: 800 } });

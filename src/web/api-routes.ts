@@ -95,6 +95,7 @@ export function apiRoutes(deps: ApiDeps): ApiRoute[] {
         log.error({ err }, 'onLogin callback failed');
       }
     }
+    ctx.compress = false; // carries the CSRF token (compression.ts: BREACH)
     ctx.body = { user, role, csrfToken, mustChangePassword: auth.mustChangePassword?.(user) === true };
   }
 

@@ -2,7 +2,7 @@
  * The web app factory: the JSON API under /api (with authentication) and the operator UI's static
  * files at /. No port here: the daemon calls `listen`, tests use `app.callback()`.
  *
- * Order of the middleware, outside in: security headers → error handler (every failure becomes a
+ * Order of the middleware, outside in: security headers → compression of API answers → error handler (every failure becomes a
  * JSON `{ "error": ... }`, unexpected ones a logged 500) → CSRF guard (state-changing requests only,
  * see csrf.ts) → API router → API fallback (404/405) → static files → 404.
  */
@@ -19,6 +19,7 @@ import { apiRoutes, type ApiRoute } from './api-routes.js';
 import { createAuthGate, type WebState } from './auth-gate.js';
 import type { Authenticator } from './authenticator.js';
 import { CredentialCache, DEFAULT_CREDENTIAL_TTL_MS } from './credential-cache.js';
+import { apiCompression } from './compression.js';
 import { createCsrfGuard } from './csrf.js';
 import { DEFAULT_ACCOUNT_LOCKOUT, FailureLimiter } from './failure-limiter.js';
 import { DEFAULT_BODY_LIMIT } from './json-body.js';
@@ -114,6 +115,9 @@ export function createWebApp(deps: WebAppDeps): WebApp {
     if (isApiPath(ctx.path)) ctx.set('Cache-Control', 'no-store');
     await next();
   });
+
+  // Outside the error handler, so error answers are compressed like any other (compression.ts).
+  app.use(apiCompression());
 
   app.use(async function errors(ctx: Context, next: Next) {
     const started = performance.now();

@@ -4,8 +4,9 @@
  * GET /api/lines returns); after that `line`, `call` and `sms` events from the LiveEventHub, filtered
  * by role, and a `: ping` comment every 15 s.
  *
- * The response is written directly (ctx.respond = false): Koa neither buffers nor ends it, nothing
- * compresses it, and `X-Accel-Buffering: no` asks a reverse proxy not to hold it back. Each stream
+ * The response is written directly (ctx.respond = false): Koa neither buffers nor ends it, and
+ * `X-Accel-Buffering: no` asks a reverse proxy not to hold it back. When the client accepts brotli or
+ * gzip the stream is compressed with a flush after every write (compression.ts), so events are not held. Each stream
  * has a bounded outbox (sse-outbox.ts): a client that stops reading is dropped. A stream ends when
  * the client goes, when its session is over (logout, idle expiry, account changed or removed:
  * checked on a timer and before each event), and when the daemon stops (closeAll).
@@ -18,6 +19,8 @@ import { SESSION_COOKIE, type WebState } from './auth-gate.js';
 import type { Authenticator, Principal, Role } from './authenticator.js';
 import { readCookie } from './http-credentials.js';
 import { mayReceive, type LiveEventHub } from './live-event-hub.js';
+import { streamCompressor } from './compression.js';
+import { pickCoding } from './static-files.js';
 import { encodeSseComment, encodeSseJson, encodeSseRetry } from './sse-encoder.js';
 import { DEFAULT_MAX_QUEUED_BYTES, SseOutbox } from './sse-outbox.js';
 import type { SessionStore } from './sessions.js';
@@ -127,14 +130,20 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
     const { req, res } = ctx;
     ctx.status = 200;
     ctx.respond = false;
+    const coding = pickCoding(ctx.get('accept-encoding'));
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
+      Vary: 'Accept-Encoding',
+      ...(coding ? { 'Content-Encoding': coding } : {}),
     });
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
+    // Compressed, every write is flushed at once (compression.ts); the outbox then writes to the encoder.
+    const encoder = coding ? streamCompressor(coding) : null;
+    if (encoder) encoder.pipe(res);
 
     let unsubscribe: () => void = () => undefined;
     let ended = false;
@@ -142,7 +151,7 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
       principal,
       sessionToken: readCookie(ctx.get('cookie') || undefined, SESSION_COOKIE),
       lastPingAt: now(),
-      outbox: new SseOutbox(res, { maxQueuedBytes: o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES, onOverflow: () => end() }),
+      outbox: new SseOutbox(encoder ?? res, { maxQueuedBytes: o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES, onOverflow: () => end() }),
       end: () => end(),
     };
     function end(): void {
@@ -153,11 +162,16 @@ export function eventStreams(o: EventStreamOptions): EventStreams {
       s.outbox.close();
       res.off('close', end);
       res.off('error', end);
-      if (!res.writableEnded) res.end();
+      if (encoder) {
+        // Ending the encoder ends the response through the pipe; a gone client's response takes nothing more.
+        if (res.destroyed || res.writableEnded) encoder.destroy();
+        else encoder.end();
+      } else if (!res.writableEnded) res.end();
     }
     // The response's 'close' marks the client gone (the request's own 'close' only means its body was read).
     res.on('close', end);
     res.on('error', end);
+    encoder?.on('error', end);
 
     track(s);
     s.outbox.send(encodeSseRetry(o.retryMs ?? 2_000));

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
+import { PassThrough } from 'node:stream';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import type { CallView } from '../../src/call/call-view.js';
 import type { CallEvents, LineEvents, SmsEvents } from '../../src/events.js';
 import type { Call } from '../../src/call/call.js';
@@ -84,7 +86,8 @@ test('anonymous gets 401; the response of an allowed caller is an unbuffered eve
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     assert.equal(res.headers.get('x-accel-buffering'), 'no');
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    assert.equal(res.headers.get('content-encoding'), null);
+    // fetch asks for gzip/brotli: the stream comes compressed, and its events still arrive one by one
+    assert.match(res.headers.get('content-encoding') ?? '', /^(gzip|br)$/);
     await reader.until((e) => e.length >= 2, 2000, 'hello and lines');
     assert.equal(reader.retry, 2000);
     ac.abort();
@@ -92,6 +95,35 @@ test('anonymous gets 401; the response of an allowed caller is an unbuffered eve
     assert.equal(head.status, 200);
     assert.match(head.headers.get('content-type') ?? '', /^text\/event-stream/);
     await until(() => r.streams.size === 0, 2000, 'HEAD opens no stream');
+  } finally {
+    await r.h.close();
+  }
+});
+
+test('compression follows Accept-Encoding, and every write is flushed: the opening frames decode before the stream ends', async () => {
+  const r = await rig();
+  try {
+    // Raw requests, so the bytes on the wire are seen as sent.
+    const raw = (acceptEncoding: string) =>
+      new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: r.h.port, path: '/api/events', headers: { ...ADMIN, 'accept-encoding': acceptEncoding }, agent: false }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+    for (const [accept, coding] of [['identity', null], ['gzip', 'gzip'], ['br, gzip', 'br']] as const) {
+      const res = await raw(accept);
+      assert.equal(res.headers['content-encoding'], coding ?? undefined, `Accept-Encoding: ${accept}`);
+      assert.equal(res.headers['vary'], 'Accept-Encoding');
+      const decoded = coding === 'br' ? createBrotliDecompress() : coding === 'gzip' ? createGunzip() : new PassThrough();
+      let text = '';
+      decoded.on('data', (b: Buffer) => (text += b.toString('utf8')));
+      decoded.on('error', () => undefined); // the stream is cut below, mid-way
+      res.pipe(decoded);
+      await until(() => text.includes('event: lines'), 2000, `hello and lines decoded (${accept})`);
+      assert.match(text, /^retry: 2000\n\nevent: hello\n/);
+      res.destroy();
+    }
+    await until(() => r.streams.size === 0, 2000, 'the streams end');
   } finally {
     await r.h.close();
   }
