@@ -24,15 +24,16 @@ if (files.length === 0) {
   console.error('no test files found under dist/test (did `tsc` run?)');
   process.exit(1);
 }
-// Two phases. Unit and component tests run two files at a time. The end-to-end tests (dist/test/e2e:
-// whole daemons, simulator processes, Kannel, SMPP bursts, kill -9) run one at a time afterwards: run
-// beside the timing-sensitive unit tests (a hung modem detected within 10 s, say) they starve them of
-// CPU on a two-core machine, and each other too. The browser tests (dist/test/browser: a daemon and a
-// Chromium each) are end-to-end tests as well.
-const isE2e = (f) => /^(e2e|browser)\//.test(relative(testRoot, f));
+// Three phases. Unit and component tests run two files at a time. The browser tests (dist/test/browser:
+// a demo daemon and a Chromium per file, waiting on what the page shows) run two files at a time after
+// them. The end-to-end tests (dist/test/e2e: whole daemons, simulator processes, Kannel, SMPP bursts,
+// kill -9, audio delay) run one at a time last: run beside the timing-sensitive tests (a hung modem
+// detected within 10 s, say) they starve them of CPU on a two-core machine, and each other too.
+const area = (f) => relative(testRoot, f).split('/')[0];
 const phases = [
-  { files: files.filter((f) => !isE2e(f)), concurrency: 2 },
-  { files: files.filter(isE2e), concurrency: 1 },
+  { files: files.filter((f) => area(f) !== 'e2e' && area(f) !== 'browser'), concurrency: 2 },
+  { files: files.filter((f) => area(f) === 'browser'), concurrency: 2 },
+  { files: files.filter((f) => area(f) === 'e2e'), concurrency: 1 },
 ];
 let status = 0;
 for (const { files: list, concurrency } of phases) {
