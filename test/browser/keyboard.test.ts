@@ -178,7 +178,10 @@ test('keyboard alone at 375 px: the Menu button opens the folded navigation, Ent
   assert.equal(await shown(page, 'nav a[data-nav="ussd"]'), false, 'the menu stayed open after a page was chosen');
   assert.equal(await page.locator('nav a[data-nav="ussd"]').getAttribute('aria-current'), 'page');
   // The USSD form starts on a line, so a code can be sent without touching the select.
-  await page.waitForFunction(() => ((globalThis as any).document.querySelector('form[data-form="ussd"] select[name=line]')?.value ?? '') === '1', undefined, { timeout: 10_000 });
+  const ussdLine = 'form[data-form="ussd"] select[name=line]';
+  await page
+    .waitForFunction((sel) => (globalThis as any).document.querySelector(sel)?.value === '1', ussdLine, { timeout: 10_000 })
+    .catch(async () => assert.fail(`the USSD line select shows "${await page.locator(ussdLine).inputValue()}", not line 1`));
 
   // Escape folds the open menu and gives the focus back to the button.
   await tabTo(page, MENU, { back: true });
