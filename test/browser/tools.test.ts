@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE } from './helpers/browser.js';
 import { useRig } from './helpers/rig.js';
-import { logIn } from './helpers/ui.js';
+import { logIn, openByNav } from './helpers/ui.js';
 
 const rig = useRig();
 
@@ -15,7 +15,7 @@ test('the data check sends the line\'s HTTP test and shows its outcome', { timeo
   const r = rig();
   const { page, problems } = await r.session(t, PHONE);
   await logIn(page, r.user);
-  await page.locator('nav a[data-nav="data-check"]').first().click();
+  await openByNav(page, 'data-check');
   const form = page.locator('form[data-form="data-check"]');
   await form.locator('select[name=line]').selectOption('1');
   await form.locator('input[name=url]').fill('http://example.com/');
@@ -33,7 +33,7 @@ test('own numbers: "learn now" ends with the number known; a number set by hand 
   const r = rig();
   const { page, problems } = await r.session(t, PHONE);
   await logIn(page, r.user);
-  await page.locator('nav a[data-nav="own-number"]').first().click();
+  await openByNav(page, 'own-number');
   const learn = page.locator('[data-line="1"] button[data-action="learn"]');
   await page.waitForFunction(() => (globalThis as any).document.querySelector('[data-line="1"] button[data-action="learn"]')?.disabled === false, null, { timeout: 15_000 });
   await learn.click();
@@ -54,7 +54,7 @@ test('the SIP auto-fill, reached from the settings list, shows the request and e
   const r = rig();
   const { page, problems } = await r.session(t, PHONE);
   await logIn(page, r.admin);
-  await page.locator('nav a[data-nav="settings"]').first().click();
+  await openByNav(page, 'settings');
   await page.locator('a[data-settings="sip-autofill"]').click();
   const form = page.locator('form[data-form="sip-autofill"]');
   await form.locator('input[name=authId]').fill('1001');
@@ -79,7 +79,7 @@ test('the user role has no link to the SIP auto-fill', { timeout: 60_000 }, asyn
   const r = rig();
   const { page } = await r.session(t);
   await logIn(page, r.user);
-  await page.locator('nav a[data-nav="settings"]').first().click();
+  await openByNav(page, 'settings');
   await page.locator('a[data-settings="limits"]').waitFor();
   assert.equal(await page.locator('a[data-settings="sip-autofill"]').count(), 0);
 });

@@ -31,9 +31,15 @@ export async function logIn(page: Page, who: Pick<Account, 'name' | 'password' |
   await page.locator('[data-action="logout"]').waitFor({ timeout: 10_000 });
 }
 
-/** Opens a page through its navigation link, as a user would. */
+/**
+ * Opens a page through its navigation link, as a user would: on a narrow screen the links are folded
+ * behind the "Menu" button, which is pressed first.
+ */
 export async function openByNav(page: Page, nav: string): Promise<void> {
-  await page.locator(`nav a[data-nav="${nav}"]`).first().click();
+  const link = page.locator(`nav a[data-nav="${nav}"]`).first();
+  await link.waitFor({ state: 'attached', timeout: 10_000 });
+  if (!(await link.isVisible())) await page.locator('nav button[data-action="menu"]').click();
+  await link.click();
 }
 
 /** The `data-nav` names of the navigation links shown. */

@@ -21,7 +21,16 @@ export default function UnlockPage() {
   useEffect(() => {
     if (!linesLoaded.value) void refreshLines();
   }, []);
-  const locked = lineIds.value.map((id) => lineSignal(id)?.value).filter((l) => l && l.sim.state !== null && LOCKED.has(l.sim.state));
+  const ids = lineIds.value;
+  const locked = ids.map((id) => lineSignal(id)?.value).filter((l) => l && l.sim.state !== null && LOCKED.has(l.sim.state));
+
+  // The select starts on the first card waiting for a code, else the first line (the list may arrive
+  // after the first render), and keeps the operator's choice while that line exists.
+  const first = locked[0]?.id ?? ids[0];
+  const chosen = ids.some((l) => String(l) === line) ? line : first !== undefined ? String(first) : '';
+  useEffect(() => {
+    if (chosen !== line) setLine(chosen);
+  }, [chosen, line]);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -60,7 +69,7 @@ export default function UnlockPage() {
         </ul>
       )}
       <form data-form="unlock" class="form" onSubmit={submit}>
-        <LineSelect value={line} onChange={setLine} />
+        <LineSelect value={chosen} onChange={setLine} />
         <fieldset>
           <legend>{t('unlock.codeKind')}</legend>
           <label>
