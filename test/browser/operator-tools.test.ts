@@ -1,6 +1,7 @@
 /**
  * Acceptance (issue 14): an operator's tools in the UI on the demo gateway: a SIM call limit enforced on
- * the next test call, an SMS sent from the SMS page and found delivered in the outbox, a USSD code run.
+ * the next test call, an SMS sent from the SMS page and found delivered in the outbox, a USSD code run,
+ * the data check's success.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,5 +72,28 @@ test('USSD *100# on line 1 shows the network\'s reply', { timeout: 60_000 }, asy
   await page.waitForFunction(() => ((globalThis as any).document.querySelector('[data-ussd-reply]')?.textContent ?? '').trim().length > 0, undefined, { timeout: 20_000 });
   // The simulated network's *100# answers with the balance (docs/simulator.md).
   assert.match(await textOf(page, '[data-ussd-reply]'), /\d/);
+  assert.deepEqual(problems, []);
+});
+
+test('the data check through a line that reaches the gateway itself shows the success: HTTP status, bytes and time', { timeout: 120_000 }, async (t) => {
+  const r = rig();
+  // The simulated modems' HTTP clients reach loopback addresses only (docs/simulator.md): the gateway's
+  // own health route is a URL that answers.
+  const url = `${r.daemon.url}/api/health`;
+  const { page, problems } = await r.session(t);
+  await logIn(page, r.user);
+  await openByNav(page, 'data-check');
+  const form = page.locator('form[data-form="data-check"]');
+  await form.locator('select[name=line]').selectOption('1');
+  await form.locator('input[name=url]').fill(url);
+  await form.locator('button[type=submit]').click();
+  const result = page.locator('[data-result]');
+  await result.waitFor({ timeout: 90_000 });
+  assert.equal(await result.getAttribute('data-result'), 'ok', await result.innerText());
+  assert.equal(await textOf(page, '[data-result] [data-col="url"] dd'), url);
+  assert.equal(await textOf(page, '[data-result] [data-col="status"] dd'), '200');
+  assert.match(await textOf(page, '[data-result] [data-col="bytes"] dd'), /^[1-9][\d,.\s]*$/);
+  assert.match(await textOf(page, '[data-result] [data-col="time"] dd'), /\d/);
+  assert.equal(await textOf(page, '[data-result] [data-col="error"] dd'), '—');
   assert.deepEqual(problems, []);
 });

@@ -1,6 +1,7 @@
 /**
  * What the browser tests do beside the browser: the gateway's JSON API with Basic authentication
- * (accounts, policy, test calls, checks), and the simulator's control API (pull or insert a SIM).
+ * (accounts, policy, test calls, checks), and the simulator's control API (pull or insert a SIM,
+ * text a SIM from outside, read what SIMs sent out).
  */
 import { chooseOwnPassword } from '../../e2e/helpers/first-password.js';
 import type { DemoDaemon } from './demo-daemon.js';
@@ -60,7 +61,7 @@ export class GatewayApi {
   }
 }
 
-/** The simulator's control API (docs/simulator.md): SIM cards in and out of a modem's holders. */
+/** The simulator's control API (docs/simulator.md): SIM cards in and out of a modem's holders, the numbers it routes, SMS to and from outside numbers. */
 export class SimulatorControl {
   constructor(private readonly controlApi: string) {}
 
@@ -81,6 +82,24 @@ export class SimulatorControl {
     if (!card) throw new Error(`modem ${modem} has no SIM in slot ${slot}`);
     await this.post(`/modems/${modem}/sims/${slot}`, { remove: true });
     return card;
+  }
+
+  /** The MSISDN the simulated network routes to a SIM (a card with no stored number has one too). */
+  async numberOf(imsi: string): Promise<string> {
+    const { sims } = (await (await fetch(`${this.controlApi}/sims`)).json()) as { sims: { imsi: string; number: string }[] };
+    const found = sims.find((s) => s.imsi === imsi);
+    if (!found) throw new Error(`the simulated network knows no SIM with IMSI ${imsi}`);
+    return found.number;
+  }
+
+  /** An outside sender texts a SIM (POST /sms). */
+  async textSim(from: string, to: string, text: string): Promise<void> {
+    await this.post('/sms', { from, to, text });
+  }
+
+  /** The SMS that SIMs sent to outside numbers so far (GET /outside/sms). */
+  async outsideSms(): Promise<{ from: string; to: string; text: string }[]> {
+    return ((await (await fetch(`${this.controlApi}/outside/sms`)).json()) as { messages: { from: string; to: string; text: string }[] }).messages;
   }
 
   async insertSim(modem: number, card: SimCardInfo): Promise<void> {

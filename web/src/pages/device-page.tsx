@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
+import type { LineStatus } from '../api/types';
 import { lineIds, lineSignal, refreshLines } from '../api/lines-store';
 import { Alert } from '../components/alert';
+import { CardTable, type CardColumn } from '../components/card-table';
 import { SignalBars } from '../components/signal-bars';
 import { formatDateTime, formatNumber } from '../i18n/format';
 import { t } from '../i18n/index';
@@ -24,6 +26,26 @@ interface DeviceStatus {
 
 const REFRESH_MS = 30_000;
 
+/** The line modules table: one card per line, with the button that shows its signal chart below. */
+function moduleColumns(shown: number | null, showChart: (id: number) => void): CardColumn<LineStatus>[] {
+  return [
+    { col: 'id', label: t('device.col.line'), rowHeader: true, cell: (m) => m.id },
+    { col: 'name', label: t('device.col.name'), cell: (m) => m.name },
+    { col: 'operator', label: t('device.col.operator'), cell: (m) => m.operator ?? '—' },
+    { col: 'network', label: t('device.col.network'), cell: (m) => (m.reg === 'N' ? '—' : m.reg) },
+    { col: 'signal', label: t('device.col.signal'), cell: (m) => <SignalBars csq={m.signal} dbm={m.signalDbm} /> },
+    {
+      col: 'chart',
+      label: t('device.col.chart'),
+      cell: (m) => (
+        <button type="button" data-action="show-signal" aria-pressed={shown === m.id} onClick={() => showChart(m.id)}>
+          {t('device.showSignal', { line: m.id })}
+        </button>
+      ),
+    },
+  ];
+}
+
 /** Device status (manual §3.2.2): name, version, time, mode, line modules, and each line's signal over 24 h. */
 export default function DevicePage() {
   const [device, setDevice] = useState<DeviceStatus | null>(null);
@@ -43,6 +65,7 @@ export default function DevicePage() {
 
   const ids = lineIds.value;
   const shown = chartLine ?? ids[0] ?? null;
+  const modules = ids.flatMap((id) => lineSignal(id)?.value ?? []);
   const rows: Array<[string, string, string]> = device
     ? [
         ['name', t('device.name'), device.name],
@@ -74,51 +97,7 @@ export default function DevicePage() {
       {ids.length > 0 && (
         <>
           <h2>{t('device.modules')}</h2>
-          <div class="table-wrap">
-            <table class="data cards" data-table="device-lines">
-              <caption class="visually-hidden">{t('device.modulesCaption')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('device.col.line')}</th>
-                  <th scope="col">{t('device.col.name')}</th>
-                  <th scope="col">{t('device.col.operator')}</th>
-                  <th scope="col">{t('device.col.network')}</th>
-                  <th scope="col">{t('device.col.signal')}</th>
-                  <th scope="col">{t('device.col.chart')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {ids.map((id) => {
-                  const l = lineSignal(id)?.value;
-                  if (!l) return null;
-                  return (
-                    <tr key={id} data-line={id}>
-                      <th scope="row" data-col="id" data-label={t('device.col.line')}>
-                        {id}
-                      </th>
-                      <td data-col="name" data-label={t('device.col.name')}>
-                        {l.name}
-                      </td>
-                      <td data-col="operator" data-label={t('device.col.operator')}>
-                        {l.operator ?? '—'}
-                      </td>
-                      <td data-col="network" data-label={t('device.col.network')}>
-                        {l.reg === 'N' ? '—' : l.reg}
-                      </td>
-                      <td data-col="signal" data-label={t('device.col.signal')}>
-                        <SignalBars csq={l.signal} dbm={l.signalDbm} />
-                      </td>
-                      <td data-col="chart" data-label={t('device.col.chart')}>
-                        <button type="button" data-action="show-signal" aria-pressed={shown === id} onClick={() => setChartLine(id)}>
-                          {t('device.showSignal', { line: id })}
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <CardTable name="device-lines" caption={t('device.modulesCaption')} columns={moduleColumns(shown, setChartLine)} rows={modules} rowKey={(m) => m.id} rowAttrs={(m) => ({ 'data-line': m.id })} />
         </>
       )}
       {shown !== null && <DeviceSignalChart line={shown} />}

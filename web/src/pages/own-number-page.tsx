@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { lineIds, linesError, linesLoaded, refreshLines } from '../api/lines-store';
 import { Alert } from '../components/alert';
+import { CardTable, type CardColumn } from '../components/card-table';
 import { formatDateTime } from '../i18n/format';
 import { t } from '../i18n/index';
 import { ownNumberMethodLabel, ownNumberStepLabel } from './own-number-labels';
@@ -29,6 +30,41 @@ function sleep(ms: number): Promise<void> {
 function attemptText(last: NonNullable<OwnNumberStatus['lastAttempt']>): string {
   const params = { at: formatDateTime(new Date(last.at).toISOString()), detail: last.steps.map((s) => `${ownNumberStepLabel(s.step)}: ${s.detail}`).join('; ') };
   return last.ok ? t('ownnumber.lastOk', params) : t('ownnumber.lastFailed', params);
+}
+
+/** The progress cell: the step being asked, else the last attempt's outcome (`data-result` once "learn now" was pressed). */
+function progressText(st: OwnNumberStatus | undefined, busy: boolean, pressed: boolean): string {
+  if (st?.step) return t('ownnumber.asking', { step: ownNumberStepLabel(st.step) });
+  if (st?.lastAttempt) return attemptText(st.lastAttempt);
+  if (busy) return t('ownnumber.starting');
+  return pressed && st?.number ? t('ownnumber.known') : '—';
+}
+
+/** One card per line: the SIM, its number, how and when it was learned, and "learn now". */
+function ownNumberColumns(rows: Record<number, OwnNumberStatus>, learning: Record<number, boolean>, learn: (id: number) => Promise<void>): CardColumn<number>[] {
+  const busy = (id: number) => learning[id] === true;
+  return [
+    { label: t('ownnumber.line'), rowHeader: true, cell: (id) => t('field.lineN', { line: id }) },
+    { col: 'iccid', label: t('ownnumber.iccid'), cell: (id) => rows[id]?.iccid ?? '—' },
+    { col: 'number', label: t('ownnumber.number'), cell: (id) => rows[id]?.number ?? t('ownnumber.unknown') },
+    { col: 'method', label: t('ownnumber.method'), attrs: (id) => ({ 'data-method': rows[id]?.method ?? '' }), cell: (id) => (rows[id]?.method ? ownNumberMethodLabel(rows[id]!.method!) : '—') },
+    { col: 'learnedAt', label: t('ownnumber.learnedAt'), cell: (id) => (rows[id]?.learnedAt ? formatDateTime(new Date(rows[id]!.learnedAt!).toISOString()) : '—') },
+    {
+      col: 'step',
+      label: t('ownnumber.progress'),
+      attrs: (id) => ({ 'data-result': id in learning ? (busy(id) || rows[id]?.step ? 'asking' : rows[id]?.number ? 'known' : 'unknown') : undefined, 'aria-live': 'polite' }),
+      cell: (id) => progressText(rows[id], busy(id), id in learning),
+    },
+    {
+      label: t('ownnumber.actions'),
+      class: 'actions',
+      cell: (id) => (
+        <button type="button" data-action="learn" disabled={busy(id) || !rows[id]?.iccid} onClick={() => void learn(id)} aria-label={t('ownnumber.learnLine', { line: id })}>
+          {t('ownnumber.learn')}
+        </button>
+      ),
+    },
+  ];
 }
 
 /**
@@ -81,63 +117,7 @@ export default function OwnNumberPage() {
       <h1 id="ownnumber-title">{t('ownnumber.title')}</h1>
       <p class="hint">{t('ownnumber.intro')}</p>
       <Alert error={error} />
-      <div class="table-wrap">
-        <table class="data cards" data-table="own-number">
-          <thead>
-            <tr>
-              <th scope="col">{t('ownnumber.line')}</th>
-              <th scope="col">{t('ownnumber.iccid')}</th>
-              <th scope="col">{t('ownnumber.number')}</th>
-              <th scope="col">{t('ownnumber.method')}</th>
-              <th scope="col">{t('ownnumber.learnedAt')}</th>
-              <th scope="col">{t('ownnumber.progress')}</th>
-              <th scope="col">{t('ownnumber.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {ids.map((id) => {
-              const st = rows[id];
-              const busy = learning[id] === true;
-              const last = st?.lastAttempt;
-              return (
-                <tr key={id} data-line={id}>
-                  <th scope="row" data-label={t('ownnumber.line')}>
-                    {t('field.lineN', { line: id })}
-                  </th>
-                  <td data-label={t('ownnumber.iccid')} data-col="iccid">
-                    {st?.iccid ?? '—'}
-                  </td>
-                  <td data-label={t('ownnumber.number')} data-col="number">
-                    {st?.number ?? t('ownnumber.unknown')}
-                  </td>
-                  <td data-label={t('ownnumber.method')} data-col="method" data-method={st?.method ?? ''}>
-                    {st?.method ? ownNumberMethodLabel(st.method) : '—'}
-                  </td>
-                  <td data-label={t('ownnumber.learnedAt')} data-col="learnedAt">
-                    {st?.learnedAt ? formatDateTime(new Date(st.learnedAt).toISOString()) : '—'}
-                  </td>
-                  <td data-label={t('ownnumber.progress')} data-col="step" {...(id in learning ? { 'data-result': busy || st?.step ? 'asking' : st?.number ? 'known' : 'unknown' } : {})} aria-live="polite">
-                    {st?.step
-                      ? t('ownnumber.asking', { step: ownNumberStepLabel(st.step) })
-                      : last
-                        ? attemptText(last)
-                        : busy
-                          ? t('ownnumber.starting')
-                          : id in learning && st?.number
-                            ? t('ownnumber.known')
-                            : '—'}
-                  </td>
-                  <td data-label={t('ownnumber.actions')} class="actions">
-                    <button type="button" data-action="learn" disabled={busy || !st?.iccid} onClick={() => void learn(id)} aria-label={t('ownnumber.learnLine', { line: id })}>
-                      {t('ownnumber.learn')}
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <CardTable name="own-number" columns={ownNumberColumns(rows, learning, learn)} rows={ids} rowKey={(id) => id} rowAttrs={(id) => ({ 'data-line': id })} />
       <OwnNumberManualForm rows={rows} onSaved={(id) => void load(id)} />
     </section>
   );

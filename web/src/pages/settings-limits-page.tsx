@@ -1,13 +1,11 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { useState } from 'preact/hooks';
 import { ConfigFieldError } from '../components/config-field-error';
 import { GROUP_STYLE } from '../components/config-group-style';
+import { PolicyFormFrame } from '../components/policy-form-frame';
 import { ConfigLimitInput } from '../components/config-limit-input';
 import { pathText } from '../config/draft';
 import type { LimitField } from '../config/explain-words';
-import { validateSection, type FieldMessage } from '../config/section-validator';
-import { errorMap, focusFirstInvalid } from '../config/use-section-editor';
-import { SettingsPageFrame } from '../components/settings-page-frame';
+import { usePolicySave } from '../config/use-policy-save';
 import { t } from '../i18n/index';
 
 /**
@@ -58,21 +56,14 @@ export default function SettingsLimitsPage() {
   const [policy, setPolicy] = useState<Policy | null>(null);
   const [limits, setLimits] = useState<Policy['limits']>({});
   const [rows, setRows] = useState<SlotRow[]>([]);
-  const [errors, setErrors] = useState<FieldMessage[]>([]);
-  const [checked, setChecked] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   function load(p: Policy) {
     setPolicy(p);
     setLimits(p.limits);
     setRows(rowsOf(p.slotLimits ?? {}));
   }
-
-  useEffect(() => {
-    api<Policy>('GET', '/policy').then(load).catch(setError);
-  }, []);
+  const policySave = usePolicySave<Policy>(load);
+  const { edited, fieldErrors: errs } = policySave;
 
   function candidate(nextLimits = limits, nextRows = rows): Policy | null {
     if (!policy) return null;
@@ -84,41 +75,11 @@ export default function SettingsLimitsPage() {
   function changed(nextLimits: Policy['limits'], nextRows: SlotRow[]) {
     setLimits(nextLimits);
     setRows(nextRows);
-    setSaved(false);
-    const c = candidate(nextLimits, nextRows);
-    if (checked && c) setErrors(validateSection('policy', c));
+    edited(candidate(nextLimits, nextRows));
   }
 
-  async function save(e: Event) {
-    e.preventDefault();
-    const c = candidate();
-    if (!c) return;
-    setChecked(true);
-    setError(null);
-    setSaved(false);
-    const found = validateSection('policy', c);
-    setErrors(found);
-    if (found.length > 0) return focusFirstInvalid();
-    setBusy(true);
-    try {
-      load(await api<Policy>('PUT', '/policy', c));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const byPath = useMemo(() => errorMap(errors), [errors]);
-  const shown = new Set<string>();
-  const errs = (path: string) => {
-    shown.add(path);
-    return byPath.get(path);
-  };
-
-  const body = policy && (
-    <form data-form="limits" class="form" onSubmit={save} noValidate>
+  return (
+    <PolicyFormFrame titleId="limits-title" title={t('limits.title')} form="limits" savedText={t('limits.saved')} loaded={policy !== null} policySave={policySave} onSubmit={(e) => void policySave.save(e, candidate())}>
       <p class="hint">{t('limits.syntax')}</p>
       <fieldset class="config-group" style={GROUP_STYLE}>
         <legend>{t('limits.deviceWide')}</legend>
@@ -177,20 +138,6 @@ export default function SettingsLimitsPage() {
           {t('limits.addSim')}
         </button>
       </fieldset>
-      <button type="submit" class="primary" disabled={busy}>
-        {t('config.save')}
-      </button>
-    </form>
-  );
-
-  return (
-    <SettingsPageFrame titleId="limits-title" title={t('limits.title')} error={error} errors={errors} shown={shown}>
-      {body}
-      {saved && (
-        <p class="success" role="status" data-save-result>
-          {t('limits.saved')}
-        </p>
-      )}
-    </SettingsPageFrame>
+    </PolicyFormFrame>
   );
 }

@@ -1,12 +1,10 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api } from '../api/client';
+import { useState } from 'preact/hooks';
 import { ConfigFieldError } from '../components/config-field-error';
 import { GROUP_STYLE } from '../components/config-group-style';
+import { PolicyFormFrame } from '../components/policy-form-frame';
 import { pathText } from '../config/draft';
-import { validateSection, type FieldMessage } from '../config/section-validator';
 import { TRIGGER_KINDS, triggerLabel, type TriggerKind } from '../config/trigger-labels';
-import { errorMap, focusFirstInvalid } from '../config/use-section-editor';
-import { SettingsPageFrame } from '../components/settings-page-frame';
+import { usePolicySave } from '../config/use-policy-save';
 import { t } from '../i18n/index';
 
 /**
@@ -49,47 +47,13 @@ function NumberField(props: { id: string; label: string; path: string; value: nu
 
 export default function SettingsSimRulesPage() {
   const [policy, setPolicy] = useState<Policy | null>(null);
-  const [errors, setErrors] = useState<FieldMessage[]>([]);
-  const [checked, setChecked] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    api<Policy>('GET', '/policy').then(setPolicy).catch(setError);
-  }, []);
+  const policySave = usePolicySave<Policy>(setPolicy);
+  const { edited, fieldErrors: errs } = policySave;
 
   function change(next: Policy) {
     setPolicy(next);
-    setSaved(false);
-    if (checked) setErrors(validateSection('policy', next));
+    edited(next);
   }
-
-  async function save(e: Event) {
-    e.preventDefault();
-    if (!policy) return;
-    setChecked(true);
-    setError(null);
-    const found = validateSection('policy', policy);
-    setErrors(found);
-    if (found.length > 0) return focusFirstInvalid();
-    setBusy(true);
-    try {
-      setPolicy(await api<Policy>('PUT', '/policy', policy));
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const byPath = useMemo(() => errorMap(errors), [errors]);
-  const shown = new Set<string>();
-  const errs = (path: string) => {
-    shown.add(path);
-    return byPath.get(path);
-  };
 
   let form = null;
   if (policy) {
@@ -97,7 +61,7 @@ export default function SettingsSimRulesPage() {
     const setSwitch = (patch: Partial<Policy['switchRules']>) => change({ ...policy, switchRules: { ...sw, ...patch } });
     const setRule = (i: number, patch: Partial<DisableRule>) => change({ ...policy, disableRules: policy.disableRules.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
     form = (
-      <form data-form="sim-rules" class="form" onSubmit={save} noValidate>
+      <>
         <fieldset class="config-group" style={GROUP_STYLE}>
           <legend>{t('limits.switchTitle')}</legend>
           <div class="field">
@@ -179,21 +143,13 @@ export default function SettingsSimRulesPage() {
             {t('limits.addRule')}
           </button>
         </fieldset>
-        <button type="submit" class="primary" disabled={busy}>
-          {t('config.save')}
-        </button>
-      </form>
+      </>
     );
   }
 
   return (
-    <SettingsPageFrame titleId="sim-rules-title" title={t('limits.rulesTitle')} error={error} errors={errors} shown={shown}>
+    <PolicyFormFrame titleId="sim-rules-title" title={t('limits.rulesTitle')} form="sim-rules" savedText={t('limits.rulesSaved')} loaded={policy !== null} policySave={policySave} onSubmit={(e) => void policySave.save(e, policy)}>
       {form}
-      {saved && (
-        <p class="success" role="status" data-save-result>
-          {t('limits.rulesSaved')}
-        </p>
-      )}
-    </SettingsPageFrame>
+    </PolicyFormFrame>
   );
 }

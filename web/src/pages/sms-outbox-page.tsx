@@ -1,110 +1,64 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { OutboundSms } from '../api/types';
-import { Alert } from '../components/alert';
-import { Pager } from '../components/pager';
+import type { CardColumn } from '../components/card-table';
 import { formatDateTime } from '../i18n/format';
 import { t } from '../i18n/index';
 import { outStatusLabel } from '../labels';
 import { maySendSms } from '../permissions';
-import { NO_FILTER, SmsFilters, type SmsFilter } from './sms-filters';
-import { PAGE_SIZE, useSmsList } from './use-sms-list';
+import { SmsBox, type RunRowAction } from './sms-box';
+
+function StatusCell({ m }: { m: OutboundSms }) {
+  return (
+    <>
+      <span class="state" data-state={m.status}>
+        {outStatusLabel(m.status)}
+      </span>
+      {m.reason && <span class="detail">{m.reason}</span>}
+    </>
+  );
+}
+
+/** Resend or give up on an `unknown` outcome; delete any message no longer in flight. */
+function ActionsCell({ m, run }: { m: OutboundSms; run: RunRowAction }) {
+  const id = encodeURIComponent(m.id);
+  const decide = (action: 'resend' | 'fail') => run(() => api('POST', `/sms/${id}/${action}`, {}));
+  const remove = () => {
+    if (confirm(t('smsList.confirmDelete'))) run(() => api('DELETE', `/sms/outbox/${id}`));
+  };
+  return (
+    <>
+      {m.status === 'unknown' && (
+        <>
+          <button type="button" data-action="resend" onClick={() => decide('resend')}>
+            {t('smsOutbox.resend')}
+          </button>
+          <button type="button" data-action="fail" onClick={() => decide('fail')}>
+            {t('smsOutbox.fail')}
+          </button>
+        </>
+      )}
+      {m.status !== 'queued' && m.status !== 'sending' && (
+        <button type="button" data-action="delete" onClick={remove} aria-label={t('smsList.deleteOne', { id: m.id })}>
+          {t('smsList.delete')}
+        </button>
+      )}
+    </>
+  );
+}
+
+function outboxColumns(run: RunRowAction): CardColumn<OutboundSms>[] {
+  const columns: CardColumn<OutboundSms>[] = [
+    { col: 'time', label: t('smsList.time'), cell: (m) => formatDateTime(m.createdAt) },
+    { col: 'line', label: t('smsList.line'), cell: (m) => (m.line === null ? '—' : `${m.line}${m.slot ?? ''}`) },
+    { col: 'to', label: t('smsList.to'), cell: (m) => m.to },
+    { col: 'text', label: t('smsList.text'), class: 'text-cell', cell: (m) => m.text },
+    { col: 'status', label: t('smsList.status'), attrs: (m) => ({ 'data-status': m.status }), cell: (m) => <StatusCell m={m} /> },
+  ];
+  if (!maySendSms()) return columns;
+  return [...columns, { col: 'actions', label: t('smsList.actions'), class: 'actions', cell: (m) => <ActionsCell m={m} run={run} /> }];
+}
 
 /** Messages sent (manual §5.7): search, paging, delete, and the decision on `unknown` outcomes. */
 export default function SmsOutboxPage() {
-  const [filter, setFilter] = useState<SmsFilter>(NO_FILTER);
-  const [offset, setOffset] = useState(0);
-  const [actionError, setActionError] = useState<unknown>(null);
-  const { page, error, reload } = useSmsList<OutboundSms>('outbox', filter, offset);
-  const canAct = maySendSms();
-
-  async function act(m: OutboundSms, action: 'delete' | 'resend' | 'fail') {
-    if (action === 'delete' && !confirm(t('smsList.confirmDelete'))) return;
-    setActionError(null);
-    try {
-      if (action === 'delete') await api('DELETE', `/sms/outbox/${encodeURIComponent(m.id)}`);
-      else await api('POST', `/sms/${encodeURIComponent(m.id)}/${action}`, {});
-      await reload();
-    } catch (e) {
-      setActionError(e);
-    }
-  }
-
-  const col = {
-    time: t('smsList.time'),
-    line: t('smsList.line'),
-    to: t('smsList.to'),
-    text: t('smsList.text'),
-    status: t('smsList.status'),
-    actions: t('smsList.actions'),
-  };
-  return (
-    <section aria-labelledby="outbox-title">
-      <h1 id="outbox-title">{t('smsOutbox.title')}</h1>
-      <SmsFilters withStatus onSearch={(f) => (setFilter(f), setOffset(0))} />
-      <Alert error={error ?? actionError} />
-      {page && page.items.length === 0 && <p>{t('smsList.empty')}</p>}
-      {page && page.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="data cards" data-table="sms-outbox">
-            <caption class="visually-hidden">{t('smsOutbox.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{col.time}</th>
-                <th scope="col">{col.line}</th>
-                <th scope="col">{col.to}</th>
-                <th scope="col">{col.text}</th>
-                <th scope="col">{col.status}</th>
-                {canAct && <th scope="col">{col.actions}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((m) => (
-                <tr key={m.id} data-sms-id={m.id}>
-                  <td data-col="time" data-label={col.time}>
-                    {formatDateTime(m.createdAt)}
-                  </td>
-                  <td data-col="line" data-label={col.line}>
-                    {m.line === null ? '—' : `${m.line}${m.slot ?? ''}`}
-                  </td>
-                  <td data-col="to" data-label={col.to}>
-                    {m.to}
-                  </td>
-                  <td data-col="text" data-label={col.text} class="text-cell">
-                    {m.text}
-                  </td>
-                  <td data-col="status" data-label={col.status} data-status={m.status}>
-                    <span class="state" data-state={m.status}>
-                      {outStatusLabel(m.status)}
-                    </span>
-                    {m.reason && <span class="detail">{m.reason}</span>}
-                  </td>
-                  {canAct && (
-                    <td data-col="actions" data-label={col.actions} class="actions">
-                      {m.status === 'unknown' && (
-                        <>
-                          <button type="button" data-action="resend" onClick={() => void act(m, 'resend')}>
-                            {t('smsOutbox.resend')}
-                          </button>
-                          <button type="button" data-action="fail" onClick={() => void act(m, 'fail')}>
-                            {t('smsOutbox.fail')}
-                          </button>
-                        </>
-                      )}
-                      {m.status !== 'queued' && m.status !== 'sending' && (
-                        <button type="button" data-action="delete" onClick={() => void act(m, 'delete')} aria-label={t('smsList.deleteOne', { id: m.id })}>
-                          {t('smsList.delete')}
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {page && <Pager total={page.total} offset={offset} size={PAGE_SIZE} onOffset={setOffset} />}
-    </section>
-  );
+  return <SmsBox<OutboundSms> box="outbox" title={t('smsOutbox.title')} columns={outboxColumns} />;
 }
