@@ -7,6 +7,7 @@ import type { Path } from '../config/draft';
 import { inputId } from '../config/draft';
 import { configHint, configLabel, type LabelPath } from '../config/field-labels';
 import type { Explanation } from '../config/rule-explain';
+import { sectionTitle } from '../config/section-titles';
 import { mayBe, type SchemaNode } from '../config/schema-info';
 import { t } from '../i18n/index';
 
@@ -36,6 +37,7 @@ export interface FieldProps {
 
 export function labelOf(p: Pick<FieldProps, 'path' | 'at' | 'label'>): string {
   if (p.label !== undefined) return p.label;
+  if (p.path.length === 1) return sectionTitle(String(p.path[0]));
   const last = p.path[p.path.length - 1];
   return typeof last === 'number' ? t('config.item', { n: last + 1 }) : configLabel(p.at);
 }

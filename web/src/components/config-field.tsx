@@ -39,12 +39,17 @@ export function ConfigField(props: Omit<FieldProps, 'node' | 'at'> & { node?: Sc
   const node = props.node ?? schemaAt(props.path);
   const at = props.at ?? props.path.filter((s): s is string => typeof s === 'string');
   const f: FieldProps = { path: props.path, value: props.value, ctx: props.ctx, node, at, label: props.label };
-  const { value } = props;
-  const kind = kindFor(node, value);
+  const field = fieldFor(f, kindFor(node, props.value), props.bare === true, props.hide);
+  // A section that is a list (lines) gets the form's stacked layout its object sections get from ObjectFields.
+  return props.path.length <= 1 && !isPlainObject(props.value) ? <div class="form">{field}</div> : field;
+}
+
+function fieldFor(f: FieldProps, kind: FieldKind, bare: boolean, hide: readonly string[] | undefined) {
+  const { value } = f;
   switch (kind.kind) {
     case 'object':
       if (value !== undefined && !isPlainObject(value)) break;
-      return <ObjectFields f={f} kind={kind} bare={props.bare || props.path.length <= 1} hide={props.hide ?? kind.fixed} />;
+      return <ObjectFields f={f} kind={kind} bare={bare || f.path.length <= 1} hide={hide ?? kind.fixed} />;
     case 'list':
       if (value !== undefined && !Array.isArray(value)) break;
       if (['object', 'json', 'union', 'record', 'list'].includes(kind.item.kind)) return <ObjectList f={f} list={(value as unknown[] | undefined) ?? []} itemNode={kind.itemNode} />;
