@@ -9,7 +9,7 @@ import { validateConfig } from '../../src/config/schema.js';
 import { TRIGGER_KINDS } from '../../src/policy/types.js';
 import { pathText } from '../../web/src/config/draft.js';
 import { duplicateRows, nextKey, recordOf, removeRow, renameRow, rowsFor, rowsOf } from '../../web/src/config/record-rows.js';
-import { blankFor, fieldKind, kindOf, keyFits, schemaAt, variantOf, variantStart, type Variant } from '../../web/src/config/schema-info.js';
+import { blankFor, fieldKind, kindOf, keyFits, schemaAt, valueForChoice, variantOf, variantStart, type Variant } from '../../web/src/config/schema-info.js';
 import { walkSchema } from '../../web/src/config/schema-walk.js';
 
 function variants(path: Array<string | number>): Variant[] {
@@ -72,6 +72,15 @@ test('number or literal, absent / null / text, and optional objects are choices 
   assert.deepEqual(variants(['sip', 'registration', 'account']).map((x) => x.id), ['absent', 'object']);
   // A plain value that may only be absent stays one input (emptied = absent).
   assert.equal(fieldKind(['policy', 'limits', 'callMinutes']).kind, 'text');
+});
+
+test('choosing back the variant a field was loaded as restores its loaded value, a redacted secret included', () => {
+  const v = variants(['sms', 'forward', 0, 'webhook']);
+  assert.deepEqual(v.map((x) => x.id), ['absent', 'object']);
+  const loaded = { url: 'https://hook.example/in', secret: '[redacted]' };
+  assert.equal(valueForChoice(v, v[1]!, loaded), loaded);
+  assert.deepEqual(valueForChoice(v, v[1]!, undefined), {});
+  assert.equal(valueForChoice(v, v[0]!, loaded), undefined);
 });
 
 test('records: pattern keys checked by the schema\'s key rule, listed keys offered as a choice', () => {

@@ -5,9 +5,9 @@
  * typed in. Errors about the field as a whole sit under the choice; a value fitting no variant is
  * shown as JSON text so nothing is lost.
  */
-import { inputId, pathText } from '../config/draft';
+import { getAt, inputId, pathText } from '../config/draft';
 import { variantLabel } from '../config/field-labels';
-import { kindOf, variantOf, variantStart, type Variant } from '../config/schema-info';
+import { kindOf, valueForChoice, variantOf, type Variant } from '../config/schema-info';
 import { t } from '../i18n/index';
 import { ConfigField } from './config-field';
 import { ConfigFieldError } from './config-field-error';
@@ -30,7 +30,7 @@ export function UnionField({ f, variants }: { f: FieldProps; variants: readonly 
   const errId = errs && errs.length > 0 ? `${id}-err` : undefined;
   function choose(variantId: string) {
     const v = variants.find((x) => x.id === variantId);
-    if (v) ctx.set(path, variantStart(v));
+    if (v) ctx.set(path, valueForChoice(variants, v, getAt(ctx.original, path.slice(1))));
   }
   return (
     <fieldset class="config-group" style={GROUP_STYLE} data-union={p} aria-describedby={describedBy(aboutId(path, at))}>

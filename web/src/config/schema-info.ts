@@ -197,6 +197,15 @@ export function blankFor(n: SchemaNode | undefined): unknown {
   }
 }
 
+/**
+ * The value a field takes when the operator chooses `chosen`: the value as loaded when it was that
+ * variant (so going back restores it, a stored secret's redaction marker included, which the server
+ * then keeps), else the variant's start.
+ */
+export function valueForChoice(variants: readonly Variant[], chosen: Variant, loaded: unknown): unknown {
+  return variantOf(variants, loaded) === chosen ? loaded : variantStart(chosen);
+}
+
 export function kindOf(n: SchemaNode | undefined): FieldKind {
   if (!n) return { kind: 'json', why: 'not in the schema' };
   const variants = variantsOf(n);
