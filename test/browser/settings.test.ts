@@ -72,6 +72,89 @@ test('the generic editor saves a section and lists what applies at once', { time
   assert.deepEqual(problems, []);
 });
 
+test('http.tls is set to a self-signed certificate through the form, without typing JSON', { timeout: 60_000 }, async (t) => {
+  const r = rig();
+  const original = await r.api.ok('GET', '/api/config/http');
+  t.after(() => r.api.call('PUT', '/api/config/http', original));
+  const { page, problems } = await r.session(t, PHONE);
+  await logIn(page, r.admin);
+  await page.goto('/#/settings/http');
+  const choice = page.locator('#cfg-http-tls-variant');
+  await choice.waitFor();
+  assert.equal(await choice.inputValue(), 'null');
+  const offered = await choice.locator('option').evaluateAll((os: any[]) => os.map((o) => `${o.value}=${o.textContent}`));
+  assert.deepEqual(offered, ['null=Off (plain HTTP)', 'self-signed=Self-signed certificate', 'object=My certificate files']);
+  assert.equal(await page.locator('form[data-form="config-http"] textarea.mono').count(), 0, 'no JSON text on the page');
+  // The files variant brings its own inputs, and their schema messages land under them.
+  await choice.selectOption('object');
+  await page.locator('#cfg-http-tls-certFile').fill('cert.pem');
+  await page.locator('#cfg-http-tls-keyFile').fill('/etc/cellgate/key.pem');
+  await page.locator('form[data-form="config-http"] button[type=submit]').click();
+  const api = await r.api.call('PUT', '/api/config/http', { ...original, tls: { certFile: 'cert.pem', keyFile: '/etc/cellgate/key.pem' } });
+  assert.equal(api.status, 400);
+  const field = api.body.fields.find((f: { path: string }) => f.path === 'http.tls.certFile');
+  assert.ok(field, JSON.stringify(api.body.fields));
+  assert.equal(await textOf(page, '[data-field-error="http.tls.certFile"]'), field.message);
+  assert.equal(await page.locator('#cfg-http-tls-certFile').getAttribute('aria-invalid'), 'true');
+  await choice.selectOption('self-signed');
+  assert.equal(await page.locator('#cfg-http-tls-certFile').count(), 0, 'the files are gone with their variant');
+  await page.locator('form[data-form="config-http"] button[type=submit]').click();
+  await page.locator('[data-save-result]').waitFor();
+  assert.equal((await r.api.ok('GET', '/api/config/http')).tls, 'self-signed');
+  const wide = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth);
+  assert.ok(wide <= PHONE.width, `the http section is ${wide} px wide on a ${PHONE.width} px screen`);
+  assert.deepEqual(problems, []);
+});
+
+test('a slot limit is added as a record row: key checked by the schema, value through its own inputs', { timeout: 60_000 }, async (t) => {
+  const r = rig();
+  const original = await r.api.ok('GET', '/api/config/policy');
+  t.after(() => r.api.call('PUT', '/api/config/policy', original));
+  const { page, problems } = await r.session(t);
+  await logIn(page, r.admin);
+  await page.goto('/#/settings/policy');
+  const table = page.locator('[data-record="policy.slotLimits"]');
+  await table.waitFor();
+  const rows = table.locator('[data-record-row]');
+  const before = await rows.count();
+  await table.locator('button[data-action="add-entry"]').focus();
+  await page.keyboard.press('Enter');
+  await rows.nth(before).waitFor();
+  const key = table.locator(`[data-record-key="${before}"]`);
+  assert.equal(await key.evaluate((el: any) => el.ownerDocument.activeElement?.dataset?.action), 'add-entry', 'the add button keeps focus');
+  await key.fill('1A');
+  await page.locator('form[data-form="config-policy"] button[type=submit]').click();
+  const api = await r.api.call('PUT', '/api/config/policy', { ...original, slotLimits: { ...original.slotLimits, '1A': {} } });
+  assert.equal(api.status, 400);
+  const field = api.body.fields.find((f: { path: string }) => f.path === 'policy.slotLimits["1A"]' || f.path === 'policy.slotLimits.1A');
+  assert.ok(field, JSON.stringify(api.body.fields));
+  assert.equal(await textOf(page, `[data-field-error='${field.path}']`), field.message);
+  assert.equal(await key.getAttribute('aria-invalid'), 'true');
+
+  await key.fill('1/A');
+  const variant = page.locator('#cfg-policy-slotLimits-1_A-callCount-variant');
+  assert.equal(await variant.inputValue(), 'absent');
+  await variant.selectOption('text');
+  await page.locator('#cfg-policy-slotLimits-1_A-callCount').fill('5');
+  await page.locator('#cfg-policy-slotLimits-1_A-smsCount-variant').selectOption('null');
+  await page.locator('form[data-form="config-policy"] button[type=submit]').click();
+  await page.locator('[data-save-result]').waitFor();
+  assert.deepEqual((await r.api.ok('GET', '/api/config/policy')).slotLimits['1/A'], { callCount: '5', smsCount: null });
+
+  // Removing the row (by keyboard) and saving takes the entry out again.
+  await page.locator('[data-record="policy.slotLimits"] button[data-action="remove-entry"]').last().focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#cfg-policy-slotLimits-1_A-callCount-variant').count(), 0, 'the row is gone');
+  await page.locator('[data-save-result]').waitFor({ state: 'detached', timeout: 100 }).catch(() => undefined);
+  await page.locator('form[data-form="config-policy"] button[type=submit]').click();
+  const deadline = Date.now() + 10_000;
+  while ((await r.api.ok('GET', '/api/config/policy')).slotLimits['1/A'] !== undefined) {
+    assert.ok(Date.now() < deadline, 'the removed entry is still stored');
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.deepEqual(problems, []);
+});
+
 test('a user account lists the sections it may change, without sip and security', { timeout: 60_000 }, async (t) => {
   const r = rig();
   const { page } = await r.session(t);

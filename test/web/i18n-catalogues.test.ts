@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema } from '../../src/config/schema.js';
+import { walkSchema } from '../../web/src/config/schema-walk.js';
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -97,50 +97,13 @@ test('every key the UI uses is defined, and no key is built at run time', () => 
   assert.deepEqual(undefinedKeys, [], 'keys used but not defined in both catalogues');
 });
 
-interface SchemaNode {
-  _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode; shape?: Record<string, SchemaNode>; element?: SchemaNode } };
-}
-
-/** Optional, nullable, default and transform wrappers removed (as the editor's schema-info.ts does). */
-function unwrap(n: SchemaNode): SchemaNode {
-  let cur = n;
-  for (let i = 0; i < 16; i++) {
-    const d = cur._zod.def;
-    if (d.innerType && ['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional'].includes(d.type)) cur = d.innerType;
-    else if (d.type === 'pipe' && d.in) cur = d.in;
-    else break;
-  }
-  return cur;
-}
-
-/**
- * Every key path the generic editor can show a field for, list indices left out. Deliberately not
- * listed: the sections themselves (their titles are `config.section.*`), and whatever lies inside a
- * record, union or tuple (http.tls, policy.slotLimits, policy.switchRules.triggers,
- * policy.disableRules.disableMinutes, sip.forward.lines, sip.callWaiting.lines, lines.simSwitch,
- * lines.reset.command): the editor shows those as one JSON text field, labelled by its own key.
- */
-function schemaKeyPaths(): string[] {
-  const out: string[] = [];
-  const walk = (n: SchemaNode, prefix: string[]) => {
-    const d = unwrap(n)._zod.def;
-    if (d.type === 'array' && d.element) walk(d.element, prefix);
-    if (d.type !== 'object') return;
-    for (const [k, child] of Object.entries(d.shape ?? {})) {
-      const path = [...prefix, k];
-      if (path.length > 1) out.push(path.join('.'));
-      walk(child, path);
-    }
-  };
-  walk(configSchema as unknown as SchemaNode, []);
-  return out;
-}
-
 test('configuration field labels: every schema key has one, in both languages, and none is stale', () => {
   const en = catalogue('en.json');
   const zh = catalogue('zh-CN.json');
-  const paths = schemaKeyPaths();
-  assert.ok(paths.includes('sms.sendIntervalSec') && paths.includes('lines.imeiWrite.mode') && paths.includes('sip.registration.account.registrar'), 'the schema walk reaches nested keys');
+  // Every key path the generic editor can show a field for (into unions' variants and records' values
+  // too), list indices and record keys left out; the sections' titles are `config.section.*`.
+  const paths = walkSchema().labels;
+  assert.ok(paths.includes('sms.sendIntervalSec') && paths.includes('lines.imeiWrite.mode') && paths.includes('sip.registration.account.registrar') && paths.includes('lines.simSwitch.port'), 'the schema walk reaches nested keys');
   const known = new Set(paths);
   for (const [name, cat, other] of [['en.json', en, zh], ['zh-CN.json', zh, en]] as const) {
     const ours = Object.keys(cat).filter((k) => k.startsWith('cfgkey.') || k.startsWith('cfghint.'));
@@ -151,9 +114,18 @@ test('configuration field labels: every schema key has one, in both languages, a
   }
 });
 
-test('only the field-label helper builds cfgkey.* and cfghint.* keys', () => {
+test('union choices: every variant the editor offers is named in both languages, and none is stale', () => {
+  const variants = walkSchema().variants;
+  assert.ok(variants.includes('http.tls.self-signed') && variants.includes('lines.simSwitch.gpio'), 'the schema walk finds the unions');
+  for (const [name, cat] of [['en.json', catalogue('en.json')], ['zh-CN.json', catalogue('zh-CN.json')]] as const) {
+    assert.deepEqual(variants.filter((v) => !(`cfgvariant.${v}` in cat)), [], `${name}: union variants without a cfgvariant.* name`);
+    assert.deepEqual(Object.keys(cat).filter((k) => k.startsWith('cfgvariant.') && !variants.includes(k.slice('cfgvariant.'.length))), [], `${name}: names of variants the schema does not have`);
+  }
+});
+
+test('only the field-label helper builds cfgkey.*, cfghint.* and cfgvariant.* keys', () => {
   const elsewhere = sources(src)
     .map((f) => relative(root, f).split('\\').join('/'))
-    .filter((f) => f !== 'web/src/config/field-labels.ts' && /cfg(key|hint)\./.test(readFileSync(join(root, f), 'utf8')));
+    .filter((f) => f !== 'web/src/config/field-labels.ts' && /cfg(key|hint|variant)\./.test(readFileSync(join(root, f), 'utf8')));
   assert.deepEqual(elsewhere, [], 'files naming cfgkey.*/cfghint.* keys outside web/src/config/field-labels.ts');
 });

@@ -1,135 +1,127 @@
 /**
  * One field of the generic settings editor, chosen by the server's schema (schema-info.ts): a
- * checkbox, a number, a choice, a text (a password box for secrets, "unchanged" until typed in),
- * an object as a fieldset of its keys, a list of objects as repeatable fieldsets, a list of plain
- * values one per line, and JSON text for the rest. Field errors sit under their input.
+ * checkbox, a number, a choice, a text (config-leaf-field.tsx), an object as a fieldset of its keys, a
+ * list of objects as repeatable fieldsets, a list of plain values one per line, a record as a table of
+ * rows (config-record-field.tsx), a union as a choice of variants (config-union-field.tsx), and JSON
+ * text only for what has no form (config-json-field.tsx). Field errors sit under their input.
  */
 import { useState } from 'preact/hooks';
-import { isSecretPath, REDACTED } from '../../../src/config/secret-fields.js';
-import { blankLike, getAt, inputId, pathText, type Path } from '../config/draft';
-import { configHint, configLabel } from '../config/field-labels';
-import type { Explanation } from '../config/rule-explain';
-import { fieldKind, fieldMayBe, type FieldKind } from '../config/schema-info';
+import { blankLike, inputId, pathText } from '../config/draft';
+import { kindOf, schemaAt, type FieldKind, type SchemaNode } from '../config/schema-info';
 import { t } from '../i18n/index';
 import { ConfigFieldError } from './config-field-error';
+import { aboutId, describedBy, FieldAbout, labelOf, type FieldProps } from './config-field-parts';
 import { GROUP_STYLE } from './config-group-style';
+import { JsonField } from './config-json-field';
+import { LeafField } from './config-leaf-field';
+import { RecordField } from './config-record-field';
+import { UnionField } from './config-union-field';
 
-export interface FieldContext {
-  /** Error messages by path, as the API names paths. */
-  errors: ReadonlyMap<string, string[]>;
-  /** The section as loaded (to tell an unchanged secret). */
-  original: unknown;
-  set(path: Path, value: unknown): void;
-  remove(path: Path, index: number): void;
-  /** A plain-language reading of a rule text (dial rules, prefixes, limits), or null. */
-  explain(path: Path, text: string): Explanation | null;
-}
+export type { FieldContext } from './config-field-parts';
 
-function labelOf(path: Path): string {
-  const last = path[path.length - 1];
-  return typeof last === 'number' ? t('config.item', { n: last + 1 }) : configLabel(path);
-}
-
-/** The id of the field's explanation under its input, when the catalogue has one. */
-function aboutId(path: Path): string | undefined {
-  return configHint(path) === null ? undefined : `${inputId(path)}-about`;
-}
-
-/** What a field means, one line under its input (the input names it in aria-describedby). */
-function FieldAbout({ path }: { path: Path }) {
-  const text = configHint(path);
-  if (text === null) return null;
-  return (
-    <span id={`${inputId(path)}-about`} class="hint" data-field-hint>
-      {text}
-    </span>
-  );
-}
-
-function kindFor(path: Path, value: unknown): FieldKind {
-  const k = fieldKind(path);
-  if (k.kind !== 'json') return k;
+/** The schema's kind, or for a key the schema does not know, the kind its value has. */
+function kindFor(node: SchemaNode | undefined, value: unknown): FieldKind {
+  const k = kindOf(node);
+  if (k.kind !== 'json' || node) return k;
   if (typeof value === 'boolean') return { kind: 'bool' };
   if (typeof value === 'number') return { kind: 'number' };
   if (typeof value === 'string') return { kind: 'text' };
   return k;
 }
 
-/** The value an emptied input stands for: absent, null or the empty text, as the field allows. */
-function emptyValue(path: Path, was: unknown): unknown {
-  const may = fieldMayBe(path);
-  if (was === null || (may.nul && !may.absent)) return null;
-  return may.absent ? undefined : '';
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * `node` and `at` default to the schema and label path of `path` (right for a section); `bare` puts
+ * an object's fields in place without a fieldset of its own (a list entry, a union's variant).
+ */
+export function ConfigField(props: Omit<FieldProps, 'node' | 'at'> & { node?: SchemaNode; at?: readonly string[]; bare?: boolean; hide?: readonly string[] }) {
+  const node = props.node ?? schemaAt(props.path);
+  const at = props.at ?? props.path.filter((s): s is string => typeof s === 'string');
+  const f: FieldProps = { path: props.path, value: props.value, ctx: props.ctx, node, at, label: props.label };
+  const field = fieldFor(f, kindFor(node, props.value), props.bare === true, props.hide);
+  // A section that is a list (lines) gets the form's stacked layout its object sections get from ObjectFields.
+  return props.path.length <= 1 && !isPlainObject(props.value) ? <div class="form">{field}</div> : field;
 }
 
-function describedBy(...ids: Array<string | false | undefined>): string | undefined {
-  const s = ids.filter(Boolean).join(' ');
-  return s === '' ? undefined : s;
-}
-
-export function ConfigField({ path, value, ctx }: { path: Path; value: unknown; ctx: FieldContext }) {
-  const kind = kindFor(path, value);
-  if (kind.kind === 'object' && (value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)))) {
-    return <ObjectFields path={path} value={value as Record<string, unknown> | undefined} keys={kind.keys} ctx={ctx} />;
+function fieldFor(f: FieldProps, kind: FieldKind, bare: boolean, hide: readonly string[] | undefined) {
+  const { value } = f;
+  switch (kind.kind) {
+    case 'object':
+      if (value !== undefined && !isPlainObject(value)) break;
+      return <ObjectFields f={f} kind={kind} bare={bare || f.path.length <= 1} hide={hide ?? kind.fixed} />;
+    case 'list':
+      if (value !== undefined && !Array.isArray(value)) break;
+      if (['object', 'json', 'union', 'record', 'list'].includes(kind.item.kind)) return <ObjectList f={f} list={(value as unknown[] | undefined) ?? []} itemNode={kind.itemNode} />;
+      return <PlainList f={f} list={(value as unknown[] | undefined) ?? []} numeric={kind.item.kind === 'number'} />;
+    case 'record':
+      if (value !== undefined && !isPlainObject(value)) break;
+      return <RecordField f={f} kind={kind} record={(value as Record<string, unknown> | undefined) ?? {}} />;
+    case 'union':
+      return <UnionField f={f} variants={kind.variants} />;
+    case 'fixed':
+      return <ConfigFieldError id={`${inputId(f.path)}-err`} path={pathText(f.path)} messages={f.ctx.errors.get(pathText(f.path))} />;
+    case 'json':
+      break;
+    default:
+      return <LeafField f={f} kind={kind} />;
   }
-  if (kind.kind === 'list' && (Array.isArray(value) || value === undefined)) {
-    const list = (value as unknown[] | undefined) ?? [];
-    if (kind.item.kind === 'object' || kind.item.kind === 'json') return <ObjectList path={path} list={list} ctx={ctx} />;
-    return <PlainList path={path} list={list} numeric={kind.item.kind === 'number'} ctx={ctx} />;
-  }
-  if (kind.kind === 'object' || kind.kind === 'list' || kind.kind === 'json') return <JsonField path={path} value={value} ctx={ctx} />;
-  return <LeafField path={path} value={value} kind={kind} ctx={ctx} />;
+  return <JsonField f={f} />;
 }
 
-function ObjectFields({ path, value, keys, ctx }: { path: Path; value: Record<string, unknown> | undefined; keys: string[]; ctx: FieldContext }) {
-  const all = [...keys, ...Object.keys(value ?? {}).filter((k) => !keys.includes(k))];
-  const p = pathText(path);
-  const errId = `${inputId(path)}-err`;
+function ObjectFields({ f, kind, bare, hide }: { f: FieldProps; kind: Extract<FieldKind, { kind: 'object' }>; bare: boolean; hide: readonly string[] }) {
+  const value = f.value as Record<string, unknown> | undefined;
+  const all = [...kind.keys, ...Object.keys(value ?? {}).filter((k) => !kind.keys.includes(k))].filter((k) => !hide.includes(k));
+  const p = pathText(f.path);
+  const errId = `${inputId(f.path)}-err`;
   const body = (
     <>
-      <ConfigFieldError id={errId} path={p} messages={ctx.errors.get(p)} />
+      <ConfigFieldError id={errId} path={p} messages={f.ctx.errors.get(p)} />
       {all.map((k) => (
-        <ConfigField key={k} path={[...path, k]} value={value?.[k]} ctx={ctx} />
+        <ConfigField key={k} path={[...f.path, k]} value={value?.[k]} ctx={f.ctx} node={kind.shape[k]} at={[...f.at, k]} />
       ))}
     </>
   );
-  if (path.length <= 1) return <div class="form">{body}</div>;
+  if (f.path.length <= 1) return <div class="form">{body}</div>;
+  if (bare) return body;
   return (
-    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={describedBy(aboutId(path), ctx.errors.has(p) && errId)}>
-      <legend>{labelOf(path)}</legend>
-      <FieldAbout path={path} />
+    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={describedBy(aboutId(f.path, f.at), f.ctx.errors.has(p) && errId)}>
+      <legend>{labelOf(f)}</legend>
+      <FieldAbout path={f.path} at={f.at} />
       {body}
     </fieldset>
   );
 }
 
-function ObjectList({ path, list, ctx }: { path: Path; list: unknown[]; ctx: FieldContext }) {
+function ObjectList({ f, list, itemNode }: { f: FieldProps; list: unknown[]; itemNode: SchemaNode | undefined }) {
+  const { path, ctx } = f;
   const p = pathText(path);
   const errId = `${inputId(path)}-err`;
   const add = () => ctx.set([...path, list.length], list.length > 0 ? blankLike(list[list.length - 1]) : {});
   return (
-    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={describedBy(aboutId(path), ctx.errors.has(p) && errId)}>
-      <legend>{labelOf(path)}</legend>
-      <FieldAbout path={path} />
+    <fieldset class="config-group" style={GROUP_STYLE} aria-describedby={describedBy(aboutId(path, f.at), ctx.errors.has(p) && errId)}>
+      <legend>{labelOf(f)}</legend>
+      <FieldAbout path={path} at={f.at} />
       <ConfigFieldError id={errId} path={p} messages={ctx.errors.get(p)} />
       {list.length === 0 && <p class="hint">{t('config.emptyList')}</p>}
       {list.map((item, i) => (
         <fieldset key={i} class="config-group" style={GROUP_STYLE}>
           <legend>{t('config.item', { n: i + 1 })}</legend>
-          <ConfigField path={[...path, i]} value={item} ctx={ctx} />
+          <ConfigField path={[...path, i]} value={item} ctx={ctx} node={itemNode} at={f.at} bare />
           <button type="button" onClick={() => ctx.remove(path, i)}>
             {t('config.removeItem', { n: i + 1 })}
           </button>
         </fieldset>
       ))}
       <button type="button" onClick={add}>
-        {t('config.addItem', { name: labelOf(path) })}
+        {t('config.addItem', { name: labelOf(f) })}
       </button>
     </fieldset>
   );
 }
 
-function PlainList({ path, list, numeric, ctx }: { path: Path; list: unknown[]; numeric: boolean; ctx: FieldContext }) {
+function PlainList({ f, list, numeric }: { f: FieldProps; list: unknown[]; numeric: boolean }) {
+  const { path, ctx } = f;
   const id = inputId(path);
   const p = pathText(path);
   const errs = ctx.errors.get(p) ?? [...ctx.errors.entries()].filter(([k]) => k.startsWith(`${p}[`)).flatMap(([, v]) => v);
@@ -141,146 +133,12 @@ function PlainList({ path, list, numeric, ctx }: { path: Path; list: unknown[]; 
   }
   return (
     <div class="field">
-      <label for={id}>{labelOf(path)}</label>
-      <textarea id={id} rows={Math.min(6, Math.max(2, list.length + 1))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(aboutId(path), `${id}-hint`, errs.length > 0 && `${id}-err`)} aria-invalid={errs.length > 0 || undefined} />
-      <FieldAbout path={path} />
+      <label for={id}>{labelOf(f)}</label>
+      <textarea id={id} rows={Math.min(6, Math.max(2, list.length + 1))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(aboutId(path, f.at), `${id}-hint`, errs.length > 0 && `${id}-err`)} aria-invalid={errs.length > 0 || undefined} />
+      <FieldAbout path={path} at={f.at} />
       <span id={`${id}-hint`} class="hint">
         {t('config.onePerLine')}
       </span>
-      <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
-    </div>
-  );
-}
-
-function JsonField({ path, value, ctx }: { path: Path; value: unknown; ctx: FieldContext }) {
-  const id = inputId(path);
-  const p = pathText(path);
-  const [text, setText] = useState(value === undefined ? '' : JSON.stringify(value, null, 2));
-  const [bad, setBad] = useState(false);
-  const errs = [...ctx.errors.entries()].filter(([k]) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)).flatMap(([k, v]) => v.map((m) => (k === p ? m : `${k.slice(p.length).replace(/^\./, '')}: ${m}`)));
-  function change(raw: string) {
-    setText(raw);
-    if (raw.trim() === '') {
-      setBad(false);
-      ctx.set(path, emptyValue(path, value));
-      return;
-    }
-    try {
-      ctx.set(path, JSON.parse(raw));
-      setBad(false);
-    } catch {
-      setBad(true);
-    }
-  }
-  return (
-    <div class="field">
-      <label for={id}>{labelOf(path)}</label>
-      <textarea id={id} class="mono" rows={Math.min(10, Math.max(2, text.split('\n').length))} value={text} onInput={(e) => change(e.currentTarget.value)} aria-describedby={describedBy(aboutId(path), `${id}-hint`, (errs.length > 0 || bad) && `${id}-err`)} aria-invalid={errs.length > 0 || bad || undefined} spellcheck={false} />
-      <FieldAbout path={path} />
-      <span id={`${id}-hint`} class="hint">
-        {t('config.jsonHint')}
-      </span>
-      <ConfigFieldError id={`${id}-err`} path={p} messages={bad ? [t('config.badJson'), ...errs] : errs} />
-    </div>
-  );
-}
-
-function LeafField({ path, value, kind, ctx }: { path: Path; value: unknown; kind: FieldKind; ctx: FieldContext }) {
-  const id = inputId(path);
-  const p = pathText(path);
-  const errs = ctx.errors.get(p);
-  const errId = errs && errs.length > 0 ? `${id}-err` : undefined;
-  const about = aboutId(path);
-  const label = <label for={id}>{labelOf(path)}</label>;
-  const invalid = errId ? true : undefined;
-
-  if (kind.kind === 'bool') {
-    return (
-      <div class="field check">
-        <label for={id}>
-          <input id={id} type="checkbox" checked={value === true} onChange={(e) => ctx.set(path, e.currentTarget.checked)} aria-describedby={describedBy(about, errId)} aria-invalid={invalid} /> {labelOf(path)}
-        </label>
-        <FieldAbout path={path} />
-        <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
-      </div>
-    );
-  }
-
-  if (kind.kind === 'enum') {
-    const may = fieldMayBe(path);
-    const current = typeof value === 'string' ? value : '';
-    return (
-      <div class="field">
-        {label}
-        <select id={id} value={current} onChange={(e) => ctx.set(path, e.currentTarget.value === '' ? emptyValue(path, value) : e.currentTarget.value)} aria-describedby={describedBy(about, errId)} aria-invalid={invalid}>
-          {(may.absent || may.nul || current === '') && <option value="">{t('config.notSet')}</option>}
-          {kind.values.map((v) => (
-            <option key={v} value={v}>
-              {v}
-            </option>
-          ))}
-        </select>
-        <FieldAbout path={path} />
-        <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
-      </div>
-    );
-  }
-
-  if (kind.kind === 'number') {
-    const shown = value === undefined || value === null ? '' : String(value);
-    return (
-      <div class="field">
-        {label}
-        <input
-          id={id}
-          type="text"
-          inputMode="numeric"
-          value={shown}
-          onInput={(e) => {
-            const raw = e.currentTarget.value.trim();
-            ctx.set(path, raw === '' ? emptyValue(path, value) : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw);
-          }}
-          aria-describedby={describedBy(about, errId)}
-          aria-invalid={invalid}
-        />
-        <FieldAbout path={path} />
-        <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
-      </div>
-    );
-  }
-
-  const secret = isSecretPath(path);
-  const storedSecret = secret && getAt(ctx.original, path.slice(1)) === REDACTED;
-  const text = value === undefined || value === null || (secret && value === REDACTED) ? '' : String(value);
-  const explanation = !secret && typeof value === 'string' ? ctx.explain(path, value) : null;
-  const hintId = secret || explanation ? `${id}-hint` : undefined;
-  const common = {
-    id,
-    placeholder: storedSecret ? t('config.unchanged') : undefined,
-    value: text,
-    onInput: (e: { currentTarget: HTMLInputElement }) => {
-      const raw = e.currentTarget.value;
-      ctx.set(path, raw === '' ? (storedSecret ? REDACTED : emptyValue(path, value)) : raw);
-    },
-    'aria-describedby': describedBy(about, hintId, errId),
-    'aria-invalid': invalid,
-    spellcheck: false,
-  };
-  return (
-    <div class="field">
-      {label}
-      {secret ? <input type="password" autocomplete="new-password" {...common} /> : <input type="text" autocomplete="off" {...common} />}
-      <FieldAbout path={path} />
-      {secret && (
-        <span id={hintId} class="hint">
-          {storedSecret ? t('config.secretKept') : t('config.secretHint')}
-        </span>
-      )}
-      {explanation && (
-        <span id={hintId} class="hint" aria-live="polite" data-explain={p}>
-          {explanation.ok ? explanation.text : explanation.error}
-        </span>
-      )}
       <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
     </div>
   );
