@@ -134,3 +134,13 @@ test('the validator\'s error paths are the paths of the record rows\' and varian
   const good = validateConfig({ http: { tls: 'self-signed' }, policy: { slotLimits: { B: { callMinutes: null, smsCount: '10' } }, switchRules: { triggers: { calls: 5 } } } });
   assert.ok(good.ok, JSON.stringify(!good.ok && good.errors));
 });
+
+test('a list that may be null is a choice: null (every line) or the list itself (only these)', () => {
+  const v = variants(['sip', 'forward', 'twoStage', 'lines']);
+  assert.deepEqual(v.map((x) => x.id), ['null', 'list']);
+  assert.equal(variantOf(v, null)?.id, 'null');
+  assert.equal(variantOf(v, undefined)?.id, 'null', 'absent takes the default, null');
+  assert.equal(variantOf(v, [1, 2])?.id, 'list');
+  assert.equal(variantOf(v, [])?.id, 'list', 'an empty list is no line at all, not every line');
+  assert.deepEqual(variantStart(v[1]!), []);
+});

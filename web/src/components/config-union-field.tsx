@@ -1,8 +1,8 @@
 /**
  * A configuration field that is one of several variants (schema-info.ts `variantsOf`): a labelled
  * choice of the variants, named from the catalogues (field-labels.ts `variantLabel`), then the chosen
- * variant's own fields: an object's keys (its discriminator set by the choice), or a text or number
- * typed in. Errors about the field as a whole sit under the choice; a value fitting no variant is
+ * variant's own fields: an object's keys (its discriminator set by the choice), a list, or a text or
+ * number typed in. Errors about the field as a whole sit under the choice; a value fitting no variant is
  * shown as JSON text so nothing is lost.
  */
 import { getAt, inputId, pathText } from '../config/draft';
@@ -49,7 +49,7 @@ export function UnionField({ f, variants }: { f: FieldProps; variants: readonly 
         <ConfigFieldError id={`${id}-err`} path={p} messages={errs} />
       </div>
       {current === null && <JsonField f={f} />}
-      {current?.shape === 'object' && <ConfigField path={path} value={value} ctx={ctx} node={current.node} at={at} bare />}
+      {(current?.shape === 'object' || current?.shape === 'list') && <ConfigField path={path} value={value} ctx={ctx} node={current.node} at={at} bare />}
       {current?.shape === 'leaf' && <LeafField f={{ ...f, node: current.node, label: variantLabel(at, current.id) }} kind={kindOf(current.node)} />}
     </fieldset>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'preact/hooks';
+import { useEffect, useId, useState } from 'preact/hooks';
 import { lineIds, linesError, linesLoaded, refreshLines } from '../api/lines-store';
 import { t } from '../i18n/index';
 
@@ -25,4 +25,19 @@ export function LineSelect({ automatic, value, onChange }: { automatic?: boolean
       </select>
     </div>
   );
+}
+
+/**
+ * The line a select without an automatic choice shows: the operator's choice while that line exists,
+ * else `preferred` (when it is a line), else the first line. The list may arrive after the first render.
+ */
+export function useLineChoice(preferred?: number): [string, (line: string) => void] {
+  const [line, setLine] = useState('');
+  const ids = lineIds.value;
+  const first = preferred !== undefined && ids.includes(preferred) ? preferred : ids[0];
+  const chosen = ids.some((l) => String(l) === line) ? line : first !== undefined ? String(first) : '';
+  useEffect(() => {
+    if (chosen !== line) setLine(chosen);
+  }, [chosen, line]);
+  return [chosen, setLine];
 }

@@ -40,7 +40,9 @@ export type Variant =
   /** An object; `tag` is its discriminator key and value when the union has one. */
   | { id: string; shape: 'object'; node: SchemaNode; tag?: { key: string; value: string | number | boolean } }
   /** A text, number or choice typed in. */
-  | { id: 'text' | 'number' | 'enum' | 'bool'; shape: 'leaf'; node: SchemaNode };
+  | { id: 'text' | 'number' | 'enum' | 'bool'; shape: 'leaf'; node: SchemaNode }
+  /** A list (of a list that may be null: null and [] then mean different things). */
+  | { id: 'list'; shape: 'list'; node: SchemaNode };
 
 export type FieldKind =
   | { kind: 'bool' }
@@ -113,6 +115,7 @@ export function variantsOf(n: SchemaNode): Variant[] | null {
   if (d.type !== 'union') {
     if (head.length === 0) return null;
     if (d.type === 'object') return [...head, { id: 'object', shape: 'object', node: inner }];
+    if (d.type === 'array' && may.nul) return [...head, { id: 'list', shape: 'list', node: inner }];
     return may.absent && may.nul && leaf ? [...head, { id: leaf, shape: 'leaf', node: inner }] : null;
   }
   const out = [...head];
@@ -147,6 +150,8 @@ export function variantOf(variants: readonly Variant[], value: unknown): Variant
       case 'object':
         if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
         return !v.tag || (value as Record<string, unknown>)[v.tag.key] === v.tag.value;
+      case 'list':
+        return Array.isArray(value);
       case 'leaf':
         return v.id === 'number' ? typeof value === 'number' : v.id === 'bool' ? typeof value === 'boolean' : typeof value === 'string';
     }
@@ -168,6 +173,8 @@ export function variantStart(v: Variant): unknown {
       return v.value;
     case 'object':
       return v.tag ? { [v.tag.key]: v.tag.value } : {};
+    case 'list':
+      return [];
     case 'leaf': {
       const k = kindOf(v.node);
       return k.kind === 'number' ? 0 : k.kind === 'bool' ? false : k.kind === 'enum' ? k.values[0] : '';

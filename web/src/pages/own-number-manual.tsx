@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { Alert } from '../components/alert';
-import { LineSelect } from '../components/line-select';
+import { LineSelect, useLineChoice } from '../components/line-select';
 import { t } from '../i18n/index';
 import type { OwnNumberStatus } from './own-number-page';
 
 /** "Set by hand": the number of the SIM in a line (PUT /api/sims/:iccid/number; method `manual`, never overwritten). */
 export function OwnNumberManualForm({ rows, onSaved }: { rows: Record<number, OwnNumberStatus>; onSaved: (line: number) => void }) {
-  const [line, setLine] = useState('');
+  const [line, setLine] = useLineChoice();
   const [saved, setSaved] = useState<{ line: number; number: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

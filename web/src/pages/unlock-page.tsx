@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { lineIds, lineSignal, linesLoaded, refreshLines } from '../api/lines-store';
 import { Alert } from '../components/alert';
-import { LineSelect } from '../components/line-select';
+import { LineSelect, useLineChoice } from '../components/line-select';
 import { t } from '../i18n/index';
 
 type Mode = 'pin' | 'puk';
@@ -13,7 +13,6 @@ const LOCKED = new Set(['SIM PIN', 'SIM PUK']);
 /** Manual §5 PIN/PUK: enter a locked card's PIN, or its PUK and a new PIN (admin only). */
 export default function UnlockPage() {
   const [mode, setMode] = useState<Mode>('pin');
-  const [line, setLine] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<{ line: number; state: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,13 +23,8 @@ export default function UnlockPage() {
   const ids = lineIds.value;
   const locked = ids.map((id) => lineSignal(id)?.value).filter((l) => l && l.sim.state !== null && LOCKED.has(l.sim.state));
 
-  // The select starts on the first card waiting for a code, else the first line (the list may arrive
-  // after the first render), and keeps the operator's choice while that line exists.
-  const first = locked[0]?.id ?? ids[0];
-  const chosen = ids.some((l) => String(l) === line) ? line : first !== undefined ? String(first) : '';
-  useEffect(() => {
-    if (chosen !== line) setLine(chosen);
-  }, [chosen, line]);
+  // The select starts on the first card waiting for a code, else the first line.
+  const [line, setLine] = useLineChoice(locked[0]?.id);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -69,7 +63,7 @@ export default function UnlockPage() {
         </ul>
       )}
       <form data-form="unlock" class="form" onSubmit={submit}>
-        <LineSelect value={chosen} onChange={setLine} />
+        <LineSelect value={line} onChange={setLine} />
         <fieldset>
           <legend>{t('unlock.codeKind')}</legend>
           <label>

@@ -1,26 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { lineIds } from '../api/lines-store';
 import type { UssdReply } from '../api/types';
 import { Alert } from '../components/alert';
-import { LineSelect } from '../components/line-select';
+import { LineSelect, useLineChoice } from '../components/line-select';
 import { t } from '../i18n/index';
 import { ussdStateLabel } from '../labels';
 
 /** USSD console (manual §5.4): send a code on a line, answer menus, close the session. */
 export default function UssdPage() {
-  const [line, setLine] = useState('');
+  const [line, setLine] = useLineChoice();
   const [reply, setReply] = useState<UssdReply | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-
-  // The select starts on the first line (the list may arrive after the first render) and keeps the
-  // operator's choice while that line exists.
-  const ids = lineIds.value;
-  const chosen = ids.some((l) => String(l) === line) ? line : ids.length > 0 ? String(ids[0]) : '';
-  useEffect(() => {
-    if (chosen !== line) setLine(chosen);
-  }, [chosen, line]);
 
   async function run(f: () => Promise<UssdReply | null>) {
     setBusy(true);
@@ -60,7 +51,7 @@ export default function UssdPage() {
     <section aria-labelledby="ussd-title">
       <h1 id="ussd-title">{t('ussd.title')}</h1>
       <form data-form="ussd" class="form" onSubmit={send}>
-        <LineSelect value={chosen} onChange={setLine} />
+        <LineSelect value={line} onChange={setLine} />
         <div class="field">
           <label for="ussd-code">{t('ussd.code')}</label>
           <input id="ussd-code" name="code" required pattern="[0-9*#+]{1,182}" autocomplete="off" aria-describedby="ussd-code-hint" />
