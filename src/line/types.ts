@@ -2,6 +2,7 @@
  * What a line shows to the rest of the daemon and to the API (manual §3.2.1 columns that exist so far).
  */
 import type { Family, Rat, SimState } from '../../modem-drivers/types.js';
+import type { NetworkInterfaceView } from '../system/network-view.js';
 
 export type SlotId = 'A' | 'B' | 'C' | 'D';
 
@@ -108,6 +109,8 @@ export interface DeviceStatus {
   lastLogin: string | null;
   /** Simulated modems running in this process (demo mode), and where their control API listens. */
   simulator: { modems: number; controlApi: string } | null;
+  /** The host's external network interfaces and their addresses (shown, not configured). */
+  network: NetworkInterfaceView[];
 }
 
 /** What the web layer reads from the daemon. */

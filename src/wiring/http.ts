@@ -36,6 +36,7 @@ import { LiveEventHub } from '../web/live-event-hub.js';
 import { signalRoutes } from '../web/signal-routes.js';
 import { systemRoutes } from '../web/system-routes.js';
 import { simUnlockRoutes } from '../web/sim-unlock-routes.js';
+import { networkView } from '../system/network-view.js';
 
 export interface HttpWiringOptions {
   config: ConfigStore;
@@ -145,6 +146,7 @@ export function wireHttp(o: HttpWiringOptions): HttpPart {
         node: process.version,
         platform: `${os.type()} ${os.release()} ${os.arch()}`,
         lastLogin: auth.lastLogin(),
+        network: networkView(os.networkInterfaces()),
       };
     },
   };

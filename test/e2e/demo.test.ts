@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/transcript.js';
 import { assertSippInstalled, startSipp } from '../helpers/sipp.js';
@@ -59,9 +59,14 @@ test('cellgate start with no configuration and no modems: demo mode, four lines 
     const dev = (await (await fetch(`http://127.0.0.1:${port}/api/device`, { headers: auth })).json()) as {
       mode: string;
       simulator: { modems: number; controlApi: string } | null;
+      network: { name: string; mac: string | null; addresses: { family: string; cidr: string }[] }[];
     };
     assert.equal(dev.mode, 'demo');
     assert.equal(dev.simulator?.modems, 4);
+    // the host's interfaces as os.networkInterfaces() has them, loopback left out
+    const external = Object.entries(os.networkInterfaces()).filter(([, infos]) => (infos ?? []).some((a) => !a.internal)).map(([name]) => name).sort();
+    assert.deepEqual(dev.network.map((n) => n.name), external);
+    for (const n of dev.network) for (const a of n.addresses) assert.ok(!a.cidr.startsWith('127.'), `no loopback address: ${a.cidr}`);
     // the simulator's control API runs beside it
     const sims = (await (await fetch(`${dev.simulator!.controlApi}/modems`)).json()) as { modems: unknown[] };
     assert.equal(sims.modems.length, 4);

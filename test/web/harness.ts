@@ -62,6 +62,7 @@ export function deviceStatus(): DeviceStatus {
     platform: 'linux',
     lastLogin: null,
     simulator: { modems: 4, controlApi: 'http://127.0.0.1:8081' },
+    network: [{ name: 'eth0', mac: '52:54:00:12:34:56', addresses: [{ family: 'IPv4', cidr: '192.168.8.1/24' }] }],
   };
 }
 

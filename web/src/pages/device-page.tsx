@@ -22,6 +22,32 @@ interface DeviceStatus {
   node: string;
   platform: string;
   lastLogin: string | null;
+  network: NetworkInterface[];
+}
+
+interface NetworkInterface {
+  name: string;
+  mac: string | null;
+  addresses: { family: 'IPv4' | 'IPv6'; cidr: string }[];
+}
+
+/** The host's interfaces (shown, not configured: addressing is the operating system's). */
+function networkColumns(): CardColumn<NetworkInterface>[] {
+  return [
+    { col: 'interface', label: t('device.net.interface'), rowHeader: true, cell: (n) => n.name },
+    {
+      col: 'addresses',
+      label: t('device.net.addresses'),
+      cell: (n) =>
+        n.addresses.map((a, i) => (
+          <span key={i} class="address">
+            {a.cidr}
+            {i < n.addresses.length - 1 && <br />}
+          </span>
+        )),
+    },
+    { col: 'mac', label: t('device.net.mac'), cell: (n) => n.mac ?? '—' },
+  ];
 }
 
 const REFRESH_MS = 30_000;
@@ -93,6 +119,13 @@ export default function DevicePage() {
             </div>
           ))}
         </dl>
+      )}
+      {device && (
+        <>
+          <h2>{t('device.net.title')}</h2>
+          <p class="hint">{t('device.net.about')}</p>
+          {device.network.length === 0 ? <p>{t('device.net.none')}</p> : <CardTable name="device-network" caption={t('device.net.caption')} columns={networkColumns()} rows={device.network} rowKey={(n) => n.name} rowAttrs={(n) => ({ 'data-interface': n.name })} />}
+        </>
       )}
       {ids.length > 0 && (
         <>
