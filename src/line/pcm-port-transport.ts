@@ -4,17 +4,21 @@
  * and write through libuv's thread pool, and a read that finds nothing waits and runs again: with 32
  * calls that machinery cost more than a core's third on its own (docs/media.md, the call-audio bench).
  *
- * Here the port is opened by the serial library's Linux binding (raw termios, the exclusive lock, a
- * non-blocking descriptor). Reads then come from a tty stream on the descriptor, which stays in the
- * event loop's epoll set for the whole call (the binding's own poller leaves and re-enters it around
- * every read: two more system calls per frame, so it is released at once), into one buffer that every
+ * Here the port is opened by the serial library's native open (raw termios, the exclusive lock, a
+ * non-blocking descriptor) without its Linux binding object: that object's poller (which would leave and
+ * re-enter the epoll set around every read, two more system calls per frame) is never freed once made,
+ * as its native half holds its callback for good, so opening a call's port through it kept about 1 KB
+ * per call for the life of the process (docs/decisions/0018). Reads come from a tty stream on the
+ * descriptor, which stays in the event loop's epoll set for the whole call, into one buffer that every
  * read reuses (a view of it reaches the listener, which must not keep it). Writes are non-blocking
  * system calls on the main thread; what the tty cannot take at once waits, in order, and is retried
  * with the next write or shortly after.
  */
 import fs from 'node:fs';
 import tty from 'node:tty';
-import { LinuxBinding, type LinuxPortBinding } from '@serialport/bindings-cpp';
+// The native open alone: the package's entry point offers it only inside LinuxBinding.open, which also
+// makes the poller that is never freed.
+import { asyncOpen } from '@serialport/bindings-cpp/dist/load-bindings.js';
 import type { AtTransport } from '../at/types.js';
 
 /** A tty that takes nothing for this many queued bytes (2 s at 8 kHz) is not being read: the excess is dropped. */
@@ -29,17 +33,18 @@ function retryable(error: unknown): boolean {
   return code === 'EAGAIN' || code === 'EWOULDBLOCK' || code === 'EINTR';
 }
 
+/** The options LinuxBinding.open passes to the native open: 8N1, no flow control, raw, reads of one byte or more. */
+const PORT_OPTIONS = { vmin: 1, vtime: 0, dataBits: 8, lock: true, stopBits: 1, parity: 'none', rtscts: false, xon: false, xoff: false, xany: false, hupcl: true };
+const openPort = asyncOpen as (path: string, options: typeof PORT_OPTIONS & { path: string; baudRate: number }) => Promise<number>;
+
 export async function openPcmTransport(path: string, baudRate: number): Promise<AtTransport> {
-  let binding: LinuxPortBinding;
+  let fd: number;
   try {
-    binding = await LinuxBinding.open({ path, baudRate, lock: true });
+    fd = await openPort(path, { ...PORT_OPTIONS, path, baudRate });
   } catch (error) {
     throw new Error(`cannot open ${path}: ${(error as Error).message}`);
   }
-  const fd = binding.fd!;
-  // The tty stream below owns the descriptor from here on (it closes it); the binding's poller, a
-  // second event-loop handle on the same descriptor, must not outlive this point.
-  binding.poller.destroy();
+  // The tty stream below owns the descriptor from here on (it closes it).
   let stream: tty.ReadStream;
   const reads = new ReadTarget();
   try {

@@ -1,6 +1,7 @@
 /**
  * The PCM port transport on a real pseudo-terminal pair (socat): bytes both ways, byte-exact and in
- * order, including writes larger than the tty takes at once; the far end going away closes it.
+ * order, including writes larger than the tty takes at once; the far end going away closes it; opening
+ * and closing it once per call leaves nothing behind.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,6 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queryObjects } from 'node:v8';
+import { Poller } from '@serialport/bindings-cpp/dist/poller.js';
 import { openPcmTransport } from '../../src/line/pcm-port-transport.js';
 import { openSerialTransport } from '../../src/line/serial-transport.js';
 
@@ -83,4 +86,25 @@ test('PCM transport: the far side going away closes it with an error, once', asy
 
 test('PCM transport: a port that does not exist is a clear error', async () => {
   await assert.rejects(openPcmTransport('/dev/does-not-exist-pcm', 115200), /cannot open \/dev\/does-not-exist-pcm/);
+});
+
+test('PCM transport: opened and closed once per call, it leaves no serial poller behind (they are never freed)', async () => {
+  const pair = await ptyPair();
+  try {
+    const far = await openSerialTransport(pair.a, 115200);
+    // queryObjects collects garbage before counting.
+    const before = queryObjects(Poller, { format: 'count' }) as number;
+    for (let call = 0; call < 20; call++) {
+      const pcm = await openPcmTransport(pair.b, 115200);
+      pcm.onData(() => undefined);
+      pcm.write(Buffer.alloc(320));
+      await pcm.close();
+    }
+    await new Promise((r) => setTimeout(r, 50)); // the tty handles close on the next loop turn
+    assert.equal((queryObjects(Poller, { format: 'count' }) as number) - before, 0);
+    await far.close();
+  } finally {
+    pair.socat.kill('SIGTERM');
+    pair.remove();
+  }
 });

@@ -4,7 +4,9 @@
  * length fire in the order they were set. So each length gets one queue and one Node timer for its
  * head, and a timer is a small entry instead of a `setTimeout` of its own with the closures around
  * it: a busy registrar keeps tens of thousands of Timer J waiting at once (RFC 3261 §17.2.2).
- * Cancelling clears the entry's callback; the entry leaves its queue when it comes due.
+ * Cancelling clears the entry's callback; the entry leaves its queue when it comes due. A queue that
+ * runs empty is dropped: the entries it passed and the length itself (a one-off length, such as a
+ * registration refresh, would otherwise stay for good) are not kept while idle.
  * Closing cancels everything and later timers are never scheduled, like TrackedScheduler.
  */
 import type { ScheduledTimer, TimerScheduler } from '../transaction/timer-scheduler.js';
@@ -59,6 +61,13 @@ export class BatchedTimerScheduler implements TimerScheduler {
   /** Timers set and neither fired nor cancelled. */
   get pendingCount(): number {
     return this.pending;
+  }
+
+  /** Entries the queues hold: pending, cancelled and not yet due, or passed and not yet dropped. */
+  get heldCount(): number {
+    let held = 0;
+    for (const queue of this.queues.values()) held += queue.entries.length;
+    return held;
   }
 
   schedule(delayMs: number, fire: () => void): ScheduledTimer {
@@ -116,6 +125,11 @@ export class BatchedTimerScheduler implements TimerScheduler {
         this.options.onError?.(error);
       }
       if (this.closed) return;
+    }
+    if (queue.head === queue.entries.length) {
+      // Drained: a timer of this length set from here on starts a queue of its own again.
+      if (this.queues.get(queue.delayMs) === queue) this.queues.delete(queue.delayMs);
+      return;
     }
     // Drop what has been passed once it is most of the array, so the queue does not only grow.
     if (queue.head > 1024 && queue.head * 2 > queue.entries.length) {

@@ -93,3 +93,26 @@ test('a long queue is compacted as it drains and keeps its order', () => {
   assert.equal(fired.length, 5000);
   assert.ok(fired.every((v, i) => v === i));
 });
+
+test('a queue that runs empty is dropped: nothing is held once every timer has fired, whatever the lengths', () => {
+  const { scheduler, advance, armed } = rig();
+  let fired = 0;
+  // A few calls' worth of fixed lengths, and lengths used once (refresh intervals).
+  for (let i = 0; i < 300; i++) {
+    scheduler.schedule(500, () => fired++);
+    scheduler.schedule(32_000, () => fired++).cancel();
+    scheduler.schedule(1000 + i, () => fired++);
+  }
+  assert.equal(scheduler.heldCount, 900);
+  advance(100_000);
+  assert.equal(fired, 600);
+  assert.equal(scheduler.heldCount, 0);
+  assert.equal(armed.size, 0);
+  // A length used again after its queue was dropped still fires, in order.
+  const order: string[] = [];
+  scheduler.schedule(500, () => order.push('a'));
+  scheduler.schedule(500, () => order.push('b'));
+  advance(100_500);
+  assert.deepEqual(order, ['a', 'b']);
+  assert.equal(scheduler.heldCount, 0);
+});
