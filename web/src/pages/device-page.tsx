@@ -38,13 +38,14 @@ function networkColumns(): CardColumn<NetworkInterface>[] {
     {
       col: 'addresses',
       label: t('device.net.addresses'),
-      cell: (n) =>
-        n.addresses.map((a, i) => (
-          <span key={i} class="address">
-            {a.cidr}
-            {i < n.addresses.length - 1 && <br />}
-          </span>
-        )),
+      // One block of one address per line (a card's cell lays its children out in a row).
+      cell: (n) => (
+        <span class="addresses">
+          {n.addresses.map((a, i) => (
+            <span key={i}>{a.cidr}</span>
+          ))}
+        </span>
+      ),
     },
     { col: 'mac', label: t('device.net.mac'), cell: (n) => n.mac ?? '—' },
   ];
