@@ -12,8 +12,12 @@
 export interface TickClock {
   /** Milliseconds on a monotonic clock (performance.now()). */
   now(): number;
-  /** Calls `fn` after about `ms`; returns a cancel function. */
-  after(ms: number, fn: () => void): () => void;
+  /**
+   * Calls `fn` at about `deadline` (on `now()`'s clock; at once when it has passed); returns a cancel
+   * function. Absolute, so two clocks asking for the same grid point get the same one: a relative wait
+   * measured against a second reading of the clock would land a microsecond later, in the next slot.
+   */
+  at(deadline: number, fn: () => void): () => void;
 }
 
 interface Due {
@@ -44,14 +48,14 @@ function coalescingTimers(): TickClock {
   };
   return {
     now: () => performance.now(),
-    after: (ms, fn) => {
+    at: (deadline, fn) => {
       const now = performance.now();
-      const key = Math.ceil(now + ms);
+      const key = Math.ceil(Math.max(now, deadline));
       let due = slots.get(key);
       if (due === undefined) {
         due = [];
         slots.set(key, due);
-        setTimeout(fire, key - now, key);
+        setTimeout(fire, Math.max(0, key - now), key);
       }
       const entry: Due = { fn };
       due.push(entry);
@@ -112,7 +116,7 @@ export class WriterClock {
       return this.wake();
     }
     this.start = Math.ceil(now / this.o.periodMs) * this.o.periodMs;
-    this.cancel = this.clock.after(this.start - now, () => this.wake());
+    this.cancel = this.clock.at(this.start, () => this.wake());
   }
 
   stop(): void {
@@ -142,7 +146,6 @@ export class WriterClock {
       }
     }
     if (!this.running) return;
-    const wait = Math.max(0, this.start + this.next * this.o.periodMs - this.clock.now());
-    this.cancel = this.clock.after(wait, () => this.wake());
+    this.cancel = this.clock.at(this.start + this.next * this.o.periodMs, () => this.wake());
   }
 }

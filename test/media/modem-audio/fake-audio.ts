@@ -13,9 +13,9 @@ export class ManualClock implements TickClock {
     return this.t;
   }
 
-  after(ms: number, fn: () => void): () => void {
+  at(deadline: number, fn: () => void): () => void {
     const id = ++this.seq;
-    this.timers.push({ at: this.t + ms + this.lateness(), fn, id });
+    this.timers.push({ at: Math.max(this.t, deadline) + this.lateness(), fn, id });
     return () => {
       this.timers = this.timers.filter((x) => x.id !== id);
     };
