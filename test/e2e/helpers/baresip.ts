@@ -56,8 +56,75 @@ export interface BaresipOptions {
   recordDir?: string;
 }
 
+/** A running baresip and its control connection, or why it did not start. */
+type Launch = { ok: true; sipPort: number; child: ChildProcess; socket: Socket; output: () => string; exited: Promise<void> } | { ok: false; output: string; ctrlPort: number };
+
+/** Ports picked free can be taken by someone else (an outgoing TCP connection's local port) before baresip binds them: a bind failure is retried with new ports. */
+const LAUNCH_ATTEMPTS = 3;
+
 /** Starts baresip registering `user` with `password` at 127.0.0.1:`registrarPort`; answers only when told unless `answer` is `auto`. */
 export async function startBaresip(dir: string, name: string, user: string, password: string, registrarPort: number, o: BaresipOptions = {}): Promise<Baresip> {
+  let launch = await launchBaresip(dir, name, user, password, registrarPort, o);
+  for (let attempt = 2; attempt <= LAUNCH_ATTEMPTS && !launch.ok && /Address already in use/.test(launch.output); attempt++) {
+    launch = await launchBaresip(dir, name, user, password, registrarPort, o);
+  }
+  if (!launch.ok) assert.fail(`baresip ${name}: ctrl_tcp did not open on ${launch.ctrlPort}:\n${launch.output}`);
+  const { sipPort, child, socket, exited } = launch;
+  const readOutput = launch.output;
+  const events: BaresipEvent[] = [];
+  const waiters: (() => void)[] = [];
+  let buf = '';
+  socket.on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    for (;;) {
+      const m = /^(\d+):/.exec(buf);
+      if (!m || buf.length < m[0].length + Number(m[1]) + 1) break;
+      const body = buf.slice(m[0].length, m[0].length + Number(m[1]));
+      buf = buf.slice(m[0].length + Number(m[1]) + 1);
+      try {
+        const o = JSON.parse(body) as BaresipEvent & { event?: boolean };
+        if (o.event) events.push(o);
+      } catch {
+        /* not JSON */
+      }
+      for (const w of waiters.splice(0)) w();
+    }
+  });
+  socket.on('error', () => undefined);
+  const ctrl = socket;
+  // Without the call statistics line baresip rewrites many times a second, which would crowd out the rest.
+  const cleanOutput = (): string => readOutput().replace(/\[\d+:\d\d:\d\d\] audio=\S+ \(bit\/s\)\s*/g, '');
+  return {
+    sipPort,
+    events,
+    log: cleanOutput,
+    command(command, params = '') {
+      const j = JSON.stringify({ command, params, token: command });
+      ctrl.write(`${Buffer.byteLength(j)}:${j},`);
+    },
+    async waitEvent(type, timeoutMs = 10_000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        const e = events.find((x) => x.type === type);
+        if (e) return e;
+        const left = end - Date.now();
+        if (left <= 0) throw new Error(`baresip ${name}: no ${type} event in ${timeoutMs} ms; events: ${JSON.stringify(events.map((x) => x.type))}\n${cleanOutput().slice(-2000)}`);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, left);
+          waiters.push(() => (clearTimeout(t), resolve()));
+        });
+      }
+    },
+    async stop() {
+      ctrl.destroy();
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+async function launchBaresip(dir: string, name: string, user: string, password: string, registrarPort: number, o: BaresipOptions): Promise<Launch> {
   const home = join(dir, name);
   mkdirSync(home, { recursive: true });
   const sipPort = await freeUdpPort();
@@ -93,68 +160,23 @@ export async function startBaresip(dir: string, name: string, user: string, pass
   writeFileSync(join(home, 'accounts'), `<sip:${user}@127.0.0.1:${registrarPort}>;auth_pass=${password};answermode=${o.answer ?? 'manual'};regint=300;audio_codecs=pcmu\n`);
   const child: ChildProcess = spawn('timeout', ['50', 'baresip', '-f', home], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let closed = false;
   child.stdout!.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString('utf8')));
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.on('close', () => ((closed = true), resolve())));
 
-  const events: BaresipEvent[] = [];
-  const waiters: (() => void)[] = [];
   let socket: Socket | null = null;
-  for (let i = 0; i < 50 && socket === null; i++) {
+  for (let i = 0; i < 50 && socket === null && !closed; i++) {
     await new Promise((r) => setTimeout(r, 100));
     socket = await new Promise<Socket | null>((resolve) => {
       const s = connect(ctrlPort, '127.0.0.1', () => resolve(s));
       s.on('error', () => resolve(null));
     });
   }
-  assert.ok(socket, `baresip ${name}: ctrl_tcp did not open on ${ctrlPort}:\n${output}`);
-  let buf = '';
-  socket.on('data', (d: Buffer) => {
-    buf += d.toString('utf8');
-    for (;;) {
-      const m = /^(\d+):/.exec(buf);
-      if (!m || buf.length < m[0].length + Number(m[1]) + 1) break;
-      const body = buf.slice(m[0].length, m[0].length + Number(m[1]));
-      buf = buf.slice(m[0].length + Number(m[1]) + 1);
-      try {
-        const o = JSON.parse(body) as BaresipEvent & { event?: boolean };
-        if (o.event) events.push(o);
-      } catch {
-        /* not JSON */
-      }
-      for (const w of waiters.splice(0)) w();
-    }
-  });
-  socket.on('error', () => undefined);
-  const ctrl = socket;
-  // Without the call statistics line baresip rewrites many times a second, which would crowd out the rest.
-  const cleanOutput = (): string => output.replace(/\[\d+:\d\d:\d\d\] audio=\S+ \(bit\/s\)\s*/g, '');
-  return {
-    sipPort,
-    events,
-    log: cleanOutput,
-    command(command, params = '') {
-      const j = JSON.stringify({ command, params, token: command });
-      ctrl.write(`${Buffer.byteLength(j)}:${j},`);
-    },
-    async waitEvent(type, timeoutMs = 10_000) {
-      const end = Date.now() + timeoutMs;
-      for (;;) {
-        const e = events.find((x) => x.type === type);
-        if (e) return e;
-        const left = end - Date.now();
-        if (left <= 0) throw new Error(`baresip ${name}: no ${type} event in ${timeoutMs} ms; events: ${JSON.stringify(events.map((x) => x.type))}\n${cleanOutput().slice(-2000)}`);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, left);
-          waiters.push(() => (clearTimeout(t), resolve()));
-        });
-      }
-    },
-    async stop() {
-      ctrl.destroy();
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
-      child.kill('SIGKILL');
-    },
-  };
+  if (socket === null) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    return { ok: false, output, ctrlPort };
+  }
+  return { ok: true, sipPort, child, socket, output: () => output, exited };
 }
