@@ -5,7 +5,14 @@
  * (systemd-networkd, NetworkManager, ifupdown), and a web form that rewrites them could cut the
  * operator off the box.
  */
-import type { NetworkInterfaceInfo } from 'node:os';
+/** What the view reads of one of `os.networkInterfaces()`'s entries (so the web UI can share these types). */
+export interface HostAddress {
+  address: string;
+  family: string;
+  internal: boolean;
+  mac: string;
+  cidr: string | null;
+}
 
 export interface NetworkAddressView {
   family: 'IPv4' | 'IPv6';
@@ -23,7 +30,7 @@ export interface NetworkInterfaceView {
 const NO_MAC = '00:00:00:00:00:00';
 
 /** The external interfaces (loopback left out), by name, each address with its prefix; IPv4 first. */
-export function networkView(interfaces: Readonly<Record<string, readonly NetworkInterfaceInfo[] | undefined>>): NetworkInterfaceView[] {
+export function networkView(interfaces: Readonly<Record<string, readonly HostAddress[] | undefined>>): NetworkInterfaceView[] {
   const out: NetworkInterfaceView[] = [];
   for (const name of Object.keys(interfaces).sort()) {
     const infos = (interfaces[name] ?? []).filter((a) => !a.internal);

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { LineStatus } from '../api/types';
+import type { DeviceStatus } from '../../../src/line/types.js';
+import type { NetworkInterfaceView as NetworkInterface } from '../../../src/system/network-view.js';
 import { lineIds, lineSignal, refreshLines } from '../api/lines-store';
 import { Alert } from '../components/alert';
 import { CardTable, type CardColumn } from '../components/card-table';
@@ -9,27 +11,6 @@ import { formatDateTime, formatNumber } from '../i18n/format';
 import { t } from '../i18n/index';
 import { formatDuration } from './calls-format';
 import { DeviceSignalChart } from './device-signal-chart';
-
-interface DeviceStatus {
-  name: string;
-  version: string;
-  uptime: number;
-  startedAt: string;
-  time: string;
-  timezone: string;
-  mode: 'hardware' | 'demo';
-  lines: { total: number; registered: number };
-  node: string;
-  platform: string;
-  lastLogin: string | null;
-  network: NetworkInterface[];
-}
-
-interface NetworkInterface {
-  name: string;
-  mac: string | null;
-  addresses: { family: 'IPv4' | 'IPv6'; cidr: string }[];
-}
 
 /** The host's interfaces (shown, not configured: addressing is the operating system's). */
 function networkColumns(): CardColumn<NetworkInterface>[] {
