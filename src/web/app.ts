@@ -2,9 +2,10 @@
  * The web app factory: the JSON API under /api (with authentication) and the operator UI's static
  * files at /. No port here: the daemon calls `listen`, tests use `app.callback()`.
  *
- * Order of the middleware, outside in: security headers → compression of API answers → error handler (every failure becomes a
- * JSON `{ "error": ... }`, unexpected ones a logged 500) → CSRF guard (state-changing requests only,
- * see csrf.ts) → API router → API fallback (404/405) → static files → 404.
+ * Order of the middleware, outside in: security headers → compression of API answers (compression.ts)
+ * → error handler (every failure becomes a JSON `{ "error": ... }`, unexpected ones a logged 500) →
+ * CSRF guard (state-changing requests only, see csrf.ts) → API router → API fallback (404/405) →
+ * static files → 404.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -6,8 +6,8 @@
  *
  * The response is written directly (ctx.respond = false): Koa neither buffers nor ends it, and
  * `X-Accel-Buffering: no` asks a reverse proxy not to hold it back. When the client accepts brotli or
- * gzip the stream is compressed with a flush after every write (compression.ts), so events are not held. Each stream
- * has a bounded outbox (sse-outbox.ts): a client that stops reading is dropped. A stream ends when
+ * gzip the stream is compressed with a flush after every write (compression.ts), so events are not
+ * held. Each stream has a bounded outbox (sse-outbox.ts): a client that stops reading is dropped. A stream ends when
  * the client goes, when its session is over (logout, idle expiry, account changed or removed:
  * checked on a timer and before each event), and when the daemon stops (closeAll).
  */
