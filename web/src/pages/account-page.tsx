@@ -2,9 +2,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { me } from '../api/session';
 import { Alert } from '../components/alert';
+import { MIN_PASSWORD, OwnPasswordFields, readOwnPassword } from '../components/own-password-fields';
 import { t } from '../i18n/index';
-
-const MIN_PASSWORD = 8;
 
 /** The account's own settings: its password (PUT /api/me/password) and the UI language. */
 export default function AccountPage() {
@@ -15,15 +14,14 @@ export default function AccountPage() {
   async function submit(e: Event) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
-    const d = new FormData(form);
-    const password = String(d.get('password') ?? '');
+    const { current, password, problem } = readOwnPassword(form);
     setDone(false);
-    if (password.length < MIN_PASSWORD) return setError(t('account.tooShort', { min: MIN_PASSWORD }));
-    if (password !== String(d.get('confirm') ?? '')) return setError(t('account.mismatch'));
+    if (problem === 'short') return setError(t('account.tooShort', { min: MIN_PASSWORD }));
+    if (problem === 'mismatch') return setError(t('account.mismatch'));
     setBusy(true);
     setError(null);
     try {
-      await api('PUT', '/me/password', { currentPassword: String(d.get('currentPassword') ?? ''), password });
+      await api('PUT', '/me/password', { currentPassword: current, password });
       form.reset();
       setDone(true);
     } catch (err) {
@@ -39,21 +37,7 @@ export default function AccountPage() {
       <p>{t('account.signedIn', { user: me.value?.user ?? '' })}</p>
       <h2>{t('account.passwordTitle')}</h2>
       <form data-form="password" class="form" onSubmit={submit}>
-        <div class="field">
-          <label for="pw-current">{t('account.current')}</label>
-          <input id="pw-current" name="currentPassword" type="password" autocomplete="current-password" required />
-        </div>
-        <div class="field">
-          <label for="pw-new">{t('account.new')}</label>
-          <input id="pw-new" name="password" type="password" autocomplete="new-password" required minLength={MIN_PASSWORD} aria-describedby="pw-hint" />
-          <span id="pw-hint" class="hint">
-            {t('account.rule', { min: MIN_PASSWORD })}
-          </span>
-        </div>
-        <div class="field">
-          <label for="pw-confirm">{t('account.confirm')}</label>
-          <input id="pw-confirm" name="confirm" type="password" autocomplete="new-password" required />
-        </div>
+        <OwnPasswordFields idPrefix="pw" labels={{ current: t('account.current'), next: t('account.new'), rule: t('account.rule', { min: MIN_PASSWORD }), confirm: t('account.confirm') }} />
         <Alert error={error} />
         {done && (
           <p class="success" role="status">

@@ -2,11 +2,10 @@ import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { me } from '../api/session';
 import { Alert } from '../components/alert';
+import { MIN_PASSWORD, OwnPasswordFields, readOwnPassword } from '../components/own-password-fields';
 import { t } from '../i18n/index';
 import { navigate } from '../router';
 import { homeFor } from '../routes';
-
-const MIN_PASSWORD = 8;
 
 /**
  * The forced password change: an account whose password was generated at first start or set by an
@@ -18,11 +17,9 @@ export function PasswordChangePage() {
 
   async function submit(e: Event) {
     e.preventDefault();
-    const d = new FormData(e.currentTarget as HTMLFormElement);
-    const password = String(d.get('password') ?? '');
-    const current = String(d.get('currentPassword') ?? '');
-    if (password.length < MIN_PASSWORD) return setError(t('users.tooShort', { min: MIN_PASSWORD }));
-    if (password !== String(d.get('confirm') ?? '')) return setError(t('users.forcedMismatch'));
+    const { current, password, problem } = readOwnPassword(e.currentTarget as HTMLFormElement);
+    if (problem === 'short') return setError(t('users.tooShort', { min: MIN_PASSWORD }));
+    if (problem === 'mismatch') return setError(t('users.forcedMismatch'));
     if (password === current) return setError(t('users.forcedSame'));
     setBusy(true);
     setError(null);
@@ -45,21 +42,7 @@ export function PasswordChangePage() {
       <h1 id="forced-title">{t('users.forcedTitle')}</h1>
       <p>{t('users.forcedHint', { user: me.value?.user ?? '' })}</p>
       <form data-form="password-change" class="form" onSubmit={submit}>
-        <div class="field">
-          <label for="forced-current">{t('users.forcedCurrent')}</label>
-          <input id="forced-current" name="currentPassword" type="password" autocomplete="current-password" required />
-        </div>
-        <div class="field">
-          <label for="forced-new">{t('users.forcedNew')}</label>
-          <input id="forced-new" name="password" type="password" autocomplete="new-password" required minLength={MIN_PASSWORD} aria-describedby="forced-rule" />
-          <span id="forced-rule" class="hint">
-            {t('users.passwordRule', { min: MIN_PASSWORD })}
-          </span>
-        </div>
-        <div class="field">
-          <label for="forced-confirm">{t('users.forcedConfirm')}</label>
-          <input id="forced-confirm" name="confirm" type="password" autocomplete="new-password" required />
-        </div>
+        <OwnPasswordFields idPrefix="forced" labels={{ current: t('users.forcedCurrent'), next: t('users.forcedNew'), rule: t('users.passwordRule', { min: MIN_PASSWORD }), confirm: t('users.forcedConfirm') }} />
         <Alert error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('users.forcedSubmit')}
