@@ -1,7 +1,8 @@
 /**
  * Acceptance (issue 14): the tool pages on the demo gateway: the HTTP access test (manual §5.10), own
- * numbers learned and set by hand (§5.11), and the SIP "auto-fill other lines" helper (§4.3). Each form
- * is submitted once and its outcome read from `[data-result]`; the pages must fit a 375 px screen.
+ * numbers learned and set by hand (§5.11), the SIP "auto-fill other lines" helper (§4.3), and the
+ * account page's own password change. Each form is submitted and its outcome read from the page; the
+ * pages must fit a 375 px screen.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,4 +83,29 @@ test('the user role has no link to the SIP auto-fill', { timeout: 60_000 }, asyn
   await openByNav(page, 'settings');
   await page.locator('a[data-settings="limits"]').waitFor();
   assert.equal(await page.locator('a[data-settings="sip-autofill"]').count(), 0);
+});
+
+test('the account page changes its own password: a mismatch is refused in the page, then the new one works', { timeout: 60_000 }, async (t) => {
+  const r = rig();
+  const account = await r.api.createAccount('changer', 'user');
+  const { page, problems } = await r.session(t, PHONE);
+  await logIn(page, account);
+  await openByNav(page, 'account');
+  const form = page.locator('form[data-form="password"]');
+  const next = 'a-password-of-my-own';
+  await form.locator('input[name=currentPassword]').fill(account.password);
+  await form.locator('input[name=password]').fill(next);
+  await form.locator('input[name=confirm]').fill(`${next}-typo`);
+  await form.locator('button[type=submit]').click();
+  await page.locator('[role=alert]').waitFor({ timeout: 10_000 });
+  const basic = (pw: string) => ({ authorization: 'Basic ' + Buffer.from(`changer:${pw}`).toString('base64') });
+  assert.equal((await fetch(`${r.daemon.url}/api/me`, { headers: basic(account.password) })).status, 200, 'the old password still holds after the refused attempt');
+
+  await form.locator('input[name=confirm]').fill(next);
+  await form.locator('button[type=submit]').click();
+  await page.locator('form[data-form="password"] [role=status]').waitFor({ timeout: 15_000 });
+  assert.equal((await fetch(`${r.daemon.url}/api/me`, { headers: basic(next) })).status, 200, 'the new password holds');
+  assert.equal((await fetch(`${r.daemon.url}/api/me`, { headers: basic(account.password) })).status, 401, 'the old one no longer does');
+  assert.equal(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth), PHONE.width);
+  assert.deepEqual(problems, []);
 });
