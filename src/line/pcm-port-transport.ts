@@ -130,9 +130,10 @@ class PcmPortTransport implements AtTransport {
     }
   }
 
+  /** Keeps a copy: the writer reuses its frame memory once write() returns. */
   private enqueue(bytes: Buffer): void {
     if (this.queuedBytes + bytes.length > MAX_QUEUED_BYTES) return;
-    this.queue.push(bytes);
+    this.queue.push(Buffer.from(bytes));
     this.queuedBytes += bytes.length;
   }
 

@@ -45,7 +45,10 @@ export interface RtpEnd {
    * now and then during it, where CN was negotiated.
    */
   sendSilence?(levelDbov: number): void;
-  /** The next 20 ms frame to play out: from the jitter buffer, concealment after a loss, or silence. */
+  /**
+   * The next 20 ms frame to play out: from the jitter buffer, concealment after a loss, or silence. The
+   * array may be reused by the next call: a caller that keeps the samples copies them.
+   */
   nextFrame(): Int16Array;
   /** Whether the peer accepts RFC 4733 telephone-events (a payload type was negotiated). */
   readonly sendsTelephoneEvents: boolean;

@@ -35,7 +35,7 @@ async function collect(chunks: Buffer[], bytes: number, ms = 5000): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-test('PCM transport: frames both ways byte-exact (every byte value, CR and LF untouched), a 30 KB burst in order', async () => {
+test('PCM transport: frames both ways byte-exact (every byte value, CR and LF untouched), a 30 KB burst in order, queued writes copied', async () => {
   const pair = await ptyPair();
   try {
     const far = await openSerialTransport(pair.a, 115200);
@@ -53,7 +53,17 @@ test('PCM transport: frames both ways byte-exact (every byte value, CR and LF un
     atFar.length = 0;
     const burst = Buffer.from(Array.from({ length: 30_000 }, (_, i) => (i * 7) & 0xff));
     pcm.write(burst);
-    assert.deepEqual(await collect(atFar, burst.length), burst);
+    // Frames written from one reused buffer while the burst still waits: each queued as it was.
+    const reused = Buffer.alloc(320);
+    const expected = [burst];
+    for (let i = 0; i < 5; i++) {
+      reused.fill(0x40 + i);
+      expected.push(Buffer.from(reused));
+      pcm.write(reused);
+    }
+    reused.fill(0);
+    const all = Buffer.concat(expected);
+    assert.deepEqual(await collect(atFar, all.length), all);
     await pcm.close();
     await far.close();
   } finally {

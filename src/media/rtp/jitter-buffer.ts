@@ -16,6 +16,11 @@
  *
  * Packet loss concealment after ITU-T G.711 Appendix I's idea: the last good frame is repeated,
  * attenuated from 10 ms into the erasure by 20 % per 10 ms, reaching silence at 60 ms.
+ *
+ * Memory per packet: a caller that decodes into `buffer(n)` and pushes with `recycle` gets the array
+ * back through `buffer` once it has played (or was dropped), and `pop` fills a frame the caller keeps.
+ * A call then allocates no sample memory per packet: off-heap typed-array memory comes from malloc and
+ * is freed only after a garbage collection, 100 times a second per call otherwise.
  */
 import { FRAME_SAMPLES } from '../audio-contract.js';
 
@@ -55,6 +60,8 @@ interface Chunk {
   ts: number;
   seq: number;
   pcm: Int16Array;
+  /** `pcm` goes back to the spare arrays once played or dropped. */
+  recycle: boolean;
 }
 
 const SAMPLES_PER_MS = 8;
@@ -70,6 +77,8 @@ const PLC_END_SAMPLES = 480;
  * that made the buffer skip (lose) a frame now and then.
  */
 const SKIP_SLACK_SAMPLES = FRAME_SAMPLES + FRAME_SAMPLES / 2;
+/** Spare sample arrays kept for reuse: more than a cap's worth of 20 ms packets is never held at once. */
+const MAX_SPARE = 8;
 
 export class JitterBuffer {
   readonly capSamples: number;
@@ -91,6 +100,7 @@ export class JitterBuffer {
   /** Samples concealed since the last good sample (position within the erasure). */
   private erasure = 0;
   private readonly covered = new Uint8Array(FRAME_SAMPLES);
+  private readonly spare: Int16Array[] = [];
   readonly stats: JitterBufferStats = { framesPlayed: 0, concealedFrames: 0, droppedLate: 0, droppedDuplicate: 0, droppedOverCap: 0, skippedFrames: 0, heldFrames: 0, resyncs: 0 };
 
   constructor(o: JitterBufferOptions = {}) {
@@ -123,17 +133,38 @@ export class JitterBuffer {
     return Math.min(this.capSamples - FRAME_SAMPLES, Math.max(0, this.maxTransit - this.minTransit) + granularity);
   }
 
+  /**
+   * An array of `samples` samples to decode a packet into before `push(…, recycle = true)`: a spare one
+   * of that length that has played, or a new one. Its contents are undefined.
+   */
+  buffer(samples: number): Int16Array {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      const a = this.spare[i]!;
+      if (a.length !== samples) continue;
+      this.spare[i] = this.spare[this.spare.length - 1]!;
+      this.spare.pop();
+      return a;
+    }
+    return new Int16Array(samples);
+  }
+
   /** Drops everything and starts over with the next packet (new SSRC, or the caller knows the timeline broke). */
   reset(): void {
+    for (const c of this.chunks) this.release(c);
     this.chunks = [];
     this.transitCount = 0;
     this.transitNext = 0;
     this.state = jitterBufferTransition(this.state, 'idle');
   }
 
-  /** A packet's decoded audio: `timestamp` is its RTP timestamp, `arrivalMs` when it arrived (any epoch, the clock pop uses). */
-  push(seq: number, timestamp: number, pcm: Int16Array, arrivalMs: number): void {
-    if (pcm.length === 0) return;
+  /**
+   * A packet's decoded audio: `timestamp` is its RTP timestamp, `arrivalMs` when it arrived (any epoch,
+   * the clock pop uses). The buffer keeps `pcm` (no copy); with `recycle` it hands the array out again
+   * from `buffer` once done with it, so the caller must not touch it after the push.
+   */
+  push(seq: number, timestamp: number, pcm: Int16Array, arrivalMs: number, recycle = false): void {
+    const chunk: Chunk = { ts: 0, seq, pcm, recycle };
+    if (pcm.length === 0) return this.release(chunk);
     let ts = this.unwrap(timestamp);
     const transit = arrivalMs * SAMPLES_PER_MS - ts;
     if (this.state === 'playing' && this.transitCount > 0 && Math.abs(transit - this.minTransit) > RESYNC_SAMPLES) {
@@ -151,7 +182,7 @@ export class JitterBuffer {
     const end = ts + pcm.length;
     if (end <= this.playTs) {
       this.stats.droppedLate++;
-      return;
+      return this.release(chunk);
     }
     // Insert sorted by timestamp; a packet overlapping one already held is a duplicate.
     let i = this.chunks.length;
@@ -160,18 +191,21 @@ export class JitterBuffer {
     const after = this.chunks[i];
     if ((before && before.ts + before.pcm.length > ts) || (after && after.ts < end)) {
       this.stats.droppedDuplicate++;
-      return;
+      return this.release(chunk);
     }
-    this.chunks.splice(i, 0, { ts, seq, pcm });
+    chunk.ts = ts;
+    this.chunks.splice(i, 0, chunk);
     // The cap: audio beyond it pushes the playout point forward, discarding the oldest audio.
     const newestEnd = this.chunks[this.chunks.length - 1]!.ts + this.chunks[this.chunks.length - 1]!.pcm.length;
     if (newestEnd - this.playTs > this.capSamples) this.advanceTo(this.alignedAtLeast(newestEnd - this.capSamples), true);
   }
 
-  /** The next 20 ms frame, at clock time `nowMs`. Always returns exactly one frame. */
-  pop(nowMs: number): Int16Array {
-    const out = new Int16Array(FRAME_SAMPLES);
-    if (this.state === 'idle') return out;
+  /**
+   * The next 20 ms frame, at clock time `nowMs`, written into `out` (a new array when absent), which is
+   * returned. Always exactly one frame.
+   */
+  pop(nowMs: number, out: Int16Array = new Int16Array(FRAME_SAMPLES)): Int16Array {
+    if (this.state === 'idle') return out.fill(0);
     const reference = nowMs * SAMPLES_PER_MS - this.minTransit;
     const target = this.targetSamples();
     // Too far behind the newest audio: skip a frame (hard cap: as many as needed).
@@ -254,7 +288,12 @@ export class JitterBuffer {
     while (this.chunks.length > 0 && this.chunks[0]!.ts + this.chunks[0]!.pcm.length <= ts) {
       const c = this.chunks.shift()!;
       if (discarding && c.ts >= from) this.stats.droppedOverCap++;
+      this.release(c);
     }
+  }
+
+  private release(c: Chunk): void {
+    if (c.recycle && this.spare.length < MAX_SPARE) this.spare.push(c.pcm);
   }
 
   /** Copies the held audio of [playTs, playTs + frame) into out; returns how many samples it covered. */

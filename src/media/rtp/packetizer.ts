@@ -36,8 +36,13 @@ export class Packetizer {
     this.packetSamples = normalisePtime(ms) * 8;
   }
 
-  /** Adds one frame; returns the packets' samples that are now complete (zero, one or more). */
+  /**
+   * Adds one frame; returns the packets' samples that are now complete (zero, one or more). When a frame
+   * is exactly one packet with nothing pending (20 ms ptime, the usual case) the packet is the frame
+   * itself, not a copy: valid for as long as the caller's frame is.
+   */
   push(frame: Int16Array): Int16Array[] {
+    if (this.pendingCount === 0 && frame.length === this.packetSamples) return [frame];
     const out: Int16Array[] = [];
     // After a change to a shorter ptime, samples already pending may fill several packets.
     while (this.pendingCount >= this.packetSamples) {

@@ -14,7 +14,7 @@ import type { NegotiatedAudio } from '../../sip/sdp/index.js';
 import { g711Decode, g711Encode, type G711Law } from '../codec/g711.js';
 import { encodeComfortNoise } from '../vad/comfort-noise.js';
 import { JitterBuffer } from './jitter-buffer.js';
-import { Packetizer } from './packetizer.js';
+import { MAX_PTIME_MS, Packetizer } from './packetizer.js';
 import { ReceiveStats } from './receive-stats.js';
 import { parseRtcpCompound } from './rtcp-packet.js';
 import { RtcpSession } from './rtcp-session.js';
@@ -81,10 +81,15 @@ function sameAddress(a: Address, b: Address): boolean {
   return a.address === b.address && a.port === b.port;
 }
 
-/** Sends a datagram; a socket already closed by the pool (call torn down) or a send error loses only it. */
+/**
+ * Sends a datagram; a socket already closed by the pool (call torn down) or a send error loses only it.
+ * No completion callback: without one, Node sends at once when the socket can take the datagram and
+ * drops a failed send silently, instead of queueing a callback per packet (the pool's sockets carry an
+ * 'error' listener for what is left).
+ */
 function sendQuietly(socket: dgram.Socket, wire: Buffer, to: Address): void {
   try {
-    socket.send(wire, to.port, to.address, () => undefined);
+    socket.send(wire, to.port, to.address);
   } catch {
     // ERR_SOCKET_DGRAM_NOT_RUNNING after release: nothing left to send to.
   }
@@ -120,6 +125,10 @@ export class UdpRtpEnd implements RtpEnd {
   private sendingEvent = false;
   private readonly digitQueue: { digit: DtmfDigit; durationMs: number }[] = [];
   private readonly digitListeners: ((d: DtmfDigit) => void)[] = [];
+  /** What nextFrame returns, filled anew by each call (one array per call, not one per frame). */
+  private readonly playout = new Int16Array(FRAME_SAMPLES);
+  /** G.711 codes of the packet being sent; serializeRtp copies them into the datagram. */
+  private readonly encoded = new Uint8Array(MAX_PTIME_MS * 8);
   private readonly timeoutListeners: (() => void)[] = [];
   private readonly timers = new Set<unknown>();
   private packetsSent = 0;
@@ -235,7 +244,7 @@ export class UdpRtpEnd implements RtpEnd {
         continue;
       }
       const law = this.audio.codec.encoding;
-      const payload = g711Encode(law, pcm);
+      const payload = g711Encode(law, pcm, this.encoded.subarray(0, pcm.length));
       const h = this.sender.nextMedia(pcm.length, payload.length);
       this.sendPacket(serializeRtp({ marker: h.marker, payloadType: this.audio.codec.payloadType, sequence: h.sequence, timestamp: h.timestamp, ssrc: this.sender.ssrc, payload }));
     }
@@ -256,8 +265,9 @@ export class UdpRtpEnd implements RtpEnd {
     this.sender.skip(samples);
   }
 
+  /** The next frame to play out; the same array each time, valid until the next call. */
   nextFrame(): Int16Array {
-    return this.jitter.pop(this.clock.now());
+    return this.jitter.pop(this.clock.now(), this.playout);
   }
 
   sendDigit(digit: DtmfDigit, durationMs: number): boolean {
@@ -342,14 +352,13 @@ export class UdpRtpEnd implements RtpEnd {
 
   private receiveRtp(raw: Buffer, rinfo: dgram.RemoteInfo): void {
     if (this.closed) return;
-    const from = { address: rinfo.address, port: rinfo.port };
-    if (this.latchedRtp && !sameAddress(from, this.latchedRtp)) return void this.rejected++;
+    if (this.latchedRtp && !sameAddress(rinfo, this.latchedRtp)) return void this.rejected++;
     const msg = this.transform ? this.transform.unprotectRtp(raw) : raw;
     if (!msg) return void this.rejected++;
     const parsed = parseRtp(msg);
     if (!parsed.ok) return void this.rejected++;
     const p = parsed.packet;
-    const codec = this.audio.codecs.find((c) => c.payloadType === p.payloadType);
+    const codec = this.codecOf(p.payloadType);
     const isEvent = this.audio.telephoneEvent !== null && p.payloadType === this.audio.telephoneEvent;
     // RFC 3389: the peer's comfort noise means silence here; the jitter buffer plays silence for it.
     const isNoise = this.audio.comfortNoise != null && p.payloadType === this.audio.comfortNoise;
@@ -373,8 +382,8 @@ export class UdpRtpEnd implements RtpEnd {
     this.lastRtpAt = now;
     this.timedOut = false;
     if (!this.latchedRtp) {
-      this.latchedRtp = from;
-      if (!this.latchedRtcp) this.latchedRtcp = { address: from.address, port: from.port + 1 };
+      this.latchedRtp = { address: rinfo.address, port: rinfo.port };
+      if (!this.latchedRtcp) this.latchedRtcp = { address: rinfo.address, port: rinfo.port + 1 };
     }
     if (isEvent) {
       this.events.receive(p.timestamp, p.payload);
@@ -382,7 +391,14 @@ export class UdpRtpEnd implements RtpEnd {
     }
     this.sourceStats.updateJitter(p.timestamp, now);
     const law = LAW_BY_NAME[codec!.encoding]!;
-    this.jitter.push(p.sequence, p.timestamp, g711Decode(law, p.payload), now);
+    const pcm = g711Decode(law, p.payload, this.jitter.buffer(p.payload.length));
+    this.jitter.push(p.sequence, p.timestamp, pcm, now, true);
+  }
+
+  private codecOf(payloadType: number): NegotiatedAudio['codecs'][number] | undefined {
+    const codecs = this.audio.codecs;
+    for (let i = 0; i < codecs.length; i++) if (codecs[i]!.payloadType === payloadType) return codecs[i];
+    return undefined;
   }
 
   private receiveRtcp(raw: Buffer, rinfo: dgram.RemoteInfo): void {

@@ -209,3 +209,55 @@ for (const [ptime, phase] of [30, 40, 60].flatMap((p) => [1, 7, 13, 19].map((ph)
     assert.ok(start / 8 <= ptime + 20, `playout began ${start / 8} ms after the first pop`);
   });
 }
+
+test('recycled packet arrays come back through buffer() once played or dropped, never while still held; pop fills the caller frame', () => {
+  const jb = new JitterBuffer();
+  const out = new Int16Array(160);
+  const pushed: Int16Array[] = [];
+  const pushFrame = (i: number, at: number) => {
+    const pcm = jb.buffer(160);
+    pcm.fill(i + 1);
+    pushed.push(pcm);
+    jb.push(i, i * 160, pcm, at, true);
+  };
+  // Ten seconds of a clean stream: arrays go round, the samples played are each packet's own.
+  for (let i = 0; i < 500; i++) {
+    pushFrame(i, i * 20 + 5);
+    assert.equal(jb.pop(i * 20 + 7, out), out);
+    if (i > 0) assert.equal(idOf(out), i, `frame ${i}`);
+  }
+  assert.ok(new Set(pushed).size <= 3, `arrays in use: ${new Set(pushed).size}`);
+  // A packet already played (too late) gives its array back at once; so does a duplicate.
+  const late = jb.buffer(160);
+  jb.push(498, 498 * 160, late.fill(7), 500 * 20, true);
+  assert.equal(jb.stats.droppedLate, 1);
+  assert.equal(jb.buffer(160), late);
+  jb.push(700, 700 * 160, jb.buffer(160).fill(8), 500 * 20, true);
+  const dup = jb.buffer(160);
+  jb.push(700, 700 * 160, dup.fill(8), 500 * 20, true);
+  assert.equal(jb.stats.droppedDuplicate, 1);
+  assert.equal(jb.buffer(160), dup);
+  jb.reset();
+  // Held audio is never handed out: a burst of 4 packets ahead of playout keeps 4 arrays busy.
+  const held = [500, 501, 502, 503].map((i) => {
+    const pcm = jb.buffer(160).fill(i + 1);
+    jb.push(i, i * 160, pcm, 500 * 20 + 5, true);
+    return pcm;
+  });
+  const fresh = jb.buffer(160);
+  assert.ok(!held.includes(fresh));
+  for (let k = 0; k < 4; k++) {
+    jb.pop(500 * 20 + 7 + k * 20, out);
+    assert.equal(idOf(out), 500 + k);
+  }
+  // Arrays pushed without `recycle` stay the caller's: never handed out again.
+  const mine = frame(600);
+  jb.push(504, 504 * 160, mine, 504 * 20 + 5);
+  jb.pop(504 * 20 + 7, out);
+  for (let k = 0; k < 20; k++) assert.notEqual(jb.buffer(160), mine);
+  // reset() gives held recycled arrays back too; an idle pop writes silence into the caller's frame.
+  jb.reset();
+  out.fill(9);
+  jb.pop(0, out);
+  assert.ok(out.every((v) => v === 0));
+});

@@ -4,8 +4,10 @@ import { normalisePtime, Packetizer } from '../../../src/media/rtp/packetizer.js
 
 const frame = (v: number) => new Int16Array(160).fill(v);
 
-test('20 ms: one packet per frame; 10 ms: two per frame', () => {
+test('20 ms: one packet per frame, the frame itself (no copy); 10 ms: two per frame', () => {
   assert.deepEqual(new Packetizer(20).push(frame(1)).map((p) => p.length), [160]);
+  const f = frame(2);
+  assert.equal(new Packetizer(20).push(f)[0], f);
   const ten = new Packetizer(10).push(frame(1));
   assert.deepEqual(ten.map((p) => p.length), [80, 80]);
 });

@@ -81,8 +81,9 @@ test('two RTP ends on localhost: audio both ways through encode, packets and jit
       a.sendFrame(tone(i));
       b.sendFrame(tone(i));
       await until(() => b.stats().packetsReceived + 1 >= i + 1 && a.stats().packetsReceived + 1 >= i + 1, `frame ${i}`);
-      heardByB.push(b.nextFrame());
-      heardByA.push(a.nextFrame());
+      // nextFrame reuses its array: keep copies.
+      heardByB.push(b.nextFrame().slice());
+      heardByA.push(a.nextFrame().slice());
     }
     // The first packet of each stream is RFC 3550 A.1 probation; from the second on, each frame plays the tick it arrived.
     assert.deepEqual(heardByB.slice(1), Array.from({ length: 49 }, (_, i) => g711Decode('PCMU', g711Encode('PCMU', tone(i + 1)))));
@@ -338,7 +339,7 @@ test("SIPp's g711a.pcap (PCMA, 30 ms packets) replayed at its captured pace play
       while (tick <= at) {
         clock.advance(tick - (clock.now() - 1000));
         const concealed = a.stats().concealedFrames;
-        const f = a.nextFrame();
+        const f = a.nextFrame().slice();
         // Ticks that conceal (waiting for a frame's tail at the start) are not part of the stream.
         if (a.stats().concealedFrames === concealed) out.push(f);
         tick += 20;
