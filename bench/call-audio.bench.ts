@@ -229,7 +229,9 @@ async function main(): Promise<boolean> {
     const seconds = WARMUP_SEC + BUSY_SEC + 2;
     const signal = new Int16Array(seconds * 8000);
     for (let at = MARKER_EVERY * FRAME; at + FRAME <= signal.length; at += MARKER_EVERY * FRAME) signal.set(BURST, at);
-    const streams = calls.map((c) => c.peer.send(c.gatewayRtp, signal));
+    // Independent calls' packets arrive at unrelated moments: the peers start 1 ms apart (20 phases
+    // across the 20 ms packet time), not all in one burst that the daemon would take in a single wake-up.
+    const streams = calls.map((c, k) => sleep(k % 20).then(() => c.peer.send(c.gatewayRtp, signal)));
     await sleep(WARMUP_SEC * 1000);
     const b0 = procStat(pid);
     const own0 = process.cpuUsage();

@@ -225,6 +225,12 @@ export const sipSchema = obj({
     /** The jitter buffer's hard cap: the most delay it may add, so delay cannot creep. */
     jitterBufferMs: int(40, 500).default(120),
     /**
+     * With 8 or more calls bridged, the event loop pauses up to this long after each turn so that the
+     * calls' reads and packets are taken together, not one wake-up each (less CPU per call; the GSM
+     * side's audio leaves up to this much later). 0: never (decision 0061).
+     */
+    wakeBatchMs: int(0, 5).default(2),
+    /**
      * SRTP with SDES keys (RFC 4568/3711, AES_CM_128_HMAC_SHA1_80): "off"; "optional" (RTP/SAVP offers
      * answered, plain ones too; our offers plain); "required" (our offers RTP/SAVP, plain offers refused).
      * Keys travel in the SDP: use it with SIP over TLS.

@@ -23,7 +23,8 @@ import type { Logger } from '../util/log.js';
 import { createRtpEnd } from '../media/rtp/index.js';
 import { GoertzelDtmfDetector } from '../media/dtmf/goertzel-detector.js';
 import { DtmfGenerator } from '../media/dtmf/dtmf-generator.js';
-import { WriterClock } from '../media/modem-audio/writer-clock.js';
+import { DEFAULT_WAKE_BATCHING } from '../media/modem-audio/tick-timers.js';
+import { systemTickClock, WriterClock } from '../media/modem-audio/writer-clock.js';
 import { TONE_PRESETS } from '../media/tones/tone-presets.js';
 import { parseToneSpec } from '../media/tones/tone-spec.js';
 import { TonePlayer } from '../media/tones/tone-player.js';
@@ -161,6 +162,8 @@ export function createCallAudioStarter(o: CallAudioWiringOptions): CallAudioStar
   return async (request: CallAudioRequest): Promise<CallAudioLink | null> => {
     const log = o.log.child({ line: request.lineId });
     const media = o.media();
+    // The setting may have changed with a reload: the shared tick timers follow it from this call on.
+    systemTickClock.setBatching({ ...DEFAULT_WAKE_BATCHING, pauseMs: media.wakeBatchMs });
     // SRTP keys travel in `audio.srtp`: the RTP end keys its transform from them and re-keys at each update.
     const rtp = o.rtpEnd({ ports: request.ports, audio: request.audio, media });
     return new CallAudioSession(

@@ -104,7 +104,7 @@ test('{} is a complete configuration with every default', () => {
       },
       callWaiting: { default: 'disabled', lines: {} },
       registrar: { enabled: false, realm: 'cellgate', extensions: [], groups: [], algorithms: ['MD5'] },
-      media: { rtpPorts: '16384-32768', bindAddress: null, ptimeMs: 20, codecs: ['PCMU', 'PCMA'], dtmf: 'rfc4733', dtmfToGsm: 'vts', rtpTimeoutSec: 30, symmetricRtp: true, jitterBufferMs: 120, srtp: 'off', tonePreset: 'china', vad: false },
+      media: { rtpPorts: '16384-32768', bindAddress: null, ptimeMs: 20, codecs: ['PCMU', 'PCMA'], dtmf: 'rfc4733', dtmfToGsm: 'vts', rtpTimeoutSec: 30, symmetricRtp: true, jitterBufferMs: 120, wakeBatchMs: 2, srtp: 'off', tonePreset: 'china', vad: false },
       message: { destination: 'body', relayReport: true },
       cdr: null,
       demoTrunk: 'auto',

@@ -8,6 +8,7 @@
  * The clock and timer are injected, so tests drive ten simulated minutes in milliseconds. Pure apart from
  * what is injected.
  */
+import { DEFAULT_WAKE_BATCHING, systemTickHost, tickTimers, type TickTimers } from './tick-timers.js';
 
 export interface TickClock {
   /** Milliseconds on a monotonic clock (performance.now()). */
@@ -20,51 +21,11 @@ export interface TickClock {
   at(deadline: number, fn: () => void): () => void;
 }
 
-interface Due {
-  fn: (() => void) | null;
-}
-
 /**
- * Timers that fall due in the same millisecond share one setTimeout. The writer clocks of all calls tick
- * on one grid (`align`), so with 32 calls the event loop wakes once per 20 ms for all their writes
- * instead of once per call: each wake-up is a return from epoll and a timer list walk.
+ * The daemon's clock for all writer clocks: coalesced timers on one grid, with wake-up batching when
+ * many calls are bridged (tick-timers.ts; `sip.media.wakeBatchMs` sets it).
  */
-function coalescingTimers(): TickClock {
-  const slots = new Map<number, Due[]>();
-  const fire = (key: number): void => {
-    const due = slots.get(key);
-    slots.delete(key);
-    if (due === undefined) return;
-    for (let i = 0; i < due.length; i++) {
-      const fn = due[i]!.fn;
-      if (fn === null) continue;
-      due[i]!.fn = null;
-      try {
-        fn();
-      } catch {
-        // the owner of the timer handles its own errors; the others still run
-      }
-    }
-  };
-  return {
-    now: () => performance.now(),
-    at: (deadline, fn) => {
-      const now = performance.now();
-      const key = Math.ceil(Math.max(now, deadline));
-      let due = slots.get(key);
-      if (due === undefined) {
-        due = [];
-        slots.set(key, due);
-        setTimeout(fire, Math.max(0, key - now), key);
-      }
-      const entry: Due = { fn };
-      due.push(entry);
-      return () => void (entry.fn = null);
-    },
-  };
-}
-
-export const systemTickClock: TickClock = coalescingTimers();
+export const systemTickClock: TickTimers = tickTimers(systemTickHost, DEFAULT_WAKE_BATCHING);
 
 export interface WriterClockOptions {
   periodMs: number;
