@@ -115,6 +115,10 @@ export function tickTimers(host: TickTimerHost, initial: WakeBatching): TickTime
    */
   const fallback = (key: number) => (): void => {
     const late = host.now() - key;
+    // Node counts a timer from the loop's cached whole-millisecond time, so it may fire up to a
+    // millisecond early: waiting the rest keeps the point's clocks together (run early, each would find
+    // its tick not yet due and ask again, and the first to ask after the point would tick alone).
+    if (late < 0) return host.setTimeout(fallback(key), -late);
     if (batching && armed && late < settings.pauseMs + 1) return host.setTimeout(fallback(key), settings.pauseMs + 1 - late);
     fire(key);
   };

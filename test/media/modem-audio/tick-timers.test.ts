@@ -123,3 +123,19 @@ test('pauseMs 0 turns batching off at any number of clocks; setBatching applies 
   assert.equal(timers.batching, true);
   assert.ok(loop.sleeps.length > 0 && loop.sleeps.every((ms) => ms <= 1));
 });
+
+test('a timer that fires early (Node counts from the loop\'s cached millisecond) waits the rest: the clocks of a grid point tick together', () => {
+  const loop = new FakeLoop();
+  // Every timer comes due a little before its time, as Node's may (and waits at least a millisecond, as
+  // Node's do); running the clocks takes time, so the point passes while the first of them runs.
+  loop.setTimeout = (fn, ms) => void loop.timers.push({ at: loop.t + Math.max(1, ms) - 0.05, fn });
+  loop.now = () => (loop.t += 0.02);
+  const { ticks } = clocks(loop, 3, 2);
+  for (let i = 0; i < 500 && loop.t < 400; i++) loop.turn();
+  for (let k = 0; k < ticks[0]!.length; k++) {
+    const times = ticks.map((list) => list[k]!);
+    assert.ok(times.every((t) => Math.abs(t - times[0]!) < 0.5), `tick ${k} at ${times.join(', ')}`);
+    assert.ok(times[0]! >= k * 20, `tick ${k} early: ${times[0]}`);
+  }
+  assert.ok(ticks[0]!.length >= 19);
+});
