@@ -62,7 +62,7 @@ export function tickTimers(host: TickTimerHost, initial: WakeBatching): TickTime
   let settings = initial;
   /** A check-phase turn is scheduled. */
   let armed = false;
-  /** The last turn decided to batch: new grid points get the later fallback timer. */
+  /** The last turn decided to batch: grid points' timers leave their ticks to the turns. */
   let batching = false;
 
   const fire = (key: number): void => {
