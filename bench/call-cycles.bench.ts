@@ -9,7 +9,7 @@
  * - audio both ways in every call: tone frames the outside party heard, and that came back as RTP;
  * - frame drift per call: the frames the modem got from the daemon against the time they took to come
  *   (less the ticks the daemon skipped in a stall); the daemon's own count of frames written against
- *   what the modem got and discarded;
+ *   what the modem's port passed into the call and discarded;
  * - under/overruns (the daemon's "call audio ended" counters) of the first 50 calls against the last 50;
  * - the daemon's open file descriptors before, during and after, and its RSS;
  * - calls per second and set-up time.

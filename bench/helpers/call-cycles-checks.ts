@@ -65,16 +65,17 @@ export function cycleChecks(r: CycleResult): CycleCheck[] {
       `${stalled.length} calls with a stall of the daemon (${sum(skipped)} ticks skipped); ${drifted.length} calls off${drifted.length ? ` (first: call ${drifted[0]!.k}, ${drifted[0]!.lagFrames.toFixed(1)} frames, ${skipped(drifted[0]!)} skipped)` : ''}`,
   });
 
-  // What the daemon wrote = what the modem passed into the call + what it discarded with no call up.
+  // What the daemon wrote = what the modem's port passed into the call + what it discarded with no call
+  // up, both from the port's own counters.
   const counted = calls.filter((c) => c.daemon !== null);
-  const gap = counted.map((c) => c.daemon!.framesOut - c.heard - c.discarded);
+  const gap = counted.map((c) => c.daemon!.framesOut - c.portFramesIn - c.discarded);
   const badGap = gap.filter((g) => Math.abs(g) > DRIFT_FRAMES).length;
   const recoveries = counted.reduce((t, c) => t + c.daemon!.recoveries, 0);
   out.push({
-    name: `the daemon's frames written = what the modem got + discarded, ±${DRIFT_FRAMES}; no port recoveries`,
+    name: `the daemon's frames written = what the modem's port passed into the call + discarded, ±${DRIFT_FRAMES}; no port recoveries`,
     ok: counted.length === n && badGap === 0 && recoveries === 0,
     detail:
-      `"call audio ended" counters for ${counted.length} of ${n} calls; written − got − discarded min ${Math.min(...gap)}, max ${Math.max(...gap)}, ${badGap} outside; ` +
+      `"call audio ended" counters for ${counted.length} of ${n} calls; written − passed − discarded min ${Math.min(...gap)}, max ${Math.max(...gap)}, ${badGap} outside; ` +
       `discarded (written after the network ended the call) ${sum((c) => c.discarded)} frames in all, max ${Math.max(...calls.map((c) => c.discarded))} in a call; ${recoveries} recoveries`,
   });
 

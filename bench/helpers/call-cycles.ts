@@ -14,8 +14,9 @@
  *   (the simulated modem hands each on at once) and the time between the first and the last; a writer
  *   clock that ran slow or fast would write fewer or more than that span's 20 ms frames.
  * - The daemon's own counters, per call, from its "call audio ended" log record: frames written and
- *   read, under- and overruns, port recoveries, ticks skipped in a stall; and what the simulated modem
- *   discarded (written with no call up: the network had ended it before the daemon closed the port).
+ *   read, under- and overruns, port recoveries, ticks skipped in a stall; and the simulated modem's port
+ *   counters over the call: frames it passed into the call, and what it discarded (written with no call
+ *   up: the network had ended it before the daemon closed the port).
  * - The daemon's open file descriptors (/proc/<pid>/fd) idle before the first call, idle after one call
  *   per line (the RTP socket pool and whatever else the first call opens for good), idle at half-way and
  *   at the end, and the most seen while calls ran; its RSS before and after.
@@ -37,6 +38,8 @@ export interface CycleOptions {
   audioMs: number;
   /** Wait after the stream before BYE, for the last echoes. */
   tailMs: number;
+  /** sip.media.wakeBatchMs for the daemon (absent: the configuration's default). */
+  wakeBatchMs?: number;
 }
 
 export interface CallRecord {
@@ -64,6 +67,8 @@ export interface CallRecord {
    * it, before the daemon closed the port), from the call's start to the next call's on the same modem.
    */
   discarded: number;
+  /** Port frames the simulated modem passed into the network over the same span as `discarded`. */
+  portFramesIn: number;
   /** The outside party answered → the first frame from the daemon reached it (PCM switched on), ms. */
   pcmAfterAnswerMs: number;
   /** The daemon's own counters for the call's modem audio end ("call audio ended"). */
@@ -133,7 +138,7 @@ export async function runCallCycles(o: CycleOptions): Promise<CycleResult> {
   const gw = await startPtyGateway({
     modems: o.lines,
     timing: 'fast',
-    config: { sip: { inbound: { auth: 'none' }, rateLimit: { perSecond: 10_000, burst: 10_000 }, media: { symmetricRtp: false } } },
+    config: { sip: { inbound: { auth: 'none' }, rateLimit: { perSecond: 10_000, burst: 10_000 }, media: { symmetricRtp: false, ...(o.wakeBatchMs === undefined ? {} : { wakeBatchMs: o.wakeBatchMs }) } } },
   });
   try {
     return await cycles(gw, o);
@@ -234,6 +239,7 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
           heard: party?.heard ?? 0,
           lagFrames: party ? lagOf(party.offsets) : NaN,
           discarded: 0,
+          portFramesIn: 0,
           pcmAfterAnswerMs: party && party.heard > 0 && party.answeredAt > 0 ? party.firstAt - party.answeredAt : NaN,
           daemon: null,
         };
@@ -261,8 +267,19 @@ async function cycles(gw: PtyGateway, o: CycleOptions): Promise<CycleResult> {
         const next = list[i + 1];
         const to = next ? parties.get(next.k)?.portAtStart : portCounters(c.line);
         const from = parties.get(c.k)?.portAtStart;
-        if (to && from) c.discarded = Math.round((to.bytesDiscarded - from.bytesDiscarded) / PORT_FRAME_BYTES);
+        if (!to || !from) return;
+        c.discarded = Math.round((to.bytesDiscarded - from.bytesDiscarded) / PORT_FRAME_BYTES);
+        c.portFramesIn = to.framesIn - from.framesIn;
       });
+    // The party's counts as they stand now: when the BYE was answered the daemon had not yet hung the
+    // modem up, and the call's last frames were still reaching the party.
+    for (const c of calls) {
+      const party = parties.get(c.k);
+      if (!party) continue;
+      c.heard = party.heard;
+      c.toneHeard = party.toneHeard;
+      c.lagFrames = lagOf(party.offsets);
+    }
     calls.sort((a, b) => a.k - b.k);
     return { options: o, calls, endedInOrder: ended, fd: { start: start.fd, afterFirstCalls, half: half.fd, end, maxDuring }, rss: { start: start.rss, half: half.rss, end: s.rss, hwm: s.hwm }, elapsedMs };
   } finally {

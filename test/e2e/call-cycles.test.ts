@@ -6,7 +6,7 @@
  * (bench/helpers/call-cycles.ts). The checks (bench/helpers/call-cycles-checks.ts): every call carried
  * the tone to the outside party and its echo back; per call, the frames the modem got match the time
  * they took (±2, less any ticks the daemon counted as skipped in a stall), and the daemon's own count of
- * frames written matches what the modem got plus what it discarded with no call up (±2); under/overruns
+ * frames written matches what the modem's port passed into the call plus what it discarded with no call up (±2); under/overruns
  * of the last 50 calls no more than of the first 50; the daemon's descriptors back to their level after
  * the first calls, and its RSS within budget. bench/call-cycles.bench.ts prints the same figures with
  * timings.

@@ -10,7 +10,7 @@ import { cycleChecks } from '../../../bench/helpers/call-cycles-checks.js';
 const MB = 2 ** 20;
 
 function call(k: number, over: Partial<CallRecord> = {}): CallRecord {
-  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, lagFrames: 0.1, discarded: 1, pcmAfterAnswerMs: 60, daemon: { framesOut: 30, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0, skippedTicks: 0 }, ...over };
+  return { k, line: (k % 4) + 1, setupMs: 150, retries: 0, sentFrames: 20, toneHeard: 21, echoFrames: 21, heard: 29, lagFrames: 0.1, discarded: 1, portFramesIn: 29, pcmAfterAnswerMs: 60, daemon: { framesOut: 30, framesIn: 29, underruns: 1, overruns: 0, recoveries: 0, skippedTicks: 0 }, ...over };
 }
 
 function run(calls: CallRecord[], over: Partial<CycleResult> = {}): CycleResult {
@@ -44,10 +44,15 @@ test('frames behind or ahead of the clock by more than 2, none at all, or a daem
   assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, heard: 0 } : c)))).join(), /no frame drift/);
   assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, daemon: { ...c.daemon!, framesOut: 40 } } : c)))).join(), /frames written/);
   assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, discarded: 6 } : c)))).join(), /frames written/);
+  assert.match(failed(run(clean.map((c) => (c.k === 9 ? { ...c, portFramesIn: 25 } : c)))).join(), /frames written/, 'the port passed fewer than the daemon wrote');
+});
+
+test("the daemon's count is held against the port's: the outside party's count does not enter it", () => {
+  assert.doesNotMatch(failed(run(clean.map((c) => (c.k === 9 ? { ...c, heard: 26 } : c)))).join(), /frames written/);
 });
 
 test('frames missing in a call where the daemon counted as many skipped ticks (a stall) are not drift; more missing are', () => {
-  const stall = (missing: number) => clean.map((c) => (c.k === 9 ? { ...c, heard: 29 - missing, lagFrames: missing, daemon: { ...c.daemon!, framesOut: 30 - missing, skippedTicks: 10 } } : c));
+  const stall = (missing: number) => clean.map((c) => (c.k === 9 ? { ...c, heard: 29 - missing, portFramesIn: 29 - missing, lagFrames: missing, daemon: { ...c.daemon!, framesOut: 30 - missing, skippedTicks: 10 } } : c));
   assert.deepEqual(failed(run(stall(12))), []);
   assert.match(failed(run(stall(13))).join(), /no frame drift/);
 });
