@@ -4,6 +4,7 @@
  * plain UDP: it offers RTP/SAVP with one key and sends a tone as SRTP; then a re-INVITE brings a new
  * key and the test sends another tone under it. The echo of the second tone comes back, still under the
  * gateway's one key (unchanged in its answer), from the same SSRC with sequence numbers running on.
+ * The test pauses 300 ms around the re-INVITE with its timestamps running on, as a loaded peer does.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -130,6 +131,9 @@ test("a re-INVITE with the peer's new a=crypto: the gateway takes SRTP under the
   assert.equal(ok2.status, 200, ok2.text);
   await uac.request('ACK', 2);
   assert.deepEqual(answerOf(ok2).key, gateway.key, 'the gateway keeps its key (docs/decisions/0049)');
+  // A pause in our stream, timestamps running on, as a slow re-INVITE makes it: the gateway's jitter
+  // buffer must take the stream up again at once, not drop it as late for seconds.
+  await new Promise((r) => setTimeout(r, 300));
   const reKeyedAt = performance.now();
   await play(new SrtpTransform({ local: second, remote: gateway.key }), 1400, 2000);
   await new Promise((r) => setTimeout(r, 300));

@@ -77,6 +77,14 @@ const PLC_END_SAMPLES = 480;
  * that made the buffer skip (lose) a frame now and then.
  */
 const SKIP_SLACK_SAMPLES = FRAME_SAMPLES + FRAME_SAMPLES / 2;
+/**
+ * The stream's newest packet arriving already behind playout this many times in a row: its sender paused
+ * with its timestamps running on (a re-INVITE, hold, a stalled peer; RFC 3550 lets it) and its packets
+ * now come a pause later than the transit window expects. Without a resync every packet would be dropped
+ * as late until the pre-pause transits leave the window, up to 2 s of audio. Stragglers (reordered
+ * packets older than the newest) never count, so jitter alone does not trigger it.
+ */
+const LATE_RUN_RESYNC = 3;
 /** Spare sample arrays kept for reuse: more than a cap's worth of 20 ms packets is never held at once. */
 const MAX_SPARE = 8;
 
@@ -89,6 +97,9 @@ export class JitterBuffer {
   /** Unwrapping: the last packet's raw and unwrapped timestamp. */
   private lastRaw = 0;
   private lastUnwrapped = 0;
+  /** The newest timestamp pushed (unwrapped), and how many newest packets in a row arrived too late. */
+  private newestTs = -Infinity;
+  private lateRun = 0;
   private readonly transits: Float64Array;
   private transitCount = 0;
   private transitNext = 0;
@@ -154,6 +165,8 @@ export class JitterBuffer {
     this.chunks = [];
     this.transitCount = 0;
     this.transitNext = 0;
+    this.newestTs = -Infinity;
+    this.lateRun = 0;
     this.state = jitterBufferTransition(this.state, 'idle');
   }
 
@@ -180,10 +193,19 @@ export class JitterBuffer {
     }
     this.packetSamples = pcm.length;
     const end = ts + pcm.length;
+    const newest = ts > this.newestTs;
+    if (newest) this.newestTs = ts;
     if (end <= this.playTs) {
+      if (newest && ++this.lateRun >= LATE_RUN_RESYNC) {
+        // The stream's present is behind playout: start over from this packet (played at once).
+        this.stats.resyncs++;
+        this.reset();
+        return this.push(seq, timestamp, pcm, arrivalMs, recycle);
+      }
       this.stats.droppedLate++;
       return this.release(chunk);
     }
+    this.lateRun = 0;
     // Insert sorted by timestamp; a packet overlapping one already held is a duplicate.
     let i = this.chunks.length;
     while (i > 0 && this.chunks[i - 1]!.ts > ts) i--;

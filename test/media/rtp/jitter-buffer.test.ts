@@ -145,6 +145,38 @@ test('a timestamp jump (new timeline) resyncs; reset() starts over for a new SSR
   assert.equal(idOf(jb.pop(145)), 7);
 });
 
+test('a sender that pauses with its timestamps running on (re-INVITE, hold): the buffer resyncs after three late packets instead of dropping the stream for seconds', () => {
+  for (const pauseMs of [200, 400, 900]) {
+    const jb = new JitterBuffer();
+    // 300 frames sent every 20 ms; from frame 75 on they arrive pauseMs later, timestamps unchanged.
+    const arrivals = Array.from({ length: 300 }, (_, i) => ({ i, at: i * 20 + 5 + (i >= 75 ? pauseMs : 0) }));
+    let n = 0;
+    const playedAfter: number[] = [];
+    for (let t = 7; t < 300 * 20 + pauseMs + 200; t += 20) {
+      while (n < arrivals.length && arrivals[n]!.at <= t) {
+        const a = arrivals[n++]!;
+        jb.push(a.i, a.i * 160, frame(a.i), a.at);
+      }
+      const id = idOf(jb.pop(t));
+      if (id !== null && id >= 75) playedAfter.push(id);
+    }
+    assert.equal(jb.stats.resyncs, 1, `pause ${pauseMs} ms: one resync`);
+    assert.ok(playedAfter.length >= 225 - 3, `pause ${pauseMs} ms: ${playedAfter.length} of the 225 frames after it played`);
+    for (let k = 1; k < playedAfter.length; k++) assert.ok(playedAfter[k]! > playedAfter[k - 1]!, 'never back in time');
+  }
+});
+
+test('late stragglers (reordered packets older than the newest) are dropped, never a resync', () => {
+  const jb = new JitterBuffer();
+  for (let i = 0; i < 20; i++) {
+    if (i < 5 || i > 10) jb.push(i, i * 160, frame(i), i * 20 + 5);
+    jb.pop(i * 20 + 7);
+  }
+  for (let i = 5; i <= 10; i++) jb.push(i, i * 160, frame(i), 400);
+  assert.equal(jb.stats.droppedLate, 6);
+  assert.equal(jb.stats.resyncs, 0);
+});
+
 test('30 ms packets are split across 20 ms frames', () => {
   const jb = new JitterBuffer();
   const p0 = new Int16Array(240).fill(5);
