@@ -200,7 +200,25 @@ export class SipEndpoint {
   /** An ACK for a 2xx goes to the dialog layer; the handlers hear of the dialog it confirmed. */
   private receiveAck(ack: SipRequest): void {
     const verdict = this.dialogs.receiveRequest(ack);
-    if (verdict.kind === 'ack') this.tellHandlers((handler) => handler.dialogAcknowledged?.(verdict.dialog, ack));
+    if (verdict.kind !== 'ack') return;
+    this.inviteAcknowledged(verdict.uas);
+    this.tellHandlers((handler) => handler.dialogAcknowledged?.(verdict.dialog, ack));
+  }
+
+  /**
+   * The 2xx was acknowledged, so nothing will be sent through the INVITE's transaction again: its entry
+   * (the parsed INVITE, the handler's context, the UAS and through it the dialog) goes now rather than
+   * with Timer L, 32 s later. The transaction alone stays in the table to absorb retransmitted INVITEs
+   * (RFC 6026 §8.7), holding nothing of the call.
+   */
+  private inviteAcknowledged(uas: UasInvite): void {
+    const key = inviteResponseKey(uas.invite);
+    const entry = key === undefined ? undefined : this.invites.get(key);
+    if (entry === undefined || entry.uas !== uas) return;
+    this.invites.delete(key!);
+    this.invitesByTransaction.delete(entry.transaction);
+    this.dialogs.inviteServerDone(uas);
+    entry.transaction.release();
   }
 
   /** Dialog events go to every handler with the hook; one that throws is logged and the others still hear. */
@@ -252,6 +270,10 @@ export class SipEndpoint {
     const target = this.table.findCancelTarget(view);
     const entry = target === undefined ? undefined : this.invitesByTransaction.get(target);
     if (entry === undefined) {
+      // An INVITE answered 2xx and acknowledged (its entry released): the CANCEL matched a transaction
+      // and has no effect, 200 with the 2xx's To tag (§9.2).
+      const toTag = target instanceof InviteServerTransaction && target.state === 'accepted' ? target.lastSentResponse?.toTag : undefined;
+      if (toTag !== undefined) return void this.respondWith(transaction, cancel, { statusCode: 200, reasonPhrase: 'OK', headers: [] }, toTag);
       return void this.respondWith(transaction, cancel, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
     }
     this.respondWith(transaction, cancel, { statusCode: 200, reasonPhrase: 'OK', headers: [] }, entry.uas.localTag);

@@ -25,7 +25,7 @@ export type InDialogRequestVerdict =
   /** An ACK for no known dialog or 2xx: nothing answers an ACK. */
   | { readonly kind: 'discard' }
   /** The ACK for our 2xx: retransmission stopped. */
-  | { readonly kind: 'ack'; readonly dialog: Dialog }
+  | { readonly kind: 'ack'; readonly dialog: Dialog; readonly uas: UasInvite }
   /** The peer hung up: the dialog is over; answer with `response` (200). */
   | { readonly kind: 'bye'; readonly dialog: Dialog; readonly response: SipResponse }
   /** Any other in-dialog request for the TU (re-INVITE, UPDATE, INFO, MESSAGE…). */
@@ -149,7 +149,7 @@ export class DialogLayer {
     const uas = key === undefined ? undefined : this.uasInvites.get(key);
     if (uas === undefined || uas.dialog !== dialog) return { kind: 'discard' };
     uas.receiveAck();
-    return { kind: 'ack', dialog };
+    return { kind: 'ack', dialog, uas };
   }
 
   private inDialogResponse(response: SipResponse): InDialogResponseVerdict {

@@ -2,6 +2,10 @@ import { classifyStatus, type TransactionRequest, type TransactionResponse } fro
 import { inviteServerNextState, type InviteServerEvent, type InviteServerState } from './invite-server-state.js';
 import type { InviteServerTransactionOptions } from './invite-server-options.js';
 import { TransactionMachine } from './transaction-machine.js';
+import { detachedString } from '../../util/detached-string.js';
+
+const ignoreReport = (): void => undefined;
+const NO_BYTES = new Uint8Array(0);
 
 /** What became of a received request (a retransmitted INVITE or an ACK). */
 export type ServerRequestVerdict = 'response-resent' | 'passed-to-tu' | 'absorbed' | 'not-this-transaction' | 'transaction-terminated';
@@ -16,14 +20,39 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
   private started = false;
   private lastResponse: TransactionResponse | undefined;
   private timerGIntervalMs: number;
+  private readonly options: Omit<InviteServerTransactionOptions<Req>, 'buildTrying' | 'buildNoAnswerResponse' | 'report'>;
+  /**
+   * The builders are needed only until the final response, the report until the TU lets go (`release`).
+   * Each holds what its maker closed over (the parsed INVITE, the TU's context): the transaction
+   * outlives its 2xx by Timer L, 32 s, and drops them as soon as it can.
+   */
+  private builders: Pick<InviteServerTransactionOptions<Req>, 'buildTrying' | 'buildNoAnswerResponse'> | null;
+  private report: InviteServerTransactionOptions<Req>['report'];
 
-  constructor(private readonly options: InviteServerTransactionOptions<Req>) {
+  constructor(options: InviteServerTransactionOptions<Req>) {
     super('proceeding', inviteServerNextState, options.scheduler);
+    const { buildTrying, buildNoAnswerResponse, report, ...rest } = options;
+    this.options = rest;
+    this.builders = { buildTrying, buildNoAnswerResponse };
+    this.report = report;
     this.timerGIntervalMs = options.timers.t1Ms;
   }
 
   get request(): Req {
     return this.options.request;
+  }
+
+  /**
+   * The TU is done with this transaction (its 2xx was acknowledged): from here it only absorbs
+   * retransmitted INVITEs until Timer L, reports nothing, and keeps of its 2xx only the To tag (for
+   * RFC 2543 matching, §17.2.3). Only in Accepted; elsewhere it does nothing.
+   */
+  release(): void {
+    if (this.current !== 'accepted') return;
+    this.report = ignoreReport;
+    const last = this.lastResponse;
+    // The tag as a string of its own: a slice would keep the whole 2xx text alive.
+    if (last !== undefined) this.lastResponse = { statusCode: last.statusCode, bytes: NO_BYTES, toTag: last.toTag === undefined ? undefined : detachedString(last.toTag) };
   }
 
   /** The most recent response sent (the TU's or the transaction's own 100 Trying). */
@@ -47,7 +76,10 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
     const event: InviteServerEvent = responseClass === 'provisional' ? 'tu-provisional' : responseClass === 'success' ? 'tu-success' : 'tu-failure';
     const from = this.move(event);
     this.timers.cancel('trying');
-    if (responseClass !== 'provisional') this.timers.cancel('no-answer');
+    if (responseClass !== 'provisional') {
+      this.timers.cancel('no-answer');
+      this.builders = null;
+    }
     if (!this.send(response)) return;
     if (from !== 'proceeding') return;
     if (responseClass === 'success') {
@@ -65,7 +97,7 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
     const from = this.move(request.method === 'ACK' ? 'ack' : 'invite');
     if (request.method === 'ACK') {
       if (from === 'accepted') {
-        this.options.report({ kind: 'ack', request });
+        this.report({ kind: 'ack', request });
         return 'passed-to-tu';
       }
       if (from === 'completed') {
@@ -88,17 +120,18 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
   transportError(error: unknown): void {
     if (this.isTerminated()) return;
     this.move('transport-error');
-    this.options.report({ kind: 'transport-error', error });
+    this.report({ kind: 'transport-error', error });
     if (this.isTerminated()) this.terminate();
   }
 
   private onTrying(): void {
     this.move('timer-trying');
-    this.send(this.options.buildTrying());
+    if (this.builders !== null) this.send(this.builders.buildTrying());
   }
 
   private onNoAnswer(): void {
-    const response = this.options.buildNoAnswerResponse();
+    if (this.builders === null) return;
+    const response = this.builders.buildNoAnswerResponse();
     if (classifyStatus(response.statusCode) !== 'failure') {
       throw new RangeError(`the no-answer response must be 3xx-6xx, not ${response.statusCode}`);
     }
@@ -106,7 +139,7 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
     this.timers.cancel('trying');
     if (!this.send(response)) return;
     this.enterCompleted();
-    this.options.report({ kind: 'no-answer' });
+    this.report({ kind: 'no-answer' });
   }
 
   private enterCompleted(): void {
@@ -125,7 +158,7 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
 
   private onTimerH(): void {
     this.move('timer-h');
-    this.options.report({ kind: 'timeout', timer: 'H' });
+    this.report({ kind: 'timeout', timer: 'H' });
     this.terminate();
   }
 
@@ -136,6 +169,6 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
   }
 
   protected reportTerminated(): void {
-    this.options.report({ kind: 'terminated' });
+    this.report({ kind: 'terminated' });
   }
 }

@@ -300,6 +300,53 @@ test('a completed non-INVITE server transaction does not keep the parsed request
   }
 });
 
+test('once its 2xx is acknowledged, an INVITE keeps nothing of the call for Timer L: the parsed INVITE is collectable, a retransmitted INVITE is absorbed, a late CANCEL gets 200', async () => {
+  const core = await startEndpoint();
+  let request: WeakRef<object> | undefined;
+  let uas: WeakRef<object> | undefined;
+  let calls = 0;
+  core.endpoint.handle('INVITE', {
+    handleRequest: (r) => {
+      calls++;
+      request = new WeakRef(r.request);
+      uas = new WeakRef(r.uas!);
+      r.respond(200, 'OK', { contentType: 'application/sdp', body: 'v=0\r\n' });
+    },
+  });
+  const peer = await sipPeer();
+  try {
+    const invite = requestText({ method: 'INVITE', peer, branch: 'z9hG4bKl1', callId: 'l1', extra: ['Content-Type: application/sdp'], body: 'v=0\r\n' });
+    await peer.send(invite, core.udpPort);
+    const ok = await peer.response(200, 'INVITE');
+    const toTag = ok.to?.tag;
+    await peer.send(requestText({ method: 'ACK', peer, branch: 'z9hG4bKl1a', callId: 'l1', toTag }), core.udpPort);
+    await peer.send(requestText({ method: 'BYE', peer, branch: 'z9hG4bKl1b', callId: 'l1', toTag, cseq: 2 }), core.udpPort);
+    await peer.response(200, 'BYE');
+    assert.ok(core.endpoint.transactionCounts.server >= 1, 'Timer L still runs for the INVITE');
+
+    // RFC 6026 §8.7: a retransmitted INVITE in Accepted is absorbed: no response, no second call.
+    await peer.send(invite, core.udpPort);
+    // §9.2: a CANCEL that matches the transaction is answered 200 (with the 2xx's To tag) and does nothing.
+    await peer.send(requestText({ method: 'CANCEL', peer, branch: 'z9hG4bKl1', callId: 'l1' }), core.udpPort);
+    const cancelOk = await peer.response(200, 'CANCEL');
+    assert.equal(cancelOk.to?.tag, toTag);
+    assert.equal(calls, 1);
+    assert.equal(peer.responses(200).filter((r) => r.cseq?.method === 'INVITE').length, 1, 'the retransmitted INVITE got nothing');
+
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 5 && (request?.deref() !== undefined || uas?.deref() !== undefined); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    assert.equal(request?.deref(), undefined, 'the parsed INVITE is collectable while its transaction waits out Timer L');
+    assert.equal(uas?.deref(), undefined, 'so is its UAS core (and with it the dialog and the 2xx)');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
 test('a completed non-INVITE transaction on UDP waits out Timer J in the compact store: retransmissions get the same bytes, then it is forgotten (§17.2.2)', async () => {
   const clock = new FakeScheduler();
   const core = await startEndpoint({ scheduler: clock });

@@ -116,6 +116,24 @@ test('2xx: Accepted (RFC 6026) absorbs INVITEs, hands ACKs to the TU, sends the 
   assert.throws(() => tx.respond(response(200)), IllegalTransitionError);
 });
 
+test('release() after the 2xx: the transaction still absorbs INVITEs until Timer L, reports nothing more, and keeps only the 2xx\'s To tag', () => {
+  const { clock, transport, reports, tx, invite, ack } = setup(false);
+  const last = () => tx.lastSentResponse!;
+  tx.respond(response(180, 'z9hG4bKinv1', 'INVITE', 'gw1'));
+  tx.release();
+  assert.ok(last().bytes.length > 0, 'release() does nothing in Proceeding');
+  tx.respond(response(200, 'z9hG4bKinv1', 'INVITE', 'gw1'));
+  tx.release();
+  assert.deepEqual({ statusCode: last().statusCode, bytes: last().bytes.length, toTag: last().toTag }, { statusCode: 200, bytes: 0, toTag: 'gw1' });
+  clock.advance(1000);
+  assert.equal(tx.receiveRequest(invite), 'absorbed');
+  assert.equal(tx.receiveRequest(ack), 'passed-to-tu');
+  clock.advance(31_000);
+  assert.equal(tx.state, 'terminated');
+  assert.deepEqual(kinds(reports), [], 'neither the ACK nor the end is reported once released');
+  assert.deepEqual(transport.timesOf('SIP/2.0 200'), [0]);
+});
+
 test('the TU may not respond once a 3xx–6xx was sent', () => {
   const { tx, ack } = setup(false);
   tx.respond(response(486));
