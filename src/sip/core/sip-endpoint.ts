@@ -26,6 +26,7 @@ import type { SipDialogListener, SipIncomingRequest, SipRequestHandler, SipRespo
 import { StatelessAnswers } from './stateless-answers.js';
 import { ServerTransactions, type ServerTransaction } from './server-transactions.js';
 import { transactionRequestOf, transactionResponseOf } from './transaction-views.js';
+import { IncomingInvites, inviteResponseKey, type IncomingInviteEntry } from './incoming-invites.js';
 
 /** A response view that still carries the parsed message, for the TU. */
 interface ResponseView extends TransactionResponse {
@@ -33,10 +34,8 @@ interface ResponseView extends TransactionResponse {
 }
 type ClientTransaction = InviteClientTransaction<ResponseView> | NonInviteClientTransaction<ResponseView>;
 
-/** One incoming INVITE while its server transaction lives. */
-interface InviteEntry {
-  readonly transaction: InviteServerTransaction;
-  readonly uas: UasInvite;
+/** One incoming INVITE while anything may go through it (incoming-invites.ts). */
+interface InviteEntry extends IncomingInviteEntry {
   readonly incoming: MutableIncoming;
 }
 type MutableIncoming = SipIncomingRequest & { cancelled: boolean };
@@ -46,13 +45,6 @@ const NO_BYTES = new Uint8Array(0);
 
 /** Methods the endpoint answers itself whatever the handlers are. */
 const BUILT_IN_METHODS = ['ACK', 'CANCEL', 'BYE', 'OPTIONS'];
-
-/** Our INVITE server transactions are found from a response by the copied top Via, Call-ID and CSeq. */
-function inviteResponseKey(message: SipMessage): string | undefined {
-  const via = message.headers.get('via');
-  const seq = message.cseq?.seq;
-  return via === undefined || seq === undefined ? undefined : `${via}\u0000${message.callId ?? ''}\u0000${seq}`;
-}
 
 export class SipEndpoint {
   readonly dialogs: DialogLayer;
@@ -64,9 +56,7 @@ export class SipEndpoint {
   private readonly handlers = new Map<string, SipRequestHandler>();
   /** Parts that take part in dialogs without handling a method (our own INVITEs' dialogs). */
   private readonly dialogListeners = new Set<SipDialogListener>();
-  private readonly invites = new Map<string, InviteEntry>();
-  /** The same entries by transaction, for CANCEL: its Via may differ in `received`/`rport` or in list form. */
-  private readonly invitesByTransaction = new Map<ServerTransaction, InviteEntry>();
+  private readonly invites = new IncomingInvites<InviteEntry>();
   /** Where each outgoing INVITE went, so its CANCEL follows it (§9.1). */
   private readonly inviteTargets = new Map<string, SipTarget>();
   private readonly stateless: StatelessAnswers;
@@ -212,11 +202,8 @@ export class SipEndpoint {
    * (RFC 6026 §8.7), holding nothing of the call.
    */
   private inviteAcknowledged(uas: UasInvite): void {
-    const key = inviteResponseKey(uas.invite);
-    const entry = key === undefined ? undefined : this.invites.get(key);
-    if (entry === undefined || entry.uas !== uas) return;
-    this.invites.delete(key!);
-    this.invitesByTransaction.delete(entry.transaction);
+    const entry = this.invites.removeUas(uas);
+    if (entry === undefined) return;
     this.dialogs.inviteServerDone(uas);
     entry.transaction.release();
   }
@@ -246,21 +233,14 @@ export class SipEndpoint {
     // The `ack` report (RFC 6026 §8.7, an ACK that reused the INVITE's branch) is handled where the
     // ACK message itself is at hand, in receiveRequest.
     if (report.kind !== 'terminated') return;
-    const entry = this.invitesByTransaction.get(transaction);
-    if (entry === undefined) return;
-    this.invitesByTransaction.delete(transaction);
-    const key = inviteResponseKey(entry.uas.invite);
-    if (key !== undefined && this.invites.get(key) === entry) this.invites.delete(key);
-    this.dialogs.inviteServerDone(entry.uas);
+    const entry = this.invites.removeTransaction(transaction);
+    if (entry !== undefined) this.dialogs.inviteServerDone(entry.uas);
   }
 
   private receiveInvite(request: SipRequest, incoming: IncomingSipMessage, transaction: InviteServerTransaction): void {
     const uas = this.dialogs.receiveInvite(request, incoming.transport === 'tls');
-    const key = inviteResponseKey(request);
     const context = this.incomingFor(request, incoming, transaction, uas);
-    const entry = { transaction, uas, incoming: context };
-    if (key !== undefined) this.invites.set(key, entry);
-    this.invitesByTransaction.set(transaction, entry);
+    this.invites.add({ transaction, uas, incoming: context });
     transaction.start();
     this.dispatch(this.handlers.get('INVITE')!, context);
   }
@@ -268,7 +248,7 @@ export class SipEndpoint {
   /** §9.2: 200 for the CANCEL, 487 for the INVITE it matches if still unanswered; 481 when none. */
   private receiveCancel(cancel: SipRequest, view: TransactionRequest, transaction: NonInviteServerTransaction): void {
     const target = this.table.findCancelTarget(view);
-    const entry = target === undefined ? undefined : this.invitesByTransaction.get(target);
+    const entry = target instanceof InviteServerTransaction ? this.invites.forTransaction(target) : undefined;
     if (entry === undefined) {
       // An INVITE answered 2xx and acknowledged (its entry released): the CANCEL matched a transaction
       // and has no effect, 200 with the 2xx's To tag (§9.2).
@@ -389,8 +369,7 @@ export class SipEndpoint {
 
   /** Our responses to an INVITE (2xx retransmissions included) go through its server transaction. */
   private sendDialogResponse(response: SipResponse): void {
-    const key = inviteResponseKey(response);
-    const entry = key === undefined ? undefined : this.invites.get(key);
+    const entry = this.invites.forResponse(response);
     if (entry === undefined) {
       // The transaction is gone (Timer L, 64·T1 after the 2xx): the retransmitter gives up at the
       // same time (§13.3.1.4), so nothing is lost by dropping this one.
