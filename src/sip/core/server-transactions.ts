@@ -10,7 +10,7 @@ import { InviteServerTransaction } from '../transaction/invite-server-transactio
 import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
 import type { TimerScheduler } from '../transaction/timer-scheduler.js';
 import type { TransactionRequest, TransactionResponse, TransactionTransport } from '../transaction/transaction-message.js';
-import type { ServerTransactionReport } from '../transaction/transaction-report.js';
+import { ignoreReport, type ServerTransactionReport } from '../transaction/transaction-report.js';
 import type { TransactionTimers } from '../transaction/transaction-timer-options.js';
 import type { IncomingSipMessage, SipTransportSet } from '../transport/index.js';
 import type { SipResponse } from '../message/index.js';
@@ -41,8 +41,6 @@ function handOffTo(store: CompletedRequests, key: string, transport: BoundTransa
     return to !== undefined && store.add(key, bytes, to);
   };
 }
-
-const ignoreReport = (): void => undefined;
 
 interface Common {
   readonly request: TransactionRequest;

@@ -13,7 +13,7 @@ import type { NonInviteServerTransaction } from '../transaction/non-invite-serve
 import { TrackedScheduler } from './tracked-scheduler.js';
 import { BatchedTimerScheduler } from './batched-timer-scheduler.js';
 import { CompletedRequests } from './completed-requests.js';
-import type { TransactionRequest, TransactionResponse } from '../transaction/transaction-message.js';
+import { NO_BYTES, type TransactionRequest, type TransactionResponse } from '../transaction/transaction-message.js';
 import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
 import { TransactionTable } from '../transaction/transaction-table.js';
 import { resolveTransactionTimers, type TransactionTimers } from '../transaction/transaction-timer-options.js';
@@ -39,9 +39,6 @@ interface InviteEntry extends IncomingInviteEntry {
   readonly incoming: MutableIncoming;
 }
 type MutableIncoming = SipIncomingRequest & { cancelled: boolean };
-
-/** Received messages are matched by their parsed fields; the bytes a view carries are for sending. */
-const NO_BYTES = new Uint8Array(0);
 
 /** Methods the endpoint answers itself whatever the handlers are. */
 const BUILT_IN_METHODS = ['ACK', 'CANCEL', 'BYE', 'OPTIONS'];

@@ -1,11 +1,9 @@
-import { classifyStatus, type TransactionRequest, type TransactionResponse } from './transaction-message.js';
+import { classifyStatus, NO_BYTES, type TransactionRequest, type TransactionResponse } from './transaction-message.js';
 import { inviteServerNextState, type InviteServerEvent, type InviteServerState } from './invite-server-state.js';
 import type { InviteServerTransactionOptions } from './invite-server-options.js';
 import { TransactionMachine } from './transaction-machine.js';
+import { ignoreReport } from './transaction-report.js';
 import { detachedString } from '../../util/detached-string.js';
-
-const ignoreReport = (): void => undefined;
-const NO_BYTES = new Uint8Array(0);
 
 /** What became of a received request (a retransmitted INVITE or an ACK). */
 export type ServerRequestVerdict = 'response-resent' | 'passed-to-tu' | 'absorbed' | 'not-this-transaction' | 'transaction-terminated';

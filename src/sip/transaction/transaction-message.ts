@@ -47,6 +47,9 @@ export interface TransactionResponse {
   readonly toTag?: string | undefined;
 }
 
+/** The bytes of a view that is never sent: a received message (matched by its parsed fields), or a response kept only to match by. */
+export const NO_BYTES = new Uint8Array(0);
+
 /** Response classes that the state machines tell apart. */
 export type ResponseClass = 'provisional' | 'success' | 'failure';
 

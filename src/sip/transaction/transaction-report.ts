@@ -22,3 +22,6 @@ export type ServerTransactionReport<Req extends TransactionRequest = Transaction
   /** The transport could not send (§17.2.4). */
   | { readonly kind: 'transport-error'; readonly error: unknown }
   | { readonly kind: 'terminated' };
+
+/** For a transaction whose TU wants no reports (or no longer does). */
+export const ignoreReport = (): void => undefined;
