@@ -25,6 +25,7 @@ import {
   type PolicyState,
   type SlotId,
 } from '../policy/index.js';
+import { POLICY_HEADER_KEY, PolicyDocuments, readPolicyDocuments } from '../policy/state-documents.js';
 import type { AccountingChange, CallAccounting, CallStep, InterruptedClose } from '../call/call-accounting.js';
 import { gsmEndCause } from '../call/call-record.js';
 import type { CounterStore } from '../store/counter-store.js';
@@ -33,7 +34,6 @@ import type { Logger } from '../util/log.js';
 import type { Line } from './line.js';
 import { NoNetworkWatch } from './no-network-watch.js';
 
-const STATE_KEY = 'policy';
 /** Ticks at least this often (windows, cycles and the 04:10 statistics day turn over between deadlines). */
 const TICK_MS = 60_000;
 /** A system clock before this is not set (no RTC, no NTP yet): window and monthly limits stay closed. */
@@ -88,6 +88,8 @@ export interface SimPolicyOptions {
  */
 export class SimPolicy implements CallAccounting {
   private state: PolicyState;
+  /** Which of the state's documents are durable (src/policy/state-documents.ts). */
+  private readonly documents: PolicyDocuments;
   /** The last moment the daemon was known alive before this start (the state is saved at least every minute). */
   private readonly lastAlive: number;
   private readonly lines = new Map<string, Line>();
@@ -110,11 +112,14 @@ export class SimPolicy implements CallAccounting {
   constructor(private readonly o: SimPolicyOptions) {
     const sys = o.now ?? Date.now;
     this.now = () => sys() + this.offset;
-    const saved = o.store.loadState(STATE_KEY);
-    this.state = saved ? (JSON.parse(saved.json) as PolicyState) : initialPolicyState({ timeTrusted: false, seed: Date.now() & 0xffff });
+    const stored = o.store.loadStates();
+    const saved = readPolicyDocuments(new Map([...stored.values()].map((s) => [s.key, s.json])));
+    this.state = saved?.state ?? initialPolicyState({ timeTrusted: false, seed: Date.now() & 0xffff });
+    this.documents = new PolicyDocuments(saved?.state ?? null, saved?.whole ?? false);
     const trusted = this.now() >= TRUSTED_AFTER;
     if (trusted !== this.state.timeTrusted) this.feed({ type: 'time-trust', trusted, source: trusted ? 'system clock' : 'system clock not set' });
-    this.lastAlive = saved?.updatedAt ?? this.now();
+    // Every event writes the header, so its time is the last the daemon was known alive.
+    this.lastAlive = stored.get(POLICY_HEADER_KEY)?.updatedAt ?? this.now();
   }
 
   /**
@@ -324,9 +329,11 @@ export class SimPolicy implements CallAccounting {
    */
   private prepare(event: PolicyEvent): AccountingChange {
     const r = decide(this.o.config, this.state, this.now(), event);
+    const change = this.documents.change(r.state);
     return {
-      updates: [{ key: STATE_KEY, json: JSON.stringify(r.state) }],
+      updates: change.updates,
       commit: () => {
+        change.written();
         this.state = r.state;
         for (const d of r.decisions) this.apply(d);
         this.schedule();

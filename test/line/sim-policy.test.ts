@@ -69,3 +69,49 @@ test('least-minutes picks the line whose bound SIM has used the fewest billed mi
   p.stop();
   store.close();
 });
+
+test('the policy state survives a restart, stored as a header and one document per line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-simpolicy-'));
+  const config = defaultPolicyConfig({});
+  let store = CounterStore.open(dir);
+  let p = new SimPolicy({ config, store, log: silentLogger() });
+  for (const id of [1, 2, 3]) bind(p, id);
+  const feed = (e: unknown) => (p as unknown as { feed(e: unknown): void }).feed(e);
+  const before = store.loadStates();
+  feed({ type: 'call-attempt', line: '2' });
+  const after = store.loadStates();
+  const changed = [...after.values()].filter((s) => before.get(s.key)?.version !== s.version).map((s) => s.key);
+  assert.deepEqual(changed.sort(), ['policy', 'policy.line.2'], 'one call step rewrites its line and the header only');
+  const state = p.snapshot();
+  p.stop();
+  store.close();
+  store = CounterStore.open(dir);
+  p = new SimPolicy({ config, store, log: silentLogger() });
+  assert.deepEqual(p.snapshot(), state);
+  p.stop();
+  store.close();
+});
+
+test('a policy state saved whole by an earlier version is read, then written as line documents', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-simpolicy-'));
+  const config = defaultPolicyConfig({});
+  let store = CounterStore.open(dir);
+  let p = new SimPolicy({ config, store, log: silentLogger() });
+  for (const id of [1, 2]) bind(p, id);
+  const state = p.snapshot();
+  p.stop();
+  // What an earlier version left: the whole state under one key.
+  for (const key of store.loadStates().keys()) if (key !== 'policy') store.saveState(key, 'null');
+  store.saveState('policy', JSON.stringify(state));
+  store.close();
+  store = CounterStore.open(dir);
+  p = new SimPolicy({ config, store, log: silentLogger() });
+  assert.deepEqual(p.snapshot(), state);
+  (p as unknown as { feed(e: unknown): void }).feed({ type: 'tick' });
+  const docs = store.loadStates();
+  assert.equal(JSON.parse(docs.get('policy')!.json).lines, undefined);
+  assert.deepEqual(JSON.parse(docs.get('policy.line.1')!.json), p.snapshot().lines['1']);
+  assert.deepEqual(JSON.parse(docs.get('policy.line.2')!.json), p.snapshot().lines['2']);
+  p.stop();
+  store.close();
+});
