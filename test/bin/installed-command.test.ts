@@ -19,7 +19,7 @@ test('the #! line fits the 128 bytes that Linux kernels before 5.1 read of it', 
   assert.ok(Buffer.byteLength(shebang + '\n') <= 128, `${Buffer.byteLength(shebang)} bytes: ${shebang}`);
 });
 
-test('node started by the #! line has bounded malloc arenas and thresholds and 1 MB semi-spaces', () => {
+test('node started by the #! line has bounded malloc arenas and threshold, 1 MB semi-spaces and a 256 MB old space', () => {
   assert.match(shebang, /^#!\/usr\/bin\/env -S /);
   const words = shebang.slice('#!/usr/bin/env -S '.length).split(/\s+/);
   const probe = 'console.log(JSON.stringify({ env: process.env, flags: process.execArgv }))';
@@ -28,16 +28,16 @@ test('node started by the #! line has bounded malloc arenas and thresholds and 1
   const seen = JSON.parse(out) as { env: Record<string, string>; flags: string[] };
   assert.equal(seen.env.MALLOC_ARENA_MAX, '2');
   assert.ok(Number(seen.env.MALLOC_MMAP_THRESHOLD_) > 0 && Number(seen.env.MALLOC_MMAP_THRESHOLD_) <= 1 << 20, `mmap threshold ${seen.env.MALLOC_MMAP_THRESHOLD_}`);
-  assert.ok(Number(seen.env.MALLOC_TRIM_THRESHOLD_) > 0 && Number(seen.env.MALLOC_TRIM_THRESHOLD_) <= 1 << 20, `trim threshold ${seen.env.MALLOC_TRIM_THRESHOLD_}`);
   assert.ok(seen.flags.includes('--max-semi-space-size=1'), `flags ${seen.flags.join(' ')}`);
+  // 256 MB or less: V8's memory-constrained growth of the old generation (decision 0062).
+  assert.ok(seen.flags.includes('--max-old-space-size=256'), `flags ${seen.flags.join(' ')}`);
 });
 
 test('the bench measures the daemon with what the #! line sets', () => {
   const installed = installedNodeCommand(bin);
   assert.equal(installed.env.MALLOC_ARENA_MAX, '2');
   assert.ok(installed.env.MALLOC_MMAP_THRESHOLD_);
-  assert.ok(installed.env.MALLOC_TRIM_THRESHOLD_);
-  assert.deepEqual(installed.flags, ['--max-semi-space-size=1']);
+  assert.deepEqual(installed.flags, ['--max-semi-space-size=1', '--max-old-space-size=256']);
 });
 
 test('npm start runs the daemon through the #! line', () => {
