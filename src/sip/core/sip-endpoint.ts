@@ -12,6 +12,7 @@ import { NonInviteClientTransaction } from '../transaction/non-invite-client-tra
 import type { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
 import { TrackedScheduler } from './tracked-scheduler.js';
 import { BatchedTimerScheduler } from './batched-timer-scheduler.js';
+import { AcceptedInvites } from './accepted-invites.js';
 import { CompletedRequests } from './completed-requests.js';
 import { NO_BYTES, type TransactionRequest, type TransactionResponse } from '../transaction/transaction-message.js';
 import type { ClientTransactionReport, ServerTransactionReport } from '../transaction/transaction-report.js';
@@ -49,6 +50,8 @@ export class SipEndpoint {
   private readonly scheduler: TrackedScheduler | BatchedTimerScheduler;
   /** Non-INVITE transactions on UDP waiting out Timer J in compact form. */
   private readonly completed: CompletedRequests;
+  /** INVITE server transactions whose 2xx was acknowledged, waiting out Timer L in compact form. */
+  private readonly accepted: AcceptedInvites;
   private readonly table = new TransactionTable<ClientTransaction, ServerTransaction>();
   private readonly handlers = new Map<string, SipRequestHandler>();
   /** Parts that take part in dialogs without handling a method (our own INVITEs' dialogs). */
@@ -69,6 +72,7 @@ export class SipEndpoint {
         ? new BatchedTimerScheduler({ onError: (error) => options.log.error({ err: error }, 'sip endpoint: a timer failed') })
         : new TrackedScheduler(options.scheduler);
     this.completed = new CompletedRequests(this.scheduler, () => this.timers.timerJMs);
+    this.accepted = new AcceptedInvites(this.scheduler, () => this.timers.timerLMs);
     this.serverTransactions = new ServerTransactions({
       transports: options.transports,
       timers: this.timers,
@@ -135,8 +139,8 @@ export class SipEndpoint {
   }
 
   get transactionCounts(): { readonly client: number; readonly server: number } {
-    // Completed non-INVITE transactions waiting out Timer J in the compact store count as server ones.
-    return { client: this.table.clientCount, server: this.table.serverCount + this.completed.size };
+    // Transactions waiting out Timer J or L in the compact stores count as server ones.
+    return { client: this.table.clientCount, server: this.table.serverCount + this.completed.size + this.accepted.size };
   }
 
   // ---- incoming -------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ export class SipEndpoint {
       return;
     }
     if (request.method === 'ACK') return this.receiveAck(request);
-    if (this.completed.answers(view)) return;
+    if (this.completed.answers(view) || this.accepted.absorbs(view)) return;
     const inDialog = request.to?.tag !== undefined;
     if (!inDialog && request.method !== 'CANCEL' && !this.stateless.admit(request, incoming)) return;
     if (!inDialog && this.stateless.answered(request, view, incoming)) return;
@@ -193,16 +197,15 @@ export class SipEndpoint {
   }
 
   /**
-   * The 2xx was acknowledged, so nothing will be sent through the INVITE's transaction again: its entry
-   * (the parsed INVITE, the handler's context, the UAS and through it the dialog) goes now rather than
-   * with Timer L, 32 s later. The transaction alone stays in the table to absorb retransmitted INVITEs
-   * (RFC 6026 §8.7), holding nothing of the call.
+   * The 2xx was acknowledged: the INVITE's entry (the parsed INVITE, the handler's context, the UAS and
+   * its dialog) goes now, not with Timer L 32 s later, and the transaction's wait to absorb retransmitted
+   * INVITEs (RFC 6026 §8.7) to the compact store (accepted-invites.ts).
    */
   private inviteAcknowledged(uas: UasInvite): void {
     const entry = this.invites.removeUas(uas);
     if (entry === undefined) return;
     this.dialogs.inviteServerDone(uas);
-    entry.transaction.release();
+    this.accepted.finish(entry.transaction);
   }
 
   /** Dialog events go to every handler with the hook; one that throws is logged and the others still hear. */
@@ -247,9 +250,9 @@ export class SipEndpoint {
     const target = this.table.findCancelTarget(view);
     const entry = target instanceof InviteServerTransaction ? this.invites.forTransaction(target) : undefined;
     if (entry === undefined) {
-      // An INVITE answered 2xx and acknowledged (its entry released): the CANCEL matched a transaction
-      // and has no effect, 200 with the 2xx's To tag (§9.2).
-      const toTag = target instanceof InviteServerTransaction && target.state === 'accepted' ? target.lastSentResponse?.toTag : undefined;
+      // An INVITE answered 2xx and acknowledged (its entry gone): the CANCEL matched a transaction and
+      // has no effect, 200 with the 2xx's To tag (§9.2).
+      const toTag = this.accepted.cancelled(view, target);
       if (toTag !== undefined) return void this.respondWith(transaction, cancel, { statusCode: 200, reasonPhrase: 'OK', headers: [] }, toTag);
       return void this.respondWith(transaction, cancel, { statusCode: 481, reasonPhrase: 'Call/Transaction Does Not Exist', headers: [] });
     }
@@ -490,6 +493,7 @@ export class SipEndpoint {
   /** Stops every transaction and dialog timer and closes the transports. */
   async close(): Promise<void> {
     this.completed.close();
+    this.accepted.close();
     this.scheduler.close();
     await this.options.transports.close();
   }

@@ -16,11 +16,13 @@ export type InviteServerEvent =
   | 'timer-h'
   | 'timer-i'
   | 'timer-l'
+  /** The TU is done and the endpoint's compact store waits out Timer L instead (accepted-invites.ts). */
+  | 'handed-off'
   | 'transport-error';
 
 export const INVITE_SERVER_STATES: readonly InviteServerState[] = ['proceeding', 'completed', 'confirmed', 'accepted', 'terminated'];
 export const INVITE_SERVER_EVENTS: readonly InviteServerEvent[] = [
-  'invite', 'ack', 'tu-provisional', 'tu-success', 'tu-failure', 'timer-trying', 'timer-no-answer', 'timer-g', 'timer-h', 'timer-i', 'timer-l', 'transport-error',
+  'invite', 'ack', 'tu-provisional', 'tu-success', 'tu-failure', 'timer-trying', 'timer-no-answer', 'timer-g', 'timer-h', 'timer-i', 'timer-l', 'handed-off', 'transport-error',
 ];
 
 /**
@@ -59,6 +61,7 @@ const TABLE: TransitionTable<InviteServerState, InviteServerEvent> = {
     ack: 'accepted',
     'tu-success': 'accepted',
     'timer-l': 'terminated',
+    'handed-off': 'terminated',
     'transport-error': 'accepted',
   },
   terminated: {},

@@ -53,6 +53,21 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
     if (last !== undefined) this.lastResponse = { statusCode: last.statusCode, bytes: NO_BYTES, toTag: last.toTag === undefined ? undefined : detachedString(last.toTag) };
   }
 
+  /**
+   * The TU is done with this transaction (its 2xx was acknowledged) and a compact store takes over
+   * Timer L's wait, absorbing retransmitted INVITEs and answering a late CANCEL by the To tag returned
+   * here: the transaction ends now and reports nothing. Only in Accepted with a 2xx sent; elsewhere it
+   * does nothing and returns undefined.
+   */
+  handOff(): string | undefined {
+    const toTag = this.current === 'accepted' ? this.lastResponse?.toTag : undefined;
+    if (toTag === undefined) return undefined;
+    this.report = ignoreReport;
+    this.lastResponse = undefined;
+    this.fire('handed-off');
+    return toTag;
+  }
+
   /** The most recent response sent (the TU's or the transaction's own 100 Trying). */
   get lastSentResponse(): TransactionResponse | undefined {
     return this.lastResponse;

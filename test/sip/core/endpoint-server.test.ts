@@ -347,6 +347,39 @@ test('once its 2xx is acknowledged, an INVITE keeps nothing of the call for Time
   }
 });
 
+test('an acknowledged INVITE waits out Timer L in the compact store, not as a transaction: retransmissions absorbed for 64·T1 after the ACK, then a new call', async () => {
+  const clock = new FakeScheduler();
+  const core = await startEndpoint({ scheduler: clock });
+  let calls = 0;
+  core.endpoint.handle('INVITE', {
+    handleRequest: (r) => {
+      calls++;
+      r.respond(200, 'OK', { contentType: 'application/sdp', body: 'v=0\r\n' });
+    },
+  });
+  const peer = await sipPeer();
+  const table = (core.endpoint as unknown as { table: { serverCount: number } }).table;
+  try {
+    const invite = requestText({ method: 'INVITE', peer, branch: 'z9hG4bKcl1', callId: 'cl1', extra: ['Content-Type: application/sdp'], body: 'v=0\r\n' });
+    await peer.send(invite, core.udpPort);
+    const ok = await peer.response(200, 'INVITE');
+    assert.equal(table.serverCount, 1, 'a transaction until the ACK');
+    await peer.send(requestText({ method: 'ACK', peer, branch: 'z9hG4bKcl1a', callId: 'cl1', toTag: ok.to?.tag }), core.udpPort);
+    await waitUntil(() => table.serverCount === 0, 2000, 'the transaction to leave the table at the ACK');
+    assert.equal(core.endpoint.transactionCounts.server, 1, 'its wait in the compact store');
+    clock.advance(32_000);
+    await peer.send(invite, core.udpPort);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(calls, 1, 'a retransmission within 64·T1 is absorbed (RFC 6026 §8.7)');
+    assert.equal(peer.responses(200).length, 1, 'and answered with nothing');
+    clock.advance(100);
+    assert.equal(core.endpoint.transactionCounts.server, 0, 'forgotten after Timer L (and the store’s 100 ms bucket)');
+  } finally {
+    await peer.close();
+    await core.close();
+  }
+});
+
 test('a completed non-INVITE transaction on UDP waits out Timer J in the compact store: retransmissions get the same bytes, then it is forgotten (§17.2.2)', async () => {
   const clock = new FakeScheduler();
   const core = await startEndpoint({ scheduler: clock });

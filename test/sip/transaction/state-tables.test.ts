@@ -62,7 +62,7 @@ test('INVITE server transaction: every state × event pair', () => {
     },
     completed: { invite: 'completed', ack: 'confirmed', 'timer-g': 'completed', 'timer-h': 'terminated', 'transport-error': 'terminated' },
     confirmed: { invite: 'confirmed', ack: 'confirmed', 'timer-i': 'terminated', 'transport-error': 'terminated' },
-    accepted: { invite: 'accepted', ack: 'accepted', 'tu-success': 'accepted', 'timer-l': 'terminated', 'transport-error': 'accepted' },
+    accepted: { invite: 'accepted', ack: 'accepted', 'tu-success': 'accepted', 'timer-l': 'terminated', 'handed-off': 'terminated', 'transport-error': 'accepted' },
     terminated: {},
   });
 });
