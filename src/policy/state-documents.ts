@@ -56,7 +56,7 @@ export interface PolicyChange {
  * was copied (a tick copies every line) is compared by its text before it is written.
  */
 export class PolicyDocuments {
-  private durable = new Map<string, { line: LineState; json: string }>();
+  private readonly durable = new Map<string, { line: LineState; json: string }>();
 
   /** `state` as read from the store; `whole` as readPolicyDocuments said (nothing is durable as lines yet). */
   constructor(state: PolicyState | null, whole: boolean) {

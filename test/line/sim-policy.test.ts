@@ -70,48 +70,49 @@ test('least-minutes picks the line whose bound SIM has used the fewest billed mi
   store.close();
 });
 
+/** A policy on the store in `dir` (a start of the daemon); `close` is its stop. */
+function started(dir: string) {
+  const store = CounterStore.open(dir);
+  const p = new SimPolicy({ config: defaultPolicyConfig({}), store, log: silentLogger() });
+  const feed = (e: unknown) => (p as unknown as { feed(e: unknown): void }).feed(e);
+  const close = () => {
+    p.stop();
+    store.close();
+  };
+  return { p, store, feed, close };
+}
+
 test('the policy state survives a restart, stored as a header and one document per line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cg-simpolicy-'));
-  const config = defaultPolicyConfig({});
-  let store = CounterStore.open(dir);
-  let p = new SimPolicy({ config, store, log: silentLogger() });
-  for (const id of [1, 2, 3]) bind(p, id);
-  const feed = (e: unknown) => (p as unknown as { feed(e: unknown): void }).feed(e);
-  const before = store.loadStates();
-  feed({ type: 'call-attempt', line: '2' });
-  const after = store.loadStates();
+  const first = started(dir);
+  for (const id of [1, 2, 3]) bind(first.p, id);
+  const before = first.store.loadStates();
+  first.feed({ type: 'call-attempt', line: '2' });
+  const after = first.store.loadStates();
   const changed = [...after.values()].filter((s) => before.get(s.key)?.version !== s.version).map((s) => s.key);
   assert.deepEqual(changed.sort(), ['policy', 'policy.line.2'], 'one call step rewrites its line and the header only');
-  const state = p.snapshot();
-  p.stop();
-  store.close();
-  store = CounterStore.open(dir);
-  p = new SimPolicy({ config, store, log: silentLogger() });
-  assert.deepEqual(p.snapshot(), state);
-  p.stop();
-  store.close();
+  const state = first.p.snapshot();
+  first.close();
+  const again = started(dir);
+  assert.deepEqual(again.p.snapshot(), state);
+  again.close();
 });
 
 test('a policy state saved whole by an earlier version is read, then written as line documents', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cg-simpolicy-'));
-  const config = defaultPolicyConfig({});
-  let store = CounterStore.open(dir);
-  let p = new SimPolicy({ config, store, log: silentLogger() });
-  for (const id of [1, 2]) bind(p, id);
-  const state = p.snapshot();
-  p.stop();
-  // What an earlier version left: the whole state under one key.
-  for (const key of store.loadStates().keys()) if (key !== 'policy') store.saveState(key, 'null');
-  store.saveState('policy', JSON.stringify(state));
-  store.close();
-  store = CounterStore.open(dir);
-  p = new SimPolicy({ config, store, log: silentLogger() });
-  assert.deepEqual(p.snapshot(), state);
-  (p as unknown as { feed(e: unknown): void }).feed({ type: 'tick' });
-  const docs = store.loadStates();
+  const first = started(dir);
+  for (const id of [1, 2]) bind(first.p, id);
+  const state = first.p.snapshot();
+  // What an earlier version left: the whole state under one key (line documents, if any, are older).
+  for (const key of first.store.loadStates().keys()) if (key !== 'policy') first.store.saveState(key, 'null');
+  first.store.saveState('policy', JSON.stringify(state));
+  first.close();
+  const again = started(dir);
+  assert.deepEqual(again.p.snapshot(), state);
+  again.feed({ type: 'tick' });
+  const docs = again.store.loadStates();
   assert.equal(JSON.parse(docs.get('policy')!.json).lines, undefined);
-  assert.deepEqual(JSON.parse(docs.get('policy.line.1')!.json), p.snapshot().lines['1']);
-  assert.deepEqual(JSON.parse(docs.get('policy.line.2')!.json), p.snapshot().lines['2']);
-  p.stop();
-  store.close();
+  assert.deepEqual(JSON.parse(docs.get('policy.line.1')!.json), again.p.snapshot().lines['1']);
+  assert.deepEqual(JSON.parse(docs.get('policy.line.2')!.json), again.p.snapshot().lines['2']);
+  again.close();
 });
