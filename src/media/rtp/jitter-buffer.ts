@@ -78,6 +78,16 @@ const PLC_END_SAMPLES = 480;
  */
 const SKIP_SLACK_SAMPLES = FRAME_SAMPLES + FRAME_SAMPLES / 2;
 /**
+ * Playout that stays more than a frame behind target (plus this margin) at every tick for
+ * SUSTAIN_TICKS in a row skips a frame too. A delay that went up with a jitter spike comes back down
+ * this way once the spike leaves the transit window; by the instant rule above only an excess of a
+ * frame and a half would, so up to 30 ms too much could stay for the rest of the call. Measured over
+ * many ticks, the tick-to-tick swing of a stream arriving at the tick does not count: its least delay
+ * is ~0.
+ */
+const SUSTAIN_TICKS = 25;
+const SUSTAIN_MARGIN_SAMPLES = 16;
+/**
  * The stream's newest packet arriving already behind playout this many times in a row: its sender paused
  * with its timestamps running on (a re-INVITE, hold, a stalled peer; RFC 3550 lets it) and its packets
  * now come a pause later than the transit window expects. Without a resync every packet would be dropped
@@ -111,6 +121,9 @@ export class JitterBuffer {
   /** Samples concealed since the last good sample (position within the erasure). */
   private erasure = 0;
   private readonly covered = new Uint8Array(FRAME_SAMPLES);
+  /** The least excess of delay over target (samples) over the last ticks, and how many ticks that is. */
+  private leastExcess = Infinity;
+  private excessTicks = 0;
   private readonly spare: Int16Array[] = [];
   readonly stats: JitterBufferStats = { framesPlayed: 0, concealedFrames: 0, droppedLate: 0, droppedDuplicate: 0, droppedOverCap: 0, skippedFrames: 0, heldFrames: 0, resyncs: 0 };
 
@@ -167,6 +180,7 @@ export class JitterBuffer {
     this.transitNext = 0;
     this.newestTs = -Infinity;
     this.lateRun = 0;
+    this.restartExcess();
     this.state = jitterBufferTransition(this.state, 'idle');
   }
 
@@ -235,8 +249,9 @@ export class JitterBuffer {
     if (delay > this.capSamples) {
       this.advanceTo(this.alignedAtLeast(reference - this.capSamples), true);
       delay = reference - this.playTs;
-    } else if (delay > target + SKIP_SLACK_SAMPLES && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
+    } else if ((delay > target + SKIP_SLACK_SAMPLES || this.sustainedExcess(delay - target)) && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
       this.stats.skippedFrames++;
+      this.restartExcess();
       this.advanceTo(this.playTs + FRAME_SAMPLES);
       delay -= FRAME_SAMPLES;
     }
@@ -261,6 +276,20 @@ export class JitterBuffer {
     this.advanceTo(this.playTs + FRAME_SAMPLES);
     this.stats.framesPlayed++;
     return out;
+  }
+
+  /** Notes this tick's excess; true once it stayed over a frame (and the margin) for SUSTAIN_TICKS ticks. */
+  private sustainedExcess(excess: number): boolean {
+    if (excess < this.leastExcess) this.leastExcess = excess;
+    if (++this.excessTicks < SUSTAIN_TICKS) return false;
+    const over = this.leastExcess >= FRAME_SAMPLES + SUSTAIN_MARGIN_SAMPLES;
+    this.restartExcess();
+    return over;
+  }
+
+  private restartExcess(): void {
+    this.leastExcess = Infinity;
+    this.excessTicks = 0;
   }
 
   private recordTransit(t: number): void {

@@ -92,6 +92,29 @@ test('a clean stream arriving right at the tick, with a clock that runs up to 4 
   }
 });
 
+test('a delay that went up with one late packet comes back down once the spike has left the window, though it is less than a frame and a half', () => {
+  // A clean stream arriving 4 ms before each tick; packet 100 comes 35 ms late. Playout holds a tick
+  // for it, so every later frame waits a frame longer: 24 ms instead of 4. Once the late transit has
+  // left the 2 s window, a sustained excess of more than a frame brings the delay back.
+  const jb = new JitterBuffer();
+  const arrivalOf = (i: number) => i * 20 + 3 + (i === 100 ? 35 : 0);
+  const order = Array.from({ length: 500 }, (_, i) => i).sort((a, b) => arrivalOf(a) - arrivalOf(b));
+  const waits = new Map<number, number>();
+  let next = 0;
+  for (let tick = 7; tick < 500 * 20; tick += 20) {
+    while (next < order.length && arrivalOf(order[next]!) <= tick) {
+      const i = order[next++]!;
+      jb.push(i, i * 160, frame(i), arrivalOf(i));
+    }
+    const id = idOf(jb.pop(tick));
+    if (id !== null) waits.set(id, tick - arrivalOf(id));
+  }
+  assert.equal(waits.get(50), 4, 'before the spike: the first tick after arrival');
+  assert.equal(waits.get(150), 24, 'after it, a frame more while the late transit is in the window');
+  for (let i = 300; i < 500; i++) if (waits.has(i)) assert.equal(waits.get(i), 4, `frame ${i} back at the first tick after its arrival`);
+  assert.equal(jb.stats.skippedFrames, 1);
+});
+
 test('concealment repeats the last frame with decreasing gain, then silence; only the faded frames are counted', () => {
   const jb = new JitterBuffer();
   jb.push(1, 0, frame(999), 0);
