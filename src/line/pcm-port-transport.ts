@@ -102,6 +102,7 @@ class PcmPortTransport implements AtTransport {
     }
   }
 
+  /** `chunk` is a view of the reused read buffer, valid until the listener returns: copy what you keep. */
   onData(listener: (chunk: Buffer) => void): void {
     this.reads.listener = (chunk) => {
       if (!this.closed) listener(chunk);

@@ -43,7 +43,8 @@ test('PCM transport: frames both ways byte-exact (every byte value, CR and LF un
     const atFar: Buffer[] = [];
     const atPcm: Buffer[] = [];
     far.onData((c) => atFar.push(c));
-    pcm.onData((c) => atPcm.push(c));
+    // A copy: the PCM transport hands its listener a view of the one buffer every read reuses.
+    pcm.onData((c) => atPcm.push(Buffer.from(c)));
     const frame = Buffer.from(Array.from({ length: 320 }, (_, i) => i & 0xff));
     for (let i = 0; i < 10; i++) pcm.write(frame);
     assert.deepEqual(await collect(atFar, 3200), Buffer.concat(Array(10).fill(frame)));
