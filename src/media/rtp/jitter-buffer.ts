@@ -88,6 +88,11 @@ const SKIP_SLACK_SAMPLES = FRAME_SAMPLES + FRAME_SAMPLES / 2;
 const SUSTAIN_TICKS = 25;
 const SUSTAIN_MARGIN_SAMPLES = 16;
 /**
+ * Such a skip waits for a quiet frame (every sample under about −30 dBFS): a pause in speech, where a
+ * frame less is not heard. The instant rule above, for an excess of a frame and a half, does not wait.
+ */
+const QUIET_PEAK = 1024;
+/**
  * The stream's newest packet arriving already behind playout this many times in a row: its sender paused
  * with its timestamps running on (a re-INVITE, hold, a stalled peer; RFC 3550 lets it) and its packets
  * now come a pause later than the transit window expects. Without a resync every packet would be dropped
@@ -124,6 +129,8 @@ export class JitterBuffer {
   /** The least excess of delay over target (samples) over the last ticks, and how many ticks that is. */
   private leastExcess = Infinity;
   private excessTicks = 0;
+  /** The excess lasted: a frame goes at the next quiet one, unless the excess ends first. */
+  private skipDue = false;
   private readonly spare: Int16Array[] = [];
   readonly stats: JitterBufferStats = { framesPlayed: 0, concealedFrames: 0, droppedLate: 0, droppedDuplicate: 0, droppedOverCap: 0, skippedFrames: 0, heldFrames: 0, resyncs: 0 };
 
@@ -249,7 +256,7 @@ export class JitterBuffer {
     if (delay > this.capSamples) {
       this.advanceTo(this.alignedAtLeast(reference - this.capSamples), true);
       delay = reference - this.playTs;
-    } else if ((delay > target + SKIP_SLACK_SAMPLES || this.sustainedExcess(delay - target)) && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
+    } else if ((delay > target + SKIP_SLACK_SAMPLES || (this.sustainedExcess(delay - target) && this.quietFrame())) && this.hasFrameAfter(this.playTs + FRAME_SAMPLES)) {
       this.stats.skippedFrames++;
       this.restartExcess();
       this.advanceTo(this.playTs + FRAME_SAMPLES);
@@ -278,18 +285,41 @@ export class JitterBuffer {
     return out;
   }
 
-  /** Notes this tick's excess; true once it stayed over a frame (and the margin) for SUSTAIN_TICKS ticks. */
+  /**
+   * Notes this tick's excess; true once it stayed over a frame (and the margin) for SUSTAIN_TICKS ticks,
+   * and from then on while it lasts (the skip waits for a quiet frame).
+   */
   private sustainedExcess(excess: number): boolean {
+    const over = excess >= FRAME_SAMPLES + SUSTAIN_MARGIN_SAMPLES;
+    if (this.skipDue) {
+      if (!over) this.restartExcess();
+      return this.skipDue;
+    }
     if (excess < this.leastExcess) this.leastExcess = excess;
     if (++this.excessTicks < SUSTAIN_TICKS) return false;
-    const over = this.leastExcess >= FRAME_SAMPLES + SUSTAIN_MARGIN_SAMPLES;
+    const lasted = this.leastExcess >= FRAME_SAMPLES + SUSTAIN_MARGIN_SAMPLES;
     this.restartExcess();
-    return over;
+    this.skipDue = lasted;
+    return lasted;
   }
 
   private restartExcess(): void {
     this.leastExcess = Infinity;
     this.excessTicks = 0;
+    this.skipDue = false;
+  }
+
+  /** Whether the frame at the playout point is quiet (what is held of it; a gap counts as quiet). */
+  private quietFrame(): boolean {
+    const from = this.playTs;
+    const to = from + FRAME_SAMPLES;
+    for (const c of this.chunks) {
+      if (c.ts >= to) break;
+      const a = Math.max(from, c.ts) - c.ts;
+      const b = Math.min(to, c.ts + c.pcm.length) - c.ts;
+      for (let i = a; i < b; i++) if (c.pcm[i]! >= QUIET_PEAK || c.pcm[i]! <= -QUIET_PEAK) return false;
+    }
+    return true;
   }
 
   private recordTransit(t: number): void {

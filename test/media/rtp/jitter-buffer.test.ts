@@ -115,6 +115,28 @@ test('a delay that went up with one late packet comes back down once the spike h
   assert.equal(jb.stats.skippedFrames, 1);
 });
 
+test('such a skip waits for a quiet frame: speech is not cut, a pause is shortened', () => {
+  // As above, but the stream is loud (speech) except every tenth frame.
+  const jb = new JitterBuffer();
+  const loud = (i: number) => i % 10 !== 0;
+  const arrivalOf = (i: number) => i * 20 + 3 + (i === 100 ? 35 : 0);
+  const order = Array.from({ length: 500 }, (_, i) => i).sort((a, b) => arrivalOf(a) - arrivalOf(b));
+  const played = new Set<number>();
+  let next = 0;
+  for (let tick = 7; tick < 500 * 20; tick += 20) {
+    while (next < order.length && arrivalOf(order[next]!) <= tick) {
+      const i = order[next++]!;
+      jb.push(i, i * 160, loud(i) ? new Int16Array(160).fill(20000 + i) : frame(i), arrivalOf(i));
+    }
+    const f = jb.pop(tick);
+    const v = f[0]!;
+    if (f.every((x) => x === v)) played.add(v >= 20000 ? v - 20000 : v - 1);
+  }
+  const skipped = Array.from({ length: 440 }, (_, i) => i + 50).filter((i) => i !== 100 && !played.has(i));
+  assert.equal(jb.stats.skippedFrames, 1);
+  assert.deepEqual(skipped.map((i) => loud(i)), [false], `the skipped frame (${skipped}) was a quiet one`);
+});
+
 test('concealment repeats the last frame with decreasing gain, then silence; only the faded frames are counted', () => {
   const jb = new JitterBuffer();
   jb.push(1, 0, frame(999), 0);
