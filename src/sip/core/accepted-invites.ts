@@ -38,9 +38,10 @@ export class AcceptedInvites {
   /** Takes over the transaction's Timer L wait and ends it; false when it cannot. */
   private take(transaction: InviteServerTransaction): boolean {
     const keyed = serverKeyOfRequest(transaction.request);
-    if (!keyed.ok || keyed.legacy || transaction.state !== 'accepted' || transaction.lastSentResponse?.toTag === undefined) return false;
+    const toTag = transaction.lastSentResponse?.toTag;
+    if (!keyed.ok || keyed.legacy || transaction.state !== 'accepted' || toTag === undefined) return false;
     // The tag as a string of its own: a slice would keep the whole 2xx text alive (the key is joined anew).
-    if (!this.toTags.add(keyed.key, detachedString(transaction.lastSentResponse.toTag))) return false;
+    if (!this.toTags.add(keyed.key, detachedString(toTag))) return false;
     transaction.handOff();
     return true;
   }

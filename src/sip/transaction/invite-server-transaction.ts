@@ -54,18 +54,15 @@ export class InviteServerTransaction<Req extends TransactionRequest = Transactio
   }
 
   /**
-   * The TU is done with this transaction (its 2xx was acknowledged) and a compact store takes over
-   * Timer L's wait, absorbing retransmitted INVITEs and answering a late CANCEL by the To tag returned
-   * here: the transaction ends now and reports nothing. Only in Accepted with a 2xx sent; elsewhere it
-   * does nothing and returns undefined.
+   * The TU is done with this transaction (its 2xx was acknowledged) and a compact store has taken over
+   * Timer L's wait (absorbing retransmitted INVITEs, answering a late CANCEL with the 2xx's To tag): the
+   * transaction ends now and reports nothing. Only in Accepted; elsewhere it does nothing.
    */
-  handOff(): string | undefined {
-    const toTag = this.current === 'accepted' ? this.lastResponse?.toTag : undefined;
-    if (toTag === undefined) return undefined;
+  handOff(): void {
+    if (this.current !== 'accepted') return;
     this.report = ignoreReport;
     this.lastResponse = undefined;
     this.fire('handed-off');
-    return toTag;
   }
 
   /** The most recent response sent (the TU's or the transaction's own 100 Trying). */
